@@ -1,0 +1,1 @@
+# calibrate/: (see DESIGN.md); sources are listed here as they arrive.

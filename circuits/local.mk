@@ -1,0 +1,1 @@
+# circuits/: (see DESIGN.md); sources are listed here as they arrive.

@@ -1,0 +1,58 @@
+/* cmd.h -- the `tsukit` subcommands and the helpers they share.
+ *
+ * Each subcommand is `int cmd_NAME(int argc, char **argv)` (argv[0] is the
+ * subcommand name) returning the process exit status: 0 ok, 1 failure,
+ * 2 usage.  Subcommands parse options and call the libraries; no physics
+ * lives here.  Each prints exactly one key=value summary line on stdout.
+ */
+#ifndef CMD_H
+#define CMD_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "common/tk_error.h"
+
+#define CMD_EXIT_OK 0
+#define CMD_EXIT_FAIL 1
+#define CMD_EXIT_USAGE 2
+
+typedef int (*cmd_fn)(int argc, char **argv);
+
+typedef struct cmd_entry {
+  const char *name;     /* subcommand word */
+  cmd_fn fn;            /* entry point */
+  const char *summary;  /* one line for `tsukit help` */
+} cmd_entry;
+
+/* The subcommands (one file each, cli/cmd_NAME.c). */
+int cmd_device(int argc, char **argv);
+int cmd_doublewell(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+/* The whole command line as typed, for provenance attributes. */
+const char *cmd_command_line(void);
+void cmd_set_command_line(int argc, char **argv);
+
+/* "tsukit CMD: MESSAGE" + hint on stderr; returns CMD_EXIT_USAGE. */
+int cmd_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Report a library failure; returns 2 for argument/range errors, else 1. */
+int cmd_fail(const char *cmd, const tk_err *err);
+
+/* Summary line builder: cmd_kv_* append " key=value", cmd_kv_end prints
+ * the line with its newline.  Doubles use %.6g. */
+typedef struct cmd_kv {
+  char buf[4096];       /* the line so far */
+  size_t len;           /* bytes used in buf */
+} cmd_kv;
+void cmd_kv_init(cmd_kv *kv);
+void cmd_kv_double(cmd_kv *kv, const char *key, double v);
+void cmd_kv_long(cmd_kv *kv, const char *key, long v);
+void cmd_kv_str(cmd_kv *kv, const char *key, const char *v);
+void cmd_kv_end(cmd_kv *kv);
+
+/* True if argv holds -h or --help. */
+int cmd_wants_help(int argc, char **argv);
+
+#endif

@@ -1,0 +1,94 @@
+/* cmd_util.c -- usage errors, failure reports and the summary line. */
+#include "cli/cmd.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char command_line[4096];
+
+void cmd_set_command_line(int argc, char **argv)
+{
+  size_t len = 0;
+  command_line[0] = '\0';
+  for (int i = 0; i < argc; i++) {
+    const char *a = i == 0 ? "tsukit" : argv[i];
+    int quote = strpbrk(a, " \t\"'") != NULL;
+    int n = snprintf(command_line + len, sizeof command_line - len,
+                     quote ? "%s'%s'" : "%s%s", i ? " " : "", a);
+    if (n < 0 || (size_t)n >= sizeof command_line - len)
+      break;
+    len += (size_t)n;
+  }
+}
+
+const char *cmd_command_line(void)
+{
+  return command_line;
+}
+
+int cmd_usage_error(const char *cmd, const char *fmt, ...)
+{
+  va_list ap;
+  fprintf(stderr, "tsukit %s: ", cmd);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\nTry 'tsukit %s --help'.\n", cmd);
+  return CMD_EXIT_USAGE;
+}
+
+int cmd_fail(const char *cmd, const tk_err *err)
+{
+  fprintf(stderr, "tsukit %s: error: %s\n", cmd, tk_err_text(err));
+  if (err != NULL && (err->status == TK_EINVAL || err->status == TK_ERANGE))
+    return CMD_EXIT_USAGE;
+  return CMD_EXIT_FAIL;
+}
+
+void cmd_kv_init(cmd_kv *kv)
+{
+  kv->buf[0] = '\0';
+  kv->len = 0;
+}
+
+static void kv_append(cmd_kv *kv, const char *key, const char *val)
+{
+  int n = snprintf(kv->buf + kv->len, sizeof kv->buf - kv->len, "%s%s=%s",
+                   kv->len ? " " : "", key, val);
+  if (n > 0 && (size_t)n < sizeof kv->buf - kv->len)
+    kv->len += (size_t)n;
+}
+
+void cmd_kv_double(cmd_kv *kv, const char *key, double v)
+{
+  char s[64];
+  snprintf(s, sizeof s, "%.6g", v);
+  kv_append(kv, key, s);
+}
+
+void cmd_kv_long(cmd_kv *kv, const char *key, long v)
+{
+  char s[32];
+  snprintf(s, sizeof s, "%ld", v);
+  kv_append(kv, key, s);
+}
+
+void cmd_kv_str(cmd_kv *kv, const char *key, const char *v)
+{
+  kv_append(kv, key, v);
+}
+
+void cmd_kv_end(cmd_kv *kv)
+{
+  printf("%s\n", kv->buf);
+  fflush(stdout);
+}
+
+int cmd_wants_help(int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+      return 1;
+  return 0;
+}

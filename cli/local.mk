@@ -1,0 +1,4 @@
+# cli/: the `tsukit` command, thin subcommands over the libraries.
+bin_PROGRAMS += tsukit
+tsukit_SOURCES = cli/main.c cli/cmd.h cli/cmd_util.c
+tsukit_LDADD = $(TK_LIBS) $(TK_EXT_LIBS)

@@ -1,0 +1,86 @@
+/* main.c -- `tsukit <command> [options]`, dispatched from a table. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cmd.h"
+
+static int cmd_help(int argc, char **argv);
+static int cmd_version(int argc, char **argv);
+
+static const cmd_entry commands[] = {
+
+
+
+  {"help", cmd_help, "list the commands, or show one command's help"},
+  {"version", cmd_version, "print the version"},
+};
+static const size_t n_commands = sizeof commands / sizeof commands[0];
+
+static const cmd_entry *find_command(const char *name)
+{
+  for (size_t i = 0; i < n_commands; i++)
+    if (strcmp(commands[i].name, name) == 0)
+      return &commands[i];
+  return NULL;
+}
+
+static void list_commands(FILE *f)
+{
+  fprintf(f, "usage: tsukit <command> [options]\n\ncommands:\n");
+  for (size_t i = 0; i < n_commands; i++)
+    fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
+  fprintf(f, "\n'tsukit <command> --help' shows a command's options.\n");
+}
+
+static int cmd_help(int argc, char **argv)
+{
+  if (argc >= 2) {
+    const cmd_entry *c = find_command(argv[1]);
+    if (c == NULL)
+      return cmd_usage_error("help", "unknown command '%s'", argv[1]);
+    char *sub[] = {argv[1], "--help", NULL};
+    return c->fn(2, sub);
+  }
+  list_commands(stdout);
+  return CMD_EXIT_OK;
+}
+
+static int cmd_version(int argc, char **argv)
+{
+  (void)argc;
+  (void)argv;
+  printf("version=%s\n", PACKAGE_VERSION);
+  return CMD_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+  cmd_set_command_line(argc, argv);
+  if (argc < 2) {
+    list_commands(stderr);
+    return CMD_EXIT_USAGE;
+  }
+  const char *name = argv[1];
+  if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+    name = "help";
+  if (strcmp(name, "--version") == 0)
+    name = "version";
+  const cmd_entry *c = find_command(name);
+  if (c == NULL) {
+    fprintf(stderr, "tsukit: unknown command '%s'\n", argv[1]);
+    list_commands(stderr);
+    return CMD_EXIT_USAGE;
+  }
+  int rc = c->fn(argc - 1, argv + 1);
+  /* A full disk or closed pipe shows up only at close (git, samtools). */
+  if (fclose(stdout) != 0) {
+    fprintf(stderr, "tsukit: error writing standard output: %s\n",
+            strerror(errno));
+    return CMD_EXIT_FAIL;
+  }
+  return rc;
+}

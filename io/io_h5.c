@@ -1,0 +1,556 @@
+/* io_h5.c -- HDF5 files with provenance, written atomically.
+ *
+ * Workload: a few datasets per file (traces of 1e5-1e7 points, sweep
+ * tables, model weights); no chunk tuning beyond contiguous layout.
+ * HDF5's automatic error printing is switched off: failures come back as
+ * tk_err with the path that failed.
+ */
+#include "config.h"
+
+#include "io/io_h5.h"
+
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+struct io_file {
+  hid_t fid;            /* HDF5 file id, >= 0 while open */
+  int writing_partial;  /* 1: created, lives at tmp_path until commit */
+  char path[4096];      /* final name */
+  char tmp_path[4112];  /* path + ".partial" */
+};
+
+static void h5_quiet(void)
+{
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+const char *io_file_path(const io_file *f)
+{
+  return f ? f->path : "";
+}
+
+static int write_provenance(io_file *f, const io_prov *prov, tk_err *err)
+{
+  char when[64];
+  time_t now = time(NULL);
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  TK_TRY(io_attr_str(f, "/", "tsukit_version", PACKAGE_VERSION, err));
+  TK_TRY(io_attr_str(f, "/", "created_utc", when, err));
+  TK_TRY(io_attr_str(f, "/", "command",
+                     prov && prov->command ? prov->command : "", err));
+  TK_TRY(io_attr_i64(f, "/", "seed", prov ? (int64_t)prov->seed : 0, err));
+  return TK_OK;
+}
+
+int io_file_create(const char *path, const io_prov *prov, int mode,
+                   io_file **out, tk_err *err)
+{
+  h5_quiet();
+  *out = NULL;
+  if (path == NULL || *path == '\0')
+    return TK_FAIL(err, TK_EINVAL, "no output file name given");
+  if (strlen(path) >= sizeof ((io_file *)0)->path)
+    return TK_FAIL(err, TK_EINVAL, "output file name too long");
+  struct stat st;
+  if (mode == IO_CREATE_KEEP && stat(path, &st) == 0)
+    return TK_FAIL(err, TK_EEXIST,
+                   "%s already exists (use --force to overwrite it)", path);
+  io_file *f = calloc(1, sizeof *f);
+  if (f == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  snprintf(f->path, sizeof f->path, "%s", path);
+  snprintf(f->tmp_path, sizeof f->tmp_path, "%s.partial", path);
+  f->fid = H5Fcreate(f->tmp_path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (f->fid < 0) {
+    free(f);
+    return TK_FAIL(err, TK_EIO, "cannot create %s.partial (does the folder exist and is it writable?)", path);
+  }
+  f->writing_partial = 1;
+  int rc = write_provenance(f, prov, err);
+  if (rc != 0) {
+    io_file_abort(f);
+    return rc;
+  }
+  *out = f;
+  return TK_OK;
+}
+
+int io_file_commit(io_file *f, tk_err *err)
+{
+  if (f == NULL)
+    return TK_FAIL(err, TK_EINVAL, "no file to commit");
+  herr_t hr = H5Fclose(f->fid);
+  f->fid = -1;
+  int rc = TK_OK;
+  if (hr < 0)
+    rc = TK_FAIL(err, TK_EIO, "closing %s failed", f->tmp_path);
+  else if (f->writing_partial && rename(f->tmp_path, f->path) != 0)
+    rc = TK_FAIL(err, TK_EIO, "cannot rename %s to %s", f->tmp_path, f->path);
+  if (rc != 0 && f->writing_partial)
+    unlink(f->tmp_path);
+  free(f);
+  return rc;
+}
+
+void io_file_abort(io_file *f)
+{
+  if (f == NULL)
+    return;
+  if (f->fid >= 0)
+    H5Fclose(f->fid);
+  if (f->writing_partial)
+    unlink(f->tmp_path);
+  free(f);
+}
+
+static int open_existing(const char *path, unsigned flags, io_file **out,
+                         tk_err *err)
+{
+  h5_quiet();
+  *out = NULL;
+  struct stat st;
+  if (path == NULL || stat(path, &st) != 0)
+    return TK_FAIL(err, TK_ENOTFOUND, "%s: no such file", path ? path : "");
+  if (H5Fis_hdf5(path) <= 0)
+    return TK_FAIL(err, TK_EFORMAT, "%s is not an HDF5 file (corrupt or truncated?)", path);
+  io_file *f = calloc(1, sizeof *f);
+  if (f == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  snprintf(f->path, sizeof f->path, "%s", path);
+  f->fid = H5Fopen(path, flags, H5P_DEFAULT);
+  if (f->fid < 0) {
+    free(f);
+    return TK_FAIL(err, TK_EFORMAT, "cannot open %s as HDF5", path);
+  }
+  *out = f;
+  return TK_OK;
+}
+
+int io_file_open_read(const char *path, io_file **out, tk_err *err)
+{
+  return open_existing(path, H5F_ACC_RDONLY, out, err);
+}
+
+int io_file_open_rw(const char *path, io_file **out, tk_err *err)
+{
+  return open_existing(path, H5F_ACC_RDWR, out, err);
+}
+
+int io_file_flush(io_file *f, tk_err *err)
+{
+  if (H5Fflush(f->fid, H5F_SCOPE_GLOBAL) < 0)
+    return TK_FAIL(err, TK_EIO, "flushing %s failed", f->path);
+  return TK_OK;
+}
+
+void io_file_close(io_file *f)
+{
+  if (f == NULL)
+    return;
+  if (f->fid >= 0)
+    H5Fclose(f->fid);
+  free(f);
+}
+
+int io_exists(io_file *f, const char *path)
+{
+  if (strcmp(path, "/") == 0)
+    return 1;
+  /* Check every prefix: H5Lexists fails on a missing intermediate. */
+  char buf[1024];
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *p = buf + 1; ; p++) {
+    if (*p == '/' || *p == '\0') {
+      char c = *p;
+      *p = '\0';
+      if (H5Lexists(f->fid, buf, H5P_DEFAULT) <= 0)
+        return 0;
+      if (c == '\0')
+        return 1;
+      *p = c;
+    }
+  }
+}
+
+int io_group(io_file *f, const char *path, tk_err *err)
+{
+  char buf[1024];
+  if (strlen(path) >= sizeof buf)
+    return TK_FAIL(err, TK_EINVAL, "HDF5 path too long: %s", path);
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *p = buf + 1; ; p++) {
+    if (*p == '/' || *p == '\0') {
+      char c = *p;
+      *p = '\0';
+      if (buf[0] != '\0' && strcmp(buf, "/") != 0 &&
+          H5Lexists(f->fid, buf, H5P_DEFAULT) <= 0) {
+        hid_t g = H5Gcreate2(f->fid, buf, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        if (g < 0)
+          return TK_FAIL(err, TK_EIO, "%s: cannot create group %s", f->path, buf);
+        H5Gclose(g);
+      }
+      if (c == '\0')
+        break;
+      *p = c;
+    }
+  }
+  return TK_OK;
+}
+
+static int parent_group(io_file *f, const char *path, tk_err *err)
+{
+  const char *slash = strrchr(path, '/');
+  if (slash == NULL || slash == path)
+    return TK_OK;
+  char buf[1024];
+  size_t n = (size_t)(slash - path);
+  if (n >= sizeof buf)
+    return TK_FAIL(err, TK_EINVAL, "HDF5 path too long: %s", path);
+  memcpy(buf, path, n);
+  buf[n] = '\0';
+  return io_group(f, buf, err);
+}
+
+static int write_any(io_file *f, const char *path, int rank,
+                     const size_t *dims, hid_t type, const void *data,
+                     const char *unit, tk_err *err)
+{
+  if (rank < 1 || rank > 4)
+    return TK_FAIL(err, TK_EINVAL, "dataset %s: rank %d not in 1..4", path, rank);
+  TK_TRY(parent_group(f, path, err));
+  if (io_exists(f, path))
+    H5Ldelete(f->fid, path, H5P_DEFAULT);
+  hsize_t hd[4];
+  for (int i = 0; i < rank; i++)
+    hd[i] = (hsize_t)dims[i];
+  hid_t space = H5Screate_simple(rank, hd, NULL);
+  hid_t ds = H5Dcreate2(f->fid, path, type, space, H5P_DEFAULT, H5P_DEFAULT,
+                        H5P_DEFAULT);
+  int rc = TK_OK;
+  if (ds < 0)
+    rc = TK_FAIL(err, TK_EIO, "%s: cannot create dataset %s", f->path, path);
+  else if (H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) < 0)
+    rc = TK_FAIL(err, TK_EIO, "%s: cannot write dataset %s (disk full?)",
+                 f->path, path);
+  if (ds >= 0)
+    H5Dclose(ds);
+  H5Sclose(space);
+  if (rc == TK_OK && unit != NULL)
+    rc = io_attr_str(f, path, "unit", unit, err);
+  return rc;
+}
+
+int io_write_f64(io_file *f, const char *path, int rank, const size_t *dims,
+                 const double *data, const char *unit, tk_err *err)
+{
+  return write_any(f, path, rank, dims, H5T_NATIVE_DOUBLE, data, unit, err);
+}
+
+int io_write_f32(io_file *f, const char *path, int rank, const size_t *dims,
+                 const float *data, const char *unit, tk_err *err)
+{
+  return write_any(f, path, rank, dims, H5T_NATIVE_FLOAT, data, unit, err);
+}
+
+int io_write_i32(io_file *f, const char *path, int rank, const size_t *dims,
+                 const int32_t *data, const char *unit, tk_err *err)
+{
+  return write_any(f, path, rank, dims, H5T_NATIVE_INT32, data, unit, err);
+}
+
+int io_write_i8(io_file *f, const char *path, int rank, const size_t *dims,
+                const int8_t *data, const char *unit, tk_err *err)
+{
+  return write_any(f, path, rank, dims, H5T_NATIVE_INT8, data, unit, err);
+}
+
+int io_write_u8(io_file *f, const char *path, int rank, const size_t *dims,
+                const uint8_t *data, const char *unit, tk_err *err)
+{
+  return write_any(f, path, rank, dims, H5T_NATIVE_UINT8, data, unit, err);
+}
+
+static int read_any(io_file *f, const char *path, hid_t type, size_t elsize,
+                    void **data, int *rank, size_t dims[4], tk_err *err)
+{
+  *data = NULL;
+  if (!io_exists(f, path))
+    return TK_FAIL(err, TK_ENOTFOUND, "%s: dataset %s not found", f->path, path);
+  hid_t ds = H5Dopen2(f->fid, path, H5P_DEFAULT);
+  if (ds < 0)
+    return TK_FAIL(err, TK_EFORMAT, "%s: %s is not a dataset", f->path, path);
+  hid_t space = H5Dget_space(ds);
+  int r = H5Sget_simple_extent_ndims(space);
+  hsize_t hd[4] = {1, 1, 1, 1};
+  int rc = TK_OK;
+  if (r < 0 || r > 4) {
+    rc = TK_FAIL(err, TK_EFORMAT, "%s: dataset %s has rank %d (want 0..4)",
+                 f->path, path, r);
+  } else {
+    H5Sget_simple_extent_dims(space, hd, NULL);
+    size_t total = 1;
+    for (int i = 0; i < r; i++) {
+      dims[i] = (size_t)hd[i];
+      total *= (size_t)hd[i];
+    }
+    for (int i = r; i < 4; i++)
+      dims[i] = 1;
+    *rank = r;
+    void *buf = malloc(total ? total * elsize : 1);
+    if (buf == NULL)
+      rc = TK_FAIL(err, TK_ENOMEM, "%s: out of memory reading %s", f->path, path);
+    else if (total > 0 &&
+             H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+      free(buf);
+      rc = TK_FAIL(err, TK_EFORMAT, "%s: cannot read %s as a number array",
+                   f->path, path);
+    } else {
+      *data = buf;
+    }
+  }
+  H5Sclose(space);
+  H5Dclose(ds);
+  return rc;
+}
+
+int io_read_f64(io_file *f, const char *path, double **data, int *rank,
+                size_t dims[4], tk_err *err)
+{
+  return read_any(f, path, H5T_NATIVE_DOUBLE, sizeof(double), (void **)data,
+                  rank, dims, err);
+}
+
+int io_read_f32(io_file *f, const char *path, float **data, int *rank,
+                size_t dims[4], tk_err *err)
+{
+  return read_any(f, path, H5T_NATIVE_FLOAT, sizeof(float), (void **)data,
+                  rank, dims, err);
+}
+
+int io_read_i32(io_file *f, const char *path, int32_t **data, int *rank,
+                size_t dims[4], tk_err *err)
+{
+  return read_any(f, path, H5T_NATIVE_INT32, sizeof(int32_t), (void **)data,
+                  rank, dims, err);
+}
+
+int io_read_i8(io_file *f, const char *path, int8_t **data, int *rank,
+               size_t dims[4], tk_err *err)
+{
+  return read_any(f, path, H5T_NATIVE_INT8, sizeof(int8_t), (void **)data,
+                  rank, dims, err);
+}
+
+static hid_t open_obj(io_file *f, const char *obj)
+{
+  return H5Oopen(f->fid, obj, H5P_DEFAULT);
+}
+
+static int put_attr(io_file *f, const char *obj, const char *name, hid_t type,
+                    hid_t space, const void *value, tk_err *err)
+{
+  hid_t o = open_obj(f, obj);
+  if (o < 0)
+    return TK_FAIL(err, TK_ENOTFOUND, "%s: object %s not found", f->path, obj);
+  if (H5Aexists(o, name) > 0)
+    H5Adelete(o, name);
+  hid_t a = H5Acreate2(o, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  int rc = TK_OK;
+  if (a < 0 || H5Awrite(a, type, value) < 0)
+    rc = TK_FAIL(err, TK_EIO, "%s: cannot write attribute %s on %s", f->path,
+                 name, obj);
+  if (a >= 0)
+    H5Aclose(a);
+  H5Oclose(o);
+  return rc;
+}
+
+int io_attr_str(io_file *f, const char *obj, const char *name,
+                const char *value, tk_err *err)
+{
+  hid_t type = H5Tcopy(H5T_C_S1);
+  size_t len = strlen(value);
+  H5Tset_size(type, len > 0 ? len : 1);
+  H5Tset_strpad(type, H5T_STR_NULLTERM);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  hid_t space = H5Screate(H5S_SCALAR);
+  int rc = put_attr(f, obj, name, type, space, len > 0 ? value : "", err);
+  H5Sclose(space);
+  H5Tclose(type);
+  return rc;
+}
+
+int io_attr_f64(io_file *f, const char *obj, const char *name, double value,
+                tk_err *err)
+{
+  hid_t space = H5Screate(H5S_SCALAR);
+  int rc = put_attr(f, obj, name, H5T_NATIVE_DOUBLE, space, &value, err);
+  H5Sclose(space);
+  return rc;
+}
+
+int io_attr_i64(io_file *f, const char *obj, const char *name, int64_t value,
+                tk_err *err)
+{
+  hid_t space = H5Screate(H5S_SCALAR);
+  int rc = put_attr(f, obj, name, H5T_NATIVE_INT64, space, &value, err);
+  H5Sclose(space);
+  return rc;
+}
+
+static int open_attr(io_file *f, const char *obj, const char *name, hid_t *o,
+                     hid_t *a, tk_err *err)
+{
+  *o = open_obj(f, obj);
+  if (*o < 0)
+    return TK_FAIL(err, TK_ENOTFOUND, "%s: object %s not found", f->path, obj);
+  if (H5Aexists(*o, name) <= 0) {
+    H5Oclose(*o);
+    return TK_FAIL(err, TK_ENOTFOUND, "%s: attribute %s missing on %s",
+                   f->path, name, obj);
+  }
+  *a = H5Aopen(*o, name, H5P_DEFAULT);
+  if (*a < 0) {
+    H5Oclose(*o);
+    return TK_FAIL(err, TK_EFORMAT, "%s: cannot open attribute %s on %s",
+                   f->path, name, obj);
+  }
+  return TK_OK;
+}
+
+int io_get_attr_str(io_file *f, const char *obj, const char *name, char *buf,
+                    size_t size, tk_err *err)
+{
+  hid_t o, a;
+  TK_TRY(open_attr(f, obj, name, &o, &a, err));
+  hid_t ftype = H5Aget_type(a);
+  int rc = TK_OK;
+  if (H5Tget_class(ftype) != H5T_STRING) {
+    rc = TK_FAIL(err, TK_EFORMAT, "%s: attribute %s on %s is not a string",
+                 f->path, name, obj);
+  } else if (H5Tis_variable_str(ftype) > 0) {
+    char *s = NULL;
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, H5T_VARIABLE);
+    if (H5Aread(a, mt, &s) < 0 || s == NULL)
+      rc = TK_FAIL(err, TK_EFORMAT, "%s: cannot read attribute %s", f->path, name);
+    else
+      snprintf(buf, size, "%s", s);
+    if (s != NULL)
+      H5free_memory(s);
+    H5Tclose(mt);
+  } else {
+    size_t n = H5Tget_size(ftype);
+    char *tmp = calloc(n + 1, 1);
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, n + 1);
+    H5Tset_strpad(mt, H5T_STR_NULLTERM);
+    if (tmp == NULL || H5Aread(a, mt, tmp) < 0)
+      rc = TK_FAIL(err, TK_EFORMAT, "%s: cannot read attribute %s", f->path, name);
+    else
+      snprintf(buf, size, "%s", tmp);
+    free(tmp);
+    H5Tclose(mt);
+  }
+  H5Tclose(ftype);
+  H5Aclose(a);
+  H5Oclose(o);
+  return rc;
+}
+
+int io_get_attr_f64(io_file *f, const char *obj, const char *name,
+                    double *value, tk_err *err)
+{
+  hid_t o, a;
+  TK_TRY(open_attr(f, obj, name, &o, &a, err));
+  int rc = TK_OK;
+  if (H5Aread(a, H5T_NATIVE_DOUBLE, value) < 0)
+    rc = TK_FAIL(err, TK_EFORMAT, "%s: attribute %s on %s is not a number",
+                 f->path, name, obj);
+  H5Aclose(a);
+  H5Oclose(o);
+  return rc;
+}
+
+int io_get_attr_i64(io_file *f, const char *obj, const char *name,
+                    int64_t *value, tk_err *err)
+{
+  hid_t o, a;
+  TK_TRY(open_attr(f, obj, name, &o, &a, err));
+  int rc = TK_OK;
+  if (H5Aread(a, H5T_NATIVE_INT64, value) < 0)
+    rc = TK_FAIL(err, TK_EFORMAT, "%s: attribute %s on %s is not an integer",
+                 f->path, name, obj);
+  H5Aclose(a);
+  H5Oclose(o);
+  return rc;
+}
+
+typedef struct name_list {
+  char **names;   /* collected names */
+  size_t n;       /* used */
+  size_t cap;     /* allocated */
+  int oom;        /* 1 after an allocation failure */
+} name_list;
+
+static herr_t collect_name(hid_t g, const char *name, const H5L_info_t *info,
+                           void *data)
+{
+  (void)g;
+  (void)info;
+  name_list *l = data;
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? 2 * l->cap : 16;
+    char **nn = realloc(l->names, cap * sizeof *nn);
+    if (nn == NULL) {
+      l->oom = 1;
+      return -1;
+    }
+    l->names = nn;
+    l->cap = cap;
+  }
+  l->names[l->n] = strdup(name);
+  if (l->names[l->n] == NULL) {
+    l->oom = 1;
+    return -1;
+  }
+  l->n++;
+  return 0;
+}
+
+int io_list(io_file *f, const char *group, char ***names, size_t *n,
+            tk_err *err)
+{
+  *names = NULL;
+  *n = 0;
+  if (!io_exists(f, group))
+    return TK_FAIL(err, TK_ENOTFOUND, "%s: group %s not found", f->path, group);
+  hid_t g = H5Gopen2(f->fid, group, H5P_DEFAULT);
+  if (g < 0)
+    return TK_FAIL(err, TK_EFORMAT, "%s: %s is not a group", f->path, group);
+  name_list l = {0};
+  herr_t hr = H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_name, &l);
+  H5Gclose(g);
+  if (hr < 0 || l.oom) {
+    io_names_free(l.names, l.n);
+    return TK_FAIL(err, l.oom ? TK_ENOMEM : TK_EFORMAT, "%s: cannot list %s",
+                   f->path, group);
+  }
+  *names = l.names;
+  *n = l.n;
+  return TK_OK;
+}
+
+void io_names_free(char **names, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+}

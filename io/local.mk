@@ -1,0 +1,3 @@
+# io/: HDF5 files with provenance, gnuplot figures.
+noinst_LIBRARIES += io/libio.a
+io_libio_a_SOURCES = io/io_h5.c io/io_h5.h io/io_plot.c io/io_plot.h

@@ -1,0 +1,3 @@
+# physics/: compact stochastic device models (no I/O, pure functions).
+noinst_LIBRARIES += physics/libphys.a
+physics_libphys_a_SOURCES = physics/phys_const.h physics/phys_mosfet.h

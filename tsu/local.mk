@@ -1,0 +1,1 @@
+# tsu/: (see DESIGN.md); sources are listed here as they arrive.
