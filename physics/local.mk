@@ -1,3 +1,5 @@
 # physics/: compact stochastic device models (no I/O, pure functions).
 noinst_LIBRARIES += physics/libphys.a
-physics_libphys_a_SOURCES = physics/phys_const.h physics/phys_mosfet.h
+physics_libphys_a_SOURCES = physics/phys_const.h \
+	physics/phys_mosfet.c physics/phys_mosfet.h \
+	physics/phys_cell.c physics/phys_cell.h
