@@ -1,4 +1,5 @@
 # cli/: the `tsukit` command, thin subcommands over the libraries.
 bin_PROGRAMS += tsukit
-tsukit_SOURCES = cli/main.c cli/cmd.h cli/cmd_util.c
+tsukit_SOURCES = cli/main.c cli/cmd.h cli/cmd_util.c \
+	cli/cmd_demo.c cli/demo.h cli/demo_steps.c
 tsukit_LDADD = $(TK_LIBS) $(TK_EXT_LIBS)

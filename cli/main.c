@@ -12,9 +12,7 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 static const cmd_entry commands[] = {
-
-
-
+  {"demo", cmd_demo, "the whole chain on the embedded defaults"},
   {"help", cmd_help, "list the commands, or show one command's help"},
   {"version", cmd_version, "print the version"},
 };

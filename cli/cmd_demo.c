@@ -1,0 +1,178 @@
+/* cmd_demo.c -- `tsukit demo`: the whole chain on the embedded defaults.
+ *
+ * Runs each layer that exists on built-in parameters, writes its HDF5
+ * data and gnuplot figures into one folder, and prints one summary line
+ * naming the folder and the headline numbers.  Each step is one function
+ * in the table below; a step that fails stops the demo with its message
+ * (files of finished steps stay).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/cmd.h"
+#include "cli/demo.h"
+#include "common/tk_parse.h"
+#include "common/tk_progress.h"
+#include "io/io_h5.h"
+#include "io/io_plot.h"
+#include "physics/phys_mosfet.h"
+
+static void usage(FILE *f)
+{
+  fprintf(f,
+          "usage: tsukit demo [--out DIR] [--quick] [--seed S]\n"
+          "\n"
+          "Runs the chain on the embedded defaults and writes data (HDF5) and\n"
+          "figures (PNG) into DIR (default: tsukit-demo).  Steps:\n");
+  for (size_t i = 0; i < demo_n_steps; i++)
+    fprintf(f, "  %-12s %s\n", demo_steps[i].name, demo_steps[i].summary);
+  fprintf(f,
+          "\n  --out DIR    output folder (created; files in it are replaced)\n"
+          "  --quick      shorter runs (seconds instead of minutes)\n"
+          "  --seed S     random seed (default 1)\n");
+}
+
+/* Step 1: I_D(V_GS) of the default NMOS at three temperatures. */
+int demo_device(const demo_ctx *ctx, cmd_kv *kv, tk_err *err)
+{
+  enum { NV = 121, NT = 3 };
+  const double temps_K[NT] = {233.15, 300.15, 398.15};
+  double vgs[NV], id[NT * NV];
+  phys_mos_params p = phys_mos_default_params(PHYS_NMOS);
+  for (int i = 0; i < NV; i++)
+    vgs[i] = 0.6 * i / (NV - 1);
+  double slope_mV = 0;
+  for (int t = 0; t < NT; t++) {
+    for (int i = 0; i < NV; i++) {
+      phys_mos_op op;
+      TK_TRY(phys_mos_eval(&p, vgs[i], 0.2, 0.0, 0.0, temps_K[t], &op, err));
+      id[t * NV + i] = op.id_A;
+    }
+  }
+  /* subthreshold swing at 27 C from the points at 0.05 and 0.15 V */
+  slope_mV = 1e3 * 0.1 / log10(id[NV + 30] / id[NV + 10]);
+
+  char path[4200];
+  snprintf(path, sizeof path, "%s/device.h5", ctx->out_dir);
+  io_file *f = NULL;
+  io_prov prov = {cmd_command_line(), ctx->seed};
+  TK_TRY(io_file_create(path, &prov, IO_CREATE_OVERWRITE, &f, err));
+  size_t d1[1] = {NV}, d2[2] = {NT, NV}, dt[1] = {NT};
+  int rc = io_write_f64(f, "/device/vgs_V", 1, d1, vgs, "V", err);
+  if (rc == 0)
+    rc = io_write_f64(f, "/device/temperature_K", 1, dt, temps_K, "K", err);
+  if (rc == 0)
+    rc = io_write_f64(f, "/device/id_A", 2, d2, id, "A", err);
+  if (rc == 0)
+    rc = io_attr_f64(f, "/device", "vds_V", 0.2, err);
+  if (rc == 0)
+    rc = io_attr_str(f, "/device", "model", "EKV NMOS, default params (phys_mos_default_params)", err);
+  if (rc != 0) {
+    io_file_abort(f);
+    return rc;
+  }
+  TK_TRY(io_file_commit(f, err));
+
+  /* The figure is drawn from the file just written. */
+  io_file *r = NULL;
+  TK_TRY(io_file_open_read(path, &r, err));
+  double *x = NULL, *y = NULL;
+  int rank;
+  size_t dx[4], dy[4];
+  rc = io_read_f64(r, "/device/vgs_V", &x, &rank, dx, err);
+  if (rc == 0)
+    rc = io_read_f64(r, "/device/id_A", &y, &rank, dy, err);
+  io_file_close(r);
+  if (rc == 0) {
+    char png[4200];
+    snprintf(png, sizeof png, "%s/device.png", ctx->out_dir);
+    io_plot pl;
+    rc = io_plot_begin(&pl, png, 800, 560, err);
+    if (rc == 0) {
+      double *tab = malloc(dx[0] * 4 * sizeof *tab);
+      for (size_t i = 0; i < dx[0] && tab; i++) {
+        tab[4 * i] = x[i];
+        for (int t = 0; t < NT; t++)
+          tab[4 * i + 1 + t] = y[t * dx[0] + i];
+      }
+      if (tab)
+        io_plot_data_table(&pl, "id", tab, dx[0], 4);
+      free(tab);
+      io_plot_cmd(&pl,
+                  "set title 'EKV NMOS, W/L = 90/45 nm, V_{DS} = 0.2 V'\n"
+                  "set xlabel 'V_{GS} (V)'\nset ylabel 'I_D (A)'\n"
+                  "set logscale y\nset format y '10^{%%L}'\nset key left top\n"
+                  "plot $id u 1:2 w l lw 2 t '-40 C', $id u 1:3 w l lw 2 t '27 C',"
+                  " $id u 1:4 w l lw 2 t '125 C'\n");
+      rc = io_plot_run(&pl, err);
+    }
+  }
+  free(x);
+  free(y);
+  if (rc != 0)
+    return rc;
+  cmd_kv_double(kv, "swing_mV_per_dec", slope_mV);
+  return TK_OK;
+}
+
+int cmd_demo(int argc, char **argv)
+{
+  static const struct option opts[] = {
+    {"out", required_argument, NULL, 'o'},
+    {"quick", no_argument, NULL, 'q'},
+    {"seed", required_argument, NULL, 's'},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
+  };
+  demo_ctx ctx = {"tsukit-demo", 0, 1};
+  tk_err err = {0};
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+    switch (c) {
+    case 'o': ctx.out_dir = optarg; break;
+    case 'q': ctx.quick = 1; break;
+    case 's':
+      if (tk_parse_u64(optarg, "--seed", &ctx.seed, &err) != 0)
+        return cmd_fail("demo", &err);
+      break;
+    case 'h': usage(stdout); return CMD_EXIT_OK;
+    default:
+      return cmd_usage_error("demo", "unknown or incomplete option '%s'",
+                             argv[optind - 1]);
+    }
+  }
+  if (optind < argc)
+    return cmd_usage_error("demo", "unexpected argument '%s'", argv[optind]);
+  if (mkdir(ctx.out_dir, 0777) != 0 && errno != EEXIST) {
+    fprintf(stderr, "tsukit demo: error: cannot create folder %s: %s\n",
+            ctx.out_dir, strerror(errno));
+    return CMD_EXIT_FAIL;
+  }
+  cmd_kv kv;
+  cmd_kv_init(&kv);
+  cmd_kv_str(&kv, "out_dir", ctx.out_dir);
+  double t0 = tk_clock_s();
+  for (size_t i = 0; i < demo_n_steps; i++) {
+    fprintf(stderr, "demo: [%zu/%zu] %s: %s\n", i + 1, demo_n_steps,
+            demo_steps[i].name, demo_steps[i].summary);
+    double ts = tk_clock_s();
+    if (demo_steps[i].fn(&ctx, &kv, &err) != 0) {
+      fprintf(stderr, "tsukit demo: error in step %s: %s\n",
+              demo_steps[i].name, tk_err_text(&err));
+      return CMD_EXIT_FAIL;
+    }
+    fprintf(stderr, "demo: [%zu/%zu] %s done in %.1f s\n", i + 1,
+            demo_n_steps, demo_steps[i].name, tk_clock_s() - ts);
+  }
+  cmd_kv_long(&kv, "steps", (long)demo_n_steps);
+  cmd_kv_double(&kv, "wall_s", tk_clock_s() - t0);
+  cmd_kv_end(&kv);
+  return CMD_EXIT_OK;
+}

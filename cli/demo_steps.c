@@ -1,0 +1,7 @@
+/* demo_steps.c -- the ordered list of `tsukit demo` steps. */
+#include "cli/demo.h"
+
+const demo_step demo_steps[] = {
+  {"device", demo_device, "EKV transistor I_D(V_GS) at -40, 27 and 125 C"},
+};
+const size_t demo_n_steps = sizeof demo_steps / sizeof demo_steps[0];
