@@ -439,6 +439,7 @@ int io_get_attr_str(io_file *f, const char *obj, const char *name, char *buf,
     char *s = NULL;
     hid_t mt = H5Tcopy(H5T_C_S1);
     H5Tset_size(mt, H5T_VARIABLE);
+    H5Tset_cset(mt, H5Tget_cset(ftype));
     if (H5Aread(a, mt, &s) < 0 || s == NULL)
       rc = TK_FAIL(err, TK_EFORMAT, "%s: cannot read attribute %s", f->path, name);
     else
@@ -447,17 +448,15 @@ int io_get_attr_str(io_file *f, const char *obj, const char *name, char *buf,
       H5free_memory(s);
     H5Tclose(mt);
   } else {
+    /* Read in the file's own string type (same size and character set:
+     * HDF5 does not convert between ASCII and UTF-8). */
     size_t n = H5Tget_size(ftype);
     char *tmp = calloc(n + 1, 1);
-    hid_t mt = H5Tcopy(H5T_C_S1);
-    H5Tset_size(mt, n + 1);
-    H5Tset_strpad(mt, H5T_STR_NULLTERM);
-    if (tmp == NULL || H5Aread(a, mt, tmp) < 0)
+    if (tmp == NULL || H5Aread(a, ftype, tmp) < 0)
       rc = TK_FAIL(err, TK_EFORMAT, "%s: cannot read attribute %s", f->path, name);
     else
       snprintf(buf, size, "%s", tmp);
     free(tmp);
-    H5Tclose(mt);
   }
   H5Tclose(ftype);
   H5Aclose(a);

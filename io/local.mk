@@ -1,3 +1,4 @@
 # io/: HDF5 files with provenance, gnuplot figures.
 noinst_LIBRARIES += io/libio.a
-io_libio_a_SOURCES = io/io_h5.c io/io_h5.h io/io_plot.c io/io_plot.h
+io_libio_a_SOURCES = io/io_h5.c io/io_h5.h io/io_plot.c io/io_plot.h \
+	io/io_idx.c io/io_idx.h
