@@ -29,6 +29,8 @@ typedef struct cmd_entry {
 int cmd_device(int argc, char **argv);
 int cmd_doublewell(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_sample(int argc, char **argv);
 
 /* The whole command line as typed, for provenance attributes. */
 const char *cmd_command_line(void);

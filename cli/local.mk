@@ -3,3 +3,6 @@ bin_PROGRAMS += tsukit
 tsukit_SOURCES = cli/main.c cli/cmd.h cli/cmd_util.c \
 	cli/cmd_demo.c cli/demo.h cli/demo_steps.c
 tsukit_LDADD = $(TK_LIBS) $(TK_EXT_LIBS)
+tsukit_SOURCES += cli/cmd_device.c
+tsukit_SOURCES += cli/cmd_bench.c
+tsukit_SOURCES += cli/cmd_sample.c

@@ -12,8 +12,11 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 static const cmd_entry commands[] = {
+  {"bench", cmd_bench, "kernel speed: bench gibbs (flips/ns, fast vs reference)"},
   {"demo", cmd_demo, "the whole chain on the embedded defaults"},
+  {"device", cmd_device, "one MOSFET operating point: currents, conductances, noise"},
   {"help", cmd_help, "list the commands, or show one command's help"},
+  {"sample", cmd_sample, "chip simulator: Gibbs sampling on a TSU grid or graph file"},
   {"version", cmd_version, "print the version"},
 };
 static const size_t n_commands = sizeof commands / sizeof commands[0];

@@ -80,7 +80,10 @@ int tk_parse_temp_K(const char *s, const char *what, double *out_K,
       return TK_FAIL(err, TK_EINVAL, "%s: '%s' is too long", what, s);
     memcpy(buf, s, len - 1);
     buf[len - 1] = '\0';
-    TK_TRY(tk_parse_double(buf, what, &v, err));
+    if (tk_parse_double(buf, what, &v, NULL) != 0)
+      return TK_FAIL(err, TK_EINVAL,
+                     "%s: '%s' is not a temperature (kelvin, or Celsius with a C suffix)",
+                     what, s);
     if (s[len - 1] == 'C' || s[len - 1] == 'c')
       v += 273.15;
   } else {

@@ -3,3 +3,5 @@ noinst_LIBRARIES += physics/libphys.a
 physics_libphys_a_SOURCES = physics/phys_const.h \
 	physics/phys_mosfet.c physics/phys_mosfet.h \
 	physics/phys_cell.c physics/phys_cell.h
+physics_libphys_a_SOURCES += physics/phys_noise.c physics/phys_noise.h \
+	physics/phys_spectral.c physics/phys_spectral.h

@@ -19,5 +19,49 @@ tests_test_common_SOURCES = tests/test_common.c tests/tk_test.h
 tests_test_common_LDADD = $(TKT_LDADD)
 TESTS += tests/test_rng tests/test_common
 
+check_PROGRAMS += tests/test_io
+tests_test_io_SOURCES = tests/test_io.c tests/tk_test.h
+tests_test_io_LDADD = $(TKT_LDADD)
+TESTS += tests/test_io
+
 TESTS += tests/cli_basics.sh
 EXTRA_DIST += tests/cli_basics.sh
+
+check_PROGRAMS += tests/test_mosfet tests/test_noise tests/test_spectral
+tests_test_mosfet_SOURCES = tests/test_mosfet.c tests/tk_test.h
+tests_test_mosfet_LDADD = $(TKT_LDADD)
+tests_test_noise_SOURCES = tests/test_noise.c tests/tk_test.h
+tests_test_noise_LDADD = $(TKT_LDADD)
+tests_test_spectral_SOURCES = tests/test_spectral.c tests/tk_test.h
+tests_test_spectral_LDADD = $(TKT_LDADD)
+TESTS += tests/test_mosfet tests/test_noise tests/test_spectral
+TESTS += tests/cli_device.sh
+EXTRA_DIST += tests/cli_device.sh
+
+# tsu/ (chip simulator) tests
+check_PROGRAMS += tests/test_tsu_exact
+tests_test_tsu_exact_SOURCES = tests/test_tsu_exact.c tests/tk_test.h
+tests_test_tsu_exact_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_exact
+check_PROGRAMS += tests/test_tsu_graph
+tests_test_tsu_graph_SOURCES = tests/test_tsu_graph.c tests/tk_test.h
+tests_test_tsu_graph_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_graph
+check_PROGRAMS += tests/test_tsu_fast
+tests_test_tsu_fast_SOURCES = tests/test_tsu_fast.c tests/tk_test.h
+tests_test_tsu_fast_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_fast
+check_PROGRAMS += tests/test_tsu_ising
+tests_test_tsu_ising_SOURCES = tests/test_tsu_ising.c tests/tk_test.h
+tests_test_tsu_ising_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_ising
+check_PROGRAMS += tests/test_tsu_cells
+tests_test_tsu_cells_SOURCES = tests/test_tsu_cells.c tests/tk_test.h
+tests_test_tsu_cells_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_cells
+TESTS += tests/cli_sample.sh
+EXTRA_DIST += tests/cli_sample.sh
+check_PROGRAMS += tests/test_tsu_potts
+tests_test_tsu_potts_SOURCES = tests/test_tsu_potts.c tests/tk_test.h
+tests_test_tsu_potts_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_potts

@@ -1,1 +1,13 @@
-# tsu/: (see DESIGN.md); sources are listed here as they arrive.
+# tsu/: chip simulator (graphs, colouring, cells, Gibbs kernels, energy).
+noinst_LIBRARIES += tsu/libtsu.a
+tsu_libtsu_a_SOURCES = \
+	tsu/tsu_graph.c tsu/tsu_graph.h \
+	tsu/tsu_color.c tsu/tsu_color.h \
+	tsu/tsu_cell.c tsu/tsu_cell.h \
+	tsu/tsu_ref.c tsu/tsu_ref.h \
+	tsu/tsu_fast.c tsu/tsu_fast.h tsu/tsu_fast_impl.h \
+	tsu/tsu_fast_avx512.c tsu/tsu_fast_avx2.c \
+	tsu/tsu_stats.c tsu/tsu_stats.h \
+	tsu/tsu_celltab.c tsu/tsu_celltab.h \
+	tsu/tsu_energy.c tsu/tsu_energy.h \
+	tsu/tsu_potts.c tsu/tsu_potts.h

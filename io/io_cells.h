@@ -1,0 +1,27 @@
+/* io_cells.h -- read one calibrated cell from a cell library (HDF5).
+ *
+ * Schema (DESIGN.md), group /cells/<name>/:
+ *   temperature_K [nT]          increasing
+ *   control_V     [nV]
+ *   tau_s         [nT, nV]      -> averaged over control voltage
+ *   energy_J      [nT, nV]      -> averaged over control voltage
+ *   fit/v0_V, fit/vs_V [nT]     logistic P(1) = sigmoid((v - v0)/vs)
+ *   mismatch/v0_V, mismatch/vs_V [nT] (optional) standard deviation of
+ *                               the fit parameters over Monte-Carlo
+ *                               instances; absent means no mismatch
+ * (p_state and p_state_stderr are the measurements behind the fit; the
+ * chip simulator uses the fit.)  The result is a plain tsu_celltab (free
+ * it with tsu_celltab_free).
+ */
+#ifndef IO_CELLS_H
+#define IO_CELLS_H
+
+#include "common/tk_error.h"
+#include "tsu/tsu_celltab.h"
+
+/* Read cell `name` from the library at path.  TK_ENOTFOUND (with the
+ * available names) if the cell is missing, TK_EFORMAT on bad shapes. */
+int io_cells_read(const char *path, const char *name, tsu_celltab **out,
+                  tk_err *err);
+
+#endif

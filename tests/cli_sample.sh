@@ -1,0 +1,69 @@
+# cli_sample.sh -- `tsukit sample` and `tsukit bench gibbs` end to end:
+# summary keys, one stdout line, output file, exit codes on bad input.
+. "$TSUKIT_SRCDIR/tests/tap.sh"
+
+o=$tap_tmp/s.h5
+tap_run_rc 0 "sample on G8 16x16 torus" "$TSUKIT" sample --graph G8 --L 16 --torus \
+  --beta 0.3 --chains 64 --sweeps 100 --burn-in 20 --threads 1 --seed 7 -o "$o"
+[ "$(wc -l < "$tap_tmp/out")" -eq 1 ]; tap_ok $? "exactly one summary line"
+for k in flips_per_ns energy_per_sweep_J mean_magnetisation energy_per_sample_J paper_energy_per_sample_J; do
+  [ -n "$(kv $k "$tap_tmp/out")" ]; tap_ok $? "summary has $k"
+done
+[ -f "$o" ] && [ ! -f "$o.partial" ]; tap_ok $? "output file committed"
+[ "$(kv edges "$tap_tmp/out")" = 1024 ]; tap_ok $? "G8 16x16 torus has 1024 edges"
+m=$(kv mean_magnetisation "$tap_tmp/out")
+fcmp "$m > -0.2 && $m < 0.2"; tap_ok $? "random-model magnetisation is small ($m)"
+tap_run_rc 1 "existing output without --force fails" "$TSUKIT" sample --graph G8 --L 16 --sweeps 20 -o "$o"
+tap_run_rc 0 "--force overwrites" "$TSUKIT" sample --graph G8 --L 16 --sweeps 20 --force -o "$o"
+
+# a file graph, edge order kept
+cat > "$tap_tmp/g.txt" <<'G'
+# ring of 5 with biases
+b 0 0.3
+e 0 1 0.5
+e 1 2 -0.25
+e 2 3 0.75
+e 3 4 0.1
+e 4 0 -0.6
+G
+tap_run_rc 0 "sample on a text graph" "$TSUKIT" sample --graph "$tap_tmp/g.txt" --chains 64 \
+  --sweeps 100 --threads 1 -o "$tap_tmp/g.h5"
+[ "$(kv edges "$tap_tmp/out")" = 5 ] && [ "$(kv colors "$tap_tmp/out")" = 3 ]
+tap_ok $? "5 edges, odd ring needs 3 colours"
+
+# a grid with a model file
+printf 'e 0 1 0.5\nb 3 0.2\n' > "$tap_tmp/m.txt"
+tap_run_rc 0 "--model FILE on a grid" "$TSUKIT" sample --graph G4 --L 8 --model "$tap_tmp/m.txt" \
+  --sweeps 20 -o "$tap_tmp/m.h5"
+printf 'e 0 9 0.5\n' > "$tap_tmp/m2.txt"
+tap_run_rc 2 "--model edge not in the grid" "$TSUKIT" sample --graph G4 --L 8 --model "$tap_tmp/m2.txt" \
+  --sweeps 20 -o "$tap_tmp/m2.h5"
+grep -q "not an edge" "$tap_tmp/err"; tap_ok $? "message names the missing edge"
+
+# bad input
+printf 'e 0 1 1\ne 2 2 1\n' > "$tap_tmp/loop.txt"
+tap_run_rc 2 "self-loop rejected" "$TSUKIT" sample --graph "$tap_tmp/loop.txt" -o "$tap_tmp/x.h5"
+grep -q "self-loop" "$tap_tmp/err"; tap_ok $? "message says self-loop"
+printf 'e 0 1 1\ne 1 0 2\n' > "$tap_tmp/dup.txt"
+tap_run_rc 2 "duplicate edge rejected" "$TSUKIT" sample --graph "$tap_tmp/dup.txt" -o "$tap_tmp/x.h5"
+printf 'e 0 1 nan\n' > "$tap_tmp/nan.txt"
+tap_run_rc 2 "NaN weight rejected" "$TSUKIT" sample --graph "$tap_tmp/nan.txt" -o "$tap_tmp/x.h5"
+tap_run_rc 2 "G24 on a 20x20 open grid rejected" "$TSUKIT" sample --graph G24 --L 20 -o "$tap_tmp/x.h5"
+grep -q "does not fit" "$tap_tmp/err"; tap_ok $? "message says the jump does not fit"
+tap_run_rc 2 "--chains 0 is a usage error" "$TSUKIT" sample --chains 0 -o "$tap_tmp/x.h5"
+grep -q -- "--chains" "$tap_tmp/err"; tap_ok $? "message names --chains"
+tap_run_rc 2 "missing -o is a usage error" "$TSUKIT" sample
+tap_run_rc 2 "--cells without --cell" "$TSUKIT" sample --cells "$tap_tmp/c.h5" -o "$tap_tmp/x.h5"
+tap_run_rc 1 "missing cell library fails" "$TSUKIT" sample --cells "$tap_tmp/none.h5" \
+  --cell pbit --temp 300 -o "$tap_tmp/x.h5"
+tap_run_rc 1 "missing graph file fails" "$TSUKIT" sample --graph "$tap_tmp/none.txt" -o "$tap_tmp/x.h5"
+
+# bench
+tap_run_rc 0 "bench gibbs (short)" "$TSUKIT" bench gibbs --graph G12 --L 30 --chains 64 \
+  --sweeps 20 --ref-seconds 0.05
+for k in flips_per_ns edge_updates_per_ns ref_flips_per_ns speedup; do
+  [ -n "$(kv $k "$tap_tmp/out")" ]; tap_ok $? "bench summary has $k"
+done
+tap_run_rc 2 "bench with an unknown benchmark" "$TSUKIT" bench frob
+tap_run_rc 2 "bench gibbs --graph G10" "$TSUKIT" bench gibbs --graph G10
+tap_done

@@ -1,0 +1,289 @@
+/* tsu_fast.c -- plan, start state, dispatch and the portable kernel.
+ *
+ * Workload: G12 grids of 70x70 (4900 nodes, ~29k edges) with 64-4096
+ * chains and 1e3-1e5 sweeps; the plan (~0.5 MB of fp32 weights) stays in
+ * L2 while the chain words of a group (n x 8 bytes) stay in L1.  Threads
+ * split the node pairs of one colour (static schedule), with a barrier
+ * between colours.
+ */
+#include "tsu/tsu_fast_impl.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "common/tk_rng.h"
+
+struct tsu_sampler {
+  tsu__plan pl;         /* read-only plan */
+  uint64_t *bits;       /* [n][n_groups] chain states */
+  uint32_t n_chains;    /* chains asked for */
+  uint64_t sweep;       /* sweeps done */
+  int path;             /* TSU_PATH_* in use */
+  tsu__kernel_fn kernel;/* that path's kernel */
+};
+
+int tsu_fast_path_supported(int path)
+{
+  switch (path) {
+  case TSU_PATH_PORTABLE:
+    return 1;
+#if defined(__x86_64__) && defined(__GNUC__)
+  case TSU_PATH_AVX2:
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  case TSU_PATH_AVX512:
+    return __builtin_cpu_supports("avx512f") &&
+           __builtin_cpu_supports("avx512dq") &&
+           __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("fma");
+#endif
+  default:
+    return 0;
+  }
+}
+
+int tsu_fast_best_path(void)
+{
+  if (tsu_fast_path_supported(TSU_PATH_AVX512))
+    return TSU_PATH_AVX512;
+  if (tsu_fast_path_supported(TSU_PATH_AVX2))
+    return TSU_PATH_AVX2;
+  return TSU_PATH_PORTABLE;
+}
+
+const char *tsu_sampler_path_name(const tsu_sampler *s)
+{
+  switch (s->path) {
+  case TSU_PATH_AVX512: return "avx512";
+  case TSU_PATH_AVX2: return "avx2";
+  default: return "portable";
+  }
+}
+
+void tsu_sampler_free(tsu_sampler *s)
+{
+  if (s == NULL)
+    return;
+  free(s->pl.node);
+  free(s->pl.off);
+  free(s->pl.nbr);
+  free(s->pl.wq);
+  free(s->pl.c0);
+  free(s->pl.mem_e);
+  free(s->pl.mem_inv);
+  free(s->pl.lut);
+  free(s->bits);
+  free(s);
+}
+
+int tsu_sampler_alloc(const tsu_graph *g, const tsu_coloring *col,
+                      const tsu_cells *cells, uint32_t n_chains,
+                      uint64_t seed, int path, tsu_sampler **out,
+                      tk_err *err)
+{
+  *out = NULL;
+  if (n_chains < 1 || n_chains > (1u << 24))
+    return TK_FAIL(err, TK_ERANGE, "chains=%u outside 1..%u", n_chains,
+                   1u << 24);
+  if (col->n != g->n || cells->n != g->n)
+    return TK_FAIL(err, TK_EINVAL, "graph, colouring and cells disagree on "
+                   "the node count");
+  if (path == TSU_PATH_AUTO)
+    path = tsu_fast_best_path();
+  if (!tsu_fast_path_supported(path))
+    return TK_FAIL(err, TK_EUNSUPPORTED, "kernel path %d is not supported "
+                   "by this CPU", path);
+  if ((uint64_t)g->n * ((n_chains + 63) / 64) >= (1ull << 32))
+    return TK_FAIL(err, TK_ERANGE, "%u nodes x %u chains is too many for "
+                   "one sampler (< 2^38 spins)", g->n, n_chains);
+  tsu_sampler *s = calloc(1, sizeof *s);
+  if (s == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "sampler");
+  tsu__plan *pl = &s->pl;
+  uint32_t n = g->n, m2 = g->off[n];
+  pl->n = n;
+  pl->n_colors = col->n_colors;
+  pl->start = col->start;
+  pl->n_groups = (n_chains + 63) / 64;
+  pl->key[0] = (uint32_t)seed;
+  pl->key[1] = (uint32_t)(seed >> 32);
+  for (int r = 0; r < 10; r++)
+    pl->rk[r] = (uint64_t)(uint32_t)(pl->key[0] + (uint32_t)r * 0x9E3779B9u) |
+                (uint64_t)(uint32_t)(pl->key[1] + (uint32_t)r * 0xBB67AE85u)
+                    << 32;
+  pl->node = malloc((size_t)n * sizeof *pl->node);
+  pl->off = malloc(((size_t)n + 1) * sizeof *pl->off);
+  pl->nbr = malloc(((size_t)m2 + 1) * sizeof *pl->nbr);
+  pl->wq = malloc(((size_t)m2 + 1) * sizeof *pl->wq);
+  pl->c0 = malloc((size_t)n * sizeof *pl->c0);
+  pl->mem_e = malloc((size_t)n * sizeof *pl->mem_e);
+  pl->mem_inv = malloc((size_t)n * sizeof *pl->mem_inv);
+  pl->lut = aligned_alloc(64, 256 * 8 * sizeof *pl->lut);
+  s->bits = aligned_alloc(64, ((size_t)n * pl->n_groups * 8 + 63) / 64 * 64);
+  if (pl->node == NULL || pl->off == NULL || pl->nbr == NULL ||
+      pl->wq == NULL || pl->c0 == NULL || pl->mem_e == NULL ||
+      pl->mem_inv == NULL || pl->lut == NULL || s->bits == NULL) {
+    tsu_sampler_free(s);
+    return TK_FAIL(err, TK_ENOMEM, "sampler for %u nodes x %u chains", n,
+                   n_chains);
+  }
+  for (int b = 0; b < 256; b++)
+    for (int j = 0; j < 8; j++)
+      pl->lut[8 * b + j] = (float)((b >> j) & 1);
+  const double log2e = 1.4426950408889634;
+  uint32_t k = 0;
+  pl->off[0] = 0;
+  for (uint32_t p = 0; p < n; p++) {
+    uint32_t i = col->order[p];
+    double a = cells->a[i], sumj = 0;
+    pl->node[p] = i;
+    for (uint32_t q = g->off[i]; q < g->off[i + 1]; q++) {
+      pl->nbr[k] = g->adj[q] * pl->n_groups;
+      pl->wq[k++] = (float)(-log2e * 2.0 * a * g->adj_w[q]);
+      sumj += g->adj_w[q];
+    }
+    pl->off[p + 1] = k;
+    pl->c0[p] = (float)(-log2e * (a * (g->h[i] - sumj) + cells->b[i]));
+    pl->mem_e[p] = (float)cells->e[i];
+    pl->mem_inv[p] = (float)(1.0 / (1.0 - cells->e[i]));
+  }
+  pl->has_memory = cells->has_memory;
+  for (uint32_t i = 0; i < n; i++) {
+    for (uint32_t gr = 0; gr < pl->n_groups; gr++) {
+      uint32_t w[4];
+      tk_rng_block_at(seed, UINT64_MAX, (uint64_t)i * pl->n_groups + gr, w);
+      s->bits[(size_t)i * pl->n_groups + gr] = (uint64_t)w[0] |
+                                               ((uint64_t)w[1] << 32);
+    }
+  }
+  s->n_chains = n_chains;
+  s->path = path;
+  s->kernel = path == TSU_PATH_AVX512 ? tsu__kernel_avx512
+              : path == TSU_PATH_AVX2 ? tsu__kernel_avx2
+                                      : tsu__kernel_portable;
+  *out = s;
+  return TK_OK;
+}
+
+void tsu_sampler_run(tsu_sampler *s, uint64_t n_sweeps, int n_threads)
+{
+  const tsu__plan *pl = &s->pl;
+  uint64_t t0 = s->sweep;
+  uint64_t *bits = s->bits;
+  tsu__kernel_fn kern = s->kernel;
+#ifdef _OPENMP
+  int nt = n_threads > 0 ? n_threads : omp_get_max_threads();
+#pragma omp parallel num_threads(nt)
+#else
+  (void)n_threads;
+#endif
+  {
+    for (uint64_t t = t0; t < t0 + n_sweeps; t++) {
+      for (uint32_t c = 0; c < pl->n_colors; c++) {
+        uint32_t n_pairs = (pl->start[c + 1] - pl->start[c] + 1) / 2;
+        /* 8 pairs per chunk: few calls, still balanced over threads */
+        uint32_t n_chunks = (n_pairs + 7) / 8;
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+        for (uint32_t ch = 0; ch < n_chunks; ch++) {
+          uint32_t q1 = 8 * ch + 8 < n_pairs ? 8 * ch + 8 : n_pairs;
+          kern(pl, bits, c, t, 8 * ch, q1);
+        }
+      }
+    }
+  }
+  s->sweep = t0 + n_sweeps;
+}
+
+uint64_t tsu_sampler_sweeps(const tsu_sampler *s)
+{
+  return s->sweep;
+}
+
+const uint64_t *tsu_sampler_bits(const tsu_sampler *s, uint32_t *n_groups)
+{
+  if (n_groups != NULL)
+    *n_groups = s->pl.n_groups;
+  return s->bits;
+}
+
+int tsu_sampler_spin(const tsu_sampler *s, uint32_t chain, uint32_t node)
+{
+  uint64_t w = s->bits[(size_t)node * s->pl.n_groups + chain / 64];
+  return ((w >> (chain % 64)) & 1) ? 1 : -1;
+}
+
+/* 2^x for the portable path, same polynomial as the vector paths; the
+ * power of two is built in the exponent bits (no libm calls). */
+static float exp2_portable(float x)
+{
+  if (x > 126.0f)
+    x = 126.0f;
+  if (x < -126.0f)
+    x = -126.0f;
+  int ni = (int)(x + (x >= 0 ? 0.5f : -0.5f));
+  float f = x - (float)ni;
+  float p = TSU__EXP2_C6;
+  p = p * f + TSU__EXP2_C5;
+  p = p * f + TSU__EXP2_C4;
+  p = p * f + TSU__EXP2_C3;
+  p = p * f + TSU__EXP2_C2;
+  p = p * f + TSU__EXP2_C1;
+  p = p * f + TSU__EXP2_C0;
+  uint32_t bits = (uint32_t)(ni + 127) << 23;
+  float scale;
+  memcpy(&scale, &bits, sizeof scale);
+  return p * scale;
+}
+
+void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
+                          uint64_t sweep, uint32_t q0, uint32_t q1)
+{
+  const uint32_t G = pl->n_groups;
+  const uint32_t beg = pl->start[color], end = pl->start[color + 1];
+  for (uint32_t q = q0; q < q1; q++) {
+    uint32_t pa = beg + 2 * q;
+    uint32_t nh = pa + 1 < end ? 2 : 1;
+    for (uint32_t g = 0; g < G; g++) {
+      uint32_t rw[4][16];   /* word w of block b: chain 16 w + b */
+      for (uint32_t b = 0; b < 16; b++) {
+        uint32_t ctr[4] = {16 * g + b, pa, (uint32_t)sweep,
+                           (uint32_t)(sweep >> 32)};
+        uint32_t o[4];
+        tk_philox4x32_10(ctr, pl->key, o);
+        for (int w = 0; w < 4; w++)
+          rw[w][b] = o[w];
+      }
+      for (uint32_t h = 0; h < nh; h++) {
+        uint32_t p = pa + h, i = pl->node[p];
+        float acc[64];
+        for (int c = 0; c < 64; c++)
+          acc[c] = pl->c0[p];
+        for (uint32_t k = pl->off[p]; k < pl->off[p + 1]; k++) {
+          uint64_t m = bits[(size_t)pl->nbr[k] + g];
+          float wv = pl->wq[k];
+          for (int c = 0; c < 64; c++)
+            acc[c] += wv * (float)((m >> c) & 1);
+        }
+        uint64_t old = bits[(size_t)i * G + g], nw = 0;
+        for (int c = 0; c < 64; c++) {
+          float e2 = exp2_portable(acc[c]);
+          uint32_t r16 = (rw[c / 16][c % 16] >> (16 * h)) & 0xFFFFu;
+          float u = (float)r16 * (1.0f / 65536.0f) + (1.0f / 131072.0f);
+          if (pl->has_memory) {
+            if ((old >> c) & 1)
+              u -= pl->mem_e[p];
+            u *= pl->mem_inv[p];
+          }
+          if (u * e2 + u < 1.0f)
+            nw |= 1ull << c;
+        }
+        bits[(size_t)i * G + g] = nw;
+      }
+    }
+  }
+}

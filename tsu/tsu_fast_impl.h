@@ -1,0 +1,53 @@
+/* tsu_fast_impl.h -- internals shared by the fast sampler's code paths.
+ *
+ * The plan is read-only during a run; the kernels update `bits` in place.
+ * A kernel call updates the node pairs [q0, q1) of one colour (pair q is
+ * colour-order positions start+2q and start+2q+1) for every chain group.
+ */
+#ifndef TSU_FAST_IMPL_H
+#define TSU_FAST_IMPL_H
+
+#include <stdint.h>
+
+#include "tsu/tsu_fast.h"
+
+typedef struct tsu__plan {
+  uint32_t n;           /* nodes */
+  uint32_t n_colors;    /* colours */
+  const uint32_t *start;/* [n_colors+1] colour ranges in colour order */
+  uint32_t *node;       /* [n] node id at colour-order position p */
+  uint32_t *off;        /* [n+1] neighbour table offsets, by position */
+  uint32_t *nbr;        /* [off[n]] neighbour's word index, node id * n_groups */
+  float *wq;            /* [off[n]] -log2(e) * 2 a_i J_ij */
+  float *c0;            /* [n] -log2(e) * (a_i (h_i - sum_j J_ij) + b_i) */
+  float *mem_e;         /* [n] memory factor e_i in [0,1) */
+  float *mem_inv;       /* [n] 1 / (1 - e_i) */
+  int has_memory;       /* any e_i > 0 */
+  uint32_t n_groups;    /* chain groups of 64 */
+  uint32_t key[2];      /* Philox key = seed */
+  uint64_t rk[10];      /* round keys: (k0 + r W0) | (k1 + r W1) << 32 */
+  float *lut;           /* [256][8] bit j of the index as 0.0f / 1.0f, 32-byte aligned */
+} tsu__plan;
+
+typedef void (*tsu__kernel_fn)(const tsu__plan *pl, uint64_t *bits,
+                               uint32_t color, uint64_t sweep, uint32_t q0,
+                               uint32_t q1);
+
+void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
+                          uint64_t sweep, uint32_t q0, uint32_t q1);
+void tsu__kernel_avx2(const tsu__plan *pl, uint64_t *bits, uint32_t color,
+                      uint64_t sweep, uint32_t q0, uint32_t q1);
+void tsu__kernel_avx512(const tsu__plan *pl, uint64_t *bits, uint32_t color,
+                        uint64_t sweep, uint32_t q0, uint32_t q1);
+
+/* Coefficients of 2^f ~ sum_k TSU__EXP2_C[k] f^k on |f| <= 1/2 (Taylor of
+ * exp(f ln 2) to degree 6, relative error < 2e-7). */
+#define TSU__EXP2_C0 1.0f
+#define TSU__EXP2_C1 0.69314718056f
+#define TSU__EXP2_C2 0.24022650696f
+#define TSU__EXP2_C3 0.05550410866f
+#define TSU__EXP2_C4 0.00961812911f
+#define TSU__EXP2_C5 0.00133335581f
+#define TSU__EXP2_C6 0.00015403530f
+
+#endif
