@@ -18,6 +18,7 @@
 #define CMD_EXIT_USAGE 2
 
 typedef int (*cmd_fn)(int argc, char **argv);
+typedef struct cmd_kv cmd_kv;
 
 typedef struct cmd_entry {
   const char *name;     /* subcommand word */
@@ -31,6 +32,9 @@ int cmd_doublewell(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
+/* The same as cmd_sample, with the summary appended to kv instead of
+ * printed (for `tsukit demo`).  kv is untouched for --help. */
+int cmd_sample_kv(int argc, char **argv, cmd_kv *kv);
 
 /* The whole command line as typed, for provenance attributes. */
 const char *cmd_command_line(void);
@@ -44,15 +48,18 @@ int cmd_fail(const char *cmd, const tk_err *err);
 
 /* Summary line builder: cmd_kv_* append " key=value", cmd_kv_end prints
  * the line with its newline.  Doubles use %.6g. */
-typedef struct cmd_kv {
+struct cmd_kv {
   char buf[4096];       /* the line so far */
   size_t len;           /* bytes used in buf */
-} cmd_kv;
+};
 void cmd_kv_init(cmd_kv *kv);
 void cmd_kv_double(cmd_kv *kv, const char *key, double v);
 void cmd_kv_long(cmd_kv *kv, const char *key, long v);
 void cmd_kv_str(cmd_kv *kv, const char *key, const char *v);
 void cmd_kv_end(cmd_kv *kv);
+/* Value of key in a summary line (copied into buf), or NULL. */
+const char *cmd_kv_get(const cmd_kv *kv, const char *key, char *buf,
+                       size_t size);
 
 /* True if argv holds -h or --help. */
 int cmd_wants_help(int argc, char **argv);

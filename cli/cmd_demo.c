@@ -120,6 +120,81 @@ int demo_device(const demo_ctx *ctx, cmd_kv *kv, tk_err *err)
   return TK_OK;
 }
 
+/* Copy the listed keys of a sub-command's summary into the demo's, each
+ * prefixed ("chip_flips_per_ns"). */
+static void take_keys(cmd_kv *kv, const cmd_kv *sub, const char *prefix,
+                      const char *const *keys)
+{
+  for (; *keys; keys++) {
+    char v[128], k[128];
+    if (cmd_kv_get(sub, *keys, v, sizeof v) != NULL) {
+      snprintf(k, sizeof k, "%s%s", prefix, *keys);
+      cmd_kv_str(kv, k, v);
+    }
+  }
+}
+
+/* Step: the chip simulator on a 70x70 G12 grid with ideal cells. */
+int demo_chip(const demo_ctx *ctx, cmd_kv *kv, tk_err *err)
+{
+  char out[4200], seed[32];
+  snprintf(out, sizeof out, "%s/chip.h5", ctx->out_dir);
+  snprintf(seed, sizeof seed, "%llu", (unsigned long long)ctx->seed);
+  char *argv[] = {"sample", "--graph", "G12", "--L", "70", "--beta", "0.5",
+                  "--chains", "128", "--sweeps", ctx->quick ? "200" : "2000",
+                  "--seed", seed, "--save-states", "--force", "-o", out, NULL};
+  cmd_kv sub;
+  cmd_kv_init(&sub);
+  if (cmd_sample_kv((int)(sizeof argv / sizeof argv[0]) - 1, argv, &sub) != 0)
+    return TK_FAIL(err, TK_EINTERNAL, "tsukit sample failed (message above)");
+  static const char *const keys[] = {"flips_per_ns", "energy_per_sample_J",
+                                     "paper_energy_per_sample_J", NULL};
+  take_keys(kv, &sub, "chip_", keys);
+
+  /* Figure from the file: the final state of chain 0 and the mean spin. */
+  io_file *r = NULL;
+  TK_TRY(io_file_open_read(out, &r, err));
+  int8_t *st = NULL;
+  double *mean = NULL;
+  int rank;
+  size_t ds[4], dm[4];
+  int rc = io_read_i8(r, "/states/final", &st, &rank, ds, err);
+  if (rc == 0)
+    rc = io_read_f64(r, "/moments/mean", &mean, &rank, dm, err);
+  io_file_close(r);
+  if (rc == 0) {
+    size_t L = 70, n = L * L;
+    double *tab = malloc(n * 4 * sizeof *tab);
+    char png[4200];
+    snprintf(png, sizeof png, "%s/chip.png", ctx->out_dir);
+    io_plot pl;
+    rc = tab ? io_plot_begin(&pl, png, 1100, 520, err)
+             : TK_FAIL(err, TK_ENOMEM, "out of memory");
+    if (rc == 0) {
+      for (size_t i = 0; i < n; i++) {
+        tab[4 * i] = (double)(i % L);
+        tab[4 * i + 1] = (double)(i / L);
+        tab[4 * i + 2] = st[i];
+        tab[4 * i + 3] = mean[i];
+      }
+      io_plot_data_table(&pl, "g", tab, n, 4);
+      io_plot_cmd(&pl,
+                  "set multiplot layout 1,2 title '70x70 G12 chip, random couplings, beta = 0.5, ideal cells'\n"
+                  "set size ratio -1\nunset key\nset xrange [-0.5:69.5]\nset yrange [-0.5:69.5]\n"
+                  "set palette defined (-1 '#2b4c7e', 0 'white', 1 '#c0392b')\n"
+                  "set cbrange [-1:1]\nset title 'final state, chain 0'\n"
+                  "plot $g u 1:2:3 w image\n"
+                  "set title 'mean spin per cell'\nplot $g u 1:2:4 w image\n"
+                  "unset multiplot\n");
+      rc = io_plot_run(&pl, err);
+    }
+    free(tab);
+  }
+  free(st);
+  free(mean);
+  return rc;
+}
+
 int cmd_demo(int argc, char **argv)
 {
   static const struct option opts[] = {

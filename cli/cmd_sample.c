@@ -256,7 +256,7 @@ static int write_output(const sample_opts *o, sample_run *r,
   return io_file_commit(f, err);
 }
 
-int cmd_sample(int argc, char **argv)
+int cmd_sample_kv(int argc, char **argv, cmd_kv *kv)
 {
   sample_opts o = {"G12", "random", NULL, NULL, NULL, 70, 256, 0, 1000, 100,
                    250, 1.0, 0, 1e7, 300.0, 1, 0, 0, 0, 0};
@@ -357,25 +357,32 @@ int cmd_sample(int argc, char **argv)
     run_free(&r);
     return x;
   }
-  cmd_kv kv;
-  cmd_kv_init(&kv);
-  cmd_kv_str(&kv, "out", o.out);
-  cmd_kv_long(&kv, "nodes", (long)n);
-  cmd_kv_long(&kv, "edges", (long)r.g->n_edges);
-  cmd_kv_long(&kv, "colors", (long)r.col->n_colors);
-  cmd_kv_long(&kv, "chains", o.chains);
-  cmd_kv_long(&kv, "sweeps", (long)rec);
-  cmd_kv_double(&kv, "flips_per_ns", fpns);
-  cmd_kv_double(&kv, "mean_magnetisation", mag);
-  cmd_kv_double(&kv, "flip_activity", activity);
-  cmd_kv_double(&kv, "energy_per_sweep_J", en.per_sweep_J);
-  cmd_kv_double(&kv, "energy_per_sample_J", en.per_sample_J);
-  cmd_kv_double(&kv, "paper_energy_per_sample_J", en.paper_per_sample_J);
-  cmd_kv_double(&kv, "rng_J", en.rng_J);
-  cmd_kv_double(&kv, "bias_J", en.bias_J);
-  cmd_kv_double(&kv, "clock_J", en.clock_J);
-  cmd_kv_double(&kv, "wire_J", en.wire_J);
-  cmd_kv_end(&kv);
+  cmd_kv_str(kv, "out", o.out);
+  cmd_kv_long(kv, "nodes", (long)n);
+  cmd_kv_long(kv, "edges", (long)r.g->n_edges);
+  cmd_kv_long(kv, "colors", (long)r.col->n_colors);
+  cmd_kv_long(kv, "chains", o.chains);
+  cmd_kv_long(kv, "sweeps", (long)rec);
+  cmd_kv_double(kv, "flips_per_ns", fpns);
+  cmd_kv_double(kv, "mean_magnetisation", mag);
+  cmd_kv_double(kv, "flip_activity", activity);
+  cmd_kv_double(kv, "energy_per_sweep_J", en.per_sweep_J);
+  cmd_kv_double(kv, "energy_per_sample_J", en.per_sample_J);
+  cmd_kv_double(kv, "paper_energy_per_sample_J", en.paper_per_sample_J);
+  cmd_kv_double(kv, "rng_J", en.rng_J);
+  cmd_kv_double(kv, "bias_J", en.bias_J);
+  cmd_kv_double(kv, "clock_J", en.clock_J);
+  cmd_kv_double(kv, "wire_J", en.wire_J);
   run_free(&r);
   return CMD_EXIT_OK;
+}
+
+int cmd_sample(int argc, char **argv)
+{
+  cmd_kv kv;
+  cmd_kv_init(&kv);
+  int rc = cmd_sample_kv(argc, argv, &kv);
+  if (rc == CMD_EXIT_OK && kv.len > 0)
+    cmd_kv_end(&kv);
+  return rc;
 }

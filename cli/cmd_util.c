@@ -85,6 +85,28 @@ void cmd_kv_end(cmd_kv *kv)
   fflush(stdout);
 }
 
+const char *cmd_kv_get(const cmd_kv *kv, const char *key, char *buf,
+                       size_t size)
+{
+  size_t klen = strlen(key);
+  const char *p = kv->buf;
+  while (*p) {
+    if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+      const char *v = p + klen + 1;
+      size_t n = strcspn(v, " ");
+      if (n >= size)
+        n = size - 1;
+      memcpy(buf, v, n);
+      buf[n] = '\0';
+      return buf;
+    }
+    p += strcspn(p, " ");
+    while (*p == ' ')
+      p++;
+  }
+  return NULL;
+}
+
 int cmd_wants_help(int argc, char **argv)
 {
   for (int i = 1; i < argc; i++)
