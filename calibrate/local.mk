@@ -1,1 +1,13 @@
-# calibrate/: (see DESIGN.md); sources are listed here as they arrive.
+# calibrate/: traces -> states, occupancy, correlation time, fits,
+# temperature model, energy per sample (pure library: arrays in, results
+# out; GSL + FFTW through physics/phys_spectral).
+noinst_LIBRARIES += calibrate/libcal.a
+calibrate_libcal_a_SOURCES = \
+	calibrate/cal_lsq.c calibrate/cal_lsq.h \
+	calibrate/cal_digitize.c calibrate/cal_digitize.h \
+	calibrate/cal_autocorr.c calibrate/cal_autocorr.h \
+	calibrate/cal_occupancy.c calibrate/cal_occupancy.h \
+	calibrate/cal_fit.c calibrate/cal_fit.h \
+	calibrate/cal_gmm.c calibrate/cal_gmm.h \
+	calibrate/cal_temp.c calibrate/cal_temp.h \
+	calibrate/cal_energy.c calibrate/cal_energy.h

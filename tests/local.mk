@@ -65,3 +65,11 @@ check_PROGRAMS += tests/test_tsu_potts
 tests_test_tsu_potts_SOURCES = tests/test_tsu_potts.c tests/tk_test.h
 tests_test_tsu_potts_LDADD = $(TKT_LDADD)
 TESTS += tests/test_tsu_potts
+
+# calibrate/ tests
+check_PROGRAMS += tests/test_cal_stats tests/test_cal_fit
+tests_test_cal_stats_SOURCES = tests/test_cal_stats.c tests/tk_test.h
+tests_test_cal_stats_LDADD = $(TKT_LDADD)
+tests_test_cal_fit_SOURCES = tests/test_cal_fit.c tests/tk_test.h
+tests_test_cal_fit_LDADD = $(TKT_LDADD)
+TESTS += tests/test_cal_stats tests/test_cal_fit
