@@ -1,8 +1,10 @@
 /* tsu_fast.c -- plan, start state, dispatch and the portable kernel.
  *
  * Workload: G12 grids of 70x70 (4900 nodes, ~29k edges) with 64-4096
- * chains and 1e3-1e5 sweeps; the plan (~0.5 MB of fp32 weights) stays in
- * L2 while the chain words of a group (n x 8 bytes) stay in L1.  Threads
+ * chains and 1e3-1e5 sweeps; the plan (~0.5 MB of fp32 weights, plus
+ * ~1.2 MB of subset-sum tables and indices for the VBMI/GFNI kernel)
+ * streams from L2/L3 while the chain words of a group (n x 8 bytes) stay
+ * in L1.  Threads
  * split the node pairs of one colour (static schedule), with a barrier
  * between colours.
  */
@@ -57,7 +59,7 @@ int tsu_fast_best_path(void)
 const char *tsu_sampler_path_name(const tsu_sampler *s)
 {
   switch (s->path) {
-  case TSU_PATH_AVX512: return "avx512";
+  case TSU_PATH_AVX512: return s->pl.use_gfni ? "avx512-gfni" : "avx512";
   case TSU_PATH_AVX2: return "avx2";
   default: return "portable";
   }
@@ -75,8 +77,50 @@ void tsu_sampler_free(tsu_sampler *s)
   free(s->pl.mem_e);
   free(s->pl.mem_inv);
   free(s->pl.lut);
+  free(s->pl.tab_off);
+  free(s->pl.tab);
+  free(s->pl.gx);
   free(s->bits);
   free(s);
+}
+
+/* Subset-sum tables and padded neighbour indices of the VBMI/GFNI
+ * kernel (tsu_fast_impl.h); the sums are taken in double and rounded
+ * once.  Returns 0, or -1 when out of memory. */
+static int build_tables(tsu__plan *pl)
+{
+  uint32_t n = pl->n, nt = 0;
+  pl->tab_off = malloc(((size_t)n + 1) * sizeof *pl->tab_off);
+  if (pl->tab_off == NULL)
+    return -1;
+  for (uint32_t p = 0; p < n; p++) {
+    uint32_t deg = pl->off[p + 1] - pl->off[p];
+    pl->tab_off[p] = nt;
+    nt += deg == 0 ? 1 : (deg + 3) / 4;
+  }
+  pl->tab_off[n] = nt;
+  pl->tab = aligned_alloc(64, (size_t)nt * 16 * sizeof *pl->tab);
+  pl->gx = malloc((size_t)nt * 4 * sizeof *pl->gx);
+  if (pl->tab == NULL || pl->gx == NULL)
+    return -1;
+  for (uint32_t p = 0; p < n; p++) {
+    uint32_t k0 = pl->off[p], deg = pl->off[p + 1] - k0;
+    for (uint32_t t = pl->tab_off[p]; t < pl->tab_off[p + 1]; t++) {
+      uint32_t j0 = 4 * (t - pl->tab_off[p]);
+      for (uint32_t m = 0; m < 16; m++) {
+        double sum = t == pl->tab_off[p] ? pl->c0[p] : 0.0;
+        for (uint32_t i = 0; i < 4; i++)
+          if (((m >> i) & 1) && j0 + i < deg)
+            sum += pl->wq[k0 + j0 + i];
+        pl->tab[16 * (size_t)t + m] = (float)sum;
+      }
+      for (uint32_t i = 0; i < 4; i++)
+        pl->gx[4 * (size_t)t + i] = j0 + i < deg ? pl->nbr[k0 + j0 + i]
+                                                 : pl->node[p] * pl->n_groups;
+    }
+  }
+  pl->use_gfni = 1;
+  return 0;
 }
 
 int tsu_sampler_alloc(const tsu_graph *g, const tsu_coloring *col,
@@ -110,10 +154,10 @@ int tsu_sampler_alloc(const tsu_graph *g, const tsu_coloring *col,
   pl->n_groups = (n_chains + 63) / 64;
   pl->key[0] = (uint32_t)seed;
   pl->key[1] = (uint32_t)(seed >> 32);
-  for (int r = 0; r < 10; r++)
-    pl->rk[r] = (uint64_t)(uint32_t)(pl->key[0] + (uint32_t)r * 0x9E3779B9u) |
-                (uint64_t)(uint32_t)(pl->key[1] + (uint32_t)r * 0xBB67AE85u)
-                    << 32;
+  for (int r = 0; r < 10; r++) {
+    pl->rk[r][0] = (uint32_t)(pl->key[0] + (uint32_t)r * 0x9E3779B9u);
+    pl->rk[r][1] = (uint32_t)(pl->key[1] + (uint32_t)r * 0xBB67AE85u);
+  }
   pl->node = malloc((size_t)n * sizeof *pl->node);
   pl->off = malloc(((size_t)n + 1) * sizeof *pl->off);
   pl->nbr = malloc(((size_t)m2 + 1) * sizeof *pl->nbr);
@@ -159,9 +203,16 @@ int tsu_sampler_alloc(const tsu_graph *g, const tsu_coloring *col,
                                                ((uint64_t)w[1] << 32);
     }
   }
+  if (path == TSU_PATH_AVX512 && tsu__avx512_gfni_supported() &&
+      build_tables(pl) != 0) {
+    tsu_sampler_free(s);
+    return TK_FAIL(err, TK_ENOMEM, "subset-sum tables for %u nodes", n);
+  }
   s->n_chains = n_chains;
   s->path = path;
-  s->kernel = path == TSU_PATH_AVX512 ? tsu__kernel_avx512
+  s->kernel = path == TSU_PATH_AVX512
+                  ? (pl->use_gfni ? tsu__kernel_avx512_gfni
+                                  : tsu__kernel_avx512)
               : path == TSU_PATH_AVX2 ? tsu__kernel_avx2
                                       : tsu__kernel_portable;
   *out = s;
@@ -249,7 +300,7 @@ void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
     uint32_t pa = beg + 2 * q;
     uint32_t nh = pa + 1 < end ? 2 : 1;
     for (uint32_t g = 0; g < G; g++) {
-      uint32_t rw[4][16];   /* word w of block b: chain 16 w + b */
+      uint32_t rw[4][16];   /* word w of block b: chain 4 b + w */
       for (uint32_t b = 0; b < 16; b++) {
         uint32_t ctr[4] = {16 * g + b, pa, (uint32_t)sweep,
                            (uint32_t)(sweep >> 32)};
@@ -272,7 +323,7 @@ void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
         uint64_t old = bits[(size_t)i * G + g], nw = 0;
         for (int c = 0; c < 64; c++) {
           float e2 = exp2_portable(acc[c]);
-          uint32_t r16 = (rw[c / 16][c % 16] >> (16 * h)) & 0xFFFFu;
+          uint32_t r16 = (rw[c % 4][c / 4] >> (16 * h)) & 0xFFFFu;
           float u = (float)r16 * (1.0f / 65536.0f) + (1.0f / 131072.0f);
           if (pl->has_memory) {
             if ((old >> c) & 1)

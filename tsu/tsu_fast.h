@@ -5,22 +5,30 @@
  * chains in fp32, stored per colour as a neighbour table (CSR in colour
  * order) and pre-scaled so the kernel computes
  *   acc = -log2(e) * (a_i gamma_i + b_i)
- * with one masked add per neighbour, then 2^acc = exp(-z) and the
- * Bernoulli draw  x = 1  iff  u (1 + 2^acc) < 1  (i.e. u < sigmoid(z)),
- * with the two-state memory folded into u (tsu_cell.h).
+ * as a constant plus the weights of the neighbours at +1, then
+ * 2^acc = exp(-z) and the Bernoulli draw  x = 1  iff  u (1 + 2^acc) < 1
+ * (i.e. u < sigmoid(z)), with the two-state memory folded into u
+ * (tsu_cell.h).
  *
- * Randomness: node update (sweep t, node at colour-order position p,
- * chain 64 g + q) uses the 16-bit field (p mod 2) of word q/16 of the
- * Philox4x32-10 block tk_rng_block_at(seed, stream = t,
- * ctr = (p - p mod 2) << 32 | (16 g + q mod 16)); u = (field + 1/2)/2^16.
- * Results therefore depend on (seed, chain, node, sweep) only, never on
- * the thread count.  The 16-bit uniform biases P(1) by at most 2^-17.
+ * Randomness: let colour-order position p be the h-th (h = 0 or 1) of
+ * the pair that starts at pa = p - h (pairs counted from the start of
+ * p's colour).  Its update in sweep t for chain 64 g + q uses the 16-bit
+ * field h (bits 16h .. 16h+15) of word q mod 4 of the Philox4x32-10
+ * block tk_rng_block_at(seed, stream = t, ctr = pa << 32 | (16 g + q/4));
+ * u = (field + 1/2)/2^16.  Results therefore depend on (seed, chain,
+ * node, sweep) only, never on the thread count, and every code path
+ * draws the same u.  The 16-bit uniform biases P(1) by at most 2^-17.
  *
- * Code paths: AVX-512 (16 chains per vector), AVX2 (8 per vector) and a
- * portable C path; TSU_PATH_AUTO takes the best the CPU supports
- * (__builtin_cpu_supports).  Each path is reproducible with itself; paths
- * may differ in the last bits of the exponential (FMA), so they agree in
- * distribution, not bit for bit.
+ * Code paths: AVX-512 (16 chains per vector; on CPUs that also have
+ * VBMI, GFNI and BMI2 a variant that sums neighbours by table lookup,
+ * tsu_fast_avx512.c), AVX2 (8 per vector) and a portable C path;
+ * TSU_PATH_AUTO takes the best the CPU supports (__builtin_cpu_supports).
+ * Each path is reproducible with itself on a given CPU; paths differ
+ * only in the rounding of acc and in 2^acc, so they agree in
+ * distribution and disagree on a draw only where u lies within about
+ * 1e-4 of P(1).  2^acc: degree-6 Taylor polynomial (relative error
+ * < 2e-7) on all paths but the VBMI/GFNI variant, which uses a cubic
+ * minimax fit (relative error < 7.5e-5, |error in P(1)| < 1.9e-5).
  */
 #ifndef TSU_FAST_H
 #define TSU_FAST_H

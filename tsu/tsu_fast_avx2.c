@@ -21,21 +21,21 @@
 #define PHILOX_M1 0xCD9E8D57u
 
 /* Four Philox4x32-10 blocks, one per 64-bit lane (low halves valid). */
-T256 static INL void philox4(__m256i x[4], const uint64_t rk[10])
+T256 static INL void philox4(__m256i x[4], const uint64_t rk[10][2])
 {
   const __m256i m0 = _mm256_set1_epi64x(PHILOX_M0);
   const __m256i m1 = _mm256_set1_epi64x(PHILOX_M1);
   __m256i x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
 #pragma GCC unroll 10
   for (int r = 0; r < 10; r++) {
-    __m256i kk = _mm256_set1_epi64x((long long)rk[r]);
     __m256i p0 = _mm256_mul_epu32(x0, m0);
     __m256i p1 = _mm256_mul_epu32(x2, m1);
-    __m256i n0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32),
-                                                   x1), kk);
-    __m256i n2 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p0, 32),
-                                                   x3),
-                                  _mm256_srli_epi64(kk, 32));
+    __m256i n0 = _mm256_xor_si256(
+        _mm256_xor_si256(_mm256_srli_epi64(p1, 32), x1),
+        _mm256_set1_epi64x((long long)rk[r][0]));
+    __m256i n2 = _mm256_xor_si256(
+        _mm256_xor_si256(_mm256_srli_epi64(p0, 32), x3),
+        _mm256_set1_epi64x((long long)rk[r][1]));
     x0 = n0;
     x1 = p1;
     x2 = n2;
@@ -44,18 +44,22 @@ T256 static INL void philox4(__m256i x[4], const uint64_t rk[10])
   x[0] = x0; x[1] = x1; x[2] = x2; x[3] = x3;
 }
 
-/* Low dwords of two 4-block vectors -> 8 dwords in block order. */
-T256 static INL __m256i pack8(__m256i a, __m256i b)
+/* Words 0-3 of blocks k, k+1 (lanes k, k+1 of x[0..3], low dwords) as
+ * 8 dwords in chain order (word w of block k + i at dword 4 i + w), for
+ * k = 0 (*lo) and k = 2 (*hi). */
+T256 static INL void chains8(const __m256i x[4], __m256i *lo, __m256i *hi)
 {
-  __m256 s = _mm256_shuffle_ps(_mm256_castsi256_ps(a), _mm256_castsi256_ps(b),
-                               _MM_SHUFFLE(2, 0, 2, 0));
-  return _mm256_permute4x64_epi64(_mm256_castps_si256(s),
-                                  _MM_SHUFFLE(3, 1, 2, 0));
+  __m256i x01 = _mm256_blend_epi32(x[0], _mm256_slli_epi64(x[1], 32), 0xAA);
+  __m256i x23 = _mm256_blend_epi32(x[2], _mm256_slli_epi64(x[3], 32), 0xAA);
+  __m256i u0 = _mm256_unpacklo_epi64(x01, x23);   /* blocks 0, 2 */
+  __m256i u1 = _mm256_unpackhi_epi64(x01, x23);   /* blocks 1, 3 */
+  *lo = _mm256_permute2x128_si256(u0, u1, 0x20);
+  *hi = _mm256_permute2x128_si256(u0, u1, 0x31);
 }
 
-/* rw[j]: the random words of chains 8j .. 8j+7 (word j/2, blocks
- * 8 (j%2) .. 8 (j%2) + 7) of counter (pa, sweep), group g. */
-T256 static INL void philox16(const uint64_t rk[10], uint32_t g, uint32_t pa,
+/* rw[j]: the random words of chains 8j .. 8j+7 of counter (pa, sweep),
+ * group g: chain 8 j + i takes word i % 4 of block 16 g + 2 j + i / 4. */
+T256 static INL void philox16(const uint64_t rk[10][2], uint32_t g, uint32_t pa,
                               uint64_t sweep, __m256i rw[8])
 {
   __m256i blk[4][4];
@@ -67,10 +71,8 @@ T256 static INL void philox16(const uint64_t rk[10], uint32_t g, uint32_t pa,
     blk[q][3] = _mm256_set1_epi64x((uint32_t)(sweep >> 32));
     philox4(blk[q], rk);
   }
-  for (int w = 0; w < 4; w++) {
-    rw[2 * w] = pack8(blk[0][w], blk[1][w]);
-    rw[2 * w + 1] = pack8(blk[2][w], blk[3][w]);
-  }
+  for (int q = 0; q < 4; q++)
+    chains8(blk[q], &rw[2 * q], &rw[2 * q + 1]);
 }
 
 T256 static INL __m256 exp2_256(__m256 x)

@@ -1,12 +1,17 @@
-/* tsu_fast_avx512.c -- the AVX-512 Gibbs kernel: 16 chains per vector.
+/* tsu_fast_avx512.c -- the AVX-512 Gibbs kernels: 16 chains per vector.
  *
  * Workload: the inner loop of every sampling run.  Per node pair and
  * 64-chain group: 16 Philox4x32-10 blocks (two vectors of 8 blocks, one
  * block per 64-bit lane so _mm512_mul_epu32 gives the full 32x32 product
- * without shuffles), then per node four fp32 accumulators fed by one
- * masked add per neighbour (the mask is 16 chain bits of the neighbour's
- * word), a polynomial 2^x with scalef, and the compare u (1 + 2^acc) < 1.
- * Compiled for AVX-512 through a target attribute and only called after
+ * without shuffles), then per node four fp32 accumulators, a polynomial
+ * 2^x with scalef, and the compare u (1 + 2^acc) < 1.  Two kernels:
+ *  - tsu__kernel_avx512 (AVX-512 F/DQ/BW): one masked add per neighbour
+ *    and 16 chains (the mask is 16 chain bits of the neighbour's word),
+ *    degree-6 2^x; about 2.3 flips/ns on one Zen 5 core (G12, L = 70);
+ *  - tsu__kernel_avx512_gfni (also VBMI, GFNI, BMI2; see the section
+ *    below): table lookups for the neighbour sum and a cubic 2^x; about
+ *    3.6 flips/ns on the same core, 64 chains (3.7 with 128-256).
+ * Compiled for AVX-512 through target attributes and only called after
  * __builtin_cpu_supports said yes (tsu_fast.c); no -march flags.
  */
 #include "tsu/tsu_fast_impl.h"
@@ -23,23 +28,24 @@
 
 /* Eight Philox4x32-10 blocks, one per 64-bit lane (values in the low 32
  * bits of each lane; the high halves carry garbage that is never read).
- * rk[r] = (k0 + r W0) | (k1 + r W1) << 32, the round keys (plan). */
-T512 static inline void philox8(__m512i x[4], const uint64_t rk[10])
+ * rk[r] = {k0 + r W0, k1 + r W1}, the round keys (plan), each read as
+ * a broadcast memory operand of vpternlogq. */
+T512 static inline void philox8(__m512i x[4], const uint64_t rk[10][2])
 {
   const __m512i m0 = _mm512_set1_epi64(PHILOX_M0);
   const __m512i m1 = _mm512_set1_epi64(PHILOX_M1);
   __m512i x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
 #pragma GCC unroll 10
   for (int r = 0; r < 10; r++) {
-    __m512i kk = _mm512_set1_epi64((long long)rk[r]);
     __m512i p0 = _mm512_mul_epu32(x0, m0);
     __m512i p1 = _mm512_mul_epu32(x2, m1);
-    /* n0 = hi(p1) ^ x1 ^ k0 (low half); n2 = hi(p0) ^ x3 ^ k1: the
-     * shifted-out k1 lands in the high half of n0, which is never read */
-    __m512i n0 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p1, 32), x1, kk,
-                                           0x96);
-    __m512i n2 = _mm512_ternarylogic_epi64(_mm512_srli_epi64(p0, 32), x3,
-                                           _mm512_srli_epi64(kk, 32), 0x96);
+    /* n0 = hi(p1) ^ x1 ^ k0, n2 = hi(p0) ^ x3 ^ k1 (low halves) */
+    __m512i n0 = _mm512_ternarylogic_epi64(
+        _mm512_srli_epi64(p1, 32), x1,
+        _mm512_set1_epi64((long long)rk[r][0]), 0x96);
+    __m512i n2 = _mm512_ternarylogic_epi64(
+        _mm512_srli_epi64(p0, 32), x3,
+        _mm512_set1_epi64((long long)rk[r][1]), 0x96);
     x0 = n0;
     x1 = p1;
     x2 = n2;
@@ -50,7 +56,7 @@ T512 static inline void philox8(__m512i x[4], const uint64_t rk[10])
 
 /* The 64 words of blocks 16g .. 16g+15 of counter (pa, sweep), as four
  * vectors: lane b of out[w] is word w of block b (chain 16 w + b). */
-T512 static inline void philox16(const uint64_t rk[10], uint32_t g,
+T512 static inline void philox16(const uint64_t rk[10][2], uint32_t g,
                                  uint32_t pa, uint64_t sweep, __m512i out[4])
 {
   const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
@@ -68,6 +74,36 @@ T512 static inline void philox16(const uint64_t rk[10], uint32_t g,
   out[1] = _mm512_permutex2var_epi32(a[1], idx, b[1]);
   out[2] = _mm512_permutex2var_epi32(a[2], idx, b[2]);
   out[3] = _mm512_permutex2var_epi32(a[3], idx, b[3]);
+}
+
+/* The same 64 words in chain order: lane b of out[c] is the word of
+ * chain 16 c + b, i.e. word b % 4 of block 16 g + 4 c + b / 4. */
+T512 static inline void philox16_chains(const uint64_t rk[10][2], uint32_t g,
+                                        uint32_t pa, uint64_t sweep,
+                                        __m512i out[4])
+{
+  const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
+  __m512i a[4], b[4];
+  a[0] = _mm512_add_epi64(_mm512_set1_epi64(16 * (uint64_t)g), lane);
+  b[0] = _mm512_add_epi64(a[0], _mm512_set1_epi64(8));
+  a[1] = b[1] = _mm512_set1_epi64(pa);
+  a[2] = b[2] = _mm512_set1_epi64((uint32_t)sweep);
+  a[3] = b[3] = _mm512_set1_epi64((uint32_t)(sweep >> 32));
+  philox8(a, rk);
+  philox8(b, rk);
+  /* qword k of wxy: words (x, y) of block k */
+  const __m512i pair = _mm512_set_epi32(30, 14, 28, 12, 26, 10, 24, 8,
+                                        22, 6, 20, 4, 18, 2, 16, 0);
+  const __m512i lo4 = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0);
+  const __m512i hi4 = _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4);
+  __m512i a01 = _mm512_permutex2var_epi32(a[0], pair, a[1]);
+  __m512i a23 = _mm512_permutex2var_epi32(a[2], pair, a[3]);
+  __m512i b01 = _mm512_permutex2var_epi32(b[0], pair, b[1]);
+  __m512i b23 = _mm512_permutex2var_epi32(b[2], pair, b[3]);
+  out[0] = _mm512_permutex2var_epi64(a01, lo4, a23);
+  out[1] = _mm512_permutex2var_epi64(a01, hi4, a23);
+  out[2] = _mm512_permutex2var_epi64(b01, lo4, b23);
+  out[3] = _mm512_permutex2var_epi64(b01, hi4, b23);
 }
 
 T512 static inline __m512 exp2_512(__m512 x)
@@ -168,10 +204,206 @@ T512 void tsu__kernel_avx512(const tsu__plan *pl, uint64_t *bits,
     uint32_t pa = beg + 2 * q;
     for (uint32_t g = 0; g < G; g++) {
       __m512i rw[4];
-      philox16(pl->rk, g, pa, sweep, rw);
+      philox16_chains(pl->rk, g, pa, sweep, rw);
       update_node(pl, bits, pa, g, rw, 0);
       if (pa + 1 < end)
         update_node(pl, bits, pa + 1, g, rw, 16);
+    }
+  }
+}
+
+/* ---- VBMI/GFNI variant ---------------------------------------------
+ *
+ * Same Philox blocks and update rule, faster inner loops:
+ *  - neighbour sum: the words of 8 neighbours are loaded into one
+ *    vector and bit-transposed (vpermb + gf2p8affineqb) so that byte q
+ *    holds chain q's 8 neighbour bits; each nibble then indexes a
+ *    16-entry table of subset sums of the weights (vpermps, which reads
+ *    only the low 4 bits of each index).  Dword j of the transposed
+ *    vector carries chains 4j .. 4j+3, so accumulator r (r = 0..3) holds
+ *    chains 4j + r in lane j: 4 table lookups per 4 neighbours and 16
+ *    chains instead of 4 tests and 4 masked adds;
+ *  - chain 64 g + 4 j + r takes word r of block 16 g + j (lane j of the
+ *    philox16 output r), and the result bits are interleaved with pdep;
+ *  - 2^x = p(f) 2^floor(x), f = x - floor(x) from vreduceps, p the cubic
+ *    minimax fit of 2^f on [0,1) (TSU__EXP2F_*: relative error < 7.5e-5,
+ *    so P(1) = 1/(1 + 2^acc) is off by < 1.9e-5 absolute; the 16-bit
+ *    uniform adds at most 2^-17 = 7.6e-6).
+ */
+
+#define T512G                                                              \
+  __attribute__((target("avx512f,avx512dq,avx512bw,avx512vbmi,gfni,bmi2,"  \
+                        "fma")))
+
+int tsu__avx512_gfni_supported(void)
+{
+  return __builtin_cpu_supports("avx512vbmi") &&
+         __builtin_cpu_supports("gfni") && __builtin_cpu_supports("bmi2");
+}
+
+/* Cubic minimax (relative error) of 2^f on [0,1). */
+#define TSU__EXP2F_C0 0.99992519617f
+#define TSU__EXP2F_C1 0.69583356380f
+#define TSU__EXP2F_C2 0.22606715560f
+#define TSU__EXP2F_C3 0.07802452147f
+
+T512G static inline __attribute__((always_inline)) __m512 exp2_cubic(__m512 x)
+{
+  __m512 f = _mm512_reduce_ps(x, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+  __m512 p = _mm512_set1_ps(TSU__EXP2F_C3);
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(TSU__EXP2F_C2));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(TSU__EXP2F_C1));
+  p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(TSU__EXP2F_C0));
+  return _mm512_scalef_ps(p, x);
+}
+
+/* 8 neighbour words (qword k = neighbour k) -> byte q = bit q of each
+ * neighbour (bit k = neighbour k). */
+T512G static inline __attribute__((always_inline)) __m512i transpose8(__m512i w)
+{
+  /* byte 8b + 7 - k <- byte 8k + b: qword b gathers byte b of every
+   * neighbour (reversed, as gf2p8affineqb numbers matrix rows from the
+   * top); the affine map with unit vectors then reads out columns */
+  const __m512i bt = _mm512_set_epi8(
+      7, 15, 23, 31, 39, 47, 55, 63, 6, 14, 22, 30, 38, 46, 54, 62,
+      5, 13, 21, 29, 37, 45, 53, 61, 4, 12, 20, 28, 36, 44, 52, 60,
+      3, 11, 19, 27, 35, 43, 51, 59, 2, 10, 18, 26, 34, 42, 50, 58,
+      1, 9, 17, 25, 33, 41, 49, 57, 0, 8, 16, 24, 32, 40, 48, 56);
+  return _mm512_gf2p8affine_epi64_epi8(
+      _mm512_set1_epi64((long long)0x8040201008040201ull),
+      _mm512_permutexvar_epi8(bt, w), 0);
+}
+
+/* acc[r] (+)= table lookups for the 4 neighbours in nibble `nib` of the
+ * transposed vector t (byte q, bits 4 nib .. 4 nib + 3). */
+T512G static inline __attribute__((always_inline)) void
+lookup4(__m512 acc[4], __m512i t, const float *tab, const int first)
+{
+  __m512 tb = _mm512_load_ps(tab);
+  __m512 v0 = _mm512_permutexvar_ps(t, tb);
+  __m512 v1 = _mm512_permutexvar_ps(_mm512_srli_epi32(t, 8), tb);
+  __m512 v2 = _mm512_permutexvar_ps(_mm512_srli_epi32(t, 16), tb);
+  __m512 v3 = _mm512_permutexvar_ps(_mm512_srli_epi32(t, 24), tb);
+  if (first) {
+    acc[0] = v0; acc[1] = v1; acc[2] = v2; acc[3] = v3;
+  } else {
+    acc[0] = _mm512_add_ps(acc[0], v0);
+    acc[1] = _mm512_add_ps(acc[1], v1);
+    acc[2] = _mm512_add_ps(acc[2], v2);
+    acc[3] = _mm512_add_ps(acc[3], v3);
+  }
+}
+
+/* The words base[gx[0..3]] (load4) or base[gx[0..7]] (load8) as one
+ * vector.  Plain loads and inserts: the gather instructions are several
+ * times slower on the AMD cores this was tuned on. */
+T512G static inline __attribute__((always_inline)) __m256i
+load4(const long long *base, const uint32_t *gx)
+{
+  __m128i x0 = _mm_insert_epi64(_mm_loadu_si64(base + gx[0]), base[gx[1]], 1);
+  __m128i x1 = _mm_insert_epi64(_mm_loadu_si64(base + gx[2]), base[gx[3]], 1);
+  return _mm256_inserti128_si256(_mm256_castsi128_si256(x0), x1, 1);
+}
+
+T512G static inline __attribute__((always_inline)) __m512i
+load8(const long long *base, const uint32_t *gx)
+{
+  return _mm512_inserti64x4(_mm512_castsi256_si512(load4(base, gx)),
+                            load4(base, gx + 4), 1);
+}
+
+/* Full block: tables t, t+1 (8 words); half block: table t only. */
+T512G static inline __attribute__((always_inline)) void
+block8(__m512 acc[4], const long long *base, const uint32_t *gx,
+       const float *tab, const int first)
+{
+  __m512i w = load8(base, gx);
+  __m512i t = transpose8(w);
+  lookup4(acc, t, tab, first);
+  lookup4(acc, _mm512_srli_epi32(t, 4), tab + 16, 0);
+}
+
+T512G static inline __attribute__((always_inline)) void
+block4(__m512 acc[4], const long long *base, const uint32_t *gx,
+       const float *tab, const int first)
+{
+  __m256i w = load4(base, gx);
+  lookup4(acc, transpose8(_mm512_zextsi256_si512(w)), tab, first);
+}
+
+/* New states of the 16 chains of lane group r: x = 1 iff u (1 + 2^acc) < 1. */
+T512G static inline __attribute__((always_inline)) __mmask16
+draw16g(__m512 acc, __m512i rw, const unsigned sh, const int mem,
+        __mmask16 old, __m512 me, __m512 minv)
+{
+  __m512i r16 = sh ? _mm512_srli_epi32(rw, 16)
+                   : _mm512_and_si512(rw, _mm512_set1_epi32(0xFFFF));
+  __m512 u = _mm512_fmadd_ps(_mm512_cvtepi32_ps(r16),
+                             _mm512_set1_ps(1.0f / 65536.0f),
+                             _mm512_set1_ps(1.0f / 131072.0f));
+  if (mem)
+    u = _mm512_mul_ps(_mm512_mask_sub_ps(u, old, u, me), minv);
+  __m512 t = _mm512_fmadd_ps(u, exp2_cubic(acc), u);
+  return _mm512_cmp_ps_mask(t, _mm512_set1_ps(1.0f), _CMP_LT_OQ);
+}
+
+#define LANES4 0x1111111111111111ull
+
+T512G static inline __attribute__((always_inline)) void
+update_node_g(const tsu__plan *pl, uint64_t *bits, uint32_t p, uint32_t g,
+              const __m512i rw[4], const unsigned sh)
+{
+  const uint32_t G = pl->n_groups, i = pl->node[p];
+  const uint32_t t0 = pl->tab_off[p], nt = pl->tab_off[p + 1] - t0;
+  const uint32_t *gx = pl->gx + 4 * (size_t)t0;
+  const float *tab = pl->tab + 16 * (size_t)t0;
+  const long long *base = (const long long *)(bits + g);
+  __m512 acc[4];
+  uint32_t t;
+  if (nt >= 2) {
+    block8(acc, base, gx, tab, 1);
+    for (t = 2; t + 2 <= nt; t += 2)
+      block8(acc, base, gx + 4 * t, tab + 16 * t, 0);
+    if (t < nt)
+      block4(acc, base, gx + 4 * t, tab + 16 * t, 0);
+  } else {
+    block4(acc, base, gx, tab, 1);
+  }
+  uint64_t *dst = &bits[(size_t)i * G + g];
+  uint64_t old = *dst, nw = 0;
+  if (pl->has_memory) {
+    __m512 me = _mm512_set1_ps(pl->mem_e[p]);
+    __m512 minv = _mm512_set1_ps(pl->mem_inv[p]);
+#pragma GCC unroll 4
+    for (int r = 0; r < 4; r++)
+      nw |= _pdep_u64(_cvtmask16_u32(draw16g(
+                          acc[r], rw[r], sh, 1,
+                          (__mmask16)_pext_u64(old, LANES4 << r), me, minv)),
+                      LANES4 << r);
+  } else {
+    const __m512 z = _mm512_setzero_ps();
+#pragma GCC unroll 4
+    for (int r = 0; r < 4; r++)
+      nw |= _pdep_u64(_cvtmask16_u32(draw16g(acc[r], rw[r], sh, 0, 0, z, z)),
+                      LANES4 << r);
+  }
+  *dst = nw;
+}
+
+T512G void tsu__kernel_avx512_gfni(const tsu__plan *pl, uint64_t *bits,
+                                  uint32_t color, uint64_t sweep, uint32_t q0,
+                                  uint32_t q1)
+{
+  const uint32_t G = pl->n_groups;
+  const uint32_t beg = pl->start[color], end = pl->start[color + 1];
+  for (uint32_t q = q0; q < q1; q++) {
+    uint32_t pa = beg + 2 * q;
+    for (uint32_t g = 0; g < G; g++) {
+      __m512i rw[4];
+      philox16(pl->rk, g, pa, sweep, rw);
+      update_node_g(pl, bits, pa, g, rw, 0);
+      if (pa + 1 < end)
+        update_node_g(pl, bits, pa + 1, g, rw, 16);
     }
   }
 }
@@ -181,5 +413,15 @@ void tsu__kernel_avx512(const tsu__plan *pl, uint64_t *bits, uint32_t color,
                         uint64_t sweep, uint32_t q0, uint32_t q1)
 {
   tsu__kernel_portable(pl, bits, color, sweep, q0, q1);
+}
+void tsu__kernel_avx512_gfni(const tsu__plan *pl, uint64_t *bits,
+                             uint32_t color, uint64_t sweep, uint32_t q0,
+                             uint32_t q1)
+{
+  tsu__kernel_portable(pl, bits, color, sweep, q0, q1);
+}
+int tsu__avx512_gfni_supported(void)
+{
+  return 0;
 }
 #endif

@@ -25,8 +25,16 @@ typedef struct tsu__plan {
   int has_memory;       /* any e_i > 0 */
   uint32_t n_groups;    /* chain groups of 64 */
   uint32_t key[2];      /* Philox key = seed */
-  uint64_t rk[10];      /* round keys: (k0 + r W0) | (k1 + r W1) << 32 */
+  uint64_t rk[10][2];   /* round keys {k0 + r W0, k1 + r W1} (mod 2^32) */
   float *lut;           /* [256][8] bit j of the index as 0.0f / 1.0f, 32-byte aligned */
+  /* Subset-sum tables for the AVX-512 VBMI/GFNI kernel (NULL if unused):
+   * the neighbours of position p in blocks of 4; table t of p holds, for
+   * each 4-bit pattern m, the sum of wq over the neighbours 4t+i with bit
+   * i of m set (0 for padding), plus c0[p] in table 0. */
+  uint32_t *tab_off;    /* [n+1] first table of p (tables of 16 floats); >= 1 each */
+  float *tab;           /* [tab_off[n]][16] subset sums, 64-byte aligned */
+  uint32_t *gx;         /* [4 tab_off[n]] neighbour word indices, padded with the node's own */
+  int use_gfni;         /* kernel is tsu__kernel_avx512_gfni */
 } tsu__plan;
 
 typedef void (*tsu__kernel_fn)(const tsu__plan *pl, uint64_t *bits,
@@ -39,6 +47,12 @@ void tsu__kernel_avx2(const tsu__plan *pl, uint64_t *bits, uint32_t color,
                       uint64_t sweep, uint32_t q0, uint32_t q1);
 void tsu__kernel_avx512(const tsu__plan *pl, uint64_t *bits, uint32_t color,
                         uint64_t sweep, uint32_t q0, uint32_t q1);
+void tsu__kernel_avx512_gfni(const tsu__plan *pl, uint64_t *bits,
+                             uint32_t color, uint64_t sweep, uint32_t q0,
+                             uint32_t q1);
+/* 1 if the CPU has what tsu__kernel_avx512_gfni needs on top of the
+ * AVX-512 path (VBMI, GFNI, BMI2). */
+int tsu__avx512_gfni_supported(void);
 
 /* Coefficients of 2^f ~ sum_k TSU__EXP2_C[k] f^k on |f| <= 1/2 (Taylor of
  * exp(f ln 2) to degree 6, relative error < 2e-7). */
