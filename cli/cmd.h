@@ -29,7 +29,11 @@ typedef struct cmd_entry {
 /* The subcommands (one file each, cli/cmd_NAME.c). */
 int cmd_device(int argc, char **argv);
 int cmd_doublewell(int argc, char **argv);
+int cmd_doublewell_kv(int argc, char **argv, cmd_kv *kv);
 int cmd_demo(int argc, char **argv);
+int cmd_cells(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 /* The same as cmd_sample, with the summary appended to kv instead of

@@ -15,6 +15,7 @@ static const cmd_entry commands[] = {
   {"bench", cmd_bench, "kernel speed: bench gibbs (flips/ns, fast vs reference)"},
   {"demo", cmd_demo, "the whole chain on the embedded defaults"},
   {"device", cmd_device, "one MOSFET operating point: currents, conductances, noise"},
+  {"doublewell", cmd_doublewell, "overdamped double well: escape rate vs exact and Kramers"},
   {"help", cmd_help, "list the commands, or show one command's help"},
   {"sample", cmd_sample, "chip simulator: Gibbs sampling on a TSU grid or graph file"},
   {"version", cmd_version, "print the version"},

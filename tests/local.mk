@@ -73,3 +73,10 @@ tests_test_cal_stats_LDADD = $(TKT_LDADD)
 tests_test_cal_fit_SOURCES = tests/test_cal_fit.c tests/tk_test.h
 tests_test_cal_fit_LDADD = $(TKT_LDADD)
 TESTS += tests/test_cal_stats tests/test_cal_fit
+
+# double well
+check_PROGRAMS += tests/test_dwell
+tests_test_dwell_SOURCES = tests/test_dwell.c tests/tk_test.h
+tests_test_dwell_LDADD = $(TKT_LDADD)
+TESTS += tests/test_dwell tests/cli_dwell.sh
+EXTRA_DIST += tests/cli_dwell.sh
