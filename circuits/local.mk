@@ -1,1 +1,11 @@
-# circuits/: (see DESIGN.md); sources are listed here as they arrive.
+# circuits/: ngspice sessions on cell netlists (see DESIGN.md).
+# ckt_session.c is the only file that touches libngspice.
+noinst_LIBRARIES += circuits/libckt.a
+circuits_libckt_a_SOURCES = \
+	circuits/ckt_session.c circuits/ckt_session.h \
+	circuits/ckt_netlist.c circuits/ckt_netlist.h \
+	circuits/models/ckt_models.c \
+	circuits/ckt_sim.c circuits/ckt_sim.h \
+	circuits/ckt_measure.c circuits/ckt_measure.h \
+	circuits/cells/ckt_cells.c circuits/cells/ckt_cells.h \
+	circuits/ckt_native.c circuits/ckt_native.h

@@ -6,4 +6,5 @@ tsukit_LDADD = $(TK_LIBS) $(TK_EXT_LIBS)
 tsukit_SOURCES += cli/cmd_device.c
 tsukit_SOURCES += cli/cmd_bench.c
 tsukit_SOURCES += cli/cmd_sample.c
+tsukit_SOURCES += cli/cmd_cells.c cli/cmd_trace.c cli/cmd_plot.c
 tsukit_SOURCES += cli/cmd_doublewell.c

@@ -6,3 +6,4 @@ physics_libphys_a_SOURCES = physics/phys_const.h \
 physics_libphys_a_SOURCES += physics/phys_noise.c physics/phys_noise.h \
 	physics/phys_spectral.c physics/phys_spectral.h
 physics_libphys_a_SOURCES += physics/phys_dwell.c physics/phys_dwell.h
+physics_libphys_a_SOURCES += physics/phys_langevin.c physics/phys_langevin.h

@@ -66,6 +66,12 @@ tests_test_tsu_potts_SOURCES = tests/test_tsu_potts.c tests/tk_test.h
 tests_test_tsu_potts_LDADD = $(TKT_LDADD)
 TESTS += tests/test_tsu_potts
 
+# circuits/ (ngspice sessions, netlists, cells) tests
+check_PROGRAMS += tests/test_ckt_session
+tests_test_ckt_session_SOURCES = tests/test_ckt_session.c tests/tk_test.h
+tests_test_ckt_session_LDADD = $(TKT_LDADD)
+TESTS += tests/test_ckt_session
+
 # calibrate/ tests
 check_PROGRAMS += tests/test_cal_stats tests/test_cal_fit
 tests_test_cal_stats_SOURCES = tests/test_cal_stats.c tests/tk_test.h
@@ -73,6 +79,12 @@ tests_test_cal_stats_LDADD = $(TKT_LDADD)
 tests_test_cal_fit_SOURCES = tests/test_cal_fit.c tests/tk_test.h
 tests_test_cal_fit_LDADD = $(TKT_LDADD)
 TESTS += tests/test_cal_stats tests/test_cal_fit
+check_PROGRAMS += tests/test_ckt_pbit
+tests_test_ckt_pbit_SOURCES = tests/test_ckt_pbit.c tests/tk_test.h
+tests_test_ckt_pbit_LDADD = $(TKT_LDADD)
+TESTS += tests/test_ckt_pbit
+TESTS += tests/cli_trace.sh
+EXTRA_DIST += tests/cli_trace.sh
 
 # double well
 check_PROGRAMS += tests/test_dwell
@@ -80,3 +92,9 @@ tests_test_dwell_SOURCES = tests/test_dwell.c tests/tk_test.h
 tests_test_dwell_LDADD = $(TKT_LDADD)
 TESTS += tests/test_dwell tests/cli_dwell.sh
 EXTRA_DIST += tests/cli_dwell.sh
+
+# native Langevin solver
+check_PROGRAMS += tests/test_langevin
+tests_test_langevin_SOURCES = tests/test_langevin.c tests/tk_test.h
+tests_test_langevin_LDADD = $(TKT_LDADD)
+TESTS += tests/test_langevin

@@ -1,0 +1,408 @@
+/* ckt_session.c -- the only file in tsukit that touches libngspice.
+ *
+ * Workload: sequential transient runs of small netlists; each run costs
+ * milliseconds to tens of seconds inside ngspice, so the wrapper favours
+ * clarity (linear name lookups over a few tens of sources) over speed.
+ *
+ * Process-global state (the one documented exception to "no mutable
+ * globals", STYLE.md): libngspice is a single engine per process, so the
+ * flag saying it was initialised and the pointer to the session its
+ * callbacks report into live here.  Rules for ngspice 39.3 (FINDINGS.md):
+ * ngSpice_Init exactly once, never `quit`; `set num_threads=1`; between
+ * runs `destroy all` and `remcirc`; ngSpice_Circ returns 0 even when the
+ * netlist fails, so errors are read from the printed output; vectors are
+ * ngspice's memory and are copied at once.
+ */
+#include "circuits/ckt_session.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <ngspice/sharedspice.h>
+
+#include "common/tk_rng.h"
+
+#define LOG_MAX (64 * 1024)   /* captured output kept per run, bytes */
+
+struct ckt_session {
+  char error[TK_ERR_MSG_MAX]; /* first error line of the last run, or "" */
+  char *log;                  /* captured output of the last run */
+  size_t log_len;             /* bytes used in log (< LOG_MAX) */
+  int exit_requested;         /* ngspice called ControlledExit */
+  const ckt_noise *noise;     /* noise of the run in progress, or NULL */
+  int *watch_idx;             /* [n_watch] index into SendData's vectors */
+  double *watch_V;            /* [n_watch] values at the last accepted point */
+  int watch_mapped;           /* watch_idx is valid for this run */
+  uint64_t ncallbacks;        /* external source callbacks this run */
+  uint64_t naccepted;         /* accepted time points this run */
+};
+
+/* The process-global ngspice state (see the file comment). */
+static int g_ngspice_ready;          /* ngSpice_Init done (never twice) */
+static ckt_session *g_active;        /* session receiving callbacks */
+
+/* ---- output capture ---- */
+
+static void log_append(ckt_session *s, const char *line)
+{
+  size_t n = strlen(line);
+  if (s->log_len + n + 2 >= LOG_MAX)
+    return;
+  memcpy(s->log + s->log_len, line, n);
+  s->log_len += n;
+  s->log[s->log_len++] = '\n';
+  s->log[s->log_len] = '\0';
+}
+
+/* Case-insensitive substring search. */
+static int has_word(const char *hay, const char *needle)
+{
+  size_t n = strlen(needle);
+  for (const char *p = hay; *p; p++)
+    if (strncasecmp(p, needle, n) == 0)
+      return 1;
+  return 0;
+}
+
+/* Does a printed line report a failure?  (ngspice prefixes its lines with
+ * "stdout " or "stderr "; errors are only visible here.) */
+static int is_error_line(const char *msg)
+{
+  static const char *const pat[] = {
+    "error", "unknown", "singular", "timestep too small", "too small",
+    "could not", "cannot", "can't", "not parsed", "no such", "fatal",
+    "aborted", "unrecognized", "not found",
+  };
+  if (has_word(msg, "warning") || has_word(msg, "note:"))
+    return 0;
+  for (size_t i = 0; i < sizeof pat / sizeof pat[0]; i++)
+    if (has_word(msg, pat[i]))
+      return 1;
+  return 0;
+}
+
+static int cb_print(char *msg, int id, void *ud)
+{
+  (void)id;
+  (void)ud;
+  ckt_session *s = g_active;
+  if (s == NULL || msg == NULL)
+    return 0;
+  log_append(s, msg);
+  const char *m = msg;
+  if (strncmp(m, "stderr ", 7) == 0 || strncmp(m, "stdout ", 7) == 0)
+    m += 7;
+  size_t el = strlen(s->error);
+  if (s->error[0] == '\0' && is_error_line(msg)) {
+    snprintf(s->error, sizeof s->error, "%s", m);
+  } else if (el > 0 && el + 2 < sizeof s->error && s->error[el - 1] == ':') {
+    /* "Error on line 2 or its substitute:" -- the detail follows */
+    snprintf(s->error + el, sizeof s->error - el, " %s", m);
+  }
+  return 0;
+}
+
+static int cb_stat(char *msg, int id, void *ud)
+{
+  (void)msg;
+  (void)id;
+  (void)ud;
+  return 0;
+}
+
+/* ngspice wants to exit: never let it; remember, report as an error. */
+static int cb_exit(int status, NG_BOOL unload, NG_BOOL quit, int id, void *ud)
+{
+  (void)unload;
+  (void)quit;
+  (void)id;
+  (void)ud;
+  ckt_session *s = g_active;
+  if (s != NULL) {
+    s->exit_requested = 1;
+    if (s->error[0] == '\0')
+      snprintf(s->error, sizeof s->error,
+               "ngspice requested exit (status %d)", status);
+  }
+  return 0;
+}
+
+static int match_vec(const char *vname, const char *want)
+{
+  if (strcasecmp(vname, want) == 0)
+    return 1;
+  size_t n = strlen(want);
+  return (vname[0] == 'v' || vname[0] == 'V') && vname[1] == '(' &&
+         strncasecmp(vname + 2, want, n) == 0 && vname[2 + n] == ')' &&
+         vname[3 + n] == '\0';
+}
+
+/* One accepted time point: refresh the noise densities from it. */
+static int cb_data(pvecvaluesall va, int count, int id, void *ud)
+{
+  (void)count;
+  (void)id;
+  (void)ud;
+  ckt_session *s = g_active;
+  if (s == NULL || va == NULL)
+    return 0;
+  s->naccepted++;
+  const ckt_noise *nz = s->noise;
+  if (nz == NULL || nz->update == NULL || nz->n_watch == 0)
+    return 0;
+  if (!s->watch_mapped) {
+    for (size_t w = 0; w < nz->n_watch; w++) {
+      s->watch_idx[w] = -1;
+      for (int i = 0; i < va->veccount; i++)
+        if (match_vec(va->vecsa[i]->name, nz->watch_names[w])) {
+          s->watch_idx[w] = i;
+          break;
+        }
+    }
+    s->watch_mapped = 1;
+  }
+  double t_s = 0;
+  for (int i = 0; i < va->veccount; i++)
+    if (va->vecsa[i]->is_scale) {
+      t_s = va->vecsa[i]->creal;
+      break;
+    }
+  for (size_t w = 0; w < nz->n_watch; w++)
+    s->watch_V[w] = s->watch_idx[w] >= 0 ? va->vecsa[s->watch_idx[w]]->creal
+                                         : 0.0;
+  nz->update(nz->ud, t_s, s->watch_V, nz->psd_A2_per_Hz);
+  return 0;
+}
+
+static int cb_initdata(pvecinfoall vi, int id, void *ud)
+{
+  (void)vi;
+  (void)id;
+  (void)ud;
+  if (g_active != NULL)
+    g_active->watch_mapped = 0;
+  return 0;
+}
+
+static int cb_bgrun(NG_BOOL not_running, int id, void *ud)
+{
+  (void)not_running;
+  (void)id;
+  (void)ud;
+  return 0;
+}
+
+static int cb_vsrc(double *val, double t, char *name, int id, void *ud)
+{
+  (void)t;
+  (void)name;
+  (void)id;
+  (void)ud;
+  *val = 0.0;  /* no external voltage sources are generated */
+  return 0;
+}
+
+/* Standard normal number k of stream j: two per Philox block.  Slot 0 is
+ * pinned to 0 so the DC operating point (solved at t = 0) is noiseless:
+ * a DC noise current into a high-impedance node would bias it by I R. */
+static double slot_gauss(uint64_t seed, uint64_t j, uint64_t k)
+{
+  double g[2];
+  if (k == 0)
+    return 0.0;
+  tk_rng_gauss2_at(seed, j, k >> 1, g);
+  return g[k & 1];
+}
+
+static int cb_isrc(double *val, double t, char *name, int id, void *ud)
+{
+  (void)id;
+  (void)ud;
+  *val = 0.0;
+  ckt_session *s = g_active;
+  if (s == NULL || s->noise == NULL || name == NULL)
+    return 0;
+  const ckt_noise *nz = s->noise;
+  s->ncallbacks++;
+  for (size_t j = 0; j < nz->n_src; j++) {
+    if (strcasecmp(name, nz->src_names[j]) != 0)
+      continue;
+    double psd = nz->psd_A2_per_Hz[j];
+    if (!(psd > 0) || !(t >= 0))
+      return 0;
+    double x = t / nz->nt_s;
+    double kf = floor(x);
+    double f = x - kf;
+    uint64_t k = (uint64_t)kf;
+    double g = (1.0 - f) * slot_gauss(nz->seed, j, k) +
+               f * slot_gauss(nz->seed, j, k + 1);
+    *val = sqrt(psd / (2.0 * nz->nt_s)) * g;
+    return 0;
+  }
+  return 0;
+}
+
+static int cb_sync(double t, double *dt, double olddt, int redo, int id,
+                   int loc, void *ud)
+{
+  (void)t;
+  (void)dt;
+  (void)olddt;
+  (void)redo;
+  (void)id;
+  (void)loc;
+  (void)ud;
+  return 0;
+}
+
+static int command(const char *cmd)
+{
+  char buf[256];
+  snprintf(buf, sizeof buf, "%s", cmd);
+  return ngSpice_Command(buf);
+}
+
+int ckt_session_open(ckt_session **out, tk_err *err)
+{
+  *out = NULL;
+  if (g_active != NULL)
+    return TK_FAIL(err, TK_EINVAL,
+                   "an ngspice session is already open in this process");
+  ckt_session *s = calloc(1, sizeof *s);
+  if (s == NULL || (s->log = malloc(LOG_MAX)) == NULL) {
+    free(s);
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  }
+  s->log[0] = '\0';
+  g_active = s;
+  if (!g_ngspice_ready) {
+    int rc = ngSpice_Init(cb_print, cb_stat, cb_exit, cb_data, cb_initdata,
+                          cb_bgrun, NULL);
+    if (rc != 0) {
+      g_active = NULL;
+      free(s->log);
+      free(s);
+      return TK_FAIL(err, TK_ESPICE, "ngSpice_Init failed (%d)", rc);
+    }
+    int ident = 0;
+    ngSpice_Init_Sync(cb_vsrc, cb_isrc, cb_sync, &ident, NULL);
+    command("set num_threads=1");
+    g_ngspice_ready = 1;
+  }
+  *out = s;
+  return TK_OK;
+}
+
+void ckt_session_close(ckt_session *s)
+{
+  if (s == NULL)
+    return;
+  command("destroy all");
+  command("remcirc");
+  if (g_active == s)
+    g_active = NULL;
+  free(s->watch_idx);
+  free(s->watch_V);
+  free(s->log);
+  free(s);
+}
+
+static int spice_fail(ckt_session *s, tk_err *err, const char *stage)
+{
+  if (s->error[0] == '\0')
+    snprintf(s->error, sizeof s->error, "ngspice reported a failure");
+  return TK_FAIL(err, TK_ESPICE, "ngspice %s: %s", stage, s->error);
+}
+
+int ckt_session_run(ckt_session *s, const char *const *lines, size_t n,
+                    const ckt_noise *noise, tk_err *err)
+{
+  if (s == NULL || lines == NULL || n < 2)
+    return TK_FAIL(err, TK_EINVAL, "empty netlist");
+  if (strncasecmp(lines[n - 1], ".end", 4) != 0)
+    return TK_FAIL(err, TK_EINVAL, "netlist must end with .end");
+  if (noise != NULL && !(noise->nt_s > 0))
+    return TK_FAIL(err, TK_EINVAL, "noise slot %g s must be > 0", noise->nt_s);
+  g_active = s;
+  /* Clear the previous run (plots, then circuit). */
+  s->noise = NULL;
+  command("destroy all");
+  command("remcirc");
+  s->error[0] = '\0';
+  s->log_len = 0;
+  s->log[0] = '\0';
+  s->exit_requested = 0;
+  s->ncallbacks = s->naccepted = 0;
+  s->watch_mapped = 0;
+  free(s->watch_idx);
+  free(s->watch_V);
+  s->watch_idx = NULL;
+  s->watch_V = NULL;
+  if (noise != NULL && noise->n_watch > 0) {
+    s->watch_idx = calloc(noise->n_watch, sizeof *s->watch_idx);
+    s->watch_V = calloc(noise->n_watch, sizeof *s->watch_V);
+    if (s->watch_idx == NULL || s->watch_V == NULL)
+      return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  }
+  /* ngSpice_Circ wants a NULL-terminated array of mutable strings. */
+  char **arr = calloc(n + 1, sizeof *arr);
+  if (arr == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  int rc = 0;
+  for (size_t i = 0; i < n && rc == 0; i++)
+    if ((arr[i] = strdup(lines[i])) == NULL)
+      rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+  if (rc == 0) {
+    int crc = ngSpice_Circ(arr);
+    if (crc != 0 || s->error[0] != '\0' || s->exit_requested)
+      rc = spice_fail(s, err, "could not load the netlist");
+  }
+  for (size_t i = 0; i < n; i++)
+    free(arr[i]);
+  free(arr);
+  if (rc != 0)
+    return rc;
+  s->noise = noise;
+  int rrc = command("run");
+  s->noise = NULL;
+  if (rrc != 0 || s->error[0] != '\0' || s->exit_requested)
+    return spice_fail(s, err, "simulation failed");
+  return TK_OK;
+}
+
+int ckt_session_vec(ckt_session *s, const char *name, double **data,
+                    size_t *n, tk_err *err)
+{
+  (void)s;  /* the vectors live in ngspice's current plot */
+  *data = NULL;
+  *n = 0;
+  char buf[CKT_NAME_MAX + 8];
+  snprintf(buf, sizeof buf, "%s", name);
+  pvector_info vi = ngGet_Vec_Info(buf);
+  if (vi == NULL) {
+    snprintf(buf, sizeof buf, "v(%s)", name);
+    vi = ngGet_Vec_Info(buf);
+  }
+  if (vi == NULL || vi->v_realdata == NULL || vi->v_length <= 0)
+    return TK_FAIL(err, TK_ENOTFOUND, "no real vector '%s' in the last run",
+                   name);
+  size_t len = (size_t)vi->v_length;
+  double *d = malloc(len * sizeof *d);
+  if (d == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  memcpy(d, vi->v_realdata, len * sizeof *d);
+  *data = d;
+  *n = len;
+  return TK_OK;
+}
+
+const char *ckt_session_error(const ckt_session *s) { return s->error; }
+
+const char *ckt_session_log(const ckt_session *s) { return s->log; }
+uint64_t ckt_session_ncallbacks(const ckt_session *s) { return s->ncallbacks; }
+uint64_t ckt_session_naccepted(const ckt_session *s) { return s->naccepted; }

@@ -1,0 +1,82 @@
+/* ckt_session.h -- the one wrapper around the process-global libngspice.
+ *
+ * Workload: a few to a few hundred transient runs per process, each on a
+ * small cell netlist (tens of lines) held in memory; runs are sequential
+ * (ngspice is one global engine: parallel sweeps fork a process each).
+ *
+ * A session loads a netlist given as an array of lines, runs the analysis
+ * the netlist asks for (its .tran card), and hands back copies of the
+ * result vectors.  Every ngspice failure -- a netlist that does not parse,
+ * a singular matrix, a time step collapse -- comes back as TK_ESPICE with
+ * ngspice's own message, and the session stays usable for the next run.
+ *
+ * Noise: ngspice has no device noise in transient analysis, so noise
+ * currents are injected through `I<name> a b external` sources, whose
+ * value ngspice asks for through the ngSpice_Init_Sync callback.  Source j
+ * of a run draws standard normals g_k from the counter RNG (tk_rng.h) at
+ * (seed, stream j, slot k = floor(t / nt_s)) and returns
+ *     i(t) = sqrt(S_j / (2 nt_s)) ((1 - f) g_k + f g_(k+1)),  f = t/nt_s - k
+ * i.e. white noise of one-sided density S_j below 1/(2 nt_s), a pure
+ * function of t: reruns are bit-identical.  g_0 is pinned to 0 so the DC
+ * operating point, solved at t = 0, is noiseless (a DC noise current into
+ * a high-impedance node would bias it by I R).  S_j is refreshed after every
+ * ACCEPTED time point by the caller's update function from the watched
+ * node voltages, never inside the Newton iteration (FINDINGS.md).
+ */
+#ifndef CKT_SESSION_H
+#define CKT_SESSION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/tk_error.h"
+
+#define CKT_NAME_MAX 48
+
+/* Called after each accepted time point: watch_V[n_watch] holds the
+ * watched vectors' values, psd[n_src] the densities to use from now on. */
+typedef void (*ckt_noise_update_fn)(void *ud, double t_s,
+                                    const double *watch_V, double *psd);
+
+typedef struct ckt_noise {
+  size_t n_src;                       /* number of EXTERNAL current sources */
+  const char *const *src_names;       /* their instance names ("Inz_M1") */
+  double *psd_A2_per_Hz;              /* [n_src] current densities, >= 0 */
+  double nt_s;                        /* noise slot length, > 0 */
+  uint64_t seed;                      /* counter RNG key */
+  size_t n_watch;                     /* vectors passed to update */
+  const char *const *watch_names;     /* node names (without v()) */
+  ckt_noise_update_fn update;         /* NULL: densities stay fixed */
+  void *ud;                           /* handed to update */
+} ckt_noise;
+
+typedef struct ckt_session ckt_session;
+
+/* Initialise libngspice on first use in this process (never twice) and
+ * make a session.  Only one session may exist at a time. */
+int ckt_session_open(ckt_session **out, tk_err *err);
+/* Unload the current circuit; NULL is fine.  Never sends `quit`. */
+void ckt_session_close(ckt_session *s);
+
+/* Load lines[0..n) (the last must be ".end") and run the analysis.
+ * noise may be NULL.  On failure, ckt_session_error() has ngspice's
+ * message and the session can run again. */
+int ckt_session_run(ckt_session *s, const char *const *lines, size_t n,
+                    const ckt_noise *noise, tk_err *err);
+
+/* Copy of a result vector of the last run ("time", "out" or "v(out)",
+ * "vdd#branch"); *data is malloc'd, free() it. */
+int ckt_session_vec(ckt_session *s, const char *name, double **data,
+                    size_t *n, tk_err *err);
+
+/* Last ngspice error line (empty if none), and the whole captured output
+ * of the last run (bounded, for diagnostics). */
+const char *ckt_session_error(const ckt_session *s);
+const char *ckt_session_log(const ckt_session *s);
+
+/* External-source callbacks answered during the last run, and accepted
+ * time points seen (for speed figures). */
+uint64_t ckt_session_ncallbacks(const ckt_session *s);
+uint64_t ckt_session_naccepted(const ckt_session *s);
+
+#endif
