@@ -30,6 +30,8 @@ typedef struct cmd_entry {
 int cmd_device(int argc, char **argv);
 int cmd_doublewell(int argc, char **argv);
 int cmd_doublewell_kv(int argc, char **argv, cmd_kv *kv);
+int cmd_trace_kv(int argc, char **argv, cmd_kv *kv);
+int cmd_plot_kv(int argc, char **argv, cmd_kv *kv);
 int cmd_demo(int argc, char **argv);
 int cmd_cells(int argc, char **argv);
 int cmd_trace(int argc, char **argv);

@@ -134,6 +134,53 @@ static void take_keys(cmd_kv *kv, const cmd_kv *sub, const char *prefix,
   }
 }
 
+/* Run one sub-command with a NULL-terminated argv; its summary goes to sub. */
+static int run_sub(int (*fn)(int, char **, cmd_kv *), char **argv, cmd_kv *sub,
+                   tk_err *err)
+{
+  int argc = 0;
+  while (argv[argc] != NULL)
+    argc++;
+  cmd_kv_init(sub);
+  if (fn(argc, argv, sub) != 0)
+    return TK_FAIL(err, TK_EINTERNAL, "tsukit %s failed (message above)", argv[0]);
+  return TK_OK;
+}
+
+/* Step: the three ngspice cells -- traces and the talk's figures. */
+int demo_cells(const demo_ctx *ctx, cmd_kv *kv, tk_err *err)
+{
+  char seed[32], h5[4200], png[4200];
+  snprintf(seed, sizeof seed, "%llu", (unsigned long long)ctx->seed);
+  cmd_kv sub;
+  static const struct {
+    const char *cell, *vctl, *time, *quick_time;
+  } runs[] = {
+    /* pbit: five control voltages across its window */
+    {"pbit", "0.183,0.185,0.186,0.187,0.189", "40e-6", "8e-6"},
+    /* cat4: each state favoured in turn by its own control */
+    {"cat4", "0.194,0.178,0.178,0.178,0.178,0.194,0.178,0.178", "6e-6", "3e-6"},
+    /* gmm2: weight moves with vctl, separation with vsep */
+    {"gmm2", "0.185,0.3,0.186,0.3,0.187,0.3", "20e-6", "5e-6"},
+  };
+  for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+    snprintf(h5, sizeof h5, "%s/cell_%s.h5", ctx->out_dir, runs[i].cell);
+    snprintf(png, sizeof png, "%s/cell_%s.png", ctx->out_dir, runs[i].cell);
+    char *targv[] = {"trace", "--cell", (char *)runs[i].cell, "--vctl",
+                     (char *)runs[i].vctl, "--time",
+                     (char *)(ctx->quick ? runs[i].quick_time : runs[i].time),
+                     "--seed", seed, "--force", "-o", h5, NULL};
+    TK_TRY(run_sub(cmd_trace_kv, targv, &sub, err));
+    if (i == 0) {
+      static const char *const keys[] = {"p1", "tau_s", "energy_per_flip_J", NULL};
+      take_keys(kv, &sub, "pbit_", keys);
+    }
+    char *pargv[] = {"plot", h5, "-o", png, NULL};
+    TK_TRY(run_sub(cmd_plot_kv, pargv, &sub, err));
+  }
+  return TK_OK;
+}
+
 /* Step: the double well at 6 kT, with the rate-vs-barrier figure. */
 int demo_doublewell(const demo_ctx *ctx, cmd_kv *kv, tk_err *err)
 {

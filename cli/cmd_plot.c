@@ -143,7 +143,7 @@ static const plot_kind kinds[] = {
   {"trace", plot_trace},
 };
 
-int cmd_plot(int argc, char **argv)
+int cmd_plot_kv(int argc, char **argv, cmd_kv *kvp)
 {
   const char *in = NULL, *png = NULL;
   for (int i = 1; i < argc; i++) {
@@ -185,10 +185,17 @@ int cmd_plot(int argc, char **argv)
   io_file_close(f);
   if (rc != 0)
     return cmd_fail("plot", &err);
+  cmd_kv_str(kvp, "kind", kind);
+  cmd_kv_str(kvp, "figure", png);
+  return CMD_EXIT_OK;
+}
+
+int cmd_plot(int argc, char **argv)
+{
   cmd_kv kv;
   cmd_kv_init(&kv);
-  cmd_kv_str(&kv, "kind", kind);
-  cmd_kv_str(&kv, "figure", png);
-  cmd_kv_end(&kv);
-  return CMD_EXIT_OK;
+  int rc = cmd_plot_kv(argc, argv, &kv);
+  if (rc == CMD_EXIT_OK && kv.len > 0)
+    cmd_kv_end(&kv);
+  return rc;
 }

@@ -127,7 +127,7 @@ static void kv_list(cmd_kv *kv, const char *key, const double *x, size_t n)
   cmd_kv_str(kv, key, buf);
 }
 
-int cmd_trace(int argc, char **argv)
+int cmd_trace_kv(int argc, char **argv, cmd_kv *kvp)
 {
   static const struct option opts[] = {
     {"cell", required_argument, NULL, O_CELL},
@@ -297,10 +297,8 @@ done:
     io_file_abort(f);
   ckt_session_close(ses);
   if (rc == 0) {
-    cmd_kv kv;
-    cmd_kv_init(&kv);
-    cmd_kv_str(&kv, "cell", ci->name);
-    cmd_kv_long(&kv, "runs", (long)nrun);
+    cmd_kv_str(kvp, "cell", ci->name);
+    cmd_kv_long(kvp, "runs", (long)nrun);
     if (strcmp(ci->kind, "pbit") == 0) {
       double *col = malloc(4 * nrun * sizeof *col);
       if (col != NULL) {
@@ -310,10 +308,10 @@ done:
           col[2 * nrun + r] = (double)runs[r].st.flips;
           col[3 * nrun + r] = runs[r].st.e_per_flip_J;
         }
-        kv_list(&kv, "p1", col, nrun);
-        kv_list(&kv, "tau_s", col + nrun, nrun);
-        kv_list(&kv, "flips", col + 2 * nrun, nrun);
-        kv_list(&kv, "energy_per_flip_J", col + 3 * nrun, nrun);
+        kv_list(kvp, "p1", col, nrun);
+        kv_list(kvp, "tau_s", col + nrun, nrun);
+        kv_list(kvp, "flips", col + 2 * nrun, nrun);
+        kv_list(kvp, "energy_per_flip_J", col + 3 * nrun, nrun);
         free(col);
       }
     } else if (strcmp(ci->kind, "categorical") == 0) {
@@ -324,11 +322,11 @@ done:
             col[k * nrun + r] = runs[r].cs.p[k];
           col[4 * nrun + r] = runs[r].cs.tau_s;
         }
-        kv_list(&kv, "p0", col, nrun);
-        kv_list(&kv, "p1", col + nrun, nrun);
-        kv_list(&kv, "p2", col + 2 * nrun, nrun);
-        kv_list(&kv, "p3", col + 3 * nrun, nrun);
-        kv_list(&kv, "tau_s", col + 4 * nrun, nrun);
+        kv_list(kvp, "p0", col, nrun);
+        kv_list(kvp, "p1", col + nrun, nrun);
+        kv_list(kvp, "p2", col + 2 * nrun, nrun);
+        kv_list(kvp, "p3", col + 3 * nrun, nrun);
+        kv_list(kvp, "tau_s", col + 4 * nrun, nrun);
         free(col);
       }
     } else if (strcmp(ci->kind, "gmm") == 0) {
@@ -341,16 +339,15 @@ done:
           col[3 * nrun + r] = runs[r].gs.sigma_V[1];
           col[4 * nrun + r] = runs[r].gs.w0;
         }
-        kv_list(&kv, "mu0_V", col, nrun);
-        kv_list(&kv, "mu1_V", col + nrun, nrun);
-        kv_list(&kv, "sigma0_V", col + 2 * nrun, nrun);
-        kv_list(&kv, "sigma1_V", col + 3 * nrun, nrun);
-        kv_list(&kv, "w0", col + 4 * nrun, nrun);
+        kv_list(kvp, "mu0_V", col, nrun);
+        kv_list(kvp, "mu1_V", col + nrun, nrun);
+        kv_list(kvp, "sigma0_V", col + 2 * nrun, nrun);
+        kv_list(kvp, "sigma1_V", col + 3 * nrun, nrun);
+        kv_list(kvp, "w0", col + 4 * nrun, nrun);
         free(col);
       }
     }
-    cmd_kv_str(&kv, "file", out);
-    cmd_kv_end(&kv);
+    cmd_kv_str(kvp, "file", out);
   }
   for (size_t r = 0; runs != NULL && r < nrun; r++)
     ckt_trace_clear(&runs[r].tr);
@@ -363,4 +360,14 @@ done:
     return CMD_EXIT_FAIL;
   }
   return CMD_EXIT_OK;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+  cmd_kv kv;
+  cmd_kv_init(&kv);
+  int rc = cmd_trace_kv(argc, argv, &kv);
+  if (rc == CMD_EXIT_OK && kv.len > 0)
+    cmd_kv_end(&kv);
+  return rc;
 }

@@ -30,6 +30,7 @@ extern const demo_step demo_steps[];
 extern const size_t demo_n_steps;
 
 int demo_device(const demo_ctx *ctx, cmd_kv *kv, tk_err *err);
+int demo_cells(const demo_ctx *ctx, cmd_kv *kv, tk_err *err);
 int demo_doublewell(const demo_ctx *ctx, cmd_kv *kv, tk_err *err);
 int demo_chip(const demo_ctx *ctx, cmd_kv *kv, tk_err *err);
 
