@@ -5,6 +5,11 @@
  * the fast sampler for burn-in + K sweeps, accumulates node means and
  * edge correlations (batch means for the standard errors), accounts the
  * energy, and writes samples.h5.  Workload: seconds to minutes.
+ *
+ * --cells-kind potts|gauss take the double-precision reference paths of
+ * tsu_potts.h (categorical cells) and tsu_gauss.h (continuous cells)
+ * instead: same graph, model and summary keys; this file only builds the
+ * model, calls their runners and writes the results.
  */
 #include <getopt.h>
 #include <math.h>
@@ -22,10 +27,16 @@
 #include "tsu/tsu_color.h"
 #include "tsu/tsu_energy.h"
 #include "tsu/tsu_fast.h"
+#include "tsu/tsu_gauss.h"
 #include "tsu/tsu_graph.h"
+#include "tsu/tsu_potts.h"
 #include "tsu/tsu_stats.h"
 
 #define N_BATCHES 20
+
+/* --cells-kind */
+enum { KIND_SPIN = 0, KIND_POTTS = 1, KIND_GAUSS = 2 };
+static const char *const kind_names[] = {"spin", "potts", "gauss"};
 
 static void usage(FILE *f)
 {
@@ -36,6 +47,7 @@ static void usage(FILE *f)
     "                     [--cells cells.h5 --cell NAME --temp T\n"
     "                      [--clock-hz F] [--design-temp T]]\n"
     "                     [--sample-sweeps K] [--save-states] [--force]\n"
+    "                     [--cells-kind spin|potts|gauss] [--states K]\n"
     "                     -o samples.h5\n"
     "\n"
     "Chromatic block Gibbs on a TSU grid (G4..G24) or a text graph file\n"
@@ -62,6 +74,23 @@ static void usage(FILE *f)
     "  --sample-sweeps K  sweeps per sample in the energy report, 1..1e9\n"
     "                 (default 250, the paper's K)\n"
     "  --save-states  also write the final states /states/final [chains, n]\n"
+    "  --cells-kind C cell kind (default spin):\n"
+    "                 spin   s in {-1,+1}, the fast kernel (above);\n"
+    "                 potts  s in 0..K-1, E = -sum J_ij [s_i = s_j] - sum h_i [s_i = 1]\n"
+    "                        (same J, h as spins; K = 2 is Ising with J/2, h/2);\n"
+    "                        /moments/mean is P(s_i = k) [n, K], /moments/edge_corr\n"
+    "                        P(s_i = s_j), mean_magnetisation the mean over nodes of\n"
+    "                        (K P(s_i = 1) - 1) / (K - 1);\n"
+    "                 gauss  x real, E = sum (a_i/2) x_i^2 - sum h_i x_i - sum J_ij x_i x_j\n"
+    "                        with a_i = 1 + sum_j |J_ij| (positive definite);\n"
+    "                        /moments/mean is <x_i> [n], /moments/edge_corr <x_i x_j>,\n"
+    "                        mean_magnetisation the mean of <x_i> over nodes.\n"
+    "                 potts and gauss are double-precision reference paths (no\n"
+    "                 --cells): there flips_per_ns counts cell updates per ns,\n"
+    "                 and flip_activity is the fraction of updates that changed\n"
+    "                 the state (1 for gauss); the energy report applies the\n"
+    "                 pbit cell model to them unchanged\n"
+    "  --states K     states per Potts cell, 2..16 (default 3; potts only)\n"
     "  --force        overwrite the output file\n"
     "  -o FILE        output file (required)\n");
 }
@@ -73,6 +102,9 @@ typedef struct sample_opts {
   double beta, temp_K, clock_Hz, design_K;
   uint64_t seed;
   int torus, force, save_states, have_temp;
+  int kind;             /* KIND_SPIN, KIND_POTTS or KIND_GAUSS */
+  long states;          /* Potts states K */
+  int have_states;      /* --states given */
 } sample_opts;
 
 static int parse_opts(int argc, char **argv, sample_opts *o)
@@ -91,6 +123,8 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
     {"sample-sweeps", required_argument, 0, 'K'},
     {"save-states", no_argument, 0, 'S'}, {"force", no_argument, 0, 'f'},
     {"output", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
+    {"cells-kind", required_argument, 0, 'X'},
+    {"states", required_argument, 0, 'Q'},
     {0, 0, 0, 0}};
   tk_err err = {0};
   int c;
@@ -118,6 +152,19 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
     case 'S': o->save_states = 1; break;
     case 'f': o->force = 1; break;
     case 'o': o->out = optarg; break;
+    case 'X':
+      o->kind = -1;
+      for (int k = 0; k < 3; k++)
+        if (strcmp(optarg, kind_names[k]) == 0)
+          o->kind = k;
+      if (o->kind < 0)
+        return cmd_usage_error("sample", "--cells-kind '%s': expected spin, "
+                               "potts or gauss", optarg);
+      break;
+    case 'Q':
+      rc = tk_parse_long_in(optarg, "--states", 2, TSU_POTTS_MAX_K, &o->states, &err);
+      o->have_states = 1;
+      break;
     case 'h': usage(stdout); return -1;
     default:
       return cmd_usage_error("sample", "unknown option '%s'", argv[optind - 1]);
@@ -133,6 +180,11 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
     return cmd_usage_error("sample", "--cells needs --cell NAME and --temp T");
   if (o->cells == NULL && (o->cell != NULL || o->have_temp))
     return cmd_usage_error("sample", "--cell and --temp need --cells FILE");
+  if (o->have_states && o->kind != KIND_POTTS)
+    return cmd_usage_error("sample", "--states needs --cells-kind potts");
+  if (o->cells != NULL && o->kind != KIND_SPIN)
+    return cmd_usage_error("sample", "--cells (calibrated pbits) needs "
+                           "--cells-kind spin");
   return 0;
 }
 
@@ -148,7 +200,27 @@ typedef struct sample_run {
   double *buf;
   int32_t *ibuf;
   int8_t *states;
+  /* --cells-kind potts / gauss */
+  tsu_potts potts;          /* model (couplings from g, biases pot_h) */
+  tsu_gauss gauss;          /* model (couplings from g, a from gauss_a) */
+  double *pot_h;            /* [n][K] Potts per-state biases */
+  double *gauss_a;          /* [n] Gaussian self-couplings */
+  tsu_potts_chains *pc;     /* Potts chains */
+  tsu_potts_moments *pm;    /* Potts moments */
+  tsu_gauss_chains *gc;     /* Gaussian chains */
+  tsu_gauss_moments *gm;    /* Gaussian moments */
 } sample_run;
+
+/* What write_output stores under /moments and /run. */
+typedef struct sample_result {
+  const double *mean, *mean_se; /* [n][mean_cols] */
+  const double *corr, *corr_se; /* [n_edges] */
+  size_t mean_cols;             /* 1 (spin, gauss) or K (potts) */
+  const char *observables;      /* what mean and edge_corr hold */
+  const char *kernel;           /* /run kernel attribute */
+  double fpns;                  /* updates per ns, recorded sweeps */
+  double activity;              /* state changes per update */
+} sample_result;
 
 static void run_free(sample_run *r)
 {
@@ -162,6 +234,12 @@ static void run_free(sample_run *r)
   free(r->buf);
   free(r->ibuf);
   free(r->states);
+  free(r->pot_h);
+  free(r->gauss_a);
+  tsu_potts_chains_free(r->pc);
+  tsu_potts_moments_free(r->pm);
+  tsu_gauss_chains_free(r->gc);
+  tsu_gauss_moments_free(r->gm);
 }
 
 static int build_graph(const sample_opts *o, sample_run *r, tk_err *err)
@@ -188,9 +266,25 @@ static int build_graph(const sample_opts *o, sample_run *r, tk_err *err)
   return tsu_coloring_build(r->g, &r->col, err);
 }
 
+static int write_states(const sample_opts *o, sample_run *r, io_file *f,
+                        tk_err *err)
+{
+  size_t n = r->g->n, ds[2] = {(size_t)o->chains, n};
+  if (o->kind == KIND_POTTS)
+    return io_write_u8(f, "/states/final", 2, ds,
+                       tsu_potts_chains_states(r->pc), "1", err);
+  if (o->kind == KIND_GAUSS)
+    return io_write_f64(f, "/states/final", 2, ds,
+                        tsu_gauss_chains_states(r->gc), "1", err);
+  for (long c = 0; c < o->chains; c++)
+    for (size_t i = 0; i < n; i++)
+      r->states[(size_t)c * n + i] = (int8_t)tsu_sampler_spin(r->s, (uint32_t)c, (uint32_t)i);
+  return io_write_i8(f, "/states/final", 2, ds, r->states, "1", err);
+}
+
 static int write_output(const sample_opts *o, sample_run *r,
-                        const tsu_energy_report *en, double fpns,
-                        double activity, const char *path_name, tk_err *err)
+                        const tsu_energy_report *en, const sample_result *res,
+                        tk_err *err)
 {
   tsu_graph *g = r->g;
   io_file *f = NULL;
@@ -199,14 +293,14 @@ static int write_output(const sample_opts *o, sample_run *r,
                         o->force ? IO_CREATE_OVERWRITE : IO_CREATE_KEEP, &f,
                         err));
   size_t n = g->n, m = g->n_edges;
-  double *mean = r->buf, *mse = mean + n, *corr = mse + n, *cse = corr + m;
-  tsu_moments_result(r->mom, mean, mse, corr, cse);
-  size_t dn[1] = {n}, dm[1] = {m}, de[2] = {m, 2};
-  int rc = io_write_f64(f, "/moments/mean", 1, dn, mean, "1", err);
-  if (rc == 0) rc = io_write_f64(f, "/moments/mean_stderr", 1, dn, mse, "1", err);
-  if (rc == 0) rc = io_write_f64(f, "/moments/edge_corr", 1, dm, corr, "1", err);
-  if (rc == 0) rc = io_write_f64(f, "/moments/edge_corr_stderr", 1, dm, cse, "1", err);
+  size_t dn[1] = {n}, dm[1] = {m}, de[2] = {m, 2}, dk[2] = {n, res->mean_cols};
+  int rk = res->mean_cols > 1 ? 2 : 1;
+  int rc = io_write_f64(f, "/moments/mean", rk, dk, res->mean, "1", err);
+  if (rc == 0) rc = io_write_f64(f, "/moments/mean_stderr", rk, dk, res->mean_se, "1", err);
+  if (rc == 0) rc = io_write_f64(f, "/moments/edge_corr", 1, dm, res->corr, "1", err);
+  if (rc == 0) rc = io_write_f64(f, "/moments/edge_corr_stderr", 1, dm, res->corr_se, "1", err);
   if (rc == 0) rc = io_attr_str(f, "/moments", "stderr_method", "batch means over 20 batches of sweeps, all chains pooled", err);
+  if (rc == 0) rc = io_attr_str(f, "/moments", "observables", res->observables, err);
   for (size_t e = 0; rc == 0 && e < m; e++) {
     r->ibuf[2 * e] = (int32_t)g->ei[e];
     r->ibuf[2 * e + 1] = (int32_t)g->ej[e];
@@ -215,18 +309,22 @@ static int write_output(const sample_opts *o, sample_run *r,
   if (rc == 0) rc = io_write_f64(f, "/graph/J", 1, dm, g->w, "1", err);
   if (rc == 0) rc = io_write_f64(f, "/graph/h", 1, dn, g->h, "1", err);
   if (rc == 0) rc = io_attr_str(f, "/graph", "spec", o->graph, err);
+  if (rc == 0 && o->kind == KIND_GAUSS)
+    rc = io_write_f64(f, "/graph/a", 1, dn, r->gauss_a, "1", err);
   if (rc == 0) rc = io_attr_i64(f, "/graph", "L", g->L, err);
   if (rc == 0) rc = io_attr_i64(f, "/graph", "torus", g->torus, err);
   if (rc == 0) rc = io_attr_i64(f, "/graph", "n_colors", r->col->n_colors, err);
   struct { const char *name; double v; } run_attrs[] = {
     {"beta", o->beta}, {"chains", (double)o->chains},
     {"sweeps", (double)o->sweeps}, {"burn_in", (double)o->burn_in},
-    {"flips_per_ns", fpns}, {"flip_activity", activity},
+    {"flips_per_ns", res->fpns}, {"flip_activity", res->activity},
   };
   if (rc == 0) rc = io_group(f, "/run", err);
   for (size_t k = 0; rc == 0 && k < sizeof run_attrs / sizeof run_attrs[0]; k++)
     rc = io_attr_f64(f, "/run", run_attrs[k].name, run_attrs[k].v, err);
-  if (rc == 0) rc = io_attr_str(f, "/run", "kernel", path_name, err);
+  if (rc == 0) rc = io_attr_str(f, "/run", "kernel", res->kernel, err);
+  if (rc == 0) rc = io_attr_str(f, "/run", "cells_kind", kind_names[o->kind], err);
+  if (rc == 0 && o->kind == KIND_POTTS) rc = io_attr_i64(f, "/run", "states", o->states, err);
   if (rc == 0) rc = io_attr_str(f, "/run", "cells", o->cells ? o->cell : "ideal", err);
   struct { const char *name; double v; } en_ds[] = {
     {"/energy/rng_per_sweep_J", en->rng_J},
@@ -242,13 +340,8 @@ static int write_output(const sample_opts *o, sample_run *r,
   for (size_t k = 0; rc == 0 && k < sizeof en_ds / sizeof en_ds[0]; k++)
     rc = io_write_f64(f, en_ds[k].name, 1, d1, &en_ds[k].v, "J", err);
   if (rc == 0) rc = io_attr_f64(f, "/energy", "sweeps_per_sample", (double)o->sample_sweeps, err);
-  if (rc == 0 && o->save_states) {
-    size_t ds[2] = {(size_t)o->chains, n};
-    for (long c = 0; c < o->chains; c++)
-      for (size_t i = 0; i < n; i++)
-        r->states[(size_t)c * n + i] = (int8_t)tsu_sampler_spin(r->s, (uint32_t)c, (uint32_t)i);
-    rc = io_write_i8(f, "/states/final", 2, ds, r->states, "1", err);
-  }
+  if (rc == 0 && o->save_states)
+    rc = write_states(o, r, f, err);
   if (rc != 0) {
     io_file_abort(f);
     return rc;
@@ -256,10 +349,128 @@ static int write_output(const sample_opts *o, sample_run *r,
   return io_file_commit(f, err);
 }
 
+static void put_summary(cmd_kv *kv, const sample_opts *o, const sample_run *r,
+                        uint64_t rec, const sample_result *res, double mag,
+                        const tsu_energy_report *en)
+{
+  cmd_kv_str(kv, "out", o->out);
+  cmd_kv_long(kv, "nodes", (long)r->g->n);
+  cmd_kv_long(kv, "edges", (long)r->g->n_edges);
+  cmd_kv_long(kv, "colors", (long)r->col->n_colors);
+  cmd_kv_long(kv, "chains", o->chains);
+  cmd_kv_long(kv, "sweeps", (long)rec);
+  cmd_kv_double(kv, "flips_per_ns", res->fpns);
+  cmd_kv_double(kv, "mean_magnetisation", mag);
+  cmd_kv_double(kv, "flip_activity", res->activity);
+  cmd_kv_double(kv, "energy_per_sweep_J", en->per_sweep_J);
+  cmd_kv_double(kv, "energy_per_sample_J", en->per_sample_J);
+  cmd_kv_double(kv, "paper_energy_per_sample_J", en->paper_per_sample_J);
+  cmd_kv_double(kv, "rng_J", en->rng_J);
+  cmd_kv_double(kv, "bias_J", en->bias_J);
+  cmd_kv_double(kv, "clock_J", en->clock_J);
+  cmd_kv_double(kv, "wire_J", en->wire_J);
+}
+
+/* --cells-kind potts|gauss: build the model on r->g, run burn-in and the
+ * recorded sweeps on the tsu/ reference runners, and fill res and *mag
+ * (arrays in r->buf). */
+static int run_reference(const sample_opts *o, sample_run *r, uint64_t rec,
+                         sample_result *res, double *mag, tk_err *err)
+{
+  const tsu_graph *g = r->g;
+  size_t n = g->n, m = g->n_edges;
+  size_t K = o->kind == KIND_POTTS ? (size_t)o->states : 1;
+  uint32_t C = (uint32_t)o->chains;
+  int nt = (int)o->threads;
+  r->buf = malloc((2 * n * K + 2 * m + 1) * sizeof *r->buf);
+  r->ibuf = malloc((2 * m + 1) * sizeof *r->ibuf);
+  if (r->buf == NULL || r->ibuf == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "sample buffers");
+  double *mean = r->buf, *mse = mean + n * K, *corr = mse + n * K;
+  double *cse = corr + m, t0, t_rec, updates = (double)n * C * (double)rec;
+  *mag = 0;
+  if (o->kind == KIND_POTTS) {
+    r->pot_h = malloc(n * K * sizeof *r->pot_h);
+    if (r->pot_h == NULL)
+      return TK_FAIL(err, TK_ENOMEM, "Potts biases");
+    tsu_potts_bias_from_graph(g, (uint32_t)K, r->pot_h);
+    r->potts = (tsu_potts){g, (uint32_t)K, r->pot_h, o->beta};
+    TK_TRY(tsu_potts_chains_alloc(&r->potts, r->col, C, o->seed, &r->pc, err));
+    TK_TRY(tsu_potts_moments_alloc(&r->potts, C, rec, N_BATCHES, &r->pm, err));
+    TK_TRY(tsu_potts_chains_run(r->pc, (uint64_t)o->burn_in, nt, NULL, err));
+    uint64_t ch0 = tsu_potts_chains_changes(r->pc);
+    t0 = tk_clock_s();
+    TK_TRY(tsu_potts_chains_run(r->pc, rec, nt, r->pm, err));
+    t_rec = tk_clock_s() - t0;
+    res->activity = (double)(tsu_potts_chains_changes(r->pc) - ch0) / updates;
+    tsu_potts_moments_result(r->pm, mean, mse, corr, cse);
+    for (size_t i = 0; i < n; i++)
+      *mag += (K * mean[i * K + 1] - 1) / (K - 1.0);
+    res->observables = "mean: P(s_i = k) [n, K]; edge_corr: P(s_i = s_j) "
+                       "[n_edges]";
+    res->kernel = "potts-reference";
+  } else {
+    r->gauss_a = malloc(n * sizeof *r->gauss_a);
+    if (r->gauss_a == NULL)
+      return TK_FAIL(err, TK_ENOMEM, "Gaussian self-couplings");
+    tsu_gauss_diag_dominant(g, 1.0, r->gauss_a);
+    r->gauss = (tsu_gauss){g, r->gauss_a, o->beta};
+    TK_TRY(tsu_gauss_chains_alloc(&r->gauss, r->col, C, o->seed, &r->gc, err));
+    TK_TRY(tsu_gauss_moments_alloc(g, C, rec, N_BATCHES, &r->gm, err));
+    TK_TRY(tsu_gauss_chains_run(r->gc, (uint64_t)o->burn_in, nt, NULL, err));
+    t0 = tk_clock_s();
+    TK_TRY(tsu_gauss_chains_run(r->gc, rec, nt, r->gm, err));
+    t_rec = tk_clock_s() - t0;
+    res->activity = 1.0;
+    tsu_gauss_moments_result(r->gm, mean, mse, corr, cse);
+    for (size_t i = 0; i < n; i++)
+      *mag += mean[i];
+    res->observables = "mean: <x_i> [n]; edge_corr: <x_i x_j> [n_edges]; "
+                       "a_i in /graph/a";
+    res->kernel = "gauss-reference";
+  }
+  *mag /= (double)n;
+  res->mean = mean;
+  res->mean_se = mse;
+  res->corr = corr;
+  res->corr_se = cse;
+  res->mean_cols = K;
+  res->fpns = updates / (t_rec * 1e9);
+  return TK_OK;
+}
+
+/* The whole run for --cells-kind potts|gauss; frees r. */
+static int sample_reference(const sample_opts *o, sample_run *r, cmd_kv *kv)
+{
+  tk_err err = {0};
+  uint64_t rec = (uint64_t)o->sweeps / N_BATCHES * N_BATCHES;
+  sample_result res = {0};
+  tsu_energy_report en;
+  double mag = 0;
+  int rc = run_reference(o, r, rec, &res, &mag, &err);
+  if (rc == 0) {
+    tsu_energy_params ep = tsu_energy_default_params();
+    ep.activity = res.activity;
+    rc = tsu_energy_compute(&ep, r->g, r->col->n_colors,
+                            (double)o->sample_sweeps, &en, &err);
+  }
+  if (rc == 0)
+    rc = write_output(o, r, &en, &res, &err);
+  if (rc != 0) {
+    int x = cmd_fail("sample", &err);
+    run_free(r);
+    return x;
+  }
+  put_summary(kv, o, r, rec, &res, mag, &en);
+  run_free(r);
+  return CMD_EXIT_OK;
+}
+
 int cmd_sample_kv(int argc, char **argv, cmd_kv *kv)
 {
   sample_opts o = {"G12", "random", NULL, NULL, NULL, 70, 256, 0, 1000, 100,
-                   250, 1.0, 0, 1e7, 300.0, 1, 0, 0, 0, 0};
+                   250, 1.0, 0, 1e7, 300.0, 1, 0, 0, 0, 0,
+                   KIND_SPIN, 3, 0};
   int prc = parse_opts(argc, argv, &o);
   if (prc != 0)
     return prc < 0 ? CMD_EXIT_OK : prc;
@@ -267,6 +478,8 @@ int cmd_sample_kv(int argc, char **argv, cmd_kv *kv)
   tk_err err = {0};
   tsu_energy_params ep = tsu_energy_default_params();
   int rc = build_graph(&o, &r, &err);
+  if (rc == 0 && o.kind != KIND_SPIN)
+    return sample_reference(&o, &r, kv);
   tsu_cell_params cp = tsu_cell_ideal_params(o.beta);
   if (rc == 0 && o.cells != NULL) {
     tsu_cellpoint at;
@@ -343,36 +556,26 @@ int cmd_sample_kv(int argc, char **argv, cmd_kv *kv)
   tsu_energy_report en;
   rc = tsu_energy_compute(&ep, r.g, r.col->n_colors, (double)o.sample_sweeps,
                           &en, &err);
+  sample_result res = {0};
   if (rc == 0) {
+    size_t m = r.g->n_edges;
+    double *mean = r.buf, *mse = mean + n, *corr = mse + n, *cse = corr + m;
+    tsu_moments_result(r.mom, mean, mse, corr, cse);
     /* mean magnetisation: average node mean */
-    tsu_moments_result(r.mom, r.buf, NULL, r.buf + n, NULL);
     for (size_t i = 0; i < n; i++)
-      mag += r.buf[i];
+      mag += mean[i];
     mag /= (double)n;
-    rc = write_output(&o, &r, &en, fpns, activity, tsu_sampler_path_name(r.s),
-                      &err);
+    res = (sample_result){mean, mse, corr, cse, 1,
+                          "mean: <s_i> [n]; edge_corr: <s_i s_j> [n_edges]",
+                          tsu_sampler_path_name(r.s), fpns, activity};
+    rc = write_output(&o, &r, &en, &res, &err);
   }
   if (rc != 0) {
     int x = cmd_fail("sample", &err);
     run_free(&r);
     return x;
   }
-  cmd_kv_str(kv, "out", o.out);
-  cmd_kv_long(kv, "nodes", (long)n);
-  cmd_kv_long(kv, "edges", (long)r.g->n_edges);
-  cmd_kv_long(kv, "colors", (long)r.col->n_colors);
-  cmd_kv_long(kv, "chains", o.chains);
-  cmd_kv_long(kv, "sweeps", (long)rec);
-  cmd_kv_double(kv, "flips_per_ns", fpns);
-  cmd_kv_double(kv, "mean_magnetisation", mag);
-  cmd_kv_double(kv, "flip_activity", activity);
-  cmd_kv_double(kv, "energy_per_sweep_J", en.per_sweep_J);
-  cmd_kv_double(kv, "energy_per_sample_J", en.per_sample_J);
-  cmd_kv_double(kv, "paper_energy_per_sample_J", en.paper_per_sample_J);
-  cmd_kv_double(kv, "rng_J", en.rng_J);
-  cmd_kv_double(kv, "bias_J", en.bias_J);
-  cmd_kv_double(kv, "clock_J", en.clock_J);
-  cmd_kv_double(kv, "wire_J", en.wire_J);
+  put_summary(kv, &o, &r, rec, &res, mag, &en);
   run_free(&r);
   return CMD_EXIT_OK;
 }

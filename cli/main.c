@@ -38,7 +38,8 @@ static void list_commands(FILE *f)
   fprintf(f, "usage: tsukit <command> [options]\n\ncommands:\n");
   for (size_t i = 0; i < n_commands; i++)
     fprintf(f, "  %-12s %s\n", commands[i].name, commands[i].summary);
-  fprintf(f, "\n'tsukit <command> --help' shows a command's options.\n");
+  fprintf(f, "\n'tsukit <command> --help' shows a command's options; --quiet (or -q)\n"
+             "anywhere silences progress output on stderr.\n");
 }
 
 static int cmd_help(int argc, char **argv)
@@ -65,6 +66,17 @@ static int cmd_version(int argc, char **argv)
 int main(int argc, char **argv)
 {
   cmd_set_command_line(argc, argv);
+  /* --quiet anywhere silences progress output for every command. */
+  int kept = 0;
+  for (int i = 0; i < argc; i++) {
+    if (i > 0 && (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)) {
+      setenv("TSUKIT_PROGRESS", "never", 1);
+      continue;
+    }
+    argv[kept++] = argv[i];
+  }
+  argv[kept] = NULL;
+  argc = kept;
   if (argc < 2) {
     list_commands(stderr);
     return CMD_EXIT_USAGE;

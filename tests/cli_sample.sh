@@ -58,6 +58,49 @@ tap_run_rc 1 "missing cell library fails" "$TSUKIT" sample --cells "$tap_tmp/non
   --cell pbit --temp 300 -o "$tap_tmp/x.h5"
 tap_run_rc 1 "missing graph file fails" "$TSUKIT" sample --graph "$tap_tmp/none.txt" -o "$tap_tmp/x.h5"
 
+# --cells-kind potts / gauss (reference paths)
+for kind in potts gauss; do
+  tap_run_rc 0 "sample --cells-kind $kind on G12 12x12" "$TSUKIT" sample --cells-kind $kind \
+    --graph G12 --L 12 --chains 32 --sweeps 100 --burn-in 20 --threads 2 --save-states -o "$tap_tmp/$kind.h5"
+  [ "$(wc -l < "$tap_tmp/out")" -eq 1 ]; tap_ok $? "$kind: exactly one summary line"
+  miss=""
+  for k in flips_per_ns energy_per_sweep_J mean_magnetisation energy_per_sample_J flip_activity; do
+    [ -n "$(kv $k "$tap_tmp/out")" ] || miss="$miss $k"
+  done
+  [ -z "$miss" ]; tap_ok $? "$kind: summary keeps its keys${miss:+ (missing:$miss)}"
+  [ -f "$tap_tmp/$kind.h5" ]; tap_ok $? "$kind: output file committed"
+done
+# beta = 0: every Potts update is uniform over K states, so a state
+# changes with probability (K-1)/K = 0.75 and P(s_i = 1) = 1/4 (binomial
+# sigma of the activity over 64 x 400 x 64 updates ~ 3e-4; limit 0.01)
+tap_run_rc 0 "potts K=4 at beta 0" "$TSUKIT" sample --cells-kind potts --states 4 --beta 0 \
+  --graph G4 --L 8 --chains 64 --sweeps 400 -o "$tap_tmp/p0.h5"
+a=$(kv flip_activity "$tap_tmp/out"); m=$(kv mean_magnetisation "$tap_tmp/out")
+fcmp "$a > 0.74 && $a < 0.76 && $m > -0.02 && $m < 0.02"; tap_ok $? "beta 0: activity $a ~ 0.75, magnetisation $m ~ 0"
+# Gaussian known answer: two nodes, h = (0.5, 0), J = 0.4, a_i = 1 + 0.4:
+# mu = M^-1 h = (0.38889, 0.11111), node average 0.25 (sigma ~ 0.002
+# over 256 x 2000 samples; limit 0.01)
+printf 'b 0 0.5\ne 0 1 0.4\n' > "$tap_tmp/pair.txt"
+tap_run_rc 0 "gauss on a two-node file graph" "$TSUKIT" sample --cells-kind gauss --graph "$tap_tmp/pair.txt" \
+  --chains 256 --sweeps 2000 --threads 1 -o "$tap_tmp/pair1.h5"
+m1=$(kv mean_magnetisation "$tap_tmp/out")
+fcmp "$m1 > 0.24 && $m1 < 0.26"; tap_ok $? "gauss: mean of <x_i> $m1 ~ 0.25 (exact)"
+tap_run_rc 0 "same with 2 threads" "$TSUKIT" sample --cells-kind gauss --graph "$tap_tmp/pair.txt" \
+  --chains 256 --sweeps 2000 --threads 2 -o "$tap_tmp/pair2.h5"
+[ "$(kv mean_magnetisation "$tap_tmp/out")" = "$m1" ]; tap_ok $? "1 and 2 threads: same summary"
+tap_run_rc 2 "--states 1 rejected" "$TSUKIT" sample --cells-kind potts --states 1 -o "$tap_tmp/x.h5"
+grep -q -- "--states" "$tap_tmp/err"; tap_ok $? "message names --states"
+tap_run_rc 2 "--states 17 rejected" "$TSUKIT" sample --cells-kind potts --states 17 -o "$tap_tmp/x.h5"
+tap_run_rc 2 "--states x rejected" "$TSUKIT" sample --cells-kind potts --states x -o "$tap_tmp/x.h5"
+tap_run_rc 2 "--states without potts" "$TSUKIT" sample --states 3 -o "$tap_tmp/x.h5"
+tap_run_rc 2 "unknown --cells-kind" "$TSUKIT" sample --cells-kind ising -o "$tap_tmp/x.h5"
+tap_run_rc 2 "--cells with --cells-kind gauss" "$TSUKIT" sample --cells-kind gauss \
+  --cells "$tap_tmp/c.h5" --cell pbit --temp 300 -o "$tap_tmp/x.h5"
+tap_run_rc 2 "gauss at beta 0 rejected" "$TSUKIT" sample --cells-kind gauss --beta 0 \
+  --graph G4 --L 4 --sweeps 20 -o "$tap_tmp/x.h5"
+grep -q "beta" "$tap_tmp/err"; tap_ok $? "message names beta"
+[ ! -f "$tap_tmp/x.h5" ]; tap_ok $? "no output file after a failure"
+
 # bench
 tap_run_rc 0 "bench gibbs (short)" "$TSUKIT" bench gibbs --graph G12 --L 30 --chains 64 \
   --sweeps 20 --ref-seconds 0.05

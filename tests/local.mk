@@ -65,6 +65,10 @@ check_PROGRAMS += tests/test_tsu_potts
 tests_test_tsu_potts_SOURCES = tests/test_tsu_potts.c tests/tk_test.h
 tests_test_tsu_potts_LDADD = $(TKT_LDADD)
 TESTS += tests/test_tsu_potts
+check_PROGRAMS += tests/test_tsu_gauss
+tests_test_tsu_gauss_SOURCES = tests/test_tsu_gauss.c tests/tk_test.h
+tests_test_tsu_gauss_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_gauss
 
 # circuits/ (ngspice sessions, netlists, cells) tests
 check_PROGRAMS += tests/test_ckt_session

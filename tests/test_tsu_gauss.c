@@ -250,7 +250,7 @@ static void check_bad_input(void)
   if (rc == 0)
     rc = tsu_gauss_chains_run(s, 100000, 1, NULL, &err);
   TKT_OK(rc == TK_ENUMERIC, "indefinite model diverges: TK_ENUMERIC after "
-         "%llu sweeps (%s)", (unsigned long long)tsu_gauss_chains_sweeps(s),
+         "%llu sweeps (%s)", (unsigned long long)(s ? tsu_gauss_chains_sweeps(s) : 0),
          err.msg);
   tsu_gauss_chains_free(s);
 

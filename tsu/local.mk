@@ -10,4 +10,5 @@ tsu_libtsu_a_SOURCES = \
 	tsu/tsu_stats.c tsu/tsu_stats.h \
 	tsu/tsu_celltab.c tsu/tsu_celltab.h \
 	tsu/tsu_energy.c tsu/tsu_energy.h \
-	tsu/tsu_potts.c tsu/tsu_potts.h
+	tsu/tsu_potts.c tsu/tsu_potts.h \
+	tsu/tsu_gauss.c tsu/tsu_gauss.h

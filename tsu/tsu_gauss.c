@@ -64,6 +64,15 @@ double tsu_gauss_energy(const tsu_gauss *m, const double *x)
   return e;
 }
 
+void tsu_gauss_diag_dominant(const tsu_graph *g, double margin, double *a)
+{
+  for (uint32_t i = 0; i < g->n; i++) {
+    a[i] = margin;
+    for (uint32_t k = g->off[i]; k < g->off[i + 1]; k++)
+      a[i] += fabs(g->adj_w[k]);
+  }
+}
+
 int tsu_gauss_moments_alloc(const tsu_graph *g, uint32_t n_chains,
                             uint64_t n_sweeps, uint32_t n_batches,
                             tsu_gauss_moments **out, tk_err *err)

@@ -27,7 +27,8 @@
  *
  * Workload: reference-quality double precision, small to mid-size graphs
  * (tests: 8-12 nodes; `tsukit sample`: up to a 70x70 G12 grid with a few
- * hundred chains), about 10-30 ns per cell update.
+ * hundred chains), about 60 ns per cell update and core on G12 (moments
+ * included).
  */
 #ifndef TSU_GAUSS_H
 #define TSU_GAUSS_H
@@ -53,6 +54,10 @@ typedef struct tsu_gauss {
 int tsu_gauss_check(const tsu_gauss *m, tk_err *err);
 /* Energy E(x) of one configuration x[n]. */
 double tsu_gauss_energy(const tsu_gauss *m, const double *x);
+/* a_i = margin + sum_j |J_ij| (margin > 0): diagonally dominant, so
+ * diag(a) - J is positive definite for any couplings (the `tsukit sample
+ * --cells-kind gauss` choice, margin 1). */
+void tsu_gauss_diag_dominant(const tsu_graph *g, double margin, double *a);
 
 /* Batch-means accumulator of the node means <x_i> and edge products
  * <x_i x_j> (edge order of the graph) over recorded sweeps and chains. */

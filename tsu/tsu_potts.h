@@ -8,6 +8,20 @@
  * couplings come from a tsu_graph (its w), the per-state biases from a
  * separate [n][K] table.  Scalar double precision, one exp per state: the
  * oracle for a future fast categorical kernel.
+ *
+ * Many chains (tsu_potts_chains, the `tsukit sample --cells-kind potts`
+ * path): the update of node i in sweep t of chain c draws its uniform
+ * with tk_rng_uniform_at(seed, stream = c, ctr = t * n + i), the random
+ * start s_i = floor(K u) with u at (seed, stream = 2^63 + c, ctr = i), so
+ * a run is a pure function of (seed, chain, node, sweep) and is
+ * bit-identical for any number of OpenMP threads (threads split chains;
+ * moments are integer counts).
+ *
+ * Grid convention (`tsukit sample`): a graph's coupling J_ij multiplies
+ * [s_i = s_j] and its single bias h_i acts on state 1, h_i(k) = h_i
+ * [k = 1] (tsu_potts_bias_from_graph).  With states 0/1 read as spins
+ * -1/+1 (the pbit mapping), K = 2 is then the Ising model with couplings
+ * J/2 and biases h/2.
  */
 #ifndef TSU_POTTS_H
 #define TSU_POTTS_H
@@ -35,5 +49,52 @@ double tsu_potts_energy(const tsu_potts *p, const uint8_t *s);
 /* One chromatic sweep of chain state s[n]. */
 void tsu_potts_sweep(const tsu_potts *p, const tsu_coloring *col, tk_rng *rng,
                      uint8_t *s);
+
+/* h[n][K] from the graph's biases: h_i on state 1, 0 on the others. */
+void tsu_potts_bias_from_graph(const tsu_graph *g, uint32_t K, double *h);
+
+/* Batch-means accumulator of the occupancies P(s_i = k) and the edge
+ * agreements P(s_i = s_j) (edge order of the graph). */
+typedef struct tsu_potts_moments {
+  uint32_t n;           /* nodes */
+  uint32_t K;           /* states per cell */
+  uint32_t n_edges;     /* edges */
+  uint32_t n_batches;   /* batches for the error bars, >= 2 */
+  uint64_t per_batch;   /* sweeps per batch, >= 1 */
+  uint64_t recorded;    /* sweeps recorded so far */
+  uint32_t n_chains;    /* chains per sweep */
+  int64_t *occ_sum;     /* [n_batches][n][K] count of s_i = k over chains, sweeps */
+  int64_t *agree_sum;   /* [n_batches][n_edges] count of s_i = s_j */
+} tsu_potts_moments;
+
+/* Moments over n_sweeps recorded sweeps (a multiple of n_batches, >= 2
+ * batches); sweeps past n_sweeps are ignored. */
+int tsu_potts_moments_alloc(const tsu_potts *p, uint32_t n_chains,
+                            uint64_t n_sweeps, uint32_t n_batches,
+                            tsu_potts_moments **out, tk_err *err);
+/* occ [n][K], agree [n_edges] and standard errors (batch means); any
+ * output may be NULL. */
+void tsu_potts_moments_result(const tsu_potts_moments *m, double *occ,
+                              double *occ_se, double *agree,
+                              double *agree_se);
+void tsu_potts_moments_free(tsu_potts_moments *m);
+
+/* Many chains of one model (see above). */
+typedef struct tsu_potts_chains tsu_potts_chains;
+
+/* Plan n_chains >= 1 chains (tsu_potts_check is run) and draw the random
+ * start; p, its graph and biases, and col must outlive the result. */
+int tsu_potts_chains_alloc(const tsu_potts *p, const tsu_coloring *col,
+                           uint32_t n_chains, uint64_t seed,
+                           tsu_potts_chains **out, tk_err *err);
+void tsu_potts_chains_free(tsu_potts_chains *s);
+/* Run n_sweeps sweeps on n_threads OpenMP threads (0: the default),
+ * adding every sweep's states to mom if it is not NULL. */
+int tsu_potts_chains_run(tsu_potts_chains *s, uint64_t n_sweeps,
+                         int n_threads, tsu_potts_moments *mom, tk_err *err);
+/* States [n_chains][n]; sweeps done; updates that changed a state. */
+const uint8_t *tsu_potts_chains_states(const tsu_potts_chains *s);
+uint64_t tsu_potts_chains_sweeps(const tsu_potts_chains *s);
+uint64_t tsu_potts_chains_changes(const tsu_potts_chains *s);
 
 #endif
