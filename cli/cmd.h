@@ -46,7 +46,8 @@ int cmd_sample_kv(int argc, char **argv, cmd_kv *kv);
 const char *cmd_command_line(void);
 void cmd_set_command_line(int argc, char **argv);
 
-/* "tsukit CMD: MESSAGE" + hint on stderr; returns CMD_EXIT_USAGE. */
+/* One line "tsukit CMD: MESSAGE (see 'tsukit CMD --help')" on stderr;
+ * returns CMD_EXIT_USAGE. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Report a library failure; returns 2 for argument/range errors, else 1. */

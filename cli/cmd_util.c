@@ -34,7 +34,7 @@ int cmd_usage_error(const char *cmd, const char *fmt, ...)
   va_start(ap, fmt);
   vfprintf(stderr, fmt, ap);
   va_end(ap);
-  fprintf(stderr, "\nTry 'tsukit %s --help'.\n", cmd);
+  fprintf(stderr, " (see 'tsukit %s --help')\n", cmd);
   return CMD_EXIT_USAGE;
 }
 
