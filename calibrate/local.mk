@@ -10,4 +10,5 @@ calibrate_libcal_a_SOURCES = \
 	calibrate/cal_fit.c calibrate/cal_fit.h \
 	calibrate/cal_gmm.c calibrate/cal_gmm.h \
 	calibrate/cal_temp.c calibrate/cal_temp.h \
-	calibrate/cal_energy.c calibrate/cal_energy.h
+	calibrate/cal_energy.c calibrate/cal_energy.h \
+	calibrate/cal_sweep.c calibrate/cal_sweep.h

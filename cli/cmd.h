@@ -37,6 +37,8 @@ int cmd_cells(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
+int cmd_calibrate(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 /* The same as cmd_sample, with the summary appended to kv instead of
  * printed (for `tsukit demo`).  kv is untouched for --help. */

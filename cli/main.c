@@ -13,12 +13,14 @@ static int cmd_version(int argc, char **argv);
 
 static const cmd_entry commands[] = {
   {"bench", cmd_bench, "kernel speed: bench gibbs (flips/ns, fast vs reference)"},
+  {"calibrate", cmd_calibrate, "sweep a pbit over control x temperature -> cell library (resumable)"},
   {"cells", cmd_cells, "list the shipped sampling cells (pbit ...) and their control ranges"},
   {"demo", cmd_demo, "the whole chain on the embedded defaults"},
   {"device", cmd_device, "one MOSFET operating point: currents, conductances, noise"},
   {"doublewell", cmd_doublewell, "overdamped double well: escape rate vs exact and Kramers"},
   {"help", cmd_help, "list the commands, or show one command's help"},
   {"plot", cmd_plot, "figure from a result file (traces: output vs time / tau)"},
+  {"predict", cmd_predict, "P(1) and tau of a calibrated cell at any temperature in range"},
   {"sample", cmd_sample, "chip simulator: Gibbs sampling on a TSU grid or graph file"},
   {"trace", cmd_trace, "simulate a cell with device noise through ngspice -> traces"},
   {"version", cmd_version, "print the version"},

@@ -52,11 +52,18 @@ static int read_vec(io_file *f, const char *name, const char *rel,
   if (rank == 1 && dims[0] == n_temp) {
     memcpy(*out, d, n_temp * sizeof *d);
   } else if (rank == 2 && dims[0] == n_temp && dims[1] > 0) {
+    /* mean over the control points that have a value: a sweep stores
+     * NaN where a quantity is undefined (tau of a cell that never
+     * flipped there) */
     for (size_t t = 0; t < n_temp; t++) {
       double s = 0;
+      size_t m = 0;
       for (size_t v = 0; v < dims[1]; v++)
-        s += d[t * dims[1] + v];
-      (*out)[t] = s / dims[1];
+        if (isfinite(d[t * dims[1] + v])) {
+          s += d[t * dims[1] + v];
+          m++;
+        }
+      (*out)[t] = m > 0 ? s / (double)m : NAN;
     }
   } else {
     rc = TK_FAIL(err, TK_EFORMAT, "cell library %s: %s has shape %s%zu%s, "
@@ -120,6 +127,13 @@ int io_cells_read(const char *path, const char *name, tsu_celltab **out,
       if (!(t->temperature_K[k + 1] > t->temperature_K[k]))
         rc = TK_FAIL(err, TK_EFORMAT, "%s: %s is not increasing", path, p);
   }
+  snprintf(p, sizeof p, "%s/fit/v0_V", grp);
+  char pd[512];
+  snprintf(pd, sizeof pd, "%s/point_done", grp);
+  if (rc == 0 && !io_exists(f, p) && io_exists(f, pd))
+    rc = TK_FAIL(err, TK_EFORMAT, "cell library %s: cell %s is a calibration "
+                 "sweep that is unfinished or was not fitted (see `tsukit "
+                 "calibrate ... --resume`)", path, name);
   if (rc == 0)
     rc = read_vec(f, name, "fit/v0_V", t->n_temp, 0, &t->v0_V, err);
   if (rc == 0)

@@ -3,8 +3,12 @@
  * Schema (DESIGN.md), group /cells/<name>/:
  *   temperature_K [nT]          increasing
  *   control_V     [nV]
- *   tau_s         [nT, nV]      -> averaged over control voltage
- *   energy_J      [nT, nV]      -> averaged over control voltage
+ *   tau_s         [nT, nV]      -> averaged over control voltage (NaN
+ *                               entries, where undefined, are skipped)
+ *   energy_J      [nT, nV]      -> averaged over control voltage (same)
+ *   point_done    [nT, nV]      present on a calibrate checkpoint: a file
+ *                               with it but without fit/ is refused as an
+ *                               unfinished sweep
  *   fit/v0_V, fit/vs_V [nT]     logistic P(1) = sigmoid((v - v0)/vs)
  *   mismatch/v0_V, mismatch/vs_V [nT] (optional) standard deviation of
  *                               the fit parameters over Monte-Carlo

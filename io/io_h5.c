@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -147,6 +148,16 @@ int io_file_flush(io_file *f, tk_err *err)
 {
   if (H5Fflush(f->fid, H5F_SCOPE_GLOBAL) < 0)
     return TK_FAIL(err, TK_EIO, "flushing %s failed", f->path);
+  /* fsync through a second descriptor: Linux syncs the file's pages
+   * whichever descriptor wrote them. */
+  const char *p = f->writing_partial ? f->tmp_path : f->path;
+  int fd = open(p, O_RDONLY);
+  if (fd >= 0) {
+    int r = fsync(fd);
+    close(fd);
+    if (r != 0)
+      return TK_FAIL(err, TK_EIO, "fsync of %s failed", p);
+  }
   return TK_OK;
 }
 
@@ -275,6 +286,68 @@ int io_write_u8(io_file *f, const char *path, int rank, const size_t *dims,
                 const uint8_t *data, const char *unit, tk_err *err)
 {
   return write_any(f, path, rank, dims, H5T_NATIVE_UINT8, data, unit, err);
+}
+
+static int update_any(io_file *f, const char *path, size_t first, size_t n,
+                      hid_t type, const void *data, tk_err *err)
+{
+  if (n == 0)
+    return TK_OK;
+  if (!io_exists(f, path))
+    return TK_FAIL(err, TK_ENOTFOUND, "%s: dataset %s not found", f->path, path);
+  hid_t ds = H5Dopen2(f->fid, path, H5P_DEFAULT);
+  if (ds < 0)
+    return TK_FAIL(err, TK_EFORMAT, "%s: %s is not a dataset", f->path, path);
+  hid_t space = H5Dget_space(ds);
+  int r = H5Sget_simple_extent_ndims(space);
+  hsize_t hd[4] = {1, 1, 1, 1};
+  int rc = TK_OK;
+  hsize_t *coord = NULL;
+  if (r < 1 || r > 4) {
+    rc = TK_FAIL(err, TK_EFORMAT, "%s: dataset %s has rank %d", f->path, path, r);
+  } else {
+    H5Sget_simple_extent_dims(space, hd, NULL);
+    size_t total = 1;
+    for (int i = 0; i < r; i++)
+      total *= (size_t)hd[i];
+    if (first > total || n > total - first)
+      rc = TK_FAIL(err, TK_ERANGE, "%s: elements %zu..%zu are past the end "
+                   "of %s (%zu)", f->path, first, first + n - 1, path, total);
+    else if ((coord = malloc(n * (size_t)r * sizeof *coord)) == NULL)
+      rc = TK_FAIL(err, TK_ENOMEM, "%s: out of memory", f->path);
+  }
+  if (rc == TK_OK) {
+    for (size_t k = 0; k < n; k++) {
+      size_t lin = first + k;
+      for (int i = r - 1; i >= 0; i--) {
+        coord[k * (size_t)r + (size_t)i] = (hsize_t)(lin % hd[i]);
+        lin /= hd[i];
+      }
+    }
+    hsize_t hn = (hsize_t)n;
+    hid_t mem = H5Screate_simple(1, &hn, NULL);
+    if (H5Sselect_elements(space, H5S_SELECT_SET, n, coord) < 0 ||
+        H5Dwrite(ds, type, mem, space, H5P_DEFAULT, data) < 0)
+      rc = TK_FAIL(err, TK_EIO, "%s: cannot update %s (disk full?)", f->path,
+                   path);
+    H5Sclose(mem);
+  }
+  free(coord);
+  H5Sclose(space);
+  H5Dclose(ds);
+  return rc;
+}
+
+int io_update_f64(io_file *f, const char *path, size_t first, size_t n,
+                  const double *data, tk_err *err)
+{
+  return update_any(f, path, first, n, H5T_NATIVE_DOUBLE, data, err);
+}
+
+int io_update_u8(io_file *f, const char *path, size_t first, size_t n,
+                 const uint8_t *data, tk_err *err)
+{
+  return update_any(f, path, first, n, H5T_NATIVE_UINT8, data, err);
 }
 
 static int read_any(io_file *f, const char *path, hid_t type, size_t elsize,

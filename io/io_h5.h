@@ -39,6 +39,8 @@ void io_file_abort(io_file *f);
 int io_file_open_read(const char *path, io_file **out, tk_err *err);
 /* Open an existing file for in-place updates (resume, checkpoints). */
 int io_file_open_rw(const char *path, io_file **out, tk_err *err);
+/* Flush HDF5's caches to the file and fsync it (so a flushed state
+ * survives a kill of the process and, with fsync, a power loss). */
 int io_file_flush(io_file *f, tk_err *err);
 /* Close a file opened for reading or in place.  NULL is fine. */
 void io_file_close(io_file *f);
@@ -60,6 +62,14 @@ int io_write_i8(io_file *f, const char *path, int rank, const size_t *dims,
                 const int8_t *data, const char *unit, tk_err *err);
 int io_write_u8(io_file *f, const char *path, int rank, const size_t *dims,
                 const uint8_t *data, const char *unit, tk_err *err);
+
+/* Overwrite n elements at flat (row-major) offset `first` of an EXISTING
+ * dataset of any rank, in place: raw data only, no metadata changes (the
+ * checkpoint writes of a sweep).  TK_ERANGE past the end. */
+int io_update_f64(io_file *f, const char *path, size_t first, size_t n,
+                  const double *data, tk_err *err);
+int io_update_u8(io_file *f, const char *path, size_t first, size_t n,
+                 const uint8_t *data, tk_err *err);
 
 /* Read a dataset of any numeric type as double / as int32 / as int8 into
  * a new array (free()); dims receives up to 4 extents. */

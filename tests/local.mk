@@ -102,3 +102,14 @@ check_PROGRAMS += tests/test_langevin
 tests_test_langevin_SOURCES = tests/test_langevin.c tests/tk_test.h
 tests_test_langevin_LDADD = $(TKT_LDADD)
 TESTS += tests/test_langevin
+
+# calibration sweeps (tsukit calibrate / predict); dump_h5 prints datasets
+# as text for the shell test
+check_PROGRAMS += tests/dump_h5 tests/test_cal_sweep
+tests_test_cal_sweep_SOURCES = tests/test_cal_sweep.c tests/tk_test.h
+tests_test_cal_sweep_LDADD = $(TKT_LDADD)
+TESTS += tests/test_cal_sweep
+tests_dump_h5_SOURCES = tests/dump_h5.c
+tests_dump_h5_LDADD = $(TKT_LDADD)
+TESTS += tests/cli_calibrate.sh
+EXTRA_DIST += tests/cli_calibrate.sh

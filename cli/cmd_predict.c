@@ -1,0 +1,134 @@
+/* cmd_predict.c -- `tsukit predict`: a pbit's P(1) and correlation time at
+ * any temperature and control voltage, from the temperature model that
+ * `tsukit calibrate` fitted (calibrate/cal_temp.h).
+ *
+ * Workload: one small HDF5 read and three formula evaluations.
+ *
+ * Range: the model is a physics extrapolation, but only trusted near the
+ * data: temperatures more than PREDICT_MARGIN_K (25 K) outside the
+ * calibrated [t_min, t_max] are refused (exit 2).
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calibrate/cal_temp.h"
+#include "cli/cmd.h"
+#include "common/tk_parse.h"
+#include "io/io_h5.h"
+
+#define PREDICT_MARGIN_K 25.0
+
+static void usage(FILE *f)
+{
+  fprintf(f,
+          "usage: tsukit predict --cells FILE.h5 --cell NAME --temp T --vctl V\n"
+          "\n"
+          "Predicted P(1) (with its standard error) and correlation time of a\n"
+          "calibrated pbit from its temperature model (vs ~ T, v0 linear in T,\n"
+          "Arrhenius tau).  Prints p1= p1_err= tau_s= v0_V= vs_V=.\n"
+          "Temperatures more than %g K outside the calibrated range are refused.\n"
+          "\n"
+          "  --cells FILE    cell library from `tsukit calibrate` (required)\n"
+          "  --cell NAME     cell in it (required)\n"
+          "  --temp T        temperature, K or Celsius with C suffix (required)\n"
+          "  --vctl V        control voltage (required)\n",
+          PREDICT_MARGIN_K);
+}
+
+enum { O_CELLS = 1, O_CELL, O_TEMP, O_VCTL, O_HELP };
+
+int cmd_predict(int argc, char **argv)
+{
+  static const struct option opts[] = {
+    {"cells", required_argument, NULL, O_CELLS},
+    {"cell", required_argument, NULL, O_CELL},
+    {"temp", required_argument, NULL, O_TEMP},
+    {"vctl", required_argument, NULL, O_VCTL},
+    {"help", no_argument, NULL, O_HELP},
+    {NULL, 0, NULL, 0},
+  };
+  const char *path = NULL, *cell = NULL;
+  double temp_K = NAN, v = NAN;
+  tk_err err = {0};
+  int c, rc = 0;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    switch (c) {
+    case O_CELLS: path = optarg; break;
+    case O_CELL: cell = optarg; break;
+    case O_TEMP: rc = tk_parse_temp_K(optarg, "--temp", &temp_K, &err); break;
+    case O_VCTL: rc = tk_parse_double(optarg, "--vctl", &v, &err); break;
+    case 'h':
+    case O_HELP: usage(stdout); return CMD_EXIT_OK;
+    default:
+      return cmd_usage_error("predict", "unknown or incomplete option '%s'",
+                             argv[optind - 1]);
+    }
+    if (rc != 0) {
+      err.status = TK_EINVAL;
+      return cmd_fail("predict", &err);
+    }
+  }
+  if (path == NULL || cell == NULL || !isfinite(temp_K) || !isfinite(v))
+    return cmd_usage_error("predict", "--cells, --cell, --temp and --vctl "
+                           "are required");
+  if (strchr(cell, '/') != NULL || strlen(cell) > 100)
+    return cmd_usage_error("predict", "--cell: bad cell name '%s'", cell);
+  io_file *f = NULL;
+  if ((rc = io_file_open_read(path, &f, &err)) != 0)
+    return cmd_fail("predict", &err);
+  char g[256];
+  snprintf(g, sizeof g, "/cells/%s/fit/temperature_model", cell);
+  char cg[256];
+  snprintf(cg, sizeof cg, "/cells/%s", cell);
+  cal_temp_model m;
+  memset(&m, 0, sizeof m);
+  double tmin = NAN, tmax = NAN;
+  if (!io_exists(f, cg)) {
+    rc = TK_FAIL(&err, TK_ENOTFOUND, "--cell: no cell '%s' in %s", cell, path);
+  } else if (!io_exists(f, g)) {
+    rc = TK_FAIL(&err, TK_ENOTFOUND, "cell '%s' in %s has no temperature "
+                 "model (calibrated at fewer than 3 temperatures, or the "
+                 "sweep is unfinished)", cell, path);
+  } else {
+    const struct { const char *n; double *v; } a[] = {
+      {"t_ref_K", &m.t_ref_K}, {"vs_ref_V", &m.vs_ref_V},
+      {"vs_ref_err_V", &m.vs_ref_err_V}, {"vs_exp", &m.vs_exp},
+      {"vs_exp_err", &m.vs_exp_err}, {"cov_vs_ref_exp", &m.cov_vs_ref_exp},
+      {"v0_ref_V", &m.v0_ref_V}, {"v0_ref_err_V", &m.v0_ref_err_V},
+      {"dv0_dT_V_per_K", &m.dv0_dT_V_per_K},
+      {"dv0_dT_err_V_per_K", &m.dv0_dT_err_V_per_K},
+      {"cov_v0_V2_per_K", &m.cov_v0_V2_per_K}, {"tau_ref_s", &m.tau_ref_s},
+      {"tau_ref_err_s", &m.tau_ref_err_s}, {"ea_J", &m.ea_J},
+      {"ea_err_J", &m.ea_err_J}, {"tau_inf_s", &m.tau_inf_s},
+      {"t_min_K", &tmin}, {"t_max_K", &tmax},
+    };
+    for (size_t k = 0; rc == 0 && k < sizeof a / sizeof a[0]; k++)
+      rc = io_get_attr_f64(f, g, a[k].n, a[k].v, &err);
+  }
+  io_file_close(f);
+  if (rc != 0)
+    return cmd_fail("predict", &err);
+  if (temp_K < tmin - PREDICT_MARGIN_K || temp_K > tmax + PREDICT_MARGIN_K)
+    return cmd_usage_error("predict", "--temp: %g K is outside the calibrated "
+                           "range %g..%g K by more than %g K", temp_K, tmin,
+                           tmax, PREDICT_MARGIN_K);
+  double p1_err = NAN;
+  double p1 = cal_temp_predict_p1(&m, temp_K, v, &p1_err);
+  cmd_kv kv;
+  cmd_kv_init(&kv);
+  cmd_kv_str(&kv, "cell", cell);
+  cmd_kv_double(&kv, "temp_K", temp_K);
+  cmd_kv_double(&kv, "vctl_V", v);
+  cmd_kv_double(&kv, "p1", p1);
+  cmd_kv_double(&kv, "p1_err", p1_err);
+  cmd_kv_double(&kv, "tau_s", cal_temp_tau_s(&m, temp_K));
+  cmd_kv_double(&kv, "v0_V", cal_temp_v0_V(&m, temp_K));
+  cmd_kv_double(&kv, "vs_V", cal_temp_vs_V(&m, temp_K));
+  cmd_kv_end(&kv);
+  return CMD_EXIT_OK;
+}
