@@ -1,4 +1,7 @@
-/* ckt_native.c -- phys_lgv_run -> ckt_trace (ground dropped). */
+/* ckt_native.c -- phys_lgv_run -> ckt_trace (ground dropped).
+ *
+ * Workload: one Langevin run per call (10^6-10^7 steps for tens of us of
+ * a pbit); the copy into the trace is negligible. */
 #include "circuits/ckt_native.h"
 
 #include <stdlib.h>
@@ -17,6 +20,7 @@ int ckt_native_run(const phys_cell *c, const ckt_sim_params *p,
   lp.temp_K = p->temp_K;
   lp.seed = p->seed;
   lp.noise = p->noise;
+  lp.kappa = CKT_NATIVE_KAPPA;
   phys_lgv_result r;
   TK_TRY(phys_lgv_run(c, &lp, NULL, NULL, &r, err));
   size_t nn = r.n_nodes - 1, n = r.n_samples; /* node 0 is ground */

@@ -3,14 +3,26 @@
  * ckt_trace so that measurement, files and plots are shared.
  *
  * The solver integrates the same phys_cell that ckt_netlist turns into an
- * ngspice netlist, with the cell's own EKV device parameters (ngspice
- * uses the model card of ckt_sim_params.model instead), the channel
+ * ngspice netlist, with the cell's own EKV device parameters (for the
+ * shipped cells extracted from the bsim4 card, circuits/ckt_extract.h;
+ * ngspice uses the model card of ckt_sim_params.model itself), the channel
  * noise 2q I_S (F'(x_f) + F'(x_r)) per MOSFET and 4kT/R per resistor.
+ * It has no device capacitances: only the cell's own node capacitors
+ * (ngspice adds BSIM4's gate, overlap and Miller capacitances; FINDINGS.md
+ * measures what that changes on the pbit).
  */
 #ifndef CKT_NATIVE_H
 #define CKT_NATIVE_H
 
 #include "circuits/ckt_sim.h"
+
+/* Step bound of the cells' runs, in units of the fastest node's C/G
+ * (phys_lgv_params.kappa).  The solver treats each node's own conductance
+ * at the step midpoint, so it stays stable and keeps kT/C at any kappa;
+ * 0.05 instead of the solver's default 0.02 makes the pbit about 2.5x
+ * faster (measured, FINDINGS.md).  The fastest nodes are the digitiser's
+ * outputs at a rail; the noise node's C/G is three orders slower. */
+#define CKT_NATIVE_KAPPA 0.05
 
 /* Run with p's temperature, stop time, output interval (tstep_s), seed
  * and noise switch; the solver's step is min(tstep_s, its own control). */

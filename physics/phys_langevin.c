@@ -1,5 +1,5 @@
-/* phys_langevin.c -- Euler-Maruyama for small cells with state-dependent
- * device noise.
+/* phys_langevin.c -- linearised trapezoidal (theta = 1/2) Euler-Maruyama
+ * for small cells with state-dependent device noise.
  *
  * Workload: cells of 2-20 nodes and 2-30 devices, 1e6-1e8 steps; each
  * step evaluates every device once (EKV, a few exp/log) and draws one
@@ -42,8 +42,8 @@ int phys_lgv_check(const phys_lgv_params *p, tk_err *err)
     return TK_FAIL(err, TK_ERANGE, "largest step %g s must be > 0", p->dt_max_s);
   if (!(p->dv_max_V > 0) || !isfinite(p->dv_max_V))
     return TK_FAIL(err, TK_ERANGE, "dv_max %g V must be > 0", p->dv_max_V);
-  if (!(p->kappa > 0 && p->kappa <= 0.5))
-    return TK_FAIL(err, TK_ERANGE, "kappa %g must be in (0, 0.5]", p->kappa);
+  if (!(p->kappa > 0 && p->kappa <= 2.0))
+    return TK_FAIL(err, TK_ERANGE, "kappa %g must be in (0, 2]", p->kappa);
   if (!(p->temp_K > 0) || !isfinite(p->temp_K))
     return TK_FAIL(err, TK_ERANGE, "temperature %g K must be > 0", p->temp_K);
   return TK_OK;
@@ -66,6 +66,9 @@ typedef struct lgv_work {
   double *g;            /* conductance seen by each node, S */
   double *dev_i;        /* deterministic current of each device (a -> b), A */
   double *dev_s;        /* one-sided noise PSD of each device, A^2/Hz */
+  double *dev_ga;       /* d(device current a -> b)/dV_a, S */
+  double *dev_gb;       /* -d(device current a -> b)/dV_b, S */
+  double *dev_dq;       /* noise charge a -> b of this step, C */
 } lgv_work;
 
 static void work_free(lgv_work *w)
@@ -76,6 +79,9 @@ static void work_free(lgv_work *w)
   free(w->g);
   free(w->dev_i);
   free(w->dev_s);
+  free(w->dev_ga);
+  free(w->dev_gb);
+  free(w->dev_dq);
 }
 
 /* Evaluate every device at w->v: node currents, conductances, noise. */
@@ -95,6 +101,8 @@ static int evaluate(const phys_cell *c, const phys_lgv_params *p,
     w->g[m->d] += op.gds_S;
     w->g[m->s] += op.gms_S;
     w->dev_i[k] = op.id_A;
+    w->dev_ga[k] = op.gds_S;
+    w->dev_gb[k] = op.gms_S;
     w->dev_s[k] = m->noisy && p->noise ? phys_noise_channel_psd(&op) : 0.0;
   }
   for (size_t k = 0; k < c->n_res; k++) {
@@ -105,6 +113,8 @@ static int evaluate(const phys_cell *c, const phys_lgv_params *p,
     w->g[r->a] += 1.0 / r->r_ohm;
     w->g[r->b] += 1.0 / r->r_ohm;
     w->dev_i[c->n_mos + k] = i;
+    w->dev_ga[c->n_mos + k] = 1.0 / r->r_ohm;
+    w->dev_gb[c->n_mos + k] = 1.0 / r->r_ohm;
     w->dev_s[c->n_mos + k] =
         r->noisy && p->noise ? phys_noise_resistor_psd(r->r_ohm, p->temp_K) : 0.0;
   }
@@ -139,10 +149,13 @@ int phys_lgv_run(const phys_cell *c, const phys_lgv_params *p,
   w.g = malloc(nn * sizeof *w.g);
   w.dev_i = malloc((nd + 1) * sizeof *w.dev_i);
   w.dev_s = malloc((nd + 1) * sizeof *w.dev_s);
+  w.dev_ga = malloc((nd + 1) * sizeof *w.dev_ga);
+  w.dev_gb = malloc((nd + 1) * sizeof *w.dev_gb);
+  w.dev_dq = malloc((nd + 1) * sizeof *w.dev_dq);
   out->time_s = malloc(ns * sizeof *out->time_s);
   out->v_V = malloc(ns * nn * sizeof *out->v_V);
   if (!w.v || !w.v_old || !w.i_det || !w.g || !w.dev_i || !w.dev_s ||
-      !out->time_s || !out->v_V) {
+      !w.dev_ga || !w.dev_gb || !w.dev_dq || !out->time_s || !out->v_V) {
     work_free(&w);
     phys_lgv_result_free(out);
     return TK_FAIL(err, TK_ENOMEM, "out of memory for %zu samples x %zu nodes",
@@ -165,16 +178,18 @@ int phys_lgv_run(const phys_cell *c, const phys_lgv_params *p,
     rc = evaluate(c, p, &w, err);
     if (rc != 0)
       break;
-    /* step size */
+    /* step size: the damped deterministic change |I| dt / (C + G dt/2)
+     * stays below dv_max, and dt below kappa C/G of every node */
     double dt = p->dt_max_s;
     for (size_t i = 0; i < nn; i++) {
       if (c->nodes[i].fixed)
         continue;
-      double slope = fabs(w.i_det[i]) / c->nodes[i].c_F;
-      if (slope * dt > p->dv_max_V)
-        dt = p->dv_max_V / slope;
-      if (w.g[i] > 0 && p->kappa * c->nodes[i].c_F / w.g[i] < dt)
-        dt = p->kappa * c->nodes[i].c_F / w.g[i];
+      double ci = c->nodes[i].c_F, ai = fabs(w.i_det[i]);
+      double room = ai - 0.5 * w.g[i] * p->dv_max_V;
+      if (room > 0 && ai * dt > p->dv_max_V * (ci + 0.5 * w.g[i] * dt))
+        dt = p->dv_max_V * ci / room;
+      if (w.g[i] > 0 && p->kappa * ci / w.g[i] < dt)
+        dt = p->kappa * ci / w.g[i];
     }
     double t_next = out->time_s[0] + (double)next * p->sample_dt_s;
     if (dt < 1e-24) {
@@ -182,26 +197,39 @@ int phys_lgv_run(const phys_cell *c, const phys_lgv_params *p,
       break;
     }
     memcpy(w.v_old, w.v, nn * sizeof *w.v);
-    /* deterministic part */
+    /* Each free node: C dV = I dt + dQ_noise - G dV dt/2, i.e. the node's
+     * own conductance taken at the step's midpoint (linearised trapezoidal
+     * rule): A-stable for any dt, and for a linear node the stationary
+     * variance is exactly kT/C at any step (explicit Euler: kT/C /
+     * (1 - kappa/2), unstable beyond kappa = 2).  Accumulate charges into
+     * w.i_det first, then divide. */
     for (size_t i = 0; i < nn; i++)
-      if (!c->nodes[i].fixed)
-        w.v[i] += w.i_det[i] * dt / c->nodes[i].c_F;
-    /* noise charges and supply energy */
+      w.i_det[i] *= dt;
     for (size_t k = 0; k < nd; k++) {
       int a, b;
       terminals(c, k, &a, &b);
-      double dq = 0;
+      w.dev_dq[k] = 0.0;
       if (w.dev_s[k] > 0) {
         double z[2];
         tk_rng_gauss2_at(p->seed, (uint64_t)k, step, z);
-        dq = sqrt(0.5 * w.dev_s[k] * dt) * z[0];
-        if (!c->nodes[a].fixed)
-          w.v[a] -= dq / c->nodes[a].c_F;
-        if (!c->nodes[b].fixed)
-          w.v[b] += dq / c->nodes[b].c_F;
+        w.dev_dq[k] = sqrt(0.5 * w.dev_s[k] * dt) * z[0];
+        w.i_det[a] -= w.dev_dq[k];
+        w.i_det[b] += w.dev_dq[k];
       }
-      /* charge a -> b through the device this step */
-      double q = w.dev_i[k] * dt + dq;
+    }
+    for (size_t i = 0; i < nn; i++)
+      if (!c->nodes[i].fixed)
+        w.v[i] += w.i_det[i] / (c->nodes[i].c_F + 0.5 * w.g[i] * dt);
+    /* supply energy: the charge a -> b each device moved this step, with
+     * the same midpoint correction the free terminals received */
+    for (size_t k = 0; k < nd; k++) {
+      int a, b;
+      terminals(c, k, &a, &b);
+      if (!c->nodes[a].is_supply && !c->nodes[b].is_supply)
+        continue;
+      double q = w.dev_i[k] * dt + w.dev_dq[k] +
+                 0.5 * dt * (w.dev_ga[k] * (w.v[a] - w.v_old[a]) -
+                             w.dev_gb[k] * (w.v[b] - w.v_old[b]));
       if (c->nodes[a].is_supply)
         energy += c->nodes[a].v_V * q;
       if (c->nodes[b].is_supply)

@@ -103,6 +103,12 @@ tests_test_langevin_SOURCES = tests/test_langevin.c tests/tk_test.h
 tests_test_langevin_LDADD = $(TKT_LDADD)
 TESTS += tests/test_langevin
 
+# native solver vs ngspice: EKV extraction from the card, pbit agreement
+check_PROGRAMS += tests/test_ckt_native
+tests_test_ckt_native_SOURCES = tests/test_ckt_native.c tests/tk_test.h
+tests_test_ckt_native_LDADD = $(TKT_LDADD)
+TESTS += tests/test_ckt_native
+
 # calibration sweeps (tsukit calibrate / predict); dump_h5 prints datasets
 # as text for the shell test
 check_PROGRAMS += tests/dump_h5 tests/test_cal_sweep
