@@ -38,7 +38,11 @@ const char *io_file_path(const io_file *f)
 static int write_provenance(io_file *f, const io_prov *prov, tk_err *err)
 {
   char when[64];
-  time_t now = time(NULL);
+  /* SOURCE_DATE_EPOCH (the reproducible-builds convention) fixes the
+   * creation time, so two runs with the same seed give identical files. */
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  time_t now = sde != NULL && *sde != '\0' ? (time_t)strtoll(sde, NULL, 10)
+                                          : time(NULL);
   struct tm tm;
   gmtime_r(&now, &tm);
   strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -202,7 +206,11 @@ int io_group(io_file *f, const char *path, tk_err *err)
       *p = '\0';
       if (buf[0] != '\0' && strcmp(buf, "/") != 0 &&
           H5Lexists(f->fid, buf, H5P_DEFAULT) <= 0) {
-        hid_t g = H5Gcreate2(f->fid, buf, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        /* no object timestamps: the same run gives the same bytes */
+        hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+        H5Pset_obj_track_times(gcpl, 0);
+        hid_t g = H5Gcreate2(f->fid, buf, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+        H5Pclose(gcpl);
         if (g < 0)
           return TK_FAIL(err, TK_EIO, "%s: cannot create group %s", f->path, buf);
         H5Gclose(g);
@@ -242,8 +250,11 @@ static int write_any(io_file *f, const char *path, int rank,
   for (int i = 0; i < rank; i++)
     hd[i] = (hsize_t)dims[i];
   hid_t space = H5Screate_simple(rank, hd, NULL);
-  hid_t ds = H5Dcreate2(f->fid, path, type, space, H5P_DEFAULT, H5P_DEFAULT,
+  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  H5Pset_obj_track_times(dcpl, 0);
+  hid_t ds = H5Dcreate2(f->fid, path, type, space, H5P_DEFAULT, dcpl,
                         H5P_DEFAULT);
+  H5Pclose(dcpl);
   int rc = TK_OK;
   if (ds < 0)
     rc = TK_FAIL(err, TK_EIO, "%s: cannot create dataset %s", f->path, path);

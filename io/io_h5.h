@@ -4,6 +4,9 @@
  * tsukit_version, created_utc, command and seed; every dataset carries a
  * `unit` attribute ("V", "s", "1" for dimensionless ...).
  *
+ * Objects carry no HDF5 timestamps and created_utc honours
+ * SOURCE_DATE_EPOCH, so a rerun with the same seed can be byte-identical.
+ *
  * Files are written to "PATH.partial" and renamed to PATH by
  * io_file_commit(), so a file under its final name is always complete; an
  * aborted or crashed run leaves only the .partial file.  Files opened with

@@ -80,4 +80,13 @@ sed 's/file=[^ ]*//' "$tap_tmp/n1.out" > "$tap_tmp/a"; sed 's/file=[^ ]*//' "$ta
 cmp -s "$tap_tmp/a" "$tap_tmp/b"; tap_ok $? "native: same seed, same result"
 tap_run_rc 2 "unknown cell" "$TSUKIT" trace --cell nosuch --vctl 0.1 --time 1e-7 -o "$tap_tmp/x.h5"
 tap_run_rc 2 "missing --time" "$TSUKIT" trace --cell pbit --vctl 0.1 -o "$tap_tmp/x.h5"
+# same seed, same file: byte-identical with a fixed SOURCE_DATE_EPOCH
+for e in ngspice native; do
+  for i in 1 2; do
+    SOURCE_DATE_EPOCH=1700000000 "$TSUKIT" trace --cell pbit --vctl 0.186 --time 1e-6 \
+      --engine $e --seed 9 --force -o "$tap_tmp/same.h5" >/dev/null 2>&1
+    mv "$tap_tmp/same.h5" "$tap_tmp/same$i.h5"
+  done
+  cmp -s "$tap_tmp/same1.h5" "$tap_tmp/same2.h5"; tap_ok $? "$e: two runs with the same seed give byte-identical files"
+done
 tap_done
