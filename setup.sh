@@ -57,7 +57,7 @@ build)
   build ;;
 demo)
   build || { echo "setup: build failed" >&2; exit 1; }
-  ./tsukit demo ;;
+  cd "$top" && build/tsukit demo ;;
 check)
   if ! build; then
     echo "setup: build failed" >&2
