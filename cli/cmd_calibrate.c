@@ -46,6 +46,7 @@
 #include "calibrate/cal_temp.h"
 #include "circuits/cells/ckt_cells.h"
 #include "circuits/ckt_sim.h"
+#include "cli/calibrate_file.h"
 #include "cli/cmd.h"
 #include "common/tk_parse.h"
 #include "io/io_h5.h"
@@ -81,16 +82,6 @@ static void usage(FILE *f)
 enum { O_CELL = 1, O_VCTL, O_TEMP, O_TIME, O_WORKERS, O_SEED, O_RESUME,
        O_FORCE, O_HELP };
 
-typedef struct sweep_ctx {
-  const ckt_cell_info *ci;   /* the cell */
-  const double *temp_K;      /* [nT] ascending */
-  const double *vctl_V;      /* [nV] ascending */
-  size_t nt, nv;             /* grid */
-  ckt_sim_params sp;         /* simulation settings (temp, seed per point) */
-  uint64_t seed;             /* sweep seed */
-  io_file *f;                /* checkpoint file, open read-write (parent) */
-  char grp[256];             /* /cells/<name> */
-} sweep_ctx;
 
 static volatile sig_atomic_t stop_flag;
 
@@ -169,167 +160,6 @@ static int point_done(void *ud, size_t idx, const void *result, tk_err *err)
   return io_file_flush(c->f, err);
 }
 
-/* The per-point datasets and the sweep settings (skeleton and library). */
-typedef struct sweep_data {
-  double *p, *pse;               /* [nT*nV*2] occupancy and its error */
-  double *tau, *tau_err, *e, *pw, *flips; /* [nT*nV] */
-  uint8_t *notr, *done;          /* [nT*nV] flags */
-} sweep_data;
-
-static void data_free(sweep_data *d)
-{
-  free(d->p);
-  free(d->pse);
-  free(d->tau);
-  free(d->tau_err);
-  free(d->e);
-  free(d->pw);
-  free(d->flips);
-  free(d->notr);
-  free(d->done);
-}
-
-static int data_alloc(sweep_data *d, size_t n)
-{
-  memset(d, 0, sizeof *d);
-  d->p = malloc(2 * n * sizeof *d->p);
-  d->pse = malloc(2 * n * sizeof *d->pse);
-  d->tau = malloc(n * sizeof *d->tau);
-  d->tau_err = malloc(n * sizeof *d->tau_err);
-  d->e = malloc(n * sizeof *d->e);
-  d->pw = malloc(n * sizeof *d->pw);
-  d->flips = malloc(n * sizeof *d->flips);
-  d->notr = calloc(n, 1);
-  d->done = calloc(n, 1);
-  if (!d->p || !d->pse || !d->tau || !d->tau_err || !d->e || !d->pw ||
-      !d->flips || !d->notr || !d->done)
-    return TK_ENOMEM;
-  for (size_t i = 0; i < 2 * n; i++)
-    d->p[i] = d->pse[i] = NAN;
-  for (size_t i = 0; i < n; i++)
-    d->tau[i] = d->tau_err[i] = d->e[i] = d->pw[i] = d->flips[i] = NAN;
-  return TK_OK;
-}
-
-static int write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
-                      double time_s, tk_err *err)
-{
-  char p[512];
-  size_t d1[1] = {c->nt}, dv[1] = {c->nv}, d2[2] = {c->nt, c->nv},
-         d3[3] = {c->nt, c->nv, 2};
-  const char *g = c->grp;
-#define W64(rel, rank, dims, x, unit)                                   \
-  do {                                                                  \
-    snprintf(p, sizeof p, "%s/%s", g, rel);                             \
-    TK_TRY(io_write_f64(f, p, rank, dims, x, unit, err));               \
-  } while (0)
-  W64("temperature_K", 1, d1, c->temp_K, "K");
-  W64("control_V", 1, dv, c->vctl_V, "V");
-  W64("p_state", 3, d3, d->p, "1");
-  W64("p_state_stderr", 3, d3, d->pse, "1");
-  W64("tau_s", 2, d2, d->tau, "s");
-  W64("tau_err_s", 2, d2, d->tau_err, "s");
-  W64("energy_J", 2, d2, d->e, "J");
-  W64("power_W", 2, d2, d->pw, "W");
-  W64("flips", 2, d2, d->flips, "1");
-#undef W64
-  snprintf(p, sizeof p, "%s/no_transitions", g);
-  TK_TRY(io_write_u8(f, p, 2, d2, d->notr, "1", err));
-  snprintf(p, sizeof p, "%s/point_done", g);
-  TK_TRY(io_write_u8(f, p, 2, d2, d->done, "1", err));
-  TK_TRY(io_attr_str(f, g, "kind", c->ci->kind, err));
-  TK_TRY(io_attr_str(f, g, "cell", c->ci->name, err));
-  TK_TRY(io_attr_str(f, g, "control_node", c->ci->controls, err));
-  TK_TRY(io_attr_str(f, g, "output_node", c->ci->outputs, err));
-  TK_TRY(io_attr_f64(f, g, "vdd_V", c->ci->vdd_V, err));
-  TK_TRY(io_attr_i64(f, g, "n_states", 2, err));
-  TK_TRY(io_attr_f64(f, g, "sweep_time_s", time_s, err));
-  TK_TRY(io_attr_f64(f, g, "sweep_tstep_s", c->sp.tstep_s, err));
-  TK_TRY(io_attr_f64(f, g, "sweep_nt_s", c->sp.nt_s, err));
-  TK_TRY(io_attr_i64(f, g, "sweep_seed", (int64_t)c->seed, err));
-  TK_TRY(io_attr_str(f, "/", "kind", "cells", err));
-  return TK_OK;
-}
-
-static int read_arr(io_file *f, const sweep_ctx *c, const char *rel,
-                    size_t want, double *dst, tk_err *err)
-{
-  char p[512];
-  snprintf(p, sizeof p, "%s/%s", c->grp, rel);
-  double *x = NULL;
-  int rank = 0;
-  size_t dims[4];
-  TK_TRY(io_read_f64(f, p, &x, &rank, dims, err));
-  size_t n = 1;
-  for (int i = 0; i < rank; i++)
-    n *= dims[i];
-  int rc = TK_OK;
-  if (n != want)
-    rc = TK_FAIL(err, TK_EFORMAT, "%s: %s has %zu values, want %zu",
-                 io_file_path(f), p, n, want);
-  else
-    memcpy(dst, x, n * sizeof *x);
-  free(x);
-  return rc;
-}
-
-/* Read the measurements back and check the file matches this sweep. */
-static int read_data(io_file *f, const sweep_ctx *c, double time_s,
-                     sweep_data *d, tk_err *err)
-{
-  size_t n = c->nt * c->nv;
-  if (!io_exists(f, c->grp))
-    return TK_FAIL(err, TK_EINVAL, "--resume: %s holds no sweep of cell %s",
-                   io_file_path(f), c->ci->name);
-  double *tk = malloc((c->nt + c->nv) * sizeof *tk), x = 0;
-  int64_t seed = 0;
-  if (tk == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  int rc = read_arr(f, c, "temperature_K", c->nt, tk, err);
-  if (rc == 0)
-    rc = read_arr(f, c, "control_V", c->nv, tk + c->nt, err);
-  if (rc == TK_EFORMAT)
-    rc = TK_EINVAL;
-  for (size_t i = 0; rc == 0 && i < c->nt; i++)
-    if (tk[i] != c->temp_K[i])
-      rc = TK_EINVAL;
-  for (size_t i = 0; rc == 0 && i < c->nv; i++)
-    if (tk[c->nt + i] != c->vctl_V[i])
-      rc = TK_EINVAL;
-  if (rc == 0 && (io_get_attr_f64(f, c->grp, "sweep_time_s", &x, err) != 0 ||
-                  x != time_s))
-    rc = TK_EINVAL;
-  if (rc == 0 && (io_get_attr_i64(f, c->grp, "sweep_seed", &seed, err) != 0 ||
-                  (uint64_t)seed != c->seed))
-    rc = TK_EINVAL;
-  free(tk);
-  if (rc == TK_EINVAL)
-    return TK_FAIL(err, TK_EINVAL, "--resume: %s was made with other "
-                   "settings (--vctl, --temp, --time and --seed must be "
-                   "those of the interrupted run)", io_file_path(f));
-  if (rc != 0)
-    return rc;
-  TK_TRY(read_arr(f, c, "p_state", 2 * n, d->p, err));
-  TK_TRY(read_arr(f, c, "p_state_stderr", 2 * n, d->pse, err));
-  TK_TRY(read_arr(f, c, "tau_s", n, d->tau, err));
-  TK_TRY(read_arr(f, c, "tau_err_s", n, d->tau_err, err));
-  TK_TRY(read_arr(f, c, "energy_J", n, d->e, err));
-  TK_TRY(read_arr(f, c, "power_W", n, d->pw, err));
-  TK_TRY(read_arr(f, c, "flips", n, d->flips, err));
-  double *tmp = malloc(2 * n * sizeof *tmp);
-  if (tmp == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  rc = read_arr(f, c, "no_transitions", n, tmp, err);
-  for (size_t i = 0; rc == 0 && i < n; i++)
-    d->notr[i] = tmp[i] != 0;
-  if (rc == 0)
-    rc = read_arr(f, c, "point_done", n, tmp, err);
-  for (size_t i = 0; rc == 0 && i < n; i++)
-    d->done[i] = tmp[i] != 0;
-  free(tmp);
-  return rc;
-}
-
 /* Fit every temperature and the temperature model; write the library. */
 static int finish(const char *out, sweep_ctx *c, double time_s, sweep_data *d,
                   cmd_kv *kv, tk_err *err)
@@ -405,7 +235,7 @@ static int finish(const char *out, sweep_ctx *c, double time_s, sweep_data *d,
     rc = io_file_create(out, &prov, IO_CREATE_OVERWRITE, &f, err);
   }
   if (rc == 0)
-    rc = write_data(f, c, d, time_s, err);
+    rc = calib__write_data(f, c, d, time_s, err);
   if (rc == 0) {
     static const char *const nm[7] = {"v0_V", "v0_err_V", "vs_V", "vs_err_V",
                                       "chi2_red", "tau_op_s", "tau_op_err_s"};
@@ -624,7 +454,7 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
   ctx.sp.nt_s = fmin(ctx.ci->nt_s, ctx.sp.tstep_s);
   snprintf(ctx.grp, sizeof ctx.grp, "/cells/%s", ctx.ci->name);
   size_t npt = nt * nv;
-  if (data_alloc(&d, npt) != 0) {
+  if (calib__data_alloc(&d, npt) != 0) {
     rc = TK_FAIL(&err, TK_ENOMEM, "out of memory");
     goto fail;
   }
@@ -639,7 +469,7 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
   if (resume && exists) {
     rc = io_file_open_read(out, &f, &err);
     if (rc == 0)
-      rc = read_data(f, &ctx, time_s, &d, &err);
+      rc = calib__read_data(f, &ctx, time_s, &d, &err);
     io_file_close(f);
     f = NULL;
     if (rc != 0)
@@ -649,7 +479,7 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     io_prov prov = {cmd_command_line(), seed};
     rc = io_file_create(out, &prov, IO_CREATE_OVERWRITE, &f, &err);
     if (rc == 0)
-      rc = write_data(f, &ctx, &d, time_s, &err);
+      rc = calib__write_data(f, &ctx, &d, time_s, &err);
     if (rc == 0)
       rc = io_file_commit(f, &err);
     else
@@ -705,7 +535,7 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     }
     /* the fit reads the file back, whatever was computed in this run */
     if ((rc = io_file_open_read(out, &f, &err)) == 0)
-      rc = read_data(f, &ctx, time_s, &d, &err);
+      rc = calib__read_data(f, &ctx, time_s, &d, &err);
     io_file_close(f);
     f = NULL;
     if (rc != 0)
@@ -723,7 +553,7 @@ fail:
   exit_rc = cmd_fail("calibrate", &err);
 done:
   io_file_close(f);
-  data_free(&d);
+  calib__data_free(&d);
   free(vctl);
   free(temps);
   return exit_rc;

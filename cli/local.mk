@@ -8,4 +8,4 @@ tsukit_SOURCES += cli/cmd_bench.c
 tsukit_SOURCES += cli/cmd_sample.c
 tsukit_SOURCES += cli/cmd_cells.c cli/cmd_trace.c cli/cmd_plot.c
 tsukit_SOURCES += cli/cmd_doublewell.c
-tsukit_SOURCES += cli/cmd_calibrate.c cli/cmd_predict.c
+tsukit_SOURCES += cli/cmd_calibrate.c cli/calibrate_file.c cli/calibrate_file.h cli/cmd_predict.c
