@@ -70,6 +70,11 @@ void cmd_kv_end(cmd_kv *kv);
 const char *cmd_kv_get(const cmd_kv *kv, const char *key, char *buf,
                        size_t size);
 
+/* Run a cmd_*_kv subcommand and print its summary line if it succeeded
+ * (nothing for --help, which leaves the line empty). */
+int cmd_print_kv(int (*fn)(int argc, char **argv, cmd_kv *kv), int argc,
+                 char **argv);
+
 /* True if argv holds -h or --help. */
 int cmd_wants_help(int argc, char **argv);
 

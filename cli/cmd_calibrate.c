@@ -561,10 +561,5 @@ done:
 
 int cmd_calibrate(int argc, char **argv)
 {
-  cmd_kv kv;
-  cmd_kv_init(&kv);
-  int rc = cmd_calibrate_kv(argc, argv, &kv);
-  if (rc == CMD_EXIT_OK && kv.len > 0)
-    cmd_kv_end(&kv);
-  return rc;
+  return cmd_print_kv(cmd_calibrate_kv, argc, argv);
 }

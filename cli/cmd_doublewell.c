@@ -272,10 +272,5 @@ int cmd_doublewell_kv(int argc, char **argv, cmd_kv *kvp)
 
 int cmd_doublewell(int argc, char **argv)
 {
-  cmd_kv kv;
-  cmd_kv_init(&kv);
-  int rc = cmd_doublewell_kv(argc, argv, &kv);
-  if (rc == CMD_EXIT_OK && kv.len > 0)
-    cmd_kv_end(&kv);
-  return rc;
+  return cmd_print_kv(cmd_doublewell_kv, argc, argv);
 }

@@ -582,10 +582,5 @@ int cmd_sample_kv(int argc, char **argv, cmd_kv *kv)
 
 int cmd_sample(int argc, char **argv)
 {
-  cmd_kv kv;
-  cmd_kv_init(&kv);
-  int rc = cmd_sample_kv(argc, argv, &kv);
-  if (rc == CMD_EXIT_OK && kv.len > 0)
-    cmd_kv_end(&kv);
-  return rc;
+  return cmd_print_kv(cmd_sample_kv, argc, argv);
 }

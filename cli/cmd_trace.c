@@ -364,10 +364,5 @@ done:
 
 int cmd_trace(int argc, char **argv)
 {
-  cmd_kv kv;
-  cmd_kv_init(&kv);
-  int rc = cmd_trace_kv(argc, argv, &kv);
-  if (rc == CMD_EXIT_OK && kv.len > 0)
-    cmd_kv_end(&kv);
-  return rc;
+  return cmd_print_kv(cmd_trace_kv, argc, argv);
 }

@@ -107,6 +107,17 @@ const char *cmd_kv_get(const cmd_kv *kv, const char *key, char *buf,
   return NULL;
 }
 
+int cmd_print_kv(int (*fn)(int argc, char **argv, cmd_kv *kv), int argc,
+                 char **argv)
+{
+  cmd_kv kv;
+  cmd_kv_init(&kv);
+  int rc = fn(argc, argv, &kv);
+  if (rc == CMD_EXIT_OK && kv.len > 0)
+    cmd_kv_end(&kv);
+  return rc;
+}
+
 int cmd_wants_help(int argc, char **argv)
 {
   for (int i = 1; i < argc; i++)
