@@ -119,3 +119,11 @@ tests_dump_h5_SOURCES = tests/dump_h5.c
 tests_dump_h5_LDADD = $(TKT_LDADD)
 TESTS += tests/cli_calibrate.sh
 EXTRA_DIST += tests/cli_calibrate.sh
+
+
+# FD-tsukit: Frechet distance, marginal baseline, classifier
+check_PROGRAMS += tests/test_tsu_clf
+tests_test_tsu_clf_SOURCES = tests/test_tsu_clf.c tests/tk_test.h
+tests_test_tsu_clf_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_clf
+
