@@ -17,6 +17,7 @@ static const cmd_entry commands[] = {
   {"cells", cmd_cells, "list the shipped sampling cells (pbit ...) and their control ranges"},
   {"demo", cmd_demo, "the whole chain on the embedded defaults"},
   {"device", cmd_device, "one MOSFET operating point: currents, conductances, noise"},
+  {"dtm", cmd_dtm, "denoising thermodynamic model: dtm train | sample | eval (Fashion-MNIST)"},
   {"doublewell", cmd_doublewell, "overdamped double well: escape rate vs exact and Kramers"},
   {"help", cmd_help, "list the commands, or show one command's help"},
   {"plot", cmd_plot, "figure from a result file (traces: output vs time / tau)"},

@@ -120,6 +120,11 @@ tests_dump_h5_LDADD = $(TKT_LDADD)
 TESTS += tests/cli_calibrate.sh
 EXTRA_DIST += tests/cli_calibrate.sh
 
+# DTM (denoising thermodynamic model)
+check_PROGRAMS += tests/test_tsu_dtm
+tests_test_tsu_dtm_SOURCES = tests/test_tsu_dtm.c tests/tk_test.h
+tests_test_tsu_dtm_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_dtm
 
 # FD-tsukit: Frechet distance, marginal baseline, classifier
 check_PROGRAMS += tests/test_tsu_clf
@@ -127,3 +132,5 @@ tests_test_tsu_clf_SOURCES = tests/test_tsu_clf.c tests/tk_test.h
 tests_test_tsu_clf_LDADD = $(TKT_LDADD)
 TESTS += tests/test_tsu_clf
 
+TESTS += tests/cli_dtm.sh
+EXTRA_DIST += tests/cli_dtm.sh

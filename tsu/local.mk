@@ -12,5 +12,7 @@ tsu_libtsu_a_SOURCES = \
 	tsu/tsu_energy.c tsu/tsu_energy.h \
 	tsu/tsu_potts.c tsu/tsu_potts.h \
 	tsu/tsu_gauss.c tsu/tsu_gauss.h
+tsu_libtsu_a_SOURCES += tsu/tsu_dtm.c tsu/tsu_dtm.h tsu/tsu_dtm_impl.h \
+	tsu/tsu_dtm_train.c
 # FD-tsukit: classifier network and Frechet distance
 tsu_libtsu_a_SOURCES += tsu/tsu_clf.c tsu/tsu_clf.h tsu/tsu_fd.c tsu/tsu_fd.h

@@ -86,11 +86,14 @@ void tsu_sampler_free(tsu_sampler *s)
 
 /* Subset-sum tables and padded neighbour indices of the VBMI/GFNI
  * kernel (tsu_fast_impl.h); the sums are taken in double and rounded
- * once.  Returns 0, or -1 when out of memory. */
+ * once.  Allocates on the first call and refills in place afterwards
+ * (the neighbour structure never changes).  Returns 0, or -1 when out of
+ * memory. */
 static int build_tables(tsu__plan *pl)
 {
   uint32_t n = pl->n, nt = 0;
-  pl->tab_off = malloc(((size_t)n + 1) * sizeof *pl->tab_off);
+  if (pl->tab_off == NULL)
+    pl->tab_off = malloc(((size_t)n + 1) * sizeof *pl->tab_off);
   if (pl->tab_off == NULL)
     return -1;
   for (uint32_t p = 0; p < n; p++) {
@@ -99,8 +102,10 @@ static int build_tables(tsu__plan *pl)
     nt += deg == 0 ? 1 : (deg + 3) / 4;
   }
   pl->tab_off[n] = nt;
-  pl->tab = aligned_alloc(64, (size_t)nt * 16 * sizeof *pl->tab);
-  pl->gx = malloc((size_t)nt * 4 * sizeof *pl->gx);
+  if (pl->tab == NULL)
+    pl->tab = aligned_alloc(64, (size_t)nt * 16 * sizeof *pl->tab);
+  if (pl->gx == NULL)
+    pl->gx = malloc((size_t)nt * 4 * sizeof *pl->gx);
   if (pl->tab == NULL || pl->gx == NULL)
     return -1;
   for (uint32_t p = 0; p < n; p++) {
@@ -121,6 +126,31 @@ static int build_tables(tsu__plan *pl)
   }
   pl->use_gfni = 1;
   return 0;
+}
+
+/* Neighbour table, pre-scaled weights, constants and memory factors of
+ * the plan from the graph and cells (pl->node and pl->n_groups set).  The
+ * same order every time, so a reload only changes the numbers. */
+static void fill_weights(tsu__plan *pl, const tsu_graph *g,
+                         const tsu_cells *cells)
+{
+  const double log2e = 1.4426950408889634;
+  uint32_t k = 0;
+  pl->off[0] = 0;
+  for (uint32_t p = 0; p < pl->n; p++) {
+    uint32_t i = pl->node[p];
+    double a = cells->a[i], sumj = 0;
+    for (uint32_t q = g->off[i]; q < g->off[i + 1]; q++) {
+      pl->nbr[k] = g->adj[q] * pl->n_groups;
+      pl->wq[k++] = (float)(-log2e * 2.0 * a * g->adj_w[q]);
+      sumj += g->adj_w[q];
+    }
+    pl->off[p + 1] = k;
+    pl->c0[p] = (float)(-log2e * (a * (g->h[i] - sumj) + cells->b[i]));
+    pl->mem_e[p] = (float)cells->e[i];
+    pl->mem_inv[p] = (float)(1.0 / (1.0 - cells->e[i]));
+  }
+  pl->has_memory = cells->has_memory;
 }
 
 int tsu_sampler_alloc(const tsu_graph *g, const tsu_coloring *col,
@@ -177,23 +207,9 @@ int tsu_sampler_alloc(const tsu_graph *g, const tsu_coloring *col,
   for (int b = 0; b < 256; b++)
     for (int j = 0; j < 8; j++)
       pl->lut[8 * b + j] = (float)((b >> j) & 1);
-  const double log2e = 1.4426950408889634;
-  uint32_t k = 0;
-  pl->off[0] = 0;
-  for (uint32_t p = 0; p < n; p++) {
-    uint32_t i = col->order[p];
-    double a = cells->a[i], sumj = 0;
-    pl->node[p] = i;
-    for (uint32_t q = g->off[i]; q < g->off[i + 1]; q++) {
-      pl->nbr[k] = g->adj[q] * pl->n_groups;
-      pl->wq[k++] = (float)(-log2e * 2.0 * a * g->adj_w[q]);
-      sumj += g->adj_w[q];
-    }
-    pl->off[p + 1] = k;
-    pl->c0[p] = (float)(-log2e * (a * (g->h[i] - sumj) + cells->b[i]));
-    pl->mem_e[p] = (float)cells->e[i];
-    pl->mem_inv[p] = (float)(1.0 / (1.0 - cells->e[i]));
-  }
+  for (uint32_t p = 0; p < n; p++)
+    pl->node[p] = col->order[p];
+  fill_weights(pl, g, cells);
   pl->has_memory = cells->has_memory;
   for (uint32_t i = 0; i < n; i++) {
     for (uint32_t gr = 0; gr < pl->n_groups; gr++) {
@@ -219,9 +235,29 @@ int tsu_sampler_alloc(const tsu_graph *g, const tsu_coloring *col,
   return TK_OK;
 }
 
+int tsu_sampler_reload(tsu_sampler *s, const tsu_graph *g,
+                       const tsu_cells *cells, tk_err *err)
+{
+  if (g->n != s->pl.n || cells->n != g->n || g->off[g->n] != s->pl.off[g->n])
+    return TK_FAIL(err, TK_EINVAL, "reload: the graph or cells do not have "
+                   "the sampler's nodes and links");
+  fill_weights(&s->pl, g, cells);
+  if (s->pl.use_gfni && build_tables(&s->pl) != 0)
+    return TK_FAIL(err, TK_ENOMEM, "subset-sum tables");
+  return TK_OK;
+}
+
 void tsu_sampler_run(tsu_sampler *s, uint64_t n_sweeps, int n_threads)
 {
+  tsu_sampler_run_colors(s, n_sweeps, s->pl.n_colors, n_threads);
+}
+
+void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
+                            uint32_t n_active, int n_threads)
+{
   const tsu__plan *pl = &s->pl;
+  if (n_active > pl->n_colors)
+    n_active = pl->n_colors;
   uint64_t t0 = s->sweep;
   uint64_t *bits = s->bits;
   tsu__kernel_fn kern = s->kernel;
@@ -233,7 +269,7 @@ void tsu_sampler_run(tsu_sampler *s, uint64_t n_sweeps, int n_threads)
 #endif
   {
     for (uint64_t t = t0; t < t0 + n_sweeps; t++) {
-      for (uint32_t c = 0; c < pl->n_colors; c++) {
+      for (uint32_t c = 0; c < n_active; c++) {
         uint32_t n_pairs = (pl->start[c + 1] - pl->start[c] + 1) / 2;
         /* 8 pairs per chunk: few calls, still balanced over threads */
         uint32_t n_chunks = (n_pairs + 7) / 8;
@@ -256,6 +292,13 @@ uint64_t tsu_sampler_sweeps(const tsu_sampler *s)
 }
 
 const uint64_t *tsu_sampler_bits(const tsu_sampler *s, uint32_t *n_groups)
+{
+  if (n_groups != NULL)
+    *n_groups = s->pl.n_groups;
+  return s->bits;
+}
+
+uint64_t *tsu_sampler_bits_mut(tsu_sampler *s, uint32_t *n_groups)
 {
   if (n_groups != NULL)
     *n_groups = s->pl.n_groups;

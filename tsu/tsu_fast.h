@@ -62,11 +62,25 @@ void tsu_sampler_free(tsu_sampler *s);
  * (0: the OpenMP default). */
 void tsu_sampler_run(tsu_sampler *s, uint64_t n_sweeps, int n_threads);
 
+/* Run n_sweeps sweeps updating only colours 0 .. n_active-1: nodes of
+ * the later colours keep their state (clamped nodes, conditioning
+ * inputs).  A sweep still counts once in the sweep counter, so the
+ * random numbers are those the full sweep would use. */
+void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
+                            uint32_t n_active, int n_threads);
+/* New couplings, biases and cell responses for the same graph structure
+ * (same nodes, same links in the same order): training updates a model
+ * without re-planning.  The chain states and the sweep counter are kept. */
+int tsu_sampler_reload(tsu_sampler *s, const tsu_graph *g,
+                       const tsu_cells *cells, tk_err *err);
 /* Sweeps done so far. */
 uint64_t tsu_sampler_sweeps(const tsu_sampler *s);
 /* State words: [n_nodes][n_groups], indexed by node id; n_groups is
  * ceil(n_chains/64).  Chains past n_chains in the last word are padding. */
 const uint64_t *tsu_sampler_bits(const tsu_sampler *s, uint32_t *n_groups);
+/* The same words, writable: set clamped nodes and start states here
+ * between runs. */
+uint64_t *tsu_sampler_bits_mut(tsu_sampler *s, uint32_t *n_groups);
 /* Spin (+1/-1) of one chain at one node. */
 int tsu_sampler_spin(const tsu_sampler *s, uint32_t chain, uint32_t node);
 /* The path in use: "avx512", "avx2" or "portable". */
