@@ -20,7 +20,7 @@
 #include <sys/stat.h>
 
 #include "cli/cmd.h"
-#include "cli/dtm_file.h"
+#include "io/io_dtm.h"
 #include "common/tk_parse.h"
 #include "common/tk_progress.h"
 #include "io/io_cells.h"
@@ -28,6 +28,9 @@
 #include "io/io_idx.h"
 #include "tsu/tsu_celltab.h"
 #include "tsu/tsu_energy.h"
+#ifdef TK_HAVE_MPI
+#include <mpi.h>
+#endif
 
 int cmd_dtm_eval_kv(int argc, char **argv, cmd_kv *kv);
 
@@ -239,9 +242,37 @@ int cmd_dtm_load_data(const char *data, const char *split, size_t limit,
     return TK_FAIL(err, TK_EFORMAT, "images are %zu x %zu, the DTM needs 28 x 28",
                    set->rows, set->cols);
   }
-  for (size_t i = 0; i < set->n * TSU_DTM_N_PIX; i++)
-    set->pixels[i] = set->pixels[i] > 25.5;
+  tsu_dtm_binarise(set->pixels, set->n * TSU_DTM_N_PIX);
   return TK_OK;
+}
+
+#ifdef TK_HAVE_MPI
+/* Data-parallel training under mpirun: the reductions tsu_dtm needs. */
+static int mpi_sum_i64(int64_t *b, size_t n, void *ctx)
+{
+  (void)ctx;
+  return MPI_Allreduce(MPI_IN_PLACE, b, (int)n, MPI_INT64_T, MPI_SUM,
+                       MPI_COMM_WORLD) != MPI_SUCCESS;
+}
+
+static int mpi_sum_f64(double *b, size_t n, void *ctx)
+{
+  (void)ctx;
+  return MPI_Allreduce(MPI_IN_PLACE, b, (int)n, MPI_DOUBLE, MPI_SUM,
+                       MPI_COMM_WORLD) != MPI_SUCCESS;
+}
+#endif
+
+/* The largest status over all ranks (every rank stops together). */
+static int all_rc(int rc)
+{
+#ifdef TK_HAVE_MPI
+  int out = rc;
+  MPI_Allreduce(&rc, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  return out;
+#else
+  return rc;
+#endif
 }
 
 static void train_progress(void *ctx, double done)
@@ -257,6 +288,9 @@ static double max_of(const double *a, size_t n)
   return m;
 }
 
+static int dtm_train_body(const train_opts *o, int rank, int size,
+                          const tsu_dtm_comm *comm, cmd_kv *kv);
+
 static int dtm_train_kv(int argc, char **argv, cmd_kv *kv)
 {
   train_opts o = {0};
@@ -264,6 +298,33 @@ static int dtm_train_kv(int argc, char **argv, cmd_kv *kv)
   int prc = train_parse(argc, argv, &o);
   if (prc != 0)
     return prc < 0 ? CMD_EXIT_OK : prc;
+  int rank = 0, size = 1;
+#ifdef TK_HAVE_MPI
+  int inited = 0;
+  MPI_Initialized(&inited);
+  if (!inited)
+    MPI_Init(NULL, NULL);
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  tsu_dtm_comm comm = {rank, size, mpi_sum_i64, mpi_sum_f64, NULL};
+  if (rank != 0)
+    setenv("TSUKIT_PROGRESS", "never", 1);
+  cmd_kv quiet_kv;
+  cmd_kv_init(&quiet_kv);
+  int x = dtm_train_body(&o, rank, size, size > 1 ? &comm : NULL,
+                         rank == 0 ? kv : &quiet_kv);
+  if (!inited)
+    MPI_Finalize();
+  return x;
+#else
+  return dtm_train_body(&o, rank, size, NULL, kv);
+#endif
+}
+
+static int dtm_train_body(const train_opts *op, int rank, int size,
+                          const tsu_dtm_comm *comm, cmd_kv *kv)
+{
+  train_opts o = *op;
   tk_err err = {0};
   struct stat sb;
   int exists = stat(o.out, &sb) == 0;
@@ -273,11 +334,11 @@ static int dtm_train_kv(int argc, char **argv, cmd_kv *kv)
   if (!exists && o.resume)
     return cmd_usage_error("dtm", "--resume: %s does not exist", o.out);
   tsu_dtm *m = NULL;
-  dtm_history hist = {0};
+  io_dtm_history hist = {0};
   io_image_set set = {0};
   int rc;
   if (o.resume) {
-    rc = dtm_file_load(o.out, &m, &hist, &err);
+    rc = io_dtm_load(o.out, &m, &hist, &err);
     if (rc != TK_OK) {
       int x = cmd_fail("dtm", &err);
       return x;
@@ -289,7 +350,7 @@ static int dtm_train_kv(int argc, char **argv, cmd_kv *kv)
               "command asks for %u steps, G%d, L=%u\n", o.out, m->p.T,
               4 * m->p.n_jumps, m->p.L, o.p.T, 4 * o.p.n_jumps, o.p.L);
       tsu_dtm_free(m);
-      dtm_history_free(&hist);
+      io_dtm_history_free(&hist);
       return CMD_EXIT_USAGE;
     }
     m->p.epochs = o.p.epochs;
@@ -306,7 +367,7 @@ static int dtm_train_kv(int argc, char **argv, cmd_kv *kv)
   rc = cmd_dtm_load_data(o.data, "train", o.limit, &set, &err);
   if (rc != TK_OK) {
     tsu_dtm_free(m);
-    dtm_history_free(&hist);
+    io_dtm_history_free(&hist);
     return cmd_fail("dtm", &err);
   }
   tsu_dtm_data d = {set.n, set.pixels, set.labels};
@@ -325,17 +386,23 @@ static int dtm_train_kv(int argc, char **argv, cmd_kv *kv)
     tk_progress_init(&pr, label, 1.0, 0);
     tsu_dtm_stats_free(&st);
     tsu_dtm_stats_alloc(m, &st);
-    rc = tsu_dtm_train_epoch(m, &d, o.threads, train_progress, &pr, &st, &err);
+    rc = tsu_dtm_train_epoch_comm(m, &d, o.threads, comm, train_progress,
+                                  &pr, &st, &err);
     tk_progress_finish(&pr);
-    if (rc != TK_OK)
+    if (all_rc(rc) != TK_OK) {
+      if (rc == TK_OK)
+        rc = TK_FAIL(&err, TK_EIO, "another MPI rank failed");
       break;
+    }
     wall += st.wall_s;
     imgs += st.images_per_s * st.wall_s;
     fl += st.flips;
-    rc = dtm_history_add(&hist, m, &st, &err);
-    if (rc == TK_OK)
-      rc = dtm_file_save(o.out, m, &hist, 1, &err);
-    if (rc == TK_OK) {
+    rc = io_dtm_history_add(&hist, m, &st, &err);
+    if (rc == TK_OK && rank == 0)
+      rc = io_dtm_save(o.out, m, &hist, cmd_command_line(), 1, &err);
+    if (all_rc(rc) != TK_OK && rc == TK_OK)
+      rc = TK_FAIL(&err, TK_EIO, "rank 0 could not write the checkpoint");
+    if (rc == TK_OK && rank == 0) {
       fprintf(stderr, "tsukit dtm: epoch %u: %.1f s, %.0f images/s, %.2f "
               "flips/ns, autocorr", m->epochs_done, st.wall_s,
               st.images_per_s, st.flips_per_ns);
@@ -354,8 +421,9 @@ static int dtm_train_kv(int argc, char **argv, cmd_kv *kv)
       fprintf(stderr, "tsukit dtm: the last good checkpoint (epoch %u) is "
               "kept in %s\n", m->epochs_done, o.out);
   } else {
-    if (m->epochs_done == e0 && !o.resume)
-      rc = dtm_file_save(o.out, m, &hist, 1, &err);
+    if (m->epochs_done == e0 && !o.resume && rank == 0)
+      rc = io_dtm_save(o.out, m, &hist, cmd_command_line(), 1, &err);
+    cmd_kv_long(kv, "ranks", (long)size);
     cmd_kv_long(kv, "epochs", (long)m->epochs_done);
     cmd_kv_long(kv, "steps", (long)m->p.T);
     cmd_kv_double(kv, "wall_s", wall);
@@ -369,7 +437,7 @@ static int dtm_train_kv(int argc, char **argv, cmd_kv *kv)
   }
   tsu_dtm_stats_free(&st);
   tsu_dtm_free(m);
-  dtm_history_free(&hist);
+  io_dtm_history_free(&hist);
   io_image_set_free(&set);
   return x;
 }
@@ -487,7 +555,7 @@ static int dtm_sample_kv(int argc, char **argv, cmd_kv *kv)
   if (stat(o.out, &sb) == 0 && !o.force)
     return cmd_usage_error("dtm", "%s exists (--force to overwrite)", o.out);
   tsu_dtm *m = NULL;
-  int rc = dtm_file_load(o.model, &m, NULL, &err);
+  int rc = io_dtm_load(o.model, &m, NULL, &err);
   if (rc != TK_OK)
     return cmd_fail("dtm", &err);
   if (o.steps && o.steps != m->p.T) {

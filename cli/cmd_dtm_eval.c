@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 
 #include "cli/cmd.h"
-#include "cli/dtm_file.h"
+#include "io/io_dtm.h"
 #include "common/tk_progress.h"
 #include "io/io_h5.h"
 #include "io/io_idx.h"
@@ -186,7 +186,7 @@ int cmd_dtm_eval_kv(int argc, char **argv, cmd_kv *kv)
     return cmd_usage_error("dtm", "eval: --model and --samples are required");
   tk_err err = {0};
   tsu_dtm *m = NULL;
-  dtm_history hist = {0};
+  io_dtm_history hist = {0};
   io_file *sf = NULL;
   io_image_set tr = {0}, te = {0};
   tsu_clf *clf = NULL;
@@ -195,7 +195,7 @@ int cmd_dtm_eval_kv(int argc, char **argv, cmd_kv *kv)
   uint8_t *sx = NULL, *base = NULL, *pred = NULL;
   double *fs = NULL, *ft = NULL, *fb = NULL, *fr = NULL, *pm = NULL;
   size_t ns = 0;
-  int rc = dtm_file_load(model, &m, &hist, &err);
+  int rc = io_dtm_load(model, &m, &hist, &err);
   if (rc == TK_OK)
     rc = io_file_open_read(samples, &sf, &err);
   int64_t s_vis = 0, s_steps = 0;
@@ -323,7 +323,7 @@ int cmd_dtm_eval_kv(int argc, char **argv, cmd_kv *kv)
     cmd_kv_long(kv, "test_images", (long)te.n);
   }
   tsu_dtm_free(m);
-  dtm_history_free(&hist);
+  io_dtm_history_free(&hist);
   io_image_set_free(&tr);
   io_image_set_free(&te);
   tsu_clf_free(clf);

@@ -2,6 +2,7 @@
  * (grid of generated images beside the denoising chains) and a model file
  * (chain autocorrelation and penalty weight through training). */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,13 +36,36 @@ int cmd_plot_dtm_samples(io_file *f, const char *png, tk_err *err)
     free(img);
     return TK_FAIL(err, TK_EFORMAT, "/samples/images is not [n, 28, 28]");
   }
+  /* Left: up to 10 x 10 samples (with --label all, row r shows class r);
+   * right: up to 8 chains of T+1 images. */
+  size_t n = d[0], cols = 10, rows = (n < 100 ? n + 9 : 100) / 10;
+  int32_t *cl = NULL;
+  size_t show[100], n_show = 0;
+  int64_t label = -1;
+  io_get_attr_i64(f, "/samples", "label", &label, NULL);
+  if (label == 10 && io_read_i32(f, "/samples/label_clamped", &cl, &rank, cd,
+                                 err) == TK_OK && cd[0] == n) {
+    for (int c = 0; c < 10; c++) {
+      size_t k = 0;
+      for (size_t i = 0; i < n && k < cols; i++)
+        if (cl[i] == c)
+          show[10 * c + k++] = i;
+      while (k < cols)
+        show[10 * c + k++] = SIZE_MAX;
+    }
+    n_show = 100;
+    rows = 10;
+  } else {
+    for (size_t i = 0; i < n && i < 100; i++)
+      show[n_show++] = i;
+  }
+  free(cl);
+  memset(cd, 0, sizeof cd);
   if (io_exists(f, "/samples/chain") &&
       io_read_i8(f, "/samples/chain", &chain, &crank, cd, err) != TK_OK) {
     free(img);
     return TK_EFORMAT;
   }
-  /* Left: up to 10 x 10 samples; right: up to 8 chains of T+1 images. */
-  size_t n = d[0], cols = 10, rows = (n < 100 ? n + 9 : 100) / 10;
   size_t nch = crank == 4 ? (cd[1] < 8 ? cd[1] : 8) : 0, steps = crank == 4 ? cd[0] : 0;
   size_t cell = PIX + GAP;
   size_t hgt = (rows > nch ? rows : nch) * cell;
@@ -54,9 +78,10 @@ int cmd_plot_dtm_samples(io_file *f, const char *png, tk_err *err)
   }
   for (size_t i = 0; i < hgt * w; i++)
     canvas[i] = 0.5;
-  for (size_t i = 0; i < n && i < rows * cols; i++)
-    blit(canvas, w, (i / cols) * cell, (i % cols) * cell,
-         img + i * PIX * PIX);
+  for (size_t i = 0; i < n_show; i++)
+    if (show[i] != SIZE_MAX)
+      blit(canvas, w, (i / cols) * cell, (i % cols) * cell,
+           img + show[i] * PIX * PIX);
   for (size_t c = 0; c < nch; c++)
     for (size_t s = 0; s < steps; s++)
       blit(canvas, w, c * cell, wl + 3 * cell + s * cell,
@@ -71,17 +96,14 @@ int cmd_plot_dtm_samples(io_file *f, const char *png, tk_err *err)
   }
   for (size_t r = 0; r < hgt; r++)
     memcpy(flip + r * w, canvas + (hgt - 1 - r) * w, w * sizeof *flip);
-  char model[256] = "", cells[64] = "";
-  int64_t label = -1;
-  io_get_attr_str(f, "/samples", "model", model, sizeof model, NULL);
+  char cells[64] = "";
   io_get_attr_str(f, "/samples", "cells", cells, sizeof cells, NULL);
-  io_get_attr_i64(f, "/samples", "label", &label, NULL);
   io_plot p;
   int rc = io_plot_begin(&p, png, (int)(w * 3 + 40), (int)(hgt * 3 + 60), err);
   if (rc == TK_OK) {
     io_plot_data_table(&p, "canvas", flip, hgt, w);
     io_plot_cmd(&p, "set title \"DTM samples (%s cells%s)%s\" noenhanced\n",
-                cells, label == 10 ? ", rows of one clamped class"
+                cells, label == 10 ? ", row r: label clamped to class r"
                        : label >= 0 ? ", label clamped" : "",
                 nch ? "   |   denoising chains: noise x^T (left) -> x^0 (right)"
                     : "");

@@ -2,6 +2,7 @@
  * sampling against its exact law, the autocorrelation measure at its two
  * limits, training on a known target, thread independence, NaN guard. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -262,6 +263,119 @@ static void test_training(void)
   free(out);
 }
 
+/* Two "ranks" as threads with a barrier all-reduce: the data-parallel
+ * split must give the single-process model bit for bit. */
+typedef struct fake_comm {
+  pthread_barrier_t bar;
+  void *slot[2];         /* each rank's buffer during a reduction */
+} fake_comm;
+
+typedef struct rank_arg {
+  fake_comm *fc;
+  int rank;
+  tsu_dtm *m;
+  const tsu_dtm_data *d;
+  int rc;
+} rank_arg;
+
+static __thread int my_rank;
+
+static int fake_sum(void *buf, size_t n, int is_f64, void *ctx)
+{
+  fake_comm *fc = ctx;
+  fc->slot[my_rank] = buf;
+  pthread_barrier_wait(&fc->bar);
+  /* both compute the sum in rank order into a private copy */
+  size_t sz = is_f64 ? sizeof(double) : sizeof(int64_t);
+  void *tmp = malloc(n * sz);
+  for (size_t i = 0; i < n; i++) {
+    if (is_f64)
+      ((double *)tmp)[i] = ((double *)fc->slot[0])[i] + ((double *)fc->slot[1])[i];
+    else
+      ((int64_t *)tmp)[i] = ((int64_t *)fc->slot[0])[i] + ((int64_t *)fc->slot[1])[i];
+  }
+  pthread_barrier_wait(&fc->bar);
+  memcpy(buf, tmp, n * sz);
+  free(tmp);
+  return 0;
+}
+
+static int fake_i64(int64_t *b, size_t n, void *ctx)
+{
+  return fake_sum(b, n, 0, ctx);
+}
+
+static int fake_f64(double *b, size_t n, void *ctx)
+{
+  return fake_sum(b, n, 1, ctx);
+}
+
+static void *rank_main(void *p)
+{
+  rank_arg *a = p;
+  my_rank = a->rank;
+  tsu_dtm_comm c = {a->rank, 2, fake_i64, fake_f64, a->fc};
+  tsu_dtm_epoch_stats st;
+  tsu_dtm_stats_alloc(a->m, &st);
+  tk_err err;
+  a->rc = tsu_dtm_train_epoch_comm(a->m, a->d, 1, &c, NULL, NULL, &st, &err);
+  tsu_dtm_stats_free(&st);
+  return NULL;
+}
+
+static void test_data_parallel(void)
+{
+  tsu_dtm_params p = small_params();
+  p.batch = 128;
+  p.acp_every = 2;
+  size_t n = 128 * 4;
+  uint8_t *img = malloc(n * TSU_DTM_N_PIX), *lab = malloc(n);
+  for (size_t i = 0; i < n; i++) {
+    lab[i] = (uint8_t)(i % 10);
+    for (uint32_t v = 0; v < TSU_DTM_N_PIX; v++)
+      img[i * TSU_DTM_N_PIX + v] = ((i * 7 + v * 13) % 11) < 4;
+  }
+  tsu_dtm_data d = {.n = n, .img = img, .label = lab};
+  tk_err err;
+  tsu_dtm *one = NULL, *r0 = NULL, *r1 = NULL;
+  TKT_OK(tsu_dtm_alloc(&p, &one, &err) == TK_OK &&
+             tsu_dtm_alloc(&p, &r0, &err) == TK_OK &&
+             tsu_dtm_alloc(&p, &r1, &err) == TK_OK, "alloc");
+  tsu_dtm_epoch_stats st;
+  tsu_dtm_stats_alloc(one, &st);
+  TKT_OK(tsu_dtm_train_epoch(one, &d, 2, NULL, NULL, &st, &err) == TK_OK,
+         "one process: %s", err.msg);
+  tsu_dtm_stats_free(&st);
+  fake_comm fc;
+  pthread_barrier_init(&fc.bar, NULL, 2);
+  rank_arg a0 = {&fc, 0, r0, &d, -1}, a1 = {&fc, 1, r1, &d, -1};
+  pthread_t t0, t1;
+  pthread_create(&t0, NULL, rank_main, &a0);
+  pthread_create(&t1, NULL, rank_main, &a1);
+  pthread_join(t0, NULL);
+  pthread_join(t1, NULL);
+  pthread_barrier_destroy(&fc.bar);
+  TKT_OK(a0.rc == TK_OK && a1.rc == TK_OK, "two ranks train (%d, %d)",
+         a0.rc, a1.rc);
+  size_t nJ = (size_t)p.T * one->n_edges, nh = (size_t)p.T * one->n_grid;
+  TKT_OK(memcmp(one->J, r0->J, nJ * sizeof(double)) == 0 &&
+             memcmp(one->h, r0->h, nh * sizeof(double)) == 0 &&
+             memcmp(one->acp_lambda, r0->acp_lambda, p.T * sizeof(double)) == 0,
+         "rank 0 of 2 == one process, bit for bit");
+  TKT_OK(memcmp(r0->J, r1->J, nJ * sizeof(double)) == 0 &&
+             memcmp(r0->mJ, r1->mJ, nJ * sizeof(double)) == 0,
+         "both ranks hold the same model");
+  int moved = 0;
+  for (size_t i = 0; i < nJ && !moved; i++)
+    moved = fabs(one->J[i]) > p.init_scale;
+  TKT_OK(moved, "training moved the couplings beyond their start");
+  tsu_dtm_free(one);
+  tsu_dtm_free(r0);
+  tsu_dtm_free(r1);
+  free(img);
+  free(lab);
+}
+
 int main(void)
 {
   test_forward();
@@ -269,5 +383,6 @@ int main(void)
   test_conditional_law();
   test_autocorr_limits();
   test_training();
+  test_data_parallel();
   return tkt_done();
 }

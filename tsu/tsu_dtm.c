@@ -187,6 +187,12 @@ double tsu_dtm_jfwd(const tsu_dtm *m, uint32_t k, int is_label)
   return -0.5 * log(tanh(0.5 * rate * dt));
 }
 
+void tsu_dtm_binarise(uint8_t *pixels, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    pixels[i] = pixels[i] > 25.5;
+}
+
 void tsu_dtm_visible(const tsu_dtm *m, const uint8_t *img, unsigned label,
                      uint8_t *x)
 {

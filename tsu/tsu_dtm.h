@@ -117,6 +117,10 @@ void tsu_dtm_free(tsu_dtm *m);
 double tsu_dtm_jfwd(const tsu_dtm *m, uint32_t k, int is_label);
 double tsu_dtm_qflip(const tsu_dtm *m, double t, int is_label);
 
+/* Binarise grey images in place: 1 iff pixel > 0.1 of full scale (255),
+ * the published rule. */
+void tsu_dtm_binarise(uint8_t *pixels, size_t n);
+
 /* Visible vector (0/1 bytes, n_vis) of one image (784 bytes 0/1) and
  * its label. */
 void tsu_dtm_visible(const tsu_dtm *m, const uint8_t *img, unsigned label,
@@ -179,6 +183,25 @@ int tsu_dtm_train_epoch(tsu_dtm *m, const tsu_dtm_data *d, int n_threads,
                         tsu_dtm_progress_fn progress, void *ctx,
                         tsu_dtm_epoch_stats *st, tk_err *err);
 int tsu_dtm_stats_alloc(const tsu_dtm *m, tsu_dtm_epoch_stats *st);
+
+/* Data-parallel training over processes (MPI ranks, or anything with an
+ * all-reduce): rank r of `size` runs batch rows r B/size .. (r+1) B/size
+ * - 1 (batch a multiple of 64 size) on chains numbered globally, and the
+ * integer moment sums are summed over ranks, so every rank makes the same
+ * update and the result is bit-identical to one process.  tsu/ itself
+ * makes no MPI calls: the caller passes the reductions. */
+typedef struct tsu_dtm_comm {
+  int rank, size;        /* this process, processes (>= 1) */
+  /* In-place sums over all ranks; 0 = ok.  Called from one thread. */
+  int (*sum_i64)(int64_t *buf, size_t n, void *ctx);
+  int (*sum_f64)(double *buf, size_t n, void *ctx);
+  void *ctx;
+} tsu_dtm_comm;
+/* tsu_dtm_train_epoch on several processes (comm NULL: one). */
+int tsu_dtm_train_epoch_comm(tsu_dtm *m, const tsu_dtm_data *d, int n_threads,
+                             const tsu_dtm_comm *comm,
+                             tsu_dtm_progress_fn progress, void *ctx,
+                             tsu_dtm_epoch_stats *st, tk_err *err);
 void tsu_dtm_stats_free(tsu_dtm_epoch_stats *st);
 
 /* Autocorrelation of step k's sampling chain at lag `lag` sweeps, on

@@ -29,10 +29,11 @@ typedef struct step_ctx {
   tsu_graph *g;          /* step graph (grid + inputs) with current weights */
   tsu_sampler *pos;      /* positive phase: visible and inputs clamped */
   tsu_sampler *neg;      /* negative phase: inputs clamped */
-  uint8_t *xa;           /* [B][n_vis] x^(k-1) */
-  uint8_t *xb;           /* [B][n_vis] x^k */
-  int64_t *s_pos, *s_neg;   /* [n_grid] sums of s_i */
-  int64_t *ss_pos, *ss_neg; /* [n_edges] sums of s_i s_j */
+  uint8_t *xa;           /* [Bl][n_vis] x^(k-1), this rank's rows */
+  uint8_t *xb;           /* [Bl][n_vis] x^k */
+  int64_t *mom;          /* [2 n_grid + 2 n_edges] the four sums below */
+  int64_t *s_pos, *s_neg;   /* [n_grid] sums of s_i (into mom) */
+  int64_t *ss_pos, *ss_neg; /* [n_edges] sums of s_i s_j (into mom) */
   double *gJ, *gh;       /* [n_edges], [n_grid] gradient */
   const tsu_cells *cells;/* ideal cells of the training samplers */
   int started;           /* negative chains initialised */
@@ -47,10 +48,7 @@ static void step_free(step_ctx *c)
   tsu_sampler_free(c->neg);
   free(c->xa);
   free(c->xb);
-  free(c->s_pos);
-  free(c->s_neg);
-  free(c->ss_pos);
-  free(c->ss_neg);
+  free(c->mom);
   free(c->gJ);
   free(c->gh);
 }
@@ -75,17 +73,18 @@ static void moments_add(const tsu_dtm *m, const uint64_t *bits, uint32_t G,
   }
 }
 
-/* Random states for the latent (non-visible, non-input) grid nodes. */
+/* Random states for the latent (non-visible, non-input) grid nodes; the
+ * G local groups are global groups g0 .. g0+G-1 of G_all. */
 static void random_latents(const tsu_dtm *m, uint64_t *bits, uint32_t G,
-                           const uint8_t *is_vis, uint64_t seed,
-                           uint64_t stream)
+                           uint32_t g0, uint32_t G_all, const uint8_t *is_vis,
+                           uint64_t seed, uint64_t stream)
 {
   for (uint32_t i = 0; i < m->n_grid; i++) {
     if (is_vis[i])
       continue;
     for (uint32_t g = 0; g < G; g++) {
       uint32_t w[4];
-      tk_rng_block_at(seed, stream, (uint64_t)i * G + g, w);
+      tk_rng_block_at(seed, stream, (uint64_t)i * G_all + g0 + g, w);
       bits[(size_t)i * G + g] = (uint64_t)w[0] | ((uint64_t)w[1] << 32);
     }
   }
@@ -141,28 +140,37 @@ static void adam_step(tsu_dtm *m, uint32_t k, const step_ctx *c, double lr)
   }
 }
 
-/* One batch for step k: noise, both phases, gradient, update. */
-static void train_step(tsu_dtm *m, uint32_t k, step_ctx *c, const uint8_t *x0,
-                       const uint8_t *is_vis, uint64_t batch_id, double lr,
-                       double *grad_rms)
+/* Where this process's chains sit among all: rank r of `size` holds the
+ * batch rows r Bl .. (r+1) Bl - 1, chain groups g0 = r Bl / 64 on. */
+typedef struct shard {
+  uint32_t Bl;           /* rows (chains) here */
+  uint32_t row0;         /* first global row */
+  uint32_t g0, G_all;    /* first global chain group, groups in all */
+} shard;
+
+/* One batch for step k, first half: noise and both phases -> moment sums
+ * of this rank's chains. */
+static void step_sample(const tsu_dtm *m, uint32_t k, step_ctx *c,
+                        const uint8_t *x0, const uint8_t *is_vis,
+                        uint64_t batch_id, const shard *sh)
 {
   const tsu_dtm_params *p = &m->p;
-  uint32_t B = p->batch, G;
+  uint32_t B = sh->Bl, G;
   uint64_t ns = TSU__DTM_S_NOISE + 2 * (uint64_t)k;
+  uint64_t row0 = batch_id * p->batch + sh->row0;
   /* x^(k-1) from x^0 in one jump, x^k one step further. */
   if (k == 1)
     memcpy(c->xa, x0, (size_t)B * m->n_vis);
   else
-    tsu__dtm_noise(m, x0, c->xa, B, m->t[k - 1], p->seed, ns,
-                   batch_id * B);
+    tsu__dtm_noise(m, x0, c->xa, B, m->t[k - 1], p->seed, ns, row0);
   tsu__dtm_noise(m, c->xa, c->xb, B, m->t[k] - m->t[k - 1], p->seed, ns + 1,
-                 batch_id * B);
+                 row0);
   /* Positive phase. */
   uint64_t *bits = tsu_sampler_bits_mut(c->pos, &G);
   tsu__dtm_put(m, bits, G, c->xb, B, 1);
   tsu__dtm_put(m, bits, G, c->xa, B, 0);
   if (!p->persistent)
-    random_latents(m, bits, G, is_vis, p->seed,
+    random_latents(m, bits, G, sh->g0, sh->G_all, is_vis, p->seed,
                    ((uint64_t)k << 48) ^ (2 * batch_id + 0x1000));
   run_phase(m, c->pos, p->sweeps_pos, p->record, c->s_pos, c->ss_pos);
   /* Negative phase: start from x^k (and random latents) unless the
@@ -171,12 +179,20 @@ static void train_step(tsu_dtm *m, uint32_t k, step_ctx *c, const uint8_t *x0,
   tsu__dtm_put(m, bits, G, c->xb, B, 1);
   if (!p->persistent || !c->started) {
     tsu__dtm_put(m, bits, G, c->xb, B, 0);
-    random_latents(m, bits, G, is_vis, p->seed,
+    random_latents(m, bits, G, sh->g0, sh->G_all, is_vis, p->seed,
                    ((uint64_t)k << 48) ^ (2 * batch_id + 0x1001));
     c->started = 1;
   }
   run_phase(m, c->neg, p->sweeps, p->record, c->s_neg, c->ss_neg);
-  double norm = 1.0 / ((double)B * p->record), sum2 = 0;
+}
+
+/* Second half, on the moment sums of all ranks: gradient, Adam update,
+ * new weights into the samplers. */
+static void step_update(tsu_dtm *m, uint32_t k, step_ctx *c, double lr,
+                        double *grad_rms)
+{
+  const tsu_dtm_params *p = &m->p;
+  double norm = 1.0 / ((double)p->batch * p->record), sum2 = 0;
   int finite = 1;
   for (uint32_t e = 0; e < m->n_edges; e++) {
     c->gJ[e] = (double)(c->ss_pos[e] - c->ss_neg[e]) * norm;
@@ -225,7 +241,8 @@ void tsu_dtm_stats_free(tsu_dtm_epoch_stats *st)
 
 /* Measure every step's autocorrelation, adapt the penalty, log it. */
 static int acp_update(tsu_dtm *m, const tsu_dtm_data *d, double epoch_pos,
-                      int n_threads, tsu_dtm_epoch_stats *st, double *flips)
+                      int n_threads, const tsu_dtm_comm *comm,
+                      tsu_dtm_epoch_stats *st, double *flips)
 {
   uint32_t T = m->p.T;
   size_t nh = st->n_hist + 1;
@@ -245,13 +262,18 @@ static int acp_update(tsu_dtm *m, const tsu_dtm_data *d, double epoch_pos,
 #pragma omp parallel for num_threads(n_threads) schedule(dynamic, 1) reduction(+ : fl)
 #endif
   for (uint32_t k = 1; k <= T; k++) {
+    /* Ranks share the steps; the others contribute 0 to the sum. */
     double f = 0;
-    st->autocorr[k - 1] = tsu_dtm_autocorr(
-        m, k, d, m->p.sweeps,
-        m->p.seed ^ (0xD1B54A32D192ED03ull * (st->n_hist + 1)), &f);
+    st->autocorr[k - 1] = 0;
+    if ((int)((k - 1) % (uint32_t)comm->size) == comm->rank)
+      st->autocorr[k - 1] = tsu_dtm_autocorr(
+          m, k, d, m->p.sweeps,
+          m->p.seed ^ (0xD1B54A32D192ED03ull * (st->n_hist + 1)), &f);
     fl += f;
   }
   (void)n_threads;
+  if (comm->size > 1 && comm->sum_f64(st->autocorr, T, comm->ctx) != 0)
+    return TK_EIO;
   for (uint32_t k = 0; k < T; k++) {
     if (m->p.acp) {
       double r = st->autocorr[k], *lam = &m->acp_lambda[k];
@@ -273,11 +295,32 @@ int tsu_dtm_train_epoch(tsu_dtm *m, const tsu_dtm_data *d, int n_threads,
                         tsu_dtm_progress_fn progress, void *ctx,
                         tsu_dtm_epoch_stats *st, tk_err *err)
 {
+  return tsu_dtm_train_epoch_comm(m, d, n_threads, NULL, progress, ctx, st,
+                                  err);
+}
+
+int tsu_dtm_train_epoch_comm(tsu_dtm *m, const tsu_dtm_data *d, int n_threads,
+                             const tsu_dtm_comm *comm_in,
+                             tsu_dtm_progress_fn progress, void *ctx,
+                             tsu_dtm_epoch_stats *st, tk_err *err)
+{
   const tsu_dtm_params *p = &m->p;
+  const tsu_dtm_comm single = {0, 1, NULL, NULL, NULL};
+  const tsu_dtm_comm *comm = comm_in ? comm_in : &single;
   uint32_t B = p->batch, T = p->T;
   if (d->n < B)
     return TK_FAIL(err, TK_ERANGE, "%zu training images: fewer than one "
                    "batch of %u", d->n, B);
+  if (comm->size < 1 || comm->rank < 0 || comm->rank >= comm->size ||
+      B % (64u * (uint32_t)comm->size) != 0)
+    return TK_FAIL(err, TK_ERANGE, "batch %u does not split into %d ranks "
+                   "of whole 64-chain words (use a multiple of %d)", B,
+                   comm->size, 64 * comm->size);
+  shard sh;
+  sh.Bl = B / (uint32_t)comm->size;
+  sh.row0 = sh.Bl * (uint32_t)comm->rank;
+  sh.g0 = sh.row0 / 64;
+  sh.G_all = B / 64;
 #ifdef _OPENMP
   if (n_threads <= 0)
     n_threads = omp_get_max_threads();
@@ -312,28 +355,36 @@ int tsu_dtm_train_epoch(tsu_dtm *m, const tsu_dtm_data *d, int n_threads,
     goto done;
   for (uint32_t k = 1; k <= T; k++) {
     step_ctx *c = &sc[k - 1];
-    size_t vb = (size_t)B * m->n_vis;
+    size_t vb = (size_t)sh.Bl * m->n_vis;
     c->xa = malloc(vb);
     c->xb = malloc(vb);
-    c->s_pos = malloc(m->n_grid * sizeof *c->s_pos);
-    c->s_neg = malloc(m->n_grid * sizeof *c->s_neg);
-    c->ss_pos = malloc(m->n_edges * sizeof *c->ss_pos);
-    c->ss_neg = malloc(m->n_edges * sizeof *c->ss_neg);
+    c->mom = malloc((2 * (size_t)m->n_grid + 2 * (size_t)m->n_edges) *
+                    sizeof *c->mom);
     c->gJ = malloc(m->n_edges * sizeof *c->gJ);
     c->gh = malloc(m->n_grid * sizeof *c->gh);
-    if (!c->xa || !c->xb || !c->s_pos || !c->s_neg || !c->ss_pos ||
-        !c->ss_neg || !c->gJ || !c->gh) {
+    if (!c->xa || !c->xb || !c->mom || !c->gJ || !c->gh) {
       rc = TK_FAIL(err, TK_ENOMEM, "training buffers");
       goto done;
     }
+    c->s_pos = c->mom;
+    c->s_neg = c->mom + m->n_grid;
+    c->ss_pos = c->mom + 2 * (size_t)m->n_grid;
+    c->ss_neg = c->ss_pos + m->n_edges;
     c->cells = cells;
     uint64_t sk = p->seed ^ (0x9E3779B97F4A7C15ull * (k + 64u * m->epochs_done));
     if ((rc = tsu_dtm_step_graph(m, k, &c->g, err)) != TK_OK ||
-        (rc = tsu_sampler_alloc(c->g, col_pos, cells, B, sk, TSU_PATH_AUTO,
+        (rc = tsu_sampler_alloc(c->g, col_pos, cells, sh.Bl, sk, TSU_PATH_AUTO,
                                 &c->pos, err)) != TK_OK ||
-        (rc = tsu_sampler_alloc(c->g, col_neg, cells, B, ~sk, TSU_PATH_AUTO,
-                                &c->neg, err)) != TK_OK)
+        (rc = tsu_sampler_alloc(c->g, col_neg, cells, sh.Bl, ~sk,
+                                TSU_PATH_AUTO, &c->neg, err)) != TK_OK)
       goto done;
+    /* Global chain numbering: the same random numbers on any split. */
+    uint32_t G;
+    tsu_sampler_set_group_offset(c->pos, sh.g0);
+    tsu_sampler_set_group_offset(c->neg, sh.g0);
+    uint64_t *pb = tsu_sampler_bits_mut(c->pos, &G);
+    random_latents(m, pb, G, sh.g0, sh.G_all, is_vis, p->seed, ((uint64_t)k << 48) ^ 0xFFFFFFFFull ^
+                   m->epochs_done);
   }
   /* Epoch order: Fisher-Yates keyed by (seed, epoch). */
   tk_rng r;
@@ -357,8 +408,8 @@ int tsu_dtm_train_epoch(tsu_dtm *m, const tsu_dtm_data *d, int n_threads,
   }
   uint32_t every = p->acp_every ? p->acp_every : (uint32_t)n_batches;
   for (size_t b = 0; b < n_batches && rc == TK_OK; b++) {
-    for (uint32_t i = 0; i < B; i++) {
-      uint32_t ex = perm[b * B + i];
+    for (uint32_t i = 0; i < sh.Bl; i++) {
+      uint32_t ex = perm[b * B + sh.row0 + i];
       tsu_dtm_visible(m, d->img + (size_t)ex * TSU_DTM_N_PIX, d->label[ex],
                       x0 + (size_t)i * m->n_vis);
     }
@@ -371,8 +422,23 @@ int tsu_dtm_train_epoch(tsu_dtm *m, const tsu_dtm_data *d, int n_threads,
 #pragma omp parallel for num_threads(n_threads) schedule(dynamic, 1)
 #endif
     for (uint32_t k = 1; k <= T; k++)
-      train_step(m, k, &sc[k - 1], x0, is_vis, batch_id, lr,
-                 &st->grad_rms[k - 1]);
+      step_sample(m, k, &sc[k - 1], x0, is_vis, batch_id, &sh);
+    /* Integer moment sums: the all-reduce is exact, so any split of the
+     * chains over ranks gives the same gradient bit for bit. */
+    for (uint32_t k = 0; k < T && comm->size > 1; k++)
+      if (comm->sum_i64(sc[k].mom, 2 * (size_t)m->n_grid +
+                                       2 * (size_t)m->n_edges,
+                        comm->ctx) != 0) {
+        rc = TK_FAIL(err, TK_EIO, "all-reduce of the moments failed");
+        break;
+      }
+    if (rc != TK_OK)
+      break;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads(n_threads) schedule(dynamic, 1)
+#endif
+    for (uint32_t k = 1; k <= T; k++)
+      step_update(m, k, &sc[k - 1], lr, &st->grad_rms[k - 1]);
     for (uint32_t k = 0; k < T; k++) {
       if (sc[k].status != TK_OK) {
         memcpy(m->J, J_bak, nJ * sizeof *J_bak);
@@ -383,12 +449,12 @@ int tsu_dtm_train_epoch(tsu_dtm *m, const tsu_dtm_data *d, int n_threads,
       }
     }
     for (uint32_t k = 0; k < T; k++)
-      flips += (double)B * (p->sweeps_pos * (double)(m->n_grid - m->n_vis) +
-                            p->sweeps * (double)m->n_grid);
+      flips += (double)sh.Bl * (p->sweeps_pos * (double)(m->n_grid - m->n_vis) +
+                                p->sweeps * (double)m->n_grid);
     if (rc == TK_OK && ((b + 1) % every == 0 || b + 1 == n_batches)) {
       double pos = m->epochs_done + (double)(b + 1) / n_batches;
-      if (acp_update(m, d, pos, n_threads, st, &flips) != TK_OK)
-        rc = TK_FAIL(err, TK_ENOMEM, "ACP history");
+      if (acp_update(m, d, pos, n_threads, comm, st, &flips) != TK_OK)
+        rc = TK_FAIL(err, TK_EIO, "ACP measurement (history or all-reduce)");
     }
     if (progress != NULL)
       progress(ctx, (double)(b + 1) / n_batches);
@@ -398,6 +464,9 @@ int tsu_dtm_train_epoch(tsu_dtm *m, const tsu_dtm_data *d, int n_threads,
   if (rc == TK_OK)
     m->epochs_done++;
   st->wall_s = tk_clock_s() - t0;
+  if (comm->size > 1 && comm->sum_f64(&flips, 1, comm->ctx) != 0 &&
+      rc == TK_OK)
+    rc = TK_FAIL(err, TK_EIO, "all-reduce of the flip count failed");
   st->flips = flips;
   st->flips_per_ns = flips / (st->wall_s * 1e9);
   st->images_per_s = (double)n_batches * B / st->wall_s;

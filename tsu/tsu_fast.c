@@ -305,6 +305,11 @@ uint64_t *tsu_sampler_bits_mut(tsu_sampler *s, uint32_t *n_groups)
   return s->bits;
 }
 
+void tsu_sampler_set_group_offset(tsu_sampler *s, uint32_t g0)
+{
+  s->pl.g0 = g0;
+}
+
 int tsu_sampler_spin(const tsu_sampler *s, uint32_t chain, uint32_t node)
 {
   uint64_t w = s->bits[(size_t)node * s->pl.n_groups + chain / 64];
@@ -345,7 +350,7 @@ void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
     for (uint32_t g = 0; g < G; g++) {
       uint32_t rw[4][16];   /* word w of block b: chain 4 b + w */
       for (uint32_t b = 0; b < 16; b++) {
-        uint32_t ctr[4] = {16 * g + b, pa, (uint32_t)sweep,
+        uint32_t ctr[4] = {16 * (pl->g0 + g) + b, pa, (uint32_t)sweep,
                            (uint32_t)(sweep >> 32)};
         uint32_t o[4];
         tk_philox4x32_10(ctr, pl->key, o);

@@ -73,6 +73,10 @@ void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
  * without re-planning.  The chain states and the sweep counter are kept. */
 int tsu_sampler_reload(tsu_sampler *s, const tsu_graph *g,
                        const tsu_cells *cells, tk_err *err);
+/* Chains split over processes: this sampler's chain group g draws the
+ * random numbers of global group g0 + g (the start state is not
+ * affected; overwrite it through tsu_sampler_bits_mut).  Default 0. */
+void tsu_sampler_set_group_offset(tsu_sampler *s, uint32_t g0);
 /* Sweeps done so far. */
 uint64_t tsu_sampler_sweeps(const tsu_sampler *s);
 /* State words: [n_nodes][n_groups], indexed by node id; n_groups is

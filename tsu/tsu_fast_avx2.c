@@ -146,7 +146,7 @@ T256 void tsu__kernel_avx2(const tsu__plan *pl, uint64_t *bits,
     uint32_t pa = beg + 2 * q;
     for (uint32_t g = 0; g < G; g++) {
       __m256i rw[8];
-      philox16(pl->rk, g, pa, sweep, rw);
+      philox16(pl->rk, pl->g0 + g, pa, sweep, rw);
       update_node(pl, bits, pa, g, rw, 0);
       if (pa + 1 < end)
         update_node(pl, bits, pa + 1, g, rw, 16);

@@ -204,7 +204,7 @@ T512 void tsu__kernel_avx512(const tsu__plan *pl, uint64_t *bits,
     uint32_t pa = beg + 2 * q;
     for (uint32_t g = 0; g < G; g++) {
       __m512i rw[4];
-      philox16_chains(pl->rk, g, pa, sweep, rw);
+      philox16_chains(pl->rk, pl->g0 + g, pa, sweep, rw);
       update_node(pl, bits, pa, g, rw, 0);
       if (pa + 1 < end)
         update_node(pl, bits, pa + 1, g, rw, 16);
@@ -400,7 +400,7 @@ T512G void tsu__kernel_avx512_gfni(const tsu__plan *pl, uint64_t *bits,
     uint32_t pa = beg + 2 * q;
     for (uint32_t g = 0; g < G; g++) {
       __m512i rw[4];
-      philox16(pl->rk, g, pa, sweep, rw);
+      philox16(pl->rk, pl->g0 + g, pa, sweep, rw);
       update_node_g(pl, bits, pa, g, rw, 0);
       if (pa + 1 < end)
         update_node_g(pl, bits, pa + 1, g, rw, 16);

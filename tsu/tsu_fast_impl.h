@@ -24,6 +24,8 @@ typedef struct tsu__plan {
   float *mem_inv;       /* [n] 1 / (1 - e_i) */
   int has_memory;       /* any e_i > 0 */
   uint32_t n_groups;    /* chain groups of 64 */
+  uint32_t g0;          /* global index of group 0 in the Philox counter
+                         * (0 unless chains are split over processes) */
   uint32_t key[2];      /* Philox key = seed */
   uint64_t rk[10][2];   /* round keys {k0 + r W0, k1 + r W1} (mod 2^32) */
   float *lut;           /* [256][8] bit j of the index as 0.0f / 1.0f, 32-byte aligned */

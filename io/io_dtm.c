@@ -1,5 +1,5 @@
-/* dtm_file.c -- save and load DTM models (dtm_file.h). */
-#include "cli/dtm_file.h"
+/* io_dtm.c -- save and load DTM models (io_dtm.h). */
+#include "io/io_dtm.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cmd.h"
 #include "io/io_h5.h"
 
-void dtm_history_free(dtm_history *h)
+void io_dtm_history_free(io_dtm_history *h)
 {
   free(h->wall_s);
   free(h->images_per_s);
@@ -32,7 +31,7 @@ static int grow(double **a, size_t n, tk_err *err)
   return TK_OK;
 }
 
-int dtm_history_add(dtm_history *h, const tsu_dtm *m,
+int io_dtm_history_add(io_dtm_history *h, const tsu_dtm *m,
                     const tsu_dtm_epoch_stats *st, tk_err *err)
 {
   size_t T = m->p.T, e = h->n_epoch, a = h->n_acp;
@@ -113,10 +112,10 @@ static int write_hist(io_file *f, const char *path, const double *a,
   return io_write_f64(f, path, cols ? 2 : 1, dims, a, unit, err);
 }
 
-int dtm_file_save(const char *path, const tsu_dtm *m, const dtm_history *h,
-                  int overwrite, tk_err *err)
+int io_dtm_save(const char *path, const tsu_dtm *m, const io_dtm_history *h,
+                const char *command, int overwrite, tk_err *err)
 {
-  io_prov prov = {cmd_command_line(), m->p.seed};
+  io_prov prov = {command, m->p.seed};
   io_file *f = NULL;
   TK_TRY(io_file_create(path, &prov,
                         overwrite ? IO_CREATE_OVERWRITE : IO_CREATE_KEEP, &f,
@@ -247,7 +246,7 @@ static int read_hist(io_file *f, const char *path, size_t cols, double **dst,
 }
 
 static int load_body(io_file *f, const char *path, tsu_dtm **out,
-                     dtm_history *h, tk_err *err)
+                     io_dtm_history *h, tk_err *err)
 {
   char kind[64] = "";
   if (io_get_attr_str(f, "/dtm", "kind", kind, sizeof kind, err) != TK_OK ||
@@ -341,7 +340,7 @@ static int load_body(io_file *f, const char *path, tsu_dtm **out,
   return TK_OK;
 }
 
-int dtm_file_load(const char *path, tsu_dtm **m, dtm_history *h, tk_err *err)
+int io_dtm_load(const char *path, tsu_dtm **m, io_dtm_history *h, tk_err *err)
 {
   *m = NULL;
   if (h != NULL)
@@ -351,6 +350,6 @@ int dtm_file_load(const char *path, tsu_dtm **m, dtm_history *h, tk_err *err)
   int rc = load_body(f, path, m, h, err);
   io_file_close(f);
   if (rc != TK_OK && h != NULL)
-    dtm_history_free(h);
+    io_dtm_history_free(h);
   return rc;
 }

@@ -1,4 +1,4 @@
-/* dtm_file.h -- DTM model files (HDF5) for `tsukit dtm`.
+/* io_dtm.h -- DTM model files (HDF5): `tsukit dtm` and the experiments.
  *
  * Layout (all under /dtm unless stated):
  *   attrs   kind = "tsukit-dtm", graph = "G12", L, n_jumps, T, ... every
@@ -17,34 +17,35 @@
  * A checkpoint is a whole new file renamed over the old one, so a kill
  * leaves the previous epoch's model intact.
  */
-#ifndef CLI_DTM_FILE_H
-#define CLI_DTM_FILE_H
+#ifndef IO_DTM_H
+#define IO_DTM_H
 
 #include "common/tk_error.h"
 #include "tsu/tsu_dtm.h"
 
 /* Training history carried from checkpoint to checkpoint. */
-typedef struct dtm_history {
+typedef struct io_dtm_history {
   size_t n_epoch;        /* rows of the per-epoch arrays */
   double *wall_s, *images_per_s, *flips_per_ns; /* [n_epoch] */
   double *autocorr, *lambda;                    /* [n_epoch][T] */
   size_t n_acp;          /* ACP measurements */
   double *acp_epoch, *acp_autocorr, *acp_lambda; /* [n_acp][T] */
-} dtm_history;
+} io_dtm_history;
 
-void dtm_history_free(dtm_history *h);
+void io_dtm_history_free(io_dtm_history *h);
 /* Append one epoch's statistics (T = m->p.T). */
-int dtm_history_add(dtm_history *h, const tsu_dtm *m,
+int io_dtm_history_add(io_dtm_history *h, const tsu_dtm *m,
                     const tsu_dtm_epoch_stats *st, tk_err *err);
 
-/* Write the model and history to path (via path.partial + rename).
- * overwrite: replace an existing file. */
-int dtm_file_save(const char *path, const tsu_dtm *m, const dtm_history *h,
-                  int overwrite, tk_err *err);
+/* Write the model and history to path (via path.partial + rename);
+ * command is the provenance command line.  overwrite: replace an existing
+ * file. */
+int io_dtm_save(const char *path, const tsu_dtm *m, const io_dtm_history *h,
+                const char *command, int overwrite, tk_err *err);
 /* Read a model (and its history if h != NULL).  Checks the layout
  * against the parameters: a file from another graph or size is an
  * error, never a crash. */
-int dtm_file_load(const char *path, tsu_dtm **m, dtm_history *h,
+int io_dtm_load(const char *path, tsu_dtm **m, io_dtm_history *h,
                   tk_err *err);
 
 #endif
