@@ -62,7 +62,17 @@ static int cmd_version(int argc, char **argv)
 {
   (void)argc;
   (void)argv;
-  printf("version=%s\n", PACKAGE_VERSION);
+#ifdef TK_HAVE_MPI
+  const char *mpi = "yes";
+#else
+  const char *mpi = "no";
+#endif
+#ifdef _OPENMP
+  const char *omp = "yes";
+#else
+  const char *omp = "no";
+#endif
+  printf("version=%s mpi=%s openmp=%s\n", PACKAGE_VERSION, mpi, omp);
   return CMD_EXIT_OK;
 }
 

@@ -134,3 +134,5 @@ TESTS += tests/test_tsu_clf
 
 TESTS += tests/cli_dtm.sh
 EXTRA_DIST += tests/cli_dtm.sh
+TESTS += tests/cli_dtm_mpi.sh
+EXTRA_DIST += tests/cli_dtm_mpi.sh

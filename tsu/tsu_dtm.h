@@ -205,7 +205,7 @@ int tsu_dtm_train_epoch_comm(tsu_dtm *m, const tsu_dtm_data *d, int n_threads,
 void tsu_dtm_stats_free(tsu_dtm_epoch_stats *st);
 
 /* Autocorrelation of step k's sampling chain at lag `lag` sweeps, on
- * random projections of the image spins; 64 chains, pairs of replicas
+ * random projections of the image spins; 128 chains, pairs of replicas
  * sharing one conditioning x^k drawn from d, so the spread of the
  * conditional means is subtracted (a perfectly mixing chain gives 0, a
  * stuck one 1).  flips (may be NULL) counts the updates. */

@@ -487,7 +487,7 @@ done:
 double tsu_dtm_autocorr(const tsu_dtm *m, uint32_t k, const tsu_dtm_data *d,
                         uint32_t lag, uint64_t seed, double *flips)
 {
-  const uint32_t nc = 64, P = N_PROJ, N = 3 * lag + 1;
+  const uint32_t nc = 128, P = N_PROJ, N = 3 * lag + 1;
   double rho = NAN;
   tsu_graph *g = NULL;
   tsu_coloring *col = NULL;
@@ -500,7 +500,7 @@ double tsu_dtm_autocorr(const tsu_dtm *m, uint32_t k, const tsu_dtm_data *d,
   if (x0 == NULL || xk == NULL || proj == NULL || y == NULL || d->n < 1 ||
       lag < 1)
     goto done;
-  /* 32 conditionings, each shared by a pair of replicas. */
+  /* 64 conditionings, each shared by a pair of replicas. */
   for (uint32_t c = 0; c < nc; c++) {
     size_t ex = (size_t)tk_rng_uniform_at(seed, TSU__DTM_S_PROJ, c / 2) * d->n;
     if (ex >= d->n)
@@ -532,12 +532,12 @@ double tsu_dtm_autocorr(const tsu_dtm *m, uint32_t k, const tsu_dtm_data *d,
   for (uint32_t t = 0; t < N; t++) {
     tsu_sampler_run_colors(s, 1, 2, 1);
     for (uint32_t pj = 0; pj < P; pj++) {
-      double acc[64] = {0};
+      double acc[128] = {0};
       const float *w = proj + (size_t)pj * TSU_DTM_N_PIX;
       for (uint32_t v = 0; v < TSU_DTM_N_PIX; v++) {
-        uint64_t word = bits[(size_t)m->vis_node[v] * G];
+        const uint64_t *word = bits + (size_t)m->vis_node[v] * G;
         for (uint32_t c = 0; c < nc; c++)
-          acc[c] += ((word >> c) & 1) ? w[v] : -w[v];
+          acc[c] += ((word[c / 64] >> (c % 64)) & 1) ? w[v] : -w[v];
       }
       for (uint32_t c = 0; c < nc; c++)
         y[((size_t)pj * nc + c) * N + t] = acc[c];
