@@ -18,6 +18,8 @@ case $what in demo|check|build) ;; *)
 PKGS="build-essential autoconf automake libtool autoconf-archive pkg-config
  libgsl-dev libfftw3-dev libngspice0-dev libhdf5-dev zlib1g-dev gnuplot-nox
  dataset-fashion-mnist"
+# An MPI build also needs Open MPI (compiler wrappers and mpirun).
+case " ${CONFIGURE_FLAGS:-} " in *" --with-mpi"*) PKGS="$PKGS libopenmpi-dev openmpi-bin" ;; esac
 
 missing=
 for p in $PKGS; do
