@@ -1,4 +1,5 @@
-/* cmd_bench.c -- `tsukit bench gibbs`: speed of the Gibbs kernels.
+/* cmd_bench.c -- `tsukit bench gibbs`: speed of the Gibbs kernels
+ * (`tsukit bench dtm`: cmd_bench_dtm.c).
  *
  * Times the fast sampler on a grid (G4..G24, random fp32 couplings) and,
  * in the same run, the scalar reference kernel on one chain of the same
@@ -20,6 +21,8 @@
 #include "tsu/tsu_fast.h"
 #include "tsu/tsu_graph.h"
 #include "tsu/tsu_ref.h"
+
+int cmd_bench_dtm(int argc, char **argv);
 
 static void usage(FILE *f)
 {
@@ -196,9 +199,11 @@ int cmd_bench(int argc, char **argv)
   }
   if (strcmp(argv[1], "gibbs") == 0)
     return bench_gibbs(argc - 1, argv + 1);
+  if (strcmp(argv[1], "dtm") == 0)
+    return cmd_bench_dtm(argc - 1, argv + 1);
   if (argv[1][0] == '-')
     return cmd_usage_error("bench", "unknown option '%s' (want: bench gibbs "
                            "[options])", argv[1]);
-  return cmd_usage_error("bench", "unknown benchmark '%s' (valid: gibbs)",
+  return cmd_usage_error("bench", "unknown benchmark '%s' (valid: gibbs, dtm)",
                          argv[1]);
 }
