@@ -591,43 +591,46 @@ static int dtm_sample_kv(int argc, char **argv, cmd_kv *kv)
     rc = TK_FAIL(&err, TK_ENOMEM, "sample buffers");
   double flips = 0, act_sum = 0, t0 = tk_clock_s();
   uint32_t n_chain = 0;
-  /* Classes in turn for --label all, one generation call per class. */
-  int n_groups = o.label == 10 ? 10 : 1;
+  /* --label all: sample i clamped to class i * 10 / n (equal shares, in
+   * class order), all in one generation run. */
   tk_progress pr;
   tk_progress_init(&pr, "dtm sample", (double)n, 0);
-  size_t done = 0;
-  for (int gi = 0; rc == TK_OK && gi < n_groups; gi++) {
-    size_t cnt = n_groups == 1 ? n : n / 10 + ((size_t)gi < n % 10);
-    if (cnt == 0)
-      continue;
-    int label = o.label == 10 ? gi : o.label;
-    tsu_dtm_gen_opts go = {.n = (uint32_t)cnt, .label = label, .sweeps = K,
-                           .cells = cells, .seed = o.seed + 7919u * gi,
-                           .n_threads = o.threads};
-    uint8_t *ch = malloc((size_t)(T + 1) * cnt * V);
-    double f = 0, act = 0;
+  int8_t *per = NULL;
+  if (rc == TK_OK && o.label == 10) {
+    per = malloc(n);
+    if (per == NULL)
+      rc = TK_FAIL(&err, TK_ENOMEM, "labels");
+    for (size_t i = 0; per != NULL && i < n; i++)
+      per[i] = (int8_t)(i * 10 / n);
+  }
+  if (rc == TK_OK) {
+    tsu_dtm_gen_opts go = {.n = (uint32_t)n, .label = o.label == 10 ? -1 : o.label,
+                           .labels = per, .sweeps = K, .cells = cells,
+                           .seed = o.seed, .n_threads = o.threads};
+    uint8_t *ch = malloc((size_t)(T + 1) * n * V);
+    double act = 0;
     if (ch == NULL)
       rc = TK_FAIL(&err, TK_ENOMEM, "chain buffer");
     else
-      rc = tsu_dtm_generate(m, &go, vis + done * V, ch, &f, &act, &err);
+      rc = tsu_dtm_generate(m, &go, vis, ch, &flips, &act, &err);
     if (rc == TK_OK) {
-      flips += f;
-      act_sum += act * f;
-      /* Keep the chains of the first samples (spread over classes). */
-      for (size_t c = 0; c < cnt && n_chain < CHAIN_KEEP &&
-                         (n_groups == 1 || c < (CHAIN_KEEP + 9) / 10); c++) {
+      act_sum = act * flips;
+      /* Keep the chains of up to 16 samples, spread over the set (and so
+       * over the classes with --label all). */
+      n_chain = n < CHAIN_KEEP ? (uint32_t)n : CHAIN_KEEP;
+      for (uint32_t c = 0; c < n_chain; c++) {
+        size_t src = (size_t)c * n / n_chain;
         for (uint32_t s = 0; s <= T; s++)
-          memcpy(chain + ((size_t)s * CHAIN_KEEP + n_chain) * V,
-                 ch + ((size_t)s * cnt + c) * V, V);
-        n_chain++;
+          memcpy(chain + ((size_t)s * CHAIN_KEEP + c) * V,
+                 ch + ((size_t)s * n + src) * V, V);
       }
-      for (size_t c = 0; c < cnt; c++)
-        clamped[done + c] = label;
-      done += cnt;
-      tk_progress_update(&pr, (double)done);
+      for (size_t c = 0; c < n; c++)
+        clamped[c] = per ? per[c] : o.label;
+      tk_progress_update(&pr, (double)n);
     }
     free(ch);
   }
+  free(per);
   tk_progress_finish(&pr);
   double wall = tk_clock_s() - t0;
   tsu_energy_report en = {0};

@@ -353,8 +353,9 @@ static void start_state(const tsu_dtm *m, const tsu_dtm_gen_opts *o,
     tk_rng r;
     tk_rng_init(&r, o->seed, TSU__DTM_S_START);
     tk_rng_seek(&r, (uint64_t)c * 1024);
-    unsigned label = o->label >= 0 ? (unsigned)o->label
-                                   : tk_rng_below(&r, TSU_DTM_N_CLASS);
+    int fixed = o->labels ? o->labels[c < o->n ? c : o->n - 1] : o->label;
+    unsigned label = fixed >= 0 ? (unsigned)fixed
+                                : tk_rng_below(&r, TSU_DTM_N_CLASS);
     uint8_t *row = x + (size_t)c * m->n_vis;
     tsu_dtm_visible(m, img, label, row);
     for (uint32_t v = 0; v < m->n_vis; v++) {
@@ -362,7 +363,7 @@ static void start_state(const tsu_dtm *m, const tsu_dtm_gen_opts *o,
       if (v < TSU_DTM_N_PIX) {
         double pm = m->pix_mean[v];
         row[v] = u < (1 - qi) * pm + qi * (1 - pm);
-      } else if (o->label < 0) {
+      } else if (fixed < 0) {
         row[v] ^= u < ql;
       }
     }
@@ -377,6 +378,11 @@ int tsu_dtm_generate(const tsu_dtm *m, const tsu_dtm_gen_opts *o,
     return TK_FAIL(err, TK_ERANGE, "samples=%u: need >= 1", o->n);
   if (o->label >= (int)TSU_DTM_N_CLASS)
     return TK_FAIL(err, TK_ERANGE, "label %d outside 0..9", o->label);
+  for (uint32_t i = 0; o->labels != NULL && i < o->n; i++)
+    if (o->labels[i] < 0 || o->labels[i] >= (int)TSU_DTM_N_CLASS)
+      return TK_FAIL(err, TK_ERANGE, "labels[%u] = %d outside 0..9", i,
+                     o->labels[i]);
+  int clamp_labels = o->label >= 0 || o->labels != NULL;
   if (o->cells != NULL && o->cells->n != m->n_nodes)
     return TK_FAIL(err, TK_EINVAL, "cells for %u nodes, model has %u",
                    o->cells->n, m->n_nodes);
@@ -398,8 +404,8 @@ int tsu_dtm_generate(const tsu_dtm *m, const tsu_dtm_gen_opts *o,
       (rc = tsu_cells_build(&cp, m->n_nodes, &ideal, err)) != TK_OK)
     goto done;
   const tsu_cells *cells = o->cells ? o->cells : ideal;
-  rc = tsu__dtm_coloring(m, o->label >= 0 ? TSU__CLAMP_LABEL
-                                          : TSU__CLAMP_NONE, &col, err);
+  rc = tsu__dtm_coloring(m, clamp_labels ? TSU__CLAMP_LABEL
+                                         : TSU__CLAMP_NONE, &col, err);
   if (rc != TK_OK)
     goto done;
   start_state(m, o, x, nc);

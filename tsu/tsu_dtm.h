@@ -142,6 +142,8 @@ int tsu_dtm_step_graph(const tsu_dtm *m, uint32_t k, tsu_graph **out,
 typedef struct tsu_dtm_gen_opts {
   uint32_t n;            /* samples */
   int label;             /* -1: free labels; 0..9: clamped */
+  const int8_t *labels;  /* NULL, or [n] per-sample clamped class 0..9
+                          * (overrides label) */
   uint32_t sweeps;       /* per step, 0: the model's */
   const tsu_cells *cells;/* NULL: ideal */
   uint64_t seed;         /* chains and start state */
