@@ -41,6 +41,7 @@ int cmd_calibrate(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_dtm(int argc, char **argv);
+int cmd_experiment(int argc, char **argv);
 /* The same as cmd_sample, with the summary appended to kv instead of
  * printed (for `tsukit demo`).  kv is untouched for --help. */
 int cmd_sample_kv(int argc, char **argv, cmd_kv *kv);

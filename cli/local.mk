@@ -8,6 +8,7 @@ tsukit_SOURCES += cli/cmd_bench.c
 tsukit_SOURCES += cli/cmd_sample.c
 tsukit_SOURCES += cli/cmd_cells.c cli/cmd_trace.c cli/cmd_plot.c
 tsukit_SOURCES += cli/cmd_doublewell.c
+tsukit_SOURCES += cli/cmd_experiment.c
 tsukit_SOURCES += cli/cmd_calibrate.c cli/calibrate_file.c cli/calibrate_file.h cli/cmd_predict.c
 tsukit_SOURCES += cli/cmd_dtm.c cli/cmd_dtm_eval.c cli/plot_dtm.c
 tsukit_SOURCES += cli/cmd_bench_dtm.c

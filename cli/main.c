@@ -19,6 +19,7 @@ static const cmd_entry commands[] = {
   {"device", cmd_device, "one MOSFET operating point: currents, conductances, noise"},
   {"dtm", cmd_dtm, "denoising thermodynamic model: dtm train | sample | eval (Fashion-MNIST)"},
   {"doublewell", cmd_doublewell, "overdamped double well: escape rate vs exact and Kramers"},
+  {"experiment", cmd_experiment, "reproducible experiments -> HDF5 + PNG; `experiment report` writes REPORT.md"},
   {"help", cmd_help, "list the commands, or show one command's help"},
   {"plot", cmd_plot, "figure from a result file (traces: output vs time / tau)"},
   {"predict", cmd_predict, "P(1) and tau of a calibrated cell at any temperature in range"},

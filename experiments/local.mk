@@ -1,1 +1,21 @@
-# experiments/: (see DESIGN.md); sources are listed here as they arrive.
+# experiments/: one reproducible run per claim or figure of the seed
+# documents (`tsukit experiment NAME`), and the report regenerated from
+# their result files.  The highest library layer (first in TK_LIBS).
+noinst_LIBRARIES += experiments/libexpt.a
+experiments_libexpt_a_SOURCES = experiments/expt.h experiments/expt_impl.h \
+	experiments/expt_file.c experiments/expt_registry.c \
+	experiments/expt_report.c \
+	experiments/expt_cellrun.h experiments/expt_cellrun.c \
+	experiments/expt_energy_wall.c experiments/expt_random_bits.c \
+	experiments/expt_dwell.c experiments/expt_pbit.c \
+	experiments/expt_optim.c experiments/expt_energy_cmp.c \
+	experiments/expt_cells.c experiments/expt_temp.c
+
+# `make experiments`: the full set into experiments/results and the report
+# experiments/REPORT.md (in the source tree, beside the code that made it).
+EXPT_DIR = $(abs_top_srcdir)/experiments/results
+experiments: tsukit$(EXEEXT)
+	./tsukit$(EXEEXT) experiment all -o $(EXPT_DIR)
+	./tsukit$(EXEEXT) experiment report -d $(EXPT_DIR) -o $(abs_top_srcdir)/experiments/REPORT.md
+.PHONY: experiments
+experiments_libexpt_a_SOURCES += experiments/expt_dtm.c

@@ -134,5 +134,10 @@ TESTS += tests/test_tsu_clf
 
 TESTS += tests/cli_dtm.sh
 EXTRA_DIST += tests/cli_dtm.sh
+
+# experiments/: the quick set and its report (tsukit experiment)
+TESTS += tests/cli_experiments.sh
+EXTRA_DIST += tests/cli_experiments.sh
+
 TESTS += tests/cli_dtm_mpi.sh
 EXTRA_DIST += tests/cli_dtm_mpi.sh
