@@ -80,16 +80,6 @@ static const expt_info table[] = {
    "exhaustive search; many chains at a fixed temperature, the fraction "
    "that has reached an optimum after each sweep.",
    expt__optim_run, expt__optim_plot},
-  {"energy-comparison", "Energy per sample: TSU vs GPU generators",
-   "TSU J/sample (paper formula + tsukit model) vs GPU generators by FLOP counting; the 10,000x claim checked",
-   "The seeds claim a DTM on a TSU is four orders of magnitude more "
-   "energy-efficient than a "
-   "GPU generator (a VAE) on small image benchmarks. The TSU side is the "
-   "paper's formula E = T K L^2 E_cell and tsukit's own per-term energy "
-   "model; the GPU side counts the FLOPs of stated generator architectures "
-   "for 28x28 images at the talk's H100 joules per FLOP. The DTM numbers on the "
-   "simulated TSU, and the quality-matched comparison, come with the DTM.",
-   expt__energy_cmp_run, expt__energy_cmp_plot},
   {"dtm-fashion", "DTM on Fashion-MNIST: samples, FD-tsukit, ACP, joules per sample",
    "4-step DTM (ACP / no ACP) and a monolithic EBM trained on the chip simulator: FD-tsukit, label accuracy, energy on calibrated cells at 3 temperatures",
    "The seeds' headline experiment on our simulated chip: a 4-step DTM on "
@@ -114,6 +104,16 @@ static const expt_info table[] = {
    "autocorrelation of random projections of the image spins (replica "
    "pairs subtract the spread of the conditional means) against the lag.",
    expt__mixing_run, expt__mixing_plot},
+  {"energy-comparison", "Energy per sample: TSU vs GPU generators",
+   "TSU J/sample (paper formula + tsukit model) vs GPU generators by FLOP counting; the 10,000x claim checked",
+   "The seeds claim a DTM on a TSU is four orders of magnitude more "
+   "energy-efficient than a "
+   "GPU generator (a VAE) on small image benchmarks. The TSU side is the "
+   "paper's formula E = T K L^2 E_cell and tsukit's own per-term energy "
+   "model; the GPU side counts the FLOPs of stated generator architectures "
+   "for 28x28 images at the talk's H100 joules per FLOP. The DTM numbers on the "
+   "simulated TSU, and the quality-matched comparison, come with the DTM.",
+   expt__energy_cmp_run, expt__energy_cmp_plot},
 };
 
 size_t expt_count(void) { return sizeof table / sizeof table[0]; }

@@ -353,6 +353,13 @@ int expt_report_write(const char *dir, const char *report_path,
       relpath(rdir, png, relpng, sizeof relpng);
       fprintf(o, "![%s](%s)\n\n", e->name, relpng);
     }
+    /* A second figure NAME-grid.png, drawn by `tsukit plot` from one of
+     * the experiment's own data files (dtm-fashion's samples). */
+    snprintf(png, sizeof png, "%s/%s-grid.png", adir, e->name);
+    if (access(png, R_OK) == 0) {
+      relpath(rdir, png, relpng, sizeof relpng);
+      fprintf(o, "![%s samples](%s)\n\n", e->name, relpng);
+    }
     section_compare(o, f);
     section_tables(o, f);
     char notes[8192];

@@ -141,3 +141,5 @@ EXTRA_DIST += tests/cli_experiments.sh
 
 TESTS += tests/cli_dtm_mpi.sh
 EXTRA_DIST += tests/cli_dtm_mpi.sh
+TESTS += tests/cli_experiments_dtm.sh
+EXTRA_DIST += tests/cli_experiments_dtm.sh
