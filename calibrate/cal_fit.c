@@ -98,7 +98,20 @@ int cal_logistic_fit(const double *v_V, const double *p, const double *se,
   logi_ctx c = {v_V, p, se, n, prm->se_floor};
   double cov[4];
   cal__lsq_out o;
-  TK_TRY(cal__lsq(logi_resid, &c, n, 2, par, cov, CAL_COV_ABSOLUTE, &o, err));
+  int rc = cal__lsq(logi_resid, &c, n, 2, par, cov, CAL_COV_ABSOLUTE, &o, err);
+  if (rc != 0) {
+    /* a step (at most one point between 0 and 1) leaves vs undetermined:
+     * the solver runs vs -> 0; say so */
+    size_t inner = 0;
+    for (size_t i = 0; i < n; i++)
+      inner += p[i] > 0.005 && p[i] < 0.995;
+    if (inner < 2)
+      return TK_FAIL(err, TK_ENUMERIC, "logistic fit: only %zu of %zu points "
+                     "lie between P = 0.005 and 0.995, the transition is "
+                     "narrower than the control step (refine the control "
+                     "grid around it)", inner, n);
+    return rc;
+  }
   if (par[1] == 0)
     return TK_FAIL(err, TK_ENUMERIC, "logistic fit found a flat transfer curve");
   /* vs = 1/s: var(vs) = var(s)/s^4, cov(v0, vs) = -cov(v0, s)/s^2. */

@@ -394,6 +394,76 @@ int cal_pbit_point_measure(const double *v_V, size_t n, double dt_s,
   return rc;
 }
 
+/* ---- one categorical point ---- */
+
+int cal_cat_point_measure(const double *const *lines, unsigned K, size_t n,
+                          double dt_s, double vdd_V, double e_supply_J,
+                          cal_cat_point *pt, tk_err *err)
+{
+  if (lines == NULL || pt == NULL || n < 16 * 32 || !(dt_s > 0) ||
+      !(vdd_V > 0) || K < 2 || K > CAL_MAX_STATES)
+    return TK_FAIL(err, TK_EINVAL, "categorical point: need 2..%d lines of "
+                   ">= 512 samples, dt > 0, vdd > 0 (got K %u, n %zu, dt %g "
+                   "s, vdd %g V)", CAL_MAX_STATES, K, n, dt_s, vdd_V);
+  memset(pt, 0, sizeof *pt);
+  pt->K = K;
+  pt->tau_s = pt->tau_err_s = pt->energy_J = NAN;
+  double dur_s = (double)n * dt_s;
+  pt->power_W = e_supply_J / dur_s;
+  uint8_t *state = malloc(n);
+  if (state == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "categorical point: out of memory");
+  cal_digitize_params dp = cal_digitize_default_params();
+  dp.lo_V = 0.3 * vdd_V;
+  dp.hi_V = 0.7 * vdd_V;
+  cal_digitize_result dr;
+  tk_err e = {0};
+  int rc = cal_digitize_lines(lines, K, n, &dp, state, &dr, &e);
+  pt->flips = (double)dr.flips;
+  if (rc != 0 && !dr.no_transitions) {
+    free(state);
+    if (err != NULL)
+      *err = e;
+    return rc;
+  }
+  for (unsigned k = 0; k < K; k++)
+    pt->p[k] = (double)dr.count[k] / (double)n;
+  if (dr.flips == 0) {
+    pt->no_transitions = 1;
+    for (unsigned k = 0; k < K; k++)
+      pt->p[k] = state[0] == k ? 1.0 : 0.0;
+    free(state);
+    return TK_OK;
+  }
+  double s2 = 0;
+  for (unsigned k = 0; k < K; k++)
+    s2 += pt->p[k] * pt->p[k];
+  if (dr.flips >= 2) {
+    pt->tau_s = (1.0 - s2) * dur_s / (double)dr.flips;
+    pt->tau_err_s = pt->tau_s / sqrt((double)dr.flips);
+  }
+  cal_occupancy_params op = cal_occupancy_default_params();
+  cal_occupancy_result orr;
+  int occ_ok = cal_occupancy(state, n, K, &op, &orr, NULL) == 0;
+  for (unsigned k = 0; k < K; k++) {
+    if (occ_ok && isfinite(orr.se[k]) && orr.se[k] > 0) {
+      pt->p_err[k] = orr.se[k];
+    } else {
+      double tau = isfinite(pt->tau_s) ? pt->tau_s : dur_s;
+      pt->p_err[k] = sqrt(2.0 * pt->p[k] * (1.0 - pt->p[k]) *
+                          fmin(tau, dur_s) / dur_s);
+    }
+  }
+  if (isfinite(pt->tau_s)) {
+    cal_energy_result er;
+    if (cal_energy_from_total(e_supply_J, dur_s, pt->tau_s, pt->tau_err_s,
+                              &er, NULL) == 0)
+      pt->energy_J = er.e_J;
+  }
+  free(state);
+  return TK_OK;
+}
+
 /* ---- one temperature ---- */
 
 int cal_pbit_fit_temperature(const double *v_V, const double *p1,

@@ -105,6 +105,31 @@ int cal_pbit_point_measure(const double *v_V, size_t n, double dt_s,
                            double vdd_V, double e_supply_J,
                            cal_pbit_point *pt, tk_err *err);
 
+/* ---- one categorical point: K one-hot lines -> p[K], errors, tau ---- */
+
+typedef struct cal_cat_point {
+  unsigned K;                        /* states */
+  double p[CAL_MAX_STATES];          /* occupancy of each state */
+  double p_err[CAL_MAX_STATES];      /* autocorrelation-aware standard errors */
+  double tau_s;                      /* correlation time; NaN if < 2 flips */
+  double tau_err_s;                  /* its standard error (1/sqrt(flips)) */
+  double energy_J;                   /* supply power x tau; NaN when tau is */
+  double power_W;                    /* mean supply power */
+  double flips;                      /* state changes */
+  int no_transitions;                /* 1: the state never changed */
+} cal_cat_point;
+
+/* Digitise K one-hot lines (cal_digitize_lines, thresholds 30 % / 70 % of
+ * vdd_V: the state is the line that is high and holds while none is),
+ * occupancy with cal_occupancy's error (fallback: the K-state Markov
+ * variance 2 p (1 - p) tau / T), tau = (1 - sum p_k^2) T / flips (the
+ * flip rate of a K-state chain relaxing at one rate 1/tau; the pbit
+ * relation for K = 2), energy = e_supply_J / T x tau.  A record that never
+ * changes state is no error: no_transitions 1, p one-hot, p_err 0. */
+int cal_cat_point_measure(const double *const *lines, unsigned K, size_t n,
+                          double dt_s, double vdd_V, double e_supply_J,
+                          cal_cat_point *pt, tk_err *err);
+
 /* ---- one temperature: logistic fit over the control sweep ---- */
 
 typedef struct cal_pbit_fit {

@@ -12,3 +12,5 @@ calibrate_libcal_a_SOURCES = \
 	calibrate/cal_temp.c calibrate/cal_temp.h \
 	calibrate/cal_energy.c calibrate/cal_energy.h \
 	calibrate/cal_sweep.c calibrate/cal_sweep.h
+calibrate_libcal_a_SOURCES += calibrate/cal_mismatch.c calibrate/cal_mismatch.h
+calibrate_libcal_a_SOURCES += calibrate/cal_priority.c calibrate/cal_priority.h

@@ -24,11 +24,12 @@ ckt_sim_params ckt_sim_default_params(void)
   p.nt_s = 0.5e-9;
   p.seed = 1;
   p.noise = 1;
+  p.dvth_V = NULL;
+  p.n_dvth = 0;
   return p;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int add(ckt_netlist *nl, tk_err *err, const char *fmt, ...)
+static int vadd(ckt_netlist *nl, tk_err *err, const char *fmt, va_list ap)
 {
   if (nl->n == nl->cap) {
     size_t nc = nl->cap ? 2 * nl->cap : 32;
@@ -38,17 +39,34 @@ static int add(ckt_netlist *nl, tk_err *err, const char *fmt, ...)
     nl->lines = na;
     nl->cap = nc;
   }
-  va_list ap;
-  va_start(ap, fmt);
   int rc = vasprintf(&nl->lines[nl->n], fmt, ap);
-  va_end(ap);
   if (rc < 0)
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
   nl->n++;
   return TK_OK;
 }
 
-static int add_noise(ckt_netlist *nl, const char *dev, int code, tk_err *err)
+__attribute__((format(printf, 3, 4)))
+static int add(ckt_netlist *nl, tk_err *err, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = vadd(nl, err, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+int ckt_netlist_add(ckt_netlist *nl, tk_err *err, const char *fmt, ...)
+{
+  va_list ap;
+  va_start(ap, fmt);
+  int rc = vadd(nl, err, fmt, ap);
+  va_end(ap);
+  return rc;
+}
+
+int ckt_netlist_add_source(ckt_netlist *nl, const char *src, int code,
+                           tk_err *err)
 {
   size_t k = nl->n_noise;
   char **nn = realloc(nl->noise_names, (k + 1) * sizeof *nn);
@@ -59,7 +77,7 @@ static int add_noise(ckt_netlist *nl, const char *dev, int code, tk_err *err)
   if (nd == NULL)
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
   nl->noise_dev = nd;
-  if (asprintf(&nn[k], "INZ_%s", dev) < 0)
+  if ((nn[k] = strdup(src)) == NULL)
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
   nd[k] = code;
   nl->n_noise++;
@@ -96,6 +114,14 @@ char *ckt_netlist_text(const ckt_netlist *nl)
   }
   *p = '\0';
   return s;
+}
+
+/* The noise source of a cell's device: INZ_<name>. */
+static int add_noise(ckt_netlist *nl, const char *dev, int code, tk_err *err)
+{
+  char src[PHYS_NAME_MAX + 8];
+  snprintf(src, sizeof src, "INZ_%s", dev);
+  return ckt_netlist_add_source(nl, src, code, err);
 }
 
 /* Device names must start with their SPICE letter. */
@@ -136,10 +162,13 @@ static int build(const phys_cell *c, const char *title,
   }
   for (size_t i = 0; i < c->n_mos; i++) {
     const phys_mos *m = &c->mos[i];
-    TK_TRY(add(nl, err, "%s %s %s %s %s %s W=%.6g L=%.6g",
+    char dv[40] = "";
+    if (p->dvth_V != NULL && i < p->n_dvth && p->dvth_V[i] != 0)
+      snprintf(dv, sizeof dv, " delvto=%.9g", p->dvth_V[i]);
+    TK_TRY(add(nl, err, "%s %s %s %s %s %s W=%.6g L=%.6g%s",
                dev_name(m->name, 'M', dn, sizeof dn), c->nodes[m->d].name,
                c->nodes[m->g].name, c->nodes[m->s].name, c->nodes[m->b].name,
-               m->p.type == PHYS_NMOS ? "nch" : "pch", m->p.w_m, m->p.l_m));
+               m->p.type == PHYS_NMOS ? "nch" : "pch", m->p.w_m, m->p.l_m, dv));
   }
   for (size_t i = 0; i < c->n_res; i++) {
     const phys_res *r = &c->res[i];

@@ -6,7 +6,8 @@
  * Mapping (node 0 is ground):
  *   fixed node N      V_N N 0 <v>        (supply current: v_n#branch)
  *   free node N       C_N N 0 <c_F>      and .ic v(N)=<v0> (uic)
- *   MOSFET Mx         Mx d g s b nch|pch W= L=       (model card by name)
+ *   MOSFET Mx         Mx d g s b nch|pch W= L= [delvto=]  (model card by
+ *                     name; delvto: the mismatch shift p->dvth_V[i])
  *   resistor Rx       Rx a b <r>
  *   noise (if on)     INZ_Mx d s external   one per noisy MOSFET,
  *                     INZ_Rx a b external   one per noisy resistor
@@ -36,6 +37,9 @@ typedef struct ckt_sim_params {
   double nt_s;          /* noise slot (white up to 1/(2 nt)), > 0 */
   uint64_t seed;        /* counter RNG key of the noise */
   int noise;            /* 1: inject device noise; 0: deterministic */
+  const double *dvth_V; /* [n_dvth] threshold shift of MOSFET i of the cell
+                           (Monte-Carlo mismatch, ngspice's delvto), or NULL */
+  size_t n_dvth;        /* entries in dvth_V */
 } ckt_sim_params;
 
 /* bsim4, 300.15 K, 10 us, 1 ns output, 0.5 ns noise slot, seed 1, noise on */
@@ -56,6 +60,13 @@ int ckt_model_lines(const char *name, const char *const **lines, size_t *n,
 int ckt_netlist_build(const phys_cell *c, const char *title,
                       const ckt_sim_params *p, ckt_netlist *nl, tk_err *err);
 void ckt_netlist_clear(ckt_netlist *nl);
+/* Append one printf-formatted line; append noise source `src` (its name
+ * as ngspice reports it to the EXTERNAL callback) with device code `code`
+ * (noise_dev).  For builders of other netlists (circuits/ckt_subckt.c). */
+int ckt_netlist_add(ckt_netlist *nl, tk_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int ckt_netlist_add_source(ckt_netlist *nl, const char *src, int code,
+                           tk_err *err);
 /* All lines joined by newlines (malloc'd), or NULL on no memory. */
 char *ckt_netlist_text(const ckt_netlist *nl);
 

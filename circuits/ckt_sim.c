@@ -16,55 +16,58 @@
 #include "physics/phys_mosfet.h"
 #include "physics/phys_noise.h"
 
+double ckt_mos_noise_psd(double id_A, double gds_S, double temp_K)
+{
+  if (!isfinite(id_A) || !isfinite(gds_S) || !(gds_S > 0))
+    return NAN;
+  double i_r = phys_vt_V(temp_K) * gds_S;
+  return phys_noise_shot_psd(fabs(id_A) + i_r, i_r);
+}
+
+/* The run in progress: what update_psd needs. */
 typedef struct noise_ctx {
-  const phys_cell *cell;  /* the cell being run */
-  const ckt_netlist *nl;  /* its noise sources */
-  double temp_K;          /* temperature */
-  double *v;              /* [n_nodes] node voltages, v[0] = 0 */
-  int have_dev;           /* watch_V carries I_D, g_ds per noisy MOSFET */
+  const ckt_run_spec *rs;  /* the run */
+  size_t n_sim;            /* simulated (watched) nodes: watch_V[0..n_sim) */
+  size_t *dev_w;           /* [n_noise] index in watch_V of @dev[id], or
+                              SIZE_MAX: no device */
+  double *v;               /* [n_nodes] node voltages (fixed ones filled) */
+  size_t *node_w;          /* [n_nodes] index in watch_V, or SIZE_MAX */
+  int have_dev;            /* watch_V carries the devices' I_D, g_ds */
 } noise_ctx;
 
-/* Densities from the last accepted point.  watch_V holds the node
- * voltages (nodes 1..n-1) and then, per noisy MOSFET in noise-source
- * order, ngspice's own I_D and g_ds of that device.  In weak inversion
- * I_D = I_F - I_R and g_ds = I_R / U_T (no DIBL), so the two opposing
- * fluxes are I_R = U_T g_ds, I_F = |I_D| + I_R and the shot noise is
- * 2q(I_F + I_R) (phys_noise_shot_psd), exactly 4kT g_ds at V_DS = 0:
- * the noise is consistent with the simulated device's own conductance,
- * whatever model card is used.  (In saturation DIBL adds to g_ds and
- * overstates I_R by about 2 sigma/n ~ 15 % of I_D.)  Without the device
- * values (model without them) the cell's EKV parameters are used. */
+/* Densities from the last accepted point.  watch_V holds the simulated
+ * node voltages and then, per MOSFET source, ngspice's own I_D and g_ds
+ * of that device.  In weak inversion I_D = I_F - I_R and g_ds = I_R / U_T
+ * (no DIBL), so the two opposing fluxes are I_R = U_T g_ds,
+ * I_F = |I_D| + I_R and the shot noise is 2q(I_F + I_R)
+ * (ckt_mos_noise_psd), exactly 4kT g_ds at V_DS = 0: the noise is
+ * consistent with the simulated device's own conductance, whatever model
+ * card is used.  (In saturation DIBL adds to g_ds and overstates I_R by
+ * about 2 sigma/n ~ 15 % of I_D.)  Without usable device values the
+ * caller's fallback (the cell's EKV parameters) decides; without one the
+ * density keeps its last value. */
 static void update_psd(void *ud, double t_s, const double *watch_V,
                        double *psd)
 {
   (void)t_s;
   noise_ctx *nc = ud;
-  const phys_cell *c = nc->cell;
-  size_t nn = c->n_nodes - 1;
-  double ut = phys_vt_V(nc->temp_K);
-  nc->v[0] = 0.0;
-  for (size_t i = 1; i < c->n_nodes; i++)
-    nc->v[i] = c->nodes[i].fixed ? c->nodes[i].v_V : watch_V[i - 1];
-  size_t w = nn;
-  for (size_t k = 0; k < nc->nl->n_noise; k++) {
-    int code = nc->nl->noise_dev[k];
-    if (code >= 0) {
-      double id = nc->have_dev ? watch_V[w] : NAN;
-      double gds = nc->have_dev ? watch_V[w + 1] : NAN;
-      w += 2;
-      if (isfinite(id) && isfinite(gds) && gds > 0) {
-        double i_r = ut * gds;
-        psd[k] = phys_noise_shot_psd(fabs(id) + i_r, i_r);
-        continue;
-      }
-      const phys_mos *m = &c->mos[code];
-      phys_mos_op op;
-      if (phys_mos_eval(&m->p, nc->v[m->g], nc->v[m->d], nc->v[m->s],
-                        nc->v[m->b], nc->temp_K, &op, NULL) == 0)
-        psd[k] = phys_noise_channel_psd(&op);
-    } else {
-      psd[k] = phys_noise_resistor_psd(c->res[-1 - code].r_ohm, nc->temp_K);
+  const ckt_run_spec *rs = nc->rs;
+  for (size_t i = 0; i < rs->n_nodes; i++)
+    if (nc->node_w[i] != SIZE_MAX)
+      nc->v[i] = watch_V[nc->node_w[i]];
+  for (size_t k = 0; k < rs->nl->n_noise; k++) {
+    if (nc->dev_w[k] == SIZE_MAX) {
+      psd[k] = rs->psd0[k];
+      continue;
     }
+    double s = nc->have_dev ? ckt_mos_noise_psd(watch_V[nc->dev_w[k]],
+                                                watch_V[nc->dev_w[k] + 1],
+                                                rs->temp_K)
+                            : NAN;
+    if (isfinite(s))
+      psd[k] = s;
+    else if (rs->fallback != NULL)
+      rs->fallback(rs->fallback_ud, k, nc->v, &psd[k]);
   }
 }
 
@@ -106,64 +109,78 @@ static void resample(const double *t, const double *x, size_t m, double dt,
   }
 }
 
-static int run(ckt_session *s, const phys_cell *c, const ckt_sim_params *p,
-               const ckt_netlist *nl, ckt_trace *tr, tk_err *err)
+int ckt_sim_run_spec(ckt_session *s, const ckt_run_spec *rs,
+                     const ckt_sim_params *p, ckt_trace *tr, tk_err *err)
 {
-  size_t nn = c->n_nodes - 1;
-  noise_ctx nc = {c, nl, p->temp_K, NULL, 0};
-  double *psd = calloc(nl->n_noise + 1, sizeof *psd);
-  const char **watch = calloc(nn + 2 * nl->n_noise + 1, sizeof *watch);
-  char **devw = calloc(2 * nl->n_noise + 1, sizeof *devw);
-  nc.v = calloc(c->n_nodes, sizeof *nc.v);
+  memset(tr, 0, sizeof *tr);
+  const ckt_netlist *nl = rs->nl;
+  size_t nn = rs->n_nodes, nz_n = nl->n_noise;
+  for (size_t i = 0; i < nn; i++)
+    if (strlen(rs->nodes[i]) >= PHYS_NAME_MAX)
+      return TK_FAIL(err, TK_EINVAL, "node name '%s' longer than %d",
+                     rs->nodes[i], PHYS_NAME_MAX - 1);
+  noise_ctx nc = {rs, 0, NULL, NULL, NULL, 0};
+  double *psd = calloc(nz_n + 1, sizeof *psd);
+  const char **watch = calloc(nn + 2 * nz_n + 1, sizeof *watch);
+  char **devw = calloc(2 * nz_n + 1, sizeof *devw);
+  nc.v = calloc(nn + 1, sizeof *nc.v);
+  nc.node_w = calloc(nn + 1, sizeof *nc.node_w);
+  nc.dev_w = calloc(nz_n + 1, sizeof *nc.dev_w);
   double *t = NULL, *x = NULL;
   size_t m = 0, mx = 0;
   int rc = 0;
-  if (psd == NULL || watch == NULL || devw == NULL || nc.v == NULL) {
+  if (psd == NULL || watch == NULL || devw == NULL || nc.v == NULL ||
+      nc.node_w == NULL || nc.dev_w == NULL) {
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
     goto done;
   }
-  for (size_t i = 0; i < nn; i++)
-    watch[i] = c->nodes[i + 1].name;
-  size_t nw = nn;
-  for (size_t k = 0; k < nl->n_noise; k++)
-    if (nl->noise_dev[k] >= 0) {
-      char dn[PHYS_NAME_MAX + 2];
-      const char *mn = c->mos[nl->noise_dev[k]].name;
-      if (mn[0] == 'M' || mn[0] == 'm')
-        snprintf(dn, sizeof dn, "%s", mn);
-      else
-        snprintf(dn, sizeof dn, "M%s", mn);
-      if (asprintf(&devw[nw - nn], "@%s[id]", dn) < 0 ||
-          asprintf(&devw[nw - nn + 1], "@%s[gds]", dn) < 0) {
-        rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-        goto done;
-      }
-      watch[nw] = devw[nw - nn];
-      watch[nw + 1] = devw[nw - nn + 1];
-      nw += 2;
+  size_t nw = 0;
+  for (size_t i = 0; i < nn; i++) {
+    nc.v[i] = rs->fixed_V[i];
+    if (isnan(rs->fixed_V[i])) {
+      nc.node_w[i] = nw;
+      watch[nw++] = rs->nodes[i];
+    } else {
+      nc.node_w[i] = SIZE_MAX;
     }
-  nc.have_dev = 1;
-  /* densities at the initial condition */
-  {
-    double *v0 = calloc(nn + 1, sizeof *v0);
-    if (v0 == NULL) {
+  }
+  nc.n_sim = nw;
+  for (size_t k = 0; k < nz_n; k++) {
+    nc.dev_w[k] = SIZE_MAX;
+    if (rs->mos_dev == NULL || rs->mos_dev[k] == NULL)
+      continue;
+    if (asprintf(&devw[2 * k], "@%s[id]", rs->mos_dev[k]) < 0 ||
+        asprintf(&devw[2 * k + 1], "@%s[gds]", rs->mos_dev[k]) < 0) {
       rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
       goto done;
     }
-    for (size_t i = 0; i < nn; i++)
-      v0[i] = c->nodes[i + 1].v_V;
-    nc.have_dev = 0;
-    update_psd(&nc, 0.0, v0, psd);
-    nc.have_dev = 1;
-    free(v0);
+    nc.dev_w[k] = nw;
+    watch[nw++] = devw[2 * k];
+    watch[nw++] = devw[2 * k + 1];
   }
-  ckt_noise nz = {nl->n_noise, (const char *const *)nl->noise_names, psd,
+  /* densities at the initial condition (node voltages as given) */
+  for (size_t k = 0; k < nz_n; k++)
+    psd[k] = rs->psd0[k];
+  ckt_noise nz = {nz_n, (const char *const *)nl->noise_names, psd,
                   p->nt_s, p->seed, nw, watch, update_psd, &nc};
+  nc.have_dev = 1;
   rc = ckt_session_run(s, (const char *const *)nl->lines, nl->n,
                        p->noise ? &nz : NULL, err);
   if (rc != 0)
     goto done;
   tr->n_accepted = (size_t)ckt_session_naccepted(s);
+  /* a device ngspice does not know would leave its source silent */
+  for (size_t k = 0; p->noise && k < nz_n; k++) {
+    if (nc.dev_w[k] == SIZE_MAX)
+      continue;
+    if (ckt_session_vec(s, devw[2 * k], &x, &mx, err) != 0) {
+      rc = TK_FAIL(err, TK_ESPICE, "noise source %s: ngspice has no device "
+                   "vector %s", nl->noise_names[k], devw[2 * k]);
+      goto done;
+    }
+    free(x);
+    x = NULL;
+  }
   if ((rc = ckt_session_vec(s, "time", &t, &m, err)) != 0)
     goto done;
   if (m < 2) {
@@ -174,8 +191,8 @@ static int run(ckt_session *s, const phys_cell *c, const ckt_sim_params *p,
   tr->n = (size_t)floor(fmin(t[m - 1], p->tstop_s) / p->tstep_s + 1e-9) + 1;
   tr->n_nodes = nn;
   tr->time_s = malloc(tr->n * sizeof *tr->time_s);
-  tr->names = calloc(nn, sizeof *tr->names);
-  tr->v_V = malloc(nn * tr->n * sizeof *tr->v_V);
+  tr->names = calloc(nn + 1, sizeof *tr->names);
+  tr->v_V = malloc((nn + 1) * tr->n * sizeof *tr->v_V);
   if (tr->time_s == NULL || tr->names == NULL || tr->v_V == NULL) {
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
     goto done;
@@ -183,38 +200,37 @@ static int run(ckt_session *s, const phys_cell *c, const ckt_sim_params *p,
   for (size_t k = 0; k < tr->n; k++)
     tr->time_s[k] = (double)k * tr->dt_s;
   for (size_t i = 0; i < nn; i++) {
-    const phys_node *nd = &c->nodes[i + 1];
-    snprintf(tr->names[i], PHYS_NAME_MAX, "%s", nd->name);
+    snprintf(tr->names[i], PHYS_NAME_MAX, "%s", rs->nodes[i]);
     double *row = tr->v_V + i * tr->n;
-    if (nd->fixed) {
+    if (!isnan(rs->fixed_V[i])) {
       for (size_t k = 0; k < tr->n; k++)
-        row[k] = nd->v_V;
-    } else {
-      if ((rc = ckt_session_vec(s, nd->name, &x, &mx, err)) != 0)
-        goto done;
-      if (mx != m) {
-        rc = TK_FAIL(err, TK_ESPICE, "vector %s has %zu points, time %zu",
-                     nd->name, mx, m);
-        goto done;
-      }
-      resample(t, x, m, tr->dt_s, tr->n, row);
-      free(x);
-      x = NULL;
+        row[k] = rs->fixed_V[i];
+      continue;
     }
-    if (nd->fixed && nd->is_supply) {
-      char vn[PHYS_NAME_MAX + 16];
-      snprintf(vn, sizeof vn, "v_%s#branch", nd->name);
-      for (char *q = vn; *q; q++)
-        *q = (char)tolower((unsigned char)*q);
-      if ((rc = ckt_session_vec(s, vn, &x, &mx, err)) != 0)
-        goto done;
-      double e = 0;
-      for (size_t k = 0; k + 1 < mx && k + 1 < m; k++)
-        e -= nd->v_V * 0.5 * (x[k] + x[k + 1]) * (t[k + 1] - t[k]);
-      tr->e_supply_J += e;
-      free(x);
-      x = NULL;
+    if ((rc = ckt_session_vec(s, rs->nodes[i], &x, &mx, err)) != 0)
+      goto done;
+    if (mx != m) {
+      rc = TK_FAIL(err, TK_ESPICE, "vector %s has %zu points, time %zu",
+                   rs->nodes[i], mx, m);
+      goto done;
     }
+    resample(t, x, m, tr->dt_s, tr->n, row);
+    free(x);
+    x = NULL;
+  }
+  for (size_t j = 0; j < rs->n_supply; j++) {
+    char vn[PHYS_NAME_MAX + 16];
+    snprintf(vn, sizeof vn, "%s#branch", rs->supply_src[j]);
+    for (char *q = vn; *q; q++)
+      *q = (char)tolower((unsigned char)*q);
+    if ((rc = ckt_session_vec(s, vn, &x, &mx, err)) != 0)
+      goto done;
+    double e = 0;
+    for (size_t k = 0; k + 1 < mx && k + 1 < m; k++)
+      e -= rs->supply_V[j] * 0.5 * (x[k] + x[k + 1]) * (t[k + 1] - t[k]);
+    tr->e_supply_J += e;
+    free(x);
+    x = NULL;
   }
 done:
   free(t);
@@ -222,10 +238,99 @@ done:
   free(psd);
   free(watch);
   if (devw != NULL)
-    for (size_t k = 0; k < 2 * nl->n_noise; k++)
+    for (size_t k = 0; k < 2 * nz_n; k++)
       free(devw[k]);
   free(devw);
   free(nc.v);
+  free(nc.node_w);
+  free(nc.dev_w);
+  if (rc != 0)
+    ckt_trace_clear(tr);
+  return rc;
+}
+
+/* ---- a phys_cell through the generic run ---- */
+
+typedef struct cell_fb {
+  const phys_cell *cell;  /* the cell */
+  const ckt_netlist *nl;  /* its noise sources */
+  double temp_K;          /* temperature */
+} cell_fb;
+
+/* EKV density of MOSFET source k from the node voltages v[i - 1] of cell
+ * node i (the fallback when ngspice gives no usable I_D, g_ds). */
+static void cell_fallback(void *ud, size_t k, const double *v, double *psd)
+{
+  const cell_fb *fb = ud;
+  const phys_cell *c = fb->cell;
+  int code = fb->nl->noise_dev[k];
+  if (code < 0)
+    return;
+  const phys_mos *mo = &c->mos[code];
+#define NV(i) ((i) == 0 ? 0.0 : v[(i) - 1])
+  phys_mos_op op;
+  if (phys_mos_eval(&mo->p, NV(mo->g), NV(mo->d), NV(mo->s), NV(mo->b),
+                    fb->temp_K, &op, NULL) == 0)
+    *psd = phys_noise_channel_psd(&op);
+#undef NV
+}
+
+static int run(ckt_session *s, const phys_cell *c, const ckt_sim_params *p,
+               const ckt_netlist *nl, ckt_trace *tr, tk_err *err)
+{
+  size_t nn = c->n_nodes - 1, nz_n = nl->n_noise, ns = 0;
+  const char **nodes = calloc(nn + 1, sizeof *nodes);
+  const char **sup = calloc(nn + 1, sizeof *sup);
+  char (*supn)[PHYS_NAME_MAX + 4] = calloc(nn + 1, sizeof *supn);
+  double *fixed = calloc(nn + 1, sizeof *fixed);
+  double *supv = calloc(nn + 1, sizeof *supv);
+  double *psd0 = calloc(nz_n + 1, sizeof *psd0);
+  double *v0 = calloc(nn + 1, sizeof *v0);
+  const char **dev = calloc(nz_n + 1, sizeof *dev);
+  char (*devn)[PHYS_NAME_MAX + 2] = calloc(nz_n + 1, sizeof *devn);
+  int rc = 0;
+  if (!nodes || !sup || !supn || !fixed || !supv || !psd0 || !v0 || !dev ||
+      !devn) {
+    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+    goto done;
+  }
+  for (size_t i = 0; i < nn; i++) {
+    const phys_node *nd = &c->nodes[i + 1];
+    nodes[i] = nd->name;
+    fixed[i] = nd->fixed ? nd->v_V : NAN;
+    v0[i] = nd->v_V;
+    if (nd->fixed && nd->is_supply) {
+      snprintf(supn[ns], sizeof supn[ns], "v_%s", nd->name);
+      sup[ns] = supn[ns];
+      supv[ns++] = nd->v_V;
+    }
+  }
+  cell_fb fb = {c, nl, p->temp_K};
+  for (size_t k = 0; k < nz_n; k++) {
+    int code = nl->noise_dev[k];
+    if (code >= 0) {
+      const char *mn = c->mos[code].name;
+      snprintf(devn[k], sizeof devn[k], "%s%s",
+               (mn[0] == 'M' || mn[0] == 'm') ? "" : "M", mn);
+      dev[k] = devn[k];
+      cell_fallback(&fb, k, v0, &psd0[k]);  /* at the initial condition */
+    } else {
+      psd0[k] = phys_noise_resistor_psd(c->res[-1 - code].r_ohm, p->temp_K);
+    }
+  }
+  ckt_run_spec rs = {nl, dev, psd0, nn, nodes, fixed, ns, sup, supv,
+                     p->temp_K, cell_fallback, &fb};
+  rc = ckt_sim_run_spec(s, &rs, p, tr, err);
+done:
+  free(nodes);
+  free(sup);
+  free(supn);
+  free(fixed);
+  free(supv);
+  free(psd0);
+  free(v0);
+  free(dev);
+  free(devn);
   return rc;
 }
 
@@ -235,15 +340,10 @@ int ckt_sim_run(ckt_session *s, const phys_cell *c, const char *title,
   memset(tr, 0, sizeof *tr);
   ckt_netlist nl;
   TK_TRY(ckt_netlist_build(c, title, p, &nl, err));
-  tr->netlist = ckt_netlist_text(&nl);
-  int rc = tr->netlist == NULL ? TK_FAIL(err, TK_ENOMEM, "out of memory")
-                               : run(s, c, p, &nl, tr, err);
+  char *text = ckt_netlist_text(&nl);
+  int rc = text == NULL ? TK_FAIL(err, TK_ENOMEM, "out of memory")
+                        : run(s, c, p, &nl, tr, err);
   ckt_netlist_clear(&nl);
-  if (rc != 0) {
-    char *keep = tr->netlist;  /* keep the text for the error report */
-    tr->netlist = NULL;
-    ckt_trace_clear(tr);
-    tr->netlist = keep;
-  }
+  tr->netlist = text;  /* kept on failure too, for the error report */
   return rc;
 }

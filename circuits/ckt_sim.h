@@ -42,6 +42,42 @@ typedef struct ckt_trace {
   char *netlist;        /* the netlist text that was run */
 } ckt_trace;
 
+/* Two-flux shot noise density (A^2/Hz) of a MOSFET from the simulated
+ * device's own I_D and g_ds at temp_K: 2q(I_F + I_R), I_R = U_T g_ds,
+ * I_F = |I_D| + I_R; NaN when they are not finite or g_ds <= 0. */
+double ckt_mos_noise_psd(double id_A, double gds_S, double temp_K);
+
+/* Density of MOSFET noise source k when ngspice gives no usable I_D, g_ds;
+ * v_V[n_nodes] are the run's node voltages (ckt_run_spec.nodes order).
+ * Leave *psd alone to keep the last value. */
+typedef void (*ckt_noise_fallback_fn)(void *ud, size_t k, const double *v_V,
+                                      double *psd);
+
+/* Any netlist with EXTERNAL noise sources (a cell's, a designer's
+ * subcircuit's: circuits/ckt_subckt.h), run with the noise model above. */
+typedef struct ckt_run_spec {
+  const ckt_netlist *nl;        /* lines; noise_names[n_noise] sources */
+  const char *const *mos_dev;   /* [n_noise] ngspice device whose I_D, g_ds
+                                   set source k ("MN1", "m.x1.mn1"), or
+                                   NULL: density fixed at psd0[k]; the
+                                   netlist must .save @dev[id], @dev[gds] */
+  const double *psd0;           /* [n_noise] densities at the start */
+  size_t n_nodes;               /* nodes recorded in the trace */
+  const char *const *nodes;     /* [n_nodes] their ngspice names */
+  const double *fixed_V;        /* [n_nodes] NaN: simulated; else a source
+                                   node held at this voltage */
+  size_t n_supply;              /* supply sources counted in the energy */
+  const char *const *supply_src;/* [n_supply] V source names ("v_vdd") */
+  const double *supply_V;       /* [n_supply] their voltages */
+  double temp_K;                /* temperature of the noise densities */
+  ckt_noise_fallback_fn fallback; /* may be NULL */
+  void *fallback_ud;            /* handed to fallback */
+} ckt_run_spec;
+
+/* Run rs->nl; tr->netlist is left NULL.  On failure tr is empty. */
+int ckt_sim_run_spec(ckt_session *s, const ckt_run_spec *rs,
+                     const ckt_sim_params *p, ckt_trace *tr, tk_err *err);
+
 /* Run the cell; on failure tr is empty and err has ngspice's message. */
 int ckt_sim_run(ckt_session *s, const phys_cell *c, const char *title,
                 const ckt_sim_params *p, ckt_trace *tr, tk_err *err);

@@ -1,13 +1,19 @@
-/* calibrate_file.c -- the checkpoint file of `tsukit calibrate`: the
- * skeleton written before any point runs, and reading the per-point
- * datasets back (resume, final fits).
+/* calibrate_file.c -- the checkpointed sweep shared by `tsukit calibrate`
+ * and `tsukit characterize`: the skeleton written before any point runs,
+ * reading the per-point datasets back (resume, final fits), the sweep in
+ * worker processes with its signal handling, and the fits into the cell
+ * library (logistic + temperature model for a pbit, softmax for a
+ * categorical cell).  The crash-safety design is described in
+ * cmd_calibrate.c.
  *
  * Workload: a few hundred sweep points, written once and read once.
  */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/calibrate_file.h"
 
@@ -24,11 +30,41 @@ void calib__data_free(sweep_data *d)
   free(d->done);
 }
 
-int calib__data_alloc(sweep_data *d, size_t n)
+void calib__point_from_pbit(const cal_pbit_point *pp, calib_point *pt)
+{
+  memset(pt, 0, sizeof *pt);
+  for (int k = 0; k < 2; k++) {
+    pt->p[k] = pp->p[k];
+    pt->p_err[k] = pp->p_err[k];
+  }
+  pt->tau_s = pp->tau_s;
+  pt->tau_err_s = pp->tau_err_s;
+  pt->energy_J = pp->energy_J;
+  pt->power_W = pp->power_W;
+  pt->flips = pp->flips;
+  pt->no_transitions = pp->no_transitions;
+}
+
+void calib__point_from_cat(const cal_cat_point *cp, calib_point *pt)
+{
+  memset(pt, 0, sizeof *pt);
+  for (unsigned k = 0; k < cp->K && k < CAL_MAX_STATES; k++) {
+    pt->p[k] = cp->p[k];
+    pt->p_err[k] = cp->p_err[k];
+  }
+  pt->tau_s = cp->tau_s;
+  pt->tau_err_s = cp->tau_err_s;
+  pt->energy_J = cp->energy_J;
+  pt->power_W = cp->power_W;
+  pt->flips = cp->flips;
+  pt->no_transitions = cp->no_transitions;
+}
+
+int calib__data_alloc(sweep_data *d, size_t n, unsigned K)
 {
   memset(d, 0, sizeof *d);
-  d->p = malloc(2 * n * sizeof *d->p);
-  d->pse = malloc(2 * n * sizeof *d->pse);
+  d->p = malloc(K * n * sizeof *d->p);
+  d->pse = malloc(K * n * sizeof *d->pse);
   d->tau = malloc(n * sizeof *d->tau);
   d->tau_err = malloc(n * sizeof *d->tau_err);
   d->e = malloc(n * sizeof *d->e);
@@ -39,7 +75,7 @@ int calib__data_alloc(sweep_data *d, size_t n)
   if (!d->p || !d->pse || !d->tau || !d->tau_err || !d->e || !d->pw ||
       !d->flips || !d->notr || !d->done)
     return TK_ENOMEM;
-  for (size_t i = 0; i < 2 * n; i++)
+  for (size_t i = 0; i < K * n; i++)
     d->p[i] = d->pse[i] = NAN;
   for (size_t i = 0; i < n; i++)
     d->tau[i] = d->tau_err[i] = d->e[i] = d->pw[i] = d->flips[i] = NAN;
@@ -50,8 +86,8 @@ int calib__write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
                       double time_s, tk_err *err)
 {
   char p[512];
-  size_t d1[1] = {c->nt}, dv[1] = {c->nv}, d2[2] = {c->nt, c->nv},
-         d3[3] = {c->nt, c->nv, 2};
+  size_t d1[1] = {c->nt}, dv[2] = {c->nv, c->n_ctl},
+         d2[2] = {c->nt, c->nv}, d3[3] = {c->nt, c->nv, c->n_states};
   const char *g = c->grp;
 #define W64(rel, rank, dims, x, unit)                                   \
   do {                                                                  \
@@ -59,7 +95,7 @@ int calib__write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
     TK_TRY(io_write_f64(f, p, rank, dims, x, unit, err));               \
   } while (0)
   W64("temperature_K", 1, d1, c->temp_K, "K");
-  W64("control_V", 1, dv, c->vctl_V, "V");
+  W64("control_V", c->n_ctl > 1 ? 2 : 1, dv, c->vctl_V, "V");
   W64("p_state", 3, d3, d->p, "1");
   W64("p_state_stderr", 3, d3, d->pse, "1");
   W64("tau_s", 2, d2, d->tau, "s");
@@ -72,12 +108,18 @@ int calib__write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
   TK_TRY(io_write_u8(f, p, 2, d2, d->notr, "1", err));
   snprintf(p, sizeof p, "%s/point_done", g);
   TK_TRY(io_write_u8(f, p, 2, d2, d->done, "1", err));
-  TK_TRY(io_attr_str(f, g, "kind", c->ci->kind, err));
-  TK_TRY(io_attr_str(f, g, "cell", c->ci->name, err));
-  TK_TRY(io_attr_str(f, g, "control_node", c->ci->controls, err));
-  TK_TRY(io_attr_str(f, g, "output_node", c->ci->outputs, err));
-  TK_TRY(io_attr_f64(f, g, "vdd_V", c->ci->vdd_V, err));
-  TK_TRY(io_attr_i64(f, g, "n_states", 2, err));
+  TK_TRY(io_attr_str(f, g, "kind", c->kind, err));
+  TK_TRY(io_attr_str(f, g, "cell", c->cell, err));
+  TK_TRY(io_attr_str(f, g, "control_node", c->control_node, err));
+  TK_TRY(io_attr_str(f, g, "output_node", c->output_node, err));
+  TK_TRY(io_attr_f64(f, g, "vdd_V", c->vdd_V, err));
+  if (c->source_file != NULL)
+    TK_TRY(io_attr_str(f, g, "source_file", c->source_file, err));
+  if (c->subckt != NULL)
+    TK_TRY(io_attr_str(f, g, "subckt", c->subckt, err));
+  TK_TRY(io_attr_i64(f, g, "n_states", (int64_t)c->n_states, err));
+  if (isfinite(c->vbias_V))
+    TK_TRY(io_attr_f64(f, g, "vbias_V", c->vbias_V, err));
   TK_TRY(io_attr_f64(f, g, "sweep_time_s", time_s, err));
   TK_TRY(io_attr_f64(f, g, "sweep_tstep_s", c->sp.tstep_s, err));
   TK_TRY(io_attr_f64(f, g, "sweep_nt_s", c->sp.nt_s, err));
@@ -112,27 +154,34 @@ int calib__read_arr(io_file *f, const sweep_ctx *c, const char *rel,
 int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
                      sweep_data *d, tk_err *err)
 {
-  size_t n = c->nt * c->nv;
+  size_t n = c->nt * c->nv, nc = c->nv * c->n_ctl, K = c->n_states;
   if (!io_exists(f, c->grp))
     return TK_FAIL(err, TK_EINVAL, "--resume: %s holds no sweep of cell %s",
-                   io_file_path(f), c->ci->name);
-  double *tk = malloc((c->nt + c->nv) * sizeof *tk), x = 0;
+                   io_file_path(f), c->cell);
+  double *tk = malloc((c->nt + nc) * sizeof *tk), x = 0;
   int64_t seed = 0;
   if (tk == NULL)
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
   int rc = calib__read_arr(f, c, "temperature_K", c->nt, tk, err);
   if (rc == 0)
-    rc = calib__read_arr(f, c, "control_V", c->nv, tk + c->nt, err);
+    rc = calib__read_arr(f, c, "control_V", nc, tk + c->nt, err);
   if (rc == TK_EFORMAT)
     rc = TK_EINVAL;
   for (size_t i = 0; rc == 0 && i < c->nt; i++)
     if (tk[i] != c->temp_K[i])
       rc = TK_EINVAL;
-  for (size_t i = 0; rc == 0 && i < c->nv; i++)
+  for (size_t i = 0; rc == 0 && i < nc; i++)
     if (tk[c->nt + i] != c->vctl_V[i])
       rc = TK_EINVAL;
   if (rc == 0 && (io_get_attr_f64(f, c->grp, "sweep_time_s", &x, err) != 0 ||
                   x != time_s))
+    rc = TK_EINVAL;
+  if (rc == 0 && (io_get_attr_f64(f, c->grp, "vdd_V", &x, err) != 0 ||
+                  x != c->vdd_V))
+    rc = TK_EINVAL;
+  if (rc == 0 && isfinite(c->vbias_V) &&
+      (io_get_attr_f64(f, c->grp, "vbias_V", &x, err) != 0 ||
+       x != c->vbias_V))
     rc = TK_EINVAL;
   if (rc == 0 && (io_get_attr_i64(f, c->grp, "sweep_seed", &seed, err) != 0 ||
                   (uint64_t)seed != c->seed))
@@ -140,18 +189,18 @@ int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
   free(tk);
   if (rc == TK_EINVAL)
     return TK_FAIL(err, TK_EINVAL, "--resume: %s was made with other "
-                   "settings (--vctl, --temp, --time and --seed must be "
+                   "settings (--vctl, --temp, --time, --seed, --vdd and --vbias must be "
                    "those of the interrupted run)", io_file_path(f));
   if (rc != 0)
     return rc;
-  TK_TRY(calib__read_arr(f, c, "p_state", 2 * n, d->p, err));
-  TK_TRY(calib__read_arr(f, c, "p_state_stderr", 2 * n, d->pse, err));
+  TK_TRY(calib__read_arr(f, c, "p_state", K * n, d->p, err));
+  TK_TRY(calib__read_arr(f, c, "p_state_stderr", K * n, d->pse, err));
   TK_TRY(calib__read_arr(f, c, "tau_s", n, d->tau, err));
   TK_TRY(calib__read_arr(f, c, "tau_err_s", n, d->tau_err, err));
   TK_TRY(calib__read_arr(f, c, "energy_J", n, d->e, err));
   TK_TRY(calib__read_arr(f, c, "power_W", n, d->pw, err));
   TK_TRY(calib__read_arr(f, c, "flips", n, d->flips, err));
-  double *tmp = malloc(2 * n * sizeof *tmp);
+  double *tmp = malloc(n * sizeof *tmp);
   if (tmp == NULL)
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
   rc = calib__read_arr(f, c, "no_transitions", n, tmp, err);
@@ -163,4 +212,195 @@ int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
     d->done[i] = tmp[i] != 0;
   free(tmp);
   return rc;
+}
+
+/* ---- the sweep (shared by `calibrate` and `characterize`) ---- */
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+  (void)sig;
+  if (stop_flag < 2)
+    stop_flag++;
+}
+
+/* Worker: the caller's point function. */
+static int point_adapter(void *ud, size_t idx, void *result, tk_err *err)
+{
+  const sweep_ctx *c = ud;
+  return c->point(c, idx, (calib_point *)result, err);
+}
+
+static int upd(sweep_ctx *c, const char *rel, size_t first, size_t n,
+               const double *x, tk_err *err)
+{
+  char p[512];
+  snprintf(p, sizeof p, "%s/%s", c->grp, rel);
+  return io_update_f64(c->f, p, first, n, x, err);
+}
+
+/* Parent: store one finished point (data, flush, then its done flag). */
+static int point_done(void *ud, size_t idx, const void *result, tk_err *err)
+{
+  sweep_ctx *c = ud;
+  const calib_point *pt = result;
+  size_t K = c->n_states;
+  char p[512];
+  uint8_t nt = (uint8_t)pt->no_transitions, one = 1;
+  TK_TRY(upd(c, "p_state", K * idx, K, pt->p, err));
+  TK_TRY(upd(c, "p_state_stderr", K * idx, K, pt->p_err, err));
+  TK_TRY(upd(c, "tau_s", idx, 1, &pt->tau_s, err));
+  TK_TRY(upd(c, "tau_err_s", idx, 1, &pt->tau_err_s, err));
+  TK_TRY(upd(c, "energy_J", idx, 1, &pt->energy_J, err));
+  TK_TRY(upd(c, "power_W", idx, 1, &pt->power_W, err));
+  TK_TRY(upd(c, "flips", idx, 1, &pt->flips, err));
+  snprintf(p, sizeof p, "%s/no_transitions", c->grp);
+  TK_TRY(io_update_u8(c->f, p, idx, 1, &nt, err));
+  TK_TRY(io_file_flush(c->f, err));
+  snprintf(p, sizeof p, "%s/point_done", c->grp);
+  TK_TRY(io_update_u8(c->f, p, idx, 1, &one, err));
+  return io_file_flush(c->f, err);
+}
+
+/* The command line again, with --resume instead of --force. */
+static void print_resume_hint(const sweep_ctx *c, const char *msg)
+{
+  const char *cl = cmd_command_line();
+  char buf[4200];
+  size_t len = 0;
+  buf[0] = '\0';
+  const char *s = cl;
+  while (*s) {
+    const char *e = strchr(s, ' ');
+    size_t n = e ? (size_t)(e - s) : strlen(s);
+    if (!((n == 7 && strncmp(s, "--force", 7) == 0) ||
+          (n == 8 && strncmp(s, "--resume", 8) == 0)))
+      len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.*s",
+                              len ? " " : "", (int)n, s);
+    if (len >= sizeof buf)
+      break;
+    s += n;
+    while (*s == ' ')
+      s++;
+  }
+  fprintf(stderr, "tsukit %s: %s; resume with:\n  %s --resume\n", c->cmd, msg,
+          buf);
+}
+
+int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
+                 int force, long workers, cmd_kv *kv)
+{
+  size_t nt = c->nt, nv = c->nv;
+  uint64_t seed = c->seed;
+  sweep_data d;
+  io_file *f = NULL;
+  tk_err err = {0};
+  int rc = 0, exit_rc = CMD_EXIT_OK;
+  size_t npt = nt * nv;
+  if (c->n_states == 0)
+    c->n_states = 2;
+  if (c->n_ctl == 0)
+    c->n_ctl = 1;
+  if (calib__data_alloc(&d, npt, c->n_states) != 0) {
+    rc = TK_FAIL(&err, TK_ENOMEM, "out of memory");
+    goto fail;
+  }
+  struct stat stt;
+  int exists = stat(out, &stt) == 0;
+  if (exists && !resume && !force) {
+    fprintf(stderr, "tsukit %s: error: %s already exists: add --resume "
+            "to continue its sweep or --force to start over\n", c->cmd, out);
+    exit_rc = CMD_EXIT_FAIL;
+    goto done;
+  }
+  if (resume && exists) {
+    rc = io_file_open_read(out, &f, &err);
+    if (rc == 0)
+      rc = calib__read_data(f, c, time_s, &d, &err);
+    io_file_close(f);
+    f = NULL;
+    if (rc != 0)
+      goto fail;
+  } else {
+    /* the skeleton: complete and valid before any point runs */
+    io_prov prov = {cmd_command_line(), seed};
+    rc = io_file_create(out, &prov, IO_CREATE_OVERWRITE, &f, &err);
+    if (rc == 0)
+      rc = calib__write_data(f, c, &d, time_s, &err);
+    if (rc == 0)
+      rc = io_file_commit(f, &err);
+    else
+      io_file_abort(f);
+    f = NULL;
+    if (rc != 0)
+      goto fail;
+  }
+  size_t ndone = 0;
+  for (size_t i = 0; i < npt; i++)
+    ndone += d.done[i];
+  if (ndone < npt) {
+    if (ndone > 0)
+      fprintf(stderr, "tsukit %s: resuming: %zu of %zu points already "
+              "done\n", c->cmd, ndone, npt);
+    if ((rc = io_file_open_rw(out, &f, &err)) != 0)
+      goto fail;
+    c->f = f;
+    struct sigaction sa, old_int, old_term;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    stop_flag = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    cal_sweep_params swp = cal_sweep_default_params();
+    swp.n_points = npt;
+    swp.result_size = sizeof(calib_point);
+    swp.workers = (unsigned)workers;
+    swp.skip = d.done;
+    swp.stop = &stop_flag;
+    swp.progress_label = c->cmd;
+    swp.quiet = 0;
+    cal_sweep_stats ss;
+    rc = cal_sweep_run(&swp, point_adapter, point_done, c, &ss, &err);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    io_file_close(f);
+    f = NULL;
+    fprintf(stderr, "tsukit %s: %zu point(s) simulated in %.3g s with "
+            "%ld worker(s)\n", c->cmd, ss.done, ss.wall_s, workers);
+    if (rc != 0) {
+      char msg[1024];
+      if (ss.interrupted)
+        snprintf(msg, sizeof msg, "interrupted: %zu of %zu points are kept in "
+                 "%s", ndone + ss.done, npt, out);
+      else
+        snprintf(msg, sizeof msg, "error: %s (%zu of %zu points are kept in "
+                 "%s)", tk_err_text(&err), ndone + ss.done, npt, out);
+      print_resume_hint(c, msg);
+      exit_rc = CMD_EXIT_FAIL;
+      goto done;
+    }
+    /* the fit reads the file back, whatever was computed in this run */
+    if ((rc = io_file_open_read(out, &f, &err)) == 0)
+      rc = calib__read_data(f, c, time_s, &d, &err);
+    io_file_close(f);
+    f = NULL;
+    if (rc != 0)
+      goto fail;
+  }
+  rc = calib__finish(out, c, time_s, &d, kv, &err);
+  if (rc != 0) {
+    fprintf(stderr, "tsukit %s: error: %s\n", c->cmd, tk_err_text(&err));
+    fprintf(stderr, "tsukit %s: the %zu measured points are kept in "
+            "%s\n", c->cmd, npt, out);
+    exit_rc = CMD_EXIT_FAIL;
+  }
+  goto done;
+fail:
+  exit_rc = cmd_fail(c->cmd, &err);
+done:
+  io_file_close(f);
+  calib__data_free(&d);
+  return exit_rc;
 }

@@ -1,7 +1,9 @@
-/* calibrate_file.h -- the checkpoint layout of `tsukit calibrate`:
- * the sweep's grid and settings, the per-point datasets with their done
- * flags, and reading them back for resume and the final fits.
- * Internal to cli/ (calib__ prefix).
+/* calibrate_file.h -- the checkpointed pbit sweep shared by `tsukit
+ * calibrate` (a shipped cell) and `tsukit characterize` (a designer's
+ * subcircuit): the sweep's grid and settings, the per-point datasets with
+ * their done flags, reading them back for resume, and the whole run
+ * (skeleton, workers, signals, resume, fits, cell library; the crash
+ * safety is described in cmd_calibrate.c).  Internal to cli/ (calib__).
  */
 #ifndef CALIBRATE_FILE_H
 #define CALIBRATE_FILE_H
@@ -12,33 +14,121 @@
 #include "circuits/cells/ckt_cells.h"
 #include "circuits/ckt_sim.h"
 #include "common/tk_error.h"
+#include "calibrate/cal_sweep.h"
+#include "cli/cmd.h"
 #include "io/io_h5.h"
 
-typedef struct sweep_ctx {
-  const ckt_cell_info *ci;   /* the cell */
+typedef struct sweep_ctx sweep_ctx;
+
+/* One finished point as stored (a pbit's or a categorical cell's). */
+typedef struct calib_point {
+  double p[CAL_MAX_STATES];      /* occupancy of the n_states states */
+  double p_err[CAL_MAX_STATES];  /* their standard errors */
+  double tau_s, tau_err_s;       /* correlation time, NaN if none */
+  double energy_J;               /* energy per independent sample */
+  double power_W;                /* mean supply power */
+  double flips;                  /* state changes */
+  int no_transitions;            /* 1: never changed state */
+} calib_point;
+
+void calib__point_from_pbit(const cal_pbit_point *pp, calib_point *pt);
+void calib__point_from_cat(const cal_cat_point *cp, calib_point *pt);
+
+/* One sweep point, in a worker process: simulate and reduce point idx
+ * (temperature idx / nv, control row idx % nv). */
+typedef int (*calib_point_fn)(const sweep_ctx *c, size_t idx,
+                              calib_point *pt, tk_err *err);
+
+struct sweep_ctx {
+  const char *cmd;           /* "calibrate" | "characterize" (messages) */
+  const char *cell;          /* cell name: /cells/<cell> */
+  const char *kind;          /* "pbit" */
+  const char *control_node;  /* attributes of the library group */
+  const char *output_node;
+  double vdd_V;              /* supply: digitiser thresholds, attribute */
+  double vbias_V;            /* pseudo-resistor gate bias (attribute), or NaN */
+  unsigned n_states;         /* 2 (pbit) or K (categorical) */
+  size_t n_ctl;              /* controls per point: 1, or K (categorical) */
+  calib_point_fn point;      /* the simulation of one point */
+  const void *user;          /* the point function's own data */
+  const ckt_cell_info *ci;   /* calibrate: the shipped cell, else NULL */
+  const char *source_file;   /* characterize: the netlist file, else NULL */
+  /* more of the library (Monte-Carlo mismatch), written into the final
+   * file before it is committed; its summary goes to kv; may be NULL */
+  int (*extra)(const sweep_ctx *c, io_file *f, cmd_kv *kv, tk_err *err);
+  const char *subckt;        /* characterize: the subcircuit, else NULL */
   const double *temp_K;      /* [nT] ascending */
-  const double *vctl_V;      /* [nV] ascending */
+  const double *vctl_V;      /* [nV * n_ctl] control rows (n_ctl 1:
+                                ascending) */
   size_t nt, nv;             /* grid */
   ckt_sim_params sp;         /* simulation settings (temp, seed per point) */
   uint64_t seed;             /* sweep seed */
   io_file *f;                /* checkpoint file, open read-write (parent) */
   char grp[256];             /* /cells/<name> */
-} sweep_ctx;
+};
 
 /* The per-point datasets and the sweep settings (skeleton and library). */
 typedef struct sweep_data {
-  double *p, *pse;               /* [nT*nV*2] occupancy and its error */
+  double *p, *pse;               /* [nT*nV*K] occupancy and its error */
   double *tau, *tau_err, *e, *pw, *flips; /* [nT*nV] */
   uint8_t *notr, *done;          /* [nT*nV] flags */
 } sweep_data;
 
 void calib__data_free(sweep_data *d);
-int calib__data_alloc(sweep_data *d, size_t n);
+int calib__data_alloc(sweep_data *d, size_t n, unsigned K);
 int calib__write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
                       double time_s, tk_err *err);
 int calib__read_arr(io_file *f, const sweep_ctx *c, const char *rel,
                     size_t want, double *dst, tk_err *err);
 int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
                      sweep_data *d, tk_err *err);
+
+/* The whole sweep into `out` (see cmd_calibrate.c): skeleton or --resume,
+ * points in `workers` processes with SIGINT/SIGTERM handling, fits, the
+ * cell library; kv gets the summary.  Returns the exit status (messages
+ * already printed on stderr, prefixed "tsukit <cmd>:"). */
+int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
+                 int force, long workers, cmd_kv *kv);
+
+/* Fit the measurements d (calibrate_fit.c) and write the library to
+ * out (FILE.partial, renamed); the summary to kv. */
+int calib__finish(const char *out, sweep_ctx *c, double time_s,
+                  sweep_data *d, cmd_kv *kv, tk_err *err);
+
+/* ---- the shipped cells (calibrate_cell.c) ---- */
+
+/* sweep_ctx.point of `calibrate`: c->ci at control row idx % nv, the pbit's
+ * output or the categorical cell's one-hot lines reduced. */
+int calib__cell_point(const sweep_ctx *c, size_t idx, calib_point *pt,
+                      tk_err *err);
+
+/* What every Monte-Carlo job needs (set before the sweep, read in the
+ * library's final write through sweep_ctx.extra). */
+typedef struct mc_result mc_result;
+typedef struct mc_setup {
+  long n;                  /* instances */
+  unsigned workers;        /* concurrent worker processes */
+  mc_result *res;          /* [n * nT] results (parent) */
+  double a_vt_V_m;         /* Pelgrom coefficient */
+  size_t n_mos;            /* transistors of the cell */
+  double *w_m, *l_m;       /* [n_mos] their sizes */
+} mc_setup;
+
+struct mc_result {
+  double v0_V, vs_V, tau_s;  /* the instance's fit (NaN: not fitted) */
+  double shift_V;            /* its noiseless trip point minus the nominal */
+};
+
+/* sweep_ctx.extra for --mc (c->user is an mc_setup): run the instances
+ * and write mismatch/ into f. */
+int calib__mc_extra(const sweep_ctx *c, io_file *f, cmd_kv *kv, tk_err *err);
+
+/* --verify: n random targets through the inverse of `model` ("auto",
+ * "softmax", "priority") fitted at the first temperature of the library
+ * `out`, simulated for time_s each; verify_tv= and verify_tv_max= to kv. */
+int calib__verify_inverse(const char *out, const sweep_ctx *c, long n,
+                          double time_s, double vmin_V, double vmax_V,
+                          long workers, const char *model, cmd_kv *kv,
+                          tk_err *err);
 
 #endif

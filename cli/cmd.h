@@ -39,6 +39,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_calibrate(int argc, char **argv);
 int cmd_predict(int argc, char **argv);
+int cmd_characterize(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_dtm(int argc, char **argv);
 int cmd_experiment(int argc, char **argv);

@@ -1,10 +1,24 @@
-/* cmd_calibrate.c -- `tsukit calibrate`: sweep a shipped pbit cell over
- * temperature x control voltage in parallel worker processes, checkpoint
- * every finished point, then fit and write the cell library.
+/* cmd_calibrate.c -- `tsukit calibrate`: sweep a shipped cell (pbit or
+ * the categorical cat4) over temperature x control voltage in parallel
+ * worker processes, checkpoint every finished point, then fit and write
+ * the cell library (the sweep itself is cli/calibrate_file.c, shared with
+ * `tsukit characterize`).
  *
  * Workload: nT x nV points (tens to hundreds), each one ngspice transient
  * in a fork()ed worker (calibrate/cal_sweep.h); the parent only stores
  * results, a few hundred bytes per point.
+ *
+ * cat4: the controls are 4-vectors; --vctl A:B:N moves one control at a
+ * time over A..B with the others at --vbase, so the softmax's slope b_k
+ * and offset a_k of every state are pinned by their own sweep.  --verify
+ * N closes the loop: random targets -> cal_softmax_inverse -> simulated.
+ * --mc N (pbit): N Monte-Carlo instances with Pelgrom threshold mismatch
+ * (calibrate/cal_mismatch.h), each swept over the nominal grid moved by
+ * its own noiseless trip-point shift (found by bisection: with sd(V_TH)
+ * ~25 mV per device the trip point moves by tens of mV, far outside a
+ * fixed grid), fitted, and their spread written to mismatch/ inside the
+ * final library write.  The instances are not checkpointed: an
+ * interrupted --mc run recomputes them on --resume.
  *
  * Crash safety and resume.  The output file goes through three states:
  *  1. Skeleton: every per-point dataset of /cells/<name>/ at its final
@@ -42,6 +56,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "calibrate/cal_mismatch.h"
+#include "calibrate/cal_priority.h"
 #include "calibrate/cal_sweep.h"
 #include "calibrate/cal_temp.h"
 #include "circuits/cells/ckt_cells.h"
@@ -49,6 +65,7 @@
 #include "cli/calibrate_file.h"
 #include "cli/cmd.h"
 #include "common/tk_parse.h"
+#include "common/tk_rng.h"
 #include "io/io_h5.h"
 
 static void usage(FILE *f)
@@ -56,21 +73,47 @@ static void usage(FILE *f)
   fprintf(f,
           "usage: tsukit calibrate --cell NAME --vctl A:B:N --temp T1,T2,... -o FILE.h5\n"
           "                        [--time S] [--workers N] [--seed S]\n"
+          "                        [--vdd V] [--vbias V] [--vbase V]\n"
+          "                        [--verify N [--verify-time S]]\n"
           "                        [--resume] [--force]\n"
           "\n"
           "Simulates the cell at every (temperature, control) point, each in its\n"
           "own worker process, stores each point in FILE as soon as it is done,\n"
-          "then fits P(1) = sigmoid((V - v0)/vs) per temperature and the\n"
+          "then fits and writes the cell library /cells/NAME/.  Interrupted\n"
+          "(Ctrl-C, SIGTERM, a crash)?  Run the same command with --resume:\n"
+          "finished points are kept, not recomputed.\n"
+          "pbit: fits P(1) = sigmoid((V - v0)/vs) per temperature and the\n"
           "temperature model (vs ~ T, v0 linear in T, Arrhenius tau; needs >= 3\n"
-          "temperatures) and writes the cell library /cells/NAME/.\n"
-          "Prints points= fit_v0_V= fit_vs_V= tau_s= energy_J= (at the lowest\n"
-          "temperature).  Interrupted (Ctrl-C, SIGTERM, a crash)?  Run the same\n"
-          "command with --resume: finished points are kept, not recomputed.\n"
+          "temperatures).  Prints points= fit_v0_V= fit_vs_V= tau_s= energy_J=\n"
+          "(at the lowest temperature).\n"
+          "categorical (cat4): the controls are K-vectors; --vctl A:B:N sweeps\n"
+          "one control at a time over A..B with the others at --vbase (K x N\n"
+          "points per temperature, control_V [K N, K]) and fits the softmax\n"
+          "P(k) = exp(a_k + b_k V_k) / sum_j exp(a_j + b_j V_j) per temperature\n"
+          "(fit/a, fit/b_per_V) and the priority-encoder model of a chain of\n"
+          "pbits (fit/priority_v0_V, fit/priority_vs_V; calibrate/cal_priority.h).\n"
+          "Prints fit_a= fit_b_per_V= chi2_red= priority_chi2_red= tau_s=.\n"
+          "--verify N then draws N random targets (uniform on the simplex, every\n"
+          "q_k >= 0.05, from --seed), solves the fitted softmax for their\n"
+          "controls within A..B, simulates each for --verify-time at the first\n"
+          "temperature and prints verify_tv= (total variation, one per target)\n"
+          "and verify_tv_max=.\n"
           "\n"
-          "  --cell NAME     pbit cell name (`tsukit cells`; required)\n"
+          "  --cell NAME     cell name (`tsukit cells`: pbit or cat4; required)\n"
           "  --vctl A:B:N    N >= 2 control voltages from A to B > A (required)\n"
           "  --temp T,...    temperatures, K or Celsius with C suffix (required)\n"
           "  --time S        simulated time per point, (0, 1e-2] s (default 20e-6)\n"
+          "  --vdd V         cell supply, [0.1, 1] V (default the cell's; sets the\n"
+          "                  digitiser speed, the trip point moves ~0.46 VDD)\n"
+          "  --vbias V       pseudo-resistor gate bias, [0, 1] V (sets tau)\n"
+          "  --vbase V       categorical: the fixed controls (default (A+B)/2)\n"
+          "  --design D      categorical: oat (one control at a time, default) or\n"
+          "                  random:M (M control vectors uniform in [A, B]^K)\n"
+          "  --verify N      categorical: check the inverse on N targets, 1..100\n"
+          "  --verify-time S simulated time per target (default --time)\n"
+          "  --inverse M     model inverted by --verify: softmax, priority (the\n"
+          "                  priority-encoder model of cat4's NOR chain) or auto\n"
+          "                  (the lower chi2_red; default)\n"
           "  --workers N     points simulated at once, 1..256 (default 1)\n"
           "  --seed S        noise seed (default 1); point i uses a seed mixed\n"
           "                  from S and i, whatever the worker count\n"
@@ -80,252 +123,14 @@ static void usage(FILE *f)
 }
 
 enum { O_CELL = 1, O_VCTL, O_TEMP, O_TIME, O_WORKERS, O_SEED, O_RESUME,
-       O_FORCE, O_HELP };
+       O_FORCE, O_HELP, O_VDD, O_VBIAS, O_VBASE, O_VERIFY, O_VTIME, O_MC,
+       O_AVT, O_DESIGN, O_INVERSE };
 
-
-static volatile sig_atomic_t stop_flag;
-
-static void on_signal(int sig)
-{
-  (void)sig;
-  if (stop_flag < 2)
-    stop_flag++;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
   double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
-}
-
-/* Worker: one ngspice run and its reduction. */
-static int point_run(void *ud, size_t idx, void *result, tk_err *err)
-{
-  const sweep_ctx *c = ud;
-  cal_pbit_point *pt = result;
-  ckt_sim_params sp = c->sp;
-  sp.temp_K = c->temp_K[idx / c->nv];
-  sp.seed = cal_sweep_point_seed(c->seed, idx);
-  double v = c->vctl_V[idx % c->nv];
-  ckt_cell_opts co = {0, 0, 0};
-  phys_cell *pc = NULL;
-  ckt_session *ses = NULL;
-  ckt_trace tr;
-  memset(&tr, 0, sizeof tr);
-  int rc = ckt_cell_build(c->ci, &v, &co, &pc, err);
-  if (rc == 0)
-    rc = ckt_session_open(&ses, err);
-  if (rc == 0)
-    rc = ckt_sim_run(ses, pc, c->ci->name, &sp, &tr, err);
-  if (rc == 0) {
-    const double *o = ckt_trace_node(&tr, c->ci->outputs);
-    rc = o == NULL ? TK_FAIL(err, TK_EINTERNAL, "no node %s in the trace",
-                             c->ci->outputs)
-                   : cal_pbit_point_measure(o, tr.n, tr.dt_s, c->ci->vdd_V,
-                                            tr.e_supply_J, pt, err);
-  }
-  ckt_trace_clear(&tr);
-  ckt_session_close(ses);
-  phys_cell_free(pc);
-  return rc;
-}
-
-static int upd(sweep_ctx *c, const char *rel, size_t first, size_t n,
-               const double *x, tk_err *err)
-{
-  char p[512];
-  snprintf(p, sizeof p, "%s/%s", c->grp, rel);
-  return io_update_f64(c->f, p, first, n, x, err);
-}
-
-/* Parent: store one finished point (data, flush, then its done flag). */
-static int point_done(void *ud, size_t idx, const void *result, tk_err *err)
-{
-  sweep_ctx *c = ud;
-  const cal_pbit_point *pt = result;
-  char p[512];
-  uint8_t nt = (uint8_t)pt->no_transitions, one = 1;
-  TK_TRY(upd(c, "p_state", 2 * idx, 2, pt->p, err));
-  TK_TRY(upd(c, "p_state_stderr", 2 * idx, 2, pt->p_err, err));
-  TK_TRY(upd(c, "tau_s", idx, 1, &pt->tau_s, err));
-  TK_TRY(upd(c, "tau_err_s", idx, 1, &pt->tau_err_s, err));
-  TK_TRY(upd(c, "energy_J", idx, 1, &pt->energy_J, err));
-  TK_TRY(upd(c, "power_W", idx, 1, &pt->power_W, err));
-  TK_TRY(upd(c, "flips", idx, 1, &pt->flips, err));
-  snprintf(p, sizeof p, "%s/no_transitions", c->grp);
-  TK_TRY(io_update_u8(c->f, p, idx, 1, &nt, err));
-  TK_TRY(io_file_flush(c->f, err));
-  snprintf(p, sizeof p, "%s/point_done", c->grp);
-  TK_TRY(io_update_u8(c->f, p, idx, 1, &one, err));
-  return io_file_flush(c->f, err);
-}
-
-/* Fit every temperature and the temperature model; write the library. */
-static int finish(const char *out, sweep_ctx *c, double time_s, sweep_data *d,
-                  cmd_kv *kv, tk_err *err)
-{
-  size_t nt = c->nt, nv = c->nv;
-  double *fv = malloc(7 * nt * sizeof *fv);   /* v0 v0e vs vse chi2 tau tauE */
-  double *p1 = malloc(2 * nv * sizeof *p1);
-  cal_temp_point *tp = malloc(nt * sizeof *tp);
-  if (fv == NULL || p1 == NULL || tp == NULL) {
-    free(fv);
-    free(p1);
-    free(tp);
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  }
-  int rc = TK_OK;
-  for (size_t t = 0; t < nt && rc == 0; t++) {
-    size_t o = t * nv;
-    for (size_t v = 0; v < nv; v++) {
-      p1[v] = d->p[2 * (o + v) + 1];
-      p1[nv + v] = d->pse[2 * (o + v) + 1];
-    }
-    cal_pbit_fit pf;
-    rc = cal_pbit_fit_temperature(c->vctl_V, p1, p1 + nv, d->notr + o,
-                                  d->tau + o, d->tau_err + o, nv,
-                                  c->temp_K[t], &pf, err);
-    if (rc != 0)
-      break;
-    fv[t] = pf.fit.v0_V;
-    fv[nt + t] = pf.fit.v0_err_V;
-    fv[2 * nt + t] = pf.fit.vs_V;
-    fv[3 * nt + t] = pf.fit.vs_err_V;
-    fv[4 * nt + t] = pf.fit.chi2_red;
-    fv[5 * nt + t] = pf.tau_op_s;
-    fv[6 * nt + t] = pf.tau_op_err_s;
-    tp[t].temp_K = c->temp_K[t];
-    tp[t].v0_V = pf.fit.v0_V;
-    tp[t].v0_err_V = pf.fit.v0_err_V;
-    tp[t].vs_V = pf.fit.vs_V;
-    tp[t].vs_err_V = pf.fit.vs_err_V;
-    tp[t].tau_s = pf.tau_op_s;
-    tp[t].tau_err_s = pf.tau_op_err_s;
-    fprintf(stderr, "tsukit calibrate: %g K: v0 %.6g +- %.2g V, vs %.4g +- "
-            "%.2g V, chi2_red %.3g, tau %.3g s (%zu/%zu points flipped)\n",
-            c->temp_K[t], pf.fit.v0_V, pf.fit.v0_err_V, pf.fit.vs_V,
-            pf.fit.vs_err_V, pf.fit.chi2_red, pf.tau_op_s, pf.n_transitions,
-            nv);
-  }
-  cal_temp_model tm;
-  int have_tm = 0;
-  if (rc == 0 && nt >= 3) {
-    cal_temp_params tpp = cal_temp_default_params();
-    tk_err e2 = {0};
-    int tr = 0;
-    for (size_t t = 0; t < nt; t++)
-      if (!isfinite(tp[t].tau_s) || !(tp[t].tau_err_s > 0) ||
-          !(tp[t].v0_err_V > 0) || !(tp[t].vs_err_V > 0) || !(tp[t].vs_V > 0))
-        tr = 1;
-    if (!tr && (tr = cal_temp_fit(tp, nt, &tpp, &tm, &e2)) == 0)
-      have_tm = 1;
-    else
-      fprintf(stderr, "tsukit calibrate: warning: no temperature model "
-              "(%s); `tsukit predict` will refuse this cell\n",
-              tr && e2.status ? tk_err_text(&e2)
-                              : "a temperature lacks tau or a positive vs");
-  } else if (rc == 0) {
-    fprintf(stderr, "tsukit calibrate: note: %zu temperature(s): the "
-            "temperature model needs >= 3 (`tsukit predict` will refuse)\n",
-            nt);
-  }
-  io_file *f = NULL;
-  if (rc == 0) {
-    io_prov prov = {cmd_command_line(), c->seed};
-    rc = io_file_create(out, &prov, IO_CREATE_OVERWRITE, &f, err);
-  }
-  if (rc == 0)
-    rc = calib__write_data(f, c, d, time_s, err);
-  if (rc == 0) {
-    static const char *const nm[7] = {"v0_V", "v0_err_V", "vs_V", "vs_err_V",
-                                      "chi2_red", "tau_op_s", "tau_op_err_s"};
-    static const char *const un[7] = {"V", "V", "V", "V", "1", "s", "s"};
-    size_t d1[1] = {nt};
-    char p[512];
-    for (int k = 0; k < 7 && rc == 0; k++) {
-      snprintf(p, sizeof p, "%s/fit/%s", c->grp, nm[k]);
-      rc = io_write_f64(f, p, 1, d1, fv + (size_t)k * nt, un[k], err);
-    }
-    snprintf(p, sizeof p, "%s/fit", c->grp);
-    if (rc == 0)
-      rc = io_attr_str(f, p, "model", "P(1) = 1 / (1 + exp(-(V - v0_V) / vs_V))",
-                       err);
-    if (rc == 0 && have_tm) {
-      snprintf(p, sizeof p, "%s/fit/temperature_model", c->grp);
-      const struct { const char *n; double v; } a[] = {
-        {"t_ref_K", tm.t_ref_K}, {"vs_ref_V", tm.vs_ref_V},
-        {"vs_ref_err_V", tm.vs_ref_err_V}, {"vs_exp", tm.vs_exp},
-        {"vs_exp_err", tm.vs_exp_err}, {"cov_vs_ref_exp", tm.cov_vs_ref_exp},
-        {"v0_ref_V", tm.v0_ref_V}, {"v0_ref_err_V", tm.v0_ref_err_V},
-        {"dv0_dT_V_per_K", tm.dv0_dT_V_per_K},
-        {"dv0_dT_err_V_per_K", tm.dv0_dT_err_V_per_K},
-        {"cov_v0_V2_per_K", tm.cov_v0_V2_per_K}, {"tau_ref_s", tm.tau_ref_s},
-        {"tau_ref_err_s", tm.tau_ref_err_s}, {"ea_J", tm.ea_J},
-        {"ea_err_J", tm.ea_err_J}, {"tau_inf_s", tm.tau_inf_s},
-        {"chi2_red_vs", tm.chi2_red_vs}, {"chi2_red_v0", tm.chi2_red_v0},
-        {"chi2_red_tau", tm.chi2_red_tau},
-        {"t_min_K", c->temp_K[0]}, {"t_max_K", c->temp_K[nt - 1]},
-      };
-      rc = io_group(f, p, err);
-      for (size_t k = 0; rc == 0 && k < sizeof a / sizeof a[0]; k++)
-        rc = io_attr_f64(f, p, a[k].n, a[k].v, err);
-    }
-  }
-  if (rc == 0) {
-    rc = io_file_commit(f, err);
-    f = NULL;
-  }
-  io_file_abort(f);
-  if (rc == 0) {
-    double esum = 0;
-    size_t ne = 0;
-    for (size_t v = 0; v < nv; v++)
-      if (isfinite(d->e[v])) {
-        esum += d->e[v];
-        ne++;
-      }
-    cmd_kv_str(kv, "cell", c->ci->name);
-    cmd_kv_long(kv, "points", (long)(nt * nv));
-    cmd_kv_double(kv, "temp_K", c->temp_K[0]);
-    cmd_kv_double(kv, "fit_v0_V", fv[0]);
-    cmd_kv_double(kv, "fit_v0_err_V", fv[nt]);
-    cmd_kv_double(kv, "fit_vs_V", fv[2 * nt]);
-    cmd_kv_double(kv, "fit_vs_err_V", fv[3 * nt]);
-    cmd_kv_double(kv, "chi2_red", fv[4 * nt]);
-    cmd_kv_double(kv, "tau_s", fv[5 * nt]);
-    cmd_kv_double(kv, "energy_J", ne ? esum / (double)ne : NAN);
-    cmd_kv_long(kv, "temp_model", have_tm);
-    cmd_kv_str(kv, "file", out);
-  }
-  free(fv);
-  free(p1);
-  free(tp);
-  return rc;
-}
-
-/* The command line again, with --resume instead of --force. */
-static void print_resume_hint(const char *msg)
-{
-  const char *cl = cmd_command_line();
-  char buf[4200];
-  size_t len = 0;
-  buf[0] = '\0';
-  const char *s = cl;
-  while (*s) {
-    const char *e = strchr(s, ' ');
-    size_t n = e ? (size_t)(e - s) : strlen(s);
-    if (!((n == 7 && strncmp(s, "--force", 7) == 0) ||
-          (n == 8 && strncmp(s, "--resume", 8) == 0)))
-      len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.*s",
-                              len ? " " : "", (int)n, s);
-    if (len >= sizeof buf)
-      break;
-    s += n;
-    while (*s == ' ')
-      s++;
-  }
-  fprintf(stderr, "tsukit calibrate: %s; resume with:\n  %s --resume\n", msg,
-          buf);
 }
 
 static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
@@ -339,11 +144,26 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     {"seed", required_argument, NULL, O_SEED},
     {"resume", no_argument, NULL, O_RESUME},
     {"force", no_argument, NULL, O_FORCE},
+    {"vdd", required_argument, NULL, O_VDD},
+    {"vbias", required_argument, NULL, O_VBIAS},
+    {"vbase", required_argument, NULL, O_VBASE},
+    {"verify", required_argument, NULL, O_VERIFY},
+    {"verify-time", required_argument, NULL, O_VTIME},
+    {"mc", required_argument, NULL, O_MC},
+    {"avt", required_argument, NULL, O_AVT},
+    {"design", required_argument, NULL, O_DESIGN},
+    {"inverse", required_argument, NULL, O_INVERSE},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
   };
   const char *cell = NULL, *out = NULL;
-  double *vctl = NULL, *temps = NULL, time_s = 20e-6;
+  double *vctl = NULL, *temps = NULL, *rows = NULL, time_s = 20e-6;
+  double vdd = NAN, vbias = NAN, vbase = NAN, vtime_s = NAN;
+  long nverify = 0, nmc = 0, nrandom = 0;
+  const char *inverse = "auto";
+  double avt_mV_um = CAL_AVT_DEFAULT_V_M * 1e9;
+  mc_setup mc;
+  memset(&mc, 0, sizeof mc);
   size_t nv = 0, nt = 0;
   long workers = 1;
   uint64_t seed = 1;
@@ -374,6 +194,45 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
       rc = tk_parse_long_in(optarg, "--workers", 1, 256, &workers, &err);
       break;
     case O_SEED: rc = tk_parse_u64(optarg, "--seed", &seed, &err); break;
+    case O_VDD:
+      rc = tk_parse_double_in(optarg, "--vdd", 0.1, 1.0, &vdd, &err);
+      break;
+    case O_VBIAS:
+      rc = tk_parse_double_in(optarg, "--vbias", 0.0, 1.0, &vbias, &err);
+      break;
+    case O_VERIFY:
+      rc = tk_parse_long_in(optarg, "--verify", 1, 100, &nverify, &err);
+      break;
+    case O_VTIME:
+      rc = tk_parse_double_in(optarg, "--verify-time", 1e-9, 1e-2, &vtime_s,
+                              &err);
+      break;
+    case O_INVERSE:
+      inverse = optarg;
+      if (strcmp(inverse, "auto") != 0 && strcmp(inverse, "softmax") != 0 &&
+          strcmp(inverse, "priority") != 0)
+        rc = TK_FAIL(&err, TK_EINVAL, "--inverse: '%s' must be auto, "
+                     "softmax or priority", optarg);
+      break;
+    case O_DESIGN:
+      if (strcmp(optarg, "oat") == 0)
+        nrandom = 0;
+      else if (strncmp(optarg, "random:", 7) == 0)
+        rc = tk_parse_long_in(optarg + 7, "--design random:M", 4, 100000,
+                              &nrandom, &err);
+      else
+        rc = TK_FAIL(&err, TK_EINVAL, "--design: '%s' must be oat or "
+                     "random:M", optarg);
+      break;
+    case O_MC:
+      rc = tk_parse_long_in(optarg, "--mc", 2, 10000, &nmc, &err);
+      break;
+    case O_AVT:
+      rc = tk_parse_double_in(optarg, "--avt", 1e-3, 100, &avt_mV_um, &err);
+      break;
+    case O_VBASE:
+      rc = tk_parse_double_in(optarg, "--vbase", 0.0, 1.0, &vbase, &err);
+      break;
     case O_RESUME: resume = 1; break;
     case O_FORCE: force = 1; break;
     case 'o': out = optarg; break;
@@ -398,9 +257,6 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
   }
   sweep_ctx ctx;
   memset(&ctx, 0, sizeof ctx);
-  sweep_data d;
-  memset(&d, 0, sizeof d);
-  io_file *f = NULL;
   int exit_rc = CMD_EXIT_OK;
   if (cell == NULL || vctl == NULL || temps == NULL || out == NULL) {
     exit_rc = cmd_usage_error("calibrate", "--cell, --vctl, --temp and -o "
@@ -418,11 +274,56 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
                               "`tsukit cells`)", cell);
     goto done;
   }
-  if (strcmp(ctx.ci->kind, "pbit") != 0 || ctx.ci->n_ctl != 1) {
+  int cat = strcmp(ctx.ci->kind, "categorical") == 0;
+  if (!(strcmp(ctx.ci->kind, "pbit") == 0 && ctx.ci->n_ctl == 1) && !cat) {
     exit_rc = cmd_usage_error("calibrate", "--cell: %s is a %s cell; "
-                              "calibrate handles pbit cells so far",
+                              "calibrate handles pbit and categorical cells",
                               cell, ctx.ci->kind);
     goto done;
+  }
+  if (!cat && nverify > 0) {
+    exit_rc = cmd_usage_error("calibrate", "--verify: only for categorical "
+                              "cells");
+    goto done;
+  }
+  if (cat && nmc > 0) {
+    exit_rc = cmd_usage_error("calibrate", "--mc: Monte-Carlo mismatch is "
+                              "implemented for pbit cells only");
+    goto done;
+  }
+  if (!cat && nrandom > 0) {
+    exit_rc = cmd_usage_error("calibrate", "--design: only for categorical "
+                              "cells");
+    goto done;
+  }
+  if (!cat && !isnan(vbase)) {
+    exit_rc = cmd_usage_error("calibrate", "--vbase: only for categorical "
+                              "cells (%s has one control)", cell);
+    goto done;
+  }
+  if (isnan(vdd))
+    vdd = ctx.ci->vdd_V;
+  size_t K = cat ? ctx.ci->n_ctl : 2, nc = cat ? ctx.ci->n_ctl : 1;
+  size_t nrow = cat ? (nrandom > 0 ? (size_t)nrandom : K * nv) : nv;
+  if ((rows = malloc(nrow * nc * sizeof *rows)) == NULL) {
+    exit_rc = cmd_usage_error("calibrate", "out of memory");
+    goto done;
+  }
+  if (cat && nrandom > 0) {
+    /* random design: control vectors uniform in [A, B]^K (from --seed) */
+    tk_rng dr;
+    tk_rng_init(&dr, seed, 0x64657369676eULL);  /* "design" */
+    for (size_t i = 0; i < nrow * nc; i++)
+      rows[i] = vctl[0] + (vctl[nv - 1] - vctl[0]) * tk_rng_uniform(&dr);
+  } else if (cat) {
+    /* one control at a time over A:B, the others at --vbase */
+    double base = isnan(vbase) ? 0.5 * (vctl[0] + vctl[nv - 1]) : vbase;
+    for (size_t k = 0; k < K; k++)
+      for (size_t i = 0; i < nv; i++)
+        for (size_t j = 0; j < nc; j++)
+          rows[(k * nv + i) * nc + j] = j == k ? vctl[i] : base;
+  } else {
+    memcpy(rows, vctl, nv * sizeof *rows);
   }
   qsort(temps, nt, sizeof *temps, cmp_double);
   for (size_t i = 0; i + 1 < nt; i++)
@@ -431,10 +332,10 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
                                 temps[i]);
       goto done;
     }
-  for (size_t i = 0; i < nv; i++) {
+  for (size_t i = 0; i < nrow; i++) {
     phys_cell *pc = NULL;
-    ckt_cell_opts co = {0, 0, 0};
-    rc = ckt_cell_build(ctx.ci, &vctl[i], &co, &pc, &err);
+    ckt_cell_opts co = {vdd, 0, isnan(vbias) ? 0 : vbias};
+    rc = ckt_cell_build(ctx.ci, &rows[i * nc], &co, &pc, &err);
     phys_cell_free(pc);
     if (rc != 0) {
       tk_err_wrap(&err, TK_EINVAL, "--vctl");
@@ -444,116 +345,65 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     }
   }
   ctx.temp_K = temps;
-  ctx.vctl_V = vctl;
+  ctx.vctl_V = rows;
   ctx.nt = nt;
-  ctx.nv = nv;
+  ctx.nv = nrow;
+  ctx.n_ctl = nc;
+  ctx.n_states = (unsigned)K;
   ctx.seed = seed;
   ctx.sp = ckt_sim_default_params();
   ctx.sp.tstop_s = time_s;
   ctx.sp.tstep_s = fmin(ctx.ci->tstep_s, time_s / 16);
   ctx.sp.nt_s = fmin(ctx.ci->nt_s, ctx.sp.tstep_s);
   snprintf(ctx.grp, sizeof ctx.grp, "/cells/%s", ctx.ci->name);
-  size_t npt = nt * nv;
-  if (calib__data_alloc(&d, npt) != 0) {
-    rc = TK_FAIL(&err, TK_ENOMEM, "out of memory");
-    goto fail;
-  }
-  struct stat stt;
-  int exists = stat(out, &stt) == 0;
-  if (exists && !resume && !force) {
-    fprintf(stderr, "tsukit calibrate: error: %s already exists: add --resume "
-            "to continue its sweep or --force to start over\n", out);
-    exit_rc = CMD_EXIT_FAIL;
-    goto done;
-  }
-  if (resume && exists) {
-    rc = io_file_open_read(out, &f, &err);
-    if (rc == 0)
-      rc = calib__read_data(f, &ctx, time_s, &d, &err);
-    io_file_close(f);
-    f = NULL;
-    if (rc != 0)
-      goto fail;
-  } else {
-    /* the skeleton: complete and valid before any point runs */
-    io_prov prov = {cmd_command_line(), seed};
-    rc = io_file_create(out, &prov, IO_CREATE_OVERWRITE, &f, &err);
-    if (rc == 0)
-      rc = calib__write_data(f, &ctx, &d, time_s, &err);
-    if (rc == 0)
-      rc = io_file_commit(f, &err);
-    else
-      io_file_abort(f);
-    f = NULL;
-    if (rc != 0)
-      goto fail;
-  }
-  size_t ndone = 0;
-  for (size_t i = 0; i < npt; i++)
-    ndone += d.done[i];
-  if (ndone < npt) {
-    if (ndone > 0)
-      fprintf(stderr, "tsukit calibrate: resuming: %zu of %zu points already "
-              "done\n", ndone, npt);
-    if ((rc = io_file_open_rw(out, &f, &err)) != 0)
-      goto fail;
-    ctx.f = f;
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    stop_flag = 0;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    cal_sweep_params swp = cal_sweep_default_params();
-    swp.n_points = npt;
-    swp.result_size = sizeof(cal_pbit_point);
-    swp.workers = (unsigned)workers;
-    swp.skip = d.done;
-    swp.stop = &stop_flag;
-    swp.progress_label = "calibrate points";
-    swp.quiet = 0;
-    cal_sweep_stats ss;
-    rc = cal_sweep_run(&swp, point_run, point_done, &ctx, &ss, &err);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    io_file_close(f);
-    f = NULL;
-    fprintf(stderr, "tsukit calibrate: %zu point(s) simulated in %.3g s with "
-            "%ld worker(s)\n", ss.done, ss.wall_s, workers);
+  ctx.cmd = "calibrate";
+  ctx.cell = ctx.ci->name;
+  ctx.kind = ctx.ci->kind;
+  ctx.control_node = ctx.ci->controls;
+  ctx.output_node = ctx.ci->outputs;
+  ctx.vdd_V = vdd;
+  ctx.vbias_V = vbias;
+  ctx.point = calib__cell_point;
+  if (nmc > 0) {
+    /* the cell's transistors, for the Pelgrom draws */
+    phys_cell *pc = NULL;
+    ckt_cell_opts co = {vdd, 0, isnan(vbias) ? 0 : vbias};
+    rc = ckt_cell_build(ctx.ci, rows, &co, &pc, &err);
+    if (rc == 0) {
+      mc.n = nmc;
+      mc.workers = (unsigned)workers;
+      mc.a_vt_V_m = avt_mV_um * 1e-9;
+      mc.n_mos = pc->n_mos;
+      mc.w_m = malloc((pc->n_mos + 1) * sizeof *mc.w_m);
+      mc.l_m = malloc((pc->n_mos + 1) * sizeof *mc.l_m);
+      mc.res = calloc((size_t)nmc * nt, sizeof *mc.res);
+      if (mc.w_m == NULL || mc.l_m == NULL || mc.res == NULL)
+        rc = TK_FAIL(&err, TK_ENOMEM, "out of memory");
+      for (size_t i = 0; rc == 0 && i < pc->n_mos; i++) {
+        mc.w_m[i] = pc->mos[i].p.w_m;
+        mc.l_m[i] = pc->mos[i].p.l_m;
+      }
+    }
+    phys_cell_free(pc);
     if (rc != 0) {
-      char msg[1024];
-      if (ss.interrupted)
-        snprintf(msg, sizeof msg, "interrupted: %zu of %zu points are kept in "
-                 "%s", ndone + ss.done, npt, out);
-      else
-        snprintf(msg, sizeof msg, "error: %s (%zu of %zu points are kept in "
-                 "%s)", tk_err_text(&err), ndone + ss.done, npt, out);
-      print_resume_hint(msg);
-      exit_rc = CMD_EXIT_FAIL;
+      exit_rc = cmd_fail("calibrate", &err);
       goto done;
     }
-    /* the fit reads the file back, whatever was computed in this run */
-    if ((rc = io_file_open_read(out, &f, &err)) == 0)
-      rc = calib__read_data(f, &ctx, time_s, &d, &err);
-    io_file_close(f);
-    f = NULL;
+    ctx.user = &mc;
+    ctx.extra = calib__mc_extra;
+  }
+  exit_rc = calib__sweep(out, &ctx, time_s, resume, force, workers, kv);
+  if (exit_rc == CMD_EXIT_OK && nverify > 0) {
+    rc = calib__verify_inverse(out, &ctx, nverify, isnan(vtime_s) ? time_s : vtime_s,
+                        vctl[0], vctl[nv - 1], workers, inverse, kv, &err);
     if (rc != 0)
-      goto fail;
+      exit_rc = cmd_fail("calibrate", &err);
   }
-  rc = finish(out, &ctx, time_s, &d, kv, &err);
-  if (rc != 0) {
-    fprintf(stderr, "tsukit calibrate: error: %s\n", tk_err_text(&err));
-    fprintf(stderr, "tsukit calibrate: the %zu measured points are kept in "
-            "%s\n", npt, out);
-    exit_rc = CMD_EXIT_FAIL;
-  }
-  goto done;
-fail:
-  exit_rc = cmd_fail("calibrate", &err);
 done:
-  io_file_close(f);
-  calib__data_free(&d);
+  free(mc.w_m);
+  free(mc.l_m);
+  free(mc.res);
+  free(rows);
   free(vctl);
   free(temps);
   return exit_rc;

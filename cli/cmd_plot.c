@@ -141,11 +141,13 @@ typedef struct plot_kind {
 
 int cmd_plot_dtm_samples(io_file *f, const char *png, tk_err *err);
 int cmd_plot_dtm_model(io_file *f, const char *png, tk_err *err);
+int cmd_plot_cells(io_file *f, const char *png, tk_err *err);
 
 static const plot_kind kinds[] = {
   {"trace", plot_trace},
   {"dtm-samples", cmd_plot_dtm_samples},
   {"dtm-model", cmd_plot_dtm_model},
+  {"cells", cmd_plot_cells},
 };
 
 int cmd_plot_kv(int argc, char **argv, cmd_kv *kvp)
@@ -154,7 +156,7 @@ int cmd_plot_kv(int argc, char **argv, cmd_kv *kvp)
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
       printf("usage: tsukit plot FILE.h5 -o FIG.png\n\nDraws the figure that "
-             "fits the file's content (kinds: trace, dtm-samples, dtm-model).\n");
+             "fits the file's content (kinds: trace, dtm-samples, dtm-model, cells).\n");
       return CMD_EXIT_OK;
     }
     if (strcmp(argv[i], "-o") == 0 && i + 1 < argc)

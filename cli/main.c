@@ -15,6 +15,7 @@ static const cmd_entry commands[] = {
   {"bench", cmd_bench, "kernel speed: bench gibbs (flips/ns, fast vs reference)"},
   {"calibrate", cmd_calibrate, "sweep a pbit over control x temperature -> cell library (resumable)"},
   {"cells", cmd_cells, "list the shipped sampling cells (pbit ...) and their control ranges"},
+  {"characterize", cmd_characterize, "a designer's own .subckt pbit with device noise -> cell library"},
   {"demo", cmd_demo, "the whole chain on the embedded defaults"},
   {"device", cmd_device, "one MOSFET operating point: currents, conductances, noise"},
   {"dtm", cmd_dtm, "denoising thermodynamic model: dtm train | sample | eval (Fashion-MNIST)"},

@@ -132,6 +132,12 @@ tests_test_tsu_clf_SOURCES = tests/test_tsu_clf.c tests/tk_test.h
 tests_test_tsu_clf_LDADD = $(TKT_LDADD)
 TESTS += tests/test_tsu_clf
 
+# a designer's subcircuit with tsukit's noise; `tsukit characterize`
+check_PROGRAMS += tests/test_ckt_subckt
+tests_test_ckt_subckt_SOURCES = tests/test_ckt_subckt.c tests/tk_test.h
+tests_test_ckt_subckt_LDADD = $(TKT_LDADD)
+TESTS += tests/test_ckt_subckt tests/cli_characterize.sh
+EXTRA_DIST += tests/cli_characterize.sh tests/data/pbit_pr.cir tests/data/pbit_pr_models.lib
 TESTS += tests/cli_dtm.sh
 EXTRA_DIST += tests/cli_dtm.sh
 
@@ -139,6 +145,15 @@ EXTRA_DIST += tests/cli_dtm.sh
 TESTS += tests/cli_experiments.sh
 EXTRA_DIST += tests/cli_experiments.sh
 
+# Monte-Carlo mismatch; calibrate --mc, cat4 calibration and --verify
+check_PROGRAMS += tests/test_cal_mismatch
+tests_test_cal_mismatch_SOURCES = tests/test_cal_mismatch.c tests/tk_test.h
+tests_test_cal_mismatch_LDADD = $(TKT_LDADD)
+check_PROGRAMS += tests/test_cal_priority
+tests_test_cal_priority_SOURCES = tests/test_cal_priority.c tests/tk_test.h
+tests_test_cal_priority_LDADD = $(TKT_LDADD)
+TESTS += tests/test_cal_mismatch tests/test_cal_priority tests/cli_calibrate_more.sh
+EXTRA_DIST += tests/cli_calibrate_more.sh tests/cat4_acceptance.sh
 TESTS += tests/cli_dtm_mpi.sh
 EXTRA_DIST += tests/cli_dtm_mpi.sh
 TESTS += tests/cli_experiments_dtm.sh

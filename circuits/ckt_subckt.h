@@ -1,0 +1,94 @@
+/* ckt_subckt.h -- a designer's own SPICE subcircuit, run with tsukit's
+ * device noise: `tsukit characterize`.
+ *
+ * Workload: one netlist file of tens to hundreds of lines, parsed once;
+ * a netlist built from it per sweep point.
+ *
+ * What is read.  FILE is a SPICE deck or library.  Its first line is the
+ * title (as in every SPICE deck) unless it starts with '.' or '*';
+ * '+' continuation lines are joined.  Kept as given, in order: every
+ * .subckt ... .ends block, .model, .param, .func, .global, .options,
+ * .include / .lib (a relative path is made relative to FILE's folder)
+ * and .lib ... .endl blocks.  Dropped: top-level elements (a test bench:
+ * tsukit supplies its own), analyses and output cards (.tran .op .dc .ac
+ * .noise .save .print .plot .probe .meas .four .ic .nodeset .temp .end)
+ * and .control ... .endc blocks.
+ *
+ * Noise.  In the subcircuit NAME and in every subcircuit it instantiates
+ * (X lines, recursively, defined in FILE), each MOSFET `Mname d g s b
+ * model ...` gets a source `INZ_Mname d s external` before the .ends.
+ * ngspice names an element of instance X_TK as `<letter>.x_tk.<name>`
+ * (nested: `m.x_tk.xinv.mn1`), and the noise run (ckt_sim_run_spec) reads
+ * each device's own I_D and g_ds through those names: the same noise model
+ * as the shipped cells (ckt_sim.h), whatever the model card.
+ *
+ * Test bench.  Every port of NAME is bound: to a fixed voltage (supply,
+ * control, bias: V source V_TK_<port> on net tk_<port>), to ground, or
+ * left free (an output: net tk_<port>, recorded).  The instance is X_TK.
+ */
+#ifndef CKT_SUBCKT_H
+#define CKT_SUBCKT_H
+
+#include <stddef.h>
+
+#include "circuits/ckt_netlist.h"
+#include "common/tk_error.h"
+
+#define CKT_SUBCKT_NAME_MAX 64   /* names, ports, device paths (bytes) */
+#define CKT_SUBCKT_DEPTH_MAX 8   /* subcircuit nesting followed */
+
+typedef struct ckt_subckt_mos {
+  char path[CKT_SUBCKT_NAME_MAX]; /* below the instance: "mn1", "xinv.mn1" */
+  double w_m, l_m;                /* literal W, L (NaN: not a number) */
+} ckt_subckt_mos;
+
+typedef struct ckt_subckt ckt_subckt;
+
+/* Read FILE and find subcircuit `name` (case-insensitive).  TK_EIO: FILE
+ * cannot be read; TK_ENOTFOUND: no such subcircuit (the message lists
+ * those FILE defines) or an X line uses one FILE does not define;
+ * TK_EINVAL: no MOSFET in it (nothing to add noise to), nesting deeper
+ * than CKT_SUBCKT_DEPTH_MAX, a malformed line. */
+int ckt_subckt_load(const char *path, const char *name, ckt_subckt **out,
+                    tk_err *err);
+void ckt_subckt_free(ckt_subckt *s);
+
+const char *ckt_subckt_name(const ckt_subckt *s);   /* as written in FILE */
+size_t ckt_subckt_nports(const ckt_subckt *s);
+const char *ckt_subckt_port(const ckt_subckt *s, size_t i);
+/* Index of port `name` (case-insensitive), or -1. */
+int ckt_subckt_find_port(const ckt_subckt *s, const char *name);
+/* Every MOSFET of one instance, the hierarchy flattened. */
+size_t ckt_subckt_nmos(const ckt_subckt *s);
+const ckt_subckt_mos *ckt_subckt_mos_at(const ckt_subckt *s, size_t i);
+
+/* How the test bench connects a port. */
+typedef enum {
+  CKT_PORT_UNBOUND = 0,   /* an error at build time */
+  CKT_PORT_FIXED,         /* a V source at v_V */
+  CKT_PORT_GROUND,        /* node 0 */
+  CKT_PORT_FREE           /* a free net (an output), recorded */
+} ckt_port_kind;
+
+typedef struct ckt_port_bind {
+  ckt_port_kind kind;     /* see above */
+  double v_V;             /* CKT_PORT_FIXED: its voltage */
+} ckt_port_bind;
+
+/* The netlist for bind[nports] at the settings p (temperature, .tran, the
+ * noise switch; p->model, p->model_file are not used: FILE brings its
+ * models).  mos_dev[k] (malloc'd, free with ckt_subckt_devs_free) is the
+ * ngspice device of noise source k ("m.x_tk.mn1"), in ckt_subckt_mos_at
+ * order.  TK_EINVAL names an unbound port. */
+int ckt_subckt_netlist(const ckt_subckt *s, const ckt_port_bind *bind,
+                       const ckt_sim_params *p, ckt_netlist *nl,
+                       char ***mos_dev, tk_err *err);
+void ckt_subckt_devs_free(char **mos_dev, size_t n);
+
+/* The top-level net of port i ("tk_out"), or "0" for a grounded port;
+ * the V source of a fixed port ("V_TK_vdd"). */
+void ckt_subckt_net(const ckt_subckt *s, size_t i, const ckt_port_bind *bind,
+                    char *buf, size_t size);
+void ckt_subckt_vsrc(const ckt_subckt *s, size_t i, char *buf, size_t size);
+
+#endif

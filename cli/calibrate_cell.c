@@ -1,0 +1,482 @@
+/* calibrate_cell.c -- the shipped cells in `tsukit calibrate`: one sweep
+ * point (pbit or categorical), the Monte-Carlo mismatch instances (--mc)
+ * and the check of the calibrated inverse (--verify).  Internal to cli/
+ * (calib__ prefix; see calibrate_file.h and cmd_calibrate.c).
+ *
+ * Workload: each function runs ngspice transients in forked workers
+ * (cal_sweep_run): a point is one run; an --mc job is ~30 noiseless
+ * bisection steps plus nV noisy runs; a --verify target is one long run.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calibrate/cal_mismatch.h"
+#include "calibrate/cal_priority.h"
+#include "calibrate/cal_sweep.h"
+#include "circuits/cells/ckt_cells.h"
+#include "circuits/ckt_sim.h"
+#include "cli/calibrate_file.h"
+#include "cli/cmd.h"
+#include "common/tk_rng.h"
+#include "io/io_h5.h"
+
+/* Worker: one ngspice run and its reduction (pbit: the output line;
+ * categorical: the K one-hot lines). */
+int calib__cell_point(const sweep_ctx *c, size_t idx, calib_point *pt,
+                      tk_err *err)
+{
+  const ckt_cell_info *ci = c->ci;
+  ckt_sim_params sp = c->sp;
+  sp.temp_K = c->temp_K[idx / c->nv];
+  sp.seed = cal_sweep_point_seed(c->seed, idx);
+  const double *v = c->vctl_V + (idx % c->nv) * c->n_ctl;
+  ckt_cell_opts co = {c->vdd_V, 0, isfinite(c->vbias_V) ? c->vbias_V : 0};
+  phys_cell *pc = NULL;
+  ckt_session *ses = NULL;
+  ckt_trace tr;
+  memset(&tr, 0, sizeof tr);
+  int rc = ckt_cell_build(ci, v, &co, &pc, err);
+  if (rc == 0)
+    rc = ckt_session_open(&ses, err);
+  if (rc == 0)
+    rc = ckt_sim_run(ses, pc, ci->name, &sp, &tr, err);
+  if (rc == 0 && c->n_states == 2) {
+    cal_pbit_point pp;
+    const double *o = ckt_trace_node(&tr, ci->outputs);
+    rc = o == NULL ? TK_FAIL(err, TK_EINTERNAL, "no node %s in the trace",
+                             ci->outputs)
+                   : cal_pbit_point_measure(o, tr.n, tr.dt_s, c->vdd_V,
+                                            tr.e_supply_J, &pp, err);
+    if (rc == 0)
+      calib__point_from_pbit(&pp, pt);
+  } else if (rc == 0) {
+    const double *lines[CAL_MAX_STATES];
+    char names[256], *save = NULL;
+    unsigned K = 0;
+    snprintf(names, sizeof names, "%s", ci->outputs);
+    for (char *t = strtok_r(names, ",", &save); t && K < CAL_MAX_STATES;
+         t = strtok_r(NULL, ",", &save)) {
+      if ((lines[K++] = ckt_trace_node(&tr, t)) == NULL) {
+        rc = TK_FAIL(err, TK_EINTERNAL, "no node %s in the trace", t);
+        break;
+      }
+    }
+    cal_cat_point cp;
+    if (rc == 0 && K != c->n_states)
+      rc = TK_FAIL(err, TK_EINTERNAL, "%s has %u output lines, want %u",
+                   ci->name, K, c->n_states);
+    if (rc == 0)
+      rc = cal_cat_point_measure(lines, K, tr.n, tr.dt_s, c->vdd_V,
+                                 tr.e_supply_J, &cp, err);
+    if (rc == 0)
+      calib__point_from_cat(&cp, pt);
+  }
+  ckt_trace_clear(&tr);
+  ckt_session_close(ses);
+  phys_cell_free(pc);
+  return rc;
+}
+
+/* ---- --mc: Monte-Carlo mismatch instances (pbit) ---- */
+
+/* The noiseless trip point of the cell with threshold shifts dvth (NULL:
+ * nominal) at sp's temperature: bisection on the control voltage, each
+ * step a short noise-free transient (the DC operating point decides). */
+static int trip_point(const sweep_ctx *c, const ckt_sim_params *sp0,
+                      const double *dvth, size_t n_mos, double lo_V,
+                      double hi_V, double *trip_V, tk_err *err)
+{
+  ckt_sim_params sp = *sp0;
+  sp.noise = 0;
+  sp.tstop_s = 4 * sp.tstep_s;
+  sp.dvth_V = dvth;
+  sp.n_dvth = n_mos;
+  ckt_session *ses = NULL;
+  TK_TRY(ckt_session_open(&ses, err));
+  int rc = TK_OK;
+  ckt_cell_opts co = {c->vdd_V, 0, isfinite(c->vbias_V) ? c->vbias_V : 0};
+  for (int it = 0; it < 16 && rc == 0; it++) {
+    double v = it == 0 ? hi_V : 0.5 * (lo_V + hi_V);
+    phys_cell *pc = NULL;
+    ckt_trace tr;
+    memset(&tr, 0, sizeof tr);
+    rc = ckt_cell_build(c->ci, &v, &co, &pc, err);
+    if (rc == 0)
+      rc = ckt_sim_run(ses, pc, c->ci->name, &sp, &tr, err);
+    const double *o = rc == 0 ? ckt_trace_node(&tr, c->ci->outputs) : NULL;
+    int high = o != NULL && o[tr.n - 1] > 0.5 * c->vdd_V;
+    ckt_trace_clear(&tr);
+    phys_cell_free(pc);
+    if (rc != 0)
+      break;
+    if (it == 0) {
+      if (!high)
+        rc = TK_FAIL(err, TK_ERANGE, "mismatch: the instance's output stays "
+                     "low up to %g V: no trip point in range", hi_V);
+      continue;
+    }
+    if (high)
+      hi_V = v;
+    else
+      lo_V = v;
+  }
+  ckt_session_close(ses);
+  *trip_V = 0.5 * (lo_V + hi_V);
+  return rc;
+}
+
+/* Worker: instance j = idx / nT at temperature t = idx % nT: its
+ * threshold draws, its trip point shift, the nominal grid moved by that
+ * shift and simulated with noise, the logistic fit. */
+static int mc_point(void *ud, size_t idx, void *result, tk_err *err)
+{
+  const sweep_ctx *c = ud;
+  const mc_setup *ms = c->user;
+  mc_result *r = result;
+  r->v0_V = r->vs_V = r->tau_s = r->shift_V = NAN;
+  size_t j = idx / c->nt, t = idx % c->nt, nv = c->nv;
+  double *dv = calloc(ms->n_mos + 1, sizeof *dv);
+  double *buf = calloc(7 * nv, sizeof *buf);
+  uint8_t *notr = calloc(nv, 1);
+  int rc = dv && buf && notr ? TK_OK : TK_FAIL(err, TK_ENOMEM, "out of memory");
+  if (rc == 0)
+    rc = cal_mismatch_draw(c->seed, j, ms->a_vt_V_m, ms->w_m, ms->l_m,
+                           ms->n_mos, dv, err);
+  ckt_sim_params sp = c->sp;
+  sp.temp_K = c->temp_K[t];
+  double lo = fmax(0, c->vctl_V[0] - 0.25), hi = fmin(c->vdd_V,
+                                                      c->vctl_V[nv - 1] + 0.25);
+  double t_nom = NAN, t_inst = NAN;
+  if (rc == 0)
+    rc = trip_point(c, &sp, NULL, 0, lo, hi, &t_nom, err);
+  int skip = 0;   /* an instance without a trip point in reach: NaN */
+  if (rc == 0) {
+    rc = trip_point(c, &sp, dv, ms->n_mos, lo, hi, &t_inst, err);
+    if (rc == TK_ERANGE) {
+      rc = TK_OK;
+      skip = 1;
+    }
+  }
+  if (rc == 0 && !skip)
+    r->shift_V = t_inst - t_nom;
+  double *v = buf, *p1 = buf + nv, *se = buf + 2 * nv, *tau = buf + 3 * nv,
+         *tau_e = buf + 4 * nv;
+  for (size_t i = 0; i < nv && rc == 0 && !skip; i++) {
+    sweep_ctx one = *c;
+    v[i] = c->vctl_V[i] + r->shift_V;
+    one.vctl_V = &v[i];
+    one.nv = 1;
+    one.sp = sp;
+    one.sp.dvth_V = dv;
+    one.sp.n_dvth = ms->n_mos;
+    one.temp_K = &c->temp_K[t];
+    one.seed = cal_sweep_point_seed(c->seed ^ CAL_MISMATCH_STREAM,
+                                    idx * nv + i);
+    calib_point pt;
+    if (!(v[i] >= 0 && v[i] <= c->vdd_V)) {
+      skip = 1;   /* its grid leaves the supply: not fitted */
+      break;
+    }
+    rc = calib__cell_point(&one, 0, &pt, err);
+    if (rc != 0)
+      break;
+    p1[i] = pt.p[1];
+    se[i] = pt.p_err[1];
+    tau[i] = pt.tau_s;
+    tau_e[i] = pt.tau_err_s;
+    notr[i] = (uint8_t)pt.no_transitions;
+  }
+  if (rc == 0 && !skip) {
+    cal_pbit_fit pf;
+    tk_err e2 = {0};
+    /* an instance that does not flip or fit is recorded as NaN, not an
+     * error: the spread is taken over the instances that fitted */
+    if (cal_pbit_fit_temperature(v, p1, se, notr, tau, tau_e, nv,
+                                 c->temp_K[t], &pf, &e2) == 0) {
+      r->v0_V = pf.fit.v0_V;
+      r->vs_V = pf.fit.vs_V;
+      r->tau_s = pf.tau_op_s;
+    }
+  }
+  free(dv);
+  free(buf);
+  free(notr);
+  return rc;
+}
+
+static int mc_done(void *ud, size_t idx, const void *result, tk_err *err)
+{
+  (void)err;
+  const sweep_ctx *c = ud;
+  const mc_setup *ms = c->user;
+  ms->res[idx] = *(const mc_result *)result;
+  return TK_OK;
+}
+
+/* sweep_ctx.extra: run the instances, write mismatch/. */
+int calib__mc_extra(const sweep_ctx *c, io_file *f, cmd_kv *kv, tk_err *err)
+{
+  const mc_setup *ms = c->user;
+  size_t n = (size_t)ms->n, nt = c->nt;
+  const mc_result *res = ms->res;
+  fprintf(stderr, "tsukit calibrate: %zu Monte-Carlo instance(s) x %zu "
+          "temperature(s), A_VT %.3g mV um\n", n, nt, ms->a_vt_V_m * 1e9);
+  cal_sweep_params swp = cal_sweep_default_params();
+  swp.n_points = n * nt;
+  swp.result_size = sizeof(mc_result);
+  swp.workers = ms->workers;
+  swp.progress_label = "mismatch";
+  cal_sweep_stats ss;
+  TK_TRY(cal_sweep_run(&swp, mc_point, mc_done, (void *)c, &ss, err));
+  double *x = malloc((4 * n * nt + 6 * nt + n * ms->n_mos) * sizeof *x);
+  if (x == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  double *iv0 = x, *ivs = x + n * nt, *itau = x + 2 * n * nt,
+         *ish = x + 3 * n * nt, *sd = x + 4 * n * nt, *dv = sd + 6 * nt;
+  for (size_t t = 0; t < nt; t++)
+    for (size_t j = 0; j < n; j++) {
+      const mc_result *r = &res[j * nt + t];
+      iv0[t * n + j] = r->v0_V;
+      ivs[t * n + j] = r->vs_V;
+      itau[t * n + j] = r->tau_s;
+      ish[t * n + j] = r->shift_V;
+    }
+  size_t nfit = 0, used;
+  for (size_t t = 0; t < nt; t++) {
+    double m;
+    cal_spread(iv0 + t * n, n, &m, &sd[t], &used);
+    cal_spread(ivs + t * n, n, &m, &sd[nt + t], NULL);
+    cal_spread(itau + t * n, n, &sd[3 * nt + t], &sd[2 * nt + t], NULL);
+    cal_spread(ish + t * n, n, &m, &sd[4 * nt + t], NULL);
+    sd[5 * nt + t] = (double)used;
+    if (t == 0)
+      nfit = used;
+  }
+  int rc = TK_OK;
+  for (size_t j = 0; j < n && rc == 0; j++)
+    rc = cal_mismatch_draw(c->seed, j, ms->a_vt_V_m, ms->w_m, ms->l_m,
+                           ms->n_mos, dv + j * ms->n_mos, err);
+  char p[512];
+  size_t d1[1] = {nt}, d2[2] = {nt, n}, dd[2] = {n, ms->n_mos};
+  const struct { const char *n; int rank; const size_t *dims; const double *x;
+                 const char *u; } ds[] = {
+    {"v0_V", 1, d1, sd, "V"}, {"vs_V", 1, d1, sd + nt, "V"},
+    {"tau_s", 1, d1, sd + 2 * nt, "s"}, {"tau_mean_s", 1, d1, sd + 3 * nt, "s"},
+    {"trip_shift_V", 1, d1, sd + 4 * nt, "V"},
+    {"n_fitted", 1, d1, sd + 5 * nt, "1"},
+    {"instance_v0_V", 2, d2, iv0, "V"}, {"instance_vs_V", 2, d2, ivs, "V"},
+    {"instance_tau_s", 2, d2, itau, "s"},
+    {"instance_trip_shift_V", 2, d2, ish, "V"},
+    {"dvth_V", 2, dd, dv, "V"},
+  };
+  for (size_t k = 0; rc == 0 && k < sizeof ds / sizeof ds[0]; k++) {
+    snprintf(p, sizeof p, "%s/mismatch/%s", c->grp, ds[k].n);
+    rc = io_write_f64(f, p, ds[k].rank, ds[k].dims, ds[k].x, ds[k].u, err);
+  }
+  snprintf(p, sizeof p, "%s/mismatch", c->grp);
+  if (rc == 0)
+    rc = io_attr_f64(f, p, "a_vt_V_m", ms->a_vt_V_m, err);
+  if (rc == 0)
+    rc = io_attr_i64(f, p, "n_instances", (int64_t)n, err);
+  if (rc == 0)
+    rc = io_attr_str(f, p, "model", "Pelgrom: each transistor's V_TH shifted "
+                     "by N(0, A_VT / sqrt(W L)) (ngspice delvto); v0_V, vs_V, "
+                     "tau_s: standard deviation over the instances that "
+                     "fitted (n_fitted) per temperature", err);
+  if (rc == 0) {
+    fprintf(stderr, "tsukit calibrate: mismatch at %g K: sd(v0) %.3g V, "
+            "sd(vs) %.3g V, sd(tau) %.3g s (mean %.3g s), sd(trip shift) "
+            "%.3g V; %zu of %zu instances fitted\n", c->temp_K[0], sd[0],
+            sd[nt], sd[2 * nt], sd[3 * nt], sd[4 * nt], nfit, n);
+    cmd_kv_long(kv, "mc", (long)n);
+    cmd_kv_long(kv, "mc_fitted", (long)nfit);
+    cmd_kv_double(kv, "mc_sd_v0_V", sd[0]);
+    cmd_kv_double(kv, "mc_sd_vs_V", sd[nt]);
+    cmd_kv_double(kv, "mc_sd_tau_s", sd[2 * nt]);
+  }
+  free(x);
+  return rc;
+}
+
+/* ---- --verify: the calibrated inverse against the simulated cell ---- */
+
+typedef struct verify_ctx {
+  const sweep_ctx *c;         /* the sweep (cell, settings) */
+  const double *ctl_V;        /* [n * K] controls from the inverse */
+  double time_s;              /* simulated time per target */
+  uint64_t seed;              /* noise seed of the check */
+  unsigned K;                 /* states */
+  cal_cat_point *res;         /* [n] results (parent) */
+} verify_ctx;
+
+static int verify_point(void *ud, size_t idx, void *result, tk_err *err)
+{
+  const verify_ctx *v = ud;
+  calib_point pt;
+  sweep_ctx one = *v->c;     /* one point at the first temperature */
+  one.vctl_V = v->ctl_V + idx * v->K;
+  one.nv = 1;
+  one.sp.tstop_s = v->time_s;
+  one.seed = cal_sweep_point_seed(v->seed, idx);
+  int rc = calib__cell_point(&one, 0, &pt, err);
+  if (rc == 0) {
+    cal_cat_point *cp = result;
+    cp->K = v->K;
+    for (unsigned k = 0; k < v->K; k++) {
+      cp->p[k] = pt.p[k];
+      cp->p_err[k] = pt.p_err[k];
+    }
+    cp->tau_s = pt.tau_s;
+    cp->flips = pt.flips;
+    cp->no_transitions = pt.no_transitions;
+  }
+  return rc;
+}
+
+static int verify_done(void *ud, size_t idx, const void *result, tk_err *err)
+{
+  (void)err;
+  verify_ctx *v = ud;
+  v->res[idx] = *(const cal_cat_point *)result;
+  return TK_OK;
+}
+
+/* Draw n targets (uniform on the simplex, every q_k >= qmin; seeded from
+ * the sweep's --seed), invert the model fitted at the first temperature
+ * (softmax, priority encoder, or the one with the lower chi2_red) for
+ * their controls within the swept range, simulate each for time_s and
+ * report the total variation distance with the noise floor a perfect
+ * inverse would show from the finite record. */
+int calib__verify_inverse(const char *out, const sweep_ctx *c, long n,
+                          double time_s, double vmin_V, double vmax_V,
+                          long workers, const char *model, cmd_kv *kv,
+                          tk_err *err)
+{
+  const double qmin = 0.05;
+  unsigned K = c->n_states;
+  io_file *f = NULL;
+  static const char *const nm[6] = {"a", "b_per_V", "priority_v0_V",
+                                    "priority_vs_V", "chi2_red",
+                                    "priority_w"};
+  double *x[7] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
+  int rank = 0, rc = TK_OK;
+  size_t dims[4];
+  char p[512];
+  TK_TRY(io_file_open_read(out, &f, err));
+  for (int k = 0; k < 6 && rc == 0; k++) {
+    snprintf(p, sizeof p, "%s/fit/%s", c->grp, nm[k]);
+    rc = io_read_f64(f, p, &x[k == 5 ? 6 : k], &rank, dims, err);
+  }
+  snprintf(p, sizeof p, "%s/fit/priority_chi2_red", c->grp);
+  if (rc == 0)
+    rc = io_read_f64(f, p, &x[5], &rank, dims, err);
+  io_file_close(f);
+  cal_softmax_model m;
+  cal_priority_model pm;
+  memset(&m, 0, sizeof m);
+  memset(&pm, 0, sizeof pm);
+  m.K = pm.K = K;
+  for (unsigned k = 0; rc == 0 && k < K; k++) {
+    m.a[k] = x[0][k];
+    m.b_per_V[k] = x[1][k];
+    pm.v0_V[k] = x[2][k];
+    pm.vs_V[k] = x[3][k];
+    pm.w[k] = x[6][k];
+  }
+  int use_prio = 0;
+  if (rc == 0) {
+    if (strcmp(model, "priority") == 0)
+      use_prio = 1;
+    else if (strcmp(model, "auto") == 0)
+      use_prio = isfinite(x[5][0]) && !(x[5][0] >= x[4][0]);
+    if (use_prio && !isfinite(pm.v0_V[0]))
+      rc = TK_FAIL(err, TK_ENUMERIC, "--verify: the library has no "
+                   "priority-encoder fit");
+  }
+  for (int k = 0; k < 7; k++)
+    free(x[k]);
+  if (rc != 0)
+    return rc;
+  fprintf(stderr, "tsukit calibrate: verify: inverse of the %s model\n",
+          use_prio ? "priority-encoder" : "softmax");
+  double *q = malloc((size_t)n * K * sizeof *q);
+  double *ctl = malloc((size_t)n * K * sizeof *ctl);
+  cal_cat_point *res = calloc((size_t)n, sizeof *res);
+  if (q == NULL || ctl == NULL || res == NULL) {
+    free(q);
+    free(ctl);
+    free(res);
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  }
+  tk_rng r;
+  tk_rng_init(&r, c->seed, 0x7665726966ULL);  /* "verif" */
+  size_t drawn = 0;
+  for (long i = 0; i < n && rc == 0; i++) {
+    for (;;) {
+      double s = 0, mn = 1;
+      drawn++;
+      for (unsigned k = 0; k < K; k++)
+        s += (q[i * K + k] = tk_rng_exponential(&r, 1.0));
+      for (unsigned k = 0; k < K; k++)
+        mn = fmin(mn, q[i * K + k] /= s);
+      tk_err e2 = {0};
+      if (mn >= qmin &&
+          (use_prio ? cal_priority_inverse(&pm, q + i * K, vmin_V, vmax_V,
+                                           ctl + i * K, &e2)
+                    : cal_softmax_inverse(&m, q + i * K, vmin_V, vmax_V,
+                                          ctl + i * K, &e2)) == 0)
+        break;
+      if (drawn > 10000) {
+        rc = TK_FAIL(err, TK_ERANGE, "--verify: no reachable target in "
+                     "10000 draws");
+        break;
+      }
+    }
+  }
+  verify_ctx v = {c, ctl, time_s, c->seed ^ 0x5a5a5a5aULL, K, res};
+  cal_sweep_stats ss;
+  if (rc == 0) {
+    cal_sweep_params swp = cal_sweep_default_params();
+    swp.n_points = (size_t)n;
+    swp.result_size = sizeof(cal_cat_point);
+    swp.workers = (unsigned)workers;
+    swp.progress_label = "verify";
+    rc = cal_sweep_run(&swp, verify_point, verify_done, &v, &ss, err);
+  }
+  if (rc == 0) {
+    char lt[512];
+    size_t len = 0;
+    double tvmax = 0;
+    for (long i = 0; i < n; i++) {
+      /* the TV a perfect inverse would show from the measurement noise
+       * alone: 1/2 sum E|N(0, se_k)| = 1/2 sqrt(2/pi) sum se_k */
+      double tv = cal_tv_distance(res[i].p, q + i * K, K), floor_tv = 0;
+      for (unsigned k = 0; k < K; k++)
+        floor_tv += 0.5 * sqrt(2.0 / M_PI) * res[i].p_err[k];
+      tvmax = fmax(tvmax, tv);
+      len += (size_t)snprintf(lt + len, sizeof lt - len, "%s%.4f",
+                              i ? "," : "", tv);
+      fprintf(stderr, "tsukit calibrate: verify %ld: target", i);
+      for (unsigned k = 0; k < K; k++)
+        fprintf(stderr, " %.3f", q[i * K + k]);
+      fprintf(stderr, " -> controls");
+      for (unsigned k = 0; k < K; k++)
+        fprintf(stderr, " %.5f", ctl[i * K + k]);
+      fprintf(stderr, " V -> measured");
+      for (unsigned k = 0; k < K; k++)
+        fprintf(stderr, " %.3f", res[i].p[k]);
+      fprintf(stderr, " (%.0f flips): TV %.4f (noise floor %.4f)\n",
+              res[i].flips, tv, floor_tv);
+    }
+    cmd_kv_str(kv, "verify_model", use_prio ? "priority" : "softmax");
+    cmd_kv_str(kv, "verify_tv", lt);
+    cmd_kv_double(kv, "verify_tv_max", tvmax);
+  }
+  free(q);
+  free(ctl);
+  free(res);
+  return rc;
+}
+

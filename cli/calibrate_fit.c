@@ -1,0 +1,343 @@
+/* calibrate_fit.c -- the end of a calibration sweep: the fits of the
+ * measured points and the cell library written as FILE.partial and
+ * renamed over the checkpoint (atomic).  pbit: logistic per temperature
+ * and the temperature model (cal_temp.h); categorical: softmax and the
+ * priority-encoder model per temperature (cal_fit.h, cal_priority.h).
+ * Internal to cli/ (calib__ prefix, calibrate_file.h).
+ *
+ * Workload: one fit per temperature over tens to hundreds of points.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "calibrate/cal_priority.h"
+#include "calibrate/cal_temp.h"
+#include "cli/calibrate_file.h"
+
+/* Categorical cell: softmax fit per temperature (cal_fit.h) over the
+ * control rows; fit/a [nT, K], fit/b_per_V [nT, K] with errors,
+ * fit/chi2_red [nT], fit/tau_op_s [nT] (mean over the points with a tau). */
+static int finish_cat(const char *out, sweep_ctx *c, double time_s,
+                      sweep_data *d, cmd_kv *kv, tk_err *err)
+{
+  size_t nt = c->nt, nv = c->nv, K = c->n_states;
+  double *fa = calloc(10 * nt * K + 3 * nt, sizeof *fa);
+  if (fa == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  double *fb = fa + nt * K, *fae = fb + nt * K, *fbe = fae + nt * K;
+  double *pv0 = fbe + nt * K, *pvs = pv0 + nt * K, *pv0e = pvs + nt * K,
+         *pvse = pv0e + nt * K;
+  double *pw = pvse + nt * K, *pwe = pw + nt * K;
+  double *chi = pwe + nt * K, *tau = chi + nt, *pchi = tau + nt;
+  int rc = TK_OK;
+  for (size_t t = 0; t < nt && rc == 0; t++) {
+    size_t o = t * nv, ntr = 0, ntau = 0;
+    double st = 0;
+    for (size_t v = 0; v < nv; v++) {
+      ntr += !d->notr[o + v];
+      if (isfinite(d->tau[o + v])) {
+        st += d->tau[o + v];
+        ntau++;
+      }
+    }
+    if (ntr == 0) {
+      rc = TK_FAIL(err, TK_ENUMERIC, "no transitions observed at %g K over "
+                   "the %zu control points (the cell never changes state "
+                   "there: move --vctl/--vbase or lengthen --time); not "
+                   "fitted", c->temp_K[t], nv);
+      break;
+    }
+    cal_softmax_model m;
+    rc = cal_softmax_fit(c->vctl_V, d->p + o * K, d->pse + o * K, nv,
+                         (unsigned)K, NULL, &m, err);
+    if (rc != 0) {
+      tk_err_wrap(err, rc, "softmax fit at %g K", c->temp_K[t]);
+      break;
+    }
+    for (size_t k = 0; k < K; k++) {
+      fa[t * K + k] = m.a[k];
+      fb[t * K + k] = m.b_per_V[k];
+      fae[t * K + k] = m.a_err[k];
+      fbe[t * K + k] = m.b_err_per_V[k];
+    }
+    chi[t] = m.chi2_red;
+    tau[t] = ntau ? st / (double)ntau : NAN;
+    /* the circuit's own structure (calibrate/cal_priority.h); a failure
+     * here is reported, not fatal: the softmax stands */
+    cal_priority_model pm;
+    tk_err e2 = {0};
+    if (cal_priority_fit(c->vctl_V, d->p + o * K, d->pse + o * K, nv,
+                         (unsigned)K, &pm, &e2) == 0) {
+      for (size_t k = 0; k < K; k++) {
+        pv0[t * K + k] = pm.v0_V[k];
+        pvs[t * K + k] = pm.vs_V[k];
+        pv0e[t * K + k] = pm.v0_err_V[k];
+        pvse[t * K + k] = pm.vs_err_V[k];
+        pw[t * K + k] = pm.w[k];
+        pwe[t * K + k] = pm.w_err[k];
+      }
+      pchi[t] = pm.chi2_red;
+      fprintf(stderr, "tsukit %s: %g K: priority-encoder chi2_red %.3g, "
+              "v0_k", c->cmd, c->temp_K[t], pm.chi2_red);
+      for (size_t k = 0; k < K; k++)
+        fprintf(stderr, " %.5g", pm.v0_V[k]);
+      fprintf(stderr, " V, vs_k");
+      for (size_t k = 0; k < K; k++)
+        fprintf(stderr, " %.3g", pm.vs_V[k]);
+      fprintf(stderr, " V, hold weights");
+      for (size_t k = 0; k < K; k++)
+        fprintf(stderr, " %.3g", pm.w[k]);
+      fprintf(stderr, "\n");
+    } else {
+      for (size_t k = 0; k < K; k++)
+        pv0[t * K + k] = pvs[t * K + k] = pv0e[t * K + k] =
+            pvse[t * K + k] = pw[t * K + k] = pwe[t * K + k] = NAN;
+      pchi[t] = NAN;
+      fprintf(stderr, "tsukit %s: %g K: note: no priority-encoder fit (%s)\n",
+              c->cmd, c->temp_K[t], tk_err_text(&e2));
+    }
+    fprintf(stderr, "tsukit %s: %g K: softmax chi2_red %.3g, b_k", c->cmd,
+            c->temp_K[t], m.chi2_red);
+    for (size_t k = 0; k < K; k++)
+      fprintf(stderr, " %.4g", m.b_per_V[k]);
+    fprintf(stderr, " 1/V, a_k");
+    for (size_t k = 0; k < K; k++)
+      fprintf(stderr, " %.4g", m.a[k]);
+    fprintf(stderr, ", tau %.3g s (%zu/%zu points changed state)\n", tau[t],
+            ntr, nv);
+  }
+  io_file *f = NULL;
+  if (rc == 0) {
+    io_prov prov = {cmd_command_line(), c->seed};
+    rc = io_file_create(out, &prov, IO_CREATE_OVERWRITE, &f, err);
+  }
+  if (rc == 0)
+    rc = calib__write_data(f, c, d, time_s, err);
+  if (rc == 0) {
+    static const char *const nm[4] = {"a", "b_per_V", "a_err", "b_err_per_V"};
+    static const char *const un[4] = {"1", "1/V", "1", "1/V"};
+    size_t d2[2] = {nt, K}, d1[1] = {nt};
+    char p[512];
+    for (int k = 0; k < 4 && rc == 0; k++) {
+      snprintf(p, sizeof p, "%s/fit/%s", c->grp, nm[k]);
+      rc = io_write_f64(f, p, 2, d2, fa + (size_t)k * nt * K, un[k], err);
+    }
+    static const char *const pn[6] = {"priority_v0_V", "priority_vs_V",
+                                      "priority_v0_err_V",
+                                      "priority_vs_err_V", "priority_w",
+                                      "priority_w_err"};
+    for (int k = 0; k < 6 && rc == 0; k++) {
+      snprintf(p, sizeof p, "%s/fit/%s", c->grp, pn[k]);
+      rc = io_write_f64(f, p, 2, d2, pv0 + (size_t)k * nt * K,
+                        k < 4 ? "V" : "1", err);
+    }
+    snprintf(p, sizeof p, "%s/fit/priority_chi2_red", c->grp);
+    if (rc == 0)
+      rc = io_write_f64(f, p, 1, d1, pchi, "1", err);
+    snprintf(p, sizeof p, "%s/fit/chi2_red", c->grp);
+    if (rc == 0)
+      rc = io_write_f64(f, p, 1, d1, chi, "1", err);
+    snprintf(p, sizeof p, "%s/fit/tau_op_s", c->grp);
+    if (rc == 0)
+      rc = io_write_f64(f, p, 1, d1, tau, "s", err);
+    snprintf(p, sizeof p, "%s/fit", c->grp);
+    if (rc == 0)
+      rc = io_attr_str(f, p, "model", "P(k | V) = exp(a_k + b_k V_k) / "
+                       "sum_j exp(a_j + b_j V_j), a_0 = 0", err);
+    if (rc == 0)
+      rc = io_attr_str(f, p, "priority_model", "p_k = sigmoid((V_k - "
+                       "priority_v0_V_k) / priority_vs_V_k); N = prod_j (1 - "
+                       "p_j); P(k | V) = p_k prod_{j<k} (1 - p_j) + N w_k p_k "
+                       "/ sum_j w_j p_j, w = priority_w", err);
+  }
+  if (rc == 0) {
+    rc = io_file_commit(f, err);
+    f = NULL;
+  }
+  io_file_abort(f);
+  if (rc == 0) {
+    double esum = 0;
+    size_t ne = 0;
+    for (size_t v = 0; v < nv; v++)
+      if (isfinite(d->e[v])) {
+        esum += d->e[v];
+        ne++;
+      }
+    char la[256], lb[256];
+    size_t na = 0, nb = 0;
+    for (size_t k = 0; k < K; k++) {
+      na += (size_t)snprintf(la + na, sizeof la - na, "%s%.6g", k ? "," : "",
+                             fa[k]);
+      nb += (size_t)snprintf(lb + nb, sizeof lb - nb, "%s%.6g", k ? "," : "",
+                             fb[k]);
+    }
+    cmd_kv_str(kv, "cell", c->cell);
+    cmd_kv_long(kv, "points", (long)(nt * nv));
+    cmd_kv_double(kv, "temp_K", c->temp_K[0]);
+    cmd_kv_str(kv, "fit_a", la);
+    cmd_kv_str(kv, "fit_b_per_V", lb);
+    cmd_kv_double(kv, "chi2_red", chi[0]);
+    cmd_kv_double(kv, "priority_chi2_red", pchi[0]);
+    cmd_kv_double(kv, "tau_s", tau[0]);
+    cmd_kv_double(kv, "energy_J", ne ? esum / (double)ne : NAN);
+    cmd_kv_str(kv, "file", out);
+  }
+  free(fa);
+  return rc;
+}
+
+int calib__finish(const char *out, sweep_ctx *c, double time_s,
+                  sweep_data *d, cmd_kv *kv, tk_err *err)
+{
+  if (c->n_states != 2 || c->n_ctl != 1)
+    return finish_cat(out, c, time_s, d, kv, err);
+  size_t nt = c->nt, nv = c->nv;
+  double *fv = malloc(7 * nt * sizeof *fv);   /* v0 v0e vs vse chi2 tau tauE */
+  double *p1 = malloc(2 * nv * sizeof *p1);
+  cal_temp_point *tp = malloc(nt * sizeof *tp);
+  if (fv == NULL || p1 == NULL || tp == NULL) {
+    free(fv);
+    free(p1);
+    free(tp);
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  }
+  int rc = TK_OK;
+  for (size_t t = 0; t < nt && rc == 0; t++) {
+    size_t o = t * nv;
+    for (size_t v = 0; v < nv; v++) {
+      p1[v] = d->p[2 * (o + v) + 1];
+      p1[nv + v] = d->pse[2 * (o + v) + 1];
+    }
+    cal_pbit_fit pf;
+    rc = cal_pbit_fit_temperature(c->vctl_V, p1, p1 + nv, d->notr + o,
+                                  d->tau + o, d->tau_err + o, nv,
+                                  c->temp_K[t], &pf, err);
+    if (rc != 0)
+      break;
+    fv[t] = pf.fit.v0_V;
+    fv[nt + t] = pf.fit.v0_err_V;
+    fv[2 * nt + t] = pf.fit.vs_V;
+    fv[3 * nt + t] = pf.fit.vs_err_V;
+    fv[4 * nt + t] = pf.fit.chi2_red;
+    fv[5 * nt + t] = pf.tau_op_s;
+    fv[6 * nt + t] = pf.tau_op_err_s;
+    tp[t].temp_K = c->temp_K[t];
+    tp[t].v0_V = pf.fit.v0_V;
+    tp[t].v0_err_V = pf.fit.v0_err_V;
+    tp[t].vs_V = pf.fit.vs_V;
+    tp[t].vs_err_V = pf.fit.vs_err_V;
+    tp[t].tau_s = pf.tau_op_s;
+    tp[t].tau_err_s = pf.tau_op_err_s;
+    fprintf(stderr, "tsukit %s: %g K: v0 %.6g +- %.2g V, vs %.4g +- "
+            "%.2g V, chi2_red %.3g, tau %.3g s (%zu/%zu points flipped)\n", c->cmd,
+            c->temp_K[t], pf.fit.v0_V, pf.fit.v0_err_V, pf.fit.vs_V,
+            pf.fit.vs_err_V, pf.fit.chi2_red, pf.tau_op_s, pf.n_transitions,
+            nv);
+  }
+  cal_temp_model tm;
+  int have_tm = 0;
+  if (rc == 0 && nt >= 3) {
+    cal_temp_params tpp = cal_temp_default_params();
+    tk_err e2 = {0};
+    int tr = 0;
+    for (size_t t = 0; t < nt; t++)
+      if (!isfinite(tp[t].tau_s) || !(tp[t].tau_err_s > 0) ||
+          !(tp[t].v0_err_V > 0) || !(tp[t].vs_err_V > 0) || !(tp[t].vs_V > 0))
+        tr = 1;
+    if (!tr && (tr = cal_temp_fit(tp, nt, &tpp, &tm, &e2)) == 0)
+      have_tm = 1;
+    else
+      fprintf(stderr, "tsukit %s: warning: no temperature model "
+              "(%s); `tsukit predict` will refuse this cell\n", c->cmd,
+              tr && e2.status ? tk_err_text(&e2)
+                              : "a temperature lacks tau or a positive vs");
+  } else if (rc == 0) {
+    fprintf(stderr, "tsukit %s: note: %zu temperature(s): the "
+            "temperature model needs >= 3 (`tsukit predict` will refuse)\n", c->cmd,
+            nt);
+  }
+  io_file *f = NULL;
+  if (rc == 0) {
+    io_prov prov = {cmd_command_line(), c->seed};
+    rc = io_file_create(out, &prov, IO_CREATE_OVERWRITE, &f, err);
+  }
+  if (rc == 0)
+    rc = calib__write_data(f, c, d, time_s, err);
+  if (rc == 0) {
+    static const char *const nm[7] = {"v0_V", "v0_err_V", "vs_V", "vs_err_V",
+                                      "chi2_red", "tau_op_s", "tau_op_err_s"};
+    static const char *const un[7] = {"V", "V", "V", "V", "1", "s", "s"};
+    size_t d1[1] = {nt};
+    char p[512];
+    for (int k = 0; k < 7 && rc == 0; k++) {
+      snprintf(p, sizeof p, "%s/fit/%s", c->grp, nm[k]);
+      rc = io_write_f64(f, p, 1, d1, fv + (size_t)k * nt, un[k], err);
+    }
+    snprintf(p, sizeof p, "%s/fit", c->grp);
+    if (rc == 0)
+      rc = io_attr_str(f, p, "model", "P(1) = 1 / (1 + exp(-(V - v0_V) / vs_V))",
+                       err);
+    if (rc == 0 && have_tm) {
+      snprintf(p, sizeof p, "%s/fit/temperature_model", c->grp);
+      const struct { const char *n; double v; } a[] = {
+        {"t_ref_K", tm.t_ref_K}, {"vs_ref_V", tm.vs_ref_V},
+        {"vs_ref_err_V", tm.vs_ref_err_V}, {"vs_exp", tm.vs_exp},
+        {"vs_exp_err", tm.vs_exp_err}, {"cov_vs_ref_exp", tm.cov_vs_ref_exp},
+        {"v0_ref_V", tm.v0_ref_V}, {"v0_ref_err_V", tm.v0_ref_err_V},
+        {"dv0_dT_V_per_K", tm.dv0_dT_V_per_K},
+        {"dv0_dT_err_V_per_K", tm.dv0_dT_err_V_per_K},
+        {"cov_v0_V2_per_K", tm.cov_v0_V2_per_K}, {"tau_ref_s", tm.tau_ref_s},
+        {"tau_ref_err_s", tm.tau_ref_err_s}, {"ea_J", tm.ea_J},
+        {"ea_err_J", tm.ea_err_J}, {"tau_inf_s", tm.tau_inf_s},
+        {"chi2_red_vs", tm.chi2_red_vs}, {"chi2_red_v0", tm.chi2_red_v0},
+        {"chi2_red_tau", tm.chi2_red_tau},
+        {"t_min_K", c->temp_K[0]}, {"t_max_K", c->temp_K[nt - 1]},
+      };
+      rc = io_group(f, p, err);
+      for (size_t k = 0; rc == 0 && k < sizeof a / sizeof a[0]; k++)
+        rc = io_attr_f64(f, p, a[k].n, a[k].v, err);
+    }
+  }
+  cmd_kv xkv;
+  cmd_kv_init(&xkv);
+  if (rc == 0 && c->extra != NULL)
+    rc = c->extra(c, f, &xkv, err);
+  if (rc == 0) {
+    rc = io_file_commit(f, err);
+    f = NULL;
+  }
+  io_file_abort(f);
+  if (rc == 0) {
+    double esum = 0;
+    size_t ne = 0;
+    for (size_t v = 0; v < nv; v++)
+      if (isfinite(d->e[v])) {
+        esum += d->e[v];
+        ne++;
+      }
+    cmd_kv_str(kv, "cell", c->cell);
+    cmd_kv_long(kv, "points", (long)(nt * nv));
+    cmd_kv_double(kv, "temp_K", c->temp_K[0]);
+    cmd_kv_double(kv, "fit_v0_V", fv[0]);
+    cmd_kv_double(kv, "fit_v0_err_V", fv[nt]);
+    cmd_kv_double(kv, "fit_vs_V", fv[2 * nt]);
+    cmd_kv_double(kv, "fit_vs_err_V", fv[3 * nt]);
+    cmd_kv_double(kv, "chi2_red", fv[4 * nt]);
+    cmd_kv_double(kv, "tau_s", fv[5 * nt]);
+    cmd_kv_double(kv, "energy_J", ne ? esum / (double)ne : NAN);
+    cmd_kv_long(kv, "temp_model", have_tm);
+    cmd_kv_str(kv, "file", out);
+    if (xkv.len > 0 && kv->len + xkv.len + 1 < sizeof kv->buf) {
+      kv->buf[kv->len++] = ' ';
+      memcpy(kv->buf + kv->len, xkv.buf, xkv.len + 1);
+      kv->len += xkv.len;
+    }
+  }
+  free(fv);
+  free(p1);
+  free(tp);
+  return rc;
+}
+

@@ -1,0 +1,64 @@
+# cli_characterize.sh -- `tsukit characterize` on a pbit tsukit has never
+# seen (tests/data/pbit_pr.cir: PMOS pseudo-resistor, nested inverter
+# subcircuits, its own BSIM4 cards in an .include, ground and bias ports,
+# no noise sources): characterised end to end with no edits into a cell
+# library that `predict` and `sample` accept; bad input.
+# Workload: 3 temperatures x 6 controls at 6 us simulated time (about
+# 0.7 s of CPU per point, ~8 s wall on 2 workers) plus a few instant runs.
+. "$TSUKIT_SRCDIR/tests/tap.sh"
+dump="$(dirname "$TSUKIT")/tests/dump_h5"
+cir="$TSUKIT_SRCDIR/tests/data/pbit_pr.cir"
+ports="--subckt pbit_pr --ctl vc --out q --supply vdd --vdd 0.5 --ground vss --bias vbp=0"
+lib="$tap_tmp/lib.h5"
+
+tap_run_rc 0 "characterize the example pbit: 3 temperatures x 6 controls, 2 workers" \
+  "$TSUKIT" characterize "$cir" $ports --vctl 0.2335:0.2385:6 --temp 280,300,320 --time 6e-6 --workers 2 --seed 2 -o "$lib"
+tap_note "$(cat "$tap_tmp/out")"
+[ "$(kv points "$tap_tmp/out")" = 18 ]; tap_ok $? "points=18"
+[ "$(kv cell "$tap_tmp/out")" = pbit_pr ]; tap_ok $? "cell named after the subcircuit"
+[ "$(kv noisy_transistors "$tap_tmp/out")" = 9 ]; tap_ok $? "noise added to all 9 transistors (3 nesting levels)"
+v0=$(kv fit_v0_V "$tap_tmp/out"); vs=$(kv fit_vs_V "$tap_tmp/out")
+fcmp "$v0 > 0.2335 && $v0 < 0.2385"; tap_ok $? "v0 inside the swept range ($v0 V)"
+fcmp "$vs > 0 && $vs < 0.005"; tap_ok $? "vs positive and below 5 mV: P(1) rises with the control ($vs V)"
+tau=$(kv tau_s "$tap_tmp/out"); e=$(kv energy_J "$tap_tmp/out")
+fcmp "$tau > 1e-9 && $tau < 8e-6 && $e > 0"; tap_ok $? "tau and energy per sample measured (tau $tau s, $e J)"
+[ "$(kv temp_model "$tap_tmp/out")" = 1 ]; tap_ok $? "temperature model fitted"
+"$dump" "$lib" /cells/pbit_pr > "$tap_tmp/lib.txt"; tap_ok $? "dump the library"
+for d in temperature_K control_V p_state p_state_stderr tau_s energy_J fit/v0_V fit/vs_V fit/chi2_red; do
+  grep -q "^/cells/pbit_pr/$d " "$tap_tmp/lib.txt"; tap_ok $? "library has /cells/pbit_pr/$d"
+done
+grep -q '^/cells/pbit_pr/p_state \[3,6,2\]' "$tap_tmp/lib.txt"; tap_ok $? "p_state is [nT, nV, 2]"
+tap_run_rc 0 "predict reads the characterised cell" "$TSUKIT" predict --cells "$lib" --cell pbit_pr --temp 310 --vctl 0.236
+tap_run_rc 0 "sample runs on the characterised cell" "$TSUKIT" sample --cells "$lib" --cell pbit_pr --temp 300 --graph G4 --L 8 --chains 16 --sweeps 40 --burn-in 10 --threads 1 -o "$tap_tmp/s.h5"
+tap_run_rc 0 "plot the library" "$TSUKIT" plot "$lib" -o "$tap_tmp/lib.png"
+[ "$(kv kind "$tap_tmp/out")" = cells ] && [ -s "$tap_tmp/lib.png" ]; tap_ok $? "plot: kind=cells, a PNG written"
+tap_run_rc 0 "--resume of the finished library refits, simulates nothing" \
+  "$TSUKIT" characterize "$cir" $ports --vctl 0.2335:0.2385:6 --temp 280,300,320 --time 6e-6 --seed 2 --resume -o "$lib"
+grep -q "point(s) simulated" "$tap_tmp/err"; [ $? -ne 0 ]; tap_ok $? "finished: no point simulated"
+tap_run_rc 1 "existing output without --resume or --force is refused" \
+  "$TSUKIT" characterize "$cir" $ports --vctl 0.2335:0.2385:6 --temp 280,300,320 --time 6e-6 --seed 2 -o "$lib"
+
+# bad input: exit 2, a message naming the culprit, no output file
+bad() { # bad WHAT PATTERN ARGS...
+  what=$1; pat=$2; shift 2
+  rm -f "$tap_tmp/bad.h5"
+  tap_run_rc 2 "$what" "$TSUKIT" characterize "$@" --vctl 0.2335:0.2385:3 --time 1e-6 -o "$tap_tmp/bad.h5"
+  grep -q -e "$pat" "$tap_tmp/err"; tap_ok $? "$what: says '$pat' ($(tail -n 1 "$tap_tmp/err"))"
+  [ ! -e "$tap_tmp/bad.h5" ]; tap_ok $? "$what: no output file"
+}
+bad "missing file" "nosuch.cir" "$tap_tmp/nosuch.cir" $ports
+bad "subcircuit not in the file" "no subcircuit 'pbit_x'" "$cir" --subckt pbit_x --ctl vc --out q --supply vdd --vdd 0.5
+bad "control port not in the subcircuit" "--ctl: subcircuit pbit_pr has no port 'vctl'" "$cir" --subckt pbit_pr --ctl vctl --out q --supply vdd --vdd 0.5 --ground vss --bias vbp=0
+bad "output port not in the subcircuit" "--out: subcircuit pbit_pr has no port 'out'" "$cir" --subckt pbit_pr --ctl vc --out out --supply vdd --vdd 0.5 --ground vss --bias vbp=0
+bad "a port left unconnected" "port vbp of pbit_pr is not connected" "$cir" --subckt pbit_pr --ctl vc --out q --supply vdd --vdd 0.5 --ground vss
+bad "a port connected twice" "port vc is already connected" "$cir" --subckt pbit_pr --ctl vc --out q --supply vdd --vdd 0.5 --ground vss,vc --bias vbp=0
+bad "malformed --bias" "must be PORT=VOLTS" "$cir" --subckt pbit_pr --ctl vc --out q --supply vdd --vdd 0.5 --ground vss --bias vbp
+bad "no --vdd" "are required" "$cir" --subckt pbit_pr --ctl vc --out q --supply vdd --ground vss --bias vbp=0
+
+# never flips in the range: "no transitions observed", exit 1, nothing fitted
+tap_run_rc 1 "a range where the subcircuit never flips" \
+  "$TSUKIT" characterize "$cir" $ports --vctl 0.10:0.12:3 --time 1e-6 -o "$tap_tmp/nt.h5"
+grep -q "no transitions observed" "$tap_tmp/err"; tap_ok $? "says no transitions observed"
+"$dump" "$tap_tmp/nt.h5" /cells/pbit_pr > "$tap_tmp/nt.txt" 2>/dev/null
+grep -q "^/cells/pbit_pr/fit/" "$tap_tmp/nt.txt"; [ $? -ne 0 ]; tap_ok $? "no fit stored; the measured points are kept"
+tap_done
