@@ -42,6 +42,8 @@ int cmd_predict(int argc, char **argv);
 int cmd_characterize(int argc, char **argv);
 int cmd_sample(int argc, char **argv);
 int cmd_dtm(int argc, char **argv);
+/* `tsukit dtm SUB ...` with the summary appended to kv (for the demo). */
+int cmd_dtm_kv(int argc, char **argv, cmd_kv *kv);
 int cmd_experiment(int argc, char **argv);
 /* The same as cmd_sample, with the summary appended to kv instead of
  * printed (for `tsukit demo`).  kv is untouched for --help. */

@@ -19,6 +19,7 @@
 #include "common/tk_parse.h"
 #include "common/tk_progress.h"
 #include "io/io_h5.h"
+#include "io/io_idx.h"
 #include "io/io_plot.h"
 #include "physics/phys_mosfet.h"
 
@@ -258,6 +259,45 @@ int demo_chip(const demo_ctx *ctx, cmd_kv *kv, tk_err *err)
   free(st);
   free(mean);
   return rc;
+}
+
+/* Step: a 4-step DTM on the 70x70 G12 chip -- a short training (the
+ * first 3200 images, one epoch; `tsukit experiment dtm-fashion` is the
+ * real run), 100 label-clamped samples with the energy report, and their
+ * grid.  Skipped, with a note, if the Fashion-MNIST package is missing. */
+int demo_dtm(const demo_ctx *ctx, cmd_kv *kv, tk_err *err)
+{
+  char model[4200], samples[4200], png[4200], seed[32];
+  snprintf(model, sizeof model, "%s/dtm_model.h5", ctx->out_dir);
+  snprintf(samples, sizeof samples, "%s/dtm_samples.h5", ctx->out_dir);
+  snprintf(png, sizeof png, "%s/dtm_samples.png", ctx->out_dir);
+  snprintf(seed, sizeof seed, "%llu", (unsigned long long)ctx->seed);
+  io_image_set probe = {0};
+  tk_err perr;
+  if (io_fashion_mnist_load(NULL, "test", 1, &probe, &perr) != 0) {
+    fprintf(stderr, "demo: dtm skipped: %s\n", tk_err_text(&perr));
+    cmd_kv_str(kv, "dtm", "skipped");
+    return TK_OK;
+  }
+  io_image_set_free(&probe);
+  cmd_kv sub;
+  char *targv[] = {"dtm", "train", "--data", "fashion-mnist", "--steps", "4",
+                   "--graph", "G12", "--L", "70", "--train-limit",
+                   ctx->quick ? "640" : "3200", "--epochs", "1", "--sweeps",
+                   "20", "--sweeps-pos", "10", "--record", "4",
+                   "--acp-every", "5", "--seed", seed, "--force", "-o", model,
+                   NULL};
+  TK_TRY(run_sub(cmd_dtm_kv, targv, &sub, err));
+  static const char *const tkeys[] = {"images_per_s", "flips_per_ns", NULL};
+  take_keys(kv, &sub, "dtm_train_", tkeys);
+  char *sargv[] = {"dtm", "sample", "--model", model, "--n", "100", "--label",
+                   "all", "--seed", seed, "--force", "-o", samples, NULL};
+  TK_TRY(run_sub(cmd_dtm_kv, sargv, &sub, err));
+  static const char *const skeys[] = {"energy_per_sample_J",
+                                      "paper_energy_per_sample_J", NULL};
+  take_keys(kv, &sub, "dtm_", skeys);
+  char *pargv[] = {"plot", samples, "-o", png, NULL};
+  return run_sub(cmd_plot_kv, pargv, &sub, err);
 }
 
 int cmd_demo(int argc, char **argv)

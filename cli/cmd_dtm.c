@@ -731,6 +731,20 @@ static int dtm_sample_kv(int argc, char **argv, cmd_kv *kv)
   return x;
 }
 
+int cmd_dtm_kv(int argc, char **argv, cmd_kv *kv)
+{
+  if (argc < 2)
+    return cmd_usage_error("dtm", "a subcommand is required (train, sample, eval)");
+  if (strcmp(argv[1], "train") == 0)
+    return dtm_train_kv(argc - 1, argv + 1, kv);
+  if (strcmp(argv[1], "sample") == 0)
+    return dtm_sample_kv(argc - 1, argv + 1, kv);
+  if (strcmp(argv[1], "eval") == 0)
+    return cmd_dtm_eval_kv(argc - 1, argv + 1, kv);
+  return cmd_usage_error("dtm", "unknown subcommand '%s' (train, sample, eval)",
+                         argv[1]);
+}
+
 int cmd_dtm(int argc, char **argv)
 {
   if (argc < 2) {

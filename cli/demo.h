@@ -33,5 +33,6 @@ int demo_device(const demo_ctx *ctx, cmd_kv *kv, tk_err *err);
 int demo_cells(const demo_ctx *ctx, cmd_kv *kv, tk_err *err);
 int demo_doublewell(const demo_ctx *ctx, cmd_kv *kv, tk_err *err);
 int demo_chip(const demo_ctx *ctx, cmd_kv *kv, tk_err *err);
+int demo_dtm(const demo_ctx *ctx, cmd_kv *kv, tk_err *err);
 
 #endif
