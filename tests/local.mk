@@ -158,3 +158,5 @@ TESTS += tests/cli_dtm_mpi.sh
 EXTRA_DIST += tests/cli_dtm_mpi.sh
 TESTS += tests/cli_experiments_dtm.sh
 EXTRA_DIST += tests/cli_experiments_dtm.sh
+TESTS += tests/cli_demo.sh
+EXTRA_DIST += tests/cli_demo.sh
