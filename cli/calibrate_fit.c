@@ -258,6 +258,36 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
             "temperature model needs >= 3 (`tsukit predict` will refuse)\n", c->cmd,
             nt);
   }
+  /* Leave-one-out: the temperature model fitted without temperature t
+   * predicts P(1) over t's control sweep; loo[t] is the largest
+   * |predicted - measured| there (NaN where the reduced fit fails).  Needs
+   * 3 temperatures besides the one left out. */
+  double *loo = calloc(nt, sizeof *loo), loo_max = NAN;
+  int have_loo = 0;
+  if (loo == NULL && rc == 0)
+    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+  if (rc == 0 && have_tm && nt >= 4) {
+    cal_temp_params tpp = cal_temp_default_params();
+    have_loo = 1;
+    loo_max = 0;
+    for (size_t t = 0; t < nt; t++) {
+      cal_temp_model lm;
+      tk_err e3 = {0};
+      loo[t] = NAN;
+      if (cal_temp_fit_loo(tp, nt, t, &tpp, &lm, &e3) != 0)
+        continue;
+      double worst = 0;
+      for (size_t v = 0; v < nv; v++) {
+        double pr = cal_temp_predict_p1(&lm, c->temp_K[t], c->vctl_V[v], NULL);
+        worst = fmax(worst, fabs(pr - d->p[2 * (t * nv + v) + 1]));
+      }
+      loo[t] = worst;
+      loo_max = fmax(loo_max, worst);
+      fprintf(stderr, "tsukit %s: leave-one-out %g K: max |P(1) predicted - "
+              "measured| = %.3f over %zu controls\n", c->cmd, c->temp_K[t],
+              worst, nv);
+    }
+  }
   io_file *f = NULL;
   if (rc == 0) {
     io_prov prov = {cmd_command_line(), c->seed};
@@ -265,6 +295,12 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
   }
   if (rc == 0)
     rc = calib__write_data(f, c, d, time_s, err);
+  if (rc == 0 && have_loo) {
+    char lp[512];
+    size_t d1[1] = {nt};
+    snprintf(lp, sizeof lp, "%s/fit/loo_max_abs_dp1", c->grp);
+    rc = io_write_f64(f, lp, 1, d1, loo, "1", err);
+  }
   if (rc == 0) {
     static const char *const nm[7] = {"v0_V", "v0_err_V", "vs_V", "vs_err_V",
                                       "chi2_red", "tau_op_s", "tau_op_err_s"};
@@ -328,6 +364,8 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
     cmd_kv_double(kv, "tau_s", fv[5 * nt]);
     cmd_kv_double(kv, "energy_J", ne ? esum / (double)ne : NAN);
     cmd_kv_long(kv, "temp_model", have_tm);
+    if (have_loo)
+      cmd_kv_double(kv, "loo_max_abs_dp1", loo_max);
     cmd_kv_str(kv, "file", out);
     if (xkv.len > 0 && kv->len + xkv.len + 1 < sizeof kv->buf) {
       kv->buf[kv->len++] = ' ';
@@ -338,6 +376,7 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
   free(fv);
   free(p1);
   free(tp);
+  free(loo);
   return rc;
 }
 

@@ -68,4 +68,12 @@ tv=$(kv verify_tv_max "$tap_tmp/out")
 fcmp "$tv < 0.2"; tap_ok $? "calibrated inverse reaches the target within TV 0.2 (fast check; TV $tv)"
 tap_run_rc 2 "--verify on a pbit is refused" "$TSUKIT" calibrate --cell pbit --vctl 0.18:0.19:3 --temp 300 --verify 2 -o "$tap_tmp/x.h5"
 tap_run_rc 2 "cat4 control above the supply" "$TSUKIT" calibrate --cell cat4 --vctl 0.3:0.5:3 --temp 300 -o "$tap_tmp/x.h5"
+# leave-one-out over 4 temperatures: each temperature's P(1) predicted by
+# the model of the other three, the worst miss in the summary and file
+tap_run_rc 0 "4-temperature sweep with leave-one-out" "$TSUKIT" calibrate --cell pbit \
+  --vctl 0.185:0.1875:6 --temp 295,298,301,304 --time 10e-6 --workers 2 --seed 3 -o "$tap_tmp/loo.h5"
+l=$(kv loo_max_abs_dp1 "$tap_tmp/out")
+fcmp "$l >= 0 && $l <= 1"; tap_ok $? "loo_max_abs_dp1 = $l is a probability difference"
+"$(dirname "$TSUKIT")/tests/dump_h5" "$tap_tmp/loo.h5" /cells/pbit/fit/loo_max_abs_dp1 | grep -q "\[4\]"
+tap_ok $? "fit/loo_max_abs_dp1 has one value per temperature"
 tap_done
