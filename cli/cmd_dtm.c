@@ -139,6 +139,16 @@ static int parse_pos(const char *s, const char *opt, double *v)
   return 0;
 }
 
+static int parse_seed(const char *s, uint64_t *v)
+{
+  char *end;
+  unsigned long long x = strtoull(s, &end, 0);
+  if (*s == '\0' || *end != '\0' || *s == '-')
+    return cmd_usage_error("dtm", "--seed: '%s' is not an unsigned integer", s);
+  *v = x;
+  return 0;
+}
+
 enum {
   O_DATA = 1000, O_STEPS, O_GRAPH, O_L, O_EPOCHS, O_BATCH, O_SWEEPS, O_SPOS,
   O_REC, O_ACP, O_NOACP, O_ACPT, O_ACPE, O_LR, O_FRESH, O_LIMIT, O_SEED,
@@ -191,14 +201,7 @@ static int train_parse(int argc, char **argv, train_opts *o)
     case O_LR: rc = parse_pos(optarg, "--lr", &o->p.lr); break;
     case O_FRESH: o->p.persistent = 0; break;
     case O_LIMIT: rc = parse_u32(optarg, "--train-limit", 64, 60000, &u); o->limit = u; break;
-    case O_SEED: {
-      char *end;
-      unsigned long long s = strtoull(optarg, &end, 0);
-      if (*optarg == '\0' || *end != '\0' || *optarg == '-')
-        return cmd_usage_error("dtm", "--seed: '%s' is not an unsigned integer", optarg);
-      o->p.seed = s;
-      break;
-    }
+    case O_SEED: rc = parse_seed(optarg, &o->p.seed); break;
     case O_THREADS: rc = parse_u32(optarg, "--threads", 0, 1024, &u); o->threads = (int)u; break;
     case O_RESUME: o->resume = 1; break;
     case O_FORCE: o->force = 1; break;
@@ -495,14 +498,7 @@ static int sample_parse(int argc, char **argv, sample_opts *o)
         return cmd_usage_error("dtm", "%s", err.msg);
       break;
     case O_CLOCK: rc = parse_pos(optarg, "--clock-hz", &o->clock_Hz); break;
-    case O_SEED: {
-      char *end;
-      unsigned long long s = strtoull(optarg, &end, 0);
-      if (*optarg == '\0' || *end != '\0' || *optarg == '-')
-        return cmd_usage_error("dtm", "--seed: '%s' is not an unsigned integer", optarg);
-      o->seed = s;
-      break;
-    }
+    case O_SEED: rc = parse_seed(optarg, &o->seed); break;
     case O_THREADS: rc = parse_u32(optarg, "--threads", 0, 1024, &u); o->threads = (int)u; break;
     case O_FORCE: o->force = 1; break;
     default:
