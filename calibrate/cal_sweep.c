@@ -46,7 +46,7 @@ typedef struct slot {
 
 cal_sweep_params cal_sweep_default_params(void)
 {
-  cal_sweep_params p = {0, 0, 1, NULL, NULL, NULL, 1};
+  cal_sweep_params p = {0, 0, 1, NULL, NULL, NULL, 1, NULL, NULL};
   return p;
 }
 
@@ -222,6 +222,16 @@ int cal_sweep_run(const cal_sweep_params *p, cal_sweep_point_fn point,
         break;
       }
       running++;
+    }
+    if (p->poll != NULL && !failed) {
+      tk_err e = {0};
+      int hr = p->poll(p->poll_ud, &e);
+      if (hr != 0) {
+        if (err != NULL)
+          *err = e;
+        rc = hr;
+        failed = 1;
+      }
     }
     if (running == 0)
       break;

@@ -54,6 +54,12 @@ typedef struct cal_sweep_params {
   volatile sig_atomic_t *stop;     /* see above; may be NULL */
   const char *progress_label;      /* tk_progress label; NULL: silent */
   int quiet;                       /* 1: no progress output */
+  /* Called in the parent at least every 200 ms while points run (and
+   * once before the first); non-zero stops the sweep like a failing
+   * point.  For collecting results that arrive from elsewhere (MPI
+   * ranks).  NULL: none. */
+  int (*poll)(void *poll_ud, tk_err *err);
+  void *poll_ud;
 } cal_sweep_params;
 
 /* n_points 0, result_size 0, workers 1, no skip, no stop, silent. */

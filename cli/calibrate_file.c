@@ -8,6 +8,8 @@
  *
  * Workload: a few hundred sweep points, written once and read once.
  */
+#include "config.h"
+
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +18,9 @@
 #include <sys/stat.h>
 
 #include "cli/calibrate_file.h"
+#ifdef TK_HAVE_MPI
+#include <mpi.h>
+#endif
 
 void calib__data_free(sweep_data *d)
 {
@@ -288,9 +293,97 @@ static void print_resume_hint(const sweep_ctx *c, const char *msg)
           buf);
 }
 
+/* ---- MPI ranks (built --with-mpi, run under mpirun) ---------------------
+ * Rank 0 owns the file exactly as without MPI; it broadcasts the points
+ * already done, every rank runs the points i with i mod size == rank in
+ * its own forked workers, ranks > 0 send each result to rank 0 as it
+ * finishes (tag 1: index + result bytes), then an end message (tag 2:
+ * their status), and rank 0 stores what arrives between its own points
+ * (the runner's poll hook) and after them.  Point seeds depend only on
+ * the index, so the file is the same as with one process. */
+#ifdef TK_HAVE_MPI
+typedef struct mpi_share {
+  sweep_ctx *c;          /* the sweep (rank 0: its open file) */
+  size_t res;            /* result bytes */
+  int ends;              /* end messages received */
+  int remote_rc;         /* first failure reported by a rank */
+  unsigned char *buf;    /* 8 + res bytes */
+} mpi_share;
+
+static int mpi_point(void *ud, size_t idx, void *result, tk_err *err)
+{
+  mpi_share *m = ud;
+  return point_adapter(m->c, idx, result, err);
+}
+
+static int mpi_forward(void *ud, size_t idx, const void *result, tk_err *err)
+{
+  mpi_share *m = ud;
+  uint64_t i = idx;
+  memcpy(m->buf, &i, 8);
+  memcpy(m->buf + 8, result, m->res);
+  if (MPI_Send(m->buf, (int)(8 + m->res), MPI_BYTE, 0, 1, MPI_COMM_WORLD) !=
+      MPI_SUCCESS)
+    return TK_FAIL(err, TK_EIO, "MPI_Send of point %zu failed", idx);
+  return TK_OK;
+}
+
+/* Store every message waiting (block: wait for one first). */
+static int mpi_collect(mpi_share *m, int block, tk_err *err)
+{
+  for (;;) {
+    int flag = 0;
+    MPI_Status st;
+    if (block) {
+      MPI_Probe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
+      flag = 1;
+      block = 0;
+    } else {
+      MPI_Iprobe(MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_COMM_WORLD, &flag, &st);
+    }
+    if (!flag)
+      return TK_OK;
+    if (st.MPI_TAG == 2) {
+      int status = 0;
+      MPI_Recv(&status, 1, MPI_INT, st.MPI_SOURCE, 2, MPI_COMM_WORLD,
+               MPI_STATUS_IGNORE);
+      m->ends++;
+      if (status != 0 && m->remote_rc == 0)
+        m->remote_rc = status;
+      continue;
+    }
+    MPI_Recv(m->buf, (int)(8 + m->res), MPI_BYTE, st.MPI_SOURCE, 1,
+             MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+    uint64_t i;
+    memcpy(&i, m->buf, 8);
+    TK_TRY(point_done(m->c, (size_t)i, m->buf + 8, err));
+  }
+}
+
+static int mpi_poll(void *ud, tk_err *err)
+{
+  return mpi_collect(ud, 0, err);
+}
+#endif
+
 int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
                  int force, long workers, cmd_kv *kv)
 {
+  int rank = 0, size = 1;
+  (void)size;
+#ifdef TK_HAVE_MPI
+  int mpi_inited = 0;
+  MPI_Initialized(&mpi_inited);
+  if (!mpi_inited) {
+    /* the workers are fork()ed children that never touch MPI */
+    setenv("OMPI_MCA_mpi_warn_on_fork", "0", 0);
+    MPI_Init(NULL, NULL);
+  }
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &size);
+  mpi_share share = {c, sizeof(calib_point), 0, 0, NULL};
+  share.buf = malloc(8 + sizeof(calib_point));
+#endif
   size_t nt = c->nt, nv = c->nv;
   uint64_t seed = c->seed;
   sweep_data d;
@@ -308,20 +401,21 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
   }
   struct stat stt;
   int exists = stat(out, &stt) == 0;
-  if (exists && !resume && !force) {
+  int setup = 0;          /* 0 ok, 1 exists, 2 failed (rank 0 decides) */
+  if (rank == 0 && exists && !resume && !force) {
     fprintf(stderr, "tsukit %s: error: %s already exists: add --resume "
             "to continue its sweep or --force to start over\n", c->cmd, out);
-    exit_rc = CMD_EXIT_FAIL;
-    goto done;
-  }
-  if (resume && exists) {
+    setup = 1;
+  } else if (rank != 0) {
+    /* the file is rank 0's */
+  } else if (resume && exists) {
     rc = io_file_open_read(out, &f, &err);
     if (rc == 0)
       rc = calib__read_data(f, c, time_s, &d, &err);
     io_file_close(f);
     f = NULL;
     if (rc != 0)
-      goto fail;
+      setup = 2;
   } else {
     /* the skeleton: complete and valid before any point runs */
     io_prov prov = {cmd_command_line(), seed};
@@ -334,8 +428,56 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
       io_file_abort(f);
     f = NULL;
     if (rc != 0)
-      goto fail;
+      setup = 2;
   }
+#ifdef TK_HAVE_MPI
+  if (size > 1) {
+    MPI_Bcast(&setup, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (setup == 0)
+      MPI_Bcast(d.done, (int)npt, MPI_UNSIGNED_CHAR, 0, MPI_COMM_WORLD);
+  }
+#endif
+  if (setup == 1) {
+    exit_rc = CMD_EXIT_FAIL;
+    goto done;
+  }
+  if (setup == 2) {
+    if (rank != 0) {
+      exit_rc = CMD_EXIT_FAIL;
+      goto done;
+    }
+    goto fail;
+  }
+#ifdef TK_HAVE_MPI
+  if (size > 1 && rank != 0) {
+    /* This rank's share of the points, results to rank 0. */
+    uint8_t *skip = malloc(npt);
+    if (skip == NULL || share.buf == NULL) {
+      free(skip);
+      int one = TK_ENOMEM;
+      MPI_Send(&one, 1, MPI_INT, 0, 2, MPI_COMM_WORLD);
+      exit_rc = CMD_EXIT_FAIL;
+      goto done;
+    }
+    for (size_t i = 0; i < npt; i++)
+      skip[i] = d.done[i] || (int)(i % (size_t)size) != rank;
+    cal_sweep_params swp = cal_sweep_default_params();
+    swp.n_points = npt;
+    swp.result_size = sizeof(calib_point);
+    swp.workers = (unsigned)workers;
+    swp.skip = skip;
+    swp.quiet = 1;
+    cal_sweep_stats ss;
+    int src = cal_sweep_run(&swp, mpi_point, mpi_forward, &share, &ss, &err);
+    free(skip);
+    MPI_Send(&src, 1, MPI_INT, 0, 2, MPI_COMM_WORLD);
+    if (src != 0)
+      fprintf(stderr, "tsukit %s: rank %d: %s\n", c->cmd, rank,
+              tk_err_text(&err));
+    exit_rc = src == 0 ? CMD_EXIT_OK : CMD_EXIT_FAIL;
+    goto done;
+  }
+#endif
   size_t ndone = 0;
   for (size_t i = 0; i < npt; i++)
     ndone += d.done[i];
@@ -361,8 +503,38 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
     swp.stop = &stop_flag;
     swp.progress_label = c->cmd;
     swp.quiet = 0;
+    uint8_t *mine = NULL;
+#ifdef TK_HAVE_MPI
+    if (size > 1) {
+      mine = malloc(npt);
+      if (mine == NULL) {
+        rc = TK_FAIL(&err, TK_ENOMEM, "out of memory");
+        goto fail;
+      }
+      for (size_t i = 0; i < npt; i++)
+        mine[i] = d.done[i] || i % (size_t)size != 0;
+      swp.skip = mine;
+      swp.poll = mpi_poll;
+      swp.poll_ud = &share;
+    }
+#endif
     cal_sweep_stats ss;
     rc = cal_sweep_run(&swp, point_adapter, point_done, c, &ss, &err);
+#ifdef TK_HAVE_MPI
+    /* the other ranks' points: wait for every one of them */
+    while (size > 1 && share.ends < size - 1) {
+      int cr = mpi_collect(&share, 1, &err);
+      if (cr != 0 && rc == 0)
+        rc = cr;
+    }
+    if (size > 1 && rc == 0 && share.remote_rc != 0)
+      rc = TK_FAIL(&err, share.remote_rc, "a rank failed (its message "
+                   "above); the points it finished are kept");
+    if (size > 1)
+      fprintf(stderr, "tsukit %s: %d MPI ranks: this one simulated %zu "
+              "point(s), the others sent theirs\n", c->cmd, size, ss.done);
+#endif
+    free(mine);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     io_file_close(f);
@@ -402,5 +574,10 @@ fail:
 done:
   io_file_close(f);
   calib__data_free(&d);
+#ifdef TK_HAVE_MPI
+  free(share.buf);
+  if (!mpi_inited)
+    MPI_Finalize();
+#endif
   return exit_rc;
 }

@@ -160,3 +160,5 @@ TESTS += tests/cli_experiments_dtm.sh
 EXTRA_DIST += tests/cli_experiments_dtm.sh
 TESTS += tests/cli_demo.sh
 EXTRA_DIST += tests/cli_demo.sh
+TESTS += tests/cli_calibrate_mpi.sh
+EXTRA_DIST += tests/cli_calibrate_mpi.sh
