@@ -37,9 +37,9 @@
  * lambda_acp(k) * J_ij on step k's couplings.  Strong couplings are what
  * makes a Gibbs chain mix slowly, so the penalty buys mixing with
  * expressiveness; its weight follows the measured autocorrelation of
- * step k's chain (tsu_dtm_autocorr): doubled when the autocorrelation at
- * the sampling lag exceeds acp_target, halved when it is below half of
- * it.  This is tsukit's form of the correlation penalty; the published
+ * step k's chain (tsu_dtm_autocorr) at the sampling lag r: after each
+ * measurement lambda *= exp((r - acp_target) / acp_target), limited to a
+ * factor 4 either way.  This is tsukit's form of the correlation penalty; the published
  * one penalises the measured autocorrelation itself.
  *
  * Nothing here touches files: cli/cmd_dtm.c saves and loads models.

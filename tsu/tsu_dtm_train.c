@@ -276,11 +276,15 @@ static int acp_update(tsu_dtm *m, const tsu_dtm_data *d, double epoch_pos,
     return TK_EIO;
   for (uint32_t k = 0; k < T; k++) {
     if (m->p.acp) {
+      /* Multiplicative control in log space: lambda *= exp((r - r*) / r*),
+       * at most x4 or /4 per measurement, so a chain far above target
+       * is corrected within a few measurements and one near it is left
+       * alone (the probe's own scatter is ~0.05). */
       double r = st->autocorr[k], *lam = &m->acp_lambda[k];
-      if (r > m->p.acp_target)
-        *lam = fmin(*lam * 2, m->p.acp_max);
-      else if (r < 0.5 * m->p.acp_target)
-        *lam = fmax(*lam * 0.5, m->p.acp_init / 64);
+      double tgt = m->p.acp_target;
+      double f = isfinite(r) ? exp((r - tgt) / tgt) : 1.0;
+      f = fmin(fmax(f, 0.25), 4.0);
+      *lam = fmin(fmax(*lam * f, m->p.acp_init / 64), m->p.acp_max);
     }
     st->hist_epoch[st->n_hist * T + k] = epoch_pos;
     st->hist_autocorr[st->n_hist * T + k] = st->autocorr[k];
