@@ -12,17 +12,17 @@ static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
 
 static const cmd_entry commands[] = {
-  {"bench", cmd_bench, "kernel speed: bench gibbs (flips/ns, fast vs reference)"},
-  {"calibrate", cmd_calibrate, "sweep a pbit over control x temperature -> cell library (resumable)"},
+  {"bench", cmd_bench, "speed: bench gibbs (flips/ns, fast vs reference), bench dtm (training throughput)"},
+  {"calibrate", cmd_calibrate, "sweep a cell (pbit, cat4) over control x temperature -> cell library (resumable, workers/MPI)"},
   {"cells", cmd_cells, "list the shipped sampling cells (pbit ...) and their control ranges"},
   {"characterize", cmd_characterize, "a designer's own .subckt pbit with device noise -> cell library"},
   {"demo", cmd_demo, "the whole chain on the embedded defaults"},
   {"device", cmd_device, "one MOSFET operating point: currents, conductances, noise"},
-  {"dtm", cmd_dtm, "denoising thermodynamic model: dtm train | sample | eval (Fashion-MNIST)"},
   {"doublewell", cmd_doublewell, "overdamped double well: escape rate vs exact and Kramers"},
+  {"dtm", cmd_dtm, "denoising thermodynamic model: dtm train | sample | eval (Fashion-MNIST)"},
   {"experiment", cmd_experiment, "reproducible experiments -> HDF5 + PNG; `experiment report` writes REPORT.md"},
   {"help", cmd_help, "list the commands, or show one command's help"},
-  {"plot", cmd_plot, "figure from a result file (traces: output vs time / tau)"},
+  {"plot", cmd_plot, "figure from a result file (traces, cell libraries, DTM samples and models)"},
   {"predict", cmd_predict, "P(1) and tau of a calibrated cell at any temperature in range"},
   {"sample", cmd_sample, "chip simulator: Gibbs sampling on a TSU grid or graph file"},
   {"trace", cmd_trace, "simulate a cell with device noise through ngspice -> traces"},
