@@ -406,6 +406,26 @@ int expt__dtm_plot(const char *h5, const char *png, tk_err *err)
   if (rc == TK_OK) {
     io_plot_data_xy(&p, "acp", e1, a1, n1);
     io_plot_data_xy(&p, "noacp", e2, a2, n2);
+    /* running means over 9 measurements: the probe scatters by ~0.1 */
+    double *m1 = malloc((n1 + 1) * sizeof *m1), *m2 = malloc((n2 + 1) * sizeof *m2);
+    for (size_t i = 0; m1 && i < n1; i++) {
+      double acc = 0;
+      size_t lo = i >= 4 ? i - 4 : 0, hi = i + 4 < n1 ? i + 4 : n1 - 1;
+      for (size_t j = lo; j <= hi; j++)
+        acc += a1[j];
+      m1[i] = acc / (double)(hi - lo + 1);
+    }
+    for (size_t i = 0; m2 && i < n2; i++) {
+      double acc = 0;
+      size_t lo = i >= 4 ? i - 4 : 0, hi = i + 4 < n2 ? i + 4 : n2 - 1;
+      for (size_t j = lo; j <= hi; j++)
+        acc += a2[j];
+      m2[i] = acc / (double)(hi - lo + 1);
+    }
+    io_plot_data_xy(&p, "macp", e1, m1, m1 ? n1 : 0);
+    io_plot_data_xy(&p, "mnoacp", e2, m2, m2 ? n2 : 0);
+    free(m1);
+    free(m2);
     io_plot_data_xy(&p, "fd", tk, fd, nt);
     io_plot_data_xy(&p, "fdc", tk, fdc, nt);
     double *enj = malloc(nt * sizeof *enj);
@@ -417,8 +437,14 @@ int expt__dtm_plot(const char *h5, const char *png, tk_err *err)
                     "set title 'chain autocorrelation at the sampling lag "
                     "(max over steps)'\nset xlabel 'epoch'\n"
                     "set ylabel 'autocorrelation'\nset key top left\n"
-                    "plot $acp with linespoints title 'with ACP', $noacp "
-                    "with linespoints title 'without ACP'\n");
+                    "set arrow 1 from graph 0, first 0.1 to graph 1, first "
+                    "0.1 nohead dt 2\n"
+                    "plot $acp with points pt 1 lc 1 title 'with ACP', "
+                    "$noacp with points pt 2 lc 2 title 'without ACP', "
+                    "$macp with lines lw 3 lc 1 title 'with ACP, running "
+                    "mean of 9', $mnoacp with lines lw 3 lc 2 title "
+                    "'without ACP, running mean of 9'\n"
+                    "unset arrow 1\n");
     io_plot_cmd(&p, "set title 'DTM on calibrated pbit cells'\n"
                     "set xlabel 'chip temperature (K)'\nset ylabel "
                     "'FD-tsukit'\nset y2label 'energy per sample (nJ)'\n"
