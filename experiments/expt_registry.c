@@ -96,11 +96,11 @@ static const expt_info table[] = {
    expt__dtm_run, expt__dtm_plot},
   {"mixing", "The mixing problem: monolithic EBM vs DTM",
    "chain autocorrelation vs sweeps: the monolithic EBM's chain against the DTM's denoising steps",
-   "Why the DTM exists: one energy-based model of the whole data "
-   "distribution has deep, separated modes, and its Gibbs chain stays where "
-   "it started; each DTM step only denoises, so its conditional "
-   "distribution is nearly unimodal and the chain forgets its start within "
-   "a few sweeps. Measured on the models of dtm-fashion as the "
+   "Why the DTM exists, as the seeds put it: one energy-based model of the "
+   "whole data distribution develops deep, separated modes, and its Gibbs "
+   "chain stays where it started; each DTM step only denoises, so its "
+   "conditional distribution is nearly unimodal and the chain forgets its "
+   "start within a few sweeps. Measured on the models of dtm-fashion as the "
    "autocorrelation of random projections of the image spins (replica "
    "pairs subtract the spread of the conditional means) against the lag.",
    expt__mixing_run, expt__mixing_plot},
