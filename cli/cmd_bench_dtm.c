@@ -14,11 +14,10 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/dtm_cli.h"
 #include "io/io_idx.h"
 #include "tsu/tsu_dtm.h"
 
-int cmd_dtm_load_data(const char *data, const char *split, size_t limit,
-                      io_image_set *set, tk_err *err);
 int cmd_bench_dtm(int argc, char **argv);
 
 static void usage(FILE *f)

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "cli/cmd.h"
+#include "cli/dtm_cli.h"
 #include "io/io_dtm.h"
 #include "common/tk_progress.h"
 #include "io/io_h5.h"
@@ -23,9 +24,6 @@
 #include "tsu/tsu_clf.h"
 #include "tsu/tsu_fd.h"
 
-int cmd_dtm_eval_kv(int argc, char **argv, cmd_kv *kv);
-int cmd_dtm_load_data(const char *data, const char *split, size_t limit,
-                      io_image_set *set, tk_err *err);
 
 static void usage_eval(FILE *f)
 {
