@@ -15,6 +15,9 @@ cal_temp_params cal_temp_default_params(void)
   cal_temp_params p;
   p.t_ref_K = 300.0;
   p.fit_exponent = 0;
+  p.trip_T_K = p.trip_V = NULL;
+  p.n_trip = 0;
+  p.trip_exclude_K = 2.5;
   return p;
 }
 
@@ -23,7 +26,25 @@ typedef struct temp_ctx {
   size_t n;                  /* points */
   double t_ref_K;            /* reference temperature */
   int fit_exponent;          /* vs fit: 1 if par[1] is m */
+  const cal_temp_model *m;   /* its trip table (v0 fit) */
 } temp_ctx;
+
+static double interp(const double *x, const double *y, size_t n, double t)
+{
+  if (n == 0)
+    return 0;
+  if (n == 1)
+    return y[0];
+  size_t k = 0;   /* segment [k, k + 1], the end ones extended */
+  while (k + 2 < n && t > x[k + 1])
+    k++;
+  return y[k] + (y[k + 1] - y[k]) * (t - x[k]) / (x[k + 1] - x[k]);
+}
+
+double cal_temp_trip_V(const cal_temp_model *m, double temp_K)
+{
+  return interp(m->trip_T_K, m->trip_V, m->n_trip, temp_K);
+}
 
 static int vs_resid(const double *par, void *ctx, double *r)
 {
@@ -41,7 +62,8 @@ static int v0_resid(const double *par, void *ctx, double *r)
   const temp_ctx *c = ctx;
   for (size_t i = 0; i < c->n; i++) {
     const cal_temp_point *q = &c->pt[i];
-    r[i] = (q->v0_V - par[0] - par[1] * (q->temp_K - c->t_ref_K)) / q->v0_err_V;
+    r[i] = (q->v0_V - cal_temp_trip_V(c->m, q->temp_K) - par[0] -
+            par[1] * (q->temp_K - c->t_ref_K)) / q->v0_err_V;
   }
   return 0;
 }
@@ -84,7 +106,21 @@ int cal_temp_fit(const cal_temp_point *pt, size_t n, const cal_temp_params *p,
       if (pt[j].temp_K == q->temp_K)
         return TK_FAIL(err, TK_EINVAL, "temperature %g K appears twice", q->temp_K);
   }
-  temp_ctx c = {pt, n, p->t_ref_K, p->fit_exponent};
+  if (p->n_trip == 1 || p->n_trip > CAL_TEMP_MAX_TRIP ||
+      (p->n_trip > 0 && (p->trip_T_K == NULL || p->trip_V == NULL)))
+    return TK_FAIL(err, TK_EINVAL, "trip table: %zu entries (need 2..%d)",
+                   p->n_trip, CAL_TEMP_MAX_TRIP);
+  for (size_t i = 0; i < p->n_trip; i++)
+    if (!isfinite(p->trip_V[i]) || !isfinite(p->trip_T_K[i]) ||
+        (i > 0 && !(p->trip_T_K[i] > p->trip_T_K[i - 1])))
+      return TK_FAIL(err, TK_EINVAL, "trip table: entry %zu is not finite or "
+                     "not in ascending temperature", i);
+  m->n_trip = p->n_trip;
+  for (size_t i = 0; i < p->n_trip; i++) {
+    m->trip_T_K[i] = p->trip_T_K[i];
+    m->trip_V[i] = p->trip_V[i];
+  }
+  temp_ctx c = {pt, n, p->t_ref_K, p->fit_exponent, m};
   cal__lsq_out o;
   double cov[4];
   /* Starts: the point nearest T_ref; tau from its two extremes. */
@@ -107,7 +143,7 @@ int cal_temp_fit(const cal_temp_point *pt, size_t n, const cal_temp_params *p,
   m->cov_vs_ref_exp = p->fit_exponent ? cov[1] : 0.0;
   m->chi2_red_vs = o.chi2_red;
 
-  double pl[2] = {pt[iref].v0_V, 0.0};
+  double pl[2] = {pt[iref].v0_V - cal_temp_trip_V(m, pt[iref].temp_K), 0.0};
   TK_TRY(cal__lsq(v0_resid, &c, n, 2, pl, cov, CAL_COV_ABSOLUTE, &o, err));
   m->v0_ref_V = pl[0];
   m->dv0_dT_V_per_K = pl[1];
@@ -144,8 +180,28 @@ int cal_temp_fit_loo(const cal_temp_point *pt, size_t n, size_t leave_out,
   for (size_t i = 0; i < n; i++)
     if (i != leave_out)
       sub[j++] = pt[i];
-  int rc = cal_temp_fit(sub, n - 1, p, m, err);
+  cal_temp_params q = p ? *p : cal_temp_default_params();
+  double *tt = NULL;
+  if (q.n_trip > 0) {
+    /* the table without the entries at the left-out temperature */
+    tt = malloc(2 * q.n_trip * sizeof *tt);
+    if (tt == NULL) {
+      free(sub);
+      return TK_FAIL(err, TK_ENOMEM, "out of memory");
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < q.n_trip; i++)
+      if (!(fabs(q.trip_T_K[i] - pt[leave_out].temp_K) < q.trip_exclude_K)) {
+        tt[k] = q.trip_T_K[i];
+        tt[q.n_trip + k++] = q.trip_V[i];
+      }
+    q.trip_T_K = tt;
+    q.trip_V = tt + q.n_trip;
+    q.n_trip = k;
+  }
+  int rc = cal_temp_fit(sub, n - 1, &q, m, err);
   free(sub);
+  free(tt);
   return rc;
 }
 
@@ -156,7 +212,8 @@ double cal_temp_vs_V(const cal_temp_model *m, double temp_K)
 
 double cal_temp_v0_V(const cal_temp_model *m, double temp_K)
 {
-  return m->v0_ref_V + m->dv0_dT_V_per_K * (temp_K - m->t_ref_K);
+  return cal_temp_trip_V(m, temp_K) + m->v0_ref_V +
+         m->dv0_dT_V_per_K * (temp_K - m->t_ref_K);
 }
 
 double cal_temp_tau_s(const cal_temp_model *m, double temp_K)

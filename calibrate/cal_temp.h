@@ -11,7 +11,12 @@
  *    noise-driven transfer curve is set by the thermal voltage n kT/q, so
  *    m = 1 (fixed by default); fit_exponent frees m as a check.
  *  - midpoint: v0(T) = v0_ref + dv0_dT (T - T_ref) (threshold voltages
- *    drift linearly, about -1 to -2 mV/K).
+ *    drift linearly, about -1 to -2 mV/K).  With a trip table (the
+ *    cell's noiseless trip point on a temperature grid: cheap operating-
+ *    point solves, `tsukit calibrate --track`) the deterministic part is
+ *    taken from it and only the noise-induced offset is fitted:
+ *        v0(T) = trip(T) + v0_ref + dv0_dT (T - T_ref),
+ *    trip(T) linear between table entries (and beyond the ends).
  *  - correlation time, thermally activated (Arrhenius):
  *        tau(T) = tau_ref exp((Ea / k) (1/T - 1/T_ref)),
  *    i.e. tau_inf exp(Ea / kT) with tau_inf = tau_ref exp(-Ea / k T_ref);
@@ -29,12 +34,21 @@
 
 #include "common/tk_error.h"
 
+#define CAL_TEMP_MAX_TRIP 256   /* trip table entries kept in a model */
+
 typedef struct cal_temp_params {
   double t_ref_K;       /* reference temperature, > 0 */
   int fit_exponent;     /* 1: fit m in vs ~ T^m; 0: m = 1 */
+  /* optional trip table (NULL/0: none): n_trip >= 2 entries, T ascending */
+  const double *trip_T_K, *trip_V;
+  size_t n_trip;
+  /* leave-one-out: table entries closer than this to the left-out
+   * temperature are left out with it (its trip point is then
+   * interpolated from its neighbours), K >= 0 */
+  double trip_exclude_K;
 } cal_temp_params;
 
-/* t_ref_K 300, fit_exponent 0. */
+/* t_ref_K 300, fit_exponent 0, no trip table, trip_exclude_K 2.5. */
 cal_temp_params cal_temp_default_params(void);
 
 /* One temperature's measurements. */
@@ -57,7 +71,12 @@ typedef struct cal_temp_model {
   double ea_J, ea_err_J;               /* activation energy, J */
   double tau_inf_s;                    /* tau_ref exp(-Ea / k T_ref), s */
   double chi2_red_vs, chi2_red_v0, chi2_red_tau;  /* per-relation fit quality */
+  size_t n_trip;                       /* 0: v0 linear; else trip + linear */
+  double trip_T_K[CAL_TEMP_MAX_TRIP], trip_V[CAL_TEMP_MAX_TRIP];
 } cal_temp_model;
+
+/* The trip table's value at temp_K (0 without a table). */
+double cal_temp_trip_V(const cal_temp_model *m, double temp_K);
 
 /* Fit from n points (n >= 3, or >= 4 with fit_exponent; distinct T). */
 int cal_temp_fit(const cal_temp_point *pt, size_t n, const cal_temp_params *p,

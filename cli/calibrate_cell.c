@@ -31,7 +31,7 @@ int calib__cell_point(const sweep_ctx *c, size_t idx, calib_point *pt,
   ckt_sim_params sp = c->sp;
   sp.temp_K = c->temp_K[idx / c->nv];
   sp.seed = cal_sweep_point_seed(c->seed, idx);
-  const double *v = c->vctl_V + (idx % c->nv) * c->n_ctl;
+  const double *v = calib__ctl(c, idx / c->nv, idx % c->nv);
   ckt_cell_opts co = {c->vdd_V, 0, isfinite(c->vbias_V) ? c->vbias_V : 0};
   phys_cell *pc = NULL;
   ckt_session *ses = NULL;
@@ -86,7 +86,7 @@ int calib__cell_point(const sweep_ctx *c, size_t idx, calib_point *pt,
  * step a short noise-free transient (the DC operating point decides). */
 static int trip_point(const sweep_ctx *c, const ckt_sim_params *sp0,
                       const double *dvth, size_t n_mos, double lo_V,
-                      double hi_V, double *trip_V, tk_err *err)
+                      double hi_V, int iters, double *trip_V, tk_err *err)
 {
   ckt_sim_params sp = *sp0;
   sp.noise = 0;
@@ -97,7 +97,7 @@ static int trip_point(const sweep_ctx *c, const ckt_sim_params *sp0,
   TK_TRY(ckt_session_open(&ses, err));
   int rc = TK_OK;
   ckt_cell_opts co = {c->vdd_V, 0, isfinite(c->vbias_V) ? c->vbias_V : 0};
-  for (int it = 0; it < 16 && rc == 0; it++) {
+  for (int it = 0; it < iters && rc == 0; it++) {
     double v = it == 0 ? hi_V : 0.5 * (lo_V + hi_V);
     phys_cell *pc = NULL;
     ckt_trace tr;
@@ -127,6 +127,178 @@ static int trip_point(const sweep_ctx *c, const ckt_sim_params *sp0,
   return rc;
 }
 
+/* ---- --track: the window follows the trip point ---- */
+
+typedef struct track_job {
+  const sweep_ctx *c;    /* the sweep (cell, settings) */
+  const double *temp_K;  /* [n] temperatures of the jobs */
+  size_t n_noisy;        /* jobs 0..n_noisy-1 also get the noisy centre */
+  double lo_V, hi_V;     /* bracket of the noiseless bisection */
+  double ref_K, width_exp, half_V;  /* the window: half-width at ref_K */
+  double pilot_s;        /* record of one noisy bisection step */
+  double *res;           /* [2n] trip, centre per job (parent) */
+} track_job;
+
+#define TRACK_NOISY_STEPS 8
+#define TRACK_STREAM 0x747261636bULL   /* "track" */
+
+/* Worker: job idx's noiseless trip point, then (idx < n_noisy) the
+ * control where P(1) = 1/2 by a bisection of short noisy runs over twice
+ * the window's half-width around it (the noise moves the transition off
+ * the noiseless trip point by more than its width: docs/FINDINGS.md). */
+static int track_point(void *ud, size_t idx, void *result, tk_err *err)
+{
+  const track_job *j = ud;
+  ckt_sim_params sp = j->c->sp;
+  sp.temp_K = j->temp_K[idx];
+  double r[2] = {NAN, NAN};
+  int rc = trip_point(j->c, &sp, NULL, 0, j->lo_V, j->hi_V, 28, &r[0], err);
+  /* the bracket's low end is never simulated: a trip point within a
+   * bisection step of it means the output was high all the way down */
+  if (rc == 0 && r[0] - j->lo_V < 1e-4 * (j->hi_V - j->lo_V))
+    rc = TK_FAIL(err, TK_ERANGE, "--track: the output is high down to %g V "
+                 "at %g K: no trip point in reach", j->lo_V, sp.temp_K);
+  if (rc == 0 && idx < j->n_noisy) {
+    double w = 2 * j->half_V * pow(sp.temp_K / j->ref_K, j->width_exp);
+    double lo = fmax(0, r[0] - w), hi = fmin(j->c->vdd_V, r[0] + w);
+    for (int it = 0; it < TRACK_NOISY_STEPS && rc == 0; it++) {
+      double v = 0.5 * (lo + hi);
+      sweep_ctx one = *j->c;
+      one.vctl_V = &v;
+      one.ctl_V = NULL;
+      one.nv = 1;
+      one.temp_K = &j->temp_K[idx];
+      one.sp.tstop_s = j->pilot_s;
+      one.seed = cal_sweep_point_seed(j->c->seed ^ TRACK_STREAM,
+                                      idx * TRACK_NOISY_STEPS + (size_t)it);
+      calib_point pt;
+      rc = calib__cell_point(&one, 0, &pt, err);
+      if (rc == 0 && pt.p[1] > 0.5)
+        hi = v;
+      else
+        lo = v;
+    }
+    r[1] = 0.5 * (lo + hi);
+  }
+  if (rc == TK_ERANGE)
+    tk_err_wrap(err, rc, "--track at %g K", sp.temp_K);
+  memcpy(result, r, sizeof r);
+  return rc;
+}
+
+static int track_done(void *ud, size_t idx, const void *result, tk_err *err)
+{
+  (void)err;
+  track_job *j = ud;
+  memcpy(&j->res[2 * idx], result, 2 * sizeof(double));
+  return TK_OK;
+}
+
+void calib__track_free(sweep_ctx *c)
+{
+  free((double *)c->ctl_V);
+  free((double *)c->trip_V);
+  free((double *)c->center_V);
+  free((double *)c->trip_tab_T_K);
+  free((double *)c->trip_tab_V);
+  c->ctl_V = c->trip_V = c->center_V = c->trip_tab_T_K = c->trip_tab_V = NULL;
+  c->n_trip_tab = 0;
+}
+
+int calib__track(sweep_ctx *c, double ref_K, double width_exp,
+                 double pilot_s, double step_K, long workers, tk_err *err)
+{
+  size_t nt = c->nt, nv = c->nv;
+  if (c->n_ctl != 1 || c->ci == NULL)
+    return TK_FAIL(err, TK_EINVAL, "--track: only for pbit cells");
+  if (!(ref_K > 0) || !(step_K > 0) || !(pilot_s > 0))
+    return TK_FAIL(err, TK_EINVAL, "--track: reference temperature, pilot "
+                   "record and grid step must be > 0");
+  double t0 = c->temp_K[0], t1 = c->temp_K[nt - 1];
+  size_t ng = nt > 1 ? (size_t)ceil((t1 - t0) / step_K) + 1 : 0;
+  size_t n = nt + 1 + ng;   /* sweep temperatures, the reference, the grid */
+  double *tk = malloc(3 * n * sizeof *tk);
+  double *ctl = malloc(nt * nv * sizeof *ctl), *tr = malloc(nt * sizeof *tr),
+         *ce = malloc(nt * sizeof *ce), *gT = malloc((ng + 1) * sizeof *gT),
+         *gV = malloc((ng + 1) * sizeof *gV);
+  int rc = TK_OK;
+  if (tk == NULL || ctl == NULL || tr == NULL || ce == NULL || gT == NULL ||
+      gV == NULL)
+    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+  cal_sweep_stats ss = {0};
+  if (rc == 0) {
+    memcpy(tk, c->temp_K, nt * sizeof *tk);
+    tk[nt] = ref_K;
+    for (size_t g = 0; g < ng; g++)
+      tk[nt + 1 + g] = g + 1 == ng ? t1
+                                   : t0 + (t1 - t0) * (double)g / (double)(ng - 1);
+    track_job j = {c, tk, nt + 1, 0, c->vdd_V, ref_K, width_exp,
+                   0.5 * (c->vctl_V[nv - 1] - c->vctl_V[0]), pilot_s, tk + n};
+    cal_sweep_params swp = cal_sweep_default_params();
+    swp.n_points = n;
+    swp.result_size = 2 * sizeof(double);
+    swp.workers = (unsigned)workers;
+    swp.progress_label = "calibrate: tracking the transition";
+    rc = cal_sweep_run(&swp, track_point, track_done, &j, &ss, err);
+  }
+  double *res = tk + n;   /* [2n]: trip, centre */
+  /* a reference that is one of the sweep temperatures takes that one's
+   * values (one pilot, so the window there is --vctl exactly) */
+  for (size_t t = 0; rc == 0 && t < nt; t++)
+    if (c->temp_K[t] == ref_K) {
+      res[2 * nt] = res[2 * t];
+      res[2 * nt + 1] = res[2 * t + 1];
+    }
+  double cref = rc == 0 ? res[2 * nt + 1] : NAN;
+  for (size_t t = 0; rc == 0 && t < nt; t++) {
+    double s = pow(c->temp_K[t] / ref_K, width_exp);
+    tr[t] = res[2 * t];
+    ce[t] = res[2 * t + 1];
+    for (size_t i = 0; i < nv; i++) {
+      double v = s == 1 && ce[t] == cref ? c->vctl_V[i]
+                                         : ce[t] + (c->vctl_V[i] - cref) * s;
+      if (!(v >= 0 && v <= c->vdd_V)) {
+        rc = TK_FAIL(err, TK_ERANGE, "--track: at %g K the window reaches "
+                     "%g V, outside 0..%g V (narrow --vctl)", c->temp_K[t], v,
+                     c->vdd_V);
+        break;
+      }
+      ctl[t * nv + i] = v;
+    }
+  }
+  for (size_t g = 0; rc == 0 && g < ng; g++) {
+    gT[g] = tk[nt + 1 + g];
+    gV[g] = res[2 * (nt + 1 + g)];
+  }
+  if (rc != 0) {
+    free(tk);
+    free(ctl);
+    free(tr);
+    free(ce);
+    free(gT);
+    free(gV);
+    return rc;
+  }
+  calib__track_free(c);
+  c->ctl_V = ctl;
+  c->trip_V = tr;
+  c->center_V = ce;
+  c->track_ref_K = ref_K;
+  c->track_exp = width_exp;
+  c->trip_ref_V = res[2 * nt];
+  c->center_ref_V = cref;
+  c->trip_tab_T_K = gT;
+  c->trip_tab_V = gV;
+  c->n_trip_tab = ng;
+  fprintf(stderr, "tsukit %s: --track: transition at %.6g V (noiseless trip "
+          "point %.6g V) at %g K, the --vctl window's reference; %.6g V "
+          "(%.6g V) at %g K, %.6g V (%.6g V) at %g K (%.3g s)\n", c->cmd, cref,
+          res[2 * nt], ref_K, ce[0], tr[0], t0, ce[nt - 1], tr[nt - 1], t1,
+          ss.wall_s);
+  free(tk);
+  return TK_OK;
+}
+
 /* Worker: instance j = idx / nT at temperature t = idx % nT: its
  * threshold draws, its trip point shift, the nominal grid moved by that
  * shift and simulated with noise, the logistic fit. */
@@ -146,14 +318,14 @@ static int mc_point(void *ud, size_t idx, void *result, tk_err *err)
                            ms->n_mos, dv, err);
   ckt_sim_params sp = c->sp;
   sp.temp_K = c->temp_K[t];
-  double lo = fmax(0, c->vctl_V[0] - 0.25), hi = fmin(c->vdd_V,
-                                                      c->vctl_V[nv - 1] + 0.25);
+  const double *row = calib__ctl(c, t, 0);   /* this temperature's grid */
+  double lo = fmax(0, row[0] - 0.25), hi = fmin(c->vdd_V, row[nv - 1] + 0.25);
   double t_nom = NAN, t_inst = NAN;
   if (rc == 0)
-    rc = trip_point(c, &sp, NULL, 0, lo, hi, &t_nom, err);
+    rc = trip_point(c, &sp, NULL, 0, lo, hi, 16, &t_nom, err);
   int skip = 0;   /* an instance without a trip point in reach: NaN */
   if (rc == 0) {
-    rc = trip_point(c, &sp, dv, ms->n_mos, lo, hi, &t_inst, err);
+    rc = trip_point(c, &sp, dv, ms->n_mos, lo, hi, 16, &t_inst, err);
     if (rc == TK_ERANGE) {
       rc = TK_OK;
       skip = 1;
@@ -165,8 +337,9 @@ static int mc_point(void *ud, size_t idx, void *result, tk_err *err)
          *tau_e = buf + 4 * nv;
   for (size_t i = 0; i < nv && rc == 0 && !skip; i++) {
     sweep_ctx one = *c;
-    v[i] = c->vctl_V[i] + r->shift_V;
+    v[i] = row[i] + r->shift_V;
     one.vctl_V = &v[i];
+    one.ctl_V = NULL;
     one.nv = 1;
     one.sp = sp;
     one.sp.dvth_V = dv;
@@ -317,6 +490,7 @@ static int verify_point(void *ud, size_t idx, void *result, tk_err *err)
   calib_point pt;
   sweep_ctx one = *v->c;     /* one point at the first temperature */
   one.vctl_V = v->ctl_V + idx * v->K;
+  one.ctl_V = NULL;
   one.nv = 1;
   one.sp.tstop_s = v->time_s;
   one.seed = cal_sweep_point_seed(v->seed, idx);

@@ -101,6 +101,23 @@ int calib__write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
   } while (0)
   W64("temperature_K", 1, d1, c->temp_K, "K");
   W64("control_V", c->n_ctl > 1 ? 2 : 1, dv, c->vctl_V, "V");
+  if (c->ctl_V != NULL) {
+    /* --track: the control of every point, and the trip points behind it */
+    size_t dp[3] = {c->nt, c->nv, c->n_ctl}, dg[1] = {c->n_trip_tab};
+    W64("point_control_V", c->n_ctl > 1 ? 3 : 2, dp, c->ctl_V, "V");
+    if (c->trip_V != NULL)
+      W64("trip_V", 1, d1, c->trip_V, "V");
+    if (c->center_V != NULL)
+      W64("track_center_V", 1, d1, c->center_V, "V");
+    if (c->n_trip_tab > 0) {
+      W64("trip_table/temperature_K", 1, dg, c->trip_tab_T_K, "K");
+      W64("trip_table/trip_V", 1, dg, c->trip_tab_V, "V");
+    }
+    TK_TRY(io_attr_f64(f, g, "track_ref_K", c->track_ref_K, err));
+    TK_TRY(io_attr_f64(f, g, "track_width_exp", c->track_exp, err));
+    TK_TRY(io_attr_f64(f, g, "track_trip_ref_V", c->trip_ref_V, err));
+    TK_TRY(io_attr_f64(f, g, "track_center_ref_V", c->center_ref_V, err));
+  }
   W64("p_state", 3, d3, d->p, "1");
   W64("p_state_stderr", 3, d3, d->pse, "1");
   W64("tau_s", 2, d2, d->tau, "s");
@@ -178,6 +195,23 @@ int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
   for (size_t i = 0; rc == 0 && i < nc; i++)
     if (tk[c->nt + i] != c->vctl_V[i])
       rc = TK_EINVAL;
+  /* --track: the same windows (a noiseless, deterministic computation) */
+  char pp[512];
+  snprintf(pp, sizeof pp, "%s/point_control_V", c->grp);
+  if (rc == 0 && (c->ctl_V != NULL) != (io_exists(f, pp) != 0))
+    rc = TK_EINVAL;
+  if (rc == 0 && c->ctl_V != NULL) {
+    size_t np = c->nt * nc;
+    double *pc = malloc(np * sizeof *pc);
+    rc = pc == NULL ? TK_ENOMEM
+                    : calib__read_arr(f, c, "point_control_V", np, pc, err);
+    for (size_t i = 0; rc == 0 && i < np; i++)
+      if (pc[i] != c->ctl_V[i])
+        rc = TK_EINVAL;
+    free(pc);
+    if (rc == TK_EFORMAT)
+      rc = TK_EINVAL;
+  }
   if (rc == 0 && (io_get_attr_f64(f, c->grp, "sweep_time_s", &x, err) != 0 ||
                   x != time_s))
     rc = TK_EINVAL;
@@ -194,8 +228,8 @@ int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
   free(tk);
   if (rc == TK_EINVAL)
     return TK_FAIL(err, TK_EINVAL, "--resume: %s was made with other "
-                   "settings (--vctl, --temp, --time, --seed, --vdd and --vbias must be "
-                   "those of the interrupted run)", io_file_path(f));
+                   "settings (--vctl, --temp, --time, --seed, --vdd, --vbias and --track "
+                   "must be those of the interrupted run)", io_file_path(f));
   if (rc != 0)
     return rc;
   TK_TRY(calib__read_arr(f, c, "p_state", K * n, d->p, err));

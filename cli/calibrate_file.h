@@ -61,11 +61,32 @@ struct sweep_ctx {
   const double *vctl_V;      /* [nV * n_ctl] control rows (n_ctl 1:
                                 ascending) */
   size_t nt, nv;             /* grid */
+  /* The control applied at each point, [nT * nV * n_ctl]: NULL means
+   * vctl_V at every temperature.  --track sets it (calib__track): the
+   * window follows the cell's noiseless trip point with temperature. */
+  const double *ctl_V;
+  const double *trip_V;      /* [nT] --track: noiseless trip point, or NULL */
+  const double *center_V;    /* [nT] --track: where P(1) = 1/2 (pilot), or NULL */
+  double center_ref_V;       /* --track: the pilot's centre at track_ref_K */
+  double track_ref_K;        /* --track: where vctl_V applies as given */
+  double track_exp;          /* --track: window width ~ (T / track_ref_K)^this */
+  double trip_ref_V;         /* --track: the trip point there */
+  /* --track: noiseless trip points on a temperature grid spanning the
+   * sweep (the deterministic part of the v0(T) model), or NULL */
+  const double *trip_tab_T_K, *trip_tab_V;
+  size_t n_trip_tab;
   ckt_sim_params sp;         /* simulation settings (temp, seed per point) */
   uint64_t seed;             /* sweep seed */
   io_file *f;                /* checkpoint file, open read-write (parent) */
   char grp[256];             /* /cells/<name> */
 };
+
+/* The control row of point (temperature t, row i): ctl_V's, or vctl_V's. */
+static inline const double *calib__ctl(const sweep_ctx *c, size_t t, size_t i)
+{
+  return c->ctl_V != NULL ? c->ctl_V + (t * c->nv + i) * c->n_ctl
+                          : c->vctl_V + i * c->n_ctl;
+}
 
 /* The per-point datasets and the sweep settings (skeleton and library). */
 typedef struct sweep_data {
@@ -101,6 +122,21 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
  * output or the categorical cell's one-hot lines reduced. */
 int calib__cell_point(const sweep_ctx *c, size_t idx, calib_point *pt,
                       tk_err *err);
+
+/* --track (pbit cells): the noiseless trip point at every temperature of
+ * the sweep, at ref_K and on a grid of about step_K over the sweep's span
+ * (forked workers; each a bisection of noise-free runs), and at the sweep
+ * temperatures and ref_K the centre c(T) where P(1) = 1/2, by 8 bisection
+ * steps of noisy runs of pilot_s each.  Fills ctl_V: at temperature T the
+ * grid point v becomes
+ *   c(T) + (v - c(ref_K)) (T / ref_K)^width_exp,
+ * i.e. the window moves with the transition and its width follows the
+ * transition's (thermal: width_exp 1 for vs ~ kT; the shipped pbit's
+ * vs rises faster, see docs/FINDINGS.md).  The arrays are allocated
+ * here and freed by calib__track_free. */
+int calib__track(sweep_ctx *c, double ref_K, double width_exp,
+                 double pilot_s, double step_K, long workers, tk_err *err);
+void calib__track_free(sweep_ctx *c);
 
 /* What every Monte-Carlo job needs (set before the sweep, read in the
  * library's final write through sweep_ctx.extra). */

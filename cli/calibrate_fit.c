@@ -211,7 +211,7 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
       p1[nv + v] = d->pse[2 * (o + v) + 1];
     }
     cal_pbit_fit pf;
-    rc = cal_pbit_fit_temperature(c->vctl_V, p1, p1 + nv, d->notr + o,
+    rc = cal_pbit_fit_temperature(calib__ctl(c, t, 0), p1, p1 + nv, d->notr + o,
                                   d->tau + o, d->tau_err + o, nv,
                                   c->temp_K[t], &pf, err);
     if (rc != 0)
@@ -238,8 +238,19 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
   }
   cal_temp_model tm;
   int have_tm = 0;
+  /* The temperature model's settings: the slope exponent m is fitted
+   * when the leave-one-out fits still have 4 temperatures (vs ~ T holds
+   * for a thermal-voltage-limited transfer, not for the shipped pbit's
+   * bistable digitiser: docs/FINDINGS.md); --track's trip table carries
+   * v0's deterministic part. */
+  cal_temp_params tpp = cal_temp_default_params();
+  tpp.fit_exponent = nt >= 5;
+  if (c->n_trip_tab >= 2 && c->n_trip_tab <= CAL_TEMP_MAX_TRIP) {
+    tpp.trip_T_K = c->trip_tab_T_K;
+    tpp.trip_V = c->trip_tab_V;
+    tpp.n_trip = c->n_trip_tab;
+  }
   if (rc == 0 && nt >= 3) {
-    cal_temp_params tpp = cal_temp_default_params();
     tk_err e2 = {0};
     int tr = 0;
     for (size_t t = 0; t < nt; t++)
@@ -259,33 +270,46 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
             nt);
   }
   /* Leave-one-out: the temperature model fitted without temperature t
-   * predicts P(1) over t's control sweep; loo[t] is the largest
-   * |predicted - measured| there (NaN where the reduced fit fails).  Needs
-   * 3 temperatures besides the one left out. */
-  double *loo = calloc(nt, sizeof *loo), loo_max = NAN;
+   * (and without the trip table's entries there) predicts P(1) over t's
+   * control sweep; loo[t] is the largest |predicted - measured| over the
+   * points, loof[t] the largest |predicted - t's own logistic fit| over
+   * the window (the measured transfer curve, free of the points' own
+   * sampling noise: the prediction error proper); NaN where the reduced
+   * fit fails.  Needs 3 temperatures besides the one left out (4 when the
+   * exponent is fitted). */
+  double *loo = calloc(2 * nt, sizeof *loo), loo_max = NAN, loof_max = NAN;
+  double *loof = loo + nt;
   int have_loo = 0;
   if (loo == NULL && rc == 0)
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
   if (rc == 0 && have_tm && nt >= 4) {
-    cal_temp_params tpp = cal_temp_default_params();
     have_loo = 1;
-    loo_max = 0;
+    loo_max = loof_max = 0;
     for (size_t t = 0; t < nt; t++) {
       cal_temp_model lm;
       tk_err e3 = {0};
-      loo[t] = NAN;
+      loo[t] = loof[t] = NAN;
       if (cal_temp_fit_loo(tp, nt, t, &tpp, &lm, &e3) != 0)
         continue;
-      double worst = 0;
+      double worst = 0, worstf = 0;
+      const double *row = calib__ctl(c, t, 0);
       for (size_t v = 0; v < nv; v++) {
-        double pr = cal_temp_predict_p1(&lm, c->temp_K[t], c->vctl_V[v], NULL);
+        double pr = cal_temp_predict_p1(&lm, c->temp_K[t], row[v], NULL);
         worst = fmax(worst, fabs(pr - d->p[2 * (t * nv + v) + 1]));
       }
+      for (int k = 0; k <= 200; k++) {
+        double v = row[0] + (row[nv - 1] - row[0]) * k / 200.0;
+        double pr = cal_temp_predict_p1(&lm, c->temp_K[t], v, NULL);
+        double pm = cal_sigmoid((v - tp[t].v0_V) / tp[t].vs_V);
+        worstf = fmax(worstf, fabs(pr - pm));
+      }
       loo[t] = worst;
+      loof[t] = worstf;
       loo_max = fmax(loo_max, worst);
+      loof_max = fmax(loof_max, worstf);
       fprintf(stderr, "tsukit %s: leave-one-out %g K: max |P(1) predicted - "
-              "measured| = %.3f over %zu controls\n", c->cmd, c->temp_K[t],
-              worst, nv);
+              "measured| = %.3f over %zu controls, %.3f against its "
+              "logistic fit\n", c->cmd, c->temp_K[t], worst, nv, worstf);
     }
   }
   io_file *f = NULL;
@@ -300,6 +324,9 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
     size_t d1[1] = {nt};
     snprintf(lp, sizeof lp, "%s/fit/loo_max_abs_dp1", c->grp);
     rc = io_write_f64(f, lp, 1, d1, loo, "1", err);
+    snprintf(lp, sizeof lp, "%s/fit/loo_max_abs_dp1_vs_fit", c->grp);
+    if (rc == 0)
+      rc = io_write_f64(f, lp, 1, d1, loof, "1", err);
   }
   if (rc == 0) {
     static const char *const nm[7] = {"v0_V", "v0_err_V", "vs_V", "vs_err_V",
@@ -334,6 +361,20 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
       rc = io_group(f, p, err);
       for (size_t k = 0; rc == 0 && k < sizeof a / sizeof a[0]; k++)
         rc = io_attr_f64(f, p, a[k].n, a[k].v, err);
+      if (rc == 0)
+        rc = io_attr_str(f, p, "v0_model", tm.n_trip > 0
+                             ? "v0(T) = trip(T) + v0_ref_V + dv0_dT_V_per_K (T - t_ref_K)"
+                             : "v0(T) = v0_ref_V + dv0_dT_V_per_K (T - t_ref_K)",
+                         err);
+      if (rc == 0 && tm.n_trip > 0) {
+        size_t dn[1] = {tm.n_trip};
+        char q[600];
+        snprintf(q, sizeof q, "%s/trip_T_K", p);
+        rc = io_write_f64(f, q, 1, dn, tm.trip_T_K, "K", err);
+        snprintf(q, sizeof q, "%s/trip_V", p);
+        if (rc == 0)
+          rc = io_write_f64(f, q, 1, dn, tm.trip_V, "V", err);
+      }
     }
   }
   cmd_kv xkv;
@@ -364,8 +405,10 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
     cmd_kv_double(kv, "tau_s", fv[5 * nt]);
     cmd_kv_double(kv, "energy_J", ne ? esum / (double)ne : NAN);
     cmd_kv_long(kv, "temp_model", have_tm);
-    if (have_loo)
+    if (have_loo) {
       cmd_kv_double(kv, "loo_max_abs_dp1", loo_max);
+      cmd_kv_double(kv, "loo_max_abs_dp1_vs_fit", loof_max);
+    }
     cmd_kv_str(kv, "file", out);
     if (xkv.len > 0 && kv->len + xkv.len + 1 < sizeof kv->buf) {
       kv->buf[kv->len++] = ' ';

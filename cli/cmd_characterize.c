@@ -97,7 +97,7 @@ static int point_run(const sweep_ctx *c, size_t idx, calib_point *pt,
   size_t np = ckt_subckt_nports(u->sc), nm = ckt_subckt_nmos(u->sc);
   ckt_port_bind bind[MAX_PORTS];
   memcpy(bind, u->bind, np * sizeof *bind);
-  bind[u->ctl].v_V = c->vctl_V[idx % c->nv];
+  bind[u->ctl].v_V = *calib__ctl(c, idx / c->nv, idx % c->nv);
   ckt_sim_params sp = c->sp;
   sp.temp_K = c->temp_K[idx / c->nv];
   sp.seed = cal_sweep_point_seed(c->seed, idx);

@@ -27,8 +27,9 @@ static void usage(FILE *f)
           "usage: tsukit predict --cells FILE.h5 --cell NAME --temp T --vctl V\n"
           "\n"
           "Predicted P(1) (with its standard error) and correlation time of a\n"
-          "calibrated pbit from its temperature model (vs ~ T, v0 linear in T,\n"
-          "Arrhenius tau).  Prints p1= p1_err= tau_s= v0_V= vs_V=.\n"
+          "calibrated pbit from its temperature model (vs ~ T^m, v0 linear in T\n"
+          "or, after `calibrate --track`, the noiseless trip point plus a linear\n"
+          "offset; Arrhenius tau).  Prints p1= p1_err= tau_s= v0_V= vs_V=.\n"
           "Temperatures more than %g K outside the calibrated range are refused.\n"
           "\n"
           "  --cells FILE    cell library from `tsukit calibrate` (required)\n"
@@ -109,6 +110,34 @@ int cmd_predict(int argc, char **argv)
     };
     for (size_t k = 0; rc == 0 && k < sizeof a / sizeof a[0]; k++)
       rc = io_get_attr_f64(f, g, a[k].n, a[k].v, &err);
+    /* a --track calibration: v0 follows the noiseless trip table */
+    char tp[300];
+    snprintf(tp, sizeof tp, "%s/trip_T_K", g);
+    if (rc == 0 && io_exists(f, tp)) {
+      double *x = NULL, *y = NULL;
+      int r1 = 0, r2 = 0;
+      size_t d1[4], d2[4];
+      rc = io_read_f64(f, tp, &x, &r1, d1, &err);
+      snprintf(tp, sizeof tp, "%s/trip_V", g);
+      if (rc == 0)
+        rc = io_read_f64(f, tp, &y, &r2, d2, &err);
+      if (rc == 0 && (r1 != 1 || r2 != 1 || d1[0] != d2[0] || d1[0] < 2 ||
+                      d1[0] > CAL_TEMP_MAX_TRIP))
+        rc = TK_FAIL(&err, TK_EFORMAT, "%s: %s/trip_T_K and trip_V must be "
+                     "two 1-D arrays of one length in 2..%d", path, g,
+                     CAL_TEMP_MAX_TRIP);
+      for (size_t i = 0; rc == 0 && i < d1[0]; i++) {
+        if (!isfinite(x[i]) || !isfinite(y[i]) || (i > 0 && !(x[i] > x[i - 1])))
+          rc = TK_FAIL(&err, TK_EFORMAT, "%s: %s/trip_T_K must be finite and "
+                       "ascending (entry %zu)", path, g, i);
+        m.trip_T_K[i] = x[i];
+        m.trip_V[i] = y[i];
+      }
+      if (rc == 0)
+        m.n_trip = d1[0];
+      free(x);
+      free(y);
+    }
   }
   io_file_close(f);
   if (rc != 0)

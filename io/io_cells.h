@@ -2,7 +2,12 @@
  *
  * Schema (DESIGN.md), group /cells/<name>/:
  *   temperature_K [nT]          increasing
- *   control_V     [nV]
+ *   control_V     [nV]          (`calibrate --track`: the grid at the
+ *                               reference temperature; point_control_V
+ *                               [nT, nV] then holds each point's control,
+ *                               trip_V / track_center_V [nT] the noiseless
+ *                               trip point and the pilot's P = 1/2 point,
+ *                               trip_table/ the trip point every 5 K)
  *   tau_s         [nT, nV]      -> averaged over control voltage (NaN
  *                               entries, where undefined, are skipped)
  *   energy_J      [nT, nV]      -> averaged over control voltage (same)

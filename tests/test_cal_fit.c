@@ -277,6 +277,83 @@ static void temp_checks(void)
   TKT_OK(rc == TK_EINVAL, "leave-out index out of range rejected");
 }
 
+/* v0 with a strongly non-linear deterministic part (the trip point,
+ * known on a 5 K table from noiseless solves) plus a small linear offset:
+ * the trip-table model recovers the offset and predicts the left-out
+ * temperatures; the plain linear model cannot.  The left-out point's own
+ * table entry is dropped (trip_exclude_K), so its trip point is
+ * interpolated from the neighbours. */
+static double trip_true(double T)
+{
+  return 0.2356 - 4e-5 * (T - 300) + 3e-7 * (T - 300) * (T - 300);
+}
+
+static void trip_table_checks(void)
+{
+  const double TK[6] = {233, 263, 293, 323, 353, 398};
+  double tabT[34], tabV[34];
+  for (int k = 0; k < 34; k++) {
+    tabT[k] = 233 + 5.0 * k;
+    tabV[k] = trip_true(tabT[k]);
+  }
+  cal_temp_point pt[6];
+  tk_rng r;
+  tk_rng_init(&r, SEED, 5);
+  for (int i = 0; i < 6; i++) {
+    double T = TK[i];
+    pt[i].temp_K = T;
+    pt[i].v0_err_V = 20e-6;
+    pt[i].v0_V = trip_true(T) - 0.4e-3 + 1.5e-6 * (T - 300) +
+                 pt[i].v0_err_V * tk_rng_gauss(&r);
+    pt[i].vs_err_V = 0.02e-3;
+    pt[i].vs_V = 0.5e-3 * pow(T / 300, 3.0) + pt[i].vs_err_V * tk_rng_gauss(&r);
+    pt[i].tau_s = 1e-7;
+    pt[i].tau_err_s = 1e-8;
+  }
+  cal_temp_params tp = cal_temp_default_params();
+  tp.fit_exponent = 1;
+  tp.trip_T_K = tabT;
+  tp.trip_V = tabV;
+  tp.n_trip = 34;
+  cal_temp_model m;
+  tk_err err = {0};
+  int rc = cal_temp_fit(pt, 6, &tp, &m, &err);
+  TKT_OK(rc == 0, "trip-table model fit (%s)", rc ? tk_err_text(&err) : "ok");
+  TKT_SIGMA(m.v0_ref_V, -0.4e-3, m.v0_ref_err_V, 4, "offset at T_ref within 4 sigma");
+  TKT_SIGMA(m.dv0_dT_V_per_K, 1.5e-6, m.dv0_dT_err_V_per_K, 4,
+            "offset slope within 4 sigma");
+  TKT_SIGMA(m.vs_exp, 3.0, m.vs_exp_err, 4, "vs exponent 3 within 4 sigma");
+  TKT_REL(cal_temp_trip_V(&m, 301), trip_true(298) + 0.6 * (trip_true(303) -
+          trip_true(298)), 1e-12, "trip table interpolated linearly");
+  double worst = 0, worst_lin = 0;
+  cal_temp_params lin = cal_temp_default_params();
+  lin.fit_exponent = 1;
+  for (int i = 1; i < 5; i++) {   /* interior: interpolation, not extrapolation */
+    cal_temp_model a, b;
+    double T = TK[i];
+    rc = cal_temp_fit_loo(pt, 6, (size_t)i, &tp, &a, &err);
+    rc |= cal_temp_fit_loo(pt, 6, (size_t)i, &lin, &b, &err);
+    TKT_OK(rc == 0, "leave-one-out fits at %g K", T);
+    double v0 = trip_true(T) - 0.4e-3 + 1.5e-6 * (T - 300);
+    double vs = 0.5e-3 * pow(T / 300, 3.0);
+    for (int j = 0; j <= 40; j++) {
+      double v = v0 + vs * (-4 + 8 * j / 40.0), pt1 = cal_sigmoid((v - v0) / vs);
+      worst = fmax(worst, fabs(cal_temp_predict_p1(&a, T, v, NULL) - pt1));
+      worst_lin = fmax(worst_lin, fabs(cal_temp_predict_p1(&b, T, v, NULL) - pt1));
+    }
+  }
+  printf("# leave-one-out with the trip table: %.4f, linear v0: %.4f\n", worst,
+         worst_lin);
+  TKT_IN(worst, 0, 0.03, "leave-one-out with the trip table: max |P1 pred - true|");
+  TKT_OK(worst_lin > 0.1, "the linear v0 model misses the curved trip point (%.3f)",
+         worst_lin);
+  double bad[2] = {300, 290};
+  tp.trip_T_K = bad;
+  tp.n_trip = 2;
+  rc = cal_temp_fit(pt, 6, &tp, &m, &err);
+  TKT_OK(rc == TK_EINVAL, "descending trip table rejected");
+}
+
 static void energy_checks(void)
 {
   const size_t n = 1000;
@@ -307,6 +384,7 @@ int main(void)
   softmax_checks();
   gmm_checks();
   temp_checks();
+  trip_table_checks();
   energy_checks();
   return tkt_done();
 }
