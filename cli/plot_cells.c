@@ -80,6 +80,12 @@ int cmd_plot_cells(io_file *f, const char *png, tk_err *err)
   snprintf(p, sizeof p, "%s/mismatch/v0_V", grp);
   if (rc == 0 && io_exists(f, p))
     rc = read_n(f, grp, "mismatch/v0_V", nt, &mv0, err);
+  /* calibrate --track: each temperature has its own window */
+  double *pv = NULL;
+  snprintf(p, sizeof p, "%s/point_control_V", grp);
+  if (rc == 0 && io_exists(f, p))
+    rc = read_n(f, grp, "point_control_V", nt * nv, &pv, err);
+#define CTL(t, i) (pv != NULL ? pv[(t) * nv + (i)] : v[i])
   io_plot pl;
   if (rc == 0)
     rc = io_plot_begin(&pl, png, 1400, 560, err);
@@ -98,7 +104,7 @@ int cmd_plot_cells(io_file *f, const char *png, tk_err *err)
   for (size_t t = 0; t < nt; t++) {
     char nm[32];
     for (size_t i = 0; i < nv; i++) {
-      tab[3 * i] = v[i] * 1e3;                      /* mV */
+      tab[3 * i] = CTL(t, i) * 1e3;                 /* mV */
       tab[3 * i + 1] = ps[2 * (t * nv + i) + 1];
       tab[3 * i + 2] = pse[2 * (t * nv + i) + 1];
     }
@@ -107,7 +113,7 @@ int cmd_plot_cells(io_file *f, const char *png, tk_err *err)
     size_t m = 0;
     for (size_t i = 0; i < nv; i++)
       if (isfinite(tau[t * nv + i]) && tau[t * nv + i] > 0) {
-        tab[2 * m] = v[i] * 1e3;
+        tab[2 * m] = CTL(t, i) * 1e3;
         tab[2 * m + 1] = tau[t * nv + i] * 1e6;    /* us */
         m++;
       }
@@ -119,7 +125,12 @@ int cmd_plot_cells(io_file *f, const char *png, tk_err *err)
     }
   }
   free(tab);
-  double lo = v[0] * 1e3, hi = v[nv - 1] * 1e3;
+  double lo = INFINITY, hi = -INFINITY;
+  for (size_t t = 0; t < nt; t++) {
+    lo = fmin(lo, CTL(t, 0) * 1e3);
+    hi = fmax(hi, CTL(t, nv - 1) * 1e3);
+  }
+#undef CTL
   io_plot_cmd(&pl, "set multiplot layout 1,2 title 'cell %s' noenhanced\n", grp + 7);
   io_plot_cmd(&pl, "set xrange [%g:%g]\nset yrange [-0.05:1.05]\n", lo, hi);
   io_plot_cmd(&pl, "set xlabel 'control (mV)'\nset ylabel 'P(1)'\n"
@@ -161,5 +172,6 @@ done:
   free(v0);
   free(vs);
   free(mv0);
+  free(pv);
   return rc;
 }
