@@ -302,9 +302,12 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
 /* Worker: instance j = idx / nT at temperature t = idx % nT: its
  * threshold draws, its trip point shift, the nominal grid moved by that
  * shift and simulated with noise, the logistic fit. */
+typedef struct mc_ckpt mc_ckpt;
+static const sweep_ctx *mc_ckpt_ctx(const mc_ckpt *k);
+
 static int mc_point(void *ud, size_t idx, void *result, tk_err *err)
 {
-  const sweep_ctx *c = ud;
+  const sweep_ctx *c = mc_ckpt_ctx(ud);
   const mc_setup *ms = c->user;
   mc_result *r = result;
   r->v0_V = r->vs_V = r->tau_s = r->shift_V = NAN;
@@ -379,13 +382,99 @@ static int mc_point(void *ud, size_t idx, void *result, tk_err *err)
   return rc;
 }
 
+/* The instances' checkpoint: mc_checkpoint/ in the sweep's checkpoint
+ * file, one row of 4 doubles (mc_result) and a done flag per job, each
+ * stored and flushed as it finishes; settings in attributes (a run with
+ * other --mc/--avt starts the instances over). */
+struct mc_ckpt {
+  const sweep_ctx *c;  /* the sweep (c->user: the mc_setup) */
+  io_file *f;          /* the checkpoint file, read-write; NULL: none */
+  char grp[300];       /* <cell group>/mc_checkpoint */
+};
+
+static const sweep_ctx *mc_ckpt_ctx(const mc_ckpt *k)
+{
+  return k->c;
+}
+
 static int mc_done(void *ud, size_t idx, const void *result, tk_err *err)
 {
-  (void)err;
-  const sweep_ctx *c = ud;
+  mc_ckpt *k = ud;
+  const mc_setup *ms = k->c->user;
+  const mc_result *r = result;
+  ms->res[idx] = *r;
+  if (k->f == NULL)
+    return TK_OK;
+  double row[4] = {r->v0_V, r->vs_V, r->tau_s, r->shift_V};
+  uint8_t one = 1;
+  char p[400];
+  snprintf(p, sizeof p, "%s/result", k->grp);
+  TK_TRY(io_update_f64(k->f, p, 4 * idx, 4, row, err));
+  TK_TRY(io_file_flush(k->f, err));
+  snprintf(p, sizeof p, "%s/done", k->grp);
+  TK_TRY(io_update_u8(k->f, p, idx, 1, &one, err));
+  return io_file_flush(k->f, err);
+}
+
+/* Open (or start) the instances' checkpoint; done[] and ms->res get what
+ * an earlier, interrupted run finished. */
+static int mc_ckpt_open(mc_ckpt *k, const sweep_ctx *c, uint8_t *done,
+                        tk_err *err)
+{
   const mc_setup *ms = c->user;
-  ms->res[idx] = *(const mc_result *)result;
-  return TK_OK;
+  size_t nj = (size_t)ms->n * c->nt;
+  snprintf(k->grp, sizeof k->grp, "%s/mc_checkpoint", c->grp);
+  k->c = c;
+  TK_TRY(io_file_open_rw(c->ckpt_path, &k->f, err));
+  double a = NAN;
+  int64_t nn = -1, ntt = -1;
+  int same = io_exists(k->f, k->grp) &&
+             io_get_attr_f64(k->f, k->grp, "a_vt_V_m", &a, NULL) == 0 &&
+             io_get_attr_i64(k->f, k->grp, "n_instances", &nn, NULL) == 0 &&
+             io_get_attr_i64(k->f, k->grp, "n_temperatures", &ntt, NULL) == 0 &&
+             a == ms->a_vt_V_m && nn == ms->n && ntt == (int64_t)c->nt;
+  char p[400];
+  int rc = TK_OK;
+  if (same) {
+    double *x = NULL, *y = NULL;
+    int rank = 0;
+    size_t dims[4];
+    snprintf(p, sizeof p, "%s/result", k->grp);
+    rc = io_read_f64(k->f, p, &x, &rank, dims, err);
+    snprintf(p, sizeof p, "%s/done", k->grp);
+    if (rc == 0)
+      rc = io_read_f64(k->f, p, &y, &rank, dims, err);
+    for (size_t j = 0; rc == 0 && j < nj; j++) {
+      done[j] = y[j] != 0;
+      ms->res[j] = (mc_result){x[4 * j], x[4 * j + 1], x[4 * j + 2],
+                               x[4 * j + 3]};
+    }
+    free(x);
+    free(y);
+    return rc;
+  }
+  double *x = malloc(4 * nj * sizeof *x);
+  if (x == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  for (size_t j = 0; j < 4 * nj; j++)
+    x[j] = NAN;
+  memset(done, 0, nj);
+  size_t d2[2] = {nj, 4}, d1[1] = {nj};
+  snprintf(p, sizeof p, "%s/result", k->grp);
+  rc = io_write_f64(k->f, p, 2, d2, x, "V, V, s, V", err);
+  snprintf(p, sizeof p, "%s/done", k->grp);
+  if (rc == 0)
+    rc = io_write_u8(k->f, p, 1, d1, done, "1", err);
+  if (rc == 0)
+    rc = io_attr_f64(k->f, k->grp, "a_vt_V_m", ms->a_vt_V_m, err);
+  if (rc == 0)
+    rc = io_attr_i64(k->f, k->grp, "n_instances", ms->n, err);
+  if (rc == 0)
+    rc = io_attr_i64(k->f, k->grp, "n_temperatures", (int64_t)c->nt, err);
+  if (rc == 0)
+    rc = io_file_flush(k->f, err);
+  free(x);
+  return rc;
 }
 
 /* sweep_ctx.extra: run the instances, write mismatch/. */
@@ -396,13 +485,39 @@ int calib__mc_extra(const sweep_ctx *c, io_file *f, cmd_kv *kv, tk_err *err)
   const mc_result *res = ms->res;
   fprintf(stderr, "tsukit calibrate: %zu Monte-Carlo instance(s) x %zu "
           "temperature(s), A_VT %.3g mV um\n", n, nt, ms->a_vt_V_m * 1e9);
+  uint8_t *done = calloc(n * nt, 1);
+  if (done == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  mc_ckpt k;
+  memset(&k, 0, sizeof k);
+  k.c = c;
+  int crc = c->ckpt_path != NULL ? mc_ckpt_open(&k, c, done, err) : TK_OK;
+  size_t ndone = 0;
+  for (size_t j = 0; j < n * nt; j++)
+    ndone += done[j];
+  if (crc == 0 && ndone > 0)
+    fprintf(stderr, "tsukit calibrate: resuming the instances: %zu of %zu "
+            "jobs already done\n", ndone, n * nt);
   cal_sweep_params swp = cal_sweep_default_params();
   swp.n_points = n * nt;
   swp.result_size = sizeof(mc_result);
   swp.workers = ms->workers;
   swp.progress_label = "mismatch";
+  swp.skip = done;
+  swp.stop = calib__stop_begin();
   cal_sweep_stats ss;
-  TK_TRY(cal_sweep_run(&swp, mc_point, mc_done, (void *)c, &ss, err));
+  memset(&ss, 0, sizeof ss);
+  if (crc == 0)
+    crc = cal_sweep_run(&swp, mc_point, mc_done, &k, &ss, err);
+  calib__stop_end();
+  io_file_close(k.f);
+  free(done);
+  if (crc != 0 && ss.interrupted)
+    return TK_FAIL(err, TK_EINTERRUPT, "Monte-Carlo instances interrupted: "
+                   "%zu of %zu jobs are kept in the checkpoint",
+                   ndone + ss.done, n * nt);
+  if (crc != 0)
+    return crc;
   double *x = malloc((4 * n * nt + 6 * nt + n * ms->n_mos) * sizeof *x);
   if (x == NULL)
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
@@ -444,9 +559,9 @@ int calib__mc_extra(const sweep_ctx *c, io_file *f, cmd_kv *kv, tk_err *err)
     {"instance_trip_shift_V", 2, d2, ish, "V"},
     {"dvth_V", 2, dd, dv, "V"},
   };
-  for (size_t k = 0; rc == 0 && k < sizeof ds / sizeof ds[0]; k++) {
-    snprintf(p, sizeof p, "%s/mismatch/%s", c->grp, ds[k].n);
-    rc = io_write_f64(f, p, ds[k].rank, ds[k].dims, ds[k].x, ds[k].u, err);
+  for (size_t q = 0; rc == 0 && q < sizeof ds / sizeof ds[0]; q++) {
+    snprintf(p, sizeof p, "%s/mismatch/%s", c->grp, ds[q].n);
+    rc = io_write_f64(f, p, ds[q].rank, ds[q].dims, ds[q].x, ds[q].u, err);
   }
   snprintf(p, sizeof p, "%s/mismatch", c->grp);
   if (rc == 0)

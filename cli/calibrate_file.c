@@ -264,6 +264,26 @@ static void on_signal(int sig)
     stop_flag++;
 }
 
+static struct sigaction stop_old_int, stop_old_term;
+
+volatile sig_atomic_t *calib__stop_begin(void)
+{
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  stop_flag = 0;
+  sigaction(SIGINT, &sa, &stop_old_int);
+  sigaction(SIGTERM, &sa, &stop_old_term);
+  return &stop_flag;
+}
+
+void calib__stop_end(void)
+{
+  sigaction(SIGINT, &stop_old_int, NULL);
+  sigaction(SIGTERM, &stop_old_term, NULL);
+}
+
 /* Worker: the caller's point function. */
 static int point_adapter(void *ud, size_t idx, void *result, tk_err *err)
 {
@@ -420,6 +440,7 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
 #endif
   size_t nt = c->nt, nv = c->nv;
   uint64_t seed = c->seed;
+  c->ckpt_path = out;
   sweep_data d;
   io_file *f = NULL;
   tk_err err = {0};
@@ -596,7 +617,13 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
       goto fail;
   }
   rc = calib__finish(out, c, time_s, &d, kv, &err);
-  if (rc != 0) {
+  if (rc == TK_EINTERRUPT) {
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s (the %zu measured points too, in %s)",
+             tk_err_text(&err), npt, out);
+    print_resume_hint(c, msg);
+    exit_rc = CMD_EXIT_FAIL;
+  } else if (rc != 0) {
     fprintf(stderr, "tsukit %s: error: %s\n", c->cmd, tk_err_text(&err));
     fprintf(stderr, "tsukit %s: the %zu measured points are kept in "
             "%s\n", c->cmd, npt, out);

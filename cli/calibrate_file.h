@@ -8,6 +8,7 @@
 #ifndef CALIBRATE_FILE_H
 #define CALIBRATE_FILE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -78,6 +79,7 @@ struct sweep_ctx {
   ckt_sim_params sp;         /* simulation settings (temp, seed per point) */
   uint64_t seed;             /* sweep seed */
   io_file *f;                /* checkpoint file, open read-write (parent) */
+  const char *ckpt_path;     /* its path (set by calib__sweep) */
   char grp[256];             /* /cells/<name> */
 };
 
@@ -110,6 +112,12 @@ int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
  * already printed on stderr, prefixed "tsukit <cmd>:"). */
 int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
                  int force, long workers, cmd_kv *kv);
+
+/* SIGINT/SIGTERM handling for a phase of worker jobs: the returned flag
+ * (for cal_sweep_params.stop) counts the signals; calib__stop_end puts
+ * the previous handlers back. */
+volatile sig_atomic_t *calib__stop_begin(void);
+void calib__stop_end(void);
 
 /* Fit the measurements d (calibrate_fit.c) and write the library to
  * out (FILE.partial, renamed); the summary to kv. */

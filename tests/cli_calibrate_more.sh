@@ -3,7 +3,8 @@
 # (softmax and priority-encoder fits, --verify of the calibrated inverse);
 # bad input.
 # Workload: pbit 5 controls + 3 instances x 5 controls at 6 us (~15 s of
-# CPU), cat4 3 x 4 control rows at 2 us plus one 8 us check (~40 s of CPU);
+# CPU), twice 5 instances x 5 controls at 6 us (interrupted and resumed;
+# ~25 s), cat4 3 x 4 control rows at 2 us plus one 8 us check (~40 s of CPU);
 # the full cat4 acceptance (0.03 total variation; measured 0.014-0.023) is
 # the slow run tests/cat4_acceptance.sh, see docs/FINDINGS.md.
 . "$TSUKIT_SRCDIR/tests/tap.sh"
@@ -34,6 +35,28 @@ tap_ok $? "instances' v0 - nominal v0 = their trip shift within 6 mV (at least 2
 sdv0=$(awk '/^\/cells\/pbit\/mismatch\/v0_V /{print $3}' "$tap_tmp/mc.txt")
 fcmp "$sdv0 > 0.002"; tap_ok $? "sd(v0) over instances is stored and far above the fit error ($sdv0 V)"
 tap_run_rc 0 "sample reads the mismatch spread" "$TSUKIT" sample --cells "$mc" --cell pbit --temp 300 --graph G4 --L 8 --chains 8 --sweeps 20 --burn-in 5 --threads 1 -o "$tap_tmp/s.h5"
+# SIGINT while the instances run: the finished ones are kept in the
+# checkpoint, --resume runs only the others, mismatch/ == uninterrupted
+export HDF5_USE_FILE_LOCKING=FALSE
+mcargs="--cell pbit --vctl 0.1835:0.1875:5 --temp 300 --time 6e-6 --mc 5 --seed 7"
+mref="$tap_tmp/mref.h5"; mi="$tap_tmp/mi.h5"
+tap_run_rc 0 "reference: 5 instances uninterrupted" "$TSUKIT" calibrate $mcargs --workers 2 -o "$mref"
+mcdone() { "$dump" "$1" /cells/pbit/mc_checkpoint/done 2>/dev/null | tr ' ' '\n' | tail -n +3 | grep -c '^1$'; }
+"$TSUKIT" calibrate $mcargs --workers 1 -o "$mi" >"$tap_tmp/mi.out" 2>"$tap_tmp/mi.err" &
+pid=$!
+i=0; while [ "$(mcdone "$mi")" -lt 2 ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+kill -INT $pid
+wait $pid; rc=$?
+[ $rc -eq 1 ]; tap_ok $? "SIGINT during the instances: exit 1 (got $rc)"
+grep -q -- "--resume" "$tap_tmp/mi.err"; tap_ok $? "says how to resume ($(grep -m1 -o 'Monte-Carlo instances interrupted[^(]*' "$tap_tmp/mi.err"))"
+k=$(mcdone "$mi")
+[ "$k" -ge 2 ] && [ "$k" -lt 5 ]; tap_ok $? "$k of 5 instances kept in the checkpoint"
+tap_run_rc 0 "resume the instances" "$TSUKIT" calibrate $mcargs --workers 1 --resume -o "$mi"
+grep -q "resuming the instances: $k of 5" "$tap_tmp/err"; tap_ok $? "resume skips the $k finished instances"
+"$dump" "$mref" /cells/pbit/mismatch > "$tap_tmp/mref.txt"
+"$dump" "$mi" /cells/pbit/mismatch > "$tap_tmp/mi.txt"
+[ -s "$tap_tmp/mref.txt" ] && cmp -s "$tap_tmp/mref.txt" "$tap_tmp/mi.txt"; tap_ok $? "interrupted + resumed mismatch/ == uninterrupted"
+! "$dump" "$mi" /cells/pbit/mc_checkpoint >/dev/null 2>&1; tap_ok $? "the finished library carries no checkpoint"
 tap_run_rc 2 "--mc on a categorical cell is refused" "$TSUKIT" calibrate --cell cat4 --vctl 0.33:0.334:3 --temp 300 --mc 3 -o "$tap_tmp/x.h5"
 tap_run_rc 2 "--mc 1 is refused (no spread from one instance)" "$TSUKIT" calibrate --cell pbit --vctl 0.18:0.19:3 --temp 300 --mc 1 -o "$tap_tmp/x.h5"
 tap_run_rc 2 "--avt 0 is refused" "$TSUKIT" calibrate --cell pbit --vctl 0.18:0.19:3 --temp 300 --mc 3 --avt 0 -o "$tap_tmp/x.h5"
