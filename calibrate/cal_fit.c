@@ -28,19 +28,54 @@ double cal_logistic_eval(double v0_V, double vs_V, double v_V)
 
 typedef struct logi_ctx {
   const double *v, *p, *se;  /* data */
+  const double *g;           /* [n] variance factor se^2 / (p (1 - p)) */
   size_t n;                  /* points */
   double floor;              /* se floor */
 } logi_ctx;
 
 /* par = {v0, 1/vs}: the inverse scale keeps every trial step valid
- * (a flat curve is 1/vs = 0, not a division by zero). */
+ * (a flat curve is 1/vs = 0, not a division by zero).  Pearson residuals:
+ * the variance is the MODEL's P (1 - P) g (see cal_fit.h). */
 static int logi_resid(const double *par, void *ctx, double *r)
 {
   const logi_ctx *c = ctx;
-  for (size_t i = 0; i < c->n; i++)
-    r[i] = (c->p[i] - cal_sigmoid((c->v[i] - par[0]) * par[1])) /
-           fmax(c->se[i], c->floor);
+  for (size_t i = 0; i < c->n; i++) {
+    double P = cal_sigmoid((c->v[i] - par[0]) * par[1]);
+    r[i] = (c->p[i] - P) / sqrt(P * (1 - P) * c->g[i] + c->floor * c->floor);
+  }
   return 0;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+/* g_i = se_i^2 / (p_i (1 - p_i)) (= 2 tau_int / T_record for a telegraph
+ * signal) where the point has visited both states enough to measure it
+ * (0.02 < p < 0.98, se > 0), else the median of those; NaN when none has. */
+static void logi_gfactors(const double *p, const double *se, size_t n, double *g)
+{
+  double *tmp = malloc(n * sizeof *tmp);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    g[i] = NAN;
+    if (p[i] > 0.02 && p[i] < 0.98 && se[i] > 0) {
+      g[i] = se[i] * se[i] / (p[i] * (1 - p[i]));
+      if (tmp != NULL)
+        tmp[m++] = g[i];
+    }
+  }
+  double med = NAN;
+  if (m > 0) {
+    qsort(tmp, m, sizeof *tmp, cmp_dbl);
+    med = m % 2 ? tmp[m / 2] : 0.5 * (tmp[m / 2 - 1] + tmp[m / 2]);
+  }
+  for (size_t i = 0; i < n; i++)
+    if (isnan(g[i]))
+      g[i] = med;
+  free(tmp);
 }
 
 int cal_logistic_fit(const double *v_V, const double *p, const double *se,
@@ -95,10 +130,21 @@ int cal_logistic_fit(const double *v_V, const double *p, const double *se,
   }
   double par[2] = {isnan(prm->v0_start_V) ? v_V[imid] : prm->v0_start_V,
                    isnan(prm->vs_start_V) ? slope : 1.0 / prm->vs_start_V};
-  logi_ctx c = {v_V, p, se, n, prm->se_floor};
+  double *g = malloc(n * sizeof *g);
+  if (g == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  logi_gfactors(p, se, n, g);
+  if (isnan(g[0])) {
+    /* no point measured between the states: nothing sets the scale of the
+     * errors but the floor (the fit below then reports the step) */
+    for (size_t i = 0; i < n; i++)
+      g[i] = 0;
+  }
+  logi_ctx c = {v_V, p, se, g, n, prm->se_floor};
   double cov[4];
   cal__lsq_out o;
   int rc = cal__lsq(logi_resid, &c, n, 2, par, cov, CAL_COV_ABSOLUTE, &o, err);
+  free(g);
   if (rc != 0) {
     /* a step (at most one point between 0 and 1) leaves vs undetermined:
      * the solver runs vs -> 0; say so */
@@ -193,13 +239,21 @@ static int smx_resid(const double *par, void *ctx, double *r)
                        (a[k] + b[k] * v[k] - b[0] * v[0]);
       r[m * K] = 0;
     } else {
-      /* Pearson form: (p_k - P_k) sqrt(1 - p_k) / se_k, so that for
-       * multinomial errors the K terms of a point sum to chi2 with K - 1
-       * degrees of freedom (see cal_fit.h). */
+      /* Pearson form with the MODEL's variance, (p_k - P_k) / sqrt(P_k
+       * g), the point's g = se_k^2 / (p_k (1 - p_k)) pooled over its
+       * states: for multinomial errors the K terms of a point sum to chi2
+       * with K - 1 degrees of freedom (see cal_fit.h), and points whose
+       * noise came out low get no extra weight */
       smx_prob(a, b, K, v, prob);
+      double num = 0, den = 0;
+      for (unsigned k = 0; k < K; k++) {
+        num += se[k] * se[k];
+        den += p[k] * (1 - p[k]);
+      }
+      double g = den > 0 ? num / den : 0;
       for (unsigned k = 0; k < K; k++)
-        r[m * K + k] = (p[k] - prob[k]) * sqrt(fmax(1 - p[k], 0)) /
-                       fmax(se[k], c->floor);
+        r[m * K + k] = (p[k] - prob[k]) /
+                       sqrt(prob[k] * g + c->floor * c->floor);
     }
   }
   return 0;

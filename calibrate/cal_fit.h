@@ -7,11 +7,17 @@
  * autocorrelation-aware standard errors (cal_occupancy).
  *
  * Logistic.  P(1 | V) = 1 / (1 + exp(-(V - v0_V) / vs_V)), parameters
- * (v0_V, vs_V), residuals (p_i - P(V_i)) / max(se_i, se_floor).  The
- * standard errors are treated as true (CAL_COV_ABSOLUTE): cov = (J^T J)^-1
- * and chi2_red = chi2 / (n - 2) is the goodness of fit (~1 when the errors
- * are right and the model holds).  se_floor keeps points measured at 0 or
- * 1 (se = 0) from getting infinite weight.
+ * (v0_V, vs_V), Pearson residuals with the MODEL's variance,
+ *     r_i = (p_i - P_i) / sqrt(P_i (1 - P_i) g_i + se_floor^2),
+ * where g_i = se_i^2 / (p_i (1 - p_i)) is the point's measured variance
+ * factor (2 tau_int / T_record for a telegraph signal) when 0.02 < p_i <
+ * 0.98, else the median of those.  (Weights 1 / se_i^2 from the measured
+ * p_i instead favour the points whose noise came out near 0 or 1 -- a
+ * record with few flips -- and bias v0 and vs: docs/FINDINGS.md.)  The
+ * errors are treated as true (CAL_COV_ABSOLUTE): cov = (J^T J)^-1 and
+ * chi2_red = chi2 / (n - 2) is the goodness of fit (~1 when the errors
+ * are right and the model holds).  se_floor keeps points far out on the
+ * tails (P -> 0 or 1) from getting infinite weight.
  *
  * Softmax (K states, one control per state).  With control vector V (V_k
  * drives state k)
@@ -19,11 +25,12 @@
  * state k's logit linear in its own control.  Adding a constant to every
  * a_k changes nothing, so a_0 = 0 is fixed: 2K - 1 free parameters
  * (a_1..a_{K-1}, b_0..b_{K-1}).  Each point's p sums to 1, so its K
- * residuals are not independent: the residuals are taken in Pearson form,
- *     r_mk = (p_mk - P_k(V_m)) sqrt(1 - p_mk) / se_mk,
- * which for multinomial errors (se^2 = p (1 - p) g / n, the same g for all
- * states) is (p_k - P_k) / sqrt(P_k g / n) to first order; the sum over k
- * is then the Pearson chi-square with K - 1 degrees of freedom and its
+ * residuals are not independent: the residuals are taken in Pearson form
+ * with the model's variance,
+ *     r_mk = (p_mk - P_k(V_m)) / sqrt(P_k(V_m) g_m + se_floor^2),
+ * g_m = sum_k se_mk^2 / sum_k p_mk (1 - p_mk) the point's variance factor
+ * (multinomial errors: se^2 = p (1 - p) g, the same g for all states); the
+ * sum over k is then the Pearson chi-square with K - 1 degrees of freedom and its
  * matrix the pseudo-inverse of the multinomial covariance, so
  * dof = M (K - 1) - (2K - 1) and the covariance (J^T J)^-1 is absolute,
  * as for the logistic.

@@ -28,8 +28,9 @@
  * P_k and each point's g/n pooled from its measured errors
  * (se_k^2 = p_k (1 - p_k) g/n); the K terms of a point sum to a chi-square
  * with K - 1 degrees of freedom, the covariance is absolute.  (Weights from
- * the measured p_k, as the softmax fit uses, favour the points whose noise
- * came out low and pull the fit towards low probabilities.)
+ * the measured p_k favour the points whose noise came out low and pull
+ * the fit towards low probabilities; the softmax and logistic fits use
+ * the model's variance too, cal_fit.h.)
  *
  * Inverse.  With lambda = N / sum_j w_j p_j, P(k) = p_k (prod_{j<k}
  * (1 - p_j) + lambda w_k), so for a target q and any lambda > 0 the bits
