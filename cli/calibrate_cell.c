@@ -30,6 +30,8 @@ int calib__cell_point(const sweep_ctx *c, size_t idx, calib_point *pt,
   const ckt_cell_info *ci = c->ci;
   ckt_sim_params sp = c->sp;
   sp.temp_K = c->temp_K[idx / c->nv];
+  if (c->rec_time_s != NULL)
+    sp.tstop_s = c->rec_time_s[idx / c->nv];
   sp.seed = cal_sweep_point_seed(c->seed, idx);
   const double *v = calib__ctl(c, idx / c->nv, idx % c->nv);
   ckt_cell_opts co = {c->vdd_V, 0, isfinite(c->vbias_V) ? c->vbias_V : 0};
@@ -151,7 +153,8 @@ static int track_point(void *ud, size_t idx, void *result, tk_err *err)
   const track_job *j = ud;
   ckt_sim_params sp = j->c->sp;
   sp.temp_K = j->temp_K[idx];
-  double r[2] = {NAN, NAN};
+  double r[3] = {NAN, NAN, NAN};   /* trip, centre, pilot tau */
+  double tnum = 0, tden = 0;        /* flip-rate estimate of tau, pooled */
   int rc = trip_point(j->c, &sp, NULL, 0, j->lo_V, j->hi_V, 28, &r[0], err);
   /* the bracket's low end is never simulated: a trip point within a
    * bisection step of it means the output was high all the way down */
@@ -166,6 +169,8 @@ static int track_point(void *ud, size_t idx, void *result, tk_err *err)
       sweep_ctx one = *j->c;
       one.vctl_V = &v;
       one.ctl_V = NULL;
+    one.rec_time_s = NULL;
+      one.rec_time_s = NULL;
       one.nv = 1;
       one.temp_K = &j->temp_K[idx];
       one.sp.tstop_s = j->pilot_s;
@@ -173,12 +178,22 @@ static int track_point(void *ud, size_t idx, void *result, tk_err *err)
                                       idx * TRACK_NOISY_STEPS + (size_t)it);
       calib_point pt;
       rc = calib__cell_point(&one, 0, &pt, err);
+      if (rc == 0 && pt.flips > 0) {
+        tnum += 2 * pt.p[0] * pt.p[1] * j->pilot_s;
+        tden += pt.flips;
+      }
       if (rc == 0 && pt.p[1] > 0.5)
         hi = v;
       else
         lo = v;
     }
     r[1] = 0.5 * (lo + hi);
+    /* the correlation time near the transition, pooled over the steps:
+     * a telegraph signal flips 2 p0 p1 T / tau times in T, so tau =
+     * sum 2 p0 p1 T / sum flips (robust where single records flip a few
+     * times) */
+    if (tden > 0)
+      r[2] = tnum / tden;
   }
   if (rc == TK_ERANGE)
     tk_err_wrap(err, rc, "--track at %g K", sp.temp_K);
@@ -190,7 +205,7 @@ static int track_done(void *ud, size_t idx, const void *result, tk_err *err)
 {
   (void)err;
   track_job *j = ud;
-  memcpy(&j->res[2 * idx], result, 2 * sizeof(double));
+  memcpy(&j->res[3 * idx], result, 3 * sizeof(double));
   return TK_OK;
 }
 
@@ -199,14 +214,17 @@ void calib__track_free(sweep_ctx *c)
   free((double *)c->ctl_V);
   free((double *)c->trip_V);
   free((double *)c->center_V);
+  free((double *)c->rec_time_s);
   free((double *)c->trip_tab_T_K);
   free((double *)c->trip_tab_V);
   c->ctl_V = c->trip_V = c->center_V = c->trip_tab_T_K = c->trip_tab_V = NULL;
+  c->rec_time_s = NULL;
   c->n_trip_tab = 0;
 }
 
 int calib__track(sweep_ctx *c, double ref_K, double width_exp,
-                 double pilot_s, double step_K, long workers, tk_err *err)
+                 double pilot_s, double time_tau, double step_K, long workers,
+                 tk_err *err)
 {
   size_t nt = c->nt, nv = c->nv;
   if (c->n_ctl != 1 || c->ci == NULL)
@@ -217,13 +235,13 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
   double t0 = c->temp_K[0], t1 = c->temp_K[nt - 1];
   size_t ng = nt > 1 ? (size_t)ceil((t1 - t0) / step_K) + 1 : 0;
   size_t n = nt + 1 + ng;   /* sweep temperatures, the reference, the grid */
-  double *tk = malloc(3 * n * sizeof *tk);
+  double *tk = malloc(4 * n * sizeof *tk);
   double *ctl = malloc(nt * nv * sizeof *ctl), *tr = malloc(nt * sizeof *tr),
          *ce = malloc(nt * sizeof *ce), *gT = malloc((ng + 1) * sizeof *gT),
-         *gV = malloc((ng + 1) * sizeof *gV);
+         *gV = malloc((ng + 1) * sizeof *gV), *rec = malloc(nt * sizeof *rec);
   int rc = TK_OK;
   if (tk == NULL || ctl == NULL || tr == NULL || ce == NULL || gT == NULL ||
-      gV == NULL)
+      gV == NULL || rec == NULL)
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
   cal_sweep_stats ss = {0};
   if (rc == 0) {
@@ -236,24 +254,28 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
                    0.5 * (c->vctl_V[nv - 1] - c->vctl_V[0]), pilot_s, tk + n};
     cal_sweep_params swp = cal_sweep_default_params();
     swp.n_points = n;
-    swp.result_size = 2 * sizeof(double);
+    swp.result_size = 3 * sizeof(double);
     swp.workers = (unsigned)workers;
     swp.progress_label = "calibrate: tracking the transition";
     rc = cal_sweep_run(&swp, track_point, track_done, &j, &ss, err);
   }
-  double *res = tk + n;   /* [2n]: trip, centre */
+  double *res = tk + n;   /* [3n]: trip, centre, pilot tau */
   /* a reference that is one of the sweep temperatures takes that one's
    * values (one pilot, so the window there is --vctl exactly) */
   for (size_t t = 0; rc == 0 && t < nt; t++)
-    if (c->temp_K[t] == ref_K) {
-      res[2 * nt] = res[2 * t];
-      res[2 * nt + 1] = res[2 * t + 1];
-    }
-  double cref = rc == 0 ? res[2 * nt + 1] : NAN;
+    if (c->temp_K[t] == ref_K)
+      memcpy(&res[3 * nt], &res[3 * t], 3 * sizeof *res);
+  double cref = rc == 0 ? res[3 * nt + 1] : NAN;
   for (size_t t = 0; rc == 0 && t < nt; t++) {
     double s = pow(c->temp_K[t] / ref_K, width_exp);
-    tr[t] = res[2 * t];
-    ce[t] = res[2 * t + 1];
+    tr[t] = res[3 * t];
+    ce[t] = res[3 * t + 1];
+    /* --time-tau: N pilot correlation times, at most --time (and --time
+     * where the pilot saw no flips) */
+    double tau = res[3 * t + 2];
+    rec[t] = c->sp.tstop_s;
+    if (time_tau > 0 && isfinite(tau) && time_tau * tau < rec[t])
+      rec[t] = fmax(time_tau * tau, 16 * c->sp.tstep_s);
     for (size_t i = 0; i < nv; i++) {
       double v = s == 1 && ce[t] == cref ? c->vctl_V[i]
                                          : ce[t] + (c->vctl_V[i] - cref) * s;
@@ -268,7 +290,7 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
   }
   for (size_t g = 0; rc == 0 && g < ng; g++) {
     gT[g] = tk[nt + 1 + g];
-    gV[g] = res[2 * (nt + 1 + g)];
+    gV[g] = res[3 * (nt + 1 + g)];
   }
   if (rc != 0) {
     free(tk);
@@ -277,6 +299,7 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
     free(ce);
     free(gT);
     free(gV);
+    free(rec);
     return rc;
   }
   calib__track_free(c);
@@ -285,16 +308,27 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
   c->center_V = ce;
   c->track_ref_K = ref_K;
   c->track_exp = width_exp;
-  c->trip_ref_V = res[2 * nt];
+  c->trip_ref_V = res[3 * nt];
   c->center_ref_V = cref;
   c->trip_tab_T_K = gT;
   c->trip_tab_V = gV;
   c->n_trip_tab = ng;
+  if (time_tau > 0) {
+    c->rec_time_s = rec;
+    c->time_tau = time_tau;
+  } else {
+    free(rec);
+  }
   fprintf(stderr, "tsukit %s: --track: transition at %.6g V (noiseless trip "
           "point %.6g V) at %g K, the --vctl window's reference; %.6g V "
           "(%.6g V) at %g K, %.6g V (%.6g V) at %g K (%.3g s)\n", c->cmd, cref,
-          res[2 * nt], ref_K, ce[0], tr[0], t0, ce[nt - 1], tr[nt - 1], t1,
+          res[3 * nt], ref_K, ce[0], tr[0], t0, ce[nt - 1], tr[nt - 1], t1,
           ss.wall_s);
+  if (c->rec_time_s != NULL)
+    for (size_t t = 0; t < nt; t++)
+      fprintf(stderr, "tsukit %s: --time-tau: %g K: pilot tau %.3g s, %.3g s "
+              "per point\n", c->cmd, c->temp_K[t], res[3 * t + 2],
+              c->rec_time_s[t]);
   free(tk);
   return TK_OK;
 }
@@ -321,6 +355,8 @@ static int mc_point(void *ud, size_t idx, void *result, tk_err *err)
                            ms->n_mos, dv, err);
   ckt_sim_params sp = c->sp;
   sp.temp_K = c->temp_K[t];
+  if (c->rec_time_s != NULL)
+    sp.tstop_s = c->rec_time_s[t];
   const double *row = calib__ctl(c, t, 0);   /* this temperature's grid */
   double lo = fmax(0, row[0] - 0.25), hi = fmin(c->vdd_V, row[nv - 1] + 0.25);
   double t_nom = NAN, t_inst = NAN;
@@ -606,6 +642,7 @@ static int verify_point(void *ud, size_t idx, void *result, tk_err *err)
   sweep_ctx one = *v->c;     /* one point at the first temperature */
   one.vctl_V = v->ctl_V + idx * v->K;
   one.ctl_V = NULL;
+  one.rec_time_s = NULL;
   one.nv = 1;
   one.sp.tstop_s = v->time_s;
   one.seed = cal_sweep_point_seed(v->seed, idx);

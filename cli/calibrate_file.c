@@ -117,6 +117,9 @@ int calib__write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
     TK_TRY(io_attr_f64(f, g, "track_width_exp", c->track_exp, err));
     TK_TRY(io_attr_f64(f, g, "track_trip_ref_V", c->trip_ref_V, err));
     TK_TRY(io_attr_f64(f, g, "track_center_ref_V", c->center_ref_V, err));
+    TK_TRY(io_attr_f64(f, g, "track_time_tau", c->time_tau, err));
+    if (c->rec_time_s != NULL)
+      W64("record_time_s", 1, d1, c->rec_time_s, "s");
   }
   W64("p_state", 3, d3, d->p, "1");
   W64("p_state_stderr", 3, d3, d->pse, "1");
@@ -170,6 +173,99 @@ int calib__read_arr(io_file *f, const sweep_ctx *c, const char *rel,
     memcpy(dst, x, n * sizeof *x);
   free(x);
   return rc;
+}
+
+/* A copy of dataset grp/rel with exactly `want` values. */
+static int track_arr(io_file *f, const sweep_ctx *c, const char *rel,
+                     size_t want, double **out, tk_err *err)
+{
+  double *x = malloc((want ? want : 1) * sizeof *x);
+  if (x == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  int rc = calib__read_arr(f, c, rel, want, x, err);
+  if (rc != 0) {
+    free(x);
+    return rc;
+  }
+  *out = x;
+  return TK_OK;
+}
+
+int calib__track_load(sweep_ctx *c, const char *path, double ref_K,
+                      double width_exp, double time_tau, tk_err *err)
+{
+  io_file *f = NULL;
+  TK_TRY(io_file_open_read(path, &f, err));
+  const char *g = c->grp;
+  char p[512];
+  snprintf(p, sizeof p, "%s/point_control_V", g);
+  if (!io_exists(f, g) || !io_exists(f, p)) {
+    io_file_close(f);
+    return TK_FAIL(err, TK_ENOTFOUND, "--resume: %s holds no --track sweep "
+                   "of cell %s", path, c->cell);
+  }
+  double r = NAN, w = NAN, tt = 0, tref = NAN, cref = NAN;
+  int rc = io_get_attr_f64(f, g, "track_ref_K", &r, err);
+  if (rc == 0)
+    rc = io_get_attr_f64(f, g, "track_width_exp", &w, err);
+  if (rc == 0)
+    rc = io_get_attr_f64(f, g, "track_trip_ref_V", &tref, err);
+  if (rc == 0)
+    rc = io_get_attr_f64(f, g, "track_center_ref_V", &cref, err);
+  if (rc == 0 && io_get_attr_f64(f, g, "track_time_tau", &tt, NULL) != 0)
+    tt = 0;
+  if (rc == 0 && (r != ref_K || w != width_exp || tt != time_tau))
+    rc = TK_FAIL(err, TK_EINVAL, "--resume: %s was made with --track-ref %g "
+                 "K, --track-exp %g, --time-tau %g (now %g K, %g, %g)", path,
+                 r, w, tt, ref_K, width_exp, time_tau);
+  double *ctl = NULL, *tr = NULL, *ce = NULL, *gT = NULL, *gV = NULL,
+         *rec = NULL;
+  size_t ng = 0;
+  if (rc == 0)
+    rc = track_arr(f, c, "point_control_V", c->nt * c->nv, &ctl, err);
+  if (rc == 0)
+    rc = track_arr(f, c, "trip_V", c->nt, &tr, err);
+  if (rc == 0)
+    rc = track_arr(f, c, "track_center_V", c->nt, &ce, err);
+  if (rc == 0 && tt > 0)
+    rc = track_arr(f, c, "record_time_s", c->nt, &rec, err);
+  snprintf(p, sizeof p, "%s/trip_table/temperature_K", g);
+  if (rc == 0 && io_exists(f, p)) {
+    int rank = 0;
+    size_t dims[4];
+    rc = io_read_f64(f, p, &gT, &rank, dims, err);
+    ng = rc == 0 ? dims[0] : 0;
+    if (rc == 0)
+      rc = track_arr(f, c, "trip_table/trip_V", ng, &gV, err);
+  }
+  io_file_close(f);
+  if (rc == TK_EFORMAT)
+    tk_err_wrap(err, TK_EINVAL, "--resume");
+  if (rc != 0) {
+    free(ctl);
+    free(tr);
+    free(ce);
+    free(gT);
+    free(gV);
+    free(rec);
+    return rc == TK_EFORMAT ? TK_EINVAL : rc;
+  }
+  calib__track_free(c);
+  c->ctl_V = ctl;
+  c->trip_V = tr;
+  c->center_V = ce;
+  c->trip_tab_T_K = gT;
+  c->trip_tab_V = gV;
+  c->n_trip_tab = ng;
+  c->rec_time_s = rec;
+  c->time_tau = tt;
+  c->track_ref_K = ref_K;
+  c->track_exp = width_exp;
+  c->trip_ref_V = tref;
+  c->center_ref_V = cref;
+  fprintf(stderr, "tsukit %s: --track: the windows of %s are reused\n",
+          c->cmd, path);
+  return TK_OK;
 }
 
 /* Read the measurements back and check the file matches this sweep. */

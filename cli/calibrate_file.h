@@ -69,6 +69,10 @@ struct sweep_ctx {
   const double *trip_V;      /* [nT] --track: noiseless trip point, or NULL */
   const double *center_V;    /* [nT] --track: where P(1) = 1/2 (pilot), or NULL */
   double center_ref_V;       /* --track: the pilot's centre at track_ref_K */
+  /* --time-tau: simulated time per point at each temperature [nT] (N
+   * pilot correlation times, at most --time), or NULL: sp.tstop_s */
+  const double *rec_time_s;
+  double time_tau;           /* that N, or 0 */
   double track_ref_K;        /* --track: where vctl_V applies as given */
   double track_exp;          /* --track: window width ~ (T / track_ref_K)^this */
   double trip_ref_V;         /* --track: the trip point there */
@@ -135,16 +139,26 @@ int calib__cell_point(const sweep_ctx *c, size_t idx, calib_point *pt,
  * the sweep, at ref_K and on a grid of about step_K over the sweep's span
  * (forked workers; each a bisection of noise-free runs), and at the sweep
  * temperatures and ref_K the centre c(T) where P(1) = 1/2, by 8 bisection
- * steps of noisy runs of pilot_s each.  Fills ctl_V: at temperature T the
- * grid point v becomes
+ * steps of noisy runs of pilot_s each (whose median correlation time sets
+ * the record per point when time_tau > 0: time_tau times it, at most
+ * sp.tstop_s; rec_time_s).  Fills ctl_V: at temperature T the grid point
+ * v becomes
  *   c(T) + (v - c(ref_K)) (T / ref_K)^width_exp,
  * i.e. the window moves with the transition and its width follows the
  * transition's (thermal: width_exp 1 for vs ~ kT; the shipped pbit's
  * vs rises faster, see docs/FINDINGS.md).  The arrays are allocated
  * here and freed by calib__track_free. */
 int calib__track(sweep_ctx *c, double ref_K, double width_exp,
-                 double pilot_s, double step_K, long workers, tk_err *err);
+                 double pilot_s, double time_tau, double step_K, long workers,
+                 tk_err *err);
 void calib__track_free(sweep_ctx *c);
+
+/* --resume of a --track sweep: the windows (and trip points, pilot
+ * centres, record times) stored in the checkpoint instead of new pilots,
+ * after checking that ref_K, width_exp and time_tau are those stored.
+ * TK_ENOTFOUND when the file has no --track data. */
+int calib__track_load(sweep_ctx *c, const char *path, double ref_K,
+                      double width_exp, double time_tau, tk_err *err);
 
 /* What every Monte-Carlo job needs (set before the sweep, read in the
  * library's final write through sweep_ctx.extra). */

@@ -75,7 +75,8 @@ static void usage(FILE *f)
           "                        [--time S] [--workers N] [--seed S]\n"
           "                        [--vdd V] [--vbias V] [--vbase V]\n"
           "                        [--verify N [--verify-time S]]\n"
-          "                        [--track [--track-ref T] [--track-exp M]]\n"
+          "                        [--track [--track-ref T] [--track-exp M]\n"
+          "                                 [--time-tau N]]\n"
           "                        [--resume] [--force]\n"
           "\n"
           "Simulates the cell at every (temperature, control) point, each in its\n"
@@ -117,6 +118,10 @@ static void usage(FILE *f)
           "                  model then follows\n"
           "  --track-ref T   where --vctl applies as given (default 300 K)\n"
           "  --track-exp M   window width exponent, [0, 10] (default 1: vs ~ kT)\n"
+          "  --time-tau N    --track: simulate N correlation times per point (as\n"
+          "                  the pilot measured them at each temperature), at\n"
+          "                  most --time: equal statistics at every temperature\n"
+          "                  for a fraction of the time where tau is short\n"
           "  --vbase V       categorical: the fixed controls (default (A+B)/2)\n"
           "  --design D      categorical: oat (one control at a time, default) or\n"
           "                  random:M (M control vectors uniform in [A, B]^K)\n"
@@ -135,7 +140,8 @@ static void usage(FILE *f)
 
 enum { O_CELL = 1, O_VCTL, O_TEMP, O_TIME, O_WORKERS, O_SEED, O_RESUME,
        O_FORCE, O_HELP, O_VDD, O_VBIAS, O_VBASE, O_VERIFY, O_VTIME, O_MC,
-       O_AVT, O_DESIGN, O_INVERSE, O_TRACK, O_TRACK_REF, O_TRACK_EXP };
+       O_AVT, O_DESIGN, O_INVERSE, O_TRACK, O_TRACK_REF, O_TRACK_EXP,
+       O_TIME_TAU };
 
 
 static int cmp_double(const void *a, const void *b)
@@ -167,6 +173,7 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     {"track", no_argument, NULL, O_TRACK},
     {"track-ref", required_argument, NULL, O_TRACK_REF},
     {"track-exp", required_argument, NULL, O_TRACK_EXP},
+    {"time-tau", required_argument, NULL, O_TIME_TAU},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
   };
@@ -182,7 +189,7 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
   long workers = 1;
   uint64_t seed = 1;
   int resume = 0, force = 0, track = 0, c, rc = 0;
-  double track_ref_K = 300.0, track_exp = 1.0;
+  double track_ref_K = 300.0, track_exp = 1.0, time_tau = 0;
   tk_err err = {0};
   optind = 1;
   opterr = 0;
@@ -254,6 +261,9 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
       break;
     case O_TRACK_EXP:
       rc = tk_parse_double_in(optarg, "--track-exp", 0.0, 10.0, &track_exp, &err);
+      break;
+    case O_TIME_TAU:
+      rc = tk_parse_double_in(optarg, "--time-tau", 10, 1e7, &time_tau, &err);
       break;
     case O_RESUME: resume = 1; break;
     case O_FORCE: force = 1; break;
@@ -419,9 +429,23 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     ctx.user = &mc;
     ctx.extra = calib__mc_extra;
   }
-  if (track && (rc = calib__track(&ctx, track_ref_K, track_exp, time_s / 4, 5.0, workers, &err)) != 0) {
-    exit_rc = cmd_fail("calibrate", &err);
+  if (!track && time_tau > 0) {
+    exit_rc = cmd_usage_error("calibrate", "--time-tau needs --track (its "
+                              "pilot measures the correlation times)");
     goto done;
+  }
+  if (track) {
+    /* --resume reuses the stored windows; a new sweep runs the pilots */
+    struct stat st;
+    if (resume && stat(out, &st) == 0)
+      rc = calib__track_load(&ctx, out, track_ref_K, track_exp, time_tau, &err);
+    else
+      rc = calib__track(&ctx, track_ref_K, track_exp, time_s / 4, time_tau,
+                        5.0, workers, &err);
+    if (rc != 0) {
+      exit_rc = cmd_fail("calibrate", &err);
+      goto done;
+    }
   }
   exit_rc = calib__sweep(out, &ctx, time_s, resume, force, workers, kv);
   if (exit_rc == CMD_EXIT_OK && nverify > 0) {

@@ -43,8 +43,16 @@ awk -v p="$pv" '/^\/cells\/pbit\/fit\/v0_V /{a=$3; b=$5} END{lo=(a<b?a:b)-5e-4; 
 tap_ok $? "predicted v0 at 305 K ($pv V) within the fitted v0 at 290 and 310 K (+-0.5 mV)"
 tap_run_rc 0 "--resume of the finished sweep refits without simulating" "$TSUKIT" calibrate $args --resume -o "$lib"
 ! grep -q "point(s) simulated" "$tap_tmp/err"; tap_ok $? "no point simulated again"
+grep -q "windows of .* are reused" "$tap_tmp/err"; tap_ok $? "the stored windows are reused (no new pilot)"
+# --time-tau: records of N pilot correlation times, capped by --time
+tt="$tap_tmp/tt.h5"
+tap_run_rc 0 "--time-tau 15 (records of 15 pilot correlation times)" "$TSUKIT" calibrate --cell pbit --vctl 0.185:0.188:4 --temp 300,320 --time 6e-6 --workers 2 --seed 5 --track --time-tau 15 -o "$tt"
+grep "time-tau:" "$tap_tmp/err" | while read -r l; do tap_note "$l"; done
+"$dump" "$tt" /cells/pbit/record_time_s > "$tap_tmp/tt.txt"
+awk '{for(i=3;i<=NF;i++) if(!($i>0 && $i<=6e-6)) exit 1; exit (NF!=4)}' "$tap_tmp/tt.txt"; tap_ok $? "record_time_s [2] stored, each in (0, --time] ($(cut -d' ' -f3- "$tap_tmp/tt.txt"))"
+tap_run_rc 2 "--time-tau without --track is refused" "$TSUKIT" calibrate --cell pbit --vctl 0.185:0.188:4 --temp 300 --time-tau 15 -o "$tap_tmp/y.h5"
 tap_run_rc 2 "--resume with another --track-exp is refused (other windows)" "$TSUKIT" calibrate $args --track-exp 2 --resume -o "$lib"
-grep -q "other settings" "$tap_tmp/err"; tap_ok $? "the message names the changed settings"
+grep -q -- "--track-exp 1," "$tap_tmp/err"; tap_ok $? "the message names the stored and the new settings"
 tap_run_rc 2 "--track on a categorical cell is refused" "$TSUKIT" calibrate --cell cat4 --vctl 0.18:0.19:3 --temp 300 --track -o "$tap_tmp/x.h5"
 tap_run_rc 2 "--track-exp 11 is refused" "$TSUKIT" calibrate $args --track-exp 11 -o "$tap_tmp/x.h5"
 tap_done
