@@ -96,11 +96,26 @@ static int trip_point(const sweep_ctx *c, const ckt_sim_params *sp0,
   sp.dvth_V = dvth;
   sp.n_dvth = n_mos;
   ckt_session *ses = NULL;
-  TK_TRY(ckt_session_open(&ses, err));
+  if (c->noiseless_high == NULL)
+    TK_TRY(ckt_session_open(&ses, err));
   int rc = TK_OK;
   ckt_cell_opts co = {c->vdd_V, 0, isfinite(c->vbias_V) ? c->vbias_V : 0};
   for (int it = 0; it < iters && rc == 0; it++) {
     double v = it == 0 ? hi_V : 0.5 * (lo_V + hi_V);
+    if (c->noiseless_high != NULL) {   /* a designer's netlist */
+      int high = 0;
+      rc = c->noiseless_high(c, sp0, v, &high, err);
+      if (rc == 0 && it == 0 && !high)
+        rc = TK_FAIL(err, TK_ERANGE, "the output stays low up to %g V: no "
+                     "trip point in range", hi_V);
+      if (rc == 0 && it > 0) {
+        if (high)
+          hi_V = v;
+        else
+          lo_V = v;
+      }
+      continue;
+    }
     phys_cell *pc = NULL;
     ckt_trace tr;
     memset(&tr, 0, sizeof tr);
@@ -177,7 +192,7 @@ static int track_point(void *ud, size_t idx, void *result, tk_err *err)
       one.seed = cal_sweep_point_seed(j->c->seed ^ TRACK_STREAM,
                                       idx * TRACK_NOISY_STEPS + (size_t)it);
       calib_point pt;
-      rc = calib__cell_point(&one, 0, &pt, err);
+      rc = j->c->point(&one, 0, &pt, err);
       if (rc == 0 && pt.flips > 0) {
         tnum += 2 * pt.p[0] * pt.p[1] * j->pilot_s;
         tden += pt.flips;
@@ -227,7 +242,7 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
                  tk_err *err)
 {
   size_t nt = c->nt, nv = c->nv;
-  if (c->n_ctl != 1 || c->ci == NULL)
+  if (c->n_ctl != 1 || c->n_states != 2 || (c->ci == NULL && c->noiseless_high == NULL))
     return TK_FAIL(err, TK_EINVAL, "--track: only for pbit cells");
   if (!(ref_K > 0) || !(step_K > 0) || !(pilot_s > 0))
     return TK_FAIL(err, TK_EINVAL, "--track: reference temperature, pilot "

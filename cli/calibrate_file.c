@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "cli/calibrate_file.h"
+#include "common/tk_parse.h"
 #ifdef TK_HAVE_MPI
 #include <mpi.h>
 #endif
@@ -173,6 +174,34 @@ int calib__read_arr(io_file *f, const sweep_ctx *c, const char *rel,
     memcpy(dst, x, n * sizeof *x);
   free(x);
   return rc;
+}
+
+int calib__track_option(int which, const char *arg, calib_track_opts *o,
+                        tk_err *err)
+{
+  switch (which) {
+  case 0: o->on = 1; return TK_OK;
+  case 1: return tk_parse_temp_K(arg, "--track-ref", &o->ref_K, err);
+  case 2: return tk_parse_double_in(arg, "--track-exp", 0.0, 10.0, &o->width_exp, err);
+  case 3: return tk_parse_double_in(arg, "--time-tau", 10, 1e7, &o->time_tau, err);
+  default: return TK_FAIL(err, TK_EINTERNAL, "track option %d", which);
+  }
+}
+
+int calib__track_setup(sweep_ctx *c, const calib_track_opts *o,
+                       const char *out, int resume, double time_s,
+                       long workers, tk_err *err)
+{
+  if (!o->on && o->time_tau > 0)
+    return TK_FAIL(err, TK_EINVAL, "--time-tau needs --track (its pilot "
+                   "measures the correlation times)");
+  if (!o->on)
+    return TK_OK;
+  struct stat st;
+  if (resume && stat(out, &st) == 0)
+    return calib__track_load(c, out, o->ref_K, o->width_exp, o->time_tau, err);
+  return calib__track(c, o->ref_K, o->width_exp, time_s / 4, o->time_tau, 5.0,
+                      workers, err);
 }
 
 /* A copy of dataset grp/rel with exactly `want` values. */

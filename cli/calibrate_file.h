@@ -51,6 +51,11 @@ struct sweep_ctx {
   unsigned n_states;         /* 2 (pbit) or K (categorical) */
   size_t n_ctl;              /* controls per point: 1, or K (categorical) */
   calib_point_fn point;      /* the simulation of one point */
+  /* --track of a netlist that is not a shipped cell: *high = the output
+   * is high after a short noise-free run at control v_V (sp: temperature);
+   * NULL: the shipped cell c->ci */
+  int (*noiseless_high)(const sweep_ctx *c, const ckt_sim_params *sp,
+                        double v_V, int *high, tk_err *err);
   const void *user;          /* the point function's own data */
   const ckt_cell_info *ci;   /* calibrate: the shipped cell, else NULL */
   const char *source_file;   /* characterize: the netlist file, else NULL */
@@ -152,6 +157,48 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
                  double pilot_s, double time_tau, double step_K, long workers,
                  tk_err *err);
 void calib__track_free(sweep_ctx *c);
+
+/* The --track options of `calibrate` and `characterize`. */
+typedef struct calib_track_opts {
+  int on;                  /* --track given */
+  double ref_K;            /* --track-ref (300 K) */
+  double width_exp;        /* --track-exp (1) */
+  double time_tau;         /* --time-tau (0: off) */
+} calib_track_opts;
+#define CALIB_TRACK_OPTS_INIT {0, 300.0, 1.0, 0.0}
+#define CALIB_TRACK_SYNOPSIS "[--track [--track-ref T] [--track-exp M] [--time-tau N]]"
+#define CALIB_TRACK_HELP                                                      \
+  "  --track         move the --vctl window with the transition and scale\n" \
+  "                  its width: at temperature T the grid point v is\n"      \
+  "                  c(T) + (v - c(T_ref)) (T / T_ref)^M, c(T) where\n"      \
+  "                  P(1) = 1/2 (a noiseless bisection for the trip point,\n" \
+  "                  then 8 noisy steps of --time/4 around it).  Needed for\n" \
+  "                  wide temperature ranges (-40..125 C); also stores trip\n" \
+  "                  points every 5 K, which the v0(T) model then follows\n"  \
+  "  --track-ref T   where --vctl applies as given (default 300 K)\n"        \
+  "  --track-exp M   window width exponent, [0, 10] (default 1: vs ~ kT)\n"  \
+  "  --time-tau N    --track: simulate N correlation times per point (as\n"  \
+  "                  the pilot measured them at each temperature), at\n"     \
+  "                  most --time: equal statistics at every temperature\n"   \
+  "                  for a fraction of the time where tau is short\n"
+/* The long options above, for getopt_long tables (codes from `first`). */
+#define CALIB_TRACK_LONGOPTS(first)                                           \
+  {"track", no_argument, NULL, (first)},                                      \
+  {"track-ref", required_argument, NULL, (first) + 1},                        \
+  {"track-exp", required_argument, NULL, (first) + 2},                        \
+  {"time-tau", required_argument, NULL, (first) + 3}
+
+/* Option `which` (0..3 in the order above) with argument arg into o. */
+int calib__track_option(int which, const char *arg, calib_track_opts *o,
+                        tk_err *err);
+
+/* Before calib__sweep: nothing without --track; with it the stored
+ * windows (--resume of an existing file) or new pilots (calib__track with
+ * --time/4 pilot records and a 5 K trip table).  Usage errors
+ * (--time-tau without --track) are TK_EINVAL. */
+int calib__track_setup(sweep_ctx *c, const calib_track_opts *o,
+                       const char *out, int resume, double time_s,
+                       long workers, tk_err *err);
 
 /* --resume of a --track sweep: the windows (and trip points, pilot
  * centres, record times) stored in the checkpoint instead of new pilots,

@@ -75,8 +75,7 @@ static void usage(FILE *f)
           "                        [--time S] [--workers N] [--seed S]\n"
           "                        [--vdd V] [--vbias V] [--vbase V]\n"
           "                        [--verify N [--verify-time S]]\n"
-          "                        [--track [--track-ref T] [--track-exp M]\n"
-          "                                 [--time-tau N]]\n"
+          "                        " CALIB_TRACK_SYNOPSIS "\n"
           "                        [--resume] [--force]\n"
           "\n"
           "Simulates the cell at every (temperature, control) point, each in its\n"
@@ -108,20 +107,7 @@ static void usage(FILE *f)
           "  --vdd V         cell supply, [0.1, 1] V (default the cell's; sets the\n"
           "                  digitiser speed, the trip point moves ~0.46 VDD)\n"
           "  --vbias V       pseudo-resistor gate bias, [0, 1] V (sets tau)\n"
-          "  --track         pbit: move the --vctl window with the transition\n"
-          "                  and scale its width: at temperature T the grid point\n"
-          "                  v is c(T) + (v - c(T_ref)) (T / T_ref)^M, c(T) where\n"
-          "                  P(1) = 1/2 (a noiseless bisection for the trip\n"
-          "                  point, then 8 noisy steps of --time/4 around it).\n"
-          "                  Needed for wide temperature ranges (-40..125 C);\n"
-          "                  also stores trip points every 5 K, which the v0(T)\n"
-          "                  model then follows\n"
-          "  --track-ref T   where --vctl applies as given (default 300 K)\n"
-          "  --track-exp M   window width exponent, [0, 10] (default 1: vs ~ kT)\n"
-          "  --time-tau N    --track: simulate N correlation times per point (as\n"
-          "                  the pilot measured them at each temperature), at\n"
-          "                  most --time: equal statistics at every temperature\n"
-          "                  for a fraction of the time where tau is short\n"
+          CALIB_TRACK_HELP
           "  --vbase V       categorical: the fixed controls (default (A+B)/2)\n"
           "  --design D      categorical: oat (one control at a time, default) or\n"
           "                  random:M (M control vectors uniform in [A, B]^K)\n"
@@ -140,8 +126,7 @@ static void usage(FILE *f)
 
 enum { O_CELL = 1, O_VCTL, O_TEMP, O_TIME, O_WORKERS, O_SEED, O_RESUME,
        O_FORCE, O_HELP, O_VDD, O_VBIAS, O_VBASE, O_VERIFY, O_VTIME, O_MC,
-       O_AVT, O_DESIGN, O_INVERSE, O_TRACK, O_TRACK_REF, O_TRACK_EXP,
-       O_TIME_TAU };
+       O_AVT, O_DESIGN, O_INVERSE, O_TRACK };
 
 
 static int cmp_double(const void *a, const void *b)
@@ -170,10 +155,7 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     {"avt", required_argument, NULL, O_AVT},
     {"design", required_argument, NULL, O_DESIGN},
     {"inverse", required_argument, NULL, O_INVERSE},
-    {"track", no_argument, NULL, O_TRACK},
-    {"track-ref", required_argument, NULL, O_TRACK_REF},
-    {"track-exp", required_argument, NULL, O_TRACK_EXP},
-    {"time-tau", required_argument, NULL, O_TIME_TAU},
+    CALIB_TRACK_LONGOPTS(O_TRACK),
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
   };
@@ -188,8 +170,8 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
   size_t nv = 0, nt = 0;
   long workers = 1;
   uint64_t seed = 1;
-  int resume = 0, force = 0, track = 0, c, rc = 0;
-  double track_ref_K = 300.0, track_exp = 1.0, time_tau = 0;
+  int resume = 0, force = 0, c, rc = 0;
+  calib_track_opts track = CALIB_TRACK_OPTS_INIT;
   tk_err err = {0};
   optind = 1;
   opterr = 0;
@@ -255,15 +237,11 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     case O_VBASE:
       rc = tk_parse_double_in(optarg, "--vbase", 0.0, 1.0, &vbase, &err);
       break;
-    case O_TRACK: track = 1; break;
-    case O_TRACK_REF:
-      rc = tk_parse_temp_K(optarg, "--track-ref", &track_ref_K, &err);
-      break;
-    case O_TRACK_EXP:
-      rc = tk_parse_double_in(optarg, "--track-exp", 0.0, 10.0, &track_exp, &err);
-      break;
-    case O_TIME_TAU:
-      rc = tk_parse_double_in(optarg, "--time-tau", 10, 1e7, &time_tau, &err);
+    case O_TRACK:
+    case O_TRACK + 1:
+    case O_TRACK + 2:
+    case O_TRACK + 3:
+      rc = calib__track_option(c - O_TRACK, optarg, &track, &err);
       break;
     case O_RESUME: resume = 1; break;
     case O_FORCE: force = 1; break;
@@ -323,7 +301,7 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
                               "implemented for pbit cells only");
     goto done;
   }
-  if (cat && track) {
+  if (cat && track.on) {
     exit_rc = cmd_usage_error("calibrate", "--track: implemented for pbit "
                               "cells only");
     goto done;
@@ -429,23 +407,11 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     ctx.user = &mc;
     ctx.extra = calib__mc_extra;
   }
-  if (!track && time_tau > 0) {
-    exit_rc = cmd_usage_error("calibrate", "--time-tau needs --track (its "
-                              "pilot measures the correlation times)");
+  if ((rc = calib__track_setup(&ctx, &track, out, resume, time_s, workers,
+                               &err)) != 0) {
+    exit_rc = rc == TK_EINVAL ? cmd_usage_error("calibrate", "%s", tk_err_text(&err))
+                              : cmd_fail("calibrate", &err);
     goto done;
-  }
-  if (track) {
-    /* --resume reuses the stored windows; a new sweep runs the pilots */
-    struct stat st;
-    if (resume && stat(out, &st) == 0)
-      rc = calib__track_load(&ctx, out, track_ref_K, track_exp, time_tau, &err);
-    else
-      rc = calib__track(&ctx, track_ref_K, track_exp, time_s / 4, time_tau,
-                        5.0, workers, &err);
-    if (rc != 0) {
-      exit_rc = cmd_fail("calibrate", &err);
-      goto done;
-    }
   }
   exit_rc = calib__sweep(out, &ctx, time_s, resume, force, workers, kv);
   if (exit_rc == CMD_EXIT_OK && nverify > 0) {

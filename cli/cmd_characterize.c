@@ -37,6 +37,7 @@ static void usage(FILE *f)
           "                           [--temp T1,T2,..] [--time S] [--tstep S]\n"
           "                           [--noise-slot S] [--name CELL] [--workers N]\n"
           "                           [--seed S] [--resume] [--force]\n"
+          "                           " CALIB_TRACK_SYNOPSIS "\n"
           "\n"
           "Characterises a designer's own pbit: the .subckt NAME of FILE.cir (its\n"
           "models, .include and .lib as given; a test bench and analyses in the\n"
@@ -67,6 +68,7 @@ static void usage(FILE *f)
           "  --seed S        noise seed (default 1)\n"
           "  --resume        continue the sweep in FILE.h5 (same options)\n"
           "  --force         overwrite FILE.h5 and start over\n"
+          CALIB_TRACK_HELP
           "  -o FILE.h5      cell library (required)\n"
           "Every port of NAME must be named once (--ctl, --out, --supply,\n"
           "--ground, --bias).\n");
@@ -74,7 +76,7 @@ static void usage(FILE *f)
 
 enum { O_SUBCKT = 1, O_CTL, O_OUT, O_SUPPLY, O_VDD, O_VCTL, O_GROUND, O_BIAS,
        O_TEMP, O_TIME, O_TSTEP, O_NSLOT, O_NAME, O_WORKERS, O_SEED,
-       O_RESUME, O_FORCE, O_HELP };
+       O_RESUME, O_FORCE, O_HELP, O_TRACK /* .. O_TRACK + 3: keep last */ };
 
 /* What a worker needs besides the sweep grid. */
 typedef struct dut {
@@ -89,25 +91,21 @@ static int cmp_double(const void *a, const void *b)
   return x < y ? -1 : x > y;
 }
 
-/* Worker: the subcircuit at one (temperature, control) point. */
-static int point_run(const sweep_ctx *c, size_t idx, calib_point *pt,
-                     tk_err *err)
+/* The subcircuit at control v_V with settings sp (temperature, seed,
+ * noise on or off) into tr. */
+static int run_dut(const sweep_ctx *c, double v_V, const ckt_sim_params *sp,
+                   ckt_trace *tr, tk_err *err)
 {
   const dut *u = c->user;
   size_t np = ckt_subckt_nports(u->sc), nm = ckt_subckt_nmos(u->sc);
   ckt_port_bind bind[MAX_PORTS];
   memcpy(bind, u->bind, np * sizeof *bind);
-  bind[u->ctl].v_V = *calib__ctl(c, idx / c->nv, idx % c->nv);
-  ckt_sim_params sp = c->sp;
-  sp.temp_K = c->temp_K[idx / c->nv];
-  sp.seed = cal_sweep_point_seed(c->seed, idx);
+  bind[u->ctl].v_V = v_V;
   ckt_netlist nl;
   char **dev = NULL;
   double *psd0 = NULL;
   ckt_session *ses = NULL;
-  ckt_trace tr;
-  memset(&tr, 0, sizeof tr);
-  TK_TRY(ckt_subckt_netlist(u->sc, bind, &sp, &nl, &dev, err));
+  TK_TRY(ckt_subckt_netlist(u->sc, bind, sp, &nl, &dev, err));
   char onode[CKT_SUBCKT_NAME_MAX + 8], vsup[CKT_SUBCKT_NAME_MAX + 8];
   ckt_subckt_net(u->sc, (size_t)u->out, bind, onode, sizeof onode);
   ckt_subckt_vsrc(u->sc, (size_t)u->supply, vsup, sizeof vsup);
@@ -120,11 +118,31 @@ static int point_run(const sweep_ctx *c, size_t idx, calib_point *pt,
    * operating point is noiseless); every density follows its device from
    * the first accepted point on */
   ckt_run_spec rs = {&nl, (const char *const *)dev, psd0, 1, nodes, fixed,
-                     1, sup, supv, sp.temp_K, NULL, NULL};
+                     1, sup, supv, sp->temp_K, NULL, NULL};
   if (rc == 0)
     rc = ckt_session_open(&ses, err);
   if (rc == 0)
-    rc = ckt_sim_run_spec(ses, &rs, &sp, &tr, err);
+    rc = ckt_sim_run_spec(ses, &rs, sp, tr, err);
+  ckt_session_close(ses);
+  ckt_netlist_clear(&nl);
+  ckt_subckt_devs_free(dev, nm);
+  free(psd0);
+  return rc;
+}
+
+/* Worker: the subcircuit at one (temperature, control) point. */
+static int point_run(const sweep_ctx *c, size_t idx, calib_point *pt,
+                     tk_err *err)
+{
+  size_t t = idx / c->nv;
+  ckt_sim_params sp = c->sp;
+  sp.temp_K = c->temp_K[t];
+  if (c->rec_time_s != NULL)
+    sp.tstop_s = c->rec_time_s[t];
+  sp.seed = cal_sweep_point_seed(c->seed, idx);
+  ckt_trace tr;
+  memset(&tr, 0, sizeof tr);
+  int rc = run_dut(c, *calib__ctl(c, t, idx % c->nv), &sp, &tr, err);
   cal_pbit_point pp;
   if (rc == 0)
     rc = cal_pbit_point_measure(tr.v_V, tr.n, tr.dt_s, c->vdd_V,
@@ -132,10 +150,22 @@ static int point_run(const sweep_ctx *c, size_t idx, calib_point *pt,
   if (rc == 0)
     calib__point_from_pbit(&pp, pt);
   ckt_trace_clear(&tr);
-  ckt_session_close(ses);
-  ckt_netlist_clear(&nl);
-  ckt_subckt_devs_free(dev, nm);
-  free(psd0);
+  return rc;
+}
+
+/* --track: the output after a short noise-free run (the operating point). */
+static int noiseless_high(const sweep_ctx *c, const ckt_sim_params *sp0,
+                          double v_V, int *high, tk_err *err)
+{
+  ckt_sim_params sp = *sp0;
+  sp.noise = 0;
+  sp.tstop_s = 4 * sp.tstep_s;
+  ckt_trace tr;
+  memset(&tr, 0, sizeof tr);
+  int rc = run_dut(c, v_V, &sp, &tr, err);
+  if (rc == 0)
+    *high = tr.n > 0 && tr.v_V[tr.n - 1] > 0.5 * c->vdd_V;
+  ckt_trace_clear(&tr);
   return rc;
 }
 
@@ -215,6 +245,7 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
     {"seed", required_argument, NULL, O_SEED},
     {"resume", no_argument, NULL, O_RESUME},
     {"force", no_argument, NULL, O_FORCE},
+    CALIB_TRACK_LONGOPTS(O_TRACK),
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
   };
@@ -227,6 +258,7 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
   long workers = 1;
   uint64_t seed = 1;
   int resume = 0, force = 0, c, rc = 0, exit_rc = CMD_EXIT_OK;
+  calib_track_opts track = CALIB_TRACK_OPTS_INIT;
   tk_err err = {0};
   ckt_subckt *sc = NULL;
   dut *u = NULL;
@@ -273,6 +305,12 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
     case O_SEED: rc = tk_parse_u64(optarg, "--seed", &seed, &err); break;
     case O_RESUME: resume = 1; break;
     case O_FORCE: force = 1; break;
+    case O_TRACK:
+    case O_TRACK + 1:
+    case O_TRACK + 2:
+    case O_TRACK + 3:
+      rc = calib__track_option(c - O_TRACK, optarg, &track, &err);
+      break;
     case 'o': out = optarg; break;
     case 'h':
     case O_HELP:
@@ -364,6 +402,7 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
   ctx.n_states = 2;
   ctx.n_ctl = 1;
   ctx.point = point_run;
+  ctx.noiseless_high = noiseless_high;
   ctx.user = u;
   ctx.source_file = file;
   ctx.subckt = ckt_subckt_name(sc);
@@ -382,7 +421,14 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
     goto done;
   }
   snprintf(ctx.grp, sizeof ctx.grp, "/cells/%s", ctx.cell);
+  if ((rc = calib__track_setup(&ctx, &track, out, resume, time_s, workers,
+                               &err)) != 0) {
+    exit_rc = rc == TK_EINVAL ? cmd_usage_error("characterize", "%s", tk_err_text(&err))
+                              : cmd_fail("characterize", &err);
+    goto done;
+  }
   exit_rc = calib__sweep(out, &ctx, time_s, resume, force, workers, kv);
+  calib__track_free(&ctx);
   if (exit_rc == CMD_EXIT_OK)
     cmd_kv_long(kv, "noisy_transistors", (long)ckt_subckt_nmos(sc));
 done:

@@ -61,4 +61,16 @@ tap_run_rc 1 "a range where the subcircuit never flips" \
 grep -q "no transitions observed" "$tap_tmp/err"; tap_ok $? "says no transitions observed"
 "$dump" "$tap_tmp/nt.h5" /cells/pbit_pr > "$tap_tmp/nt.txt" 2>/dev/null
 grep -q "^/cells/pbit_pr/fit/" "$tap_tmp/nt.txt"; [ $? -ne 0 ]; tap_ok $? "no fit stored; the measured points are kept"
+# --track on the designer's netlist: its own noiseless trip point (the
+# subcircuit run without noise) and noisy pilot set each window
+tk="$tap_tmp/track.h5"
+tap_run_rc 0 "characterize with --track (280/300/320 K)" \
+  "$TSUKIT" characterize "$cir" $ports --vctl 0.2335:0.2385:6 --temp 280,300,320 --time 6e-6 --workers 2 --seed 2 --track -o "$tk"
+grep -q -- "--track: transition at" "$tap_tmp/err"; tap_ok $? "pilot ran on the subcircuit ($(grep -o 'transition at [0-9.]* V (noiseless trip point [0-9.]* V) at 300 K' "$tap_tmp/err"))"
+"$dump" "$tk" /cells/pbit_pr > "$tap_tmp/tk.txt"
+awk '/^\/cells\/pbit_pr\/point_control_V /{for(i=3;i<=NF;i++) v[i-3]=$i}
+     /^\/cells\/pbit_pr\/trip_V /{t0=$3; t2=$5}
+     END{bad=0; for(i=0;i<6;i++){g=0.2335+0.001*i; if((v[6+i]-g)^2>1e-24) bad=1}
+         s=(t2-t0)/40; printf "# trip slope %.4g V/K\n", s; exit !(!bad && s<-1e-5 && s>-1e-4)}' "$tap_tmp/tk.txt"
+tap_ok $? "window at 300 K is --vctl; the subcircuit's trip point falls with T (-0.01..-0.1 mV/K)"
 tap_done
