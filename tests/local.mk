@@ -153,7 +153,8 @@ check_PROGRAMS += tests/test_cal_priority
 tests_test_cal_priority_SOURCES = tests/test_cal_priority.c tests/tk_test.h
 tests_test_cal_priority_LDADD = $(TKT_LDADD)
 TESTS += tests/test_cal_mismatch tests/test_cal_priority tests/cli_calibrate_more.sh
-EXTRA_DIST += tests/cli_calibrate_more.sh tests/cat4_acceptance.sh
+EXTRA_DIST += tests/cli_calibrate_more.sh tests/cat4_acceptance.sh \
+  tests/pbit_temperature_acceptance.sh
 TESTS += tests/cli_calibrate_track.sh
 EXTRA_DIST += tests/cli_calibrate_track.sh
 TESTS += tests/cli_dtm_mpi.sh
