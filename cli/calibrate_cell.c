@@ -224,6 +224,29 @@ static int track_done(void *ud, size_t idx, const void *result, tk_err *err)
   return TK_OK;
 }
 
+void calib__track_adopt(sweep_ctx *c, int keep, double *ctl, double *trip,
+                        double *center, double *tab_T, double *tab_V,
+                        size_t n_tab, double *rec)
+{
+  if (!keep) {
+    free(ctl);
+    free(trip);
+    free(center);
+    free(tab_T);
+    free(tab_V);
+    free(rec);
+    return;
+  }
+  calib__track_free(c);
+  c->ctl_V = ctl;
+  c->trip_V = trip;
+  c->center_V = center;
+  c->trip_tab_T_K = tab_T;
+  c->trip_tab_V = tab_V;
+  c->n_trip_tab = n_tab;
+  c->rec_time_s = rec;
+}
+
 void calib__track_free(sweep_ctx *c)
 {
   free((double *)c->ctl_V);
@@ -280,7 +303,7 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
   for (size_t t = 0; rc == 0 && t < nt; t++)
     if (c->temp_K[t] == ref_K)
       memcpy(&res[3 * nt], &res[3 * t], 3 * sizeof *res);
-  double cref = rc == 0 ? res[3 * nt + 1] : NAN;
+  double cref = rc == 0 ? res[3 * nt + 1] : NAN, ref_trip = rc == 0 ? res[3 * nt] : NAN;
   for (size_t t = 0; rc == 0 && t < nt; t++) {
     double s = pow(c->temp_K[t] / ref_K, width_exp);
     tr[t] = res[3 * t];
@@ -307,33 +330,20 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
     gT[g] = tk[nt + 1 + g];
     gV[g] = res[3 * (nt + 1 + g)];
   }
+  if (time_tau <= 0) {
+    free(rec);
+    rec = NULL;
+  }
+  calib__track_adopt(c, rc == 0, ctl, tr, ce, gT, gV, ng, rec);
   if (rc != 0) {
     free(tk);
-    free(ctl);
-    free(tr);
-    free(ce);
-    free(gT);
-    free(gV);
-    free(rec);
     return rc;
   }
-  calib__track_free(c);
-  c->ctl_V = ctl;
-  c->trip_V = tr;
-  c->center_V = ce;
   c->track_ref_K = ref_K;
   c->track_exp = width_exp;
-  c->trip_ref_V = res[3 * nt];
+  c->trip_ref_V = ref_trip;
   c->center_ref_V = cref;
-  c->trip_tab_T_K = gT;
-  c->trip_tab_V = gV;
-  c->n_trip_tab = ng;
-  if (time_tau > 0) {
-    c->rec_time_s = rec;
-    c->time_tau = time_tau;
-  } else {
-    free(rec);
-  }
+  c->time_tau = time_tau > 0 ? time_tau : 0;
   fprintf(stderr, "tsukit %s: --track: transition at %.6g V (noiseless trip "
           "point %.6g V) at %g K, the --vctl window's reference; %.6g V "
           "(%.6g V) at %g K, %.6g V (%.6g V) at %g K (%.3g s)\n", c->cmd, cref,

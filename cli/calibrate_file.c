@@ -270,23 +270,9 @@ int calib__track_load(sweep_ctx *c, const char *path, double ref_K,
   io_file_close(f);
   if (rc == TK_EFORMAT)
     tk_err_wrap(err, TK_EINVAL, "--resume");
-  if (rc != 0) {
-    free(ctl);
-    free(tr);
-    free(ce);
-    free(gT);
-    free(gV);
-    free(rec);
+  calib__track_adopt(c, rc == 0, ctl, tr, ce, gT, gV, ng, rec);
+  if (rc != 0)
     return rc == TK_EFORMAT ? TK_EINVAL : rc;
-  }
-  calib__track_free(c);
-  c->ctl_V = ctl;
-  c->trip_V = tr;
-  c->center_V = ce;
-  c->trip_tab_T_K = gT;
-  c->trip_tab_V = gV;
-  c->n_trip_tab = ng;
-  c->rec_time_s = rec;
   c->time_tau = tt;
   c->track_ref_K = ref_K;
   c->track_exp = width_exp;

@@ -157,6 +157,10 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
                  double pilot_s, double time_tau, double step_K, long workers,
                  tk_err *err);
 void calib__track_free(sweep_ctx *c);
+/* keep: c takes the arrays (its old ones freed); else they are freed. */
+void calib__track_adopt(sweep_ctx *c, int keep, double *ctl, double *trip,
+                        double *center, double *tab_T, double *tab_V,
+                        size_t n_tab, double *rec);
 
 /* The --track options of `calibrate` and `characterize`. */
 typedef struct calib_track_opts {
