@@ -64,9 +64,12 @@ static const expt_info table[] = {
   {"temperature", "Temperature: -40 to 125 C, physics model and compensation",
    "pbit transfer curves and tau from -40 to 125 C, cal_temp physics model beside them, P(1) compensation",
    "The pbit's transfer curve and correlation time across the industrial "
-   "range (ngspice, BSIM4 card at each temperature). Beside the simulation, "
-   "the physics model of calibrate/cal_temp.h (logistic scale ~ kT, "
-   "midpoint linear in T, Arrhenius tau) fitted at -40, 27 and 125 C; the "
+   "range (ngspice, BSIM4 card at each temperature; VDD 0.5 V and the "
+   "pseudo-resistor at 0.48 V, so that it flips hundreds of times per "
+   "record even at -40 C). Beside the simulation, the physics model of "
+   "calibrate/cal_temp.h (logistic scale ~ kT, midpoint = the noiseless trip "
+   "point found at every temperature + an offset linear in T, Arrhenius "
+   "tau) fitted at -40, 27 and 125 C; the "
    "compensation moves the control with the model's midpoint to hold "
    "P(1) = 1/2, and both the compensated and the uncompensated cell are "
    "simulated at every temperature.",

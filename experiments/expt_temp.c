@@ -363,7 +363,7 @@ int expt__temp_plot(const char *h5, const char *png, tk_err *err)
     io_plot_cmd(&pl, "\nset title 'Correlation time and logistic scale'\n"
                 "set xlabel 'temperature (C)'\nset ylabel 'tau (ns)'\n"
                 "set y2label 'v_s (mV)'\nset ytics nomirror\nset y2tics\n"
-                "set logscale y\nset yrange [*:*]\nset y2range [0:*]\nset key right top\n"
+                "set logscale y\nset yrange [*:*]\nset y2range [0:*]\nset key left bottom\n"
                 "plot $t u 1:2 w p pt 7 t 'tau, simulation', $t u 1:3 w l lw 2 t 'tau, Arrhenius fit', "
                 "$t u 1:6 axes x1y2 w p pt 5 t 'v_s, simulation', "
                 "$t u 1:7 axes x1y2 w l dt 2 lw 2 t 'v_s, kT-scaled model'\n"
