@@ -536,6 +536,13 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
 {
   int rank = 0, size = 1;
   (void)size;
+  if (c->track != NULL) {
+    /* every MPI rank finds the same windows (a pure function of the
+     * settings and the seed) */
+    tk_err terr = {0};
+    if (calib__track_setup(c, c->track, out, resume, time_s, workers, &terr) != 0)
+      return cmd_fail(c->cmd, &terr);
+  }
 #ifdef TK_HAVE_MPI
   int mpi_inited = 0;
   MPI_Initialized(&mpi_inited);
@@ -746,6 +753,7 @@ fail:
 done:
   io_file_close(f);
   calib__data_free(&d);
+  calib__track_free(c);
 #ifdef TK_HAVE_MPI
   free(share.buf);
   if (!mpi_inited)

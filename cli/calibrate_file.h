@@ -21,6 +21,14 @@
 
 typedef struct sweep_ctx sweep_ctx;
 
+/* The --track options of `calibrate` and `characterize`. */
+typedef struct calib_track_opts {
+  int on;                  /* --track given */
+  double ref_K;            /* --track-ref (300 K) */
+  double width_exp;        /* --track-exp (1) */
+  double time_tau;         /* --time-tau (0: off) */
+} calib_track_opts;
+
 /* One finished point as stored (a pbit's or a categorical cell's). */
 typedef struct calib_point {
   double p[CAL_MAX_STATES];      /* occupancy of the n_states states */
@@ -71,6 +79,9 @@ struct sweep_ctx {
    * vctl_V at every temperature.  --track sets it (calib__track): the
    * window follows the cell's noiseless trip point with temperature. */
   const double *ctl_V;
+  /* --track options, or NULL: calib__sweep sets the windows up (pilots, or
+   * the stored ones on --resume) before the points and frees them after */
+  const calib_track_opts *track;
   const double *trip_V;      /* [nT] --track: noiseless trip point, or NULL */
   const double *center_V;    /* [nT] --track: where P(1) = 1/2 (pilot), or NULL */
   double center_ref_V;       /* --track: the pilot's centre at track_ref_K */
@@ -162,13 +173,6 @@ void calib__track_adopt(sweep_ctx *c, int keep, double *ctl, double *trip,
                         double *center, double *tab_T, double *tab_V,
                         size_t n_tab, double *rec);
 
-/* The --track options of `calibrate` and `characterize`. */
-typedef struct calib_track_opts {
-  int on;                  /* --track given */
-  double ref_K;            /* --track-ref (300 K) */
-  double width_exp;        /* --track-exp (1) */
-  double time_tau;         /* --time-tau (0: off) */
-} calib_track_opts;
 #define CALIB_TRACK_OPTS_INIT {0, 300.0, 1.0, 0.0}
 #define CALIB_TRACK_SYNOPSIS "[--track [--track-ref T] [--track-exp M] [--time-tau N]]"
 #define CALIB_TRACK_HELP                                                      \
@@ -196,7 +200,7 @@ typedef struct calib_track_opts {
 int calib__track_option(int which, const char *arg, calib_track_opts *o,
                         tk_err *err);
 
-/* Before calib__sweep: nothing without --track; with it the stored
+/* In calib__sweep (c->track): nothing without --track; with it the stored
  * windows (--resume of an existing file) or new pilots (calib__track with
  * --time/4 pilot records and a 5 K trip table).  Usage errors
  * (--time-tau without --track) are TK_EINVAL. */

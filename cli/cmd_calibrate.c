@@ -407,12 +407,7 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     ctx.user = &mc;
     ctx.extra = calib__mc_extra;
   }
-  if ((rc = calib__track_setup(&ctx, &track, out, resume, time_s, workers,
-                               &err)) != 0) {
-    exit_rc = rc == TK_EINVAL ? cmd_usage_error("calibrate", "%s", tk_err_text(&err))
-                              : cmd_fail("calibrate", &err);
-    goto done;
-  }
+  ctx.track = &track;
   exit_rc = calib__sweep(out, &ctx, time_s, resume, force, workers, kv);
   if (exit_rc == CMD_EXIT_OK && nverify > 0) {
     rc = calib__verify_inverse(out, &ctx, nverify, isnan(vtime_s) ? time_s : vtime_s,
@@ -421,7 +416,6 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
       exit_rc = cmd_fail("calibrate", &err);
   }
 done:
-  calib__track_free(&ctx);
   free(mc.w_m);
   free(mc.l_m);
   free(mc.res);

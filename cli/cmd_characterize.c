@@ -421,14 +421,8 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
     goto done;
   }
   snprintf(ctx.grp, sizeof ctx.grp, "/cells/%s", ctx.cell);
-  if ((rc = calib__track_setup(&ctx, &track, out, resume, time_s, workers,
-                               &err)) != 0) {
-    exit_rc = rc == TK_EINVAL ? cmd_usage_error("characterize", "%s", tk_err_text(&err))
-                              : cmd_fail("characterize", &err);
-    goto done;
-  }
+  ctx.track = &track;
   exit_rc = calib__sweep(out, &ctx, time_s, resume, force, workers, kv);
-  calib__track_free(&ctx);
   if (exit_rc == CMD_EXIT_OK)
     cmd_kv_long(kv, "noisy_transistors", (long)ckt_subckt_nmos(sc));
 done:
