@@ -18,7 +18,6 @@
 #include <sys/stat.h>
 
 #include "cli/calibrate_file.h"
-#include "common/tk_parse.h"
 #ifdef TK_HAVE_MPI
 #include <mpi.h>
 #endif
@@ -174,113 +173,6 @@ int calib__read_arr(io_file *f, const sweep_ctx *c, const char *rel,
     memcpy(dst, x, n * sizeof *x);
   free(x);
   return rc;
-}
-
-int calib__track_option(int which, const char *arg, calib_track_opts *o,
-                        tk_err *err)
-{
-  switch (which) {
-  case 0: o->on = 1; return TK_OK;
-  case 1: return tk_parse_temp_K(arg, "--track-ref", &o->ref_K, err);
-  case 2: return tk_parse_double_in(arg, "--track-exp", 0.0, 10.0, &o->width_exp, err);
-  case 3: return tk_parse_double_in(arg, "--time-tau", 10, 1e7, &o->time_tau, err);
-  default: return TK_FAIL(err, TK_EINTERNAL, "track option %d", which);
-  }
-}
-
-int calib__track_setup(sweep_ctx *c, const calib_track_opts *o,
-                       const char *out, int resume, double time_s,
-                       long workers, tk_err *err)
-{
-  if (!o->on && o->time_tau > 0)
-    return TK_FAIL(err, TK_EINVAL, "--time-tau needs --track (its pilot "
-                   "measures the correlation times)");
-  if (!o->on)
-    return TK_OK;
-  struct stat st;
-  if (resume && stat(out, &st) == 0)
-    return calib__track_load(c, out, o->ref_K, o->width_exp, o->time_tau, err);
-  return calib__track(c, o->ref_K, o->width_exp, time_s / 4, o->time_tau, 5.0,
-                      workers, err);
-}
-
-/* A copy of dataset grp/rel with exactly `want` values. */
-static int track_arr(io_file *f, const sweep_ctx *c, const char *rel,
-                     size_t want, double **out, tk_err *err)
-{
-  double *x = malloc((want ? want : 1) * sizeof *x);
-  if (x == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  int rc = calib__read_arr(f, c, rel, want, x, err);
-  if (rc != 0) {
-    free(x);
-    return rc;
-  }
-  *out = x;
-  return TK_OK;
-}
-
-int calib__track_load(sweep_ctx *c, const char *path, double ref_K,
-                      double width_exp, double time_tau, tk_err *err)
-{
-  io_file *f = NULL;
-  TK_TRY(io_file_open_read(path, &f, err));
-  const char *g = c->grp;
-  char p[512];
-  snprintf(p, sizeof p, "%s/point_control_V", g);
-  if (!io_exists(f, g) || !io_exists(f, p)) {
-    io_file_close(f);
-    return TK_FAIL(err, TK_ENOTFOUND, "--resume: %s holds no --track sweep "
-                   "of cell %s", path, c->cell);
-  }
-  double r = NAN, w = NAN, tt = 0, tref = NAN, cref = NAN;
-  int rc = io_get_attr_f64(f, g, "track_ref_K", &r, err);
-  if (rc == 0)
-    rc = io_get_attr_f64(f, g, "track_width_exp", &w, err);
-  if (rc == 0)
-    rc = io_get_attr_f64(f, g, "track_trip_ref_V", &tref, err);
-  if (rc == 0)
-    rc = io_get_attr_f64(f, g, "track_center_ref_V", &cref, err);
-  if (rc == 0 && io_get_attr_f64(f, g, "track_time_tau", &tt, NULL) != 0)
-    tt = 0;
-  if (rc == 0 && (r != ref_K || w != width_exp || tt != time_tau))
-    rc = TK_FAIL(err, TK_EINVAL, "--resume: %s was made with --track-ref %g "
-                 "K, --track-exp %g, --time-tau %g (now %g K, %g, %g)", path,
-                 r, w, tt, ref_K, width_exp, time_tau);
-  double *ctl = NULL, *tr = NULL, *ce = NULL, *gT = NULL, *gV = NULL,
-         *rec = NULL;
-  size_t ng = 0;
-  if (rc == 0)
-    rc = track_arr(f, c, "point_control_V", c->nt * c->nv, &ctl, err);
-  if (rc == 0)
-    rc = track_arr(f, c, "trip_V", c->nt, &tr, err);
-  if (rc == 0)
-    rc = track_arr(f, c, "track_center_V", c->nt, &ce, err);
-  if (rc == 0 && tt > 0)
-    rc = track_arr(f, c, "record_time_s", c->nt, &rec, err);
-  snprintf(p, sizeof p, "%s/trip_table/temperature_K", g);
-  if (rc == 0 && io_exists(f, p)) {
-    int rank = 0;
-    size_t dims[4];
-    rc = io_read_f64(f, p, &gT, &rank, dims, err);
-    ng = rc == 0 ? dims[0] : 0;
-    if (rc == 0)
-      rc = track_arr(f, c, "trip_table/trip_V", ng, &gV, err);
-  }
-  io_file_close(f);
-  if (rc == TK_EFORMAT)
-    tk_err_wrap(err, TK_EINVAL, "--resume");
-  calib__track_adopt(c, rc == 0, ctl, tr, ce, gT, gV, ng, rec);
-  if (rc != 0)
-    return rc == TK_EFORMAT ? TK_EINVAL : rc;
-  c->time_tau = tt;
-  c->track_ref_K = ref_K;
-  c->track_exp = width_exp;
-  c->trip_ref_V = tref;
-  c->center_ref_V = cref;
-  fprintf(stderr, "tsukit %s: --track: the windows of %s are reused\n",
-          c->cmd, path);
-  return TK_OK;
 }
 
 /* Read the measurements back and check the file matches this sweep. */

@@ -151,6 +151,17 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
 int calib__cell_point(const sweep_ctx *c, size_t idx, calib_point *pt,
                       tk_err *err);
 
+/* ---- calibrate_track.c ---- */
+
+/* The noiseless trip point of the sweep's cell (c->ci, or the designer's
+ * netlist through c->noiseless_high) at sp0's temperature, with threshold
+ * shifts dvth[n_mos] (NULL: nominal): `iters` bisection steps of short
+ * noise-free runs over [lo_V, hi_V] (the output must be high at hi_V:
+ * else TK_ERANGE). */
+int calib__trip_point(const sweep_ctx *c, const ckt_sim_params *sp0,
+                      const double *dvth, size_t n_mos, double lo_V,
+                      double hi_V, int iters, double *trip_V, tk_err *err);
+
 /* --track (pbit cells): the noiseless trip point at every temperature of
  * the sweep, at ref_K and on a grid of about step_K over the sweep's span
  * (forked workers; each a bisection of noise-free runs), and at the sweep

@@ -16,6 +16,20 @@
 #include "calibrate/cal_temp.h"
 #include "cli/calibrate_file.h"
 
+/* Mean of the finite x[0..n-1] (the first temperature's energies per
+ * sample); NaN when none is. */
+static double mean_finite(const double *x, size_t n)
+{
+  double sum = 0;
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(x[i])) {
+      sum += x[i];
+      m++;
+    }
+  return m ? sum / (double)m : NAN;
+}
+
 /* Categorical cell: softmax fit per temperature (cal_fit.h) over the
  * control rows; fit/a [nT, K], fit/b_per_V [nT, K] with errors,
  * fit/chi2_red [nT], fit/tau_op_s [nT] (mean over the points with a tau). */
@@ -158,13 +172,6 @@ static int finish_cat(const char *out, sweep_ctx *c, double time_s,
   }
   io_file_abort(f);
   if (rc == 0) {
-    double esum = 0;
-    size_t ne = 0;
-    for (size_t v = 0; v < nv; v++)
-      if (isfinite(d->e[v])) {
-        esum += d->e[v];
-        ne++;
-      }
     char la[256], lb[256];
     size_t na = 0, nb = 0;
     for (size_t k = 0; k < K; k++) {
@@ -181,7 +188,7 @@ static int finish_cat(const char *out, sweep_ctx *c, double time_s,
     cmd_kv_double(kv, "chi2_red", chi[0]);
     cmd_kv_double(kv, "priority_chi2_red", pchi[0]);
     cmd_kv_double(kv, "tau_s", tau[0]);
-    cmd_kv_double(kv, "energy_J", ne ? esum / (double)ne : NAN);
+    cmd_kv_double(kv, "energy_J", mean_finite(d->e, nv));
     cmd_kv_str(kv, "file", out);
   }
   free(fa);
@@ -387,13 +394,6 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
   }
   io_file_abort(f);
   if (rc == 0) {
-    double esum = 0;
-    size_t ne = 0;
-    for (size_t v = 0; v < nv; v++)
-      if (isfinite(d->e[v])) {
-        esum += d->e[v];
-        ne++;
-      }
     cmd_kv_str(kv, "cell", c->cell);
     cmd_kv_long(kv, "points", (long)(nt * nv));
     cmd_kv_double(kv, "temp_K", c->temp_K[0]);
@@ -403,7 +403,7 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
     cmd_kv_double(kv, "fit_vs_err_V", fv[3 * nt]);
     cmd_kv_double(kv, "chi2_red", fv[4 * nt]);
     cmd_kv_double(kv, "tau_s", fv[5 * nt]);
-    cmd_kv_double(kv, "energy_J", ne ? esum / (double)ne : NAN);
+    cmd_kv_double(kv, "energy_J", mean_finite(d->e, nv));
     cmd_kv_long(kv, "temp_model", have_tm);
     if (have_loo) {
       cmd_kv_double(kv, "loo_max_abs_dp1", loo_max);

@@ -13,6 +13,6 @@ tsukit_SOURCES += cli/cmd_calibrate.c cli/calibrate_file.c cli/calibrate_file.h 
 tsukit_SOURCES += cli/cmd_characterize.c
 tsukit_SOURCES += cli/cmd_dtm.c cli/cmd_dtm_sample.c cli/cmd_dtm_eval.c cli/dtm_cli.h cli/plot_dtm.c
 tsukit_SOURCES += cli/plot_cells.c
-tsukit_SOURCES += cli/calibrate_cell.c
+tsukit_SOURCES += cli/calibrate_cell.c cli/calibrate_track.c
 tsukit_SOURCES += cli/calibrate_fit.c
 tsukit_SOURCES += cli/cmd_bench_dtm.c
