@@ -118,3 +118,28 @@ int cal_occupancy(const uint8_t *state, size_t n, unsigned K,
   }
   return TK_OK;
 }
+
+int cal_repeat_scale(const double *se_within, const double *se_between,
+                     size_t n, unsigned R, double *scale, double *dof,
+                     tk_err *err)
+{
+  if ((n > 0 && (se_within == NULL || se_between == NULL)) || scale == NULL ||
+      dof == NULL)
+    return TK_FAIL(err, TK_EINVAL, "cal_repeat_scale: NULL argument");
+  if (R < 2)
+    return TK_FAIL(err, TK_EINVAL, "repeat errors need >= 2 records per point "
+                   "(got %u)", R);
+  double sb = 0, sw = 0;
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!(isfinite(se_within[i]) && isfinite(se_between[i]) &&
+          se_within[i] > 0 && se_between[i] >= 0))
+      continue;
+    sb += se_between[i] * se_between[i];
+    sw += se_within[i] * se_within[i];
+    m++;
+  }
+  *dof = (double)m * (R - 1);
+  *scale = m > 0 ? sqrt(sb / sw) : 1.0;
+  return TK_OK;
+}

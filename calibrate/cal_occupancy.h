@@ -56,4 +56,23 @@ int cal_occupancy(const uint8_t *state, size_t n, unsigned K,
                   const cal_occupancy_params *p, cal_occupancy_result *res,
                   tk_err *err);
 
+/* ---- independent repeats: the errors' scale factor ----
+ *
+ * A single record's error (se_iat or se_bm) sees only variance on scales
+ * shorter than the record; R independent records of one point measure the
+ * whole of it.  For n points, each with R records (R >= 2), se_within[i]
+ * is the error of the point's mean from the records' own errors (sqrt of
+ * the sum of their squares / R) and se_between[i] the sd of the R record
+ * values / sqrt(R).  The pooled ratio
+ *     s^2 = sum_i se_between[i]^2 / sum_i se_within[i]^2
+ * over the points where both are finite and se_within > 0 is the factor
+ * by which the within-record variances must be scaled (1: they were
+ * right).  Pooling keeps the estimate stable: a single point's R - 1
+ * degrees of freedom would make a noisy weight (E[1 / s^2] > 1 / sigma^2).
+ * *scale = s, *dof = (R - 1) times the points used (0 when none; *scale is
+ * then 1).  rel_err ~ 1 / sqrt(2 dof) for the scale's square. */
+int cal_repeat_scale(const double *se_within, const double *se_between,
+                     size_t n, unsigned R, double *scale, double *dof,
+                     tk_err *err);
+
 #endif

@@ -14,3 +14,4 @@ calibrate_libcal_a_SOURCES = \
 	calibrate/cal_sweep.c calibrate/cal_sweep.h
 calibrate_libcal_a_SOURCES += calibrate/cal_mismatch.c calibrate/cal_mismatch.h
 calibrate_libcal_a_SOURCES += calibrate/cal_priority.c calibrate/cal_priority.h
+calibrate_libcal_a_SOURCES += calibrate/cal_noise.c calibrate/cal_noise.h

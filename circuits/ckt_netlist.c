@@ -24,6 +24,7 @@ ckt_sim_params ckt_sim_default_params(void)
   p.nt_s = 0.5e-9;
   p.seed = 1;
   p.noise = 1;
+  p.noise_scale = 1;
   p.dvth_V = NULL;
   p.n_dvth = 0;
   return p;

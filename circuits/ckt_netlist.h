@@ -37,12 +37,16 @@ typedef struct ckt_sim_params {
   double nt_s;          /* noise slot (white up to 1/(2 nt)), > 0 */
   uint64_t seed;        /* counter RNG key of the noise */
   int noise;            /* 1: inject device noise; 0: deterministic */
+  double noise_scale;   /* every noise density x this (a diagnostic: S =
+                           T' / T gives the devices of T the thermal noise
+                           of T'); 0 or 1: the physical noise */
   const double *dvth_V; /* [n_dvth] threshold shift of MOSFET i of the cell
                            (Monte-Carlo mismatch, ngspice's delvto), or NULL */
   size_t n_dvth;        /* entries in dvth_V */
 } ckt_sim_params;
 
-/* bsim4, 300.15 K, 10 us, 1 ns output, 0.5 ns noise slot, seed 1, noise on */
+/* bsim4, 300.15 K, 10 us, 1 ns output, 0.5 ns noise slot, seed 1, noise on
+ * (scale 1) */
 ckt_sim_params ckt_sim_default_params(void);
 
 typedef struct ckt_netlist {

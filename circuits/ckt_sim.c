@@ -33,6 +33,7 @@ typedef struct noise_ctx {
   double *v;               /* [n_nodes] node voltages (fixed ones filled) */
   size_t *node_w;          /* [n_nodes] index in watch_V, or SIZE_MAX */
   int have_dev;            /* watch_V carries the devices' I_D, g_ds */
+  double scale;            /* ckt_sim_params.noise_scale (> 0) */
 } noise_ctx;
 
 /* Densities from the last accepted point.  watch_V holds the simulated
@@ -57,17 +58,19 @@ static void update_psd(void *ud, double t_s, const double *watch_V,
       nc->v[i] = watch_V[nc->node_w[i]];
   for (size_t k = 0; k < rs->nl->n_noise; k++) {
     if (nc->dev_w[k] == SIZE_MAX) {
-      psd[k] = rs->psd0[k];
+      psd[k] = nc->scale * rs->psd0[k];
       continue;
     }
     double s = nc->have_dev ? ckt_mos_noise_psd(watch_V[nc->dev_w[k]],
                                                 watch_V[nc->dev_w[k] + 1],
                                                 rs->temp_K)
                             : NAN;
-    if (isfinite(s))
-      psd[k] = s;
-    else if (rs->fallback != NULL)
-      rs->fallback(rs->fallback_ud, k, nc->v, &psd[k]);
+    if (!isfinite(s) && rs->fallback != NULL) {
+      s = NAN;
+      rs->fallback(rs->fallback_ud, k, nc->v, &s);
+    }
+    if (isfinite(s))   /* else the density keeps its last value */
+      psd[k] = nc->scale * s;
   }
 }
 
@@ -119,7 +122,8 @@ int ckt_sim_run_spec(ckt_session *s, const ckt_run_spec *rs,
     if (strlen(rs->nodes[i]) >= PHYS_NAME_MAX)
       return TK_FAIL(err, TK_EINVAL, "node name '%s' longer than %d",
                      rs->nodes[i], PHYS_NAME_MAX - 1);
-  noise_ctx nc = {rs, 0, NULL, NULL, NULL, 0};
+  noise_ctx nc = {rs, 0, NULL, NULL, NULL, 0,
+                  p->noise_scale > 0 ? p->noise_scale : 1.0};
   double *psd = calloc(nz_n + 1, sizeof *psd);
   const char **watch = calloc(nn + 2 * nz_n + 1, sizeof *watch);
   char **devw = calloc(2 * nz_n + 1, sizeof *devw);
@@ -160,7 +164,7 @@ int ckt_sim_run_spec(ckt_session *s, const ckt_run_spec *rs,
   }
   /* densities at the initial condition (node voltages as given) */
   for (size_t k = 0; k < nz_n; k++)
-    psd[k] = rs->psd0[k];
+    psd[k] = nc.scale * rs->psd0[k];
   ckt_noise nz = {nz_n, (const char *const *)nl->noise_names, psd,
                   p->nt_s, p->seed, nw, watch, update_psd, &nc};
   nc.have_dev = 1;

@@ -28,11 +28,7 @@ int calib__cell_point(const sweep_ctx *c, size_t idx, calib_point *pt,
                       tk_err *err)
 {
   const ckt_cell_info *ci = c->ci;
-  ckt_sim_params sp = c->sp;
-  sp.temp_K = c->temp_K[idx / c->nv];
-  if (c->rec_time_s != NULL)
-    sp.tstop_s = c->rec_time_s[idx / c->nv];
-  sp.seed = cal_sweep_point_seed(c->seed, idx);
+  ckt_sim_params sp = calib__point_sim(c, idx);
   const double *v = calib__ctl(c, idx / c->nv, idx % c->nv);
   ckt_cell_opts co = {c->vdd_V, 0, isfinite(c->vbias_V) ? c->vbias_V : 0};
   phys_cell *pc = NULL;
@@ -78,6 +74,86 @@ int calib__cell_point(const sweep_ctx *c, size_t idx, calib_point *pt,
   ckt_trace_clear(&tr);
   ckt_session_close(ses);
   phys_cell_free(pc);
+  return rc;
+}
+
+/* ---- --noise-model: the noise node at each temperature's v0 ---- */
+
+typedef struct noise_job {
+  const sweep_ctx *c;      /* the sweep */
+  const double *v_V;       /* [nT] controls */
+  cal_noise_node *r;       /* [nT] results (parent) */
+} noise_job;
+
+#define CAL_NOISE_STREAM 0x6e6f697365ULL   /* "noise": the records' seeds */
+
+/* Worker: one record of node x and the output at temperature t, sampled
+ * every 0.1 ns (the node's correlation time is ~1 ns at 125 C). */
+static int noise_point(void *ud, size_t t, void *result, tk_err *err)
+{
+  const noise_job *j = ud;
+  const sweep_ctx *c = j->c;
+  cal_noise_node *r = result;
+  r->sigma_V = r->tau_x_s = r->tau_x_err_s = r->shift_V = r->p1 = NAN;
+  ckt_sim_params sp = c->sp;
+  sp.temp_K = c->temp_K[t];
+  sp.tstop_s = c->noise_time_s;
+  sp.tstep_s = fmin(0.1e-9, sp.tstep_s);
+  sp.nt_s = fmin(sp.nt_s, sp.tstep_s);
+  sp.seed = cal_sweep_point_seed(c->seed ^ CAL_NOISE_STREAM, t);
+  ckt_cell_opts co = {c->vdd_V, 0, isfinite(c->vbias_V) ? c->vbias_V : 0};
+  phys_cell *pc = NULL;
+  ckt_session *ses = NULL;
+  ckt_trace tr;
+  memset(&tr, 0, sizeof tr);
+  int rc = ckt_cell_build(c->ci, &j->v_V[t], &co, &pc, err);
+  if (rc == 0)
+    rc = ckt_session_open(&ses, err);
+  if (rc == 0)
+    rc = ckt_sim_run(ses, pc, c->ci->name, &sp, &tr, err);
+  if (rc == 0) {
+    const double *x = ckt_trace_node(&tr, "x"), *o = ckt_trace_node(&tr, c->ci->outputs);
+    tk_err e2 = {0};
+    if (x == NULL || o == NULL)
+      rc = TK_FAIL(err, TK_EINTERNAL, "%s has no node x or %s", c->ci->name,
+                   c->ci->outputs);
+    else if (cal_noise_node_measure(x, o, tr.n, tr.dt_s, c->vdd_V, r, &e2) != 0)
+      fprintf(stderr, "tsukit %s: %g K: noise node not measured (%s)\n",
+              c->cmd, sp.temp_K, tk_err_text(&e2));
+  }
+  ckt_trace_clear(&tr);
+  ckt_session_close(ses);
+  phys_cell_free(pc);
+  return rc;
+}
+
+static int noise_done(void *ud, size_t t, const void *result, tk_err *err)
+{
+  (void)err;
+  noise_job *j = ud;
+  memcpy(&j->r[t], result, sizeof j->r[t]);
+  return TK_OK;
+}
+
+int calib__cell_noise_node(const sweep_ctx *c, const double *v_V,
+                           cal_noise_node *r, tk_err *err)
+{
+  if (c->ci == NULL || c->n_states != 2 || c->n_ctl != 1)
+    return TK_FAIL(err, TK_EINVAL, "--noise-model: only for the pbit (cell %s)",
+                   c->cell);
+  noise_job j = {c, v_V, r};
+  cal_sweep_params swp = cal_sweep_default_params();
+  swp.n_points = c->nt;
+  swp.result_size = sizeof *r;
+  swp.workers = c->workers > 0 ? c->workers : 1;
+  swp.progress_label = "noise node";
+  swp.stop = calib__stop_begin();
+  cal_sweep_stats ss;
+  memset(&ss, 0, sizeof ss);
+  int rc = cal_sweep_run(&swp, noise_point, noise_done, &j, &ss, err);
+  calib__stop_end();
+  if (rc != 0 && ss.interrupted)
+    return TK_FAIL(err, TK_EINTERRUPT, "noise-node records interrupted");
   return rc;
 }
 
@@ -141,6 +217,9 @@ static int mc_point(void *ud, size_t idx, void *result, tk_err *err)
     one.sp.dvth_V = dv;
     one.sp.n_dvth = ms->n_mos;
     one.temp_K = &c->temp_K[t];
+    one.rec_time_s = NULL;   /* sp holds this temperature's record time */
+    one.repeats = 1;         /* an instance's points: one record each */
+    one.rep = 0;
     one.seed = cal_sweep_point_seed(c->seed ^ CAL_MISMATCH_STREAM,
                                     idx * nv + i);
     calib_point pt;

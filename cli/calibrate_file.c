@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@ void calib__data_free(sweep_data *d)
 {
   free(d->p);
   free(d->pse);
+  free(d->pser);
   free(d->tau);
   free(d->tau_err);
   free(d->e);
@@ -38,6 +40,8 @@ void calib__data_free(sweep_data *d)
 void calib__point_from_pbit(const cal_pbit_point *pp, calib_point *pt)
 {
   memset(pt, 0, sizeof *pt);
+  for (int k = 0; k < CAL_MAX_STATES; k++)
+    pt->p_err_rep[k] = NAN;
   for (int k = 0; k < 2; k++) {
     pt->p[k] = pp->p[k];
     pt->p_err[k] = pp->p_err[k];
@@ -53,6 +57,8 @@ void calib__point_from_pbit(const cal_pbit_point *pp, calib_point *pt)
 void calib__point_from_cat(const cal_cat_point *cp, calib_point *pt)
 {
   memset(pt, 0, sizeof *pt);
+  for (int k = 0; k < CAL_MAX_STATES; k++)
+    pt->p_err_rep[k] = NAN;
   for (unsigned k = 0; k < cp->K && k < CAL_MAX_STATES; k++) {
     pt->p[k] = cp->p[k];
     pt->p_err[k] = cp->p_err[k];
@@ -65,11 +71,90 @@ void calib__point_from_cat(const cal_cat_point *cp, calib_point *pt)
   pt->no_transitions = cp->no_transitions;
 }
 
+/* Mean of the finite values of the double field at offset off over the
+ * records r[R] (NaN if none), and their count. */
+static double mean_field(const calib_point *r, unsigned R, size_t off,
+                         size_t *m)
+{
+  double s = 0;
+  *m = 0;
+  for (unsigned i = 0; i < R; i++) {
+    double x;
+    memcpy(&x, (const char *)&r[i] + off, sizeof x);
+    if (isfinite(x)) {
+      s += x;
+      ++*m;
+    }
+  }
+  return *m > 0 ? s / (double)*m : NAN;
+}
+
+void calib__combine_records(const calib_point *r, unsigned R,
+                            unsigned n_states, calib_point *out)
+{
+  size_t m;
+  memset(out, 0, sizeof *out);
+  out->no_transitions = 1;
+  for (unsigned k = 0; k < CAL_MAX_STATES; k++)
+    out->p_err_rep[k] = NAN;
+  for (unsigned k = 0; k < n_states && k < CAL_MAX_STATES; k++) {
+    double s = 0, s2 = 0;
+    for (unsigned i = 0; i < R; i++) {
+      s += r[i].p[k];
+      s2 += r[i].p_err[k] * r[i].p_err[k];
+    }
+    out->p[k] = s / R;
+    out->p_err[k] = sqrt(s2) / R;
+    if (R >= 2) {
+      double v = 0;
+      for (unsigned i = 0; i < R; i++)
+        v += (r[i].p[k] - out->p[k]) * (r[i].p[k] - out->p[k]);
+      out->p_err_rep[k] = sqrt(v / (R - 1) / R);
+    }
+  }
+  out->tau_s = mean_field(r, R, offsetof(calib_point, tau_s), &m);
+  out->tau_err_s = NAN;
+  if (m > 0) {
+    double s2 = 0;
+    size_t me = 0;
+    for (unsigned i = 0; i < R; i++)
+      if (isfinite(r[i].tau_s) && isfinite(r[i].tau_err_s)) {
+        s2 += r[i].tau_err_s * r[i].tau_err_s;
+        me++;
+      }
+    if (me == m)
+      out->tau_err_s = sqrt(s2) / (double)m;
+  }
+  out->energy_J = mean_field(r, R, offsetof(calib_point, energy_J), &m);
+  out->power_W = mean_field(r, R, offsetof(calib_point, power_W), &m);
+  out->flips = 0;
+  for (unsigned i = 0; i < R; i++) {
+    out->flips += r[i].flips;
+    if (!r[i].no_transitions)
+      out->no_transitions = 0;
+  }
+}
+
+ckt_sim_params calib__point_sim(const sweep_ctx *c, size_t idx)
+{
+  ckt_sim_params sp = c->sp;
+  unsigned R = c->repeats > 1 ? c->repeats : 1;
+  sp.temp_K = c->temp_K[idx / c->nv];
+  if (c->rec_time_s != NULL)
+    sp.tstop_s = c->rec_time_s[idx / c->nv];
+  sp.tstop_s /= R;
+  sp.seed = cal_sweep_point_seed(c->seed, idx);
+  if (c->rep > 0)
+    sp.seed = cal_sweep_point_seed(sp.seed, c->rep);
+  return sp;
+}
+
 int calib__data_alloc(sweep_data *d, size_t n, unsigned K)
 {
   memset(d, 0, sizeof *d);
   d->p = malloc(K * n * sizeof *d->p);
   d->pse = malloc(K * n * sizeof *d->pse);
+  d->pser = malloc(K * n * sizeof *d->pser);
   d->tau = malloc(n * sizeof *d->tau);
   d->tau_err = malloc(n * sizeof *d->tau_err);
   d->e = malloc(n * sizeof *d->e);
@@ -77,11 +162,11 @@ int calib__data_alloc(sweep_data *d, size_t n, unsigned K)
   d->flips = malloc(n * sizeof *d->flips);
   d->notr = calloc(n, 1);
   d->done = calloc(n, 1);
-  if (!d->p || !d->pse || !d->tau || !d->tau_err || !d->e || !d->pw ||
+  if (!d->p || !d->pse || !d->pser || !d->tau || !d->tau_err || !d->e || !d->pw ||
       !d->flips || !d->notr || !d->done)
     return TK_ENOMEM;
   for (size_t i = 0; i < K * n; i++)
-    d->p[i] = d->pse[i] = NAN;
+    d->p[i] = d->pse[i] = d->pser[i] = NAN;
   for (size_t i = 0; i < n; i++)
     d->tau[i] = d->tau_err[i] = d->e[i] = d->pw[i] = d->flips[i] = NAN;
   return TK_OK;
@@ -123,6 +208,10 @@ int calib__write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
   }
   W64("p_state", 3, d3, d->p, "1");
   W64("p_state_stderr", 3, d3, d->pse, "1");
+  if (c->repeats > 1) {
+    W64("p_state_stderr_repeats", 3, d3, d->pser, "1");
+    TK_TRY(io_attr_i64(f, g, "sweep_repeats", (int64_t)c->repeats, err));
+  }
   W64("tau_s", 2, d2, d->tau, "s");
   W64("tau_err_s", 2, d2, d->tau_err, "s");
   W64("energy_J", 2, d2, d->e, "J");
@@ -149,6 +238,8 @@ int calib__write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
   TK_TRY(io_attr_f64(f, g, "sweep_tstep_s", c->sp.tstep_s, err));
   TK_TRY(io_attr_f64(f, g, "sweep_nt_s", c->sp.nt_s, err));
   TK_TRY(io_attr_i64(f, g, "sweep_seed", (int64_t)c->seed, err));
+  if (c->sp.noise_scale > 0 && c->sp.noise_scale != 1)
+    TK_TRY(io_attr_f64(f, g, "sweep_noise_scale", c->sp.noise_scale, err));
   TK_TRY(io_attr_str(f, "/", "kind", "cells", err));
   return TK_OK;
 }
@@ -228,15 +319,33 @@ int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
   if (rc == 0 && (io_get_attr_i64(f, c->grp, "sweep_seed", &seed, err) != 0 ||
                   (uint64_t)seed != c->seed))
     rc = TK_EINVAL;
+  /* --repeats: the same number of records per point */
+  snprintf(pp, sizeof pp, "%s/p_state_stderr_repeats", c->grp);
+  if (rc == 0 && (c->repeats > 1) != (io_exists(f, pp) != 0))
+    rc = TK_EINVAL;
+  /* --noise-scale: the same densities */
+  double ns = 1;
+  tk_err e4 = {0};
+  if (io_get_attr_f64(f, c->grp, "sweep_noise_scale", &ns, &e4) != 0)
+    ns = 1;
+  if (rc == 0 && ns != (c->sp.noise_scale > 0 ? c->sp.noise_scale : 1))
+    rc = TK_EINVAL;
+  int64_t nrep = 0;
+  if (rc == 0 && c->repeats > 1 &&
+      (io_get_attr_i64(f, c->grp, "sweep_repeats", &nrep, err) != 0 ||
+       nrep != (int64_t)c->repeats))
+    rc = TK_EINVAL;
   free(tk);
   if (rc == TK_EINVAL)
     return TK_FAIL(err, TK_EINVAL, "--resume: %s was made with other "
-                   "settings (--vctl, --temp, --time, --seed, --vdd, --vbias and --track "
+                   "settings (--vctl, --temp, --time, --seed, --vdd, --vbias, --repeats, --noise-scale and --track "
                    "must be those of the interrupted run)", io_file_path(f));
   if (rc != 0)
     return rc;
   TK_TRY(calib__read_arr(f, c, "p_state", K * n, d->p, err));
   TK_TRY(calib__read_arr(f, c, "p_state_stderr", K * n, d->pse, err));
+  if (c->repeats > 1)
+    TK_TRY(calib__read_arr(f, c, "p_state_stderr_repeats", K * n, d->pser, err));
   TK_TRY(calib__read_arr(f, c, "tau_s", n, d->tau, err));
   TK_TRY(calib__read_arr(f, c, "tau_err_s", n, d->tau_err, err));
   TK_TRY(calib__read_arr(f, c, "energy_J", n, d->e, err));
@@ -291,7 +400,23 @@ void calib__stop_end(void)
 static int point_adapter(void *ud, size_t idx, void *result, tk_err *err)
 {
   const sweep_ctx *c = ud;
-  return c->point(c, idx, (calib_point *)result, err);
+  if (c->repeats <= 1)
+    return c->point(c, idx, (calib_point *)result, err);
+  /* --repeats: R independent records of the point, one after another in
+   * this worker */
+  calib_point *r = malloc(c->repeats * sizeof *r);
+  if (r == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  sweep_ctx one = *c;
+  int rc = TK_OK;
+  for (unsigned i = 0; i < c->repeats && rc == 0; i++) {
+    one.rep = i;
+    rc = c->point(&one, idx, &r[i], err);
+  }
+  if (rc == 0)
+    calib__combine_records(r, c->repeats, c->n_states, (calib_point *)result);
+  free(r);
+  return rc;
 }
 
 static int upd(sweep_ctx *c, const char *rel, size_t first, size_t n,
@@ -312,6 +437,8 @@ static int point_done(void *ud, size_t idx, const void *result, tk_err *err)
   uint8_t nt = (uint8_t)pt->no_transitions, one = 1;
   TK_TRY(upd(c, "p_state", K * idx, K, pt->p, err));
   TK_TRY(upd(c, "p_state_stderr", K * idx, K, pt->p_err, err));
+  if (c->repeats > 1)
+    TK_TRY(upd(c, "p_state_stderr_repeats", K * idx, K, pt->p_err_rep, err));
   TK_TRY(upd(c, "tau_s", idx, 1, &pt->tau_s, err));
   TK_TRY(upd(c, "tau_err_s", idx, 1, &pt->tau_err_s, err));
   TK_TRY(upd(c, "energy_J", idx, 1, &pt->energy_J, err));
@@ -451,6 +578,7 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
   size_t nt = c->nt, nv = c->nv;
   uint64_t seed = c->seed;
   c->ckpt_path = out;
+  c->workers = (unsigned)workers;
   sweep_data d;
   io_file *f = NULL;
   tk_err err = {0};

@@ -15,6 +15,7 @@
 #include "circuits/cells/ckt_cells.h"
 #include "circuits/ckt_sim.h"
 #include "common/tk_error.h"
+#include "calibrate/cal_noise.h"
 #include "calibrate/cal_sweep.h"
 #include "cli/cmd.h"
 #include "io/io_h5.h"
@@ -33,6 +34,9 @@ typedef struct calib_track_opts {
 typedef struct calib_point {
   double p[CAL_MAX_STATES];      /* occupancy of the n_states states */
   double p_err[CAL_MAX_STATES];  /* their standard errors */
+  /* --repeats R >= 2: the error of p from the scatter of the R records
+   * (sd / sqrt(R)); NaN for a single record */
+  double p_err_rep[CAL_MAX_STATES];
   double tau_s, tau_err_s;       /* correlation time, NaN if none */
   double energy_J;               /* energy per independent sample */
   double power_W;                /* mean supply power */
@@ -42,6 +46,14 @@ typedef struct calib_point {
 
 void calib__point_from_pbit(const cal_pbit_point *pp, calib_point *pt);
 void calib__point_from_cat(const cal_cat_point *cp, calib_point *pt);
+
+/* One point from its R >= 1 independent records r[R] (n_states states):
+ * p the records' mean, p_err from their own errors (sqrt(sum se^2) / R),
+ * p_err_rep from their scatter (R >= 2), tau / its error / energy / power
+ * the means over the records that have them, flips summed,
+ * no_transitions when no record changed state. */
+void calib__combine_records(const calib_point *r, unsigned R,
+                            unsigned n_states, calib_point *out);
 
 /* One sweep point, in a worker process: simulate and reduce point idx
  * (temperature idx / nv, control row idx % nv). */
@@ -98,12 +110,32 @@ struct sweep_ctx {
   size_t n_trip_tab;
   ckt_sim_params sp;         /* simulation settings (temp, seed per point) */
   uint64_t seed;             /* sweep seed */
+  /* --repeats: independent records per point (>= 1; 0 reads as 1), each
+   * 1/repeats of the point's time; the errors of the fit are scaled by
+   * their scatter (cal_repeat_scale).  rep: the record a point function
+   * is running (set per record by the sweep, in the worker). */
+  unsigned repeats, rep;
+  unsigned workers;          /* worker processes (set by calib__sweep) */
+  /* --noise-model: one record per temperature t at control v_V[t] (the
+   * fitted v0), noise node and output measured (cal_noise.h) into r[t]
+   * (NaN fields where it failed); NULL: no noise model.  Runs in workers
+   * after the fits (calib__finish); TK_EINTERRUPT on SIGINT/SIGTERM. */
+  int (*noise_node)(const sweep_ctx *c, const double *v_V, cal_noise_node *r,
+                    tk_err *err);
+  double noise_time_s;       /* --noise-model: record time per temperature */
   io_file *f;                /* checkpoint file, open read-write (parent) */
   const char *ckpt_path;     /* its path (set by calib__sweep) */
   char grp[256];             /* /cells/<name> */
 };
 
 /* The control row of point (temperature t, row i): ctl_V's, or vctl_V's. */
+/* A point function's simulation settings for point idx, record c->rep:
+ * the temperature, the record time (rec_time_s or sp.tstop_s, divided
+ * among the repeats) and the record's noise seed (record 0 of any point:
+ * cal_sweep_point_seed(seed, idx), so one record per point is the sweep
+ * without --repeats). */
+ckt_sim_params calib__point_sim(const sweep_ctx *c, size_t idx);
+
 static inline const double *calib__ctl(const sweep_ctx *c, size_t t, size_t i)
 {
   return c->ctl_V != NULL ? c->ctl_V + (t * c->nv + i) * c->n_ctl
@@ -113,6 +145,7 @@ static inline const double *calib__ctl(const sweep_ctx *c, size_t t, size_t i)
 /* The per-point datasets and the sweep settings (skeleton and library). */
 typedef struct sweep_data {
   double *p, *pse;               /* [nT*nV*K] occupancy and its error */
+  double *pser;                  /* [nT*nV*K] --repeats: error from the scatter */
   double *tau, *tau_err, *e, *pw, *flips; /* [nT*nV] */
   uint8_t *notr, *done;          /* [nT*nV] flags */
 } sweep_data;
@@ -132,6 +165,10 @@ int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
  * already printed on stderr, prefixed "tsukit <cmd>:"). */
 int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
                  int force, long workers, cmd_kv *kv);
+
+/* sweep_ctx.noise_node of the shipped pbit (its node "x"), calibrate_cell.c */
+int calib__cell_noise_node(const sweep_ctx *c, const double *v_V,
+                           cal_noise_node *r, tk_err *err);
 
 /* SIGINT/SIGTERM handling for a phase of worker jobs: the returned flag
  * (for cal_sweep_params.stop) counts the signals; calib__stop_end puts
@@ -185,7 +222,7 @@ void calib__track_adopt(sweep_ctx *c, int keep, double *ctl, double *trip,
                         size_t n_tab, double *rec);
 
 #define CALIB_TRACK_OPTS_INIT {0, 300.0, 1.0, 0.0}
-#define CALIB_TRACK_SYNOPSIS "[--track [--track-ref T] [--track-exp M] [--time-tau N]]"
+#define CALIB_TRACK_SYNOPSIS "[--track [--track-ref T] [--track-exp M] [--time-tau N]] [--repeats R]"
 #define CALIB_TRACK_HELP                                                      \
   "  --track         move the --vctl window with the transition and scale\n" \
   "                  its width: at temperature T the grid point v is\n"      \
@@ -200,6 +237,13 @@ void calib__track_adopt(sweep_ctx *c, int keep, double *ctl, double *trip,
   "                  the pilot measured them at each temperature), at\n"     \
   "                  most --time: equal statistics at every temperature\n"   \
   "                  for a fraction of the time where tau is short\n"
+#define CALIB_REPEATS_HELP                                                    \
+  "  --repeats R     split each point's time into R independent records\n"   \
+  "                  (own seeds), 1..1000 (default 1); with R >= 2 the\n"     \
+  "                  records' scatter measures the points' errors: the\n"     \
+  "                  pbit fit scales them by a factor pooled per\n"          \
+  "                  temperature (fit/error_scale); the scatter itself is\n" \
+  "                  stored as p_state_stderr_repeats\n"
 /* The long options above, for getopt_long tables (codes from `first`). */
 #define CALIB_TRACK_LONGOPTS(first)                                           \
   {"track", no_argument, NULL, (first)},                                      \

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calibrate/cal_occupancy.h"
 #include "calibrate/cal_priority.h"
 #include "calibrate/cal_temp.h"
 #include "cli/calibrate_file.h"
@@ -202,20 +203,39 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
     return finish_cat(out, c, time_s, d, kv, err);
   size_t nt = c->nt, nv = c->nv;
   double *fv = malloc(7 * nt * sizeof *fv);   /* v0 v0e vs vse chi2 tau tauE */
-  double *p1 = malloc(2 * nv * sizeof *p1);
+  double *p1 = malloc(3 * nv * sizeof *p1);
   cal_temp_point *tp = malloc(nt * sizeof *tp);
-  if (fv == NULL || p1 == NULL || tp == NULL) {
+  /* --repeats: per temperature the errors' scale from the records'
+   * scatter and its degrees of freedom (cal_repeat_scale) */
+  double *es = malloc(2 * nt * sizeof *es);
+  if (fv == NULL || p1 == NULL || tp == NULL || es == NULL) {
     free(fv);
     free(p1);
     free(tp);
+    free(es);
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
   }
   int rc = TK_OK;
   for (size_t t = 0; t < nt && rc == 0; t++) {
     size_t o = t * nv;
+    double *sw = p1 + nv, *sb = p1 + 2 * nv;
     for (size_t v = 0; v < nv; v++) {
       p1[v] = d->p[2 * (o + v) + 1];
-      p1[nv + v] = d->pse[2 * (o + v) + 1];
+      sw[v] = d->pse[2 * (o + v) + 1];
+      sb[v] = d->pser[2 * (o + v) + 1];
+    }
+    es[t] = 1;
+    es[nt + t] = 0;
+    if (c->repeats > 1) {
+      rc = cal_repeat_scale(sw, sb, nv, c->repeats, &es[t], &es[nt + t], err);
+      if (rc != 0)
+        break;
+      for (size_t v = 0; v < nv; v++)
+        sw[v] *= es[t];
+      fprintf(stderr, "tsukit %s: %g K: %u records per point scatter %.3g "
+              "times their own errors (%.0f degrees of freedom): the fit "
+              "uses errors x %.3g\n", c->cmd, c->temp_K[t], c->repeats, es[t],
+              es[nt + t], es[t]);
     }
     cal_pbit_fit pf;
     rc = cal_pbit_fit_temperature(calib__ctl(c, t, 0), p1, p1 + nv, d->notr + o,
@@ -242,6 +262,34 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
             c->temp_K[t], pf.fit.v0_V, pf.fit.v0_err_V, pf.fit.vs_V,
             pf.fit.vs_err_V, pf.fit.chi2_red, pf.tau_op_s, pf.n_transitions,
             nv);
+  }
+  /* --noise-model: the width predicted from the noise node (cal_noise.h)
+   * at each temperature's fitted v0, against the fitted vs */
+  cal_noise_node *nn = NULL;
+  double *vsm = NULL, nm_dev = NAN;
+  if (rc == 0 && c->noise_node != NULL) {
+    nn = calloc(nt, sizeof *nn);
+    vsm = malloc(nt * sizeof *vsm);
+    if (nn == NULL || vsm == NULL)
+      rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+    if (rc == 0)
+      rc = c->noise_node(c, fv, nn, err);
+    for (size_t t = 0; rc == 0 && t < nt; t++) {
+      vsm[t] = cal_noise_model_vs(nn[t].sigma_V, nn[t].tau_x_s, fv[5 * nt + t]);
+      double dev = fv[2 * nt + t] / vsm[t] - 1;
+      if (isfinite(dev))
+        nm_dev = isfinite(nm_dev) ? fmax(nm_dev, fabs(dev)) : fabs(dev);
+      fprintf(stderr, "tsukit %s: %g K: noise node sd %.3g mV, tau_x %.3g ns, "
+              "tau %.3g ns -> vs %.4g mV from the noise (fitted %.4g mV, "
+              "%+.0f %%)\n", c->cmd, c->temp_K[t], nn[t].sigma_V * 1e3,
+              nn[t].tau_x_s * 1e9, fv[5 * nt + t] * 1e9, vsm[t] * 1e3,
+              fv[2 * nt + t] * 1e3, 100 * dev);
+    }
+    if (rc == 0 && nt >= 2)
+      fprintf(stderr, "tsukit %s: vs from %g K to %g K: fitted x%.3g, noise "
+              "model x%.3g, kT/q x%.3g\n", c->cmd, c->temp_K[0],
+              c->temp_K[nt - 1], fv[2 * nt + nt - 1] / fv[2 * nt],
+              vsm[nt - 1] / vsm[0], c->temp_K[nt - 1] / c->temp_K[0]);
   }
   cal_temp_model tm;
   int have_tm = 0;
@@ -326,6 +374,44 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
   }
   if (rc == 0)
     rc = calib__write_data(f, c, d, time_s, err);
+  if (rc == 0 && nn != NULL) {
+    char lp[512];
+    size_t d1[1] = {nt};
+    double *col = malloc(nt * sizeof *col);
+    static const char *const nm[4] = {"sigma_x_V", "tau_x_s", "shift_x_V",
+                                      "control_V"};
+    static const char *const un[4] = {"V", "s", "V", "V"};
+    for (int k = 0; k < 4 && rc == 0 && col != NULL; k++) {
+      for (size_t t = 0; t < nt; t++)
+        col[t] = k == 0 ? nn[t].sigma_V : k == 1 ? nn[t].tau_x_s
+               : k == 2 ? nn[t].shift_V : fv[t];
+      snprintf(lp, sizeof lp, "%s/noise_model/%s", c->grp, nm[k]);
+      rc = io_write_f64(f, lp, 1, d1, col, un[k], err);
+    }
+    free(col);
+    if (col == NULL && rc == 0)
+      rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+    snprintf(lp, sizeof lp, "%s/noise_model/vs_V", c->grp);
+    if (rc == 0)
+      rc = io_write_f64(f, lp, 1, d1, vsm, "V", err);
+    snprintf(lp, sizeof lp, "%s/noise_model", c->grp);
+    if (rc == 0)
+      rc = io_attr_str(f, lp, "model", "vs = sqrt(sigma_x^2 tau_x / (tau_x + "
+                       "tau_op_s)) / 1.702: the digitiser averages the noise "
+                       "node x over its correlation time (calibrate/cal_noise.h)",
+                       err);
+    if (rc == 0)
+      rc = io_attr_f64(f, lp, "record_time_s", c->noise_time_s, err);
+  }
+  if (rc == 0 && c->repeats > 1) {
+    char lp[512];
+    size_t d1[1] = {nt};
+    snprintf(lp, sizeof lp, "%s/fit/error_scale", c->grp);
+    rc = io_write_f64(f, lp, 1, d1, es, "1", err);
+    snprintf(lp, sizeof lp, "%s/fit/error_scale_dof", c->grp);
+    if (rc == 0)
+      rc = io_write_f64(f, lp, 1, d1, es + nt, "1", err);
+  }
   if (rc == 0 && have_loo) {
     char lp[512];
     size_t d1[1] = {nt};
@@ -402,6 +488,12 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
     cmd_kv_double(kv, "fit_vs_V", fv[2 * nt]);
     cmd_kv_double(kv, "fit_vs_err_V", fv[3 * nt]);
     cmd_kv_double(kv, "chi2_red", fv[4 * nt]);
+    if (c->repeats > 1)
+      cmd_kv_double(kv, "error_scale", es[0]);
+    if (vsm != NULL) {
+      cmd_kv_double(kv, "noise_model_vs_V", vsm[0]);
+      cmd_kv_double(kv, "noise_model_max_rel_dev", nm_dev);
+    }
     cmd_kv_double(kv, "tau_s", fv[5 * nt]);
     cmd_kv_double(kv, "energy_J", mean_finite(d->e, nv));
     cmd_kv_long(kv, "temp_model", have_tm);
@@ -419,6 +511,9 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
   free(fv);
   free(p1);
   free(tp);
+  free(es);
+  free(nn);
+  free(vsm);
   free(loo);
   return rc;
 }

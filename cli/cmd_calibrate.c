@@ -108,6 +108,18 @@ static void usage(FILE *f)
           "                  digitiser speed, the trip point moves ~0.46 VDD)\n"
           "  --vbias V       pseudo-resistor gate bias, [0, 1] V (sets tau)\n"
           CALIB_TRACK_HELP
+          CALIB_REPEATS_HELP
+          "  --noise-model S pbit: after the fits, one record of S seconds per\n"
+          "                  temperature at the fitted v0 measures the noise\n"
+          "                  node x (sd, correlation time tau_x) and predicts\n"
+          "                  vs = sqrt(sd^2 tau_x / (tau_x + tau)) / 1.702 (the\n"
+          "                  digitiser averages x over its own correlation time\n"
+          "                  tau): noise_model/ in the library, printed against\n"
+          "                  the fitted vs (10e-6 is plenty; [1e-7, 1e-3])\n"
+          "  --noise-scale S every device noise density x S, [1e-3, 1e3] (default\n"
+          "                  1): a diagnostic that separates the noise from the\n"
+          "                  devices' temperature (S = T'/T gives the devices at\n"
+          "                  --temp the thermal noise of T')\n"
           "  --vbase V       categorical: the fixed controls (default (A+B)/2)\n"
           "  --design D      categorical: oat (one control at a time, default) or\n"
           "                  random:M (M control vectors uniform in [A, B]^K)\n"
@@ -126,7 +138,7 @@ static void usage(FILE *f)
 
 enum { O_CELL = 1, O_VCTL, O_TEMP, O_TIME, O_WORKERS, O_SEED, O_RESUME,
        O_FORCE, O_HELP, O_VDD, O_VBIAS, O_VBASE, O_VERIFY, O_VTIME, O_MC,
-       O_AVT, O_DESIGN, O_INVERSE, O_TRACK };
+       O_AVT, O_DESIGN, O_INVERSE, O_REPEATS, O_NOISE_SCALE, O_NOISE_MODEL, O_TRACK };
 
 
 static int cmp_double(const void *a, const void *b)
@@ -156,19 +168,23 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     {"design", required_argument, NULL, O_DESIGN},
     {"inverse", required_argument, NULL, O_INVERSE},
     CALIB_TRACK_LONGOPTS(O_TRACK),
+    {"repeats", required_argument, NULL, O_REPEATS},
+    {"noise-scale", required_argument, NULL, O_NOISE_SCALE},
+    {"noise-model", required_argument, NULL, O_NOISE_MODEL},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
   };
   const char *cell = NULL, *out = NULL;
   double *vctl = NULL, *temps = NULL, *rows = NULL, time_s = 20e-6;
-  double vdd = NAN, vbias = NAN, vbase = NAN, vtime_s = NAN;
+  double vdd = NAN, vbias = NAN, vbase = NAN, vtime_s = NAN, noise_scale = 1;
+  double noise_time_s = 0;
   long nverify = 0, nmc = 0, nrandom = 0;
   const char *inverse = "auto";
   double avt_mV_um = CAL_AVT_DEFAULT_V_M * 1e9;
   mc_setup mc;
   memset(&mc, 0, sizeof mc);
   size_t nv = 0, nt = 0;
-  long workers = 1;
+  long workers = 1, repeats = 1;
   uint64_t seed = 1;
   int resume = 0, force = 0, c, rc = 0;
   calib_track_opts track = CALIB_TRACK_OPTS_INIT;
@@ -193,6 +209,17 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
       break;
     case O_TIME:
       rc = tk_parse_double_in(optarg, "--time", 1e-9, 1e-2, &time_s, &err);
+      break;
+    case O_NOISE_MODEL:
+      rc = tk_parse_double_in(optarg, "--noise-model", 1e-7, 1e-3, &noise_time_s,
+                              &err);
+      break;
+    case O_NOISE_SCALE:
+      rc = tk_parse_double_in(optarg, "--noise-scale", 1e-3, 1e3, &noise_scale,
+                              &err);
+      break;
+    case O_REPEATS:
+      rc = tk_parse_long_in(optarg, "--repeats", 1, 1000, &repeats, &err);
       break;
     case O_WORKERS:
       rc = tk_parse_long_in(optarg, "--workers", 1, 256, &workers, &err);
@@ -301,6 +328,11 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
                               "implemented for pbit cells only");
     goto done;
   }
+  if (cat && noise_time_s > 0) {
+    exit_rc = cmd_usage_error("calibrate", "--noise-model: implemented for "
+                              "pbit cells only");
+    goto done;
+  }
   if (cat && track.on) {
     exit_rc = cmd_usage_error("calibrate", "--track: implemented for pbit "
                               "cells only");
@@ -366,7 +398,13 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
   ctx.n_ctl = nc;
   ctx.n_states = (unsigned)K;
   ctx.seed = seed;
+  ctx.repeats = (unsigned)repeats;
   ctx.sp = ckt_sim_default_params();
+  ctx.sp.noise_scale = noise_scale;
+  if (noise_time_s > 0) {
+    ctx.noise_node = calib__cell_noise_node;
+    ctx.noise_time_s = noise_time_s;
+  }
   ctx.sp.tstop_s = time_s;
   ctx.sp.tstep_s = fmin(ctx.ci->tstep_s, time_s / 16);
   ctx.sp.nt_s = fmin(ctx.ci->nt_s, ctx.sp.tstep_s);

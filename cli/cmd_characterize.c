@@ -69,6 +69,7 @@ static void usage(FILE *f)
           "  --resume        continue the sweep in FILE.h5 (same options)\n"
           "  --force         overwrite FILE.h5 and start over\n"
           CALIB_TRACK_HELP
+          CALIB_REPEATS_HELP
           "  -o FILE.h5      cell library (required)\n"
           "Every port of NAME must be named once (--ctl, --out, --supply,\n"
           "--ground, --bias).\n");
@@ -76,7 +77,7 @@ static void usage(FILE *f)
 
 enum { O_SUBCKT = 1, O_CTL, O_OUT, O_SUPPLY, O_VDD, O_VCTL, O_GROUND, O_BIAS,
        O_TEMP, O_TIME, O_TSTEP, O_NSLOT, O_NAME, O_WORKERS, O_SEED,
-       O_RESUME, O_FORCE, O_HELP, O_TRACK /* .. O_TRACK + 3: keep last */ };
+       O_RESUME, O_FORCE, O_HELP, O_REPEATS, O_TRACK /* .. O_TRACK + 3: keep last */ };
 
 /* What a worker needs besides the sweep grid. */
 typedef struct dut {
@@ -135,11 +136,7 @@ static int point_run(const sweep_ctx *c, size_t idx, calib_point *pt,
                      tk_err *err)
 {
   size_t t = idx / c->nv;
-  ckt_sim_params sp = c->sp;
-  sp.temp_K = c->temp_K[t];
-  if (c->rec_time_s != NULL)
-    sp.tstop_s = c->rec_time_s[t];
-  sp.seed = cal_sweep_point_seed(c->seed, idx);
+  ckt_sim_params sp = calib__point_sim(c, idx);
   ckt_trace tr;
   memset(&tr, 0, sizeof tr);
   int rc = run_dut(c, *calib__ctl(c, t, idx % c->nv), &sp, &tr, err);
@@ -246,6 +243,7 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
     {"resume", no_argument, NULL, O_RESUME},
     {"force", no_argument, NULL, O_FORCE},
     CALIB_TRACK_LONGOPTS(O_TRACK),
+    {"repeats", required_argument, NULL, O_REPEATS},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
   };
@@ -255,7 +253,7 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
   double *vctl = NULL, *temps = NULL, time_s = 20e-6, vdd = NAN,
          tstep = 2e-9, nslot = 0.5e-9;
   size_t nv = 0, nt = 0;
-  long workers = 1;
+  long workers = 1, repeats = 1;
   uint64_t seed = 1;
   int resume = 0, force = 0, c, rc = 0, exit_rc = CMD_EXIT_OK;
   calib_track_opts track = CALIB_TRACK_OPTS_INIT;
@@ -298,6 +296,9 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
     case O_NSLOT:
       rc = tk_parse_double_in(optarg, "--noise-slot", 1e-13, 1e-4, &nslot,
                               &err);
+      break;
+    case O_REPEATS:
+      rc = tk_parse_long_in(optarg, "--repeats", 1, 1000, &repeats, &err);
       break;
     case O_WORKERS:
       rc = tk_parse_long_in(optarg, "--workers", 1, 256, &workers, &err);
@@ -411,6 +412,7 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
   ctx.nt = nt;
   ctx.nv = nv;
   ctx.seed = seed;
+  ctx.repeats = (unsigned)repeats;
   ctx.sp = ckt_sim_default_params();
   ctx.sp.tstop_s = time_s;
   ctx.sp.tstep_s = fmin(tstep, time_s / 16);

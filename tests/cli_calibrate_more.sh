@@ -1,10 +1,10 @@
 # cli_calibrate_more.sh -- `tsukit calibrate` beyond the pbit sweep:
 # Monte-Carlo mismatch (--mc) on the pbit and the categorical cat4
 # (softmax and priority-encoder fits, --verify of the calibrated inverse);
-# bad input.
+# leave-one-out; --repeats; bad input.
 # Workload: pbit 5 controls + 3 instances x 5 controls at 6 us (~15 s of
 # CPU), twice 5 instances x 5 controls at 6 us (interrupted and resumed;
-# ~25 s), cat4 3 x 4 control rows at 2 us plus one 8 us check (~40 s of CPU);
+# ~25 s), three 4-point sweeps at 12 us (--repeats, ~15 s), cat4 3 x 4 control rows at 2 us plus one 8 us check (~40 s of CPU);
 # the full cat4 acceptance (0.03 total variation; measured 0.014-0.023) is
 # the slow run tests/cat4_acceptance.sh, see docs/FINDINGS.md.
 . "$TSUKIT_SRCDIR/tests/tap.sh"
@@ -99,4 +99,28 @@ l=$(kv loo_max_abs_dp1 "$tap_tmp/out")
 fcmp "$l >= 0 && $l <= 1"; tap_ok $? "loo_max_abs_dp1 = $l is a probability difference"
 "$(dirname "$TSUKIT")/tests/dump_h5" "$tap_tmp/loo.h5" /cells/pbit/fit/loo_max_abs_dp1 | grep -q "\[4\]"
 tap_ok $? "fit/loo_max_abs_dp1 has one value per temperature"
+# --repeats: R independent records per point; the records' scatter scales
+# the fit's errors (fit/error_scale, pooled over the points that flipped)
+rargs="--cell pbit --vctl 0.1845:0.1875:4 --temp 300 --time 12e-6 --seed 5"
+tap_run_rc 0 "--repeats 1 is the sweep without --repeats" "$TSUKIT" calibrate $rargs --repeats 1 -o "$tap_tmp/r1.h5"
+tap_run_rc 0 "the same sweep without --repeats" "$TSUKIT" calibrate $rargs -o "$tap_tmp/r0.h5"
+"$dump" "$tap_tmp/r1.h5" /cells/pbit/p_state > "$tap_tmp/r1.txt"
+"$dump" "$tap_tmp/r0.h5" /cells/pbit/p_state > "$tap_tmp/r0.txt"
+[ -s "$tap_tmp/r1.txt" ] && cmp -s "$tap_tmp/r1.txt" "$tap_tmp/r0.txt"; tap_ok $? "--repeats 1: same seeds, same p_state"
+! "$dump" "$tap_tmp/r1.h5" /cells/pbit/fit/error_scale >/dev/null 2>&1; tap_ok $? "--repeats 1 writes no error scale"
+rr="$tap_tmp/r3.h5"
+tap_run_rc 0 "sweep with --repeats 3" "$TSUKIT" calibrate $rargs --repeats 3 --workers 2 -o "$rr"
+es=$(kv error_scale "$tap_tmp/out")
+fcmp "$es > 0"; tap_ok $? "error_scale=$es printed"
+grep -q "3 records per point scatter" "$tap_tmp/err"; tap_ok $? "the scale is reported per temperature"
+"$dump" "$rr" /cells/pbit > "$tap_tmp/r3.txt"
+# the pool: (R - 1) degrees of freedom per point with a finite error > 0
+awk '/^\/cells\/pbit\/p_state_stderr /{for(i=4;i<=NF;i+=2) if($i+0>0) n++}
+     /^\/cells\/pbit\/fit\/error_scale_dof /{d=$3}
+     /^\/cells\/pbit\/p_state_stderr_repeats /{r=NF-2}
+     END{print "# " n " points with errors, dof " d; exit !(r==8 && d==2*n)}' "$tap_tmp/r3.txt"
+tap_ok $? "p_state_stderr_repeats [1,4,2] stored; error_scale_dof = 2 x points with errors"
+tap_run_rc 2 "--resume with another --repeats is refused" "$TSUKIT" calibrate $rargs --repeats 2 --resume -o "$rr"
+grep -q -- "--repeats" "$tap_tmp/err"; tap_ok $? "the refusal names --repeats"
+tap_run_rc 2 "--repeats 0 is refused" "$TSUKIT" calibrate $rargs --repeats 0 -o "$tap_tmp/x.h5"
 tap_done

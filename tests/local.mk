@@ -155,8 +155,8 @@ tests_test_cal_priority_LDADD = $(TKT_LDADD)
 TESTS += tests/test_cal_mismatch tests/test_cal_priority tests/cli_calibrate_more.sh
 EXTRA_DIST += tests/cli_calibrate_more.sh tests/cat4_acceptance.sh \
   tests/pbit_temperature_acceptance.sh
-TESTS += tests/cli_calibrate_track.sh
-EXTRA_DIST += tests/cli_calibrate_track.sh
+TESTS += tests/cli_calibrate_track.sh tests/cli_calibrate_noise.sh
+EXTRA_DIST += tests/cli_calibrate_track.sh tests/cli_calibrate_noise.sh
 TESTS += tests/cli_dtm_mpi.sh
 EXTRA_DIST += tests/cli_dtm_mpi.sh
 TESTS += tests/cli_experiments_dtm.sh

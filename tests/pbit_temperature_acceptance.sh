@@ -6,7 +6,10 @@
 # around the transition at 300 K, 8 temperatures from -40 C to 125 C,
 # --track (window moved to each temperature's transition, constant width:
 # the measured vs does not scale with T) and --time-tau 700 (700 pilot
-# correlation times per point, at most 320 us).  Checks, and exits
+# correlation times per point, at most 320 us) split into --repeats 4
+# independent records (their scatter scales the fit's errors: a single
+# record's tau_int error misses ~20 % of the variance, docs/FINDINGS.md).
+# Checks, and exits
 # non-zero unless all hold:
 #   - logistic fit chi2_red in [0.5, 2] at every temperature;
 #   - leave-one-out: the temperature model fitted without a temperature
@@ -23,7 +26,7 @@ SEED=${3:-13}
 DUMP=${DUMP:-$(dirname "$TSUKIT")/tests/dump_h5}
 "$TSUKIT" calibrate --cell pbit --vdd 0.5 --vbias 0.48 \
   --vctl 0.2341:0.2369:21 --temp=-40C,258,283,300,323,348,373,125C \
-  --track --track-exp 0 --time-tau 700 --time 320e-6 \
+  --track --track-exp 0 --time-tau 700 --time 320e-6 --repeats 4 \
   --workers "${WORKERS:-2}" --seed "$SEED" --force -o "$OUT" > "$OUT.out"
 cat "$OUT.out"
 "$DUMP" "$OUT" /cells/pbit/fit > "$OUT.fit.txt"
@@ -33,10 +36,11 @@ awk '
   /^\/cells\/pbit\/fit\/loo_max_abs_dp1 / {for (i = 3; i <= NF; i++) q[i - 2] = $i}
   /^\/cells\/pbit\/fit\/tau_op_s /        {for (i = 3; i <= NF; i++) t[i - 2] = $i}
   /^\/cells\/pbit\/fit\/vs_V /            {for (i = 3; i <= NF; i++) s[i - 2] = $i}
+  /^\/cells\/pbit\/fit\/error_scale /     {for (i = 3; i <= NF; i++) e[i - 2] = $i}
   END {
     bad = 0
     for (i = 1; i <= n; i++) {
-      printf "temperature %d: chi2_red %.3f, leave-one-out %.4f (vs its fit), %.4f (vs its points), tau %.3g s, vs %.4g V\n", i, c[i], l[i], q[i], t[i], s[i]
+      printf "temperature %d: chi2_red %.3f, leave-one-out %.4f (vs its fit), %.4f (vs its points), tau %.3g s, vs %.4g V, error scale %.3f\n", i, c[i], l[i], q[i], t[i], s[i], e[i]
       if (!(c[i] >= 0.5 && c[i] <= 2)) { print "  chi2_red outside [0.5, 2]"; bad = 1 }
       if (!(l[i] <= 0.03)) { print "  leave-one-out above 0.03"; bad = 1 }
       if (!(s[i] > 0)) { print "  vs not positive"; bad = 1 }

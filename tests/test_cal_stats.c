@@ -45,7 +45,9 @@
 
 #include "calibrate/cal_autocorr.h"
 #include "calibrate/cal_digitize.h"
+#include "calibrate/cal_fit.h"
 #include "calibrate/cal_lsq.h"
+#include "calibrate/cal_noise.h"
 #include "calibrate/cal_occupancy.h"
 #include "common/tk_rng.h"
 #include "tests/tk_test.h"
@@ -403,10 +405,152 @@ static void pipeline_checks(void)
   free(v);
 }
 
+/* Repeats: 12 points x R = 6 independent telegraph records (n = 2^15, ~880
+ * tau each).  The records' own tau_int errors are right for a Markov
+ * telegraph, so the pooled scale of cal_repeat_scale is 1 within its
+ * sampling error (60 degrees of freedom: sd of the scale ~ 1 / sqrt(2 dof)
+ * = 0.09; band +-0.35 = 3.8 sd); errors deliberately halved give 2 within
+ * the same relative band.  Edge cases: R < 2 refused, no usable point
+ * gives scale 1 with 0 degrees of freedom. */
+static void repeat_checks(void)
+{
+  enum { NP = 12, R = 6 };
+  const size_t n = (size_t)1 << 15;
+  uint8_t *x = malloc(n);
+  double sw[NP], sb[NP], half[NP];
+  tk_err err = {0};
+  int bad = 0;
+  for (int i = 0; i < NP; i++) {
+    double pr[R], s2 = 0, m = 0;
+    for (int r = 0; r < R; r++) {
+      cal_occupancy_result o;
+      telegraph(5000 + (uint64_t)(i * R + r), n, x);
+      if (cal_occupancy(x, n, 2, NULL, &o, &err) != 0) {
+        bad++;
+        pr[r] = NAN;
+        continue;
+      }
+      pr[r] = o.p[1];
+      s2 += o.se[1] * o.se[1];
+      m += o.p[1] / R;
+    }
+    double v = 0;
+    for (int r = 0; r < R; r++)
+      v += (pr[r] - m) * (pr[r] - m);
+    sw[i] = sqrt(s2) / R;
+    sb[i] = sqrt(v / (R - 1) / R);
+    half[i] = sw[i] / 2;
+  }
+  TKT_OK(bad == 0, "cal_occupancy on %d repeat records (%s)", NP * R,
+         bad ? tk_err_text(&err) : "ok");
+  double sc = NAN, dof = NAN;
+  int rc = cal_repeat_scale(sw, sb, NP, R, &sc, &dof, &err);
+  printf("# repeats: scale %.3f over %.0f degrees of freedom\n", sc, dof);
+  TKT_OK(rc == 0 && dof == NP * (R - 1), "repeat scale over %d points x %d "
+         "records: %.0f degrees of freedom", NP, R, dof);
+  TKT_IN(sc, 0.65, 1.35, "telegraph records scatter as their tau_int errors say");
+  rc = cal_repeat_scale(half, sb, NP, R, &sc, &dof, &err);
+  TKT_IN(rc == 0 ? sc : NAN, 1.3, 2.7, "halved errors: the scale finds x2");
+  sw[0] = 0;   /* a point that never flipped: excluded */
+  sb[1] = NAN;
+  rc = cal_repeat_scale(sw, sb, NP, R, &sc, &dof, &err);
+  TKT_OK(rc == 0 && dof == (NP - 2) * (R - 1), "points without errors are "
+         "left out of the pool (dof %.0f)", dof);
+  rc = cal_repeat_scale(sw, sb, 1, R, &sc, &dof, &err);
+  TKT_OK(rc == 0 && sc == 1 && dof == 0, "no usable point: scale 1, 0 dof");
+  rc = cal_repeat_scale(sw, sb, NP, 1, &sc, &dof, &err);
+  TKT_OK(rc == TK_EINVAL, "one record per point is refused (%s)",
+         tk_err_text(&err));
+  free(x);
+}
+
+/* Noise node (cal_noise.h).
+ *  - An OU process X (sd 2 mV, tau_x = 40 dt, n = 2^20) plus a shift of
+ *    0.5 mV while an independent telegraph output is high: the measured
+ *    sd of X about its state means within 3 %, its shift within 0.05 mV
+ *    and tau_x within 10 % (its Sokal error ~2 %).
+ *  - The averaging law: X (sd 1, tau_x = 40 dt) through an exponential
+ *    average of time tau = 400 dt has the variance tau_x / (tau_x + tau)
+ *    (continuum); the discrete recursion's exact variance is within 0.3 %
+ *    of that here.  n = 2^22 gives ~5000 independent averages: the
+ *    variance's own sd ~2 %; band 8 %.
+ *  - The 1.702 constant (the minimax match of the two curves): the
+ *    calibration's own fit (Pearson weights) of a logistic to Phi(u / s)
+ *    over +-3 s gives vs = s / 1.75, within 4 % of s / 1.702 (the best
+ *    constant depends on the range and the weights by a few per cent). */
+static void noise_node_checks(void)
+{
+  const size_t n = (size_t)1 << 20;
+  double *x = malloc(n * sizeof *x), *o = malloc(n * sizeof *o);
+  uint8_t *tg = malloc(n);
+  tk_rng g;
+  tk_rng_init(&g, SEED, 9001);
+  double phi = exp(-1.0 / 40), c = sqrt(1 - phi * phi), z = tk_rng_gauss(&g);
+  telegraph(9002, n, tg);
+  for (size_t i = 0; i < n; i++) {
+    z = phi * z + c * tk_rng_gauss(&g);
+    x[i] = 0.235 + 0.002 * z + 0.0005 * tg[i];
+    o[i] = tg[i] ? 0.5 : 0.0;
+  }
+  cal_noise_node nn;
+  tk_err err = {0};
+  int rc = cal_noise_node_measure(x, o, n, 1e-10, 0.5, &nn, &err);
+  TKT_OK(rc == 0, "noise node measured (%s)", rc ? tk_err_text(&err) : "ok");
+  TKT_REL(nn.sigma_V, 0.002, 0.03, "noise node sd about the state means");
+  TKT_IN(nn.shift_V, 0.00045, 0.00055, "state shift of the noise node (0.5 mV)");
+  double tau_exact = 1e-10 * (1 + phi) / (2 * (1 - phi));
+  printf("# tau_x %.4g s (exact %.4g, Sokal error %.2g)\n", nn.tau_x_s,
+         tau_exact, nn.tau_x_err_s);
+  TKT_REL(nn.tau_x_s, tau_exact, 0.10, "noise node integrated time");
+  free(x);
+  free(o);
+  free(tg);
+  rc = cal_noise_node_measure(NULL, NULL, 10, 1e-10, 0.5, &nn, &err);
+  TKT_OK(rc == TK_EINVAL, "too short a record is refused (%s)",
+         tk_err_text(&err));
+
+  /* averaging law */
+  const size_t m = (size_t)1 << 22;
+  double b = exp(-1.0 / 400), y = 0, sy = 0, syy = 0;
+  z = tk_rng_gauss(&g);
+  for (size_t i = 0; i < m; i++) {
+    z = phi * z + c * tk_rng_gauss(&g);
+    y = b * y + (1 - b) * z;
+    if (i >= 4000) {
+      sy += y;
+      syy += y * y;
+    }
+  }
+  double mm = (double)(m - 4000), var = syy / mm - (sy / mm) * (sy / mm);
+  double law = 40.0 / (40.0 + 400.0);
+  double vs = cal_noise_model_vs(1.0, 40.0, 400.0) * CAL_PROBIT_LOGISTIC;
+  printf("# averaged OU variance %.4f, law tau_x / (tau_x + tau) = %.4f\n",
+         var, law);
+  TKT_REL(var, law, 0.08, "an exponential average of X has variance "
+          "sigma^2 tau_x / (tau_x + tau)");
+  TKT_REL(vs * vs, law, 1e-12, "cal_noise_model_vs uses that law");
+  TKT_OK(isnan(cal_noise_model_vs(0.001, 0, 1e-7)), "no width without tau_x");
+
+  /* probit vs logistic */
+  double u[25], p[25], se[25];
+  for (int i = 0; i < 25; i++) {
+    u[i] = 0.001 * (-3 + 6.0 * i / 24);
+    p[i] = 0.5 * erfc(-u[i] / 0.001 / sqrt(2));
+    se[i] = 0.01;
+  }
+  cal_logistic_result lr;
+  rc = cal_logistic_fit(u, p, se, 25, NULL, &lr, &err);
+  TKT_OK(rc == 0, "logistic fit of a normal CDF");
+  TKT_REL(lr.vs_V, 0.001 / CAL_PROBIT_LOGISTIC, 0.04,
+          "a normal CDF of sd s fits a logistic of scale s / 1.702");
+}
+
 int main(void)
 {
   cal_init();
   occupancy_checks();
+  repeat_checks();
+  noise_node_checks();
   tau_checks();
   ar1_checks();
   digitize_checks();
