@@ -10,6 +10,7 @@
  */
 #include <getopt.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ static void usage(FILE *f)
 {
   fprintf(f,
           "usage: tsukit predict --cells FILE.h5 --cell NAME --temp T --vctl V\n"
+          "                      [--leave-out]\n"
           "\n"
           "Predicted P(1) (with its standard error) and correlation time of a\n"
           "calibrated pbit from its temperature model (vs ~ T^m, v0 linear in T\n"
@@ -35,11 +37,52 @@ static void usage(FILE *f)
           "  --cells FILE    cell library from `tsukit calibrate` (required)\n"
           "  --cell NAME     cell in it (required)\n"
           "  --temp T        temperature, K or Celsius with C suffix (required)\n"
-          "  --vctl V        control voltage (required)\n",
+          "  --vctl V        control voltage (required)\n"
+          "  --leave-out     refit the model without --temp (one of the\n"
+          "                  calibrated temperatures; its trip-table entries\n"
+          "                  within 2.5 K go too) and predict it: the\n"
+          "                  leave-one-out prediction, to hold against a new,\n"
+          "                  longer measurement there\n",
           PREDICT_MARGIN_K);
 }
 
-enum { O_CELLS = 1, O_CELL, O_TEMP, O_VCTL, O_HELP };
+enum { O_CELLS = 1, O_CELL, O_TEMP, O_VCTL, O_LEAVE_OUT, O_HELP };
+
+/* The calibrated temperatures' fits (fit/ datasets) -> pt[*n] (malloc). */
+static int read_points(io_file *f, const char *cell, cal_temp_point **pt,
+                       size_t *n, tk_err *err)
+{
+  static const char *const nm[7] = {"temperature_K", "fit/v0_V", "fit/v0_err_V",
+                                    "fit/vs_V", "fit/vs_err_V", "fit/tau_op_s",
+                                    "fit/tau_op_err_s"};
+  double *x[7] = {NULL};
+  size_t len = 0;
+  int rc = TK_OK;
+  for (int k = 0; k < 7 && rc == 0; k++) {
+    char p[300];
+    int rank = 0;
+    size_t d[4];
+    snprintf(p, sizeof p, "/cells/%s/%s", cell, nm[k]);
+    rc = io_read_f64(f, p, &x[k], &rank, d, err);
+    if (rc == 0 && (rank != 1 || (k > 0 && d[0] != len) || d[0] < 1))
+      rc = TK_FAIL(err, TK_EFORMAT, "%s: %s must be one value per "
+                   "temperature", io_file_path(f), p);
+    if (rc == 0 && k == 0)
+      len = d[0];
+  }
+  if (rc == 0 && (*pt = malloc(len * sizeof **pt)) == NULL)
+    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+  for (size_t i = 0; rc == 0 && i < len; i++) {
+    cal_temp_point q = {x[0][i], x[1][i], x[2][i], x[3][i], x[4][i], x[5][i],
+                        x[6][i]};
+    (*pt)[i] = q;
+  }
+  if (rc == 0)
+    *n = len;
+  for (int k = 0; k < 7; k++)
+    free(x[k]);
+  return rc;
+}
 
 int cmd_predict(int argc, char **argv)
 {
@@ -48,13 +91,14 @@ int cmd_predict(int argc, char **argv)
     {"cell", required_argument, NULL, O_CELL},
     {"temp", required_argument, NULL, O_TEMP},
     {"vctl", required_argument, NULL, O_VCTL},
+    {"leave-out", no_argument, NULL, O_LEAVE_OUT},
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
   };
   const char *path = NULL, *cell = NULL;
   double temp_K = NAN, v = NAN;
   tk_err err = {0};
-  int c, rc = 0;
+  int c, rc = 0, leave_out = 0;
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -63,6 +107,7 @@ int cmd_predict(int argc, char **argv)
     case O_CELL: cell = optarg; break;
     case O_TEMP: rc = tk_parse_temp_K(optarg, "--temp", &temp_K, &err); break;
     case O_VCTL: rc = tk_parse_double(optarg, "--vctl", &v, &err); break;
+    case O_LEAVE_OUT: leave_out = 1; break;
     case 'h':
     case O_HELP: usage(stdout); return CMD_EXIT_OK;
     default:
@@ -139,6 +184,36 @@ int cmd_predict(int argc, char **argv)
       free(y);
     }
   }
+  /* --leave-out: the model again from the other temperatures' fits, with
+   * the library's settings (reference temperature, the exponent fitted
+   * when it was: vs_exp_err > 0, the trip table) */
+  if (rc == 0 && leave_out) {
+    cal_temp_point *pt = NULL;
+    size_t n = 0, lo = SIZE_MAX;
+    rc = read_points(f, cell, &pt, &n, &err);
+    for (size_t i = 0; rc == 0 && i < n; i++)
+      if (fabs(pt[i].temp_K - temp_K) < 0.01)
+        lo = i;
+    if (rc == 0 && lo == SIZE_MAX) {
+      io_file_close(f);
+      free(pt);
+      return cmd_usage_error("predict", "--leave-out: %g K is not one of the "
+                             "calibrated temperatures of %s", temp_K, cell);
+    }
+    if (rc == 0) {
+      cal_temp_params tp = cal_temp_default_params();
+      tp.t_ref_K = m.t_ref_K;
+      tp.fit_exponent = m.vs_exp_err > 0;
+      tp.trip_T_K = m.n_trip > 0 ? m.trip_T_K : NULL;
+      tp.trip_V = m.n_trip > 0 ? m.trip_V : NULL;
+      tp.n_trip = m.n_trip;
+      cal_temp_model lm;
+      rc = cal_temp_fit_loo(pt, n, lo, &tp, &lm, &err);
+      if (rc == 0)
+        m = lm;
+    }
+    free(pt);
+  }
   io_file_close(f);
   if (rc != 0)
     return cmd_fail("predict", &err);
@@ -156,6 +231,8 @@ int cmd_predict(int argc, char **argv)
   cmd_kv_double(&kv, "p1", p1);
   cmd_kv_double(&kv, "p1_err", p1_err);
   cmd_kv_double(&kv, "tau_s", cal_temp_tau_s(&m, temp_K));
+  if (leave_out)
+    cmd_kv_long(&kv, "left_out", 1);
   cmd_kv_double(&kv, "v0_V", cal_temp_v0_V(&m, temp_K));
   cmd_kv_double(&kv, "vs_V", cal_temp_vs_V(&m, temp_K));
   cmd_kv_end(&kv);

@@ -99,6 +99,23 @@ l=$(kv loo_max_abs_dp1 "$tap_tmp/out")
 fcmp "$l >= 0 && $l <= 1"; tap_ok $? "loo_max_abs_dp1 = $l is a probability difference"
 "$(dirname "$TSUKIT")/tests/dump_h5" "$tap_tmp/loo.h5" /cells/pbit/fit/loo_max_abs_dp1 | grep -q "\[4\]"
 tap_ok $? "fit/loo_max_abs_dp1 has one value per temperature"
+# predict --leave-out refits without one temperature and predicts it: at
+# that temperature's controls its worst miss is calibrate's own
+# leave-one-out figure
+"$dump" "$tap_tmp/loo.h5" /cells/pbit > "$tap_tmp/loo.txt"
+lo2=$(awk '/fit\/loo_max_abs_dp1 /{print $4}' "$tap_tmp/loo.txt")
+worst=0
+for i in 0 1 2 3 4 5; do
+  v=$(awk -v i=$i '/^\/cells\/pbit\/control_V /{print $(3 + i)}' "$tap_tmp/loo.txt")
+  pm=$(awk -v i=$i '/^\/cells\/pbit\/p_state /{print $(3 + 2 * (6 + i) + 1)}' "$tap_tmp/loo.txt")
+  "$TSUKIT" predict --cells "$tap_tmp/loo.h5" --cell pbit --temp 298 --vctl "$v" --leave-out > "$tap_tmp/pr.out" 2>&1 || break
+  pp=$(kv p1 "$tap_tmp/pr.out")
+  worst=$(awk -v a="$pp" -v b="$pm" -v w="$worst" 'BEGIN{d=a-b; if(d<0)d=-d; print (d>w?d:w)}')
+done
+tap_note "predict --leave-out at 298 K: worst miss $worst; calibrate's leave-one-out $lo2"
+fcmp "$worst - $lo2 < 1e-5 && $lo2 - $worst < 1e-5"; tap_ok $? "predict --leave-out reproduces calibrate's leave-one-out at 298 K"
+grep -q "left_out=1" "$tap_tmp/pr.out"; tap_ok $? "the prediction says it left the temperature out"
+tap_run_rc 2 "--leave-out of a temperature that was not calibrated" "$TSUKIT" predict --cells "$tap_tmp/loo.h5" --cell pbit --temp 299 --vctl 0.186 --leave-out
 # --repeats: R independent records per point; the records' scatter scales
 # the fit's errors (fit/error_scale, pooled over the points that flipped)
 rargs="--cell pbit --vctl 0.1845:0.1875:4 --temp 300 --time 12e-6 --seed 5"
