@@ -154,7 +154,7 @@ tests_test_cal_priority_SOURCES = tests/test_cal_priority.c tests/tk_test.h
 tests_test_cal_priority_LDADD = $(TKT_LDADD)
 TESTS += tests/test_cal_mismatch tests/test_cal_priority tests/cli_calibrate_more.sh
 EXTRA_DIST += tests/cli_calibrate_more.sh tests/cat4_acceptance.sh \
-  tests/pbit_temperature_acceptance.sh
+  tests/pbit_temperature_acceptance.sh tests/pbit_loo_precision.sh
 TESTS += tests/cli_calibrate_track.sh tests/cli_calibrate_noise.sh
 EXTRA_DIST += tests/cli_calibrate_track.sh tests/cli_calibrate_noise.sh
 TESTS += tests/cli_dtm_mpi.sh
