@@ -19,7 +19,12 @@
  *                               the fit parameters over Monte-Carlo
  *                               instances; absent means no mismatch
  * (p_state and p_state_stderr are the measurements behind the fit; the
- * chip simulator uses the fit.)  The result is a plain tsu_celltab (free
+ * chip simulator uses the fit.  Optional, not read here: with `calibrate
+ * --repeats R` p_state_stderr_repeats [nT, nV, S] (the error from the R
+ * records' scatter) and fit/error_scale, fit/error_scale_dof [nT] (the
+ * factor the fit applied to p_state_stderr); with --noise-model
+ * noise_model/{sigma_x_V, tau_x_s, shift_x_V, control_V, vs_V} [nT], the
+ * noise node's statistics at each v0 and the width predicted from them.)  The result is a plain tsu_celltab (free
  * it with tsu_celltab_free).
  */
 #ifndef IO_CELLS_H
