@@ -34,6 +34,16 @@ static double mean_finite(const double *x, size_t n)
 /* Categorical cell: softmax fit per temperature (cal_fit.h) over the
  * control rows; fit/a [nT, K], fit/b_per_V [nT, K] with errors,
  * fit/chi2_red [nT], fit/tau_op_s [nT] (mean over the points with a tau). */
+/* One value per temperature, x[nT], as <cell group>/rel in unit. */
+static int write_nt(io_file *f, const sweep_ctx *c, const char *rel,
+                    const double *x, const char *unit, tk_err *err)
+{
+  char p[sizeof c->grp + 300];
+  size_t d1[1] = {c->nt};
+  snprintf(p, sizeof p, "%s/%.299s", c->grp, rel);
+  return io_write_f64(f, p, 1, d1, x, unit, err);
+}
+
 static int finish_cat(const char *out, sweep_ctx *c, double time_s,
                       sweep_data *d, cmd_kv *kv, tk_err *err)
 {
@@ -133,7 +143,7 @@ static int finish_cat(const char *out, sweep_ctx *c, double time_s,
   if (rc == 0) {
     static const char *const nm[4] = {"a", "b_per_V", "a_err", "b_err_per_V"};
     static const char *const un[4] = {"1", "1/V", "1", "1/V"};
-    size_t d2[2] = {nt, K}, d1[1] = {nt};
+    size_t d2[2] = {nt, K};
     char p[512];
     for (int k = 0; k < 4 && rc == 0; k++) {
       snprintf(p, sizeof p, "%s/fit/%s", c->grp, nm[k]);
@@ -148,15 +158,12 @@ static int finish_cat(const char *out, sweep_ctx *c, double time_s,
       rc = io_write_f64(f, p, 2, d2, pv0 + (size_t)k * nt * K,
                         k < 4 ? "V" : "1", err);
     }
-    snprintf(p, sizeof p, "%s/fit/priority_chi2_red", c->grp);
     if (rc == 0)
-      rc = io_write_f64(f, p, 1, d1, pchi, "1", err);
-    snprintf(p, sizeof p, "%s/fit/chi2_red", c->grp);
+      rc = write_nt(f, c, "fit/priority_chi2_red", pchi, "1", err);
     if (rc == 0)
-      rc = io_write_f64(f, p, 1, d1, chi, "1", err);
-    snprintf(p, sizeof p, "%s/fit/tau_op_s", c->grp);
+      rc = write_nt(f, c, "fit/chi2_red", chi, "1", err);
     if (rc == 0)
-      rc = io_write_f64(f, p, 1, d1, tau, "s", err);
+      rc = write_nt(f, c, "fit/tau_op_s", tau, "s", err);
     snprintf(p, sizeof p, "%s/fit", c->grp);
     if (rc == 0)
       rc = io_attr_str(f, p, "model", "P(k | V) = exp(a_k + b_k V_k) / "
@@ -376,24 +383,23 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
     rc = calib__write_data(f, c, d, time_s, err);
   if (rc == 0 && nn != NULL) {
     char lp[512];
-    size_t d1[1] = {nt};
     double *col = malloc(nt * sizeof *col);
-    static const char *const nm[4] = {"sigma_x_V", "tau_x_s", "shift_x_V",
-                                      "control_V"};
+    static const char *const nm[4] = {"noise_model/sigma_x_V",
+                                      "noise_model/tau_x_s",
+                                      "noise_model/shift_x_V",
+                                      "noise_model/control_V"};
     static const char *const un[4] = {"V", "s", "V", "V"};
     for (int k = 0; k < 4 && rc == 0 && col != NULL; k++) {
       for (size_t t = 0; t < nt; t++)
         col[t] = k == 0 ? nn[t].sigma_V : k == 1 ? nn[t].tau_x_s
                : k == 2 ? nn[t].shift_V : fv[t];
-      snprintf(lp, sizeof lp, "%s/noise_model/%s", c->grp, nm[k]);
-      rc = io_write_f64(f, lp, 1, d1, col, un[k], err);
+      rc = write_nt(f, c, nm[k], col, un[k], err);
     }
     free(col);
     if (col == NULL && rc == 0)
       rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-    snprintf(lp, sizeof lp, "%s/noise_model/vs_V", c->grp);
     if (rc == 0)
-      rc = io_write_f64(f, lp, 1, d1, vsm, "V", err);
+      rc = write_nt(f, c, "noise_model/vs_V", vsm, "V", err);
     snprintf(lp, sizeof lp, "%s/noise_model", c->grp);
     if (rc == 0)
       rc = io_attr_str(f, lp, "model", "vs = sqrt(sigma_x^2 tau_x / (tau_x + "
@@ -404,32 +410,23 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
       rc = io_attr_f64(f, lp, "record_time_s", c->noise_time_s, err);
   }
   if (rc == 0 && c->repeats > 1) {
-    char lp[512];
-    size_t d1[1] = {nt};
-    snprintf(lp, sizeof lp, "%s/fit/error_scale", c->grp);
-    rc = io_write_f64(f, lp, 1, d1, es, "1", err);
-    snprintf(lp, sizeof lp, "%s/fit/error_scale_dof", c->grp);
+    rc = write_nt(f, c, "fit/error_scale", es, "1", err);
     if (rc == 0)
-      rc = io_write_f64(f, lp, 1, d1, es + nt, "1", err);
+      rc = write_nt(f, c, "fit/error_scale_dof", es + nt, "1", err);
   }
   if (rc == 0 && have_loo) {
-    char lp[512];
-    size_t d1[1] = {nt};
-    snprintf(lp, sizeof lp, "%s/fit/loo_max_abs_dp1", c->grp);
-    rc = io_write_f64(f, lp, 1, d1, loo, "1", err);
-    snprintf(lp, sizeof lp, "%s/fit/loo_max_abs_dp1_vs_fit", c->grp);
+    rc = write_nt(f, c, "fit/loo_max_abs_dp1", loo, "1", err);
     if (rc == 0)
-      rc = io_write_f64(f, lp, 1, d1, loof, "1", err);
+      rc = write_nt(f, c, "fit/loo_max_abs_dp1_vs_fit", loof, "1", err);
   }
   if (rc == 0) {
     static const char *const nm[7] = {"v0_V", "v0_err_V", "vs_V", "vs_err_V",
                                       "chi2_red", "tau_op_s", "tau_op_err_s"};
     static const char *const un[7] = {"V", "V", "V", "V", "1", "s", "s"};
-    size_t d1[1] = {nt};
     char p[512];
     for (int k = 0; k < 7 && rc == 0; k++) {
-      snprintf(p, sizeof p, "%s/fit/%s", c->grp, nm[k]);
-      rc = io_write_f64(f, p, 1, d1, fv + (size_t)k * nt, un[k], err);
+      snprintf(p, sizeof p, "fit/%s", nm[k]);
+      rc = write_nt(f, c, p, fv + (size_t)k * nt, un[k], err);
     }
     snprintf(p, sizeof p, "%s/fit", c->grp);
     if (rc == 0)
