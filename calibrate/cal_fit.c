@@ -18,6 +18,7 @@ cal_logistic_params cal_logistic_default_params(void)
   p.se_floor = 1e-3;
   p.v0_start_V = NAN;
   p.vs_start_V = NAN;
+  p.probit = 0;
   return p;
 }
 
@@ -31,6 +32,7 @@ typedef struct logi_ctx {
   const double *g;           /* [n] variance factor se^2 / (p (1 - p)) */
   size_t n;                  /* points */
   double floor;              /* se floor */
+  int probit;                /* 1: Phi instead of the sigmoid */
 } logi_ctx;
 
 /* par = {v0, 1/vs}: the inverse scale keeps every trial step valid
@@ -40,7 +42,8 @@ static int logi_resid(const double *par, void *ctx, double *r)
 {
   const logi_ctx *c = ctx;
   for (size_t i = 0; i < c->n; i++) {
-    double P = cal_sigmoid((c->v[i] - par[0]) * par[1]);
+    double z = (c->v[i] - par[0]) * par[1];
+    double P = c->probit ? 0.5 * erfc(-z / 1.4142135623730951) : cal_sigmoid(z);
     r[i] = (c->p[i] - P) / sqrt(P * (1 - P) * c->g[i] + c->floor * c->floor);
   }
   return 0;
@@ -140,7 +143,9 @@ int cal_logistic_fit(const double *v_V, const double *p, const double *se,
     for (size_t i = 0; i < n; i++)
       g[i] = 0;
   }
-  logi_ctx c = {v_V, p, se, g, n, prm->se_floor};
+  if (prm->probit && isnan(prm->vs_start_V))
+    par[1] /= 1.702;   /* the logit regression's slope, in probit units */
+  logi_ctx c = {v_V, p, se, g, n, prm->se_floor, prm->probit != 0};
   double cov[4];
   cal__lsq_out o;
   int rc = cal__lsq(logi_resid, &c, n, 2, par, cov, CAL_COV_ABSOLUTE, &o, err);

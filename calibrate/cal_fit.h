@@ -56,9 +56,13 @@ typedef struct cal_logistic_params {
   double se_floor;     /* smallest standard error used as weight, > 0 */
   double v0_start_V;   /* starting guess; NaN: from the data (p nearest 0.5) */
   double vs_start_V;   /* starting guess; NaN: from the data; sign = slope */
+  int probit;          /* 1: fit P(1) = Phi((V - v0) / vs) instead, the
+                          Gaussian threshold crossing of the noise-node
+                          model (cal_noise.h): vs is then the Gaussian's
+                          sd (~1.7x the logistic scale) */
 } cal_logistic_params;
 
-/* se_floor 1e-3, starts from the data. */
+/* se_floor 1e-3, starts from the data, logistic. */
 cal_logistic_params cal_logistic_default_params(void);
 
 typedef struct cal_logistic_result {

@@ -215,11 +215,15 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
   /* --repeats: per temperature the errors' scale from the records'
    * scatter and its degrees of freedom (cal_repeat_scale) */
   double *es = malloc(2 * nt * sizeof *es);
-  if (fv == NULL || p1 == NULL || tp == NULL || es == NULL) {
+  /* the Gaussian threshold crossing beside the logistic (cal_noise.h):
+   * probit sd, its error, chi2_red per temperature */
+  double *pb = malloc(3 * nt * sizeof *pb);
+  if (fv == NULL || p1 == NULL || tp == NULL || es == NULL || pb == NULL) {
     free(fv);
     free(p1);
     free(tp);
     free(es);
+    free(pb);
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
   }
   int rc = TK_OK;
@@ -269,6 +273,19 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
             c->temp_K[t], pf.fit.v0_V, pf.fit.v0_err_V, pf.fit.vs_V,
             pf.fit.vs_err_V, pf.fit.chi2_red, pf.tau_op_s, pf.n_transitions,
             nv);
+    cal_logistic_params pp = cal_logistic_default_params();
+    cal_logistic_result pr;
+    tk_err e5 = {0};
+    pp.probit = 1;
+    pb[t] = pb[nt + t] = pb[2 * nt + t] = NAN;
+    if (cal_logistic_fit(calib__ctl(c, t, 0), p1, sw, nv, &pp, &pr, &e5) == 0) {
+      pb[t] = pr.vs_V;
+      pb[nt + t] = pr.vs_err_V;
+      pb[2 * nt + t] = pr.chi2_red;
+      fprintf(stderr, "tsukit %s: %g K: probit (Gaussian threshold) sd %.4g "
+              "+- %.2g V, chi2_red %.3g\n", c->cmd, c->temp_K[t], pr.vs_V,
+              pr.vs_err_V, pr.chi2_red);
+    }
   }
   /* --noise-model: the width predicted from the noise node (cal_noise.h)
    * at each temperature's fitted v0, against the fitted vs */
@@ -288,9 +305,10 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
         nm_dev = isfinite(nm_dev) ? fmax(nm_dev, fabs(dev)) : fabs(dev);
       fprintf(stderr, "tsukit %s: %g K: noise node sd %.3g mV, tau_x %.3g ns, "
               "tau %.3g ns -> vs %.4g mV from the noise (fitted %.4g mV, "
-              "%+.0f %%)\n", c->cmd, c->temp_K[t], nn[t].sigma_V * 1e3,
-              nn[t].tau_x_s * 1e9, fv[5 * nt + t] * 1e9, vsm[t] * 1e3,
-              fv[2 * nt + t] * 1e3, 100 * dev);
+              "%+.0f %%); averaged sd %.4g mV (probit fit %.4g mV)\n", c->cmd,
+              c->temp_K[t], nn[t].sigma_V * 1e3, nn[t].tau_x_s * 1e9,
+              fv[5 * nt + t] * 1e9, vsm[t] * 1e3, fv[2 * nt + t] * 1e3,
+              100 * dev, vsm[t] * CAL_PROBIT_LOGISTIC * 1e3, pb[t] * 1e3);
     }
     if (rc == 0 && nt >= 2)
       fprintf(stderr, "tsukit %s: vs from %g K to %g K: fitted x%.3g, noise "
@@ -409,6 +427,12 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
     if (rc == 0)
       rc = io_attr_f64(f, lp, "record_time_s", c->noise_time_s, err);
   }
+  if (rc == 0)
+    rc = write_nt(f, c, "fit/probit_sd_V", pb, "V", err);
+  if (rc == 0)
+    rc = write_nt(f, c, "fit/probit_sd_err_V", pb + nt, "V", err);
+  if (rc == 0)
+    rc = write_nt(f, c, "fit/probit_chi2_red", pb + 2 * nt, "1", err);
   if (rc == 0 && c->repeats > 1) {
     rc = write_nt(f, c, "fit/error_scale", es, "1", err);
     if (rc == 0)
@@ -509,6 +533,7 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
   free(p1);
   free(tp);
   free(es);
+  free(pb);
   free(nn);
   free(vsm);
   free(loo);

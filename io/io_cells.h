@@ -19,7 +19,9 @@
  *                               the fit parameters over Monte-Carlo
  *                               instances; absent means no mismatch
  * (p_state and p_state_stderr are the measurements behind the fit; the
- * chip simulator uses the fit.  Optional, not read here: with `calibrate
+ * chip simulator uses the fit.  fit/probit_sd_V, probit_sd_err_V,
+ * probit_chi2_red [nT]: the Gaussian threshold crossing P(1) = Phi((V -
+ * v0') / sd) fitted beside the logistic (pbit; cal_noise.h).  Optional, not read here: with `calibrate
  * --repeats R` p_state_stderr_repeats [nT, nV, S] (the error from the R
  * records' scatter) and fit/error_scale, fit/error_scale_dof [nT] (the
  * factor the fit applied to p_state_stderr); with --noise-model

@@ -12,6 +12,12 @@ tap_run_rc 0 "sweep with --noise-model" "$TSUKIT" calibrate $args --time 60e-6 -
 tap_note "$(grep 'noise node' "$tap_tmp/err")"
 vs=$(kv fit_vs_V "$tap_tmp/out"); vm=$(kv noise_model_vs_V "$tap_tmp/out")
 "$dump" "$n1" /cells/pbit/noise_model > "$tap_tmp/n1.txt"
+"$dump" "$n1" /cells/pbit/fit > "$tap_tmp/f1.txt"
+# the Gaussian threshold crossing fitted beside the logistic: its sd is
+# ~1.7 x the logistic scale (1.702 for the curves' best match)
+psd=$(awk '/fit\/probit_sd_V /{print $3}' "$tap_tmp/f1.txt")
+fcmp "$psd > 1.5 * $vs && $psd < 1.95 * $vs"; tap_ok $? "probit sd $psd V is ~1.7 x the logistic vs"
+grep -q "^/cells/pbit/fit/probit_chi2_red \[1\]" "$tap_tmp/f1.txt"; tap_ok $? "library has fit/probit_chi2_red"
 for d in sigma_x_V tau_x_s shift_x_V control_V vs_V; do
   grep -q "^/cells/pbit/noise_model/$d \[1\]" "$tap_tmp/n1.txt"; tap_ok $? "library has noise_model/$d"
 done

@@ -543,6 +543,14 @@ static void noise_node_checks(void)
   TKT_OK(rc == 0, "logistic fit of a normal CDF");
   TKT_REL(lr.vs_V, 0.001 / CAL_PROBIT_LOGISTIC, 0.04,
           "a normal CDF of sd s fits a logistic of scale s / 1.702");
+  cal_logistic_params pp = cal_logistic_default_params();
+  pp.probit = 1;
+  rc = cal_logistic_fit(u, p, se, 25, &pp, &lr, &err);
+  TKT_OK(rc == 0, "probit fit of a normal CDF");
+  TKT_REL(lr.vs_V, 0.001, 1e-5, "the probit fit recovers the sd");
+  TKT_OK(fabs(lr.v0_V) < 1e-8 && lr.chi2_red < 1e-8,
+         "and the midpoint, with chi2 ~ 0 (v0 %.2g V, chi2_red %.2g)",
+         lr.v0_V, lr.chi2_red);
 }
 
 int main(void)
