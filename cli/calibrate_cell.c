@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calibrate/cal_autocorr.h"
+#include "calibrate/cal_gmm.h"
 #include "calibrate/cal_mismatch.h"
 #include "calibrate/cal_priority.h"
 #include "calibrate/cal_sweep.h"
@@ -22,6 +24,45 @@
 #include "common/tk_rng.h"
 #include "io/io_h5.h"
 
+/* gmm2: the two-Gaussian mixture of the output samples (cal_gmm.h), its
+ * errors for the correlated trace (the statistical inefficiency of y from
+ * cal_autocorr; the slow mode switching dominates it, so the errors are
+ * conservative for the positions and widths); a point whose fit fails
+ * keeps NaN (reported).  Samples between 10 % and 90 % of vsep are the
+ * output in transit between the modes (its edges through the output
+ * pseudo-resistor), not either Gaussian: they are left out (the modes
+ * sit ~2 mV wide at 0 and vsep, so no mode sample is lost). */
+static void gmm_point(const double *y0, size_t n0, double dt_s, double vsep_V,
+                      calib_point *pt, const char *cmd, double temp_K)
+{
+  double *y = malloc(n0 * sizeof *y);
+  size_t n = 0;
+  if (y == NULL)
+    return;
+  for (size_t i = 0; i < n0; i++)
+    if (!(y0[i] > 0.1 * vsep_V && y0[i] < 0.9 * vsep_V))
+      y[n++] = y0[i];
+  cal_gmm_params gp = cal_gmm_default_params();
+  cal_autocorr_params ap = cal_autocorr_default_params();
+  cal_autocorr_result ar;
+  tk_err e2 = {0};
+  if (cal_autocorr(y, n, dt_s, &ap, NULL, NULL, &ar, &e2) == 0 &&
+      ar.ineff >= 1)
+    gp.ineff = ar.ineff;
+  cal_gmm_result g;
+  int rc = cal_gmm_fit(y, n, &gp, &g, &e2);
+  free(y);
+  if (rc != 0) {
+    fprintf(stderr, "tsukit %s: %g K: no mixture fit (%s)\n", cmd, temp_K,
+            tk_err_text(&e2));
+    return;
+  }
+  const double v[CALIB_GMM_N] = {g.mu_V[0], g.mu_V[1], g.mu_err_V[0],
+                                 g.mu_err_V[1], g.sd_V[0], g.sd_V[1],
+                                 g.sd_err_V[0], g.sd_err_V[1], g.w0, g.w0_err};
+  memcpy(pt->gmm, v, sizeof v);
+}
+
 /* Worker: one ngspice run and its reduction (pbit: the output line;
  * categorical: the K one-hot lines). */
 int calib__cell_point(const sweep_ctx *c, size_t idx, calib_point *pt,
@@ -30,6 +71,12 @@ int calib__cell_point(const sweep_ctx *c, size_t idx, calib_point *pt,
   const ckt_cell_info *ci = c->ci;
   ckt_sim_params sp = calib__point_sim(c, idx);
   const double *v = calib__ctl(c, idx / c->nv, idx % c->nv);
+  double v2[2];
+  if (c->gmm) {   /* gmm2: the swept weight control and the fixed vsep */
+    v2[0] = v[0];
+    v2[1] = c->vsep_V;
+    v = v2;
+  }
   ckt_cell_opts co = {c->vdd_V, 0, isfinite(c->vbias_V) ? c->vbias_V : 0};
   phys_cell *pc = NULL;
   ckt_session *ses = NULL;
@@ -43,12 +90,18 @@ int calib__cell_point(const sweep_ctx *c, size_t idx, calib_point *pt,
   if (rc == 0 && c->n_states == 2) {
     cal_pbit_point pp;
     const double *o = ckt_trace_node(&tr, ci->outputs);
+    /* gmm2's output swings 0 .. vsep: digitised against that */
     rc = o == NULL ? TK_FAIL(err, TK_EINTERNAL, "no node %s in the trace",
                              ci->outputs)
-                   : cal_pbit_point_measure(o, tr.n, tr.dt_s, c->vdd_V,
+                   : cal_pbit_point_measure(o, tr.n, tr.dt_s,
+                                            c->gmm ? c->vsep_V : c->vdd_V,
                                             tr.e_supply_J, &pp, err);
     if (rc == 0)
       calib__point_from_pbit(&pp, pt);
+    /* the mixture where both modes hold >= 2 % of the record (else one
+     * mode would be fitted as two) */
+    if (rc == 0 && c->gmm && pt->p[1] >= 0.02 && pt->p[1] <= 0.98)
+      gmm_point(o, tr.n, tr.dt_s, c->vsep_V, pt, c->cmd, sp.temp_K);
   } else if (rc == 0) {
     const double *lines[CAL_MAX_STATES];
     char names[256], *save = NULL;

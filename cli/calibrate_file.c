@@ -23,11 +23,18 @@
 #include <mpi.h>
 #endif
 
+const calib_gmm_col calib_gmm_cols[6] = {
+  {"gmm_mu_V", 0, 2, "V"},     {"gmm_mu_err_V", 2, 2, "V"},
+  {"gmm_sd_V", 4, 2, "V"},     {"gmm_sd_err_V", 6, 2, "V"},
+  {"gmm_w0", 8, 1, "1"},       {"gmm_w0_err", 9, 1, "1"},
+};
+
 void calib__data_free(sweep_data *d)
 {
   free(d->p);
   free(d->pse);
   free(d->pser);
+  free(d->gmm);
   free(d->tau);
   free(d->tau_err);
   free(d->e);
@@ -42,6 +49,8 @@ void calib__point_from_pbit(const cal_pbit_point *pp, calib_point *pt)
   memset(pt, 0, sizeof *pt);
   for (int k = 0; k < CAL_MAX_STATES; k++)
     pt->p_err_rep[k] = NAN;
+  for (int k = 0; k < CALIB_GMM_N; k++)
+    pt->gmm[k] = NAN;
   for (int k = 0; k < 2; k++) {
     pt->p[k] = pp->p[k];
     pt->p_err[k] = pp->p_err[k];
@@ -59,6 +68,8 @@ void calib__point_from_cat(const cal_cat_point *cp, calib_point *pt)
   memset(pt, 0, sizeof *pt);
   for (int k = 0; k < CAL_MAX_STATES; k++)
     pt->p_err_rep[k] = NAN;
+  for (int k = 0; k < CALIB_GMM_N; k++)
+    pt->gmm[k] = NAN;
   for (unsigned k = 0; k < cp->K && k < CAL_MAX_STATES; k++) {
     pt->p[k] = cp->p[k];
     pt->p_err[k] = cp->p_err[k];
@@ -125,6 +136,15 @@ void calib__combine_records(const calib_point *r, unsigned R,
     if (me == m)
       out->tau_err_s = sqrt(s2) / (double)m;
   }
+  /* gmm2: values averaged, errors (odd columns of the error datasets)
+   * combined as for p */
+  for (unsigned k = 0; k < CALIB_GMM_N; k++) {
+    int is_err = (k >= 2 && k < 4) || (k >= 6 && k < 8) || k == 9;
+    double s = 0;
+    for (unsigned i = 0; i < R; i++)
+      s += is_err ? r[i].gmm[k] * r[i].gmm[k] : r[i].gmm[k];
+    out->gmm[k] = is_err ? sqrt(s) / R : s / R;
+  }
   out->energy_J = mean_field(r, R, offsetof(calib_point, energy_J), &m);
   out->power_W = mean_field(r, R, offsetof(calib_point, power_W), &m);
   out->flips = 0;
@@ -155,6 +175,7 @@ int calib__data_alloc(sweep_data *d, size_t n, unsigned K)
   d->p = malloc(K * n * sizeof *d->p);
   d->pse = malloc(K * n * sizeof *d->pse);
   d->pser = malloc(K * n * sizeof *d->pser);
+  d->gmm = malloc(CALIB_GMM_N * n * sizeof *d->gmm);
   d->tau = malloc(n * sizeof *d->tau);
   d->tau_err = malloc(n * sizeof *d->tau_err);
   d->e = malloc(n * sizeof *d->e);
@@ -162,14 +183,34 @@ int calib__data_alloc(sweep_data *d, size_t n, unsigned K)
   d->flips = malloc(n * sizeof *d->flips);
   d->notr = calloc(n, 1);
   d->done = calloc(n, 1);
-  if (!d->p || !d->pse || !d->pser || !d->tau || !d->tau_err || !d->e || !d->pw ||
+  if (!d->p || !d->pse || !d->pser || !d->gmm || !d->tau || !d->tau_err || !d->e || !d->pw ||
       !d->flips || !d->notr || !d->done)
     return TK_ENOMEM;
   for (size_t i = 0; i < K * n; i++)
     d->p[i] = d->pse[i] = d->pser[i] = NAN;
   for (size_t i = 0; i < n; i++)
     d->tau[i] = d->tau_err[i] = d->e[i] = d->pw[i] = d->flips[i] = NAN;
+  for (size_t i = 0; i < CALIB_GMM_N * n; i++)
+    d->gmm[i] = NAN;
   return TK_OK;
+}
+
+/* gmm2: column group k of the per-point mixture fits, gathered to x[n *
+ * cols[k].n] or scattered back from it. */
+static void gmm_gather(const sweep_data *d, size_t n, unsigned k, double *x)
+{
+  const calib_gmm_col *g = &calib_gmm_cols[k];
+  for (size_t i = 0; i < n; i++)
+    for (unsigned j = 0; j < g->n; j++)
+      x[i * g->n + j] = d->gmm[i * CALIB_GMM_N + g->off + j];
+}
+
+static void gmm_scatter(sweep_data *d, size_t n, unsigned k, const double *x)
+{
+  const calib_gmm_col *g = &calib_gmm_cols[k];
+  for (size_t i = 0; i < n; i++)
+    for (unsigned j = 0; j < g->n; j++)
+      d->gmm[i * CALIB_GMM_N + g->off + j] = x[i * g->n + j];
 }
 
 int calib__write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
@@ -208,6 +249,24 @@ int calib__write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
   }
   W64("p_state", 3, d3, d->p, "1");
   W64("p_state_stderr", 3, d3, d->pse, "1");
+  if (c->gmm) {
+    size_t n = c->nt * c->nv;
+    double *x = malloc(2 * n * sizeof *x);
+    if (x == NULL)
+      return TK_FAIL(err, TK_ENOMEM, "out of memory");
+    int rc = TK_OK;
+    for (unsigned k = 0; k < 6 && rc == 0; k++) {
+      size_t dg[3] = {c->nt, c->nv, calib_gmm_cols[k].n};
+      gmm_gather(d, n, k, x);
+      snprintf(p, sizeof p, "%s/%s", g, calib_gmm_cols[k].name);
+      rc = io_write_f64(f, p, dg[2] > 1 ? 3 : 2, dg, x, calib_gmm_cols[k].unit,
+                        err);
+    }
+    free(x);
+    if (rc != 0)
+      return rc;
+    TK_TRY(io_attr_f64(f, g, "vsep_V", c->vsep_V, err));
+  }
   if (c->repeats > 1) {
     W64("p_state_stderr_repeats", 3, d3, d->pser, "1");
     TK_TRY(io_attr_i64(f, g, "sweep_repeats", (int64_t)c->repeats, err));
@@ -323,6 +382,10 @@ int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
   snprintf(pp, sizeof pp, "%s/p_state_stderr_repeats", c->grp);
   if (rc == 0 && (c->repeats > 1) != (io_exists(f, pp) != 0))
     rc = TK_EINVAL;
+  /* gmm2: the same mode separation */
+  if (rc == 0 && c->gmm &&
+      (io_get_attr_f64(f, c->grp, "vsep_V", &x, err) != 0 || x != c->vsep_V))
+    rc = TK_EINVAL;
   /* --noise-scale: the same densities */
   double ns = 1;
   tk_err e4 = {0};
@@ -338,12 +401,27 @@ int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
   free(tk);
   if (rc == TK_EINVAL)
     return TK_FAIL(err, TK_EINVAL, "--resume: %s was made with other "
-                   "settings (--vctl, --temp, --time, --seed, --vdd, --vbias, --repeats, --noise-scale and --track "
+                   "settings (--vctl, --temp, --time, --seed, --vdd, --vbias, --vsep, --repeats, --noise-scale and --track "
                    "must be those of the interrupted run)", io_file_path(f));
   if (rc != 0)
     return rc;
   TK_TRY(calib__read_arr(f, c, "p_state", K * n, d->p, err));
   TK_TRY(calib__read_arr(f, c, "p_state_stderr", K * n, d->pse, err));
+  if (c->gmm) {
+    double *gx = malloc(2 * n * sizeof *gx);
+    if (gx == NULL)
+      return TK_FAIL(err, TK_ENOMEM, "out of memory");
+    int r2 = TK_OK;
+    for (unsigned k = 0; k < 6 && r2 == 0; k++) {
+      r2 = calib__read_arr(f, c, calib_gmm_cols[k].name,
+                           calib_gmm_cols[k].n * n, gx, err);
+      if (r2 == 0)
+        gmm_scatter(d, n, k, gx);
+    }
+    free(gx);
+    if (r2 != 0)
+      return r2;
+  }
   if (c->repeats > 1)
     TK_TRY(calib__read_arr(f, c, "p_state_stderr_repeats", K * n, d->pser, err));
   TK_TRY(calib__read_arr(f, c, "tau_s", n, d->tau, err));
@@ -437,6 +515,9 @@ static int point_done(void *ud, size_t idx, const void *result, tk_err *err)
   uint8_t nt = (uint8_t)pt->no_transitions, one = 1;
   TK_TRY(upd(c, "p_state", K * idx, K, pt->p, err));
   TK_TRY(upd(c, "p_state_stderr", K * idx, K, pt->p_err, err));
+  for (unsigned k = 0; c->gmm && k < 6; k++)
+    TK_TRY(upd(c, calib_gmm_cols[k].name, calib_gmm_cols[k].n * idx,
+               calib_gmm_cols[k].n, &pt->gmm[calib_gmm_cols[k].off], err));
   if (c->repeats > 1)
     TK_TRY(upd(c, "p_state_stderr_repeats", K * idx, K, pt->p_err_rep, err));
   TK_TRY(upd(c, "tau_s", idx, 1, &pt->tau_s, err));

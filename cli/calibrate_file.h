@@ -38,6 +38,9 @@ typedef struct calib_point {
    * (sd / sqrt(R)); NaN for a single record */
   double p_err_rep[CAL_MAX_STATES];
   double tau_s, tau_err_s;       /* correlation time, NaN if none */
+  /* gmm2: the two-Gaussian fit of the output (cal_gmm.h), CALIB_GMM_N
+   * values in the order of calib_gmm_cols; NaN otherwise */
+  double gmm[10];
   double energy_J;               /* energy per independent sample */
   double power_W;                /* mean supply power */
   double flips;                  /* state changes */
@@ -46,6 +49,16 @@ typedef struct calib_point {
 
 void calib__point_from_pbit(const cal_pbit_point *pp, calib_point *pt);
 void calib__point_from_cat(const cal_cat_point *cp, calib_point *pt);
+
+/* The gmm2 per-point datasets: name, first value in calib_point.gmm,
+ * count (the last dimension: 2 modes, or 1), unit. */
+#define CALIB_GMM_N 10
+typedef struct calib_gmm_col {
+  const char *name;
+  unsigned off, n;
+  const char *unit;
+} calib_gmm_col;
+extern const calib_gmm_col calib_gmm_cols[6];
 
 /* One point from its R >= 1 independent records r[R] (n_states states):
  * p the records' mean, p_err from their own errors (sqrt(sum se^2) / R),
@@ -116,6 +129,10 @@ struct sweep_ctx {
    * is running (set per record by the sweep, in the worker). */
   unsigned repeats, rep;
   unsigned workers;          /* worker processes (set by calib__sweep) */
+  /* gmm (gmm2): 1, and vsep_V the second control, fixed over the sweep
+   * (the mode separation); the sweep's control is the weight control */
+  int gmm;
+  double vsep_V;
   /* --noise-model: one record per temperature t at control v_V[t] (the
    * fitted v0), noise node and output measured (cal_noise.h) into r[t]
    * (NaN fields where it failed); NULL: no noise model.  Runs in workers
@@ -146,6 +163,7 @@ static inline const double *calib__ctl(const sweep_ctx *c, size_t t, size_t i)
 typedef struct sweep_data {
   double *p, *pse;               /* [nT*nV*K] occupancy and its error */
   double *pser;                  /* [nT*nV*K] --repeats: error from the scatter */
+  double *gmm;                   /* [nT*nV*CALIB_GMM_N] gmm2's mixture fits */
   double *tau, *tau_err, *e, *pw, *flips; /* [nT*nV] */
   uint8_t *notr, *done;          /* [nT*nV] flags */
 } sweep_data;

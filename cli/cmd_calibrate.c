@@ -87,6 +87,11 @@ static void usage(FILE *f)
           "temperature model (vs ~ T, v0 linear in T, Arrhenius tau; needs >= 3\n"
           "temperatures).  Prints points= fit_v0_V= fit_vs_V= tau_s= energy_J=\n"
           "(at the lowest temperature).\n"
+          "gmm (gmm2): --vctl sweeps the weight control at a fixed --vsep; each\n"
+          "point's output samples are fitted by two Gaussians (gmm_mu_V,\n"
+          "gmm_sd_V [nT, nV, 2], gmm_w0, with errors; where both modes hold\n"
+          "2 %% of the record) and the upper mode's weight (digitised at vsep/2)\n"
+          "by the logistic and temperature model of a pbit.\n"
           "categorical (cat4): the controls are K-vectors; --vctl A:B:N sweeps\n"
           "one control at a time over A..B with the others at --vbase (K x N\n"
           "points per temperature, control_V [K N, K]) and fits the softmax\n"
@@ -121,6 +126,9 @@ static void usage(FILE *f)
           "                  devices' temperature (S = T'/T gives the devices at\n"
           "                  --temp the thermal noise of T')\n"
           "  --vbase V       categorical: the fixed controls (default (A+B)/2)\n"
+          "  --vsep V        gmm2: the mode separation control, fixed while\n"
+          "                  --vctl sweeps the weight (default the middle of\n"
+          "                  its documented range, 0.3 V)\n"
           "  --design D      categorical: oat (one control at a time, default) or\n"
           "                  random:M (M control vectors uniform in [A, B]^K)\n"
           "  --verify N      categorical: check the inverse on N targets, 1..100\n"
@@ -138,7 +146,7 @@ static void usage(FILE *f)
 
 enum { O_CELL = 1, O_VCTL, O_TEMP, O_TIME, O_WORKERS, O_SEED, O_RESUME,
        O_FORCE, O_HELP, O_VDD, O_VBIAS, O_VBASE, O_VERIFY, O_VTIME, O_MC,
-       O_AVT, O_DESIGN, O_INVERSE, O_REPEATS, O_NOISE_SCALE, O_NOISE_MODEL, O_TRACK };
+       O_AVT, O_DESIGN, O_INVERSE, O_REPEATS, O_NOISE_SCALE, O_NOISE_MODEL, O_VSEP, O_TRACK };
 
 
 static int cmp_double(const void *a, const void *b)
@@ -161,6 +169,7 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     {"vdd", required_argument, NULL, O_VDD},
     {"vbias", required_argument, NULL, O_VBIAS},
     {"vbase", required_argument, NULL, O_VBASE},
+    {"vsep", required_argument, NULL, O_VSEP},
     {"verify", required_argument, NULL, O_VERIFY},
     {"verify-time", required_argument, NULL, O_VTIME},
     {"mc", required_argument, NULL, O_MC},
@@ -177,7 +186,7 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
   const char *cell = NULL, *out = NULL;
   double *vctl = NULL, *temps = NULL, *rows = NULL, time_s = 20e-6;
   double vdd = NAN, vbias = NAN, vbase = NAN, vtime_s = NAN, noise_scale = 1;
-  double noise_time_s = 0;
+  double noise_time_s = 0, vsep = NAN;
   long nverify = 0, nmc = 0, nrandom = 0;
   const char *inverse = "auto";
   double avt_mV_um = CAL_AVT_DEFAULT_V_M * 1e9;
@@ -261,6 +270,9 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     case O_AVT:
       rc = tk_parse_double_in(optarg, "--avt", 1e-3, 100, &avt_mV_um, &err);
       break;
+    case O_VSEP:
+      rc = tk_parse_double_in(optarg, "--vsep", 0.0, 1.0, &vsep, &err);
+      break;
     case O_VBASE:
       rc = tk_parse_double_in(optarg, "--vbase", 0.0, 1.0, &vbase, &err);
       break;
@@ -312,12 +324,25 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     goto done;
   }
   int cat = strcmp(ctx.ci->kind, "categorical") == 0;
-  if (!(strcmp(ctx.ci->kind, "pbit") == 0 && ctx.ci->n_ctl == 1) && !cat) {
+  int gmm = strcmp(ctx.ci->kind, "gmm") == 0 && ctx.ci->n_ctl == 2;
+  if (!(strcmp(ctx.ci->kind, "pbit") == 0 && ctx.ci->n_ctl == 1) && !cat &&
+      !gmm) {
     exit_rc = cmd_usage_error("calibrate", "--cell: %s is a %s cell; "
-                              "calibrate handles pbit and categorical cells",
-                              cell, ctx.ci->kind);
+                              "calibrate handles pbit, categorical and gmm "
+                              "cells", cell, ctx.ci->kind);
     goto done;
   }
+  if (!gmm && !isnan(vsep)) {
+    exit_rc = cmd_usage_error("calibrate", "--vsep: only for gmm cells");
+    goto done;
+  }
+  if (gmm && (track.on || nmc > 0 || noise_time_s > 0)) {
+    exit_rc = cmd_usage_error("calibrate", "--track, --mc and --noise-model "
+                              "are implemented for pbit cells only");
+    goto done;
+  }
+  if (gmm && isnan(vsep))
+    vsep = 0.5 * (ctx.ci->lo_V[1] + ctx.ci->hi_V[1]);
   if (!cat && nverify > 0) {
     exit_rc = cmd_usage_error("calibrate", "--verify: only for categorical "
                               "cells");
@@ -382,7 +407,8 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
   for (size_t i = 0; i < nrow; i++) {
     phys_cell *pc = NULL;
     ckt_cell_opts co = {vdd, 0, isnan(vbias) ? 0 : vbias};
-    rc = ckt_cell_build(ctx.ci, &rows[i * nc], &co, &pc, &err);
+    double g2[2] = {rows[i * nc], vsep};
+    rc = ckt_cell_build(ctx.ci, gmm ? g2 : &rows[i * nc], &co, &pc, &err);
     phys_cell_free(pc);
     if (rc != 0) {
       tk_err_wrap(&err, TK_EINVAL, "--vctl");
@@ -399,6 +425,8 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
   ctx.n_states = (unsigned)K;
   ctx.seed = seed;
   ctx.repeats = (unsigned)repeats;
+  ctx.gmm = gmm;
+  ctx.vsep_V = vsep;
   ctx.sp = ckt_sim_default_params();
   ctx.sp.noise_scale = noise_scale;
   if (noise_time_s > 0) {

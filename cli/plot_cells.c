@@ -44,14 +44,15 @@ int cmd_plot_cells(io_file *f, const char *png, tk_err *err)
   for (size_t i = 0; i < nn && grp[0] == '\0'; i++) {
     char g[300];
     snprintf(g, sizeof g, "/cells/%s", names[i]);
+    /* a gmm cell's transfer curve is its upper mode's weight */
     if (io_get_attr_str(f, g, "kind", kind, sizeof kind, NULL) == 0 &&
-        strcmp(kind, "pbit") == 0)
+        (strcmp(kind, "pbit") == 0 || strcmp(kind, "gmm") == 0))
       snprintf(grp, sizeof grp, "%s", g);
   }
   io_names_free(names, nn);
   if (grp[0] == '\0')
-    return TK_FAIL(err, TK_EFORMAT, "%s: no pbit cell to plot (categorical "
-                   "cells are not drawn yet)", io_file_path(f));
+    return TK_FAIL(err, TK_EFORMAT, "%s: no pbit or gmm cell to plot "
+                   "(categorical cells are not drawn yet)", io_file_path(f));
   char p[512];
   snprintf(p, sizeof p, "%s/fit/v0_V", grp);
   if (!io_exists(f, p))

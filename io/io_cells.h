@@ -26,7 +26,11 @@
  * records' scatter) and fit/error_scale, fit/error_scale_dof [nT] (the
  * factor the fit applied to p_state_stderr); with --noise-model
  * noise_model/{sigma_x_V, tau_x_s, shift_x_V, control_V, vs_V} [nT], the
- * noise node's statistics at each v0 and the width predicted from them.)  The result is a plain tsu_celltab (free
+ * noise node's statistics at each v0 and the width predicted from them;
+ * a gmm cell (kind "gmm", attribute vsep_V): gmm_mu_V, gmm_mu_err_V,
+ * gmm_sd_V, gmm_sd_err_V [nT, nV, 2] and gmm_w0, gmm_w0_err [nT, nV], the
+ * two-Gaussian fit of each point's output (NaN where a mode holds < 2 %),
+ * p_state its digitised mode weights.)  The result is a plain tsu_celltab (free
  * it with tsu_celltab_free).
  */
 #ifndef IO_CELLS_H

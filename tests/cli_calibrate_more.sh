@@ -1,10 +1,11 @@
 # cli_calibrate_more.sh -- `tsukit calibrate` beyond the pbit sweep:
 # Monte-Carlo mismatch (--mc) on the pbit and the categorical cat4
 # (softmax and priority-encoder fits, --verify of the calibrated inverse);
-# leave-one-out; --repeats; bad input.
+# leave-one-out; --repeats; gmm2 mixture calibration; bad input.
 # Workload: pbit 5 controls + 3 instances x 5 controls at 6 us (~15 s of
 # CPU), twice 5 instances x 5 controls at 6 us (interrupted and resumed;
-# ~25 s), three 4-point sweeps at 12 us (--repeats, ~15 s), cat4 3 x 4 control rows at 2 us plus one 8 us check (~40 s of CPU);
+# ~25 s), three 4-point sweeps at 12 us (--repeats, ~15 s), gmm2 4 + 3
+# points at 20 us (~15 s), cat4 3 x 4 control rows at 2 us plus one 8 us check (~40 s of CPU);
 # the full cat4 acceptance (0.03 total variation; measured 0.014-0.023) is
 # the slow run tests/cat4_acceptance.sh, see docs/FINDINGS.md.
 . "$TSUKIT_SRCDIR/tests/tap.sh"
@@ -140,4 +141,37 @@ tap_ok $? "p_state_stderr_repeats [1,4,2] stored; error_scale_dof = 2 x points w
 tap_run_rc 2 "--resume with another --repeats is refused" "$TSUKIT" calibrate $rargs --repeats 2 --resume -o "$rr"
 grep -q -- "--repeats" "$tap_tmp/err"; tap_ok $? "the refusal names --repeats"
 tap_run_rc 2 "--repeats 0 is refused" "$TSUKIT" calibrate $rargs --repeats 0 -o "$tap_tmp/x.h5"
+# gmm2: --vctl sweeps the weight at a fixed --vsep; each point's output
+# is fitted by two Gaussians (modes at 0 and vsep, kT/C wide: C_Y 1 fF
+# gives 2.0 mV, the output devices' capacitances a little less)
+gm="$tap_tmp/gmm.h5"
+tap_run_rc 0 "gmm2 sweep (--vsep 0.3 by default)" "$TSUKIT" calibrate --cell gmm2 --vctl 0.183:0.189:4 --temp 300 --time 20e-6 --workers 2 --seed 4 -o "$gm"
+"$dump" "$gm" /cells/gmm2 > "$tap_tmp/gmm.txt"
+for d in gmm_mu_V gmm_mu_err_V gmm_sd_V gmm_sd_err_V gmm_w0 gmm_w0_err; do
+  grep -q "^/cells/gmm2/$d \[1,4" "$tap_tmp/gmm.txt"; tap_ok $? "library has $d"
+done
+gmmcheck() { # FILE VSEP: modes at 0 and VSEP within 5 mV, sd 0.7-4 mV,
+             # the fitted weight within 0.03 of the digitised one
+  awk -v vsep="$2" '
+    /^\/cells\/gmm2\/gmm_mu_V /{for(i=3;i<=NF;i++) mu[i-3]=$i}
+    /^\/cells\/gmm2\/gmm_sd_V /{for(i=3;i<=NF;i++) sd[i-3]=$i}
+    /^\/cells\/gmm2\/gmm_w0 /{n=NF-2; for(i=3;i<=NF;i++) w[i-3]=$i}
+    /^\/cells\/gmm2\/p_state /{for(i=3;i<=NF;i+=2) p0[(i-3)/2]=$i}
+    END{bad=0; m=0
+      for(i=0;i<n;i++){ if(w[i]=="nan") continue; m++
+        printf "# point %d: modes %.4f / %.4f V, sd %.2f / %.2f mV, w0 %.3f (digitised %.3f)\n", i, mu[2*i], mu[2*i+1], 1e3*sd[2*i], 1e3*sd[2*i+1], w[i], p0[i]
+        if(mu[2*i]<-0.005||mu[2*i]>0.005||mu[2*i+1]<vsep-0.005||mu[2*i+1]>vsep+0.005) bad=1
+        for(k=0;k<2;k++) if(sd[2*i+k]<0.0007||sd[2*i+k]>0.004) bad=1
+        d=w[i]-p0[i]; if(d<-0.03||d>0.03) bad=1 }
+      exit !(m>=2 && !bad)}' "$1"
+}
+gmmcheck "$tap_tmp/gmm.txt" 0.3; tap_ok $? "two modes at 0 and vsep 0.3 V, kT/C wide, weight as digitised (at least 2 points)"
+fcmp "$(kv fit_v0_V "$tap_tmp/out") > 0.183 && $(kv fit_v0_V "$tap_tmp/out") < 0.189"; tap_ok $? "the upper mode's weight fitted by the logistic (v0 inside the sweep)"
+tap_run_rc 0 "plot draws the gmm2 library (upper-mode weight vs control)" "$TSUKIT" plot "$gm" -o "$tap_tmp/gmm.png"
+[ -s "$tap_tmp/gmm.png" ]; tap_ok $? "gmm2 library figure written"
+tap_run_rc 0 "gmm2 with --vsep 0.4" "$TSUKIT" calibrate --cell gmm2 --vctl 0.1855:0.1865:3 --vsep 0.4 --temp 300 --time 20e-6 --workers 2 --seed 4 -o "$tap_tmp/gmm4.h5"
+"$dump" "$tap_tmp/gmm4.h5" /cells/gmm2 > "$tap_tmp/gmm4.txt"
+gmmcheck "$tap_tmp/gmm4.txt" 0.4; tap_ok $? "--vsep 0.4 moves the upper mode to 0.4 V"
+tap_run_rc 2 "--vsep on a pbit is refused" "$TSUKIT" calibrate --cell pbit --vctl 0.18:0.19:3 --temp 300 --vsep 0.3 -o "$tap_tmp/x.h5"
+tap_run_rc 2 "--track on gmm2 is refused" "$TSUKIT" calibrate --cell gmm2 --vctl 0.18:0.19:3 --temp 300 --track -o "$tap_tmp/x.h5"
 tap_done
