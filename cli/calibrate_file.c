@@ -136,14 +136,16 @@ void calib__combine_records(const calib_point *r, unsigned R,
     if (me == m)
       out->tau_err_s = sqrt(s2) / (double)m;
   }
-  /* gmm2: values averaged, errors (odd columns of the error datasets)
-   * combined as for p */
-  for (unsigned k = 0; k < CALIB_GMM_N; k++) {
-    int is_err = (k >= 2 && k < 4) || (k >= 6 && k < 8) || k == 9;
-    double s = 0;
-    for (unsigned i = 0; i < R; i++)
-      s += is_err ? r[i].gmm[k] * r[i].gmm[k] : r[i].gmm[k];
-    out->gmm[k] = is_err ? sqrt(s) / R : s / R;
+  /* gmm2: values averaged, errors (the *_err columns) combined as for p */
+  for (unsigned c = 0; c < 6; c++) {
+    const calib_gmm_col *g = &calib_gmm_cols[c];
+    int is_err = strstr(g->name, "_err") != NULL;
+    for (unsigned k = g->off; k < g->off + g->n; k++) {
+      double s = 0;
+      for (unsigned i = 0; i < R; i++)
+        s += is_err ? r[i].gmm[k] * r[i].gmm[k] : r[i].gmm[k];
+      out->gmm[k] = is_err ? sqrt(s) / R : s / R;
+    }
   }
   out->energy_J = mean_field(r, R, offsetof(calib_point, energy_J), &m);
   out->power_W = mean_field(r, R, offsetof(calib_point, power_W), &m);
