@@ -4,6 +4,9 @@
  * their done flags, reading them back for resume, and the whole run
  * (skeleton, workers, signals, resume, fits, cell library; the crash
  * safety is described in cmd_calibrate.c).  Internal to cli/ (calib__).
+ * Implemented in calibrate_data.c (points, records, datasets),
+ * calibrate_file.c (the sweep), calibrate_fit.c (fits, library),
+ * calibrate_track.c (--track) and calibrate_cell.c (the shipped cells).
  */
 #ifndef CALIBRATE_FILE_H
 #define CALIBRATE_FILE_H
