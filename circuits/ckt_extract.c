@@ -229,7 +229,6 @@ int ckt_extract_mos(ckt_session *s, const ckt_extract_params *p,
 {
   sweep_data d;
   TK_TRY(collect(s, p, &d, err));
-  gsl_set_error_handler_off();
   /* start from the cell's old defaults with the card's threshold */
   double x0[4] = {0.30, 1.3, log(p->type == PHYS_NMOS ? 300e-6 : 120e-6), 0.05};
   gsl_vector_view xv = gsl_vector_view_array(x0, 4);

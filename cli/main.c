@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "common/tk_init.h"
 
 static int cmd_help(int argc, char **argv);
 static int cmd_version(int argc, char **argv);
@@ -82,16 +83,18 @@ int main(int argc, char **argv)
 {
   cmd_set_command_line(argc, argv);
   /* --quiet anywhere silences progress output for every command. */
+  tk_init_params ip = tk_init_default_params();
   int kept = 0;
   for (int i = 0; i < argc; i++) {
     if (i > 0 && (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0)) {
-      setenv("TSUKIT_PROGRESS", "never", 1);
+      ip.progress = TK_PROGRESS_NEVER;
       continue;
     }
     argv[kept++] = argv[i];
   }
   argv[kept] = NULL;
   argc = kept;
+  tk_init(&ip);
   if (argc < 2) {
     list_commands(stderr);
     return CMD_EXIT_USAGE;

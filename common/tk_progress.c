@@ -14,19 +14,30 @@ double tk_clock_s(void)
   return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Process-wide, written by tk_init() before any work (tk_init.h). */
+static int progress_mode = TK_PROGRESS_AUTO;
+
+void tk_progress_set_mode(int mode)
+{
+  if (mode == TK_PROGRESS_AUTO || mode == TK_PROGRESS_ALWAYS ||
+      mode == TK_PROGRESS_NEVER)
+    progress_mode = mode;
+}
+
+int tk_progress_mode(void) { return progress_mode; }
+
 void tk_progress_init(tk_progress *p, const char *label, double total,
                       int quiet)
 {
-  const char *env = getenv("TSUKIT_PROGRESS");
   p->label = label;
   p->total = total > 0 ? total : 1;
   p->t_start_s = tk_clock_s();
   p->t_last_s = p->t_start_s;
   p->tty = isatty(STDERR_FILENO);
   p->enabled = !quiet && p->tty;
-  if (env != NULL && strcmp(env, "always") == 0)
+  if (progress_mode == TK_PROGRESS_ALWAYS)
     p->enabled = 1;
-  if (env != NULL && strcmp(env, "never") == 0)
+  if (progress_mode == TK_PROGRESS_NEVER)
     p->enabled = 0;
 }
 

@@ -2,11 +2,19 @@
  *
  * Prints "label: 42.0% 1.3e+03 items/s ETA 12 s" at most five times a
  * second, overwriting one terminal line.  Silent when stderr is not a
- * terminal or when quiet is set; TSUKIT_PROGRESS=always forces output
- * (one line per update, for logs), TSUKIT_PROGRESS=never silences it.
+ * terminal or when quiet is set.  The process-wide mode (set by
+ * tk_init(), common/tk_init.h, from TSUKIT_PROGRESS=always|never or the
+ * command line's --quiet) overrides that: ALWAYS prints one line per
+ * update (for logs), NEVER prints nothing.
  */
 #ifndef TK_PROGRESS_H
 #define TK_PROGRESS_H
+
+enum { TK_PROGRESS_AUTO = 0, TK_PROGRESS_ALWAYS = 1, TK_PROGRESS_NEVER = 2 };
+
+/* The process-wide mode (tk_init sets it; default AUTO). */
+void tk_progress_set_mode(int mode);
+int tk_progress_mode(void);
 
 typedef struct tk_progress {
   const char *label;    /* what is being counted, e.g. "sweeps" */

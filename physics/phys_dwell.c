@@ -104,9 +104,6 @@ int phys_dwell_exact_rate(double b, double *rate, tk_err *err)
 {
   if (!(b > 0 && b <= 40))
     return TK_FAIL(err, TK_ERANGE, "barrier %g kT is outside (0, 40]", b);
-  /* GSL's default handler aborts; tsukit libraries never abort.  (This
-   * switches it off process-wide, as cal_init() does.) */
-  gsl_set_error_handler_off();
   dw_quad q = {b, gsl_integration_workspace_alloc(1000), 0};
   gsl_integration_workspace *outer = gsl_integration_workspace_alloc(1000);
   if (q.inner == NULL || outer == NULL) {

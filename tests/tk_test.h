@@ -16,6 +16,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "common/tk_init.h"
+
+/* Every test program starts as the tsukit command does: tk_init() with the
+ * defaults (GSL's abort handler off, progress mode from TSUKIT_PROGRESS). */
+__attribute__((constructor)) static void tkt_init(void) { tk_init(NULL); }
+
 typedef struct tkt_state {
   int n;        /* checks so far */
   int failed;   /* failed checks */

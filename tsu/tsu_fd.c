@@ -122,9 +122,6 @@ int tsu_fd_gaussian(size_t d, const double *mu1, const double *c1,
   for (size_t a = 0; a < d * d; a++)
     if (!isfinite(c1[a]) || !isfinite(c2[a]))
       return TK_FAIL(err, TK_EINVAL, "FD: non-finite covariance");
-  /* GSL's default handler aborts; tsukit libraries never abort.  (This
-   * switches it off process-wide, as cal_init() does.) */
-  gsl_set_error_handler_off();
 
   double dmu2 = 0, tr = 0;
   for (size_t a = 0; a < d; a++) {
