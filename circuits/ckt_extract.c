@@ -87,8 +87,8 @@ static int sweep(ckt_session *s, const ckt_extract_params *p, double vds,
   size_t n = 0;
   int rc = 0;
   if (asprintf(&lines[n++], "* tsukit EKV extraction") < 0 ||
-      asprintf(&lines[n++], ".options temp=%.6g tnom=27 gmin=1e-21",
-               p->temp_K - PHYS_T0_K) < 0)
+      asprintf(&lines[n++], ".options temp=%.6g tnom=%.6g gmin=1e-21",
+               p->temp_K - PHYS_T0_K, PHYS_TNOM_K - PHYS_T0_K) < 0)
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
   for (size_t i = 0; i < nm && rc == 0 && n < 10; i++)
     if (asprintf(&lines[n++], "%s", ml[i]) < 0)

@@ -143,8 +143,8 @@ static int build(const phys_cell *c, const char *title,
   TK_TRY(add(nl, err, "* tsukit cell %s", title ? title : "(unnamed)"));
   /* gmin: ngspice shunts every junction with 1e-12 S by default, far above
    * the fA-level pseudo-resistors of the sampling cells. */
-  TK_TRY(add(nl, err, ".options temp=%.6g tnom=27 gmin=1e-21",
-             p->temp_K - PHYS_T0_K));
+  TK_TRY(add(nl, err, ".options temp=%.6g tnom=%.6g gmin=1e-21",
+             p->temp_K - PHYS_T0_K, PHYS_TNOM_K - PHYS_T0_K));
   if (p->model_file != NULL) {
     TK_TRY(add(nl, err, ".include %s", p->model_file));
   } else {

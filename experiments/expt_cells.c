@@ -26,6 +26,7 @@
 #include "experiments/expt_cellrun.h"
 #include "experiments/expt_impl.h"
 #include "io/io_plot.h"
+#include "physics/phys_const.h"
 
 enum { NCAT = 3, NGMM = 5 };
 
@@ -53,7 +54,7 @@ int expt__cat_run(expt_run *r, tk_err *err)
   for (int i = 0; i < NCAT; i++) {
     jobs[i].ci = ci;
     memcpy(jobs[i].vctl_V, cat_ctl[i], sizeof cat_ctl[i]);
-    jobs[i].temp_K = 300.15;
+    jobs[i].temp_K = PHYS_TNOM_K;
     jobs[i].tstop_s = tstop;
     jobs[i].keep_s = c->quick ? 8e-6 : 30e-6;
     jobs[i].seed = cal_sweep_point_seed(c->seed + 5, (size_t)i);
@@ -201,7 +202,7 @@ int expt__gmm_run(expt_run *r, tk_err *err)
     jobs[i].ci = ci;
     jobs[i].vctl_V[0] = gmm_ctl[i][0];
     jobs[i].vctl_V[1] = gmm_ctl[i][1];
-    jobs[i].temp_K = 300.15;
+    jobs[i].temp_K = PHYS_TNOM_K;
     jobs[i].tstop_s = tstop;
     jobs[i].keep_s = 4e-6;
     jobs[i].seed = cal_sweep_point_seed(c->seed + 9, (size_t)i);

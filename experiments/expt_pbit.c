@@ -21,6 +21,7 @@
 #include "experiments/expt_cellrun.h"
 #include "experiments/expt_impl.h"
 #include "io/io_plot.h"
+#include "physics/phys_const.h"
 
 #define PUB_E_J 350e-18   /* Extropic arXiv 2510.23972 App. J */
 #define PUB_TAU_S 100e-9  /* same: autocorrelation decay ~100 ns */
@@ -38,7 +39,7 @@ int expt__pbit_run(expt_run *r, tk_err *err)
   double v_lo = c->quick ? 0.1825 : 0.1820, dv = c->quick ? 0.001 : 0.0005;
   double tstop = c->quick ? 12e-6 : 100e-6;
   TK_TRY(expt_input(r, "vdd_V", ci->vdd_V, "V", "the shipped pbit (circuits/cells)", err));
-  TK_TRY(expt_input(r, "temp_K", 300.15, "K", "ours: 27 C", err));
+  TK_TRY(expt_input(r, "temp_K", PHYS_TNOM_K, "K", "ours: 27 C", err));
   TK_TRY(expt_input(r, "run_time_s", tstop, "s", "ours: simulated time per point", err));
   TK_TRY(expt_input(r, "published_energy_J", PUB_E_J, "J", PUB_SRC ": ~350 aJ per bit", err));
   TK_TRY(expt_input(r, "published_tau_s", PUB_TAU_S, "s", PUB_SRC ": autocorrelation decay ~100 ns", err));
@@ -56,7 +57,7 @@ int expt__pbit_run(expt_run *r, tk_err *err)
     v[i] = v_lo + dv * (double)i;
     jobs[i].ci = ci;
     jobs[i].vctl_V[0] = v[i];
-    jobs[i].temp_K = 300.15;
+    jobs[i].temp_K = PHYS_TNOM_K;
     jobs[i].tstop_s = tstop;
     jobs[i].keep_s = 12e-6;
     jobs[i].seed = cal_sweep_point_seed(c->seed, i);
@@ -88,7 +89,7 @@ int expt__pbit_run(expt_run *r, tk_err *err)
       se[i] = fmin(0.5, 2 * tau_ref / tstop);
   cal_pbit_fit fit;
   if (rc == 0)
-    rc = cal_pbit_fit_temperature(v, p1, se, nt, tau, tau_e, nv, 300.15, &fit, err);
+    rc = cal_pbit_fit_temperature(v, p1, se, nt, tau, tau_e, nv, PHYS_TNOM_K, &fit, err);
   if (rc == 0) rc = expt_vec(r, "/sweep/vctl_V", v, nv, "V", err);
   if (rc == 0) rc = expt_vec(r, "/sweep/p1", p1, nv, "1", err);
   if (rc == 0) rc = expt_vec(r, "/sweep/p1_stderr", se, nv, "1", err);

@@ -25,6 +25,7 @@
 #include "experiments/expt_cellrun.h"
 #include "experiments/expt_impl.h"
 #include "io/io_plot.h"
+#include "physics/phys_const.h"
 
 #define HOROWITZ "Horowitz, ISSCC 2014, 45 nm"
 #define PUB_E_J 350e-18
@@ -59,7 +60,7 @@ int expt__random_bits_run(expt_run *r, tk_err *err)
   for (size_t i = 0; rc == 0 && i < nrun; i++) {
     jobs[i].ci = ci;
     jobs[i].vctl_V[0] = vctl;
-    jobs[i].temp_K = 300.15;
+    jobs[i].temp_K = PHYS_TNOM_K;
     jobs[i].tstop_s = tstop;
     jobs[i].keep_s = 1e-6;
     jobs[i].seed = cal_sweep_point_seed(c->seed + 77, i);

@@ -23,7 +23,7 @@ phys_dwell_params phys_dwell_default_params(void)
 {
   phys_dwell_params p;
   p.barrier_kT = 6.0;
-  p.temp_K = 300.0;
+  p.temp_K = PHYS_TNOM_K;
   p.a_m = 1e-9;
   p.gamma_kg_per_s = 4.142e-12;
   p.h = 0.0;

@@ -23,7 +23,7 @@ phys_lgv_params phys_lgv_default_params(void)
   p.dt_max_s = 1e-9;
   p.dv_max_V = 1e-3;
   p.kappa = 0.02;
-  p.temp_K = 300.0;
+  p.temp_K = PHYS_TNOM_K;
   p.seed = 1;
   p.noise = 1;
   return p;

@@ -12,7 +12,8 @@
  *   "New generation of predictive technology model for sub-45 nm early
  *   design exploration", IEEE Trans. Electron Devices 53(11), 2006; values
  *   typed from the paper's tables and rounded, not copied from PTM files):
- *   EOT ~1.75 nm (NMOS) / 1.85 nm (PMOS), V_TH0 0.45 V, NFACTOR 2.5,
+ *   EOT ~1.75 nm (NMOS) / 1.85 nm (PMOS), V_TH0 0.30 V (the paper's 0.45 V
+ *   long-channel value lowered so the cells run at 0.4 V), NFACTOR 2.5,
  *   VOFF -0.13 V, U0 450 / 200 cm^2/Vs, VSAT 1.5e5 m/s, ETA0 0.0115,
  *   KT1 -0.11 V; everything else at BSIM4's defaults (doping, short-channel
  *   and mobility-degradation parameters: setting PTM's NDEP/K1 without its
