@@ -1,6 +1,6 @@
 # cli/: the `tsukit` command, thin subcommands over the libraries.
 bin_PROGRAMS += tsukit
-tsukit_SOURCES = cli/main.c cli/cmd.h cli/cmd_util.c \
+tsukit_SOURCES = cli/main.c cli/cmd.h cli/cmd_util.c cli/cmd_opt.c cli/cmd_opt.h \
 	cli/cmd_demo.c cli/demo.h cli/demo_steps.c
 tsukit_LDADD = $(TK_LIBS) $(TK_EXT_LIBS)
 tsukit_SOURCES += cli/cmd_device.c
