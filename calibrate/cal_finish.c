@@ -1,9 +1,9 @@
-/* calibrate_fit.c -- the end of a calibration sweep: the fits of the
+/* cal_finish.c -- the end of a calibration sweep: the fits of the
  * measured points and the cell library written as FILE.partial and
  * renamed over the checkpoint (atomic).  pbit: logistic per temperature
  * and the temperature model (cal_temp.h); categorical: softmax and the
  * priority-encoder model per temperature (cal_fit.h, cal_priority.h).
- * Internal to cli/ (calib__ prefix, calibrate_file.h).
+ * Internal to calibrate/ (cal__ prefix, cal_run_int.h).
  *
  * Workload: one fit per temperature over tens to hundreds of points.
  */
@@ -15,7 +15,7 @@
 #include "calibrate/cal_occupancy.h"
 #include "calibrate/cal_priority.h"
 #include "calibrate/cal_temp.h"
-#include "cli/calibrate_file.h"
+#include "calibrate/cal_run_int.h"
 
 /* Mean of the finite x[0..n-1] (the first temperature's energies per
  * sample); NaN when none is. */
@@ -35,7 +35,7 @@ static double mean_finite(const double *x, size_t n)
  * control rows; fit/a [nT, K], fit/b_per_V [nT, K] with errors,
  * fit/chi2_red [nT], fit/tau_op_s [nT] (mean over the points with a tau). */
 /* One value per temperature, x[nT], as <cell group>/rel in unit. */
-static int write_nt(io_file *f, const sweep_ctx *c, const char *rel,
+static int write_nt(io_file *f, const cal__ctx *c, const char *rel,
                     const double *x, const char *unit, tk_err *err)
 {
   char p[sizeof c->grp + 300];
@@ -44,8 +44,8 @@ static int write_nt(io_file *f, const sweep_ctx *c, const char *rel,
   return io_write_f64(f, p, 1, d1, x, unit, err);
 }
 
-static int finish_cat(const char *out, sweep_ctx *c, double time_s,
-                      sweep_data *d, cmd_kv *kv, tk_err *err)
+static int finish_cat(const char *out, cal__ctx *c, double time_s,
+                      cal__data *d, cal_summary *kv, tk_err *err)
 {
   size_t nt = c->nt, nv = c->nv, K = c->n_states;
   double *fa = calloc(10 * nt * K + 3 * nt, sizeof *fa);
@@ -135,11 +135,11 @@ static int finish_cat(const char *out, sweep_ctx *c, double time_s,
   }
   io_file *f = NULL;
   if (rc == 0) {
-    io_prov prov = {cmd_command_line(), c->seed};
+    io_prov prov = {c->command_line, c->seed};
     rc = io_file_create(out, &prov, IO_CREATE_OVERWRITE, &f, err);
   }
   if (rc == 0)
-    rc = calib__write_data(f, c, d, time_s, err);
+    rc = cal__write_data(f, c, d, time_s, err);
   if (rc == 0) {
     static const char *const nm[4] = {"a", "b_per_V", "a_err", "b_err_per_V"};
     static const char *const un[4] = {"1", "1/V", "1", "1/V"};
@@ -188,23 +188,23 @@ static int finish_cat(const char *out, sweep_ctx *c, double time_s,
       nb += (size_t)snprintf(lb + nb, sizeof lb - nb, "%s%.6g", k ? "," : "",
                              fb[k]);
     }
-    cmd_kv_str(kv, "cell", c->cell);
-    cmd_kv_long(kv, "points", (long)(nt * nv));
-    cmd_kv_double(kv, "temp_K", c->temp_K[0]);
-    cmd_kv_str(kv, "fit_a", la);
-    cmd_kv_str(kv, "fit_b_per_V", lb);
-    cmd_kv_double(kv, "chi2_red", chi[0]);
-    cmd_kv_double(kv, "priority_chi2_red", pchi[0]);
-    cmd_kv_double(kv, "tau_s", tau[0]);
-    cmd_kv_double(kv, "energy_J", mean_finite(d->e, nv));
-    cmd_kv_str(kv, "file", out);
+    cal_summary_str(kv, "cell", c->cell);
+    cal_summary_long(kv, "points", (long)(nt * nv));
+    cal_summary_double(kv, "temp_K", c->temp_K[0]);
+    cal_summary_str(kv, "fit_a", la);
+    cal_summary_str(kv, "fit_b_per_V", lb);
+    cal_summary_double(kv, "chi2_red", chi[0]);
+    cal_summary_double(kv, "priority_chi2_red", pchi[0]);
+    cal_summary_double(kv, "tau_s", tau[0]);
+    cal_summary_double(kv, "energy_J", mean_finite(d->e, nv));
+    cal_summary_str(kv, "file", out);
   }
   free(fa);
   return rc;
 }
 
-int calib__finish(const char *out, sweep_ctx *c, double time_s,
-                  sweep_data *d, cmd_kv *kv, tk_err *err)
+int cal__finish(const char *out, cal__ctx *c, double time_s,
+                  cal__data *d, cal_summary *kv, tk_err *err)
 {
   if (c->n_states != 2 || c->n_ctl != 1)
     return finish_cat(out, c, time_s, d, kv, err);
@@ -249,7 +249,7 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
               es[nt + t], es[t]);
     }
     cal_pbit_fit pf;
-    rc = cal_pbit_fit_temperature(calib__ctl(c, t, 0), p1, p1 + nv, d->notr + o,
+    rc = cal_pbit_fit_temperature(cal__ctl(c, t, 0), p1, p1 + nv, d->notr + o,
                                   d->tau + o, d->tau_err + o, nv,
                                   c->temp_K[t], &pf, err);
     if (rc != 0)
@@ -278,7 +278,7 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
     tk_err e5 = {0};
     pp.probit = 1;
     pb[t] = pb[nt + t] = pb[2 * nt + t] = NAN;
-    if (cal_logistic_fit(calib__ctl(c, t, 0), p1, sw, nv, &pp, &pr, &e5) == 0) {
+    if (cal_logistic_fit(cal__ctl(c, t, 0), p1, sw, nv, &pp, &pr, &e5) == 0) {
       pb[t] = pr.vs_V;
       pb[nt + t] = pr.vs_err_V;
       pb[2 * nt + t] = pr.chi2_red;
@@ -372,7 +372,7 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
       if (cal_temp_fit_loo(tp, nt, t, &tpp, &lm, &e3) != 0)
         continue;
       double worst = 0, worstf = 0;
-      const double *row = calib__ctl(c, t, 0);
+      const double *row = cal__ctl(c, t, 0);
       for (size_t v = 0; v < nv; v++) {
         double pr = cal_temp_predict_p1(&lm, c->temp_K[t], row[v], NULL);
         worst = fmax(worst, fabs(pr - d->p[2 * (t * nv + v) + 1]));
@@ -394,11 +394,11 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
   }
   io_file *f = NULL;
   if (rc == 0) {
-    io_prov prov = {cmd_command_line(), c->seed};
+    io_prov prov = {c->command_line, c->seed};
     rc = io_file_create(out, &prov, IO_CREATE_OVERWRITE, &f, err);
   }
   if (rc == 0)
-    rc = calib__write_data(f, c, d, time_s, err);
+    rc = cal__write_data(f, c, d, time_s, err);
   if (rc == 0 && nn != NULL) {
     char lp[512];
     double *col = malloc(nt * sizeof *col);
@@ -491,8 +491,8 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
       }
     }
   }
-  cmd_kv xkv;
-  cmd_kv_init(&xkv);
+  cal_summary xkv;
+  cal_summary_init(&xkv);
   if (rc == 0 && c->extra != NULL)
     rc = c->extra(c, f, &xkv, err);
   if (rc == 0) {
@@ -501,33 +501,29 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
   }
   io_file_abort(f);
   if (rc == 0) {
-    cmd_kv_str(kv, "cell", c->cell);
-    cmd_kv_long(kv, "points", (long)(nt * nv));
-    cmd_kv_double(kv, "temp_K", c->temp_K[0]);
-    cmd_kv_double(kv, "fit_v0_V", fv[0]);
-    cmd_kv_double(kv, "fit_v0_err_V", fv[nt]);
-    cmd_kv_double(kv, "fit_vs_V", fv[2 * nt]);
-    cmd_kv_double(kv, "fit_vs_err_V", fv[3 * nt]);
-    cmd_kv_double(kv, "chi2_red", fv[4 * nt]);
+    cal_summary_str(kv, "cell", c->cell);
+    cal_summary_long(kv, "points", (long)(nt * nv));
+    cal_summary_double(kv, "temp_K", c->temp_K[0]);
+    cal_summary_double(kv, "fit_v0_V", fv[0]);
+    cal_summary_double(kv, "fit_v0_err_V", fv[nt]);
+    cal_summary_double(kv, "fit_vs_V", fv[2 * nt]);
+    cal_summary_double(kv, "fit_vs_err_V", fv[3 * nt]);
+    cal_summary_double(kv, "chi2_red", fv[4 * nt]);
     if (c->repeats > 1)
-      cmd_kv_double(kv, "error_scale", es[0]);
+      cal_summary_double(kv, "error_scale", es[0]);
     if (vsm != NULL) {
-      cmd_kv_double(kv, "noise_model_vs_V", vsm[0]);
-      cmd_kv_double(kv, "noise_model_max_rel_dev", nm_dev);
+      cal_summary_double(kv, "noise_model_vs_V", vsm[0]);
+      cal_summary_double(kv, "noise_model_max_rel_dev", nm_dev);
     }
-    cmd_kv_double(kv, "tau_s", fv[5 * nt]);
-    cmd_kv_double(kv, "energy_J", mean_finite(d->e, nv));
-    cmd_kv_long(kv, "temp_model", have_tm);
+    cal_summary_double(kv, "tau_s", fv[5 * nt]);
+    cal_summary_double(kv, "energy_J", mean_finite(d->e, nv));
+    cal_summary_long(kv, "temp_model", have_tm);
     if (have_loo) {
-      cmd_kv_double(kv, "loo_max_abs_dp1", loo_max);
-      cmd_kv_double(kv, "loo_max_abs_dp1_vs_fit", loof_max);
+      cal_summary_double(kv, "loo_max_abs_dp1", loo_max);
+      cal_summary_double(kv, "loo_max_abs_dp1_vs_fit", loof_max);
     }
-    cmd_kv_str(kv, "file", out);
-    if (xkv.len > 0 && kv->len + xkv.len + 1 < sizeof kv->buf) {
-      kv->buf[kv->len++] = ' ';
-      memcpy(kv->buf + kv->len, xkv.buf, xkv.len + 1);
-      kv->len += xkv.len;
-    }
+    cal_summary_str(kv, "file", out);
+    cal_summary_cat(kv, &xkv);
   }
   free(fv);
   free(p1);

@@ -1,5 +1,5 @@
-/* calibrate_data.c -- the measurements of a calibration sweep (see
- * calibrate_file.h): one point from its records (--repeats), its
+/* cal_store.c -- the measurements of a calibration sweep (see
+ * cal_run_int.h): one point from its records (--repeats), its
  * simulation settings, and the per-point datasets of the cell library --
  * the skeleton written before any point runs and reading them back
  * (resume, final fits), with the check that a file belongs to the sweep.
@@ -12,15 +12,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/calibrate_file.h"
+#include "calibrate/cal_run_int.h"
 
-const calib_gmm_col calib_gmm_cols[6] = {
+const cal__gmm_col cal__gmm_cols[6] = {
   {"gmm_mu_V", 0, 2, "V"},     {"gmm_mu_err_V", 2, 2, "V"},
   {"gmm_sd_V", 4, 2, "V"},     {"gmm_sd_err_V", 6, 2, "V"},
   {"gmm_w0", 8, 1, "1"},       {"gmm_w0_err", 9, 1, "1"},
 };
 
-void calib__data_free(sweep_data *d)
+void cal__data_free(cal__data *d)
 {
   free(d->p);
   free(d->pse);
@@ -35,12 +35,12 @@ void calib__data_free(sweep_data *d)
   free(d->done);
 }
 
-void calib__point_from_pbit(const cal_pbit_point *pp, calib_point *pt)
+void cal__point_from_pbit(const cal_pbit_point *pp, cal__point *pt)
 {
   memset(pt, 0, sizeof *pt);
   for (int k = 0; k < CAL_MAX_STATES; k++)
     pt->p_err_rep[k] = NAN;
-  for (int k = 0; k < CALIB_GMM_N; k++)
+  for (int k = 0; k < CAL__GMM_N; k++)
     pt->gmm[k] = NAN;
   for (int k = 0; k < 2; k++) {
     pt->p[k] = pp->p[k];
@@ -54,12 +54,12 @@ void calib__point_from_pbit(const cal_pbit_point *pp, calib_point *pt)
   pt->no_transitions = pp->no_transitions;
 }
 
-void calib__point_from_cat(const cal_cat_point *cp, calib_point *pt)
+void cal__point_from_cat(const cal_cat_point *cp, cal__point *pt)
 {
   memset(pt, 0, sizeof *pt);
   for (int k = 0; k < CAL_MAX_STATES; k++)
     pt->p_err_rep[k] = NAN;
-  for (int k = 0; k < CALIB_GMM_N; k++)
+  for (int k = 0; k < CAL__GMM_N; k++)
     pt->gmm[k] = NAN;
   for (unsigned k = 0; k < cp->K && k < CAL_MAX_STATES; k++) {
     pt->p[k] = cp->p[k];
@@ -75,7 +75,7 @@ void calib__point_from_cat(const cal_cat_point *cp, calib_point *pt)
 
 /* Mean of the finite values of the double field at offset off over the
  * records r[R] (NaN if none), and their count. */
-static double mean_field(const calib_point *r, unsigned R, size_t off,
+static double mean_field(const cal__point *r, unsigned R, size_t off,
                          size_t *m)
 {
   double s = 0;
@@ -91,8 +91,8 @@ static double mean_field(const calib_point *r, unsigned R, size_t off,
   return *m > 0 ? s / (double)*m : NAN;
 }
 
-void calib__combine_records(const calib_point *r, unsigned R,
-                            unsigned n_states, calib_point *out)
+void cal__combine_records(const cal__point *r, unsigned R,
+                            unsigned n_states, cal__point *out)
 {
   size_t m;
   memset(out, 0, sizeof *out);
@@ -114,7 +114,7 @@ void calib__combine_records(const calib_point *r, unsigned R,
       out->p_err_rep[k] = sqrt(v / (R - 1) / R);
     }
   }
-  out->tau_s = mean_field(r, R, offsetof(calib_point, tau_s), &m);
+  out->tau_s = mean_field(r, R, offsetof(cal__point, tau_s), &m);
   out->tau_err_s = NAN;
   if (m > 0) {
     double s2 = 0;
@@ -129,7 +129,7 @@ void calib__combine_records(const calib_point *r, unsigned R,
   }
   /* gmm2: values averaged, errors (the *_err columns) combined as for p */
   for (unsigned c = 0; c < 6; c++) {
-    const calib_gmm_col *g = &calib_gmm_cols[c];
+    const cal__gmm_col *g = &cal__gmm_cols[c];
     int is_err = strstr(g->name, "_err") != NULL;
     for (unsigned k = g->off; k < g->off + g->n; k++) {
       double s = 0;
@@ -138,8 +138,8 @@ void calib__combine_records(const calib_point *r, unsigned R,
       out->gmm[k] = is_err ? sqrt(s) / R : s / R;
     }
   }
-  out->energy_J = mean_field(r, R, offsetof(calib_point, energy_J), &m);
-  out->power_W = mean_field(r, R, offsetof(calib_point, power_W), &m);
+  out->energy_J = mean_field(r, R, offsetof(cal__point, energy_J), &m);
+  out->power_W = mean_field(r, R, offsetof(cal__point, power_W), &m);
   out->flips = 0;
   for (unsigned i = 0; i < R; i++) {
     out->flips += r[i].flips;
@@ -148,7 +148,7 @@ void calib__combine_records(const calib_point *r, unsigned R,
   }
 }
 
-ckt_sim_params calib__point_sim(const sweep_ctx *c, size_t idx)
+ckt_sim_params cal__point_sim(const cal__ctx *c, size_t idx)
 {
   ckt_sim_params sp = c->sp;
   unsigned R = c->repeats > 1 ? c->repeats : 1;
@@ -162,13 +162,13 @@ ckt_sim_params calib__point_sim(const sweep_ctx *c, size_t idx)
   return sp;
 }
 
-int calib__data_alloc(sweep_data *d, size_t n, unsigned K)
+int cal__data_alloc(cal__data *d, size_t n, unsigned K)
 {
   memset(d, 0, sizeof *d);
   d->p = malloc(K * n * sizeof *d->p);
   d->pse = malloc(K * n * sizeof *d->pse);
   d->pser = malloc(K * n * sizeof *d->pser);
-  d->gmm = malloc(CALIB_GMM_N * n * sizeof *d->gmm);
+  d->gmm = malloc(CAL__GMM_N * n * sizeof *d->gmm);
   d->tau = malloc(n * sizeof *d->tau);
   d->tau_err = malloc(n * sizeof *d->tau_err);
   d->e = malloc(n * sizeof *d->e);
@@ -183,30 +183,30 @@ int calib__data_alloc(sweep_data *d, size_t n, unsigned K)
     d->p[i] = d->pse[i] = d->pser[i] = NAN;
   for (size_t i = 0; i < n; i++)
     d->tau[i] = d->tau_err[i] = d->e[i] = d->pw[i] = d->flips[i] = NAN;
-  for (size_t i = 0; i < CALIB_GMM_N * n; i++)
+  for (size_t i = 0; i < CAL__GMM_N * n; i++)
     d->gmm[i] = NAN;
   return TK_OK;
 }
 
 /* gmm2: column group k of the per-point mixture fits, gathered to x[n *
  * cols[k].n] or scattered back from it. */
-static void gmm_gather(const sweep_data *d, size_t n, unsigned k, double *x)
+static void gmm_gather(const cal__data *d, size_t n, unsigned k, double *x)
 {
-  const calib_gmm_col *g = &calib_gmm_cols[k];
+  const cal__gmm_col *g = &cal__gmm_cols[k];
   for (size_t i = 0; i < n; i++)
     for (unsigned j = 0; j < g->n; j++)
-      x[i * g->n + j] = d->gmm[i * CALIB_GMM_N + g->off + j];
+      x[i * g->n + j] = d->gmm[i * CAL__GMM_N + g->off + j];
 }
 
-static void gmm_scatter(sweep_data *d, size_t n, unsigned k, const double *x)
+static void gmm_scatter(cal__data *d, size_t n, unsigned k, const double *x)
 {
-  const calib_gmm_col *g = &calib_gmm_cols[k];
+  const cal__gmm_col *g = &cal__gmm_cols[k];
   for (size_t i = 0; i < n; i++)
     for (unsigned j = 0; j < g->n; j++)
-      d->gmm[i * CALIB_GMM_N + g->off + j] = x[i * g->n + j];
+      d->gmm[i * CAL__GMM_N + g->off + j] = x[i * g->n + j];
 }
 
-int calib__write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
+int cal__write_data(io_file *f, const cal__ctx *c, const cal__data *d,
                       double time_s, tk_err *err)
 {
   char p[512];
@@ -249,10 +249,10 @@ int calib__write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
       return TK_FAIL(err, TK_ENOMEM, "out of memory");
     int rc = TK_OK;
     for (unsigned k = 0; k < 6 && rc == 0; k++) {
-      size_t dg[3] = {c->nt, c->nv, calib_gmm_cols[k].n};
+      size_t dg[3] = {c->nt, c->nv, cal__gmm_cols[k].n};
       gmm_gather(d, n, k, x);
-      snprintf(p, sizeof p, "%s/%s", g, calib_gmm_cols[k].name);
-      rc = io_write_f64(f, p, dg[2] > 1 ? 3 : 2, dg, x, calib_gmm_cols[k].unit,
+      snprintf(p, sizeof p, "%s/%s", g, cal__gmm_cols[k].name);
+      rc = io_write_f64(f, p, dg[2] > 1 ? 3 : 2, dg, x, cal__gmm_cols[k].unit,
                         err);
     }
     free(x);
@@ -296,7 +296,7 @@ int calib__write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
   return TK_OK;
 }
 
-int calib__read_arr(io_file *f, const sweep_ctx *c, const char *rel,
+int cal__read_arr(io_file *f, const cal__ctx *c, const char *rel,
                     size_t want, double *dst, tk_err *err)
 {
   char p[512];
@@ -319,8 +319,8 @@ int calib__read_arr(io_file *f, const sweep_ctx *c, const char *rel,
 }
 
 /* Read the measurements back and check the file matches this sweep. */
-int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
-                     sweep_data *d, tk_err *err)
+int cal__read_data(io_file *f, const cal__ctx *c, double time_s,
+                     cal__data *d, tk_err *err)
 {
   size_t n = c->nt * c->nv, nc = c->nv * c->n_ctl, K = c->n_states;
   if (!io_exists(f, c->grp))
@@ -330,9 +330,9 @@ int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
   int64_t seed = 0;
   if (tk == NULL)
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  int rc = calib__read_arr(f, c, "temperature_K", c->nt, tk, err);
+  int rc = cal__read_arr(f, c, "temperature_K", c->nt, tk, err);
   if (rc == 0)
-    rc = calib__read_arr(f, c, "control_V", nc, tk + c->nt, err);
+    rc = cal__read_arr(f, c, "control_V", nc, tk + c->nt, err);
   if (rc == TK_EFORMAT)
     rc = TK_EINVAL;
   for (size_t i = 0; rc == 0 && i < c->nt; i++)
@@ -350,7 +350,7 @@ int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
     size_t np = c->nt * nc;
     double *pc = malloc(np * sizeof *pc);
     rc = pc == NULL ? TK_ENOMEM
-                    : calib__read_arr(f, c, "point_control_V", np, pc, err);
+                    : cal__read_arr(f, c, "point_control_V", np, pc, err);
     for (size_t i = 0; rc == 0 && i < np; i++)
       if (pc[i] != c->ctl_V[i])
         rc = TK_EINVAL;
@@ -398,16 +398,16 @@ int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
                    "must be those of the interrupted run)", io_file_path(f));
   if (rc != 0)
     return rc;
-  TK_TRY(calib__read_arr(f, c, "p_state", K * n, d->p, err));
-  TK_TRY(calib__read_arr(f, c, "p_state_stderr", K * n, d->pse, err));
+  TK_TRY(cal__read_arr(f, c, "p_state", K * n, d->p, err));
+  TK_TRY(cal__read_arr(f, c, "p_state_stderr", K * n, d->pse, err));
   if (c->gmm) {
     double *gx = malloc(2 * n * sizeof *gx);
     if (gx == NULL)
       return TK_FAIL(err, TK_ENOMEM, "out of memory");
     int r2 = TK_OK;
     for (unsigned k = 0; k < 6 && r2 == 0; k++) {
-      r2 = calib__read_arr(f, c, calib_gmm_cols[k].name,
-                           calib_gmm_cols[k].n * n, gx, err);
+      r2 = cal__read_arr(f, c, cal__gmm_cols[k].name,
+                           cal__gmm_cols[k].n * n, gx, err);
       if (r2 == 0)
         gmm_scatter(d, n, k, gx);
     }
@@ -416,20 +416,20 @@ int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
       return r2;
   }
   if (c->repeats > 1)
-    TK_TRY(calib__read_arr(f, c, "p_state_stderr_repeats", K * n, d->pser, err));
-  TK_TRY(calib__read_arr(f, c, "tau_s", n, d->tau, err));
-  TK_TRY(calib__read_arr(f, c, "tau_err_s", n, d->tau_err, err));
-  TK_TRY(calib__read_arr(f, c, "energy_J", n, d->e, err));
-  TK_TRY(calib__read_arr(f, c, "power_W", n, d->pw, err));
-  TK_TRY(calib__read_arr(f, c, "flips", n, d->flips, err));
+    TK_TRY(cal__read_arr(f, c, "p_state_stderr_repeats", K * n, d->pser, err));
+  TK_TRY(cal__read_arr(f, c, "tau_s", n, d->tau, err));
+  TK_TRY(cal__read_arr(f, c, "tau_err_s", n, d->tau_err, err));
+  TK_TRY(cal__read_arr(f, c, "energy_J", n, d->e, err));
+  TK_TRY(cal__read_arr(f, c, "power_W", n, d->pw, err));
+  TK_TRY(cal__read_arr(f, c, "flips", n, d->flips, err));
   double *tmp = malloc(n * sizeof *tmp);
   if (tmp == NULL)
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  rc = calib__read_arr(f, c, "no_transitions", n, tmp, err);
+  rc = cal__read_arr(f, c, "no_transitions", n, tmp, err);
   for (size_t i = 0; rc == 0 && i < n; i++)
     d->notr[i] = tmp[i] != 0;
   if (rc == 0)
-    rc = calib__read_arr(f, c, "point_done", n, tmp, err);
+    rc = cal__read_arr(f, c, "point_done", n, tmp, err);
   for (size_t i = 0; rc == 0 && i < n; i++)
     d->done[i] = tmp[i] != 0;
   free(tmp);

@@ -1,8 +1,8 @@
-/* calibrate_track.c -- `--track` of `tsukit calibrate` and `tsukit
+/* cal_track.c -- `--track` of `tsukit calibrate` and `tsukit
  * characterize`: the noiseless trip point (also used by --mc), the pilots
  * that place each temperature's control window (and, with --time-tau, its
  * record length), the options, and --resume's reading of the stored
- * windows.  Internal to cli/ (calib__ prefix, calibrate_file.h).
+ * windows.  Internal to calibrate/ (cal__ prefix, cal_run_int.h).
  *
  * Workload: per temperature ~30 noiseless short transients and 8 noisy
  * pilot runs, in forked workers (cal_sweep_run); a few small HDF5 reads
@@ -17,13 +17,13 @@
 #include "calibrate/cal_sweep.h"
 #include "circuits/cells/ckt_cells.h"
 #include "circuits/ckt_sim.h"
-#include "cli/calibrate_file.h"
+#include "calibrate/cal_run_int.h"
 #include "common/tk_parse.h"
 #include "io/io_h5.h"
 
 /* Each bisection step is a short noise-free transient: the DC operating
- * point decides (see calibrate_file.h). */
-int calib__trip_point(const sweep_ctx *c, const ckt_sim_params *sp0,
+ * point decides (see cal_run_int.h). */
+int cal__trip_point(const cal__ctx *c, const ckt_sim_params *sp0,
                       const double *dvth, size_t n_mos, double lo_V,
                       double hi_V, int iters, double *trip_V, tk_err *err)
 {
@@ -84,7 +84,7 @@ int calib__trip_point(const sweep_ctx *c, const ckt_sim_params *sp0,
 /* ---- --track: the window follows the trip point ---- */
 
 typedef struct track_job {
-  const sweep_ctx *c;    /* the sweep (cell, settings) */
+  const cal__ctx *c;    /* the sweep (cell, settings) */
   const double *temp_K;  /* [n] temperatures of the jobs */
   size_t n_noisy;        /* jobs 0..n_noisy-1 also get the noisy centre */
   double lo_V, hi_V;     /* bracket of the noiseless bisection */
@@ -107,7 +107,7 @@ static int track_point(void *ud, size_t idx, void *result, tk_err *err)
   sp.temp_K = j->temp_K[idx];
   double r[3] = {NAN, NAN, NAN};   /* trip, centre, pilot tau */
   double tnum = 0, tden = 0;        /* flip-rate estimate of tau, pooled */
-  int rc = calib__trip_point(j->c, &sp, NULL, 0, j->lo_V, j->hi_V, 28, &r[0], err);
+  int rc = cal__trip_point(j->c, &sp, NULL, 0, j->lo_V, j->hi_V, 28, &r[0], err);
   /* the bracket's low end is never simulated: a trip point within a
    * bisection step of it means the output was high all the way down */
   if (rc == 0 && r[0] - j->lo_V < 1e-4 * (j->hi_V - j->lo_V))
@@ -118,7 +118,7 @@ static int track_point(void *ud, size_t idx, void *result, tk_err *err)
     double lo = fmax(0, r[0] - w), hi = fmin(j->c->vdd_V, r[0] + w);
     for (int it = 0; it < TRACK_NOISY_STEPS && rc == 0; it++) {
       double v = 0.5 * (lo + hi);
-      sweep_ctx one = *j->c;
+      cal__ctx one = *j->c;
       one.vctl_V = &v;
       one.ctl_V = NULL;
     one.rec_time_s = NULL;
@@ -128,7 +128,7 @@ static int track_point(void *ud, size_t idx, void *result, tk_err *err)
       one.sp.tstop_s = j->pilot_s;
       one.seed = cal_sweep_point_seed(j->c->seed ^ TRACK_STREAM,
                                       idx * TRACK_NOISY_STEPS + (size_t)it);
-      calib_point pt;
+      cal__point pt;
       rc = j->c->point(&one, 0, &pt, err);
       if (rc == 0 && pt.flips > 0) {
         tnum += 2 * pt.p[0] * pt.p[1] * j->pilot_s;
@@ -161,7 +161,7 @@ static int track_done(void *ud, size_t idx, const void *result, tk_err *err)
   return TK_OK;
 }
 
-void calib__track_adopt(sweep_ctx *c, int keep, double *ctl, double *trip,
+void cal__track_adopt(cal__ctx *c, int keep, double *ctl, double *trip,
                         double *center, double *tab_T, double *tab_V,
                         size_t n_tab, double *rec)
 {
@@ -174,7 +174,7 @@ void calib__track_adopt(sweep_ctx *c, int keep, double *ctl, double *trip,
     free(rec);
     return;
   }
-  calib__track_free(c);
+  cal__track_free(c);
   c->ctl_V = ctl;
   c->trip_V = trip;
   c->center_V = center;
@@ -184,7 +184,7 @@ void calib__track_adopt(sweep_ctx *c, int keep, double *ctl, double *trip,
   c->rec_time_s = rec;
 }
 
-void calib__track_free(sweep_ctx *c)
+void cal__track_free(cal__ctx *c)
 {
   free((double *)c->ctl_V);
   free((double *)c->trip_V);
@@ -197,7 +197,7 @@ void calib__track_free(sweep_ctx *c)
   c->n_trip_tab = 0;
 }
 
-int calib__track(sweep_ctx *c, double ref_K, double width_exp,
+int cal__track(cal__ctx *c, double ref_K, double width_exp,
                  double pilot_s, double time_tau, double step_K, long workers,
                  tk_err *err)
 {
@@ -271,7 +271,7 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
     free(rec);
     rec = NULL;
   }
-  calib__track_adopt(c, rc == 0, ctl, tr, ce, gT, gV, ng, rec);
+  cal__track_adopt(c, rc == 0, ctl, tr, ce, gT, gV, ng, rec);
   if (rc != 0) {
     free(tk);
     return rc;
@@ -295,19 +295,7 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
   return TK_OK;
 }
 
-int calib__track_option(int which, const char *arg, calib_track_opts *o,
-                        tk_err *err)
-{
-  switch (which) {
-  case 0: o->on = 1; return TK_OK;
-  case 1: return tk_parse_temp_K(arg, "--track-ref", &o->ref_K, err);
-  case 2: return tk_parse_double_in(arg, "--track-exp", 0.0, 10.0, &o->width_exp, err);
-  case 3: return tk_parse_double_in(arg, "--time-tau", 10, 1e7, &o->time_tau, err);
-  default: return TK_FAIL(err, TK_EINTERNAL, "track option %d", which);
-  }
-}
-
-int calib__track_setup(sweep_ctx *c, const calib_track_opts *o,
+int cal__track_setup(cal__ctx *c, const cal_track_opts *o,
                        const char *out, int resume, double time_s,
                        long workers, tk_err *err)
 {
@@ -318,19 +306,19 @@ int calib__track_setup(sweep_ctx *c, const calib_track_opts *o,
     return TK_OK;
   struct stat st;
   if (resume && stat(out, &st) == 0)
-    return calib__track_load(c, out, o->ref_K, o->width_exp, o->time_tau, err);
-  return calib__track(c, o->ref_K, o->width_exp, time_s / 4, o->time_tau, 5.0,
+    return cal__track_load(c, out, o->ref_K, o->width_exp, o->time_tau, err);
+  return cal__track(c, o->ref_K, o->width_exp, time_s / 4, o->time_tau, 5.0,
                       workers, err);
 }
 
 /* A copy of dataset grp/rel with exactly `want` values. */
-static int track_arr(io_file *f, const sweep_ctx *c, const char *rel,
+static int track_arr(io_file *f, const cal__ctx *c, const char *rel,
                      size_t want, double **out, tk_err *err)
 {
   double *x = malloc((want ? want : 1) * sizeof *x);
   if (x == NULL)
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  int rc = calib__read_arr(f, c, rel, want, x, err);
+  int rc = cal__read_arr(f, c, rel, want, x, err);
   if (rc != 0) {
     free(x);
     return rc;
@@ -339,7 +327,7 @@ static int track_arr(io_file *f, const sweep_ctx *c, const char *rel,
   return TK_OK;
 }
 
-int calib__track_load(sweep_ctx *c, const char *path, double ref_K,
+int cal__track_load(cal__ctx *c, const char *path, double ref_K,
                       double width_exp, double time_tau, tk_err *err)
 {
   io_file *f = NULL;
@@ -389,7 +377,7 @@ int calib__track_load(sweep_ctx *c, const char *path, double ref_K,
   io_file_close(f);
   if (rc == TK_EFORMAT)
     tk_err_wrap(err, TK_EINVAL, "--resume");
-  calib__track_adopt(c, rc == 0, ctl, tr, ce, gT, gV, ng, rec);
+  cal__track_adopt(c, rc == 0, ctl, tr, ce, gT, gV, ng, rec);
   if (rc != 0)
     return rc == TK_EFORMAT ? TK_EINVAL : rc;
   c->time_tau = tt;
