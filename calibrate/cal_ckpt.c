@@ -75,40 +75,17 @@ static int point_adapter(void *ud, size_t idx, void *result, tk_err *err)
   return rc;
 }
 
-static int upd(cal__ctx *c, const char *rel, size_t first, size_t n,
-               const double *x, tk_err *err)
-{
-  char p[512];
-  snprintf(p, sizeof p, "%s/%s", c->grp, rel);
-  return io_update_f64(c->f, p, first, n, x, err);
-}
-
 /* Parent: store one finished point (data, flush, then its done flag). */
 static int point_done(void *ud, size_t idx, const void *result, tk_err *err)
 {
   cal__ctx *c = ud;
   const cal__point *pt = result;
-  size_t K = c->n_states;
-  char p[512];
-  uint8_t nt = (uint8_t)pt->no_transitions, one = 1;
-  TK_TRY(upd(c, "p_state", K * idx, K, pt->p, err));
-  TK_TRY(upd(c, "p_state_stderr", K * idx, K, pt->p_err, err));
-  for (unsigned k = 0; c->gmm && k < 6; k++)
-    TK_TRY(upd(c, cal__gmm_cols[k].name, cal__gmm_cols[k].n * idx,
-               cal__gmm_cols[k].n, &pt->gmm[cal__gmm_cols[k].off], err));
-  if (c->repeats > 1)
-    TK_TRY(upd(c, "p_state_stderr_repeats", K * idx, K, pt->p_err_rep, err));
-  TK_TRY(upd(c, "tau_s", idx, 1, &pt->tau_s, err));
-  TK_TRY(upd(c, "tau_err_s", idx, 1, &pt->tau_err_s, err));
-  TK_TRY(upd(c, "energy_J", idx, 1, &pt->energy_J, err));
-  TK_TRY(upd(c, "power_W", idx, 1, &pt->power_W, err));
-  TK_TRY(upd(c, "flips", idx, 1, &pt->flips, err));
-  snprintf(p, sizeof p, "%s/no_transitions", c->grp);
-  TK_TRY(io_update_u8(c->f, p, idx, 1, &nt, err));
-  TK_TRY(io_file_flush(c->f, err));
-  snprintf(p, sizeof p, "%s/point_done", c->grp);
-  TK_TRY(io_update_u8(c->f, p, idx, 1, &one, err));
-  return io_file_flush(c->f, err);
+  io_celllib_point q = {pt->p, pt->p_err,
+                        c->repeats > 1 ? pt->p_err_rep : NULL,
+                        c->gmm ? pt->gmm : NULL, pt->tau_s, pt->tau_err_s,
+                        pt->energy_J, pt->power_W, pt->flips,
+                        pt->no_transitions};
+  return io_celllib_put_point(c->f, c->cell, c->n_states, idx, &q, err);
 }
 
 /* The command line again, with --resume instead of --force. */

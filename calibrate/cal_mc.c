@@ -21,7 +21,7 @@
 #include "circuits/cells/ckt_cells.h"
 #include "circuits/ckt_sim.h"
 #include "common/tk_rng.h"
-#include "io/io_h5.h"
+#include "io/io_celllib.h"
 
 /* ---- --mc: Monte-Carlo mismatch instances (pbit) ---- */
 
@@ -31,8 +31,7 @@
  * other --mc/--avt starts the instances over). */
 typedef struct mc_ckpt {
   const cal__ctx *c;  /* the sweep (c->user: the cal__mc_setup) */
-  io_file *f;          /* the checkpoint file, read-write; NULL: none */
-  char grp[300];       /* <cell group>/mc_checkpoint */
+  io_file *f;         /* the checkpoint file, read-write; NULL: none */
 } mc_ckpt;
 
 /* Worker: instance j = idx / nT at temperature t = idx % nT: its
@@ -130,14 +129,7 @@ static int mc_done(void *ud, size_t idx, const void *result, tk_err *err)
   if (k->f == NULL)
     return TK_OK;
   double row[4] = {r->v0_V, r->vs_V, r->tau_s, r->shift_V};
-  uint8_t one = 1;
-  char p[400];
-  snprintf(p, sizeof p, "%s/result", k->grp);
-  TK_TRY(io_update_f64(k->f, p, 4 * idx, 4, row, err));
-  TK_TRY(io_file_flush(k->f, err));
-  snprintf(p, sizeof p, "%s/done", k->grp);
-  TK_TRY(io_update_u8(k->f, p, idx, 1, &one, err));
-  return io_file_flush(k->f, err);
+  return io_celllib_mc_put(k->f, k->c->cell, idx, row, err);
 }
 
 /* Open (or start) the instances' checkpoint; done[] and ms->res get what
@@ -147,62 +139,47 @@ static int mc_ckpt_open(mc_ckpt *k, const cal__ctx *c, uint8_t *done,
 {
   const cal__mc_setup *ms = c->user;
   size_t nj = (size_t)ms->n * c->nt;
-  snprintf(k->grp, sizeof k->grp, "%s/mc_checkpoint", c->grp);
   k->c = c;
   TK_TRY(io_file_open_rw(c->ckpt_path, &k->f, err));
-  double a = NAN;
-  int64_t nn = -1, ntt = -1;
-  int same = io_exists(k->f, k->grp) &&
-             io_get_attr_f64(k->f, k->grp, "a_vt_V_m", &a, NULL) == 0 &&
-             io_get_attr_i64(k->f, k->grp, "n_instances", &nn, NULL) == 0 &&
-             io_get_attr_i64(k->f, k->grp, "n_temperatures", &ntt, NULL) == 0 &&
-             a == ms->a_vt_V_m && nn == ms->n && ntt == (int64_t)c->nt;
-  char p[400];
-  int rc = TK_OK;
+  io_celllib L;
+  tk_err e2 = {0};
+  int rc = io_celllib_read(k->f, c->cell, &L, &e2);
+  int same = rc == 0 && L.mc_result != NULL && L.mc_done != NULL &&
+             L.n_jobs == nj && L.mc_a_vt_V_m == ms->a_vt_V_m &&
+             L.mc_n_instances == ms->n &&
+             L.mc_n_temperatures == (int64_t)c->nt;
   if (same) {
-    double *x = NULL, *y = NULL;
-    int rank = 0;
-    size_t dims[4];
-    snprintf(p, sizeof p, "%s/result", k->grp);
-    rc = io_read_f64(k->f, p, &x, &rank, dims, err);
-    snprintf(p, sizeof p, "%s/done", k->grp);
-    if (rc == 0)
-      rc = io_read_f64(k->f, p, &y, &rank, dims, err);
-    for (size_t j = 0; rc == 0 && j < nj; j++) {
-      done[j] = y[j] != 0;
-      ms->res[j] = (cal__mc_result){x[4 * j], x[4 * j + 1], x[4 * j + 2],
-                               x[4 * j + 3]};
+    for (size_t j = 0; j < nj; j++) {
+      const double *x = L.mc_result + 4 * j;
+      done[j] = L.mc_done[j];
+      ms->res[j] = (cal__mc_result){x[0], x[1], x[2], x[3]};
     }
-    free(x);
-    free(y);
-    return rc;
+    io_celllib_clear(&L);
+    return TK_OK;
   }
-  double *x = malloc(4 * nj * sizeof *x);
-  if (x == NULL)
+  io_celllib_clear(&L);
+  /* the settings and empty results (L is only their carrier) */
+  L.n_jobs = nj;
+  L.mc_result = malloc(4 * nj * sizeof *L.mc_result);
+  L.mc_done = calloc(nj ? nj : 1, 1);
+  if (L.mc_result == NULL || L.mc_done == NULL) {
+    io_celllib_clear(&L);
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  }
   for (size_t j = 0; j < 4 * nj; j++)
-    x[j] = NAN;
+    L.mc_result[j] = NAN;
   memset(done, 0, nj);
-  size_t d2[2] = {nj, 4}, d1[1] = {nj};
-  snprintf(p, sizeof p, "%s/result", k->grp);
-  rc = io_write_f64(k->f, p, 2, d2, x, "V, V, s, V", err);
-  snprintf(p, sizeof p, "%s/done", k->grp);
-  if (rc == 0)
-    rc = io_write_u8(k->f, p, 1, d1, done, "1", err);
-  if (rc == 0)
-    rc = io_attr_f64(k->f, k->grp, "a_vt_V_m", ms->a_vt_V_m, err);
-  if (rc == 0)
-    rc = io_attr_i64(k->f, k->grp, "n_instances", ms->n, err);
-  if (rc == 0)
-    rc = io_attr_i64(k->f, k->grp, "n_temperatures", (int64_t)c->nt, err);
-  if (rc == 0)
-    rc = io_file_flush(k->f, err);
-  free(x);
+  L.mc_a_vt_V_m = ms->a_vt_V_m;
+  L.mc_n_instances = ms->n;
+  L.mc_n_temperatures = (int64_t)c->nt;
+  rc = io_celllib_mc_begin(k->f, c->cell, &L, err);
+  io_celllib_clear(&L);
   return rc;
 }
 
 /* cal__ctx.extra: run the instances, write mismatch/. */
-int cal__mc_extra(const cal__ctx *c, io_file *f, cal_summary *kv, tk_err *err)
+int cal__mc_extra(const cal__ctx *c, io_celllib *L, cal_summary *kv,
+                  tk_err *err)
 {
   const cal__mc_setup *ms = c->user;
   size_t n = (size_t)ms->n, nt = c->nt;
@@ -270,33 +247,29 @@ int cal__mc_extra(const cal__ctx *c, io_file *f, cal_summary *kv, tk_err *err)
   for (size_t j = 0; j < n && rc == 0; j++)
     rc = cal_mismatch_draw(c->seed, j, ms->a_vt_V_m, ms->w_m, ms->l_m,
                            ms->n_mos, dv + j * ms->n_mos, err);
-  char p[512];
-  size_t d1[1] = {nt}, d2[2] = {nt, n}, dd[2] = {n, ms->n_mos};
-  const struct { const char *n; int rank; const size_t *dims; const double *x;
-                 const char *u; } ds[] = {
-    {"v0_V", 1, d1, sd, "V"}, {"vs_V", 1, d1, sd + nt, "V"},
-    {"tau_s", 1, d1, sd + 2 * nt, "s"}, {"tau_mean_s", 1, d1, sd + 3 * nt, "s"},
-    {"trip_shift_V", 1, d1, sd + 4 * nt, "V"},
-    {"n_fitted", 1, d1, sd + 5 * nt, "1"},
-    {"instance_v0_V", 2, d2, iv0, "V"}, {"instance_vs_V", 2, d2, ivs, "V"},
-    {"instance_tau_s", 2, d2, itau, "s"},
-    {"instance_trip_shift_V", 2, d2, ish, "V"},
-    {"dvth_V", 2, dd, dv, "V"},
-  };
-  for (size_t q = 0; rc == 0 && q < sizeof ds / sizeof ds[0]; q++) {
-    snprintf(p, sizeof p, "%s/mismatch/%s", c->grp, ds[q].n);
-    rc = io_write_f64(f, p, ds[q].rank, ds[q].dims, ds[q].x, ds[q].u, err);
+  if (rc == 0) {
+    L->n_inst = n;
+    L->n_mos = ms->n_mos;
+    L->mm_v0_V = cal__dup(sd, nt, &rc);
+    L->mm_vs_V = cal__dup(sd + nt, nt, &rc);
+    L->mm_tau_s = cal__dup(sd + 2 * nt, nt, &rc);
+    L->mm_tau_mean_s = cal__dup(sd + 3 * nt, nt, &rc);
+    L->mm_trip_shift_V = cal__dup(sd + 4 * nt, nt, &rc);
+    L->mm_n_fitted = cal__dup(sd + 5 * nt, nt, &rc);
+    L->mm_inst_v0_V = cal__dup(iv0, nt * n, &rc);
+    L->mm_inst_vs_V = cal__dup(ivs, nt * n, &rc);
+    L->mm_inst_tau_s = cal__dup(itau, nt * n, &rc);
+    L->mm_inst_trip_shift_V = cal__dup(ish, nt * n, &rc);
+    L->mm_dvth_V = cal__dup(dv, n * ms->n_mos, &rc);
+    if (rc != 0)
+      TK_FAIL(err, rc, "out of memory");
+    L->mm_a_vt_V_m = ms->a_vt_V_m;
+    L->mm_n_instances = (int64_t)n;
+    snprintf(L->mm_model, sizeof L->mm_model, "Pelgrom: each transistor's "
+             "V_TH shifted by N(0, A_VT / sqrt(W L)) (ngspice delvto); v0_V, "
+             "vs_V, tau_s: standard deviation over the instances that fitted "
+             "(n_fitted) per temperature");
   }
-  snprintf(p, sizeof p, "%s/mismatch", c->grp);
-  if (rc == 0)
-    rc = io_attr_f64(f, p, "a_vt_V_m", ms->a_vt_V_m, err);
-  if (rc == 0)
-    rc = io_attr_i64(f, p, "n_instances", (int64_t)n, err);
-  if (rc == 0)
-    rc = io_attr_str(f, p, "model", "Pelgrom: each transistor's V_TH shifted "
-                     "by N(0, A_VT / sqrt(W L)) (ngspice delvto); v0_V, vs_V, "
-                     "tau_s: standard deviation over the instances that "
-                     "fitted (n_fitted) per temperature", err);
   if (rc == 0) {
     fprintf(stderr, "tsukit calibrate: mismatch at %g K: sd(v0) %.3g V, "
             "sd(vs) %.3g V, sd(tau) %.3g s (mean %.3g s), sd(trip shift) "

@@ -23,6 +23,7 @@
 #include "calibrate/cal_run.h"
 #include "calibrate/cal_summary.h"
 #include "calibrate/cal_sweep.h"
+#include "io/io_celllib.h"
 #include "io/io_h5.h"
 
 typedef struct cal__ctx cal__ctx;
@@ -92,7 +93,8 @@ struct cal__ctx {
   const char *source_file;   /* characterize: the netlist file, else NULL */
   /* more of the library (Monte-Carlo mismatch), written into the final
    * file before it is committed; its summary goes to kv; may be NULL */
-  int (*extra)(const cal__ctx *c, io_file *f, cal_summary *kv, tk_err *err);
+  int (*extra)(const cal__ctx *c, io_celllib *L, cal_summary *kv,
+               tk_err *err);
   const char *subckt;        /* characterize: the subcircuit, else NULL */
   const double *temp_K;      /* [nT] ascending */
   const double *vctl_V;      /* [nV * n_ctl] control rows (n_ctl 1:
@@ -168,12 +170,21 @@ typedef struct cal__data {
 
 void cal__data_free(cal__data *d);
 int cal__data_alloc(cal__data *d, size_t n, unsigned K);
+/* The sweep's settings and measurements d as a cell library L (copies;
+ * io_celllib_clear frees them): the skeleton and the datasets of the
+ * final library before its fits. */
+int cal__lib_fill(const cal__ctx *c, const cal__data *d, double time_s,
+                  io_celllib *L, tk_err *err);
+/* A malloc'ed copy of x[n] (NULL for NULL); *rc TK_ENOMEM on failure,
+ * nothing done when *rc != 0 already. */
+double *cal__dup(const double *x, size_t n, int *rc);
+/* The skeleton (or any state) of the checkpoint into f. */
 int cal__write_data(io_file *f, const cal__ctx *c, const cal__data *d,
-                      double time_s, tk_err *err);
-int cal__read_arr(io_file *f, const cal__ctx *c, const char *rel,
-                    size_t want, double *dst, tk_err *err);
+                    double time_s, tk_err *err);
+/* The measurements of the checkpoint f back into d, after checking that
+ * f was made by this sweep (else TK_EINVAL naming the options). */
 int cal__read_data(io_file *f, const cal__ctx *c, double time_s,
-                     cal__data *d, tk_err *err);
+                   cal__data *d, tk_err *err);
 
 /* The whole sweep into `out` (see cal_run.h): skeleton or resume, points
  * in `workers` processes with SIGINT/SIGTERM handling, fits, the cell
@@ -196,6 +207,10 @@ int cal__cell_noise_node(const cal__ctx *c, const double *v_V,
  * the previous handlers back. */
 volatile sig_atomic_t *cal__stop_begin(void);
 void cal__stop_end(void);
+
+/* The library L as out (FILE.partial, committed: renamed over FILE). */
+int cal__lib_write(const char *out, const cal__ctx *c, const io_celllib *L,
+                   tk_err *err);
 
 /* Fit the measurements d (cal_finish.c) and write the library to
  * out (FILE.partial, renamed); the summary to kv. */
@@ -276,7 +291,8 @@ struct cal__mc_result {
 
 /* cal__ctx.extra for --mc (c->user is an cal__mc_setup): run the instances
  * and write mismatch/ into f. */
-int cal__mc_extra(const cal__ctx *c, io_file *f, cal_summary *kv, tk_err *err);
+int cal__mc_extra(const cal__ctx *c, io_celllib *L, cal_summary *kv,
+                  tk_err *err);
 
 /* --verify: n random targets through the inverse of `model` ("auto",
  * "softmax", "priority") fitted at the first temperature of the library

@@ -206,232 +206,192 @@ static void gmm_scatter(cal__data *d, size_t n, unsigned k, const double *x)
       d->gmm[i * CAL__GMM_N + g->off + j] = x[i * g->n + j];
 }
 
-int cal__write_data(io_file *f, const cal__ctx *c, const cal__data *d,
-                      double time_s, tk_err *err)
+double *cal__dup(const double *x, size_t n, int *rc)
 {
-  char p[512];
-  size_t d1[1] = {c->nt}, dv[2] = {c->nv, c->n_ctl},
-         d2[2] = {c->nt, c->nv}, d3[3] = {c->nt, c->nv, c->n_states};
-  const char *g = c->grp;
-#define W64(rel, rank, dims, x, unit)                                   \
-  do {                                                                  \
-    snprintf(p, sizeof p, "%s/%s", g, rel);                             \
-    TK_TRY(io_write_f64(f, p, rank, dims, x, unit, err));               \
-  } while (0)
-  W64("temperature_K", 1, d1, c->temp_K, "K");
-  W64("control_V", c->n_ctl > 1 ? 2 : 1, dv, c->vctl_V, "V");
+  if (x == NULL || *rc != 0)
+    return NULL;
+  double *y = malloc((n ? n : 1) * sizeof *y);
+  if (y == NULL) {
+    *rc = TK_ENOMEM;
+    return NULL;
+  }
+  memcpy(y, x, n * sizeof *y);
+  return y;
+}
+
+static uint8_t *dup_u8(const uint8_t *x, size_t n, int *rc)
+{
+  if (*rc != 0)
+    return NULL;
+  uint8_t *y = malloc(n ? n : 1);
+  if (y == NULL) {
+    *rc = TK_ENOMEM;
+    return NULL;
+  }
+  memcpy(y, x, n);
+  return y;
+}
+
+int cal__lib_fill(const cal__ctx *c, const cal__data *d, double time_s,
+                  io_celllib *L, tk_err *err)
+{
+  size_t nt = c->nt, nv = c->nv, n = nt * nv, K = c->n_states;
+  int rc = TK_OK;
+  io_celllib_init(L);
+  snprintf(L->name, sizeof L->name, "%s", c->cell);
+  snprintf(L->kind, sizeof L->kind, "%s", c->kind);
+  snprintf(L->cell, sizeof L->cell, "%s", c->cell);
+  snprintf(L->control_node, sizeof L->control_node, "%s", c->control_node);
+  snprintf(L->output_node, sizeof L->output_node, "%s", c->output_node);
+  if (c->source_file != NULL)
+    snprintf(L->source_file, sizeof L->source_file, "%s", c->source_file);
+  if (c->subckt != NULL)
+    snprintf(L->subckt, sizeof L->subckt, "%s", c->subckt);
+  L->vdd_V = c->vdd_V;
+  L->vbias_V = isfinite(c->vbias_V) ? c->vbias_V : NAN;
+  L->vsep_V = c->gmm ? c->vsep_V : NAN;
+  L->n_states = (int64_t)K;
+  L->sweep_time_s = time_s;
+  L->sweep_tstep_s = c->sp.tstep_s;
+  L->sweep_nt_s = c->sp.nt_s;
+  L->sweep_seed = (int64_t)c->seed;
+  L->sweep_noise_scale = c->sp.noise_scale > 0 && c->sp.noise_scale != 1
+                             ? c->sp.noise_scale : NAN;
+  L->sweep_repeats = c->repeats > 1 ? (int64_t)c->repeats : 0;
+  L->nt = nt;
+  L->nv = nv;
+  L->n_ctl = c->n_ctl;
+  L->temperature_K = cal__dup(c->temp_K, nt, &rc);
+  L->control_V = cal__dup(c->vctl_V, nv * c->n_ctl, &rc);
   if (c->ctl_V != NULL) {
     /* --track: the control of every point, and the trip points behind it */
-    size_t dp[3] = {c->nt, c->nv, c->n_ctl}, dg[1] = {c->n_trip_tab};
-    W64("point_control_V", c->n_ctl > 1 ? 3 : 2, dp, c->ctl_V, "V");
-    if (c->trip_V != NULL)
-      W64("trip_V", 1, d1, c->trip_V, "V");
-    if (c->center_V != NULL)
-      W64("track_center_V", 1, d1, c->center_V, "V");
+    L->point_control_V = cal__dup(c->ctl_V, n * c->n_ctl, &rc);
+    L->trip_V = cal__dup(c->trip_V, nt, &rc);
+    L->track_center_V = cal__dup(c->center_V, nt, &rc);
     if (c->n_trip_tab > 0) {
-      W64("trip_table/temperature_K", 1, dg, c->trip_tab_T_K, "K");
-      W64("trip_table/trip_V", 1, dg, c->trip_tab_V, "V");
+      L->n_trip_tab = c->n_trip_tab;
+      L->trip_tab_T_K = cal__dup(c->trip_tab_T_K, c->n_trip_tab, &rc);
+      L->trip_tab_V = cal__dup(c->trip_tab_V, c->n_trip_tab, &rc);
     }
-    TK_TRY(io_attr_f64(f, g, "track_ref_K", c->track_ref_K, err));
-    TK_TRY(io_attr_f64(f, g, "track_width_exp", c->track_exp, err));
-    TK_TRY(io_attr_f64(f, g, "track_trip_ref_V", c->trip_ref_V, err));
-    TK_TRY(io_attr_f64(f, g, "track_center_ref_V", c->center_ref_V, err));
-    TK_TRY(io_attr_f64(f, g, "track_time_tau", c->time_tau, err));
-    if (c->rec_time_s != NULL)
-      W64("record_time_s", 1, d1, c->rec_time_s, "s");
+    L->track_ref_K = c->track_ref_K;
+    L->track_width_exp = c->track_exp;
+    L->track_trip_ref_V = c->trip_ref_V;
+    L->track_center_ref_V = c->center_ref_V;
+    L->track_time_tau = c->time_tau;
+    L->record_time_s = cal__dup(c->rec_time_s, nt, &rc);
   }
-  W64("p_state", 3, d3, d->p, "1");
-  W64("p_state_stderr", 3, d3, d->pse, "1");
-  if (c->gmm) {
-    size_t n = c->nt * c->nv;
-    double *x = malloc(2 * n * sizeof *x);
-    if (x == NULL)
-      return TK_FAIL(err, TK_ENOMEM, "out of memory");
-    int rc = TK_OK;
-    for (unsigned k = 0; k < 6 && rc == 0; k++) {
-      size_t dg[3] = {c->nt, c->nv, cal__gmm_cols[k].n};
-      gmm_gather(d, n, k, x);
-      snprintf(p, sizeof p, "%s/%s", g, cal__gmm_cols[k].name);
-      rc = io_write_f64(f, p, dg[2] > 1 ? 3 : 2, dg, x, cal__gmm_cols[k].unit,
-                        err);
-    }
-    free(x);
-    if (rc != 0)
-      return rc;
-    TK_TRY(io_attr_f64(f, g, "vsep_V", c->vsep_V, err));
+  L->p_state = cal__dup(d->p, n * K, &rc);
+  L->p_state_stderr = cal__dup(d->pse, n * K, &rc);
+  for (unsigned k = 0; c->gmm && k < 6 && rc == 0; k++) {
+    L->gmm[k] = malloc(n * cal__gmm_cols[k].n * sizeof(double));
+    if (L->gmm[k] == NULL)
+      rc = TK_ENOMEM;
+    else
+      gmm_gather(d, n, k, L->gmm[k]);
   }
-  if (c->repeats > 1) {
-    W64("p_state_stderr_repeats", 3, d3, d->pser, "1");
-    TK_TRY(io_attr_i64(f, g, "sweep_repeats", (int64_t)c->repeats, err));
+  if (c->repeats > 1)
+    L->p_state_stderr_repeats = cal__dup(d->pser, n * K, &rc);
+  L->tau_s = cal__dup(d->tau, n, &rc);
+  L->tau_err_s = cal__dup(d->tau_err, n, &rc);
+  L->energy_J = cal__dup(d->e, n, &rc);
+  L->power_W = cal__dup(d->pw, n, &rc);
+  L->flips = cal__dup(d->flips, n, &rc);
+  L->no_transitions = dup_u8(d->notr, n, &rc);
+  L->point_done = dup_u8(d->done, n, &rc);
+  if (rc != 0) {
+    io_celllib_clear(L);
+    return TK_FAIL(err, rc, "out of memory");
   }
-  W64("tau_s", 2, d2, d->tau, "s");
-  W64("tau_err_s", 2, d2, d->tau_err, "s");
-  W64("energy_J", 2, d2, d->e, "J");
-  W64("power_W", 2, d2, d->pw, "W");
-  W64("flips", 2, d2, d->flips, "1");
-#undef W64
-  snprintf(p, sizeof p, "%s/no_transitions", g);
-  TK_TRY(io_write_u8(f, p, 2, d2, d->notr, "1", err));
-  snprintf(p, sizeof p, "%s/point_done", g);
-  TK_TRY(io_write_u8(f, p, 2, d2, d->done, "1", err));
-  TK_TRY(io_attr_str(f, g, "kind", c->kind, err));
-  TK_TRY(io_attr_str(f, g, "cell", c->cell, err));
-  TK_TRY(io_attr_str(f, g, "control_node", c->control_node, err));
-  TK_TRY(io_attr_str(f, g, "output_node", c->output_node, err));
-  TK_TRY(io_attr_f64(f, g, "vdd_V", c->vdd_V, err));
-  if (c->source_file != NULL)
-    TK_TRY(io_attr_str(f, g, "source_file", c->source_file, err));
-  if (c->subckt != NULL)
-    TK_TRY(io_attr_str(f, g, "subckt", c->subckt, err));
-  TK_TRY(io_attr_i64(f, g, "n_states", (int64_t)c->n_states, err));
-  if (isfinite(c->vbias_V))
-    TK_TRY(io_attr_f64(f, g, "vbias_V", c->vbias_V, err));
-  TK_TRY(io_attr_f64(f, g, "sweep_time_s", time_s, err));
-  TK_TRY(io_attr_f64(f, g, "sweep_tstep_s", c->sp.tstep_s, err));
-  TK_TRY(io_attr_f64(f, g, "sweep_nt_s", c->sp.nt_s, err));
-  TK_TRY(io_attr_i64(f, g, "sweep_seed", (int64_t)c->seed, err));
-  if (c->sp.noise_scale > 0 && c->sp.noise_scale != 1)
-    TK_TRY(io_attr_f64(f, g, "sweep_noise_scale", c->sp.noise_scale, err));
-  TK_TRY(io_attr_str(f, "/", "kind", "cells", err));
   return TK_OK;
 }
 
-int cal__read_arr(io_file *f, const cal__ctx *c, const char *rel,
-                    size_t want, double *dst, tk_err *err)
+int cal__write_data(io_file *f, const cal__ctx *c, const cal__data *d,
+                    double time_s, tk_err *err)
 {
-  char p[512];
-  snprintf(p, sizeof p, "%s/%s", c->grp, rel);
-  double *x = NULL;
-  int rank = 0;
-  size_t dims[4];
-  TK_TRY(io_read_f64(f, p, &x, &rank, dims, err));
-  size_t n = 1;
-  for (int i = 0; i < rank; i++)
-    n *= dims[i];
-  int rc = TK_OK;
-  if (n != want)
-    rc = TK_FAIL(err, TK_EFORMAT, "%s: %s has %zu values, want %zu",
-                 io_file_path(f), p, n, want);
-  else
-    memcpy(dst, x, n * sizeof *x);
-  free(x);
+  io_celllib L;
+  TK_TRY(cal__lib_fill(c, d, time_s, &L, err));
+  int rc = io_celllib_write(f, &L, err);
+  io_celllib_clear(&L);
   return rc;
+}
+
+/* x[n] == y[n] exactly (both present), or both absent. */
+static int same(const double *x, const double *y, size_t n)
+{
+  if ((x == NULL) != (y == NULL))
+    return 0;
+  for (size_t i = 0; x != NULL && i < n; i++)
+    if (x[i] != y[i])
+      return 0;
+  return 1;
 }
 
 /* Read the measurements back and check the file matches this sweep. */
 int cal__read_data(io_file *f, const cal__ctx *c, double time_s,
-                     cal__data *d, tk_err *err)
+                   cal__data *d, tk_err *err)
 {
   size_t n = c->nt * c->nv, nc = c->nv * c->n_ctl, K = c->n_states;
-  if (!io_exists(f, c->grp))
+  io_celllib L;
+  tk_err e2 = {0};
+  int rc = io_celllib_read(f, c->cell, &L, &e2);
+  if (rc == TK_ENOTFOUND || rc == TK_EINVAL)
     return TK_FAIL(err, TK_EINVAL, "--resume: %s holds no sweep of cell %s",
                    io_file_path(f), c->cell);
-  double *tk = malloc((c->nt + nc) * sizeof *tk), x = 0;
-  int64_t seed = 0;
-  if (tk == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  int rc = cal__read_arr(f, c, "temperature_K", c->nt, tk, err);
-  if (rc == 0)
-    rc = cal__read_arr(f, c, "control_V", nc, tk + c->nt, err);
-  if (rc == TK_EFORMAT)
-    rc = TK_EINVAL;
-  for (size_t i = 0; rc == 0 && i < c->nt; i++)
-    if (tk[i] != c->temp_K[i])
-      rc = TK_EINVAL;
-  for (size_t i = 0; rc == 0 && i < nc; i++)
-    if (tk[c->nt + i] != c->vctl_V[i])
-      rc = TK_EINVAL;
-  /* --track: the same windows (a noiseless, deterministic computation) */
-  char pp[512];
-  snprintf(pp, sizeof pp, "%s/point_control_V", c->grp);
-  if (rc == 0 && (c->ctl_V != NULL) != (io_exists(f, pp) != 0))
-    rc = TK_EINVAL;
-  if (rc == 0 && c->ctl_V != NULL) {
-    size_t np = c->nt * nc;
-    double *pc = malloc(np * sizeof *pc);
-    rc = pc == NULL ? TK_ENOMEM
-                    : cal__read_arr(f, c, "point_control_V", np, pc, err);
-    for (size_t i = 0; rc == 0 && i < np; i++)
-      if (pc[i] != c->ctl_V[i])
-        rc = TK_EINVAL;
-    free(pc);
-    if (rc == TK_EFORMAT)
-      rc = TK_EINVAL;
+  if (rc != 0) {
+    *err = e2;
+    return rc;
   }
-  if (rc == 0 && (io_get_attr_f64(f, c->grp, "sweep_time_s", &x, err) != 0 ||
-                  x != time_s))
-    rc = TK_EINVAL;
-  if (rc == 0 && (io_get_attr_f64(f, c->grp, "vdd_V", &x, err) != 0 ||
-                  x != c->vdd_V))
-    rc = TK_EINVAL;
-  if (rc == 0 && isfinite(c->vbias_V) &&
-      (io_get_attr_f64(f, c->grp, "vbias_V", &x, err) != 0 ||
-       x != c->vbias_V))
-    rc = TK_EINVAL;
-  if (rc == 0 && (io_get_attr_i64(f, c->grp, "sweep_seed", &seed, err) != 0 ||
-                  (uint64_t)seed != c->seed))
-    rc = TK_EINVAL;
+  int ok = L.nt == c->nt && L.nv * L.n_ctl == nc && L.control_V != NULL &&
+           same(L.temperature_K, c->temp_K, c->nt) &&
+           same(L.control_V, c->vctl_V, nc);
+  /* --track: the same windows (a noiseless, deterministic computation) */
+  ok = ok && same(L.point_control_V, c->ctl_V, c->nt * nc);
+  ok = ok && L.sweep_time_s == time_s && L.vdd_V == c->vdd_V;
+  ok = ok && (!isfinite(c->vbias_V) || L.vbias_V == c->vbias_V);
+  ok = ok && (uint64_t)L.sweep_seed == c->seed;
   /* --repeats: the same number of records per point */
-  snprintf(pp, sizeof pp, "%s/p_state_stderr_repeats", c->grp);
-  if (rc == 0 && (c->repeats > 1) != (io_exists(f, pp) != 0))
-    rc = TK_EINVAL;
+  ok = ok && (c->repeats > 1) == (L.p_state_stderr_repeats != NULL);
   /* gmm2: the same mode separation */
-  if (rc == 0 && c->gmm &&
-      (io_get_attr_f64(f, c->grp, "vsep_V", &x, err) != 0 || x != c->vsep_V))
-    rc = TK_EINVAL;
+  ok = ok && (!c->gmm || L.vsep_V == c->vsep_V);
   /* --noise-scale: the same densities */
-  double ns = 1;
-  tk_err e4 = {0};
-  if (io_get_attr_f64(f, c->grp, "sweep_noise_scale", &ns, &e4) != 0)
-    ns = 1;
-  if (rc == 0 && ns != (c->sp.noise_scale > 0 ? c->sp.noise_scale : 1))
-    rc = TK_EINVAL;
-  int64_t nrep = 0;
-  if (rc == 0 && c->repeats > 1 &&
-      (io_get_attr_i64(f, c->grp, "sweep_repeats", &nrep, err) != 0 ||
-       nrep != (int64_t)c->repeats))
-    rc = TK_EINVAL;
-  free(tk);
-  if (rc == TK_EINVAL)
+  double ns = isnan(L.sweep_noise_scale) ? 1 : L.sweep_noise_scale;
+  ok = ok && ns == (c->sp.noise_scale > 0 ? c->sp.noise_scale : 1);
+  ok = ok && (c->repeats <= 1 || L.sweep_repeats == (int64_t)c->repeats);
+  if (!ok) {
+    io_celllib_clear(&L);
     return TK_FAIL(err, TK_EINVAL, "--resume: %s was made with other "
                    "settings (--vctl, --temp, --time, --seed, --vdd, --vbias, --vsep, --repeats, --noise-scale and --track "
                    "must be those of the interrupted run)", io_file_path(f));
-  if (rc != 0)
-    return rc;
-  TK_TRY(cal__read_arr(f, c, "p_state", K * n, d->p, err));
-  TK_TRY(cal__read_arr(f, c, "p_state_stderr", K * n, d->pse, err));
-  if (c->gmm) {
-    double *gx = malloc(2 * n * sizeof *gx);
-    if (gx == NULL)
-      return TK_FAIL(err, TK_ENOMEM, "out of memory");
-    int r2 = TK_OK;
-    for (unsigned k = 0; k < 6 && r2 == 0; k++) {
-      r2 = cal__read_arr(f, c, cal__gmm_cols[k].name,
-                           cal__gmm_cols[k].n * n, gx, err);
-      if (r2 == 0)
-        gmm_scatter(d, n, k, gx);
-    }
-    free(gx);
-    if (r2 != 0)
-      return r2;
   }
+  const double *need[7] = {L.p_state, L.p_state_stderr, L.tau_s,
+                           L.tau_err_s, L.energy_J, L.power_W, L.flips};
+  for (int k = 0; k < 7; k++)
+    if (need[k] == NULL)
+      rc = TK_EFORMAT;
+  if (L.no_transitions == NULL || L.point_done == NULL ||
+      (size_t)L.n_states != K)
+    rc = TK_EFORMAT;
+  for (unsigned k = 0; c->gmm && k < 6; k++)
+    if (L.gmm[k] == NULL)
+      rc = TK_EFORMAT;
+  if (rc != 0) {
+    io_celllib_clear(&L);
+    return TK_FAIL(err, TK_EFORMAT, "%s: cell %s lacks point datasets of "
+                   "its sweep", io_file_path(f), c->cell);
+  }
+  memcpy(d->p, L.p_state, K * n * sizeof *d->p);
+  memcpy(d->pse, L.p_state_stderr, K * n * sizeof *d->pse);
+  for (unsigned k = 0; c->gmm && k < 6; k++)
+    gmm_scatter(d, n, k, L.gmm[k]);
   if (c->repeats > 1)
-    TK_TRY(cal__read_arr(f, c, "p_state_stderr_repeats", K * n, d->pser, err));
-  TK_TRY(cal__read_arr(f, c, "tau_s", n, d->tau, err));
-  TK_TRY(cal__read_arr(f, c, "tau_err_s", n, d->tau_err, err));
-  TK_TRY(cal__read_arr(f, c, "energy_J", n, d->e, err));
-  TK_TRY(cal__read_arr(f, c, "power_W", n, d->pw, err));
-  TK_TRY(cal__read_arr(f, c, "flips", n, d->flips, err));
-  double *tmp = malloc(n * sizeof *tmp);
-  if (tmp == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  rc = cal__read_arr(f, c, "no_transitions", n, tmp, err);
-  for (size_t i = 0; rc == 0 && i < n; i++)
-    d->notr[i] = tmp[i] != 0;
-  if (rc == 0)
-    rc = cal__read_arr(f, c, "point_done", n, tmp, err);
-  for (size_t i = 0; rc == 0 && i < n; i++)
-    d->done[i] = tmp[i] != 0;
-  free(tmp);
-  return rc;
+    memcpy(d->pser, L.p_state_stderr_repeats, K * n * sizeof *d->pser);
+  memcpy(d->tau, L.tau_s, n * sizeof *d->tau);
+  memcpy(d->tau_err, L.tau_err_s, n * sizeof *d->tau_err);
+  memcpy(d->e, L.energy_J, n * sizeof *d->e);
+  memcpy(d->pw, L.power_W, n * sizeof *d->pw);
+  memcpy(d->flips, L.flips, n * sizeof *d->flips);
+  memcpy(d->notr, L.no_transitions, n);
+  memcpy(d->done, L.point_done, n);
+  io_celllib_clear(&L);
+  return TK_OK;
 }

@@ -19,7 +19,7 @@
 #include "circuits/ckt_sim.h"
 #include "calibrate/cal_run_int.h"
 #include "common/tk_parse.h"
-#include "io/io_h5.h"
+#include "io/io_celllib.h"
 
 /* Each bisection step is a short noise-free transient: the DC operating
  * point decides (see cal_run_int.h). */
@@ -311,70 +311,63 @@ int cal__track_setup(cal__ctx *c, const cal_track_opts *o,
                       workers, err);
 }
 
-/* A copy of dataset grp/rel with exactly `want` values. */
-static int track_arr(io_file *f, const cal__ctx *c, const char *rel,
-                     size_t want, double **out, tk_err *err)
+/* Take field *x of L when it has `want` values (the reader checked the
+ * size against L's grid; here the grid against the sweep's). */
+static double *take(double **x, int ok, int *rc)
 {
-  double *x = malloc((want ? want : 1) * sizeof *x);
-  if (x == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  int rc = cal__read_arr(f, c, rel, want, x, err);
-  if (rc != 0) {
-    free(x);
-    return rc;
-  }
-  *out = x;
-  return TK_OK;
+  double *y = ok ? *x : NULL;
+  if (ok)
+    *x = NULL;
+  if (y == NULL && *rc == 0)
+    *rc = TK_EFORMAT;
+  return y;
 }
 
 int cal__track_load(cal__ctx *c, const char *path, double ref_K,
-                      double width_exp, double time_tau, tk_err *err)
+                    double width_exp, double time_tau, tk_err *err)
 {
-  io_file *f = NULL;
-  TK_TRY(io_file_open_read(path, &f, err));
-  const char *g = c->grp;
-  char p[512];
-  snprintf(p, sizeof p, "%s/point_control_V", g);
-  if (!io_exists(f, g) || !io_exists(f, p)) {
-    io_file_close(f);
+  io_celllib L;
+  tk_err e2 = {0};
+  int rc = io_celllib_load(path, c->cell, &L, &e2);
+  if (rc == TK_EIO) {
+    *err = e2;
+    return rc;
+  }
+  if (rc != 0 || L.point_control_V == NULL) {
+    io_celllib_clear(&L);
     return TK_FAIL(err, TK_ENOTFOUND, "--resume: %s holds no --track sweep "
                    "of cell %s", path, c->cell);
   }
-  double r = NAN, w = NAN, tt = 0, tref = NAN, cref = NAN;
-  int rc = io_get_attr_f64(f, g, "track_ref_K", &r, err);
-  if (rc == 0)
-    rc = io_get_attr_f64(f, g, "track_width_exp", &w, err);
-  if (rc == 0)
-    rc = io_get_attr_f64(f, g, "track_trip_ref_V", &tref, err);
-  if (rc == 0)
-    rc = io_get_attr_f64(f, g, "track_center_ref_V", &cref, err);
-  if (rc == 0 && io_get_attr_f64(f, g, "track_time_tau", &tt, NULL) != 0)
-    tt = 0;
+  double r = L.track_ref_K, w = L.track_width_exp, tref = L.track_trip_ref_V,
+         cref = L.track_center_ref_V;
+  double tt = isnan(L.track_time_tau) ? 0 : L.track_time_tau;
+  if (isnan(r) || isnan(w) || isnan(tref) || isnan(cref))
+    rc = TK_FAIL(err, TK_EFORMAT, "%s: the --track attributes of cell %s are "
+                 "incomplete", path, c->cell);
   if (rc == 0 && (r != ref_K || w != width_exp || tt != time_tau))
     rc = TK_FAIL(err, TK_EINVAL, "--resume: %s was made with --track-ref %g "
                  "K, --track-exp %g, --time-tau %g (now %g K, %g, %g)", path,
                  r, w, tt, ref_K, width_exp, time_tau);
+  int grid = L.nt == c->nt && L.nv * L.n_ctl == c->nv * c->n_ctl;
   double *ctl = NULL, *tr = NULL, *ce = NULL, *gT = NULL, *gV = NULL,
          *rec = NULL;
   size_t ng = 0;
-  if (rc == 0)
-    rc = track_arr(f, c, "point_control_V", c->nt * c->nv, &ctl, err);
-  if (rc == 0)
-    rc = track_arr(f, c, "trip_V", c->nt, &tr, err);
-  if (rc == 0)
-    rc = track_arr(f, c, "track_center_V", c->nt, &ce, err);
-  if (rc == 0 && tt > 0)
-    rc = track_arr(f, c, "record_time_s", c->nt, &rec, err);
-  snprintf(p, sizeof p, "%s/trip_table/temperature_K", g);
-  if (rc == 0 && io_exists(f, p)) {
-    int rank = 0;
-    size_t dims[4];
-    rc = io_read_f64(f, p, &gT, &rank, dims, err);
-    ng = rc == 0 ? dims[0] : 0;
-    if (rc == 0)
-      rc = track_arr(f, c, "trip_table/trip_V", ng, &gV, err);
+  if (rc == 0) {
+    ctl = take(&L.point_control_V, grid, &rc);
+    tr = take(&L.trip_V, grid, &rc);
+    ce = take(&L.track_center_V, grid, &rc);
+    if (tt > 0)
+      rec = take(&L.record_time_s, grid, &rc);
+    if (L.trip_tab_T_K != NULL) {
+      ng = L.n_trip_tab;
+      gT = take(&L.trip_tab_T_K, 1, &rc);
+      gV = take(&L.trip_tab_V, 1, &rc);
+    }
+    if (rc == TK_EFORMAT)
+      TK_FAIL(err, TK_EFORMAT, "%s: the --track datasets of cell %s do not "
+              "match the sweep's grid", path, c->cell);
   }
-  io_file_close(f);
+  io_celllib_clear(&L);
   if (rc == TK_EFORMAT)
     tk_err_wrap(err, TK_EINVAL, "--resume");
   cal__track_adopt(c, rc == 0, ctl, tr, ce, gT, gV, ng, rec);

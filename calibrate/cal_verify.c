@@ -18,7 +18,7 @@
 #include "circuits/cells/ckt_cells.h"
 #include "circuits/ckt_sim.h"
 #include "common/tk_rng.h"
-#include "io/io_h5.h"
+#include "io/io_celllib.h"
 
 /* ---- --verify: the calibrated inverse against the simulated cell ---- */
 
@@ -78,23 +78,16 @@ int cal__verify_inverse(const char *out, const cal__ctx *c, long n,
 {
   const double qmin = 0.05;
   unsigned K = c->n_states;
-  io_file *f = NULL;
-  static const char *const nm[6] = {"a", "b_per_V", "priority_v0_V",
-                                    "priority_vs_V", "chi2_red",
-                                    "priority_w"};
-  double *x[7] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};
-  int rank = 0, rc = TK_OK;
-  size_t dims[4];
-  char p[512];
-  TK_TRY(io_file_open_read(out, &f, err));
-  for (int k = 0; k < 6 && rc == 0; k++) {
-    snprintf(p, sizeof p, "%s/fit/%s", c->grp, nm[k]);
-    rc = io_read_f64(f, p, &x[k == 5 ? 6 : k], &rank, dims, err);
-  }
-  snprintf(p, sizeof p, "%s/fit/priority_chi2_red", c->grp);
-  if (rc == 0)
-    rc = io_read_f64(f, p, &x[5], &rank, dims, err);
-  io_file_close(f);
+  io_celllib L;
+  int rc = io_celllib_load(out, c->cell, &L, err);
+  /* x: a, b_per_V, priority_v0_V, priority_vs_V, chi2_red,
+   * priority_chi2_red, priority_w (the first temperature's first) */
+  const double *x[7] = {L.fit_a, L.fit_b_per_V, L.prio_v0_V, L.prio_vs_V,
+                        L.fit_chi2_red, L.prio_chi2_red, L.prio_w};
+  for (int k = 0; rc == 0 && k < 7; k++)
+    if (x[k] == NULL)
+      rc = TK_FAIL(err, TK_EFORMAT, "%s: cell %s has no categorical fit",
+                   out, c->cell);
   cal_softmax_model m;
   cal_priority_model pm;
   memset(&m, 0, sizeof m);
@@ -117,8 +110,7 @@ int cal__verify_inverse(const char *out, const cal__ctx *c, long n,
       rc = TK_FAIL(err, TK_ENUMERIC, "--verify: the library has no "
                    "priority-encoder fit");
   }
-  for (int k = 0; k < 7; k++)
-    free(x[k]);
+  io_celllib_clear(&L);
   if (rc != 0)
     return rc;
   fprintf(stderr, "tsukit calibrate: verify: inverse of the %s model\n",

@@ -21,4 +21,5 @@ calibrate_libcal_a_SOURCES += calibrate/cal_summary.c calibrate/cal_summary.h \
 	calibrate/cal_run.c calibrate/cal_run.h calibrate/cal_run_int.h \
 	calibrate/cal_store.c calibrate/cal_ckpt.c calibrate/cal_finish.c \
 	calibrate/cal_track.c calibrate/cal_cellpt.c calibrate/cal_mc.c \
-	calibrate/cal_verify.c calibrate/cal_subckt.c
+	calibrate/cal_verify.c calibrate/cal_subckt.c \
+	calibrate/cal_predict.c calibrate/cal_predict.h
