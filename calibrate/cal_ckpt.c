@@ -23,6 +23,8 @@
 
 /* ---- the sweep (shared by `calibrate` and `characterize`) ---- */
 
+/* The one mutable global of calibrate/: a signal handler's flag (the
+ * sweep's workers are stopped through it; cal__stop_begin/_end). */
 static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig)
@@ -338,19 +340,13 @@ int cal__sweep(const char *out, cal__ctx *c, double time_s, int resume,
     if ((rc = io_file_open_rw(out, &f, &err)) != 0)
       goto fail;
     c->f = f;
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    stop_flag = 0;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    volatile sig_atomic_t *stop = cal__stop_begin();
     cal_sweep_params swp = cal_sweep_default_params();
     swp.n_points = npt;
     swp.result_size = sizeof(cal__point);
     swp.workers = (unsigned)workers;
     swp.skip = d.done;
-    swp.stop = &stop_flag;
+    swp.stop = stop;
     swp.progress_label = c->cmd;
     swp.quiet = 0;
     uint8_t *mine = NULL;
@@ -385,8 +381,7 @@ int cal__sweep(const char *out, cal__ctx *c, double time_s, int resume,
               "point(s), the others sent theirs\n", c->cmd, size, ss.done);
 #endif
     free(mine);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
+    cal__stop_end();
     io_file_close(f);
     f = NULL;
     fprintf(stderr, "tsukit %s: %zu point(s) simulated in %.3g s with "

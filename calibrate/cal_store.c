@@ -35,42 +35,35 @@ void cal__data_free(cal__data *d)
   free(d->done);
 }
 
+/* A point of K states from the measured fields of a pbit's or a
+ * categorical cell's point (cal_occupancy.h). */
+#define POINT_FROM(pt, src, K)                                            \
+  do {                                                                    \
+    memset((pt), 0, sizeof *(pt));                                        \
+    for (int k_ = 0; k_ < CAL_MAX_STATES; k_++)                           \
+      (pt)->p_err_rep[k_] = NAN;                                          \
+    for (int k_ = 0; k_ < CAL__GMM_N; k_++)                               \
+      (pt)->gmm[k_] = NAN;                                                \
+    for (unsigned k_ = 0; k_ < (unsigned)(K) && k_ < CAL_MAX_STATES; k_++) { \
+      (pt)->p[k_] = (src)->p[k_];                                         \
+      (pt)->p_err[k_] = (src)->p_err[k_];                                 \
+    }                                                                     \
+    (pt)->tau_s = (src)->tau_s;                                           \
+    (pt)->tau_err_s = (src)->tau_err_s;                                   \
+    (pt)->energy_J = (src)->energy_J;                                     \
+    (pt)->power_W = (src)->power_W;                                       \
+    (pt)->flips = (src)->flips;                                           \
+    (pt)->no_transitions = (src)->no_transitions;                         \
+  } while (0)
+
 void cal__point_from_pbit(const cal_pbit_point *pp, cal__point *pt)
 {
-  memset(pt, 0, sizeof *pt);
-  for (int k = 0; k < CAL_MAX_STATES; k++)
-    pt->p_err_rep[k] = NAN;
-  for (int k = 0; k < CAL__GMM_N; k++)
-    pt->gmm[k] = NAN;
-  for (int k = 0; k < 2; k++) {
-    pt->p[k] = pp->p[k];
-    pt->p_err[k] = pp->p_err[k];
-  }
-  pt->tau_s = pp->tau_s;
-  pt->tau_err_s = pp->tau_err_s;
-  pt->energy_J = pp->energy_J;
-  pt->power_W = pp->power_W;
-  pt->flips = pp->flips;
-  pt->no_transitions = pp->no_transitions;
+  POINT_FROM(pt, pp, 2);
 }
 
 void cal__point_from_cat(const cal_cat_point *cp, cal__point *pt)
 {
-  memset(pt, 0, sizeof *pt);
-  for (int k = 0; k < CAL_MAX_STATES; k++)
-    pt->p_err_rep[k] = NAN;
-  for (int k = 0; k < CAL__GMM_N; k++)
-    pt->gmm[k] = NAN;
-  for (unsigned k = 0; k < cp->K && k < CAL_MAX_STATES; k++) {
-    pt->p[k] = cp->p[k];
-    pt->p_err[k] = cp->p_err[k];
-  }
-  pt->tau_s = cp->tau_s;
-  pt->tau_err_s = cp->tau_err_s;
-  pt->energy_J = cp->energy_J;
-  pt->power_W = cp->power_W;
-  pt->flips = cp->flips;
-  pt->no_transitions = cp->no_transitions;
+  POINT_FROM(pt, cp, cp->K);
 }
 
 /* Mean of the finite values of the double field at offset off over the

@@ -11,39 +11,51 @@ void cal_summary_init(cal_summary *s)
   s->n = 0;
 }
 
-void cal_summary_str(cal_summary *s, const char *key, const char *val)
+/* A new entry for key, or NULL when full. */
+static cal_summary_entry *add(cal_summary *s, const char *key,
+                              cal_summary_type type)
 {
   if (s->n >= CAL_SUMMARY_MAX)
-    return;
+    return NULL;
   cal_summary_entry *e = &s->e[s->n++];
+  memset(e, 0, sizeof *e);
   snprintf(e->key, sizeof e->key, "%s", key);
-  snprintf(e->val, sizeof e->val, "%s", val);
+  e->type = type;
+  return e;
+}
+
+void cal_summary_str(cal_summary *s, const char *key, const char *val)
+{
+  cal_summary_entry *e = add(s, key, CAL_SUMMARY_STR);
+  if (e != NULL)
+    snprintf(e->s, sizeof e->s, "%s", val);
 }
 
 void cal_summary_double(cal_summary *s, const char *key, double v)
 {
-  char b[64];
-  snprintf(b, sizeof b, "%.6g", v);
-  cal_summary_str(s, key, b);
+  cal_summary_entry *e = add(s, key, CAL_SUMMARY_DOUBLE);
+  if (e != NULL)
+    e->d = v;
 }
 
 void cal_summary_long(cal_summary *s, const char *key, long v)
 {
-  char b[32];
-  snprintf(b, sizeof b, "%ld", v);
-  cal_summary_str(s, key, b);
+  cal_summary_entry *e = add(s, key, CAL_SUMMARY_LONG);
+  if (e != NULL)
+    e->l = v;
 }
 
 void cal_summary_cat(cal_summary *s, const cal_summary *src)
 {
-  for (size_t i = 0; i < src->n; i++)
-    cal_summary_str(s, src->e[i].key, src->e[i].val);
+  for (size_t i = 0; i < src->n && s->n < CAL_SUMMARY_MAX; i++)
+    s->e[s->n++] = src->e[i];
 }
 
-const char *cal_summary_get(const cal_summary *s, const char *key)
+const cal_summary_entry *cal_summary_get(const cal_summary *s,
+                                         const char *key)
 {
   for (size_t i = 0; i < s->n; i++)
     if (strcmp(s->e[i].key, key) == 0)
-      return s->e[i].val;
+      return &s->e[i];
   return NULL;
 }

@@ -1,8 +1,8 @@
 /* cal_summary.h -- the key=value summary of a calibration run (the
  * figures a command prints on its one stdout line: fit_v0_V=, tau_s=,
  * mc_sd_v0_V=, verify_tv= ...), collected by the library in the order
- * they are found, formatted once here (doubles %.6g) so that every
- * front end prints the same text.
+ * they are found, as typed values: a front end formats them (the command
+ * line prints them as its key=value summary line).
  *
  * Workload: tens of short entries per run.
  */
@@ -15,9 +15,15 @@
 #define CAL_SUMMARY_KEY 48      /* bytes of a key, with its NUL */
 #define CAL_SUMMARY_VAL 256     /* bytes of a value, with its NUL */
 
+typedef enum { CAL_SUMMARY_DOUBLE, CAL_SUMMARY_LONG, CAL_SUMMARY_STR }
+    cal_summary_type;
+
 typedef struct cal_summary_entry {
   char key[CAL_SUMMARY_KEY];    /* "fit_v0_V" */
-  char val[CAL_SUMMARY_VAL];    /* its value as printed */
+  cal_summary_type type;        /* which of the values below */
+  double d;                     /* CAL_SUMMARY_DOUBLE */
+  long l;                       /* CAL_SUMMARY_LONG */
+  char s[CAL_SUMMARY_VAL];      /* CAL_SUMMARY_STR (a list: "0.1,0.2") */
 } cal_summary_entry;
 
 typedef struct cal_summary {
@@ -33,7 +39,8 @@ void cal_summary_double(cal_summary *s, const char *key, double v);
 void cal_summary_long(cal_summary *s, const char *key, long v);
 /* Append every entry of src to s. */
 void cal_summary_cat(cal_summary *s, const cal_summary *src);
-/* Value of key, or NULL. */
-const char *cal_summary_get(const cal_summary *s, const char *key);
+/* Entry of key, or NULL. */
+const cal_summary_entry *cal_summary_get(const cal_summary *s,
+                                         const char *key);
 
 #endif

@@ -95,8 +95,15 @@ int cmd_sweep_run(const cal_run_params *p, cmd_kv *kv)
   cal_summary_init(&sum);
   int rc = cal_run(p, &sum, &err);
   if (rc == 0) {
-    for (size_t i = 0; i < sum.n; i++)
-      cmd_kv_str(kv, sum.e[i].key, sum.e[i].val);
+    for (size_t i = 0; i < sum.n; i++) {
+      const cal_summary_entry *e = &sum.e[i];
+      if (e->type == CAL_SUMMARY_DOUBLE)
+        cmd_kv_double(kv, e->key, e->d);
+      else if (e->type == CAL_SUMMARY_LONG)
+        cmd_kv_long(kv, e->key, e->l);
+      else
+        cmd_kv_str(kv, e->key, e->s);
+    }
     return CMD_EXIT_OK;
   }
   return rc == TK_EINVAL || rc == TK_ERANGE ? CMD_EXIT_USAGE : CMD_EXIT_FAIL;

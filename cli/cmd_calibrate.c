@@ -128,37 +128,44 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
   cmd_sweep sw;
   cmd_sweep_init(&sw);
   double avt_mV_um = CAL_AVT_DEFAULT_V_M * 1e9;
+  /* the options that take one number in a range */
+  const struct {
+    int code;
+    const char *name;
+    double lo, hi;
+    double *d;            /* a double option, or */
+    long *l;              /* a long one */
+  } num[] = {
+    {O_NOISE_MODEL, "--noise-model", 1e-7, 1e-3, &p.noise_time_s, NULL},
+    {O_NOISE_SCALE, "--noise-scale", 1e-3, 1e3, &p.noise_scale, NULL},
+    {O_VDD, "--vdd", 0.1, 1.0, &p.vdd_V, NULL},
+    {O_VBIAS, "--vbias", 0.0, 1.0, &p.vbias_V, NULL},
+    {O_VTIME, "--verify-time", 1e-9, 1e-2, &p.verify_time_s, NULL},
+    {O_AVT, "--avt", 1e-3, 100, &avt_mV_um, NULL},
+    {O_VSEP, "--vsep", 0.0, 1.0, &p.vsep_V, NULL},
+    {O_VBASE, "--vbase", 0.0, 1.0, &p.vbase_V, NULL},
+    {O_VERIFY, "--verify", 1, 100, NULL, &p.n_verify},
+    {O_MC, "--mc", 2, 10000, NULL, &p.n_mc},
+  };
   int c, rc = 0;
   tk_err err = {0};
   optind = 1;
   opterr = 0;
   while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+    size_t k = 0;
+    while (k < sizeof num / sizeof num[0] && num[k].code != c)
+      k++;
     if (cmd_sweep_option(c, optarg, &sw, &rc, &err)) {
       /* shared with characterize */
+    } else if (k < sizeof num / sizeof num[0] && num[k].d != NULL) {
+      rc = tk_parse_double_in(optarg, num[k].name, num[k].lo, num[k].hi,
+                              num[k].d, &err);
+    } else if (k < sizeof num / sizeof num[0]) {
+      rc = tk_parse_long_in(optarg, num[k].name, (long)num[k].lo,
+                            (long)num[k].hi, num[k].l, &err);
     } else {
       switch (c) {
       case O_CELL: p.cell = optarg; break;
-      case O_NOISE_MODEL:
-        rc = tk_parse_double_in(optarg, "--noise-model", 1e-7, 1e-3,
-                                &p.noise_time_s, &err);
-        break;
-      case O_NOISE_SCALE:
-        rc = tk_parse_double_in(optarg, "--noise-scale", 1e-3, 1e3,
-                                &p.noise_scale, &err);
-        break;
-      case O_VDD:
-        rc = tk_parse_double_in(optarg, "--vdd", 0.1, 1.0, &p.vdd_V, &err);
-        break;
-      case O_VBIAS:
-        rc = tk_parse_double_in(optarg, "--vbias", 0.0, 1.0, &p.vbias_V, &err);
-        break;
-      case O_VERIFY:
-        rc = tk_parse_long_in(optarg, "--verify", 1, 100, &p.n_verify, &err);
-        break;
-      case O_VTIME:
-        rc = tk_parse_double_in(optarg, "--verify-time", 1e-9, 1e-2,
-                                &p.verify_time_s, &err);
-        break;
       case O_INVERSE:
         p.inverse = optarg;
         if (strcmp(optarg, "auto") != 0 && strcmp(optarg, "softmax") != 0 &&
@@ -175,18 +182,6 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
         else
           rc = TK_FAIL(&err, TK_EINVAL, "--design: '%s' must be oat or "
                        "random:M", optarg);
-        break;
-      case O_MC:
-        rc = tk_parse_long_in(optarg, "--mc", 2, 10000, &p.n_mc, &err);
-        break;
-      case O_AVT:
-        rc = tk_parse_double_in(optarg, "--avt", 1e-3, 100, &avt_mV_um, &err);
-        break;
-      case O_VSEP:
-        rc = tk_parse_double_in(optarg, "--vsep", 0.0, 1.0, &p.vsep_V, &err);
-        break;
-      case O_VBASE:
-        rc = tk_parse_double_in(optarg, "--vbase", 0.0, 1.0, &p.vbase_V, &err);
         break;
       case 'h':
       case O_HELP:
