@@ -12,80 +12,46 @@
 #include <string.h>
 
 #include "cli/cmd.h"
-#include "io/io_h5.h"
+#include "io/io_celllib.h"
 #include "io/io_plot.h"
 
 int cmd_plot_cells(io_file *f, const char *png, tk_err *err);
 
-/* Dataset grp/rel with `want` values, or TK_EFORMAT. */
-static int read_n(io_file *f, const char *grp, const char *rel, size_t want,
-                  double **x, tk_err *err)
-{
-  char p[512];
-  int rank = 0;
-  size_t dims[4], n = 1;
-  snprintf(p, sizeof p, "%s/%s", grp, rel);
-  TK_TRY(io_read_f64(f, p, x, &rank, dims, err));
-  for (int i = 0; i < rank; i++)
-    n *= dims[i];
-  if (n != want) {
-    free(*x);
-    *x = NULL;
-    return TK_FAIL(err, TK_EFORMAT, "%s has %zu values, want %zu", p, n, want);
-  }
-  return TK_OK;
-}
-
 int cmd_plot_cells(io_file *f, const char *png, tk_err *err)
 {
-  char **names = NULL, grp[300] = "", kind[64];
+  char **names = NULL, (*kinds)[32] = NULL, name[128] = "";
   size_t nn = 0;
-  TK_TRY(io_list(f, "/cells", &names, &nn, err));
-  for (size_t i = 0; i < nn && grp[0] == '\0'; i++) {
-    char g[300];
-    snprintf(g, sizeof g, "/cells/%s", names[i]);
+  TK_TRY(io_celllib_list(f, &names, &kinds, &nn, err));
+  for (size_t i = 0; i < nn && name[0] == '\0'; i++)
     /* a gmm cell's transfer curve is its upper mode's weight */
-    if (io_get_attr_str(f, g, "kind", kind, sizeof kind, NULL) == 0 &&
-        (strcmp(kind, "pbit") == 0 || strcmp(kind, "gmm") == 0))
-      snprintf(grp, sizeof grp, "%s", g);
-  }
+    if (strcmp(kinds[i], "pbit") == 0 || strcmp(kinds[i], "gmm") == 0)
+      snprintf(name, sizeof name, "%s", names[i]);
   io_names_free(names, nn);
-  if (grp[0] == '\0')
+  free(kinds);
+  if (name[0] == '\0')
     return TK_FAIL(err, TK_EFORMAT, "%s: no pbit or gmm cell to plot "
                    "(categorical cells are not drawn yet)", io_file_path(f));
-  char p[512];
-  snprintf(p, sizeof p, "%s/fit/v0_V", grp);
-  if (!io_exists(f, p))
-    return TK_FAIL(err, TK_EFORMAT, "%s: cell %s has no fit (an unfinished "
-                   "sweep?)", io_file_path(f), grp + 7);
-  double *temp = NULL, *v = NULL, *ps = NULL, *pse = NULL, *tau = NULL,
-         *v0 = NULL, *vs = NULL, *mv0 = NULL;
-  int rank = 0;
-  size_t dims[4];
-  snprintf(p, sizeof p, "%s/temperature_K", grp);
-  int rc = io_read_f64(f, p, &temp, &rank, dims, err);
-  size_t nt = rc == 0 ? dims[0] : 0, nv = 0;
-  snprintf(p, sizeof p, "%s/control_V", grp);
-  if (rc == 0 && (rc = io_read_f64(f, p, &v, &rank, dims, err)) == 0)
-    nv = dims[0];
-  if (rc == 0)
-    rc = read_n(f, grp, "p_state", nt * nv * 2, &ps, err);
-  if (rc == 0)
-    rc = read_n(f, grp, "p_state_stderr", nt * nv * 2, &pse, err);
-  if (rc == 0)
-    rc = read_n(f, grp, "tau_s", nt * nv, &tau, err);
-  if (rc == 0)
-    rc = read_n(f, grp, "fit/v0_V", nt, &v0, err);
-  if (rc == 0)
-    rc = read_n(f, grp, "fit/vs_V", nt, &vs, err);
-  snprintf(p, sizeof p, "%s/mismatch/v0_V", grp);
-  if (rc == 0 && io_exists(f, p))
-    rc = read_n(f, grp, "mismatch/v0_V", nt, &mv0, err);
+  io_celllib L;
+  TK_TRY(io_celllib_read(f, name, &L, err));
+  int rc = TK_OK;
+  if (L.fit_v0_V == NULL)
+    rc = TK_FAIL(err, TK_EFORMAT, "%s: cell %s has no fit (an unfinished "
+                 "sweep?)", io_file_path(f), name);
+  else if (L.p_state == NULL || L.p_state_stderr == NULL || L.tau_s == NULL ||
+           L.fit_vs_V == NULL || L.control_V == NULL || L.n_states != 2 ||
+           L.n_ctl != 1)
+    rc = TK_FAIL(err, TK_EFORMAT, "%s: cell %s lacks the datasets of a "
+                 "pbit's transfer curve", io_file_path(f), name);
+  if (rc != 0) {
+    io_celllib_clear(&L);
+    return rc;
+  }
+  const double *temp = L.temperature_K, *v = L.control_V, *ps = L.p_state,
+               *pse = L.p_state_stderr, *tau = L.tau_s, *v0 = L.fit_v0_V,
+               *vs = L.fit_vs_V, *mv0 = L.mm_v0_V;
   /* calibrate --track: each temperature has its own window */
-  double *pv = NULL;
-  snprintf(p, sizeof p, "%s/point_control_V", grp);
-  if (rc == 0 && io_exists(f, p))
-    rc = read_n(f, grp, "point_control_V", nt * nv, &pv, err);
+  const double *pv = L.point_control_V;
+  size_t nt = L.nt, nv = L.nv;
 #define CTL(t, i) (pv != NULL ? pv[(t) * nv + (i)] : v[i])
   io_plot pl;
   if (rc == 0)
@@ -132,7 +98,7 @@ int cmd_plot_cells(io_file *f, const char *png, tk_err *err)
     hi = fmax(hi, CTL(t, nv - 1) * 1e3);
   }
 #undef CTL
-  io_plot_cmd(&pl, "set multiplot layout 1,2 title 'cell %s' noenhanced\n", grp + 7);
+  io_plot_cmd(&pl, "set multiplot layout 1,2 title 'cell %s' noenhanced\n", name);
   io_plot_cmd(&pl, "set xrange [%g:%g]\nset yrange [-0.05:1.05]\n", lo, hi);
   io_plot_cmd(&pl, "set xlabel 'control (mV)'\nset ylabel 'P(1)'\n"
                    "set key left top\nset grid\nset samples 400\n");
@@ -165,14 +131,6 @@ int cmd_plot_cells(io_file *f, const char *png, tk_err *err)
   free(has_tau);
   rc = io_plot_run(&pl, err);
 done:
-  free(temp);
-  free(v);
-  free(ps);
-  free(pse);
-  free(tau);
-  free(v0);
-  free(vs);
-  free(mv0);
-  free(pv);
+  io_celllib_clear(&L);
   return rc;
 }

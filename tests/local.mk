@@ -24,6 +24,11 @@ tests_test_io_SOURCES = tests/test_io.c tests/tk_test.h
 tests_test_io_LDADD = $(TKT_LDADD)
 TESTS += tests/test_io
 
+check_PROGRAMS += tests/test_io_celllib
+tests_test_io_celllib_SOURCES = tests/test_io_celllib.c tests/tk_test.h
+tests_test_io_celllib_LDADD = $(TKT_LDADD)
+TESTS += tests/test_io_celllib
+
 TESTS += tests/cli_basics.sh
 EXTRA_DIST += tests/cli_basics.sh
 
