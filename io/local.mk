@@ -6,3 +6,4 @@ io_libio_a_SOURCES += io/io_cells.c io/io_cells.h
 io_libio_a_SOURCES += io/io_dtm.c io/io_dtm.h
 io_libio_a_SOURCES += io/io_trace.c io/io_trace.h
 io_libio_a_SOURCES += io/io_samples.c io/io_samples.h
+io_libio_a_SOURCES += io/io_dwell.c io/io_dwell.h

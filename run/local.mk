@@ -6,3 +6,4 @@ run_librun_a_SOURCES =
 run_librun_a_SOURCES += run/run_cellmeasure.c run/run_cellmeasure.h
 run_librun_a_SOURCES += run/run_trace.c run/run_trace.h
 run_librun_a_SOURCES += run/run_sample.c run/run_sample.h
+run_librun_a_SOURCES += run/run_doublewell.c run/run_doublewell.h
