@@ -2,7 +2,8 @@
  * file, chosen by the file's content (its root `kind` attribute), so other
  * file kinds can be added to the table below.
  *
- * Workload: reads one file, writes one PNG through io_plot (gnuplot).
+ * Workload: reads one file (traces through io/io_trace.h), writes one PNG
+ * through io_plot (gnuplot).
  * Trace files: the output node of every run, stacked, against time in
  * units of the run's measured correlation time tau (the talk's figure);
  * for a continuous-output cell (gmm) the histogram of the output.
@@ -12,68 +13,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "circuits/cells/ckt_cellkind.h"
 #include "cli/cmd.h"
 #include "io/io_h5.h"
 #include "io/io_plot.h"
+#include "io/io_trace.h"
 
 #define PLOT_MAX_POINTS 4000   /* points drawn per run (decimated) */
 
 static int plot_trace(io_file *f, const char *png, tk_err *err)
 {
-  char outnode[64] = "out";
-  io_get_attr_str(f, "/", "output_node", outnode, sizeof outnode, NULL);
-  double vdd = 1;
-  io_get_attr_f64(f, "/", "vdd_V", &vdd, NULL);
-  char ckind[32] = "";
-  io_get_attr_str(f, "/", "cell_kind", ckind, sizeof ckind, NULL);
-  int hist = strcmp(ckind, "gmm") == 0;  /* continuous output: density */
-  char **names = NULL;
-  size_t nr = 0;
-  TK_TRY(io_list(f, "/traces", &names, &nr, err));
+  io_trace_info info;
+  TK_TRY(io_trace_info_read(f, &info, err));
+  const char *outnode = info.outputs;
+  double vdd = info.vdd_V;
+  /* continuous output: density */
+  int hist = info.have_kind && ckt_cellkind_get(info.kind)->continuous;
+  size_t nr = info.n_runs;
   io_plot p;
   int rc = io_plot_begin(&p, png, 1000, 200 + 160 * (int)nr, err);
   if (rc != 0) {
-    io_names_free(names, nr);
+    io_trace_info_clear(&info);
     return rc;
   }
   io_plot_cmd(&p, "unset key\nset multiplot layout %zu,1\n", nr);
   for (size_t r = 0; r < nr && rc == 0; r++) {
-    char g[128], path[192];
-    snprintf(g, sizeof g, "/traces/%s", names[r]);
-    double tau = NAN, vctl = NAN, p1 = NAN;
-    io_get_attr_f64(f, g, "tau_s", &tau, NULL);
-    io_get_attr_f64(f, g, "vctl_V", &vctl, NULL);
-    io_get_attr_f64(f, g, "p1", &p1, NULL);
-    double *t = NULL, *v = NULL;
-    int rank;
-    size_t dt[4], dv[4];
-    snprintf(path, sizeof path, "%s/time_s", g);
-    rc = io_read_f64(f, path, &t, &rank, dt, err);
+    io_trace_rec rec;
+    rc = io_trace_rec_read(f, &info, r, &rec, err);
+    double tau = rec.tau_s, vctl = rec.vctl_V, p1 = rec.p1;
+    double *t = rec.time_s, *v = NULL;
+    int nl = (int)rec.n_lines;
     /* several output lines (categorical): plot the state, the index of
      * the highest line that is high (>= 0.7 VDD); 0 while none is */
-    char lines[64], *save = NULL;
-    snprintf(lines, sizeof lines, "%s", outnode);
-    int nl = 0;
-    for (char *tok = strtok_r(lines, ",", &save); tok != NULL && rc == 0;
-         tok = strtok_r(NULL, ",", &save), nl++) {
-      double *w = NULL;
-      snprintf(path, sizeof path, "%s/%s_V", g, tok);
-      rc = io_read_f64(f, path, &w, &rank, dv, err);
-      if (rc != 0)
-        break;
-      if (v == NULL && strchr(outnode, ',') == NULL) {
-        v = w;
-        continue;
-      }
-      if (v == NULL && (v = calloc(dv[0], sizeof *v)) == NULL)
+    if (rc == 0 && nl == 1) {
+      v = rec.line_V[0];
+    } else if (rc == 0) {
+      if ((v = calloc(rec.n_line + 1, sizeof *v)) == NULL)
         rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-      for (size_t k = 0; rc == 0 && k < dv[0]; k++)
-        if (w[k] >= 0.7 * vdd && nl == 0)
-          v[k] = 0;
-      for (size_t k = 0; rc == 0 && k < dv[0]; k++)
-        if (w[k] >= 0.7 * vdd)
-          v[k] = nl;
-      free(w);
+      for (int q = 0; rc == 0 && q < nl; q++)
+        for (size_t k = 0; k < rec.n_line; k++)
+          if (rec.line_V[q][k] >= 0.7 * vdd)
+            v[k] = q;
     }
     double ylo = -0.1 * vdd, yhi = 1.1 * vdd, ytic = 0.5 * vdd;
     const char *ylab = outnode;
@@ -84,7 +64,7 @@ static int plot_trace(io_file *f, const char *png, tk_err *err)
       ylab = "state";
     }
     if (rc == 0) {
-      size_t n = dt[0] < dv[0] ? dt[0] : dv[0];
+      size_t n = rec.n_time < rec.n_line ? rec.n_time : rec.n_line;
       size_t step = n > PLOT_MAX_POINTS ? n / PLOT_MAX_POINTS : 1;
       size_t m = 0;
       int unit_tau = isfinite(tau) && tau > 0;
@@ -96,37 +76,34 @@ static int plot_trace(io_file *f, const char *png, tk_err *err)
       snprintf(blk, sizeof blk, "r%zu", r);
       io_plot_data_xy(&p, blk, t, v, m);
       if (hist) {
-        double vsep = NAN;
-        io_get_attr_f64(f, g, "vctl1_V", &vsep, NULL);
         io_plot_cmd(&p, "set title 'vctl = %.4g V, vsep = %.4g V' font ',10'\n"
                     "set xlabel '%s (V)'\nset ylabel 'density (1/V)'\n"
                     "set xrange [%g:%g]\nset yrange [*:*]\nbw = %g\n"
                     "bin(x) = bw * floor(x / bw) + bw / 2\n"
                     "plot $%s using (bin($2)):(1.0 / (%zu * bw)) smooth freq "
                     "with boxes notitle\n",
-                    vctl, vsep, outnode, -0.1 * vdd, 1.1 * vdd, 0.004 * vdd,
-                    blk, m);
-        free(t);
-        free(v);
-        continue;
+                    vctl, rec.vctl1_V, outnode, -0.1 * vdd, 1.1 * vdd,
+                    0.004 * vdd, blk, m);
+      } else {
+        if (nl > 1)
+          io_plot_cmd(&p, "set title 'vc0 = %.4g V, tau = %.3g s' "
+                      "font ',10'\n", vctl, tau);
+        else
+          io_plot_cmd(&p, "set title 'vctl = %.4g V, P(1) = %.3f, tau = %.3g s' "
+                      "font ',10'\n", vctl, p1, tau);
+        io_plot_cmd(&p, "set xlabel '%s'\nset ylabel '%s%s'\n",
+                    unit_tau ? "time / tau" : "time (us)", ylab,
+                    nl > 1 ? "" : " (V)");
+        io_plot_cmd(&p, "set yrange [%g:%g]\nset ytics %g\n", ylo, yhi, ytic);
+        io_plot_cmd(&p, "plot $%s using 1:2 with lines lw 1 notitle\n", blk);
       }
-      if (nl > 1)
-        io_plot_cmd(&p, "set title 'vc0 = %.4g V, tau = %.3g s' "
-                    "font ',10'\n", vctl, tau);
-      else
-        io_plot_cmd(&p, "set title 'vctl = %.4g V, P(1) = %.3f, tau = %.3g s' "
-                    "font ',10'\n", vctl, p1, tau);
-      io_plot_cmd(&p, "set xlabel '%s'\nset ylabel '%s%s'\n",
-                  unit_tau ? "time / tau" : "time (us)", ylab,
-                  nl > 1 ? "" : " (V)");
-      io_plot_cmd(&p, "set yrange [%g:%g]\nset ytics %g\n", ylo, yhi, ytic);
-      io_plot_cmd(&p, "plot $%s using 1:2 with lines lw 1 notitle\n", blk);
     }
-    free(t);
-    free(v);
+    if (nl > 1)
+      free(v);
+    io_trace_rec_clear(&rec);
   }
   io_plot_cmd(&p, "unset multiplot\n");
-  io_names_free(names, nr);
+  io_trace_info_clear(&info);
   if (rc != 0) {
     io_plot_discard(&p);
     return rc;
