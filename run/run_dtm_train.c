@@ -64,14 +64,16 @@ static int mpi_sum_f64(double *b, size_t n, void *ctx)
 }
 #endif
 
-/* The largest status over all ranks (every rank stops together). */
-static int all_rc(int rc)
+/* The largest status over all `size` ranks (every rank stops together). */
+static int all_rc(int rc, int size)
 {
 #ifdef TK_HAVE_MPI
   int out = rc;
-  MPI_Allreduce(&rc, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (size > 1)
+    MPI_Allreduce(&rc, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   return out;
 #else
+  (void)size;
   return rc;
 #endif
 }
@@ -164,13 +166,13 @@ static int train_body(const run_dtm_train_params *o, int rank, int size,
     char label[64];
     snprintf(label, sizeof label, "dtm epoch %u/%u", m->epochs_done + 1,
              m->p.epochs);
-    tk_progress_init(&pr, label, 1.0, 0);
+    tk_progress_init(&pr, label, 1.0, rank != 0);
     tsu_dtm_stats_free(&st);
     tsu_dtm_stats_alloc(m, &st);
     rc = tsu_dtm_train_epoch_comm(m, &d, o->threads, comm, train_progress,
                                   &pr, &st, err);
     tk_progress_finish(&pr);
-    if (all_rc(rc) != TK_OK) {
+    if (all_rc(rc, size) != TK_OK) {
       if (rc == TK_OK)
         rc = TK_FAIL(err, TK_EIO, "another MPI rank failed");
       break;
@@ -181,7 +183,7 @@ static int train_body(const run_dtm_train_params *o, int rank, int size,
     rc = io_dtm_history_add(&hist, m, &st, err);
     if (rc == TK_OK && rank == 0)
       rc = io_dtm_save(o->out, m, &hist, o->command, 1, err);
-    if (all_rc(rc) != TK_OK && rc == TK_OK)
+    if (all_rc(rc, size) != TK_OK && rc == TK_OK)
       rc = TK_FAIL(err, TK_EIO, "rank 0 could not write the checkpoint");
     if (rc == TK_OK && rank == 0)
       epoch_line(m, &st, o->out);
@@ -234,8 +236,6 @@ int run_dtm_train(const run_dtm_train_params *p, run_dtm_train_result *res,
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   tsu_dtm_comm comm = {rank, size, mpi_sum_i64, mpi_sum_f64, NULL};
-  if (rank != 0)
-    setenv("TSUKIT_PROGRESS", "never", 1);
   int rc = train_body(p, rank, size, size > 1 ? &comm : NULL, res, err);
   if (!inited)
     MPI_Finalize();
