@@ -8,3 +8,4 @@ io_libio_a_SOURCES += io/io_celllib.c io/io_celllib.h
 io_libio_a_SOURCES += io/io_trace.c io/io_trace.h
 io_libio_a_SOURCES += io/io_samples.c io/io_samples.h
 io_libio_a_SOURCES += io/io_dwell.c io/io_dwell.h
+io_libio_a_SOURCES += io/io_dtm_samples.c io/io_clf.c io/io_clf.h

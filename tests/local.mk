@@ -130,6 +130,10 @@ check_PROGRAMS += tests/test_tsu_dtm
 tests_test_tsu_dtm_SOURCES = tests/test_tsu_dtm.c tests/tk_test.h
 tests_test_tsu_dtm_LDADD = $(TKT_LDADD)
 TESTS += tests/test_tsu_dtm
+check_PROGRAMS += tests/test_run_dtm
+tests_test_run_dtm_SOURCES = tests/test_run_dtm.c tests/tk_test.h
+tests_test_run_dtm_LDADD = $(TKT_LDADD)
+TESTS += tests/test_run_dtm
 
 # FD-tsukit: Frechet distance, marginal baseline, classifier
 check_PROGRAMS += tests/test_tsu_clf
