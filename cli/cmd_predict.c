@@ -90,7 +90,10 @@ int cmd_predict(int argc, char **argv)
   pp.vctl_V = v;
   pp.leave_out = leave_out;
   cal_prediction pr;
-  if ((rc = cal_predict(&pp, &pr, &err)) != 0)
+  rc = cal_predict(&pp, &pr, &err);
+  if (rc == TK_EINVAL || rc == TK_ERANGE)   /* --leave-out, --temp range */
+    return cmd_usage_error("predict", "%s", tk_err_text(&err));
+  if (rc != 0)
     return cmd_fail("predict", &err);
   cmd_kv kv;
   cmd_kv_init(&kv);
