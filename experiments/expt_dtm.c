@@ -92,8 +92,8 @@ static int run_calibrate(expt_run *r, const char *cmd, tk_err *err)
     return TK_FAIL(err, TK_EIO, "fork: %s", strerror(errno));
   if (pid == 0) {
     int fd = open("/dev/null", O_WRONLY);
-    if (fd >= 0)
-      dup2(fd, 1);
+    if (fd >= 0 && dup2(fd, 1) >= 0 && fd != 1)
+      close(fd);
     execv("/proc/self/exe", argv);
     _exit(127);
   }
@@ -526,10 +526,9 @@ int expt__mixing_run(expt_run *r, tk_err *err)
   const uint32_t *lags = c->quick ? lags_quick : lags_full;
   size_t nl = c->quick ? 5 : 9;
   io_image_set set = {0};
-  int rc = io_fashion_mnist_load(NULL, "train", 2000, &set, err);
+  int rc = run_dtm_load_data("fashion-mnist", "train", 2000, &set, err);
   if (rc != TK_OK)
     return rc;
-  tsu_dtm_binarise(set.pixels, set.n * set.rows * set.cols);
   tsu_dtm_data d = {set.n, set.pixels, set.labels};
   tsu_dtm *acp = NULL, *mono = NULL;
   char p1[1100], p2[1100];
