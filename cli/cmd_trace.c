@@ -58,60 +58,23 @@ static void kv_list(cmd_kv *kv, const char *key, const double *x, size_t n)
   cmd_kv_str(kv, key, buf);
 }
 
-/* The figures of every run, one comma list per key. */
+/* The figures of every run, one comma list per summary key of the kind. */
 static void put_summary(cmd_kv *kvp, const run_trace_result *res,
                         const char *out)
 {
-  size_t nrun = res->n_runs;
-  const io_trace_figs *x = res->figs;
+  size_t nrun = res->n_runs, nd = 0;
+  const io_trace_figdef *d = io_trace_figdefs(res->ci->cellkind, &nd);
   cmd_kv_str(kvp, "cell", res->ci->name);
   cmd_kv_long(kvp, "runs", (long)nrun);
-  double *col = malloc(5 * nrun * sizeof *col);
-  if (col != NULL) {
-    switch (res->ci->cellkind) {
-    case CKT_CELL_PBIT:
-      for (size_t r = 0; r < nrun; r++) {
-        col[r] = x[r].pbit.p1;
-        col[nrun + r] = x[r].pbit.tau_s;
-        col[2 * nrun + r] = (double)x[r].pbit.flips;
-        col[3 * nrun + r] = x[r].pbit.e_per_flip_J;
-      }
-      kv_list(kvp, "p1", col, nrun);
-      kv_list(kvp, "tau_s", col + nrun, nrun);
-      kv_list(kvp, "flips", col + 2 * nrun, nrun);
-      kv_list(kvp, "energy_per_flip_J", col + 3 * nrun, nrun);
-      break;
-    case CKT_CELL_CATEGORICAL:
-      for (size_t r = 0; r < nrun; r++) {
-        for (int k = 0; k < 4; k++)
-          col[k * nrun + r] = x[r].cat.p[k];
-        col[4 * nrun + r] = x[r].cat.tau_s;
-      }
-      kv_list(kvp, "p0", col, nrun);
-      kv_list(kvp, "p1", col + nrun, nrun);
-      kv_list(kvp, "p2", col + 2 * nrun, nrun);
-      kv_list(kvp, "p3", col + 3 * nrun, nrun);
-      kv_list(kvp, "tau_s", col + 4 * nrun, nrun);
-      break;
-    case CKT_CELL_GMM:
-      for (size_t r = 0; r < nrun; r++) {
-        col[r] = x[r].gmm.mu_V[0];
-        col[nrun + r] = x[r].gmm.mu_V[1];
-        col[2 * nrun + r] = x[r].gmm.sigma_V[0];
-        col[3 * nrun + r] = x[r].gmm.sigma_V[1];
-        col[4 * nrun + r] = x[r].gmm.w0;
-      }
-      kv_list(kvp, "mu0_V", col, nrun);
-      kv_list(kvp, "mu1_V", col + nrun, nrun);
-      kv_list(kvp, "sigma0_V", col + 2 * nrun, nrun);
-      kv_list(kvp, "sigma1_V", col + 3 * nrun, nrun);
-      kv_list(kvp, "w0", col + 4 * nrun, nrun);
-      break;
-    default:
-      break;
-    }
-    free(col);
+  double *col = malloc((nrun + 1) * sizeof *col);
+  for (size_t i = 0; col != NULL && i < nd; i++) {
+    if (!d[i].summary)
+      continue;
+    for (size_t r = 0; r < nrun; r++)
+      col[r] = io_trace_fig_value(&res->figs[r], &d[i]);
+    kv_list(kvp, d[i].name, col, nrun);
   }
+  free(col);
   cmd_kv_str(kvp, "file", out);
 }
 

@@ -2,40 +2,81 @@
 #include "io/io_trace.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#define FIG(name, member, count, summary) \
+  {name, offsetof(io_trace_figs, member), count, summary}
+
+static const io_trace_figdef pbit_figs[] = {
+  FIG("p1", pbit.p1, 0, 1),
+  FIG("tau_s", pbit.tau_s, 0, 1),
+  FIG("tau_flip_s", pbit.tau_flip_s, 0, 0),
+  FIG("flips", pbit.flips, 1, 1),
+  FIG("energy_per_flip_J", pbit.e_per_flip_J, 0, 1),
+};
+static const io_trace_figdef cat_figs[] = {
+  FIG("p0", cat.p[0], 0, 1),
+  FIG("p1", cat.p[1], 0, 1),
+  FIG("p2", cat.p[2], 0, 1),
+  FIG("p3", cat.p[3], 0, 1),
+  FIG("tau_s", cat.tau_s, 0, 1),
+  FIG("flips", cat.flips, 1, 0),
+};
+static const io_trace_figdef gmm_figs[] = {
+  FIG("mu0_V", gmm.mu_V[0], 0, 1),
+  FIG("mu1_V", gmm.mu_V[1], 0, 1),
+  FIG("sigma0_V", gmm.sigma_V[0], 0, 1),
+  FIG("sigma1_V", gmm.sigma_V[1], 0, 1),
+  FIG("w0", gmm.w0, 0, 1),
+};
+
+static const struct {
+  const io_trace_figdef *rows;
+  size_t n;
+} figdefs[CKT_CELL_N_KINDS] = {
+  [CKT_CELL_PBIT] = {pbit_figs, sizeof pbit_figs / sizeof pbit_figs[0]},
+  [CKT_CELL_CATEGORICAL] = {cat_figs, sizeof cat_figs / sizeof cat_figs[0]},
+  [CKT_CELL_GMM] = {gmm_figs, sizeof gmm_figs / sizeof gmm_figs[0]},
+};
+
+const io_trace_figdef *io_trace_figdefs(ckt_cellkind k, size_t *n)
+{
+  if ((unsigned)k >= CKT_CELL_N_KINDS) {
+    *n = 0;
+    return NULL;
+  }
+  *n = figdefs[k].n;
+  return figdefs[k].rows;
+}
+
+double io_trace_fig_value(const io_trace_figs *f, const io_trace_figdef *d)
+{
+  const char *at = (const char *)f + d->offset;
+  if (d->is_count) {
+    size_t v;
+    memcpy(&v, at, sizeof v);
+    return (double)v;
+  }
+  double v;
+  memcpy(&v, at, sizeof v);
+  return v;
+}
+
 static int write_figs(io_file *f, const char *g, const io_trace_figs *x,
                       tk_err *err)
 {
-  char p[32];
-  switch (x->kind) {
-  case CKT_CELL_PBIT:
-    TK_TRY(io_attr_f64(f, g, "p1", x->pbit.p1, err));
-    TK_TRY(io_attr_f64(f, g, "tau_s", x->pbit.tau_s, err));
-    TK_TRY(io_attr_f64(f, g, "tau_flip_s", x->pbit.tau_flip_s, err));
-    TK_TRY(io_attr_i64(f, g, "flips", (int64_t)x->pbit.flips, err));
-    TK_TRY(io_attr_f64(f, g, "energy_per_flip_J", x->pbit.e_per_flip_J, err));
-    break;
-  case CKT_CELL_CATEGORICAL:
-    for (int k = 0; k < 4; k++) {
-      snprintf(p, sizeof p, "p%d", k);
-      TK_TRY(io_attr_f64(f, g, p, x->cat.p[k], err));
-    }
-    TK_TRY(io_attr_f64(f, g, "tau_s", x->cat.tau_s, err));
-    TK_TRY(io_attr_i64(f, g, "flips", (int64_t)x->cat.flips, err));
-    break;
-  case CKT_CELL_GMM:
-    TK_TRY(io_attr_f64(f, g, "mu0_V", x->gmm.mu_V[0], err));
-    TK_TRY(io_attr_f64(f, g, "mu1_V", x->gmm.mu_V[1], err));
-    TK_TRY(io_attr_f64(f, g, "sigma0_V", x->gmm.sigma_V[0], err));
-    TK_TRY(io_attr_f64(f, g, "sigma1_V", x->gmm.sigma_V[1], err));
-    TK_TRY(io_attr_f64(f, g, "w0", x->gmm.w0, err));
-    break;
-  default:
+  size_t n = 0;
+  const io_trace_figdef *d = io_trace_figdefs(x->kind, &n);
+  if (d == NULL)
     return TK_FAIL(err, TK_EINVAL, "trace figures of unknown cell kind %d",
                    (int)x->kind);
+  for (size_t i = 0; i < n; i++) {
+    double v = io_trace_fig_value(x, &d[i]);
+    TK_TRY(d[i].is_count ? io_attr_i64(f, g, d[i].name, (int64_t)v, err)
+                         : io_attr_f64(f, g, d[i].name, v, err));
   }
   return TK_OK;
 }

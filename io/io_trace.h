@@ -38,6 +38,21 @@ typedef struct io_trace_figs {
   ckt_gmm_stats gmm;    /* gmm: mode means, widths, weight */
 } io_trace_figs;
 
+/* The figures of a kind as a table: attribute name (also the summary key
+ * of `tsukit trace`), where the value sits in io_trace_figs, its type. */
+typedef struct io_trace_figdef {
+  const char *name;     /* attribute name / summary key */
+  size_t offset;        /* offset of the value in io_trace_figs */
+  int is_count;         /* 1: a size_t count, stored as int64; 0: double */
+  int summary;          /* 1: part of the `tsukit trace` summary line */
+} io_trace_figdef;
+
+/* The rows of kind k (*n of them; NULL, *n = 0 outside the enum), in the
+ * order they are written. */
+const io_trace_figdef *io_trace_figdefs(ckt_cellkind k, size_t *n);
+/* The value of row d in f, as a double. */
+double io_trace_fig_value(const io_trace_figs *f, const io_trace_figdef *d);
+
 /* One run as written. */
 typedef struct io_trace_run {
   const ckt_trace *tr;  /* the simulated trace */

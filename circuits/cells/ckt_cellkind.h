@@ -4,8 +4,8 @@
  * Workload: a static table of three rows, looked up by index or scanned
  * by name.  A cell (ckt_cells.h) names its kind; code that treats kinds
  * differently switches on the enum or indexes a per-kind table (the
- * measurement: run/run_cellmeasure.h; the trace figures: io/io_trace.h),
- * never compares strings.
+ * measurement: run/run_cellmeasure.h; the trace figures:
+ * io_trace_figdefs in io/io_trace.h), never compares strings.
  *
  *   pbit         two states, one digital output line (hysteresis at 30 %
  *                and 70 % of VDD);
