@@ -67,12 +67,12 @@ static int cell_run(const cal_run_params *p, cal__ctx *ctx,
   if (ctx->ci == NULL)
     return USAGE(ctx, err, "--cell: unknown cell '%s' (see `tsukit cells`)",
                  p->cell ? p->cell : "(none)");
-  int cat = strcmp(ctx->ci->kind, "categorical") == 0;
-  int gmm = strcmp(ctx->ci->kind, "gmm") == 0 && ctx->ci->n_ctl == 2;
-  if (!(strcmp(ctx->ci->kind, "pbit") == 0 && ctx->ci->n_ctl == 1) && !cat &&
-      !gmm)
+  ckt_cellkind kind = ctx->ci->cellkind;
+  int cat = kind == CKT_CELL_CATEGORICAL;
+  int gmm = kind == CKT_CELL_GMM && ctx->ci->n_ctl == 2;
+  if (!(kind == CKT_CELL_PBIT && ctx->ci->n_ctl == 1) && !cat && !gmm)
     return USAGE(ctx, err, "--cell: %s is a %s cell; calibrate handles pbit, "
-                 "categorical and gmm cells", p->cell, ctx->ci->kind);
+                 "categorical and gmm cells", p->cell, ckt_cellkind_name(kind));
   if (!gmm && !isnan(vsep))
     return USAGE(ctx, err, "--vsep: only for gmm cells");
   if (gmm && (p->sweep.track.on || nmc > 0 || p->noise_time_s > 0))
@@ -159,7 +159,7 @@ static int cell_run(const cal_run_params *p, cal__ctx *ctx,
   ctx->sp.nt_s = fmin(ctx->ci->nt_s, ctx->sp.tstep_s);
   snprintf(ctx->grp, sizeof ctx->grp, "/cells/%s", ctx->ci->name);
   ctx->cell = ctx->ci->name;
-  ctx->kind = ctx->ci->kind;
+  ctx->kind = ckt_cellkind_name(ctx->ci->cellkind);
   ctx->control_node = ctx->ci->controls;
   ctx->output_node = ctx->ci->outputs;
   ctx->vdd_V = vdd;

@@ -219,7 +219,7 @@ int cal__subckt_run(const cal_run_params *p, const double *temp_K, size_t nt,
     goto done;
   }
   ctx.cell = p->name ? p->name : ckt_subckt_name(sc);
-  ctx.kind = "pbit";
+  ctx.kind = ckt_cellkind_name(CKT_CELL_PBIT);
   ctx.control_node = ckt_subckt_port(sc, (size_t)u->ctl);
   ctx.output_node = ckt_subckt_port(sc, (size_t)u->out);
   ctx.vdd_V = p->vdd_V;

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "circuits/cells/ckt_cellkind.h"
 #include "io/io_celllib.h"
 #include "io/io_plot.h"
 
@@ -22,10 +23,13 @@ int cmd_plot_cells(io_file *f, const char *png, tk_err *err)
   char **names = NULL, (*kinds)[32] = NULL, name[128] = "";
   size_t nn = 0;
   TK_TRY(io_celllib_list(f, &names, &kinds, &nn, err));
-  for (size_t i = 0; i < nn && name[0] == '\0'; i++)
+  for (size_t i = 0; i < nn && name[0] == '\0'; i++) {
     /* a gmm cell's transfer curve is its upper mode's weight */
-    if (strcmp(kinds[i], "pbit") == 0 || strcmp(kinds[i], "gmm") == 0)
+    ckt_cellkind k;
+    if (ckt_cellkind_from_name(kinds[i], &k, NULL) == 0 &&
+        (k == CKT_CELL_PBIT || k == CKT_CELL_GMM))
       snprintf(name, sizeof name, "%s", names[i]);
+  }
   io_names_free(names, nn);
   free(kinds);
   if (name[0] == '\0')

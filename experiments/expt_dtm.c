@@ -28,6 +28,7 @@
 
 #include "experiments/expt.h"
 #include "experiments/expt_impl.h"
+#include "calibrate/cal_run.h"
 #include "common/tk_parse.h"
 #include "io/io_dtm.h"
 #include "io/io_idx.h"
@@ -73,36 +74,40 @@ static int record_child(expt_run *r, char *cmd, size_t size, tk_err *err,
   return TK_OK;
 }
 
-/* Run `tsukit calibrate ...` as a child of this very program (the
- * calibration run is not a library call yet); a non-zero exit is an error
- * naming the command.  Its summary line is not read. */
-static int run_calibrate(expt_run *r, const char *cmd, tk_err *err)
+/* The pbit library of the calibrated-cell runs: the same call as
+ * `tsukit calibrate --cell pbit --vctl VCTL --temp T0,T1,T2 --time TIME
+ * --workers W --seed S [--resume] -o CELLS` (the command line recorded
+ * under /children says so). */
+static int calibrate_cells(expt_run *r, const dtm_cfg *g, const char *cells,
+                           const char *cmd, int resume, tk_err *err)
 {
-  char *argv[64], buf[2200];
-  int argc = 0;
-  snprintf(buf, sizeof buf, "%s", cmd);
-  for (char *tok = strtok(buf, " "); tok && argc < 62; tok = strtok(NULL, " "))
-    argv[argc++] = tok;
-  if (r->ctx->quiet)
-    argv[argc++] = "-q";
-  argv[argc] = NULL;
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid < 0)
-    return TK_FAIL(err, TK_EIO, "fork: %s", strerror(errno));
-  if (pid == 0) {
-    int fd = open("/dev/null", O_WRONLY);
-    if (fd >= 0 && dup2(fd, 1) >= 0 && fd != 1)
-      close(fd);
-    execv("/proc/self/exe", argv);
-    _exit(127);
-  }
-  int st;
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-    ;
-  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-    return TK_FAIL(err, TK_EIO, "`%s` failed (exit %d)", cmd,
-                   WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+  const expt_ctx *c = r->ctx;
+  double t_K[3], time_s, *v = NULL;
+  size_t nv = 0;
+  for (int i = 0; i < 3; i++)
+    TK_TRY(tk_parse_temp_K(g->temps[i], "--temp", &t_K[i], err));
+  TK_TRY(tk_parse_double(g->cal_time, "--time", &time_s, err));
+  TK_TRY(tk_parse_range(g->vctl, "--vctl", &v, &nv, err));
+  cal_run_params p = cal_run_default_params();
+  p.label = "calibrate";
+  p.command_line = cmd;
+  p.source = CAL_SOURCE_CELL;
+  p.cell = "pbit";
+  p.out = cells;
+  p.temp_K = t_K;
+  p.nt = 3;
+  p.vctl_V = v;
+  p.nv = nv;
+  p.sweep.time_s = time_s;
+  p.sweep.workers = (long)c->workers;
+  p.sweep.seed = c->seed;
+  p.sweep.resume = resume;
+  cal_summary sum;
+  cal_summary_init(&sum);
+  int rc = cal_run(&p, &sum, err);
+  free(v);
+  if (rc != TK_OK)
+    return tk_err_wrap(err, rc, "`%s`", cmd);
   return TK_OK;
 }
 
@@ -315,7 +320,7 @@ int expt__dtm_run(expt_run *r, tk_err *err)
          "--workers %u --seed %llu%s -o %s", g->vctl, g->temps[0], g->temps[1],
          g->temps[2], g->cal_time, c->workers, (unsigned long long)c->seed,
          exists(cells) ? " --resume" : "", cells));
-  TK_TRY(run_calibrate(r, cmd, err));
+  TK_TRY(calibrate_cells(r, g, cells, cmd, exists(cells), err));
   /* Each temperature twice: the chip's control mapping fixed at its
    * design temperature (uncompensated), and re-derived from the cell
    * library at the actual temperature (compensated). */

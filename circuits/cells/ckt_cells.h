@@ -29,8 +29,6 @@ typedef int (*ckt_cell_build_fn)(const double *vctl_V,
 typedef struct ckt_cell_info {
   const char *name;     /* "pbit" */
   ckt_cellkind cellkind; /* its kind (ckt_cellkind.h): switch on this */
-  const char *kind;     /* ckt_cellkind_name(cellkind), for the files and
-                           callers that still print or compare the name */
   const char *ports;    /* comma list: controls, outputs, supply */
   const char *controls; /* comma list of control node names */
   size_t n_ctl;         /* number of controls, 1..CKT_MAX_CTL */
