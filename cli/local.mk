@@ -11,6 +11,5 @@ tsukit_SOURCES += cli/cmd_doublewell.c
 tsukit_SOURCES += cli/cmd_experiment.c
 tsukit_SOURCES += cli/cmd_calibrate.c cli/calibrate_opts.c cli/calibrate_opts.h cli/cmd_predict.c
 tsukit_SOURCES += cli/cmd_characterize.c
-tsukit_SOURCES += cli/cmd_dtm.c cli/cmd_dtm_sample.c cli/cmd_dtm_eval.c cli/dtm_cli.h cli/plot_dtm.c
-tsukit_SOURCES += cli/plot_cells.c
+tsukit_SOURCES += cli/cmd_dtm.c cli/cmd_dtm_sample.c cli/cmd_dtm_eval.c cli/dtm_cli.h
 tsukit_SOURCES += cli/cmd_bench_dtm.c

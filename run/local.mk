@@ -13,3 +13,4 @@ run_librun_a_SOURCES += run/run_dtm_sample.c
 run_librun_a_SOURCES += run/run_dtm_eval.c
 run_librun_a_SOURCES += run/run_dtm_bench.c
 run_librun_a_SOURCES += run/run_dtm_plot.c
+run_librun_a_SOURCES += run/run_plot.c run/run_plot.h
