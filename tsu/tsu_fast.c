@@ -76,10 +76,17 @@ void tsu_sampler_free(tsu_sampler *s)
   free(s->pl.c0);
   free(s->pl.mem_e);
   free(s->pl.mem_inv);
-  free(s->pl.lut);
   free(s->pl.tab_off);
   free(s->pl.tab);
   free(s->pl.gx);
+  free(s->pl.qt_off);
+  free(s->pl.qtab);
+  free(s->pl.qnb);
+  free(s->pl.qF);
+  free(s->pl.qscale);
+  free(s->pl.qclamp);
+  free(s->pl.qe17);
+  free(s->pl.qthr);
   free(s->bits);
   free(s);
 }
@@ -126,6 +133,138 @@ static int build_tables(tsu__plan *pl)
   }
   pl->use_gfni = 1;
   return 0;
+}
+
+/* Quad tables of the fixed-point kernels (tsu_fast_impl.h): F_p is the
+ * largest in 0..24 with 2^F_p B_p + 63.5 n_quads <= TSU__FIX_LIMIT, B_p =
+ * |c0| + sum |wq| bounding |field|; sums in double, rounded once per
+ * entry.  Allocates on the first call, refills in place afterwards.
+ * Returns 0, -1 when out of memory, -2 when a node's field or degree is
+ * too large for the representation (*bad = its position). */
+static int build_fix(tsu__plan *pl, uint32_t *bad)
+{
+  uint32_t n = pl->n, nq = 0;
+  if (pl->qt_off == NULL)
+    pl->qt_off = malloc(((size_t)n + 1) * sizeof *pl->qt_off);
+  if (pl->qt_off == NULL)
+    return -1;
+  for (uint32_t p = 0; p < n; p++) {
+    uint32_t deg = pl->off[p + 1] - pl->off[p];
+    pl->qt_off[p] = nq;
+    nq += deg == 0 ? 1 : (deg + 3) / 4;
+  }
+  pl->qt_off[n] = nq;
+  if (pl->qtab == NULL) {
+    pl->qtab = aligned_alloc(64, ((size_t)nq * 48 + 63) / 64 * 64);
+    pl->qnb = malloc((size_t)nq * 4 * sizeof *pl->qnb);
+    pl->qF = malloc(n);
+    pl->qscale = malloc((size_t)n * sizeof *pl->qscale);
+    pl->qclamp = malloc((size_t)n * sizeof *pl->qclamp);
+    pl->qe17 = malloc((size_t)n * sizeof *pl->qe17);
+    pl->qthr = malloc((size_t)n * sizeof *pl->qthr);
+  }
+  if (pl->qtab == NULL || pl->qnb == NULL || pl->qF == NULL ||
+      pl->qscale == NULL || pl->qclamp == NULL || pl->qe17 == NULL ||
+      pl->qthr == NULL)
+    return -1;
+  for (uint32_t p = 0; p < n; p++) {
+    uint32_t k0 = pl->off[p], deg = pl->off[p + 1] - k0;
+    uint32_t t0 = pl->qt_off[p], nt = pl->qt_off[p + 1] - t0;
+    double bound = fabs(pl->c0[p]);
+    for (uint32_t k = 0; k < deg; k++)
+      bound += fabs(pl->wq[k0 + k]);
+    int F = 24;
+    while (F >= 0 && ldexp(bound, F) + 63.5 * nt > TSU__FIX_LIMIT)
+      F--;
+    if (F < 0 || nt > TSU__FIX_MAXQ) {
+      *bad = p;
+      return -2;
+    }
+    pl->qF[p] = (uint8_t)F;
+    pl->qscale[p] = (float)ldexp(1.0, -F);
+    pl->qclamp[p] = (float)ldexp(100.0, F);
+    pl->qe17[p] = (float)((double)pl->mem_e[p] * 131072.0);
+    pl->qthr[p] = (float)((1.0 - (double)pl->mem_e[p]) * 131072.0);
+    for (uint32_t t = 0; t < nt; t++) {
+      uint32_t j0 = 4 * t;
+      uint8_t *tb = pl->qtab + 48 * (size_t)(t0 + t);
+      for (uint32_t m = 0; m < 16; m++) {
+        double sum = t == 0 ? pl->c0[p] : 0.0;
+        for (uint32_t i = 0; i < 4; i++)
+          if (((m >> i) & 1) && j0 + i < deg)
+            sum += pl->wq[k0 + j0 + i];
+        int32_t v = (int32_t)lrint(ldexp(sum, F));
+        int32_t h = (v - (v & 63)) / 64;
+        tb[m] = (uint8_t)(v & 63);
+        tb[16 + m] = (uint8_t)((uint32_t)h & 0xFF);
+        tb[32 + m] = (uint8_t)(((uint32_t)h >> 8) & 0xFF);
+      }
+      for (uint32_t i = 0; i < 4; i++)
+        pl->qnb[4 * (size_t)(t0 + t) + i] =
+            j0 + i < deg ? pl->nbr[k0 + j0 + i] : n * pl->n_groups;
+    }
+  }
+  return 0;
+}
+
+/* V_t[m] of quad table tb (tsu_fast_impl.h) from its byte planes. */
+static int32_t fix_entry(const uint8_t *tb, uint32_t m)
+{
+  int16_t h = (int16_t)(uint16_t)(tb[16 + m] | (uint16_t)tb[32 + m] << 8);
+  return (int32_t)h * 64 + tb[m];
+}
+
+int32_t tsu__fix_field(const tsu__plan *pl, uint32_t p, const uint8_t *s)
+{
+  uint32_t deg = pl->off[p + 1] - pl->off[p];
+  int32_t acc = 0;
+  for (uint32_t t = pl->qt_off[p]; t < pl->qt_off[p + 1]; t++) {
+    uint32_t j0 = 4 * (t - pl->qt_off[p]), m = 0;
+    for (uint32_t i = 0; i < 4; i++)
+      if (j0 + i < deg && s[j0 + i])
+        m |= 1u << i;
+    acc += fix_entry(pl->qtab + 48 * (size_t)t, m);
+  }
+  return acc;
+}
+
+static float f32_from_bits(uint32_t b)
+{
+  float f;
+  memcpy(&f, &b, sizeof f);
+  return f;
+}
+
+static uint32_t f32_bits(float f)
+{
+  uint32_t b;
+  memcpy(&b, &f, sizeof b);
+  return b;
+}
+
+/* The decision of tsu_fast.h in IEEE single precision, each step exactly
+ * as the AVX2 kernel does it (fmaf is one rounding, as vfmadd). */
+int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
+                    uint32_t r16, int x_old)
+{
+  const float magic = 12582912.0f;   /* 1.5 * 2^23: rounds to integer */
+  float c = pl->qclamp[p], sc = pl->qscale[p];
+  float af = (float)acc;
+  af = af > -c ? af : -c;
+  af = af < c ? af : c;
+  float t = fmaf(af, sc, magic);
+  float nf = t - magic;
+  float f = fmaf(af, sc, -nf);
+  float q = TSU__EXP2_C5;
+  q = fmaf(q, f, TSU__EXP2_C4);
+  q = fmaf(q, f, TSU__EXP2_C3);
+  q = fmaf(q, f, TSU__EXP2_C2);
+  q = fmaf(q, f, TSU__EXP2_C1);
+  q = fmaf(q, f, TSU__EXP2_C0);
+  float e2 = f32_from_bits(f32_bits(q) + (f32_bits(t) << 23));
+  float r = (float)(2 * r16 + 1);
+  float um = x_old ? r - pl->qe17[p] : r;
+  return fmaf(um, e2, um) < pl->qthr[p];
 }
 
 /* Neighbour table, pre-scaled weights, constants and memory factors of
@@ -195,22 +334,21 @@ int tsu_sampler_alloc(const tsu_graph *g, const tsu_coloring *col,
   pl->c0 = malloc((size_t)n * sizeof *pl->c0);
   pl->mem_e = malloc((size_t)n * sizeof *pl->mem_e);
   pl->mem_inv = malloc((size_t)n * sizeof *pl->mem_inv);
-  pl->lut = aligned_alloc(64, 256 * 8 * sizeof *pl->lut);
-  s->bits = aligned_alloc(64, ((size_t)n * pl->n_groups * 8 + 63) / 64 * 64);
+  /* one row more: all-zero neighbour words for padded quads */
+  s->bits = aligned_alloc(64, (((size_t)n + 1) * pl->n_groups * 8 + 63) /
+                                  64 * 64);
   if (pl->node == NULL || pl->off == NULL || pl->nbr == NULL ||
       pl->wq == NULL || pl->c0 == NULL || pl->mem_e == NULL ||
-      pl->mem_inv == NULL || pl->lut == NULL || s->bits == NULL) {
+      pl->mem_inv == NULL || s->bits == NULL) {
     tsu_sampler_free(s);
     return TK_FAIL(err, TK_ENOMEM, "sampler for %u nodes x %u chains", n,
                    n_chains);
   }
-  for (int b = 0; b < 256; b++)
-    for (int j = 0; j < 8; j++)
-      pl->lut[8 * b + j] = (float)((b >> j) & 1);
   for (uint32_t p = 0; p < n; p++)
     pl->node[p] = col->order[p];
   fill_weights(pl, g, cells);
   pl->has_memory = cells->has_memory;
+  memset(s->bits + (size_t)n * pl->n_groups, 0, pl->n_groups * 8);
   for (uint32_t i = 0; i < n; i++) {
     for (uint32_t gr = 0; gr < pl->n_groups; gr++) {
       uint32_t w[4];
@@ -223,6 +361,19 @@ int tsu_sampler_alloc(const tsu_graph *g, const tsu_coloring *col,
       build_tables(pl) != 0) {
     tsu_sampler_free(s);
     return TK_FAIL(err, TK_ENOMEM, "subset-sum tables for %u nodes", n);
+  }
+  if (path == TSU_PATH_AVX2 || path == TSU_PATH_PORTABLE) {
+    uint32_t bad = 0;
+    int rc = build_fix(pl, &bad);
+    if (rc != 0) {
+      tsu_sampler_free(s);
+      if (rc == -1)
+        return TK_FAIL(err, TK_ENOMEM, "quad tables for %u nodes", n);
+      return TK_FAIL(err, TK_ERANGE, "node %u: field bound or degree too "
+                     "large for the fixed-point field of the %s path",
+                     col->order[bad], path == TSU_PATH_AVX2 ? "avx2"
+                                                            : "portable");
+    }
   }
   s->n_chains = n_chains;
   s->path = path;
@@ -244,6 +395,12 @@ int tsu_sampler_reload(tsu_sampler *s, const tsu_graph *g,
   fill_weights(&s->pl, g, cells);
   if (s->pl.use_gfni && build_tables(&s->pl) != 0)
     return TK_FAIL(err, TK_ENOMEM, "subset-sum tables");
+  if (s->pl.qtab != NULL) {
+    uint32_t bad = 0;
+    if (build_fix(&s->pl, &bad) != 0)
+      return TK_FAIL(err, TK_ERANGE, "reload: node %u: field bound too large "
+                     "for the fixed-point field", s->pl.node[bad]);
+  }
   return TK_OK;
 }
 
@@ -316,29 +473,8 @@ int tsu_sampler_spin(const tsu_sampler *s, uint32_t chain, uint32_t node)
   return ((w >> (chain % 64)) & 1) ? 1 : -1;
 }
 
-/* 2^x for the portable path, same polynomial as the vector paths; the
- * power of two is built in the exponent bits (no libm calls). */
-static float exp2_portable(float x)
-{
-  if (x > 126.0f)
-    x = 126.0f;
-  if (x < -126.0f)
-    x = -126.0f;
-  int ni = (int)(x + (x >= 0 ? 0.5f : -0.5f));
-  float f = x - (float)ni;
-  float p = TSU__EXP2_C6;
-  p = p * f + TSU__EXP2_C5;
-  p = p * f + TSU__EXP2_C4;
-  p = p * f + TSU__EXP2_C3;
-  p = p * f + TSU__EXP2_C2;
-  p = p * f + TSU__EXP2_C1;
-  p = p * f + TSU__EXP2_C0;
-  uint32_t bits = (uint32_t)(ni + 127) << 23;
-  float scale;
-  memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
-}
-
+/* Fixed-point field and decision per chain (tsu_fast.h), the same
+ * integer sums and IEEE operations as the AVX2 kernel. */
 void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
                           uint64_t sweep, uint32_t q0, uint32_t q1)
 {
@@ -359,26 +495,24 @@ void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
       }
       for (uint32_t h = 0; h < nh; h++) {
         uint32_t p = pa + h, i = pl->node[p];
-        float acc[64];
+        int32_t acc[64];
         for (int c = 0; c < 64; c++)
-          acc[c] = pl->c0[p];
-        for (uint32_t k = pl->off[p]; k < pl->off[p + 1]; k++) {
-          uint64_t m = bits[(size_t)pl->nbr[k] + g];
-          float wv = pl->wq[k];
+          acc[c] = 0;
+        for (uint32_t t = pl->qt_off[p]; t < pl->qt_off[p + 1]; t++) {
+          const uint32_t *nb = pl->qnb + 4 * (size_t)t;
+          uint64_t m0 = bits[(size_t)nb[0] + g], m1 = bits[(size_t)nb[1] + g];
+          uint64_t m2 = bits[(size_t)nb[2] + g], m3 = bits[(size_t)nb[3] + g];
+          int32_t v[16];
+          for (uint32_t m = 0; m < 16; m++)
+            v[m] = fix_entry(pl->qtab + 48 * (size_t)t, m);
           for (int c = 0; c < 64; c++)
-            acc[c] += wv * (float)((m >> c) & 1);
+            acc[c] += v[((m0 >> c) & 1) | ((m1 >> c) & 1) << 1 |
+                        ((m2 >> c) & 1) << 2 | ((m3 >> c) & 1) << 3];
         }
         uint64_t old = bits[(size_t)i * G + g], nw = 0;
         for (int c = 0; c < 64; c++) {
-          float e2 = exp2_portable(acc[c]);
           uint32_t r16 = (rw[c % 4][c / 4] >> (16 * h)) & 0xFFFFu;
-          float u = (float)r16 * (1.0f / 65536.0f) + (1.0f / 131072.0f);
-          if (pl->has_memory) {
-            if ((old >> c) & 1)
-              u -= pl->mem_e[p];
-            u *= pl->mem_inv[p];
-          }
-          if (u * e2 + u < 1.0f)
+          if (tsu__fix_decide(pl, p, acc[c], r16, (int)((old >> c) & 1)))
             nw |= 1ull << c;
         }
         bits[(size_t)i * G + g] = nw;

@@ -28,7 +28,6 @@ typedef struct tsu__plan {
                          * (0 unless chains are split over processes) */
   uint32_t key[2];      /* Philox key = seed */
   uint64_t rk[10][2];   /* round keys {k0 + r W0, k1 + r W1} (mod 2^32) */
-  float *lut;           /* [256][8] bit j of the index as 0.0f / 1.0f, 32-byte aligned */
   /* Subset-sum tables for the AVX-512 VBMI/GFNI kernel (NULL if unused):
    * the neighbours of position p in blocks of 4; table t of p holds, for
    * each 4-bit pattern m, the sum of wq over the neighbours 4t+i with bit
@@ -37,6 +36,21 @@ typedef struct tsu__plan {
   float *tab;           /* [tab_off[n]][16] subset sums, 64-byte aligned */
   uint32_t *gx;         /* [4 tab_off[n]] neighbour word indices, padded with the node's own */
   int use_gfni;         /* kernel is tsu__kernel_avx512_gfni */
+  /* Fixed-point field of the AVX2 and portable kernels (NULL if unused;
+   * tsu_fast.h states the representation): the neighbours of position p
+   * in quads; quad t of p has a 16-entry table of subset sums V_t[m] =
+   * round(2^F_p (sum of wq over the bits of m + c0[p] in quad 0)), an
+   * int32 stored as three byte planes for pshufb: L = V & 63, and the
+   * low and high bytes of H = V >> 6. */
+  uint32_t *qt_off;     /* [n+1] first quad of p; >= 1 quad each */
+  uint8_t *qtab;        /* [qt_off[n]][48] planes L, H low, H high (16 each) */
+  uint32_t *qnb;        /* [4 qt_off[n]] neighbour word index (node id *
+                         * n_groups); padding points at the zero row n */
+  uint8_t *qF;          /* [n] fraction bits F_p, 0..24 */
+  float *qscale;        /* [n] 2^-F_p */
+  float *qclamp;        /* [n] 100 * 2^F_p: |field| clamped to 100 (log2 units) */
+  float *qe17;          /* [n] e_p * 2^17 (memory term in units of the uniform) */
+  float *qthr;          /* [n] (1 - e_p) * 2^17 (decision threshold) */
 } tsu__plan;
 
 typedef void (*tsu__kernel_fn)(const tsu__plan *pl, uint64_t *bits,
@@ -55,6 +69,21 @@ void tsu__kernel_avx512_gfni(const tsu__plan *pl, uint64_t *bits,
 /* 1 if the CPU has what tsu__kernel_avx512_gfni needs on top of the
  * AVX-512 path (VBMI, GFNI, BMI2). */
 int tsu__avx512_gfni_supported(void);
+
+/* Fixed-point field of quad-table kernels: largest int32 sum magnitude
+ * bound (H = V >> 6 sums stay int16) and the most quads per node (L
+ * sums stay int16). */
+#define TSU__FIX_LIMIT 2097088.0
+#define TSU__FIX_MAXQ 520u
+/* New state of one chain from the fixed-point field of position p, the
+ * 16-bit random field r16 and the old state (AVX2 and portable kernels;
+ * the portable kernel calls it, the AVX2 kernel computes the same IEEE
+ * operations 8 chains at a time). */
+int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
+                    uint32_t r16, int x_old);
+/* Fixed-point field of position p for neighbour states s[k] in {0,1}
+ * (neighbour-table order, k < degree): the sum of the quad tables. */
+int32_t tsu__fix_field(const tsu__plan *pl, uint32_t p, const uint8_t *s);
 
 /* Coefficients of 2^f ~ sum_k TSU__EXP2_C[k] f^k on |f| <= 1/2 (Taylor of
  * exp(f ln 2) to degree 6, relative error < 2e-7). */
