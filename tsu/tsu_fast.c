@@ -83,9 +83,9 @@ void tsu_sampler_free(tsu_sampler *s)
   free(s->pl.qtab);
   free(s->pl.qnb);
   free(s->pl.qF);
-  free(s->pl.qscale);
+  free(s->pl.qk);
   free(s->pl.qclamp);
-  free(s->pl.qe17);
+  free(s->pl.qe16);
   free(s->pl.qthr);
   free(s->bits);
   free(s);
@@ -158,13 +158,13 @@ static int build_fix(tsu__plan *pl, uint32_t *bad)
     pl->qtab = aligned_alloc(64, ((size_t)nq * 48 + 63) / 64 * 64);
     pl->qnb = malloc((size_t)nq * 4 * sizeof *pl->qnb);
     pl->qF = malloc(n);
-    pl->qscale = malloc((size_t)n * sizeof *pl->qscale);
+    pl->qk = malloc((size_t)n * 5 * sizeof *pl->qk);
     pl->qclamp = malloc((size_t)n * sizeof *pl->qclamp);
-    pl->qe17 = malloc((size_t)n * sizeof *pl->qe17);
+    pl->qe16 = malloc((size_t)n * sizeof *pl->qe16);
     pl->qthr = malloc((size_t)n * sizeof *pl->qthr);
   }
   if (pl->qtab == NULL || pl->qnb == NULL || pl->qF == NULL ||
-      pl->qscale == NULL || pl->qclamp == NULL || pl->qe17 == NULL ||
+      pl->qk == NULL || pl->qclamp == NULL || pl->qe16 == NULL ||
       pl->qthr == NULL)
     return -1;
   for (uint32_t p = 0; p < n; p++) {
@@ -181,10 +181,15 @@ static int build_fix(tsu__plan *pl, uint32_t *bad)
       return -2;
     }
     pl->qF[p] = (uint8_t)F;
-    pl->qscale[p] = (float)ldexp(1.0, -F);
-    pl->qclamp[p] = (float)ldexp(100.0, F);
-    pl->qe17[p] = (float)((double)pl->mem_e[p] * 131072.0);
-    pl->qthr[p] = (float)((1.0 - (double)pl->mem_e[p]) * 131072.0);
+    pl->qclamp[p] = (int32_t)ldexp(100.0, F);
+    {
+      const float c[5] = {TSU__EXP2Q_C0, TSU__EXP2Q_C1, TSU__EXP2Q_C2,
+                          TSU__EXP2Q_C3, TSU__EXP2Q_C4};
+      for (int j = 0; j < 5; j++)   /* exact: powers of two, no underflow */
+        pl->qk[5 * (size_t)p + j] = (float)ldexp(c[j], -j * F);
+    }
+    pl->qe16[p] = (float)((double)pl->mem_e[p] * 65536.0);
+    pl->qthr[p] = (float)((1.0 - (double)pl->mem_e[p]) * 65536.0);
     for (uint32_t t = 0; t < nt; t++) {
       uint32_t j0 = 4 * t;
       uint8_t *tb = pl->qtab + 48 * (size_t)(t0 + t);
@@ -242,28 +247,29 @@ static uint32_t f32_bits(float f)
   return b;
 }
 
-/* The decision of tsu_fast.h in IEEE single precision, each step exactly
- * as the AVX2 kernel does it (fmaf is one rounding, as vfmadd). */
+/* The decision of tsu_fast.h, each step exactly as the AVX2 kernel does
+ * it: integer clamp and rounding, the quartic in IEEE single precision
+ * (fmaf is one rounding, as vfmadd), the power of two added to the
+ * exponent bits. */
 int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
                     uint32_t r16, int x_old)
 {
-  const float magic = 12582912.0f;   /* 1.5 * 2^23: rounds to integer */
-  float c = pl->qclamp[p], sc = pl->qscale[p];
-  float af = (float)acc;
-  af = af > -c ? af : -c;
-  af = af < c ? af : c;
-  float t = fmaf(af, sc, magic);
-  float nf = t - magic;
-  float f = fmaf(af, sc, -nf);
-  float q = TSU__EXP2_C5;
-  q = fmaf(q, f, TSU__EXP2_C4);
-  q = fmaf(q, f, TSU__EXP2_C3);
-  q = fmaf(q, f, TSU__EXP2_C2);
-  q = fmaf(q, f, TSU__EXP2_C1);
-  q = fmaf(q, f, TSU__EXP2_C0);
-  float e2 = f32_from_bits(f32_bits(q) + (f32_bits(t) << 23));
-  float r = (float)(2 * r16 + 1);
-  float um = x_old ? r - pl->qe17[p] : r;
+  const int F = pl->qF[p];
+  const int32_t c = pl->qclamp[p];
+  const float *k = pl->qk + 5 * (size_t)p;
+  int32_t a = acc > -c ? acc : -c;
+  a = a < c ? a : c;
+  int32_t nn = a >> F;   /* floor (arithmetic shift: GCC, Clang) */
+  float ff = (float)(a & (int32_t)((1u << F) - 1));
+  float q = k[4];
+  q = fmaf(q, ff, k[3]);
+  q = fmaf(q, ff, k[2]);
+  q = fmaf(q, ff, k[1]);
+  q = fmaf(q, ff, k[0]);
+  float e2 = f32_from_bits(f32_bits(q) + ((uint32_t)nn << 23));
+  /* r16 + 1/2 from the bits of 2^23 + r16 */
+  float r = f32_from_bits(0x4B000000u | r16) - 8388607.5f;
+  float um = x_old ? r - pl->qe16[p] : r;
   return fmaf(um, e2, um) < pl->qthr[p];
 }
 

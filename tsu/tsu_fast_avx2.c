@@ -36,16 +36,57 @@
 #define PHILOX_M0 0xD2511F53u
 #define PHILOX_M1 0xCD9E8D57u
 
-/* Four Philox4x32-10 blocks, one per 64-bit lane (low halves valid). */
-T256 static INL void philox4(__m256i x[4], const uint64_t rk[10][2])
+/* Words 1-3 of the counter (pa, sweep) are the same for every block
+ * of a pair: the parts of rounds 1-3 that depend on them only are
+ * scalar constants (Philox4x32-10 unchanged). */
+typedef struct {
+  long long c3, k1, k2, k3;   /* xor constants of rounds 1-3 (low halves) */
+} philox_pre;
+
+static inline philox_pre philox_prepare(const uint64_t rk[10][2],
+                                        uint32_t pa, uint64_t sweep)
+{
+  const uint32_t x1 = pa, x2 = (uint32_t)sweep, x3 = (uint32_t)(sweep >> 32);
+  uint64_t p1 = (uint64_t)x2 * PHILOX_M1;            /* round 1, constant */
+  uint32_t n0 = (uint32_t)(p1 >> 32) ^ x1 ^ (uint32_t)rk[0][0];
+  uint64_t p0 = (uint64_t)n0 * PHILOX_M0;            /* round 2, constant */
+  philox_pre c;
+  c.c3 = (long long)(x3 ^ (uint32_t)rk[0][1]);
+  c.k1 = (long long)((uint32_t)p1 ^ (uint32_t)rk[1][0]);
+  c.k2 = (long long)((uint32_t)(p0 >> 32) ^ (uint32_t)rk[1][1]);
+  c.k3 = (long long)((uint32_t)p0 ^ (uint32_t)rk[2][1]);
+  return c;
+}
+
+/* Four Philox4x32-10 blocks with counter word 0 in the 64-bit lanes of
+ * x0 and words 1-3 folded into c; out: words 0-3 (low halves). */
+T256 static INL void philox4c(__m256i x0, const philox_pre *c,
+                              const uint64_t rk[10][2], __m256i x[4])
 {
   const __m256i m0 = _mm256_set1_epi64x(PHILOX_M0);
   const __m256i m1 = _mm256_set1_epi64x(PHILOX_M1);
-  __m256i x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
-#pragma GCC unroll 10
-  for (int r = 0; r < 10; r++) {
-    __m256i p0 = _mm256_mul_epu32(x0, m0);
-    __m256i p1 = _mm256_mul_epu32(x2, m1);
+  /* round 1: x1 and x2 constant */
+  __m256i p0 = _mm256_mul_epu32(x0, m0);
+  __m256i x2 = _mm256_xor_si256(_mm256_srli_epi64(p0, 32),
+                                _mm256_set1_epi64x(c->c3));
+  __m256i x3 = p0;
+  /* round 2: x0 constant */
+  __m256i p1 = _mm256_mul_epu32(x2, m1);
+  x0 = _mm256_xor_si256(_mm256_srli_epi64(p1, 32), _mm256_set1_epi64x(c->k1));
+  x2 = _mm256_xor_si256(x3, _mm256_set1_epi64x(c->k2));
+  __m256i x1 = p1;
+  /* round 3: x3 constant */
+  p0 = _mm256_mul_epu32(x0, m0);
+  p1 = _mm256_mul_epu32(x2, m1);
+  x0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), x1),
+                        _mm256_set1_epi64x((long long)rk[2][0]));
+  x2 = _mm256_xor_si256(_mm256_srli_epi64(p0, 32), _mm256_set1_epi64x(c->k3));
+  x1 = p1;
+  x3 = p0;
+#pragma GCC unroll 7
+  for (int r = 3; r < 10; r++) {
+    p0 = _mm256_mul_epu32(x0, m0);
+    p1 = _mm256_mul_epu32(x2, m1);
     __m256i n0 = _mm256_xor_si256(
         _mm256_xor_si256(_mm256_srli_epi64(p1, 32), x1),
         _mm256_set1_epi64x((long long)rk[r][0]));
@@ -61,10 +102,11 @@ T256 static INL void philox4(__m256i x[4], const uint64_t rk[10][2])
 }
 
 /* rw[4 n + 2 a + q]: the random words of field vector (n, a, q) of
- * group g (file comment): four calls of philox4, call (n, q) on blocks
+ * group g (file comment): four calls of philox4c, call (n, q) on blocks
  * 16 g + n + 8 q + 2 i in lane i. */
-T256 static INL void philox_fix(const uint64_t rk[10][2], uint32_t g,
-                                uint32_t pa, uint64_t sweep, __m256i rw[8])
+T256 static INL void philox_fix(const uint64_t rk[10][2],
+                                const philox_pre *c, uint32_t g,
+                                __m256i rw[8])
 {
   const __m256i pack = _mm256_set_epi32(7, 5, 3, 1, 6, 4, 2, 0);
 #pragma GCC unroll 2
@@ -72,13 +114,9 @@ T256 static INL void philox_fix(const uint64_t rk[10][2], uint32_t g,
 #pragma GCC unroll 2
     for (int q = 0; q < 2; q++) {
       __m256i x[4];
-      x[0] = _mm256_add_epi64(
-          _mm256_set1_epi64x(16 * (long long)g + n + 8 * q),
-          _mm256_set_epi64x(6, 4, 2, 0));
-      x[1] = _mm256_set1_epi64x(pa);
-      x[2] = _mm256_set1_epi64x((uint32_t)sweep);
-      x[3] = _mm256_set1_epi64x((uint32_t)(sweep >> 32));
-      philox4(x, rk);
+      philox4c(_mm256_add_epi64(
+                   _mm256_set1_epi64x(16 * (long long)g + n + 8 * q),
+                   _mm256_set_epi64x(6, 4, 2, 0)), c, rk, x);
 #pragma GCC unroll 2
       for (int a = 0; a < 2; a++) {
         /* dword 2 i + e: word a + 2 e of block i; then lane 0 <- e = 0 */
@@ -89,41 +127,42 @@ T256 static INL void philox_fix(const uint64_t rk[10][2], uint32_t g,
     }
 }
 
-/* New states (compare masks) of the 8 chains of field vector acc, node
- * position p, 16-bit random field `sh` of rw; old: all-ones where the
- * old state is 1 (only read when mem). */
-T256 static INL __m256i decide8(const __m256 cl, const __m256 sc,
-                                const __m256 e17, const __m256 thr,
-                                __m256i acc, __m256i rw, const unsigned sh,
-                                const int mem, __m256i old)
+/* Per-node constants of the decision (tsu__fix_decide). */
+typedef struct {
+  __m256i cl, ncl, mask; /* clamp bounds, 2^F - 1 */
+  int clamp;              /* clamp needed: 2^21 > 100 2^F */
+  __m128i F;              /* shift count F */
+  __m256 k[5];            /* quartic coefficients in the integer fraction */
+  __m256 e16, thr;        /* memory term, threshold */
+} dconst;
+
+/* New states (compare masks) of the 8 chains of field vector acc:
+ * 16-bit random field `sh` of rw; old: all-ones where the old state is
+ * 1 (only read when mem). */
+T256 static INL __m256i decide8(const dconst *d, __m256i acc, __m256i rw,
+                                const unsigned sh, const int mem, __m256i old)
 {
-  const __m256 magic = _mm256_set1_ps(12582912.0f);
-  __m256 af = _mm256_cvtepi32_ps(acc);
-  af = _mm256_min_ps(_mm256_max_ps(af, _mm256_sub_ps(_mm256_setzero_ps(),
-                                                     cl)), cl);
-  __m256 t = _mm256_fmadd_ps(af, sc, magic);
-  __m256 nf = _mm256_sub_ps(t, magic);
-  __m256 f = _mm256_fmsub_ps(af, sc, nf);
-  __m256 p = _mm256_set1_ps(TSU__EXP2_C5);
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(TSU__EXP2_C4));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(TSU__EXP2_C3));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(TSU__EXP2_C2));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(TSU__EXP2_C1));
-  p = _mm256_fmadd_ps(p, f, _mm256_set1_ps(TSU__EXP2_C0));
+  __m256i a = acc;
+  if (d->clamp)
+    a = _mm256_min_epi32(_mm256_max_epi32(a, d->ncl), d->cl);
+  __m256i nn = _mm256_sra_epi32(a, d->F);
+  __m256 ff = _mm256_cvtepi32_ps(_mm256_and_si256(a, d->mask));
+  __m256 p = _mm256_fmadd_ps(d->k[4], ff, d->k[3]);
+  p = _mm256_fmadd_ps(p, ff, d->k[2]);
+  p = _mm256_fmadd_ps(p, ff, d->k[1]);
+  p = _mm256_fmadd_ps(p, ff, d->k[0]);
   __m256 e2 = _mm256_castsi256_ps(_mm256_add_epi32(
-      _mm256_castps_si256(p), _mm256_slli_epi32(_mm256_castps_si256(t), 23)));
-  __m256i r2;
-  if (sh)
-    r2 = _mm256_or_si256(_mm256_srli_epi32(rw, 15), _mm256_set1_epi32(1));
-  else
-    r2 = _mm256_or_si256(
-        _mm256_and_si256(_mm256_slli_epi32(rw, 1), _mm256_set1_epi32(0x1FFFE)),
-        _mm256_set1_epi32(1));
-  __m256 um = _mm256_cvtepi32_ps(r2);
+      _mm256_castps_si256(p), _mm256_slli_epi32(nn, 23)));
+  /* r16 + 1/2 from the bits of 2^23 + r16 */
+  const __m256i b23 = _mm256_set1_epi32(0x4B000000);
+  __m256i r2 = sh ? _mm256_or_si256(_mm256_srli_epi32(rw, 16), b23)
+                  : _mm256_blend_epi16(rw, b23, 0xAA);
+  __m256 um = _mm256_sub_ps(_mm256_castsi256_ps(r2),
+                            _mm256_set1_ps(8388607.5f));
   if (mem)
-    um = _mm256_sub_ps(um, _mm256_and_ps(_mm256_castsi256_ps(old), e17));
+    um = _mm256_sub_ps(um, _mm256_and_ps(_mm256_castsi256_ps(old), d->e16));
   return _mm256_castps_si256(
-      _mm256_cmp_ps(_mm256_fmadd_ps(um, e2, um), thr, _CMP_LT_OQ));
+      _mm256_cmp_ps(_mm256_fmadd_ps(um, e2, um), d->thr, _CMP_LT_OQ));
 }
 
 /* Update position p for the 64 chains of group g; sh: 16-bit field of
@@ -138,54 +177,59 @@ T256 static INL void update_node(const tsu__plan *pl, uint64_t *bits,
   const __m256i m0f = _mm256_set1_epi8(0x0F);
   const __m256i zero = _mm256_setzero_si256();
   const long long *base = (const long long *)(bits + g);
-  __m256i accL[2] = {zero, zero};          /* [n] byte sums of L */
   __m256i accL16[2][2] = {{zero, zero}, {zero, zero}};  /* [n][a] */
   __m256i accH[2][2] = {{zero, zero}, {zero, zero}};    /* [n][a] */
   const uint32_t t0 = pl->qt_off[p], t1 = pl->qt_off[p + 1];
-  for (uint32_t t = t0; t < t1; t++) {
-    const uint32_t *nb = pl->qnb + 4 * (size_t)t;
-    __m256i v = _mm256_and_si256(
-        _mm256_srlv_epi64(_mm256_set1_epi64x(base[nb[0]]), lanes), m11);
+  /* chunks of at most 4 quads: the L bytes (<= 63 each) cannot carry */
+  for (uint32_t c0 = t0; c0 < t1; c0 += 4) {
+    const uint32_t c1 = c0 + 4 < t1 ? c0 + 4 : t1;
+    __m256i aL0 = _mm256_setzero_si256(), aL1 = _mm256_setzero_si256();
+    for (uint32_t t = c0; t < c1; t++) {
+      const uint32_t *nb = pl->qnb + 4 * (size_t)t;
+      __m256i v = _mm256_and_si256(
+          _mm256_srlv_epi64(_mm256_set1_epi64x(base[nb[0]]), lanes), m11);
 #pragma GCC unroll 3
-    for (int s = 1; s < 4; s++) {
-      __m256i x = _mm256_and_si256(
-          _mm256_srlv_epi64(_mm256_set1_epi64x(base[nb[s]]), lanes), m11);
-      v = _mm256_or_si256(v, _mm256_slli_epi64(x, s));
-    }
-    const uint8_t *tb = pl->qtab + 48 * (size_t)t;
-    const __m256i tl = _mm256_broadcastsi128_si256(
-        _mm_loadu_si128((const __m128i *)tb));
-    const __m256i thl = _mm256_broadcastsi128_si256(
-        _mm_loadu_si128((const __m128i *)(tb + 16)));
-    const __m256i thh = _mm256_broadcastsi128_si256(
-        _mm_loadu_si128((const __m128i *)(tb + 32)));
-    __m256i nib[2];
-    nib[0] = _mm256_and_si256(v, m0f);
-    nib[1] = _mm256_and_si256(_mm256_srli_epi16(v, 4), m0f);
-#pragma GCC unroll 2
-    for (int n = 0; n < 2; n++) {
-      accL[n] = _mm256_add_epi8(accL[n], _mm256_shuffle_epi8(tl, nib[n]));
-      __m256i hl = _mm256_shuffle_epi8(thl, nib[n]);
-      __m256i hh = _mm256_shuffle_epi8(thh, nib[n]);
-      accH[n][0] = _mm256_add_epi16(accH[n][0], _mm256_unpacklo_epi8(hl, hh));
-      accH[n][1] = _mm256_add_epi16(accH[n][1], _mm256_unpackhi_epi8(hl, hh));
-    }
-    if (((t - t0) & 3) == 3 || t + 1 == t1) {
-      /* L bytes: at most 4 quads of 63 each before this flush */
-#pragma GCC unroll 2
-      for (int n = 0; n < 2; n++) {
-        accL16[n][0] = _mm256_add_epi16(accL16[n][0],
-                                        _mm256_unpacklo_epi8(accL[n], zero));
-        accL16[n][1] = _mm256_add_epi16(accL16[n][1],
-                                        _mm256_unpackhi_epi8(accL[n], zero));
-        accL[n] = zero;
+      for (int s = 1; s < 4; s++) {
+        __m256i x = _mm256_and_si256(
+            _mm256_srlv_epi64(_mm256_set1_epi64x(base[nb[s]]), lanes), m11);
+        v = _mm256_or_si256(v, _mm256_slli_epi64(x, s));
       }
+      const uint8_t *tb = pl->qtab + 48 * (size_t)t;
+      const __m256i tl = _mm256_broadcastsi128_si256(
+          _mm_loadu_si128((const __m128i *)tb));
+      const __m256i thl = _mm256_broadcastsi128_si256(
+          _mm_loadu_si128((const __m128i *)(tb + 16)));
+      const __m256i thh = _mm256_broadcastsi128_si256(
+          _mm_loadu_si128((const __m128i *)(tb + 32)));
+      const __m256i n0 = _mm256_and_si256(v, m0f);
+      const __m256i n1 = _mm256_and_si256(_mm256_srli_epi16(v, 4), m0f);
+      aL0 = _mm256_add_epi8(aL0, _mm256_shuffle_epi8(tl, n0));
+      aL1 = _mm256_add_epi8(aL1, _mm256_shuffle_epi8(tl, n1));
+      __m256i hl = _mm256_shuffle_epi8(thl, n0);
+      __m256i hh = _mm256_shuffle_epi8(thh, n0);
+      accH[0][0] = _mm256_add_epi16(accH[0][0], _mm256_unpacklo_epi8(hl, hh));
+      accH[0][1] = _mm256_add_epi16(accH[0][1], _mm256_unpackhi_epi8(hl, hh));
+      hl = _mm256_shuffle_epi8(thl, n1);
+      hh = _mm256_shuffle_epi8(thh, n1);
+      accH[1][0] = _mm256_add_epi16(accH[1][0], _mm256_unpacklo_epi8(hl, hh));
+      accH[1][1] = _mm256_add_epi16(accH[1][1], _mm256_unpackhi_epi8(hl, hh));
     }
+    accL16[0][0] = _mm256_add_epi16(accL16[0][0], _mm256_unpacklo_epi8(aL0, zero));
+    accL16[0][1] = _mm256_add_epi16(accL16[0][1], _mm256_unpackhi_epi8(aL0, zero));
+    accL16[1][0] = _mm256_add_epi16(accL16[1][0], _mm256_unpacklo_epi8(aL1, zero));
+    accL16[1][1] = _mm256_add_epi16(accL16[1][1], _mm256_unpackhi_epi8(aL1, zero));
   }
-  const __m256 cl = _mm256_set1_ps(pl->qclamp[p]);
-  const __m256 sc = _mm256_set1_ps(pl->qscale[p]);
-  const __m256 e17 = _mm256_set1_ps(pl->qe17[p]);
-  const __m256 thr = _mm256_set1_ps(pl->qthr[p]);
+  dconst d;
+  d.cl = _mm256_set1_epi32(pl->qclamp[p]);
+  d.ncl = _mm256_set1_epi32(-pl->qclamp[p]);
+  d.mask = _mm256_set1_epi32((int32_t)((1u << pl->qF[p]) - 1));
+  d.clamp = pl->qF[p] < 15;
+  d.F = _mm_cvtsi32_si128(pl->qF[p]);
+#pragma GCC unroll 5
+  for (int j = 0; j < 5; j++)
+    d.k[j] = _mm256_set1_ps(pl->qk[5 * (size_t)p + j]);
+  d.e16 = _mm256_set1_ps(pl->qe16[p]);
+  d.thr = _mm256_set1_ps(pl->qthr[p]);
   const __m256i k164 = _mm256_set1_epi32(64 << 16 | 1);
   uint64_t *dst = &bits[(size_t)i * G + g];
   const uint64_t old = *dst;
@@ -211,7 +255,7 @@ T256 static INL void update_node(const tsu__plan *pl, uint64_t *bits,
               _mm256_sllv_epi32(_mm256_set1_epi32((int)(uint32_t)(old >> (32 * q))),
                                 cnt), 31);
         }
-        c[q] = decide8(cl, sc, e17, thr, acc, rw[4 * n + 2 * a + q], sh,
+        c[q] = decide8(&d, acc, rw[4 * n + 2 * a + q], sh,
                        pl->has_memory, om);
       }
       w16[a] = _mm256_packs_epi32(c[0], c[1]);
@@ -237,9 +281,10 @@ T256 void tsu__kernel_avx2(const tsu__plan *pl, uint64_t *bits,
   const uint32_t beg = pl->start[color], end = pl->start[color + 1];
   for (uint32_t q = q0; q < q1; q++) {
     uint32_t pa = beg + 2 * q;
+    const philox_pre c = philox_prepare(pl->rk, pa, sweep);
     for (uint32_t g = 0; g < G; g++) {
       __m256i rw[8];
-      philox_fix(pl->rk, pl->g0 + g, pa, sweep, rw);
+      philox_fix(pl->rk, &c, pl->g0 + g, rw);
       update_node(pl, bits, pa, g, rw, 0);
       if (pa + 1 < end)
         update_node(pl, bits, pa + 1, g, rw, 16);

@@ -47,10 +47,11 @@ typedef struct tsu__plan {
   uint32_t *qnb;        /* [4 qt_off[n]] neighbour word index (node id *
                          * n_groups); padding points at the zero row n */
   uint8_t *qF;          /* [n] fraction bits F_p, 0..24 */
-  float *qscale;        /* [n] 2^-F_p */
-  float *qclamp;        /* [n] 100 * 2^F_p: |field| clamped to 100 (log2 units) */
-  float *qe17;          /* [n] e_p * 2^17 (memory term in units of the uniform) */
-  float *qthr;          /* [n] (1 - e_p) * 2^17 (decision threshold) */
+  int32_t *qclamp;      /* [n] 100 * 2^F_p: |field| clamped to 100 (log2 units) */
+  float *qk;            /* [n][5] TSU__EXP2Q_C[j] * 2^(-j F_p): the quartic in
+                         * the integer fraction */
+  float *qe16;          /* [n] e_p * 2^16 (memory term in units of the uniform) */
+  float *qthr;          /* [n] (1 - e_p) * 2^16 (decision threshold) */
 } tsu__plan;
 
 typedef void (*tsu__kernel_fn)(const tsu__plan *pl, uint64_t *bits,
@@ -84,6 +85,14 @@ int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
 /* Fixed-point field of position p for neighbour states s[k] in {0,1}
  * (neighbour-table order, k < degree): the sum of the quad tables. */
 int32_t tsu__fix_field(const tsu__plan *pl, uint32_t p, const uint8_t *s);
+
+/* Quartic minimax (relative error) of 2^z on [0, 1): relative error
+ * < 2.7e-6 with these float coefficients (fixed-point kernels). */
+#define TSU__EXP2Q_C0 1.0000026226043701f
+#define TSU__EXP2Q_C1 0.6930038332939148f
+#define TSU__EXP2Q_C2 0.2414427548646927f
+#define TSU__EXP2Q_C3 0.052011460065841675f
+#define TSU__EXP2Q_C4 0.013534167781472206f
 
 /* Coefficients of 2^f ~ sum_k TSU__EXP2_C[k] f^k on |f| <= 1/2 (Taylor of
  * exp(f ln 2) to degree 6, relative error < 2e-7). */
