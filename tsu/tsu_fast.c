@@ -449,6 +449,11 @@ void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
   s->sweep = t0 + n_sweeps;
 }
 
+const tsu__plan *tsu__sampler_plan(const tsu_sampler *s)
+{
+  return &s->pl;
+}
+
 uint64_t tsu_sampler_sweeps(const tsu_sampler *s)
 {
   return s->sweep;

@@ -86,6 +86,9 @@ int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
  * (neighbour-table order, k < degree): the sum of the quad tables. */
 int32_t tsu__fix_field(const tsu__plan *pl, uint32_t p, const uint8_t *s);
 
+/* The plan of a sampler (tests). */
+const tsu__plan *tsu__sampler_plan(const tsu_sampler *s);
+
 /* Quartic minimax (relative error) of 2^z on [0, 1): relative error
  * < 2.7e-6 with these float coefficients (fixed-point kernels). */
 #define TSU__EXP2Q_C0 1.0000026226043701f
