@@ -251,8 +251,9 @@ static uint32_t f32_bits(float f)
  * it: integer clamp and rounding, the quartic in IEEE single precision
  * (fmaf is one rounding, as vfmadd), the power of two added to the
  * exponent bits. */
-int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
-                    uint32_t r16, int x_old)
+static inline __attribute__((always_inline)) int
+fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc, uint32_t r16,
+           int x_old)
 {
   const int F = pl->qF[p];
   const int32_t c = pl->qclamp[p];
@@ -271,6 +272,12 @@ int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
   float r = f32_from_bits(0x4B000000u | r16) - 8388607.5f;
   float um = x_old ? r - pl->qe16[p] : r;
   return fmaf(um, e2, um) < pl->qthr[p];
+}
+
+int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
+                    uint32_t r16, int x_old)
+{
+  return fix_decide(pl, p, acc, r16, x_old);
 }
 
 /* Neighbour table, pre-scaled weights, constants and memory factors of
@@ -485,9 +492,12 @@ int tsu_sampler_spin(const tsu_sampler *s, uint32_t chain, uint32_t node)
 }
 
 /* Fixed-point field and decision per chain (tsu_fast.h), the same
- * integer sums and IEEE operations as the AVX2 kernel. */
-void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
-                          uint64_t sweep, uint32_t q0, uint32_t q1)
+ * integer sums and IEEE operations as the AVX2 kernel.  Compiled twice:
+ * plain, and for CPUs with FMA (fmaf becomes one instruction instead of
+ * a libm call; the results are the same, fmaf is exact either way). */
+static inline __attribute__((always_inline)) void
+kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
+                uint64_t sweep, uint32_t q0, uint32_t q1)
 {
   const uint32_t G = pl->n_groups;
   const uint32_t beg = pl->start[color], end = pl->start[color + 1];
@@ -523,11 +533,32 @@ void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
         uint64_t old = bits[(size_t)i * G + g], nw = 0;
         for (int c = 0; c < 64; c++) {
           uint32_t r16 = (rw[c % 4][c / 4] >> (16 * h)) & 0xFFFFu;
-          if (tsu__fix_decide(pl, p, acc[c], r16, (int)((old >> c) & 1)))
+          if (fix_decide(pl, p, acc[c], r16, (int)((old >> c) & 1)))
             nw |= 1ull << c;
         }
         bits[(size_t)i * G + g] = nw;
       }
     }
   }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("fma"))) static void
+kernel_portable_fma(const tsu__plan *pl, uint64_t *bits, uint32_t color,
+                    uint64_t sweep, uint32_t q0, uint32_t q1)
+{
+  kernel_portable(pl, bits, color, sweep, q0, q1);
+}
+#endif
+
+void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
+                          uint64_t sweep, uint32_t q0, uint32_t q1)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (__builtin_cpu_supports("fma")) {
+    kernel_portable_fma(pl, bits, color, sweep, q0, q1);
+    return;
+  }
+#endif
+  kernel_portable(pl, bits, color, sweep, q0, q1);
 }
