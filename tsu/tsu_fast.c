@@ -2,9 +2,10 @@
  *
  * Workload: G12 grids of 70x70 (4900 nodes, ~29k edges) with 64-4096
  * chains and 1e3-1e5 sweeps; the plan (~0.5 MB of fp32 weights, plus
- * ~1.2 MB of subset-sum tables and indices for the VBMI/GFNI kernel)
- * streams from L2/L3 while the chain words of a group (n x 8 bytes) stay
- * in L1.  Threads
+ * ~1.2 MB of subset-sum tables and indices for the VBMI/GFNI kernel, or
+ * ~0.9 MB of byte-plane quad tables and indices for the AVX2 and
+ * portable kernels) streams from L2/L3 while the chain words of a group
+ * (n x 8 bytes) stay in L1.  Threads
  * split the node pairs of one colour (static schedule), with a barrier
  * between colours.
  */
