@@ -130,7 +130,6 @@ T256 static INL void philox_fix(const uint64_t rk[10][2],
 /* Per-node constants of the decision (tsu__fix_decide). */
 typedef struct {
   __m256i cl, ncl, mask; /* clamp bounds, 2^F - 1 */
-  int clamp;              /* clamp needed: 2^21 > 100 2^F */
   __m128i F;              /* shift count F */
   __m256 k[5];            /* quartic coefficients in the integer fraction */
   __m256 e16, thr;        /* memory term, threshold */
@@ -140,10 +139,11 @@ typedef struct {
  * 16-bit random field `sh` of rw; old: all-ones where the old state is
  * 1 (only read when mem). */
 T256 static INL __m256i decide8(const dconst *d, __m256i acc, __m256i rw,
-                                const unsigned sh, const int mem, __m256i old)
+                                const unsigned sh, const int mem,
+                                const int clamp, __m256i old)
 {
   __m256i a = acc;
-  if (d->clamp)
+  if (clamp)
     a = _mm256_min_epi32(_mm256_max_epi32(a, d->ncl), d->cl);
   __m256i nn = _mm256_sra_epi32(a, d->F);
   __m256 ff = _mm256_cvtepi32_ps(_mm256_and_si256(a, d->mask));
@@ -169,7 +169,8 @@ T256 static INL __m256i decide8(const dconst *d, __m256i acc, __m256i rw,
  * the pair's random words (0 first node, 16 second). */
 T256 static INL void update_node(const tsu__plan *pl, uint64_t *bits,
                                  uint32_t p, uint32_t g, const __m256i rw[8],
-                                 const unsigned sh)
+                                 const unsigned sh, const int mem,
+                                 const int clamp)
 {
   const uint32_t G = pl->n_groups, i = pl->node[p];
   const __m256i lanes = _mm256_set_epi64x(3, 2, 1, 0);
@@ -223,7 +224,6 @@ T256 static INL void update_node(const tsu__plan *pl, uint64_t *bits,
   d.cl = _mm256_set1_epi32(pl->qclamp[p]);
   d.ncl = _mm256_set1_epi32(-pl->qclamp[p]);
   d.mask = _mm256_set1_epi32((int32_t)((1u << pl->qF[p]) - 1));
-  d.clamp = pl->qF[p] < 15;
   d.F = _mm_cvtsi32_si128(pl->qF[p]);
 #pragma GCC unroll 5
   for (int j = 0; j < 5; j++)
@@ -246,7 +246,7 @@ T256 static INL void update_node(const tsu__plan *pl, uint64_t *bits,
                        : _mm256_unpacklo_epi16(accL16[n][a], accH[n][a]);
         __m256i acc = _mm256_madd_epi16(lh, k164);
         __m256i om = zero;
-        if (pl->has_memory) {
+        if (mem) {
           /* chain a + 2L + 4n + 8i + 32q: its old bit to the sign */
           const __m256i cnt = _mm256_sub_epi32(
               _mm256_set1_epi32(31 - a - 4 * n),
@@ -255,8 +255,7 @@ T256 static INL void update_node(const tsu__plan *pl, uint64_t *bits,
               _mm256_sllv_epi32(_mm256_set1_epi32((int)(uint32_t)(old >> (32 * q))),
                                 cnt), 31);
         }
-        c[q] = decide8(&d, acc, rw[4 * n + 2 * a + q], sh,
-                       pl->has_memory, om);
+        c[q] = decide8(&d, acc, rw[4 * n + 2 * a + q], sh, mem, clamp, om);
       }
       w16[a] = _mm256_packs_epi32(c[0], c[1]);
     }
@@ -273,6 +272,19 @@ T256 static INL void update_node(const tsu__plan *pl, uint64_t *bits,
   *dst = (uint64_t)_mm_cvtsi128_si64(o);
 }
 
+/* update_node with the memory term and the clamp fixed at compile time
+ * (the clamp only matters when 2^21 > 100 2^F, i.e. F < 15). */
+T256 static INL void update(const tsu__plan *pl, uint64_t *bits, uint32_t p,
+                            uint32_t g, const __m256i rw[8], const unsigned sh)
+{
+  if (pl->has_memory)
+    update_node(pl, bits, p, g, rw, sh, 1, 1);
+  else if (pl->qF[p] < 15)
+    update_node(pl, bits, p, g, rw, sh, 0, 1);
+  else
+    update_node(pl, bits, p, g, rw, sh, 0, 0);
+}
+
 T256 void tsu__kernel_avx2(const tsu__plan *pl, uint64_t *bits,
                            uint32_t color, uint64_t sweep, uint32_t q0,
                            uint32_t q1)
@@ -285,9 +297,9 @@ T256 void tsu__kernel_avx2(const tsu__plan *pl, uint64_t *bits,
     for (uint32_t g = 0; g < G; g++) {
       __m256i rw[8];
       philox_fix(pl->rk, &c, pl->g0 + g, rw);
-      update_node(pl, bits, pa, g, rw, 0);
+      update(pl, bits, pa, g, rw, 0);
       if (pa + 1 < end)
-        update_node(pl, bits, pa + 1, g, rw, 16);
+        update(pl, bits, pa + 1, g, rw, 16);
     }
   }
 }
