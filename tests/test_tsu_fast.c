@@ -1,7 +1,9 @@
 /* test_tsu_fast.c -- fast sampler: reproducibility, cell limits, memory.
  *
  *  - Same seed, same samples: G12 torus L=30, 128 chains, 30 sweeps with 1
- *    and 2 threads give bit-identical states (ideal and memory cells).
+ *    and 2 threads give bit-identical states (ideal and memory cells;
+ *    2 chain groups: each thread takes one); with 64 chains (one group:
+ *    threads split the node pairs of a colour) on the other paths.
  *  - Perfect-cell limit: cells with tau -> 0 and no mismatch have a_i =
  *    2 beta, b_i = 0, e_i = 0 and sample bit-identically to ideal cells.
  *  - Mismatch: offsets b_i have the drawn spread (chi-square-free check:

@@ -5,9 +5,10 @@
  * ~1.2 MB of subset-sum tables and indices for the VBMI/GFNI kernel, or
  * ~0.9 MB of byte-plane quad tables and indices for the AVX2 and
  * portable kernels) streams from L2/L3 while the chain words of a group
- * (n x 8 bytes) stay in L1.  Threads
- * split the node pairs of one colour (static schedule), with a barrier
- * between colours.
+ * (n x 8 bytes) stay in L1.  Threads take whole chain groups when
+ * there are enough of them (no synchronisation at all), else split the
+ * node pairs of one colour (static schedule), with a barrier between
+ * colours.
  */
 #include "tsu/tsu_fast_impl.h"
 
@@ -423,6 +424,19 @@ void tsu_sampler_run(tsu_sampler *s, uint64_t n_sweeps, int n_threads)
   tsu_sampler_run_colors(s, n_sweeps, s->pl.n_colors, n_threads);
 }
 
+/* Sweeps of chain groups [g_lo, g_hi) with no synchronisation: chain
+ * groups never interact. */
+static void run_groups(const tsu__plan *pl, tsu__kernel_fn kern,
+                       uint64_t *bits, uint64_t t0, uint64_t n_sweeps,
+                       uint32_t n_active, uint32_t g_lo, uint32_t g_hi)
+{
+  for (uint64_t t = t0; t < t0 + n_sweeps; t++)
+    for (uint32_t c = 0; c < n_active; c++) {
+      uint32_t n_pairs = (pl->start[c + 1] - pl->start[c] + 1) / 2;
+      kern(pl, bits, c, t, 0, n_pairs, g_lo, g_hi);
+    }
+}
+
 void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
                             uint32_t n_active, int n_threads)
 {
@@ -432,8 +446,32 @@ void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
   uint64_t t0 = s->sweep;
   uint64_t *bits = s->bits;
   tsu__kernel_fn kern = s->kernel;
+  const uint32_t G = pl->n_groups;
 #ifdef _OPENMP
   int nt = n_threads > 0 ? n_threads : omp_get_max_threads();
+  if (nt > 1 && G >= (uint32_t)nt && (G % (uint32_t)nt == 0 ||
+                                      G >= 4 * (uint32_t)nt)) {
+    /* enough chain groups: each thread sweeps its own groups, no
+     * barriers (the same states for any split) */
+#pragma omp parallel num_threads(nt)
+    {
+      uint32_t id = (uint32_t)omp_get_thread_num();
+      uint32_t m = (uint32_t)omp_get_num_threads();
+      uint32_t g_lo = (uint32_t)((uint64_t)G * id / m);
+      uint32_t g_hi = (uint32_t)((uint64_t)G * (id + 1) / m);
+      if (g_lo < g_hi)
+        run_groups(pl, kern, bits, t0, n_sweeps, n_active, g_lo, g_hi);
+    }
+    s->sweep = t0 + n_sweeps;
+    return;
+  }
+  if (nt <= 1) {
+    run_groups(pl, kern, bits, t0, n_sweeps, n_active, 0, G);
+    s->sweep = t0 + n_sweeps;
+    return;
+  }
+  /* few chain groups: threads split the node pairs of each colour, with
+   * a barrier between colours */
 #pragma omp parallel num_threads(nt)
 #else
   (void)n_threads;
@@ -449,7 +487,7 @@ void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
 #endif
         for (uint32_t ch = 0; ch < n_chunks; ch++) {
           uint32_t q1 = 8 * ch + 8 < n_pairs ? 8 * ch + 8 : n_pairs;
-          kern(pl, bits, c, t, 8 * ch, q1);
+          kern(pl, bits, c, t, 8 * ch, q1, 0, G);
         }
       }
     }
@@ -498,14 +536,15 @@ int tsu_sampler_spin(const tsu_sampler *s, uint32_t chain, uint32_t node)
  * a libm call; the results are the same, fmaf is exact either way). */
 static inline __attribute__((always_inline)) void
 kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
-                uint64_t sweep, uint32_t q0, uint32_t q1)
+                uint64_t sweep, uint32_t q0, uint32_t q1,
+    uint32_t g_lo, uint32_t g_hi)
 {
   const uint32_t G = pl->n_groups;
   const uint32_t beg = pl->start[color], end = pl->start[color + 1];
   for (uint32_t q = q0; q < q1; q++) {
     uint32_t pa = beg + 2 * q;
     uint32_t nh = pa + 1 < end ? 2 : 1;
-    for (uint32_t g = 0; g < G; g++) {
+    for (uint32_t g = g_lo; g < g_hi; g++) {
       uint32_t rw[4][16];   /* word w of block b: chain 4 b + w */
       for (uint32_t b = 0; b < 16; b++) {
         uint32_t ctr[4] = {16 * (pl->g0 + g) + b, pa, (uint32_t)sweep,
@@ -546,20 +585,22 @@ kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
 #if defined(__x86_64__) && defined(__GNUC__)
 __attribute__((target("fma"))) static void
 kernel_portable_fma(const tsu__plan *pl, uint64_t *bits, uint32_t color,
-                    uint64_t sweep, uint32_t q0, uint32_t q1)
+                    uint64_t sweep, uint32_t q0, uint32_t q1,
+    uint32_t g_lo, uint32_t g_hi)
 {
-  kernel_portable(pl, bits, color, sweep, q0, q1);
+  kernel_portable(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
 }
 #endif
 
 void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
-                          uint64_t sweep, uint32_t q0, uint32_t q1)
+                          uint64_t sweep, uint32_t q0, uint32_t q1,
+    uint32_t g_lo, uint32_t g_hi)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
   if (__builtin_cpu_supports("fma")) {
-    kernel_portable_fma(pl, bits, color, sweep, q0, q1);
+    kernel_portable_fma(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
     return;
   }
 #endif
-  kernel_portable(pl, bits, color, sweep, q0, q1);
+  kernel_portable(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
 }

@@ -287,14 +287,13 @@ T256 static INL void update(const tsu__plan *pl, uint64_t *bits, uint32_t p,
 
 T256 void tsu__kernel_avx2(const tsu__plan *pl, uint64_t *bits,
                            uint32_t color, uint64_t sweep, uint32_t q0,
-                           uint32_t q1)
+                           uint32_t q1, uint32_t g_lo, uint32_t g_hi)
 {
-  const uint32_t G = pl->n_groups;
   const uint32_t beg = pl->start[color], end = pl->start[color + 1];
   for (uint32_t q = q0; q < q1; q++) {
     uint32_t pa = beg + 2 * q;
     const philox_pre c = philox_prepare(pl->rk, pa, sweep);
-    for (uint32_t g = 0; g < G; g++) {
+    for (uint32_t g = g_lo; g < g_hi; g++) {
       __m256i rw[8];
       philox_fix(pl->rk, &c, pl->g0 + g, rw);
       update(pl, bits, pa, g, rw, 0);
@@ -306,8 +305,9 @@ T256 void tsu__kernel_avx2(const tsu__plan *pl, uint64_t *bits,
 
 #else
 void tsu__kernel_avx2(const tsu__plan *pl, uint64_t *bits, uint32_t color,
-                      uint64_t sweep, uint32_t q0, uint32_t q1)
+                      uint64_t sweep, uint32_t q0, uint32_t q1,
+    uint32_t g_lo, uint32_t g_hi)
 {
-  tsu__kernel_portable(pl, bits, color, sweep, q0, q1);
+  tsu__kernel_portable(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
 }
 #endif

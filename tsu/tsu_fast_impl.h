@@ -56,17 +56,20 @@ typedef struct tsu__plan {
 
 typedef void (*tsu__kernel_fn)(const tsu__plan *pl, uint64_t *bits,
                                uint32_t color, uint64_t sweep, uint32_t q0,
-                               uint32_t q1);
+                               uint32_t q1, uint32_t g_lo, uint32_t g_hi);
 
 void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
-                          uint64_t sweep, uint32_t q0, uint32_t q1);
+                          uint64_t sweep, uint32_t q0, uint32_t q1,
+    uint32_t g_lo, uint32_t g_hi);
 void tsu__kernel_avx2(const tsu__plan *pl, uint64_t *bits, uint32_t color,
-                      uint64_t sweep, uint32_t q0, uint32_t q1);
+                      uint64_t sweep, uint32_t q0, uint32_t q1,
+    uint32_t g_lo, uint32_t g_hi);
 void tsu__kernel_avx512(const tsu__plan *pl, uint64_t *bits, uint32_t color,
-                        uint64_t sweep, uint32_t q0, uint32_t q1);
+                        uint64_t sweep, uint32_t q0, uint32_t q1,
+    uint32_t g_lo, uint32_t g_hi);
 void tsu__kernel_avx512_gfni(const tsu__plan *pl, uint64_t *bits,
                              uint32_t color, uint64_t sweep, uint32_t q0,
-                             uint32_t q1);
+                             uint32_t q1, uint32_t g_lo, uint32_t g_hi);
 /* 1 if the CPU has what tsu__kernel_avx512_gfni needs on top of the
  * AVX-512 path (VBMI, GFNI, BMI2). */
 int tsu__avx512_gfni_supported(void);
