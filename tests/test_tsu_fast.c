@@ -19,7 +19,8 @@
  *  - Cross-path identity: the AVX2 and portable kernels compute the same
  *    fixed-point field and IEEE decision (tsu_fast.h), so they give
  *    bit-identical states (ideal cells, cells with memory and mismatch,
- *    a colour-restricted run and a chain-group offset).
+ *    a G24 30x30 grid at beta 5; a colour-restricted run and a chain-group
+ *    offset).
  *  - Precision of the fixed-point conditionals against the reference
  *    formula (tsu_cell_p1): for random neighbour states of random nodes,
  *    P_fast = (number of 16-bit uniforms the decision accepts) / 2^16
@@ -199,6 +200,28 @@ int main(void)
   threads_identical(g, col, cm, "cells with memory and mismatch");
   cross_path(g, col, ci, "ideal cells");
   cross_path(g, col, cm, "cells with memory and mismatch");
+  {
+    /* G24 30x30 (6 quads: two chunks of L sums) at beta 5 (coarse fraction
+     * bits: the clamped variant) */
+    tsu_graph *g24 = NULL;
+    tsu_coloring *c24 = NULL;
+    tsu_cells *h24 = NULL;
+    tsu_cell_params p24 = tsu_cell_ideal_params(5.0);
+    int rc = tsu_graph_grid(30, tsu_grid_name_jumps("G24"), 0, &g24, &err);
+    if (rc == 0) {
+      tsu_graph_random_model(g24, 0xfa5b, 1.0, 0.1);
+      rc = tsu_coloring_build(g24, &c24, &err);
+    }
+    if (rc == 0)
+      rc = tsu_cells_build(&p24, g24->n, &h24, &err);
+    TKT_OK(rc == 0, "G24 30x30 grid built (%s)",
+           rc ? tk_err_text(&err) : "ok");
+    if (rc == 0)
+      cross_path(g24, c24, h24, "G24, beta 5");
+    tsu_cells_free(h24);
+    tsu_coloring_free(c24);
+    tsu_graph_free(g24);
+  }
   {
     /* bound: the uniform's grid 2^-17 + the stated precision 1e-5 */
     const double lim = 1.0 / 131072 + 1e-5;

@@ -537,7 +537,7 @@ int tsu_sampler_spin(const tsu_sampler *s, uint32_t chain, uint32_t node)
 static inline __attribute__((always_inline)) void
 kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
                 uint64_t sweep, uint32_t q0, uint32_t q1,
-    uint32_t g_lo, uint32_t g_hi)
+                uint32_t g_lo, uint32_t g_hi)
 {
   const uint32_t G = pl->n_groups;
   const uint32_t beg = pl->start[color], end = pl->start[color + 1];
@@ -586,7 +586,7 @@ kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
 __attribute__((target("fma"))) static void
 kernel_portable_fma(const tsu__plan *pl, uint64_t *bits, uint32_t color,
                     uint64_t sweep, uint32_t q0, uint32_t q1,
-    uint32_t g_lo, uint32_t g_hi)
+                    uint32_t g_lo, uint32_t g_hi)
 {
   kernel_portable(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
 }
@@ -594,7 +594,7 @@ kernel_portable_fma(const tsu__plan *pl, uint64_t *bits, uint32_t color,
 
 void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
                           uint64_t sweep, uint32_t q0, uint32_t q1,
-    uint32_t g_lo, uint32_t g_hi)
+                          uint32_t g_lo, uint32_t g_hi)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
   if (__builtin_cpu_supports("fma")) {

@@ -409,7 +409,7 @@ T512G void tsu__kernel_avx512_gfni(const tsu__plan *pl, uint64_t *bits,
 #else
 void tsu__kernel_avx512(const tsu__plan *pl, uint64_t *bits, uint32_t color,
                         uint64_t sweep, uint32_t q0, uint32_t q1,
-    uint32_t g_lo, uint32_t g_hi)
+                        uint32_t g_lo, uint32_t g_hi)
 {
   tsu__kernel_portable(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
 }

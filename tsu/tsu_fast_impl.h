@@ -2,7 +2,8 @@
  *
  * The plan is read-only during a run; the kernels update `bits` in place.
  * A kernel call updates the node pairs [q0, q1) of one colour (pair q is
- * colour-order positions start+2q and start+2q+1) for every chain group.
+ * colour-order positions start+2q and start+2q+1) for the chain groups
+ * [g_lo, g_hi).
  */
 #ifndef TSU_FAST_IMPL_H
 #define TSU_FAST_IMPL_H
@@ -60,13 +61,13 @@ typedef void (*tsu__kernel_fn)(const tsu__plan *pl, uint64_t *bits,
 
 void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
                           uint64_t sweep, uint32_t q0, uint32_t q1,
-    uint32_t g_lo, uint32_t g_hi);
+                          uint32_t g_lo, uint32_t g_hi);
 void tsu__kernel_avx2(const tsu__plan *pl, uint64_t *bits, uint32_t color,
                       uint64_t sweep, uint32_t q0, uint32_t q1,
-    uint32_t g_lo, uint32_t g_hi);
+                      uint32_t g_lo, uint32_t g_hi);
 void tsu__kernel_avx512(const tsu__plan *pl, uint64_t *bits, uint32_t color,
                         uint64_t sweep, uint32_t q0, uint32_t q1,
-    uint32_t g_lo, uint32_t g_hi);
+                        uint32_t g_lo, uint32_t g_hi);
 void tsu__kernel_avx512_gfni(const tsu__plan *pl, uint64_t *bits,
                              uint32_t color, uint64_t sweep, uint32_t q0,
                              uint32_t q1, uint32_t g_lo, uint32_t g_hi);
