@@ -447,6 +447,7 @@ void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
   uint64_t *bits = s->bits;
   tsu__kernel_fn kern = s->kernel;
   const uint32_t G = pl->n_groups;
+  s->sweep = t0 + n_sweeps;
 #ifdef _OPENMP
   int nt = n_threads > 0 ? n_threads : omp_get_max_threads();
   if (nt > 1 && G >= (uint32_t)nt && (G % (uint32_t)nt == 0 ||
@@ -462,37 +463,30 @@ void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
       if (g_lo < g_hi)
         run_groups(pl, kern, bits, t0, n_sweeps, n_active, g_lo, g_hi);
     }
-    s->sweep = t0 + n_sweeps;
     return;
   }
-  if (nt <= 1) {
-    run_groups(pl, kern, bits, t0, n_sweeps, n_active, 0, G);
-    s->sweep = t0 + n_sweeps;
-    return;
-  }
-  /* few chain groups: threads split the node pairs of each colour, with
-   * a barrier between colours */
+  if (nt > 1) {
+    /* few chain groups: threads split the node pairs of each colour,
+     * with a barrier between colours */
 #pragma omp parallel num_threads(nt)
-#else
-  (void)n_threads;
-#endif
-  {
     for (uint64_t t = t0; t < t0 + n_sweeps; t++) {
       for (uint32_t c = 0; c < n_active; c++) {
         uint32_t n_pairs = (pl->start[c + 1] - pl->start[c] + 1) / 2;
         /* 8 pairs per chunk: few calls, still balanced over threads */
         uint32_t n_chunks = (n_pairs + 7) / 8;
-#ifdef _OPENMP
 #pragma omp for schedule(static)
-#endif
         for (uint32_t ch = 0; ch < n_chunks; ch++) {
           uint32_t q1 = 8 * ch + 8 < n_pairs ? 8 * ch + 8 : n_pairs;
           kern(pl, bits, c, t, 8 * ch, q1, 0, G);
         }
       }
     }
+    return;
   }
-  s->sweep = t0 + n_sweeps;
+#else
+  (void)n_threads;
+#endif
+  run_groups(pl, kern, bits, t0, n_sweeps, n_active, 0, G);
 }
 
 const tsu__plan *tsu__sampler_plan(const tsu_sampler *s)
