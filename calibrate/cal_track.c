@@ -18,6 +18,7 @@
 #include "circuits/cells/ckt_cells.h"
 #include "circuits/ckt_sim.h"
 #include "calibrate/cal_run_int.h"
+#include "physics/phys_const.h"
 #include "common/tk_parse.h"
 #include "io/io_celllib.h"
 
@@ -304,10 +305,16 @@ int cal__track_setup(cal__ctx *c, const cal_track_opts *o,
                    "measures the correlation times)");
   if (!o->on)
     return TK_OK;
+  /* the grid applies as given at --track-ref, by default at the sweep's
+   * temperature nearest the nominal 27 C */
+  double ref_K = o->ref_K;
+  for (size_t t = 0; isnan(o->ref_K) && t < c->nt; t++)
+    if (t == 0 || fabs(c->temp_K[t] - PHYS_TNOM_K) < fabs(ref_K - PHYS_TNOM_K))
+      ref_K = c->temp_K[t];
   struct stat st;
   if (resume && stat(out, &st) == 0)
-    return cal__track_load(c, out, o->ref_K, o->width_exp, o->time_tau, err);
-  return cal__track(c, o->ref_K, o->width_exp, time_s / 4, o->time_tau, 5.0,
+    return cal__track_load(c, out, ref_K, o->width_exp, o->time_tau, err);
+  return cal__track(c, ref_K, o->width_exp, time_s / 4, o->time_tau, 5.0,
                       workers, err);
 }
 
