@@ -165,3 +165,12 @@ TESTS += tests/cli_demo.sh
 EXTRA_DIST += tests/cli_demo.sh
 TESTS += tests/cli_calibrate_mpi.sh
 EXTRA_DIST += tests/cli_calibrate_mpi.sh
+
+# installation: make install into a temporary DESTDIR, an outside program
+# built with pkg-config against the installed library; the man pages
+AM_TESTS_ENVIRONMENT += TSUKIT_BUILDDIR='$(abs_top_builddir)'; \
+	TSUKIT_CC='$(CC)'; TSUKIT_MAKE='$(MAKE)'; \
+	export TSUKIT_BUILDDIR TSUKIT_CC TSUKIT_MAKE;
+TESTS += tests/install_external.sh tests/man_pages.sh
+EXTRA_DIST += tests/install_external.sh tests/man_pages.sh \
+	tests/external/tk_external.c
