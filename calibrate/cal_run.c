@@ -14,7 +14,7 @@
 
 #include "calibrate/cal_mismatch.h"
 #include "calibrate/cal_run.h"
-#include "calibrate/cal_run_int.h"
+#include "calibrate/cal_run_impl.h"
 #include "circuits/cells/ckt_cells.h"
 #include "circuits/ckt_sim.h"
 #include "common/tk_rng.h"

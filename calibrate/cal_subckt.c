@@ -1,7 +1,7 @@
 /* cal_subckt.c -- the source of `tsukit characterize`: a designer's own
  * pbit, a standard SPICE .subckt in a file, with tsukit's device noise
  * added to every transistor, swept by the checkpointed sweep of cal_run
- * into the same cell library as a shipped cell (cal_run_int.h).
+ * into the same cell library as a shipped cell (cal_run_impl.h).
  *
  * Workload: nT x nV points, each one ngspice transient in a forked
  * worker; the file is parsed once in the parent (circuits/ckt_subckt.h)
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calibrate/cal_run_int.h"
+#include "calibrate/cal_run_impl.h"
 #include "calibrate/cal_sweep.h"
 #include "circuits/ckt_sim.h"
 #include "circuits/ckt_subckt.h"
