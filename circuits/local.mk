@@ -1,4 +1,4 @@
-# circuits/: ngspice sessions on cell netlists (see DESIGN.md).
+# circuits/: ngspice sessions on cell netlists (docs/ARCHITECTURE.md).
 # ckt_session.c is the only file that touches libngspice.
 noinst_LTLIBRARIES += circuits/libckt.la
 circuits_libckt_la_SOURCES = \
