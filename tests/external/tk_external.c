@@ -191,6 +191,7 @@ out:
 int main(void)
 {
   printf("# libtsukit %s\n", TSUKIT_VERSION);
+  tk_init(NULL); /* the process-wide settings, before any other call */
   pbit_prediction();
   gibbs_run();
   return n_fail ? 1 : 0;
