@@ -1,6 +1,6 @@
 # io/: HDF5 files with provenance, gnuplot figures.
 noinst_LTLIBRARIES += io/libio.la
-io_libio_la_SOURCES = io/io_h5.c io/io_h5.h io/io_plot.c io/io_plot.h \
+io_libio_la_SOURCES = io/io_h5.c io/io_h5.h io/io_h5_attr.c io/io_h5_impl.h io/io_plot.c io/io_plot.h \
 	io/io_idx.c io/io_idx.h
 # public headers, installed as $(includedir)/tsukit/io/NAME.h
 nobase_pkginclude_HEADERS += \
