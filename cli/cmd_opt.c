@@ -211,6 +211,10 @@ int cmd_opt_parse(const cmd_spec *spec, int argc, char **argv, char **args,
     }
     tk_err err = {0};
     if (parse_value(o, value, what, &err) != 0) {
+      if (err.status != TK_ERANGE &&
+          (o->type == CMD_OPT_TEMP || o->type == CMD_OPT_TEMPS))
+        return cmd_usage_error(cmd, "%s (valid range: (0, 2000] K, or Celsius "
+                               "with a C suffix)", tk_err_text(&err));
       if (err.status == TK_ERANGE || !is_numeric(o->type) || (o->lo == 0 && o->hi == 0))
         return cmd_usage_error(cmd, "%s", tk_err_text(&err));
       char r[128];
@@ -223,9 +227,8 @@ int cmd_opt_parse(const cmd_spec *spec, int argc, char **argv, char **args,
     if ((o->flags & CMD_OPT_REQUIRED) && !given[k]) {
       char r[128] = "";
       if (is_numeric(o->type) && !(o->lo == 0 && o->hi == 0)) {
-        r[0] = ' ';
-        r[1] = '(';
-        range_text(o, r + 2, sizeof r - 3);
+        strcpy(r, " (valid range ");
+        range_text(o, r + 14, sizeof r - 15);
         strcat(r, ")");
       }
       return cmd_usage_error(cmd, "--%s is required%s", o->name, r);
