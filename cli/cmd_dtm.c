@@ -86,6 +86,16 @@ int cmd_dtm__pos(const char *s, const char *opt, double *v, tk_err *err)
   return TK_OK;
 }
 
+int cmd_dtm__graph(const char *s, const char *opt, void *target, tk_err *err)
+{
+  int j = tsu_grid_name_jumps(s);
+  if (j < 1)
+    return TK_FAIL(err, TK_ERANGE, "%s: '%s' is outside the valid range "
+                   "{G4, G8, G12, G16, G20, G24}", opt, s);
+  *(int *)target = j;
+  return TK_OK;
+}
+
 /* ---- train ------------------------------------------------------------ */
 
 /* Options into p; 0 to run, -1 after --help, else the exit status. */

@@ -14,7 +14,8 @@
 
 static int is_numeric(cmd_opt_type t)
 {
-  return t == CMD_OPT_DOUBLE || t == CMD_OPT_LONG || t == CMD_OPT_LIST ||
+  return t == CMD_OPT_DOUBLE || t == CMD_OPT_LONG || t == CMD_OPT_U32 ||
+         t == CMD_OPT_LIST ||
          t == CMD_OPT_RANGE;
 }
 
@@ -87,6 +88,14 @@ static int parse_value(const cmd_opt *o, const char *arg, const char *what,
     long v;
     TK_TRY(tk_parse_long_in(arg, what, (long)o->lo, (long)o->hi, &v, err));
     *(long *)o->target = v;
+    return TK_OK;
+  }
+  case CMD_OPT_U32: {
+    long v;
+    double hi = o->hi > 4294967295.0 ? 4294967295.0 : o->hi;
+    TK_TRY(tk_parse_long_in(arg, what, (long)(o->lo < 0 ? 0 : o->lo), (long)hi,
+                            &v, err));
+    *(uint32_t *)o->target = (uint32_t)v;
     return TK_OK;
   }
   case CMD_OPT_U64:

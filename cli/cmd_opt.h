@@ -28,6 +28,7 @@ typedef enum cmd_opt_type {
   CMD_OPT_DOUBLE,   /* double *: finite, inside [lo, hi] (see flags) */
   CMD_OPT_LONG,     /* long *: integer inside [lo, hi] */
   CMD_OPT_U64,      /* uint64_t *: unsigned 64-bit (seeds) */
+  CMD_OPT_U32,      /* uint32_t *: integer inside [lo, hi] (0 <= lo) */
   CMD_OPT_TEMP,     /* double *: kelvin, or Celsius with a C suffix */
   CMD_OPT_TEMPS,    /* cmd_opt_list *: comma list of temperatures */
   CMD_OPT_LIST,     /* cmd_opt_list *: comma list of doubles in [lo, hi] */

@@ -23,6 +23,9 @@ enum {
 int cmd_dtm__u32(const char *s, const char *opt, uint32_t lo, uint32_t hi,
                  uint32_t *v, tk_err *err);
 int cmd_dtm__pos(const char *s, const char *opt, double *v, tk_err *err);
+/* A grid name G4..G24 as its jump count into *(int *)target (a cmd_opt
+ * CMD_OPT_FN parser). */
+int cmd_dtm__graph(const char *s, const char *opt, void *target, tk_err *err);
 
 int cmd_dtm_sample_kv(int argc, char **argv, cmd_kv *kv);
 int cmd_dtm_eval_kv(int argc, char **argv, cmd_kv *kv);
