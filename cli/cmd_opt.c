@@ -132,6 +132,7 @@ static int parse_value(const cmd_opt *o, const char *arg, const char *what,
   case CMD_OPT_FN:
     return o->fn(arg, what, o->target, err);
   case CMD_OPT_FLAG:
+  case CMD_OPT_UNSET:
   case CMD_OPT_END:
     break;
   }
@@ -206,10 +207,10 @@ int cmd_opt_parse(const cmd_spec *spec, int argc, char **argv, char **args,
     given[k] = 1;
     if (o->seen != NULL)
       *o->seen = 1;
-    if (o->type == CMD_OPT_FLAG) {
+    if (o->type == CMD_OPT_FLAG || o->type == CMD_OPT_UNSET) {
       if (value != NULL)
         return cmd_usage_error(cmd, "%s takes no value", what);
-      *(int *)o->target = 1;
+      *(int *)o->target = o->type == CMD_OPT_FLAG;
       continue;
     }
     if (value == NULL) {

@@ -25,6 +25,7 @@
 typedef enum cmd_opt_type {
   CMD_OPT_END = 0,  /* terminates a table */
   CMD_OPT_FLAG,     /* int *: set to 1; takes no value */
+  CMD_OPT_UNSET,    /* int *: set to 0; takes no value (--no-x, --fresh-x) */
   CMD_OPT_DOUBLE,   /* double *: finite, inside [lo, hi] (see flags) */
   CMD_OPT_LONG,     /* long *: integer inside [lo, hi] */
   CMD_OPT_U64,      /* uint64_t *: unsigned 64-bit (seeds) */
