@@ -12,6 +12,7 @@
 
 #include "calibrate/cal_run.h"
 #include "cli/cmd.h"
+#include "cli/cmd_opt.h"
 #include "common/tk_error.h"
 
 /* The shared options' getopt codes (a command's own codes stay below). */
@@ -46,6 +47,15 @@ typedef struct cmd_sweep {
   size_t nt;
   const char *out;         /* -o FILE, or NULL */
 } cmd_sweep;
+
+/* The rows of the shared options in a command's cmd_opt table: writes
+ * CMD_SWEEP_N_OPTS rows targeting o, then an end row, at rows[0..]
+ * (rows has room for CMD_SWEEP_N_OPTS + 1; a command's own rows go
+ * before).  --vctl and -o (short only: no --out) are
+ * CMD_OPT_REQUIRED, --temp too when temp_required (else it defaults to
+ * 27 C).  Returns CMD_SWEEP_N_OPTS. */
+#define CMD_SWEEP_N_OPTS 13
+size_t cmd_sweep_opts(cmd_sweep *o, int temp_required, cmd_opt *rows);
 
 /* The defaults of cal_run_default_params(), nothing parsed yet. */
 void cmd_sweep_init(cmd_sweep *o);

@@ -142,7 +142,8 @@ static int parse_value(const cmd_opt *o, const char *arg, const char *what,
 static const cmd_opt *find_long(const cmd_opt *opts, const char *name, size_t len)
 {
   for (const cmd_opt *o = opts; o->name != NULL; o++)
-    if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+    if (o->name[0] != '\0' && strlen(o->name) == len &&
+        strncmp(o->name, name, len) == 0)
       return o;
   return NULL;
 }
@@ -241,6 +242,8 @@ int cmd_opt_parse(const cmd_spec *spec, int argc, char **argv, char **args,
         range_text(o, r + 14, sizeof r - 15);
         strcat(r, ")");
       }
+      if (o->name[0] == '\0')
+        return cmd_usage_error(cmd, "-%c is required%s", o->short_name, r);
       return cmd_usage_error(cmd, "--%s is required%s", o->name, r);
     }
   }
@@ -264,7 +267,10 @@ void cmd_opt_usage_options(const cmd_opt *opts, FILE *f)
 {
   for (const cmd_opt *o = opts; o->name != NULL; o++) {
     char head[96];
-    if (o->short_name)
+    if (o->name[0] == '\0')
+      snprintf(head, sizeof head, "-%c%s%s", o->short_name, o->meta ? " " : "",
+               o->meta ? o->meta : "");
+    else if (o->short_name)
       snprintf(head, sizeof head, "-%c, --%s%s%s", o->short_name, o->name,
                o->meta ? " " : "", o->meta ? o->meta : "");
     else

@@ -53,7 +53,8 @@ typedef struct cmd_opt_list {
 } cmd_opt_list;
 
 typedef struct cmd_opt {
-  const char *name;     /* long name without "--"; NULL ends the table */
+  const char *name;     /* long name without "--"; NULL ends the table;
+                         * "" for an option with only short_name */
   char short_name;      /* one-letter alias ('o' for -o), or 0 */
   cmd_opt_type type;    /* how the value is read */
   void *target;         /* where it goes (type above) */
