@@ -24,59 +24,6 @@ void cmd_sweep_free(cmd_sweep *o)
   o->vctl_V = o->temp_K = NULL;
 }
 
-int cmd_sweep_option(int code, const char *arg, cmd_sweep *o, int *rc,
-                     tk_err *err)
-{
-  long n = 0;
-  *rc = TK_OK;
-  switch (code) {
-  case CMD_SWEEP_VCTL:
-    free(o->vctl_V);
-    o->vctl_V = NULL;
-    *rc = tk_parse_range(arg, "--vctl", &o->vctl_V, &o->nv, err);
-    if (*rc == 0 && o->nv < 2)
-      *rc = TK_FAIL(err, TK_EINVAL, "--vctl: '%s' must be a range A:B:N "
-                    "with N >= 2", arg);
-    return 1;
-  case CMD_SWEEP_TEMP:
-    free(o->temp_K);
-    o->temp_K = NULL;
-    *rc = tk_parse_list(arg, "--temp", tk_parse_temp_K, &o->temp_K, &o->nt,
-                        err);
-    return 1;
-  case CMD_SWEEP_TIME:
-    *rc = tk_parse_double_in(arg, "--time", 1e-9, 1e-2, &o->s.time_s, err);
-    return 1;
-  case CMD_SWEEP_WORKERS:
-    *rc = tk_parse_long_in(arg, "--workers", 1, 256, &o->s.workers, err);
-    return 1;
-  case CMD_SWEEP_SEED:
-    *rc = tk_parse_u64(arg, "--seed", &o->s.seed, err);
-    return 1;
-  case CMD_SWEEP_REPEATS:
-    *rc = tk_parse_long_in(arg, "--repeats", 1, 1000, &n, err);
-    if (*rc == 0)
-      o->s.repeats = (unsigned)n;
-    return 1;
-  case CMD_SWEEP_RESUME: o->s.resume = 1; return 1;
-  case CMD_SWEEP_FORCE: o->s.force = 1; return 1;
-  case CMD_SWEEP_TRACK: o->s.track.on = 1; return 1;
-  case CMD_SWEEP_TRACK_REF:
-    *rc = tk_parse_temp_K(arg, "--track-ref", &o->s.track.ref_K, err);
-    return 1;
-  case CMD_SWEEP_TRACK_EXP:
-    *rc = tk_parse_double_in(arg, "--track-exp", 0.0, 10.0,
-                             &o->s.track.width_exp, err);
-    return 1;
-  case CMD_SWEEP_TIME_TAU:
-    *rc = tk_parse_double_in(arg, "--time-tau", 10, 1e7, &o->s.track.time_tau,
-                             err);
-    return 1;
-  case 'o': o->out = arg; return 1;
-  default: return 0;
-  }
-}
-
 /* --vctl A:B:N (N >= 2) into the cmd_sweep target */
 static int parse_vctl(const char *arg, const char *what, void *target,
                       tk_err *err)
