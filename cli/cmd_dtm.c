@@ -32,25 +32,6 @@ static void usage(FILE *f)
 
 /* ---- option parsers shared by the subcommands (cli/dtm_cli.h) ---------- */
 
-int cmd_dtm__u32(const char *s, const char *opt, uint32_t lo, uint32_t hi,
-                 uint32_t *v, tk_err *err)
-{
-  long x;
-  TK_TRY(tk_parse_long_in(s, opt, (long)lo, (long)hi, &x, err));
-  *v = (uint32_t)x;
-  return TK_OK;
-}
-
-int cmd_dtm__pos(const char *s, const char *opt, double *v, tk_err *err)
-{
-  double x;
-  TK_TRY(tk_parse_double(s, opt, &x, err));
-  if (!(x > 0))
-    return TK_FAIL(err, TK_ERANGE, "%s: '%s' is not a positive number", opt, s);
-  *v = x;
-  return TK_OK;
-}
-
 int cmd_dtm__graph(const char *s, const char *opt, void *target, tk_err *err)
 {
   int j = tsu_grid_name_jumps(s);

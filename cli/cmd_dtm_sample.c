@@ -9,6 +9,7 @@
 #include "cli/cmd.h"
 #include "cli/cmd_opt.h"
 #include "cli/dtm_cli.h"
+#include "common/tk_parse.h"
 #include "run/run_dtm.h"
 
 static const char sample_synopsis[] =
@@ -26,15 +27,15 @@ static const char sample_about[] =
 static int parse_label(const char *s, const char *opt, void *target,
                        tk_err *err)
 {
-  uint32_t u;
+  long c;
   if (strcmp(s, "all") == 0) {
     *(int *)target = RUN_DTM_LABEL_ALL;
     return TK_OK;
   }
-  if (cmd_dtm__u32(s, opt, 0, 9, &u, NULL) != TK_OK)
+  if (tk_parse_long_in(s, opt, 0, 9, &c, NULL) != TK_OK)
     return TK_FAIL(err, TK_ERANGE, "%s: '%s' is outside the valid range "
                    "{0..9, all}", opt, s);
-  *(int *)target = (int)u;
+  *(int *)target = (int)c;
   return TK_OK;
 }
 
