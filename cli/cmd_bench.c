@@ -7,14 +7,13 @@
  * at, flips/ns for both and their ratio.  Workload: a few seconds; the
  * reference run is capped at about --ref-seconds.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
-#include "common/tk_parse.h"
+#include "cli/cmd_opt.h"
 #include "common/tk_progress.h"
 #include "common/tk_rng.h"
 #include "tsu/tsu_cell.h"
@@ -25,30 +24,62 @@
 
 int cmd_bench_dtm(int argc, char **argv);
 
+/* The options of `bench gibbs` (static: usage() prints the table too). */
+static struct {
+  const char *graph;
+  long L, chains, sweeps, threads;
+  double beta, ref_s;
+  uint64_t seed;
+  int torus, path_ix;
+} gopt;
+
+/* --path words, in the order of path_of[] */
+static const char *const path_words[] = {"auto", "avx512", "avx2", "portable",
+                                         NULL};
+static const int path_of[] = {TSU_PATH_AUTO, TSU_PATH_AVX512, TSU_PATH_AVX2,
+                              TSU_PATH_PORTABLE};
+
+static const cmd_opt gibbs_opts[] = {
+  {"graph", 0, CMD_OPT_STR, &gopt.graph, 0, 0, NULL, "G",
+   "G4, G8, G12, G16, G20 or G24 (default G12)", 0, NULL, NULL, NULL},
+  {"L", 0, CMD_OPT_LONG, &gopt.L, 2, 4096, NULL, "N",
+   "grid side, 2..4096 (default 70)", 0, NULL, NULL, NULL},
+  {"torus", 0, CMD_OPT_FLAG, &gopt.torus, 0, 0, NULL, NULL,
+   "periodic boundary (default open)", 0, NULL, NULL, NULL},
+  {"chains", 0, CMD_OPT_LONG, &gopt.chains, 1, 1l << 24, NULL, "C",
+   "chains, 1..16777216 (default 256)", 0, NULL, NULL, NULL},
+  {"sweeps", 0, CMD_OPT_LONG, &gopt.sweeps, 1, 1e9, NULL, "K",
+   "sweeps, 1..1e9 (default 200)", 0, NULL, NULL, NULL},
+  {"threads", 0, CMD_OPT_LONG, &gopt.threads, 0, 1024, NULL, "N",
+   "OpenMP threads, 0..1024 (default 1; 0 = all)", 0, NULL, NULL, NULL},
+  {"beta", 0, CMD_OPT_DOUBLE, &gopt.beta, 0, 100, NULL, "B",
+   "inverse temperature, 0..100 (default 0.5)", 0, NULL, NULL, NULL},
+  {"path", 0, CMD_OPT_CHOICE, &gopt.path_ix, 0, 0, NULL, "P",
+   "kernel path: auto (default), avx512, avx2 or portable", 0, NULL,
+   path_words, NULL},
+  {"ref-seconds", 0, CMD_OPT_DOUBLE, &gopt.ref_s, 0.01, 100, "s", "S",
+   "time budget of the reference run, 0.01..100 (default 0.5)", 0, NULL,
+   NULL, NULL},
+  {"seed", 0, CMD_OPT_U64, &gopt.seed, 0, 0, NULL, "S",
+   "random seed (default 1)", 0, NULL, NULL, NULL},
+  {0}};
+
+static const cmd_spec gibbs_spec = {
+  "bench gibbs",
+  "tsukit bench gibbs [--graph G12] [--L 70] [--torus] [--chains C]\n"
+  "                          [--sweeps K] [--threads N] [--beta B]\n"
+  "                          [--path auto|avx512|avx2|portable]\n"
+  "                          [--ref-seconds S] [--seed S]",
+  "Times chromatic block Gibbs on an L x L grid with random couplings\n"
+  "J ~ U(-1,1), h ~ U(-0.1,0.1): the fast kernel (C chains, K sweeps)\n"
+  "and the scalar reference kernel (one chain, double, exp per update)\n"
+  "in the same run.  Prints the path, the CPU features found (cpu=),\n"
+  "flips_per_ns, edge_updates_per_ns, ref_flips_per_ns and speedup.\n",
+  gibbs_opts, 0, NULL};
+
 static void usage(FILE *f)
 {
-  fprintf(f,
-    "usage: tsukit bench gibbs [--graph G12] [--L 70] [--torus] [--chains C]\n"
-    "                          [--sweeps K] [--threads N] [--beta B]\n"
-    "                          [--path auto|avx512|avx2|portable]\n"
-    "                          [--ref-seconds S] [--seed S]\n"
-    "\n"
-    "Times chromatic block Gibbs on an L x L grid with random couplings\n"
-    "J ~ U(-1,1), h ~ U(-0.1,0.1): the fast kernel (C chains, K sweeps)\n"
-    "and the scalar reference kernel (one chain, double, exp per update)\n"
-    "in the same run.  Prints the path, the CPU features found (cpu=),\n"
-    "flips_per_ns, edge_updates_per_ns, ref_flips_per_ns and speedup.\n"
-    "\n"
-    "  --graph G      G4, G8, G12, G16, G20 or G24 (default G12)\n"
-    "  --L N          grid side, 2..4096 (default 70)\n"
-    "  --torus        periodic boundary (default open)\n"
-    "  --chains C     chains, 1..16777216 (default 256)\n"
-    "  --sweeps K     sweeps, 1..1e9 (default 200)\n"
-    "  --threads N    OpenMP threads, 0..1024 (default 1; 0 = all)\n"
-    "  --beta B       inverse temperature, 0..100 (default 0.5)\n"
-    "  --path P       kernel path (default auto)\n"
-    "  --ref-seconds S  time budget of the reference run, 0.01..100 (default 0.5)\n"
-    "  --seed S       random seed (default 1)\n");
+  cmd_opt_usage(&gibbs_spec, f);
 }
 
 /* The CPU features the kernel dispatch looks at, comma-separated
@@ -79,75 +110,28 @@ static void cpu_features(char *buf, size_t n)
     snprintf(buf, n, "none");
 }
 
-static int parse_path(const char *s, int *path)
-{
-  if (strcmp(s, "auto") == 0) *path = TSU_PATH_AUTO;
-  else if (strcmp(s, "avx512") == 0) *path = TSU_PATH_AVX512;
-  else if (strcmp(s, "avx2") == 0) *path = TSU_PATH_AVX2;
-  else if (strcmp(s, "portable") == 0) *path = TSU_PATH_PORTABLE;
-  else return -1;
-  return 0;
-}
-
 static int bench_gibbs(int argc, char **argv)
 {
-  const char *graph = "G12";
-  long L = 70, chains = 256, sweeps = 200, threads = 1;
-  double beta = 0.5, ref_s = 0.5;
-  uint64_t seed = 1;
-  int torus = 0, path = TSU_PATH_AUTO;
-  static const struct option opts[] = {
-    {"graph", required_argument, 0, 'g'}, {"L", required_argument, 0, 'L'},
-    {"torus", no_argument, 0, 't'}, {"chains", required_argument, 0, 'c'},
-    {"sweeps", required_argument, 0, 'k'},
-    {"threads", required_argument, 0, 'n'},
-    {"beta", required_argument, 0, 'b'}, {"path", required_argument, 0, 'p'},
-    {"ref-seconds", required_argument, 0, 'r'},
-    {"seed", required_argument, 0, 's'}, {"help", no_argument, 0, 'h'},
-    {0, 0, 0, 0}};
+  gopt.graph = "G12";
+  gopt.L = 70;
+  gopt.chains = 256;
+  gopt.sweeps = 200;
+  gopt.threads = 1;
+  gopt.beta = 0.5;
+  gopt.ref_s = 0.5;
+  gopt.seed = 1;
+  gopt.torus = 0;
+  gopt.path_ix = 0;
   tk_err err = {0};
-  int c;
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    int rc = 0;
-    switch (c) {
-    case 'g': graph = optarg; break;
-    case 'L': rc = tk_parse_long_in(optarg, "--L", 2, 4096, &L, &err); break;
-    case 't': torus = 1; break;
-    case 'c':
-      rc = tk_parse_long_in(optarg, "--chains", 1, 1l << 24, &chains, &err);
-      break;
-    case 'k':
-      rc = tk_parse_long_in(optarg, "--sweeps", 1, 1000000000l, &sweeps, &err);
-      break;
-    case 'n':
-      rc = tk_parse_long_in(optarg, "--threads", 0, 1024, &threads, &err);
-      break;
-    case 'b':
-      rc = tk_parse_double_in(optarg, "--beta", 0, 100, &beta, &err);
-      break;
-    case 'r':
-      rc = tk_parse_double_in(optarg, "--ref-seconds", 0.01, 100, &ref_s,
-                              &err);
-      break;
-    case 'p':
-      if (parse_path(optarg, &path) != 0)
-        return cmd_usage_error("bench gibbs", "--path: '%s' is not one of "
-                               "auto, avx512, avx2, portable", optarg);
-      break;
-    case 's': rc = tk_parse_u64(optarg, "--seed", &seed, &err); break;
-    case 'h': usage(stdout); return CMD_EXIT_OK;
-    default:
-      return cmd_usage_error("bench gibbs", "unknown option '%s'",
-                             argv[optind - 1]);
-    }
-    if (rc != 0)
-      return cmd_usage_error("bench gibbs", "%s", tk_err_text(&err));
-  }
-  if (optind < argc)
-    return cmd_usage_error("bench gibbs", "unexpected argument '%s'",
-                           argv[optind]);
+  int prc = cmd_opt_parse(&gibbs_spec, argc, argv, NULL, NULL);
+  if (prc != CMD_OPT_OK)
+    return prc == CMD_OPT_HELP ? CMD_EXIT_OK : prc;
+  const char *graph = gopt.graph;
+  long L = gopt.L, chains = gopt.chains, sweeps = gopt.sweeps;
+  long threads = gopt.threads;
+  double beta = gopt.beta, ref_s = gopt.ref_s;
+  uint64_t seed = gopt.seed;
+  int torus = gopt.torus, path = path_of[gopt.path_ix];
   int jumps = tsu_grid_name_jumps(graph);
   if (jumps < 0)
     return cmd_usage_error("bench gibbs", "--graph: '%s' is not one of G4, "

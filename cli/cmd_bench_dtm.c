@@ -1,66 +1,57 @@
 /* cmd_bench_dtm.c -- `tsukit bench dtm`: option parsing for
  * run_dtm_bench (run/run_dtm.h), DTM training throughput on real data. */
-#include <getopt.h>
 #include <stdio.h>
 
 #include "cli/cmd.h"
+#include "cli/cmd_opt.h"
 #include "cli/dtm_cli.h"
 #include "run/run_dtm.h"
 
 int cmd_bench_dtm(int argc, char **argv);
 
-static void usage(FILE *f)
-{
-  fprintf(f,
-    "usage: tsukit bench dtm [--steps 4] [--graph G12] [--L 70] [--sweeps 100]\n"
-    "                        [--sweeps-pos 30] [--batch 64] [--batches 100]\n"
-    "                        [--threads N] [--data fashion-mnist|DIR]\n"
-    "\n"
-    "DTM training throughput on real data: images_per_s, flips_per_ns (cell\n"
-    "updates, positive and negative phase and the autocorrelation probe)\n"
-    "and epoch_s, one epoch of 60000 images extrapolated.\n");
-}
-
 int cmd_bench_dtm(int argc, char **argv)
 {
-  enum { B_STEPS = 1000, B_GRAPH, B_L, B_SW, B_SP, B_BATCH, B_NB, B_TH,
-         B_DATA };
-  static const struct option lo[] = {
-    {"steps", 1, 0, B_STEPS}, {"graph", 1, 0, B_GRAPH}, {"L", 1, 0, B_L},
-    {"sweeps", 1, 0, B_SW}, {"sweeps-pos", 1, 0, B_SP},
-    {"batch", 1, 0, B_BATCH}, {"batches", 1, 0, B_NB},
-    {"threads", 1, 0, B_TH}, {"data", 1, 0, B_DATA}, {"help", 0, 0, 'h'},
-    {0, 0, 0, 0}};
   run_dtm_bench_params b = run_dtm_bench_default_params();
   tsu_dtm_params *p = &b.p;
   uint32_t th = 0;
   tk_err err = {0};
-  int c, rc = TK_OK;
-  optind = 1;
-  opterr = 0;
-  while (rc == TK_OK && (c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-    switch (c) {
-    case 'h': usage(stdout); return CMD_EXIT_OK;
-    case B_STEPS: rc = cmd_dtm__u32(optarg, "--steps", 1, 64, &p->T, &err); break;
-    case B_GRAPH:
-      p->n_jumps = tsu_grid_name_jumps(optarg);
-      if (p->n_jumps < 1)
-        return cmd_usage_error("bench dtm", "--graph: '%s' is not G4..G24", optarg);
-      break;
-    case B_L: rc = cmd_dtm__u32(optarg, "--L", 43, 1024, &p->L, &err); break;
-    case B_SW: rc = cmd_dtm__u32(optarg, "--sweeps", 8, 100000, &p->sweeps, &err); break;
-    case B_SP: rc = cmd_dtm__u32(optarg, "--sweeps-pos", 8, 100000, &p->sweeps_pos, &err); break;
-    case B_BATCH: rc = cmd_dtm__u32(optarg, "--batch", 64, 65536, &p->batch, &err); break;
-    case B_NB: rc = cmd_dtm__u32(optarg, "--batches", 1, 100000, &b.batches, &err); break;
-    case B_TH: rc = cmd_dtm__u32(optarg, "--threads", 0, 1024, &th, &err); break;
-    case B_DATA: b.data = optarg; break;
-    default:
-      return cmd_usage_error("bench dtm", "unknown or incomplete option '%s'",
-                             argv[optind - 1]);
-    }
-  }
-  if (rc != TK_OK)
-    return cmd_usage_error("bench dtm", "%s", tk_err_text(&err));
+  const cmd_opt opts[] = {
+    {"steps", 0, CMD_OPT_U32, &p->T, 1, 64, NULL, "T",
+     "denoising steps, 1..64 (default 4)", 0, NULL, NULL, NULL},
+    {"graph", 0, CMD_OPT_FN, &p->n_jumps, 0, 0, NULL, "G",
+     "G4, G8, G12, G16, G20 or G24 (default G12)", 0, NULL, NULL,
+     cmd_dtm__graph},
+    {"L", 0, CMD_OPT_U32, &p->L, 43, 1024, NULL, "N",
+     "grid side, 43..1024 (default 70)", 0, NULL, NULL, NULL},
+    {"sweeps", 0, CMD_OPT_U32, &p->sweeps, 8, 100000, NULL, "K",
+     "sweeps per step, negative phase, 8..100000 (default 100)", 0, NULL,
+     NULL, NULL},
+    {"sweeps-pos", 0, CMD_OPT_U32, &p->sweeps_pos, 8, 100000, NULL, "K",
+     "sweeps of the positive phase, 8..100000 (default 30)", 0, NULL, NULL,
+     NULL},
+    {"batch", 0, CMD_OPT_U32, &p->batch, 64, 65536, NULL, "B",
+     "images per gradient step, a multiple of 64 in 64..65536 (default 64)",
+     0, NULL, NULL, NULL},
+    {"batches", 0, CMD_OPT_U32, &b.batches, 1, 100000, NULL, "N",
+     "batches timed, 1..100000 (default 100)", 0, NULL, NULL, NULL},
+    {"threads", 0, CMD_OPT_U32, &th, 0, 1024, NULL, "N",
+     "OpenMP threads, 0..1024 (default 0 = all)", 0, NULL, NULL, NULL},
+    {"data", 0, CMD_OPT_STR, &b.data, 0, 0, NULL, "D",
+     "fashion-mnist (default) or a folder with the Fashion-MNIST files", 0,
+     NULL, NULL, NULL},
+    {0}};
+  const cmd_spec spec = {
+    "bench dtm",
+    "tsukit bench dtm [--steps 4] [--graph G12] [--L 70] [--sweeps 100]\n"
+    "                        [--sweeps-pos 30] [--batch 64] [--batches 100]\n"
+    "                        [--threads N] [--data fashion-mnist|DIR]",
+    "DTM training throughput on real data: images_per_s, flips_per_ns (cell\n"
+    "updates, positive and negative phase and the autocorrelation probe)\n"
+    "and epoch_s, one epoch of 60000 images extrapolated.\n",
+    opts, 0, NULL};
+  int rc = cmd_opt_parse(&spec, argc, argv, NULL, NULL);
+  if (rc != CMD_OPT_OK)
+    return rc == CMD_OPT_HELP ? CMD_EXIT_OK : rc;
   if (p->batch % 64 != 0)
     return cmd_usage_error("bench dtm", "--batch must be a multiple of 64");
   b.threads = (int)th;

@@ -1,94 +1,58 @@
 /* cmd_doublewell.c -- `tsukit doublewell`: option parsing and the summary
  * line around run_doublewell (run/run_doublewell.h): escape rate of the
  * talk's double well, simulated, against the exact and Kramers rates. */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "cli/cmd.h"
-#include "common/tk_parse.h"
+#include "cli/cmd_opt.h"
 #include "run/run_doublewell.h"
 
-static void usage(FILE *f)
-{
-  fprintf(f,
-          "usage: tsukit doublewell --barrier-kT X [--temp T] [--particles N]\n"
-          "                         [--seed S] [--threads N] [-o FILE.h5] [--force]\n"
-          "\n"
-          "Overdamped Langevin particles in U(x) = dU ((x/a)^2 - 1)^2 (a = 1 nm,\n"
-          "friction 4.142e-12 kg/s: t0 = a^2 gamma / kT = 1 ns at 300 K).  The\n"
-          "measured rate is 1 / mean first-passage time from one minimum to the\n"
-          "other; it is compared with the exact rate (double integral, by\n"
-          "quadrature) and with Kramers' high-barrier formula.\n"
-          "\n"
-          "  --barrier-kT X  barrier height dU / kT, in (0, 40]\n"
-          "  --temp T        temperature, K or with a C suffix (default 300)\n"
-          "  --particles N   independent particles, 1..10000000 (default 2000)\n"
-          "  --seed S        random seed (default 1)\n"
-          "  --threads N     OpenMP threads, 0 = all (default 0)\n"
-          "  -o FILE.h5      write escape times, histogram and a rate-vs-barrier\n"
-          "                  scan; the figure goes to FILE.png\n"
-          "  --force         overwrite an existing output file\n"
-          "\n"
-          "Summary: rate_measured_per_s rate_measured_sigma_per_s\n"
-          "rate_exact_per_s rate_kramers_per_s mfpt_ratio mfpt_ratio_sigma\n"
-          "kramers_ratio.\n");
-}
+static const char dw_synopsis[] =
+  "tsukit doublewell --barrier-kT X [--temp T] [--particles N]\n"
+  "                         [--seed S] [--threads N] [-o FILE.h5] [--force]";
+static const char dw_about[] =
+  "Overdamped Langevin particles in U(x) = dU ((x/a)^2 - 1)^2 (a = 1 nm,\n"
+  "friction 4.142e-12 kg/s: t0 = a^2 gamma / kT = 1 ns at 300 K).  The\n"
+  "measured rate is 1 / mean first-passage time from one minimum to the\n"
+  "other; it is compared with the exact rate (double integral, by\n"
+  "quadrature) and with Kramers' high-barrier formula.\n"
+  "\n"
+  "Summary: rate_measured_per_s rate_measured_sigma_per_s\n"
+  "rate_exact_per_s rate_kramers_per_s mfpt_ratio mfpt_ratio_sigma\n"
+  "kramers_ratio.\n";
 
 int cmd_doublewell_kv(int argc, char **argv, cmd_kv *kvp)
 {
-  static const struct option opts[] = {
-    {"barrier-kT", required_argument, NULL, 'b'},
-    {"temp", required_argument, NULL, 'T'},
-    {"particles", required_argument, NULL, 'n'},
-    {"seed", required_argument, NULL, 's'},
-    {"threads", required_argument, NULL, 't'},
-    {"force", no_argument, NULL, 'f'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-  };
   run_doublewell_params rp = run_doublewell_default_params();
   phys_dwell_params p = rp.dw;
   const char *out = NULL;
-  int have_b = 0, force = 0;
-  long threads = 0, np;
+  int force = 0;
+  long threads = 0, np = (long)p.particles;
   tk_err err = {0};
-  int c;
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-    int rc = 0;
-    switch (c) {
-    case 'b':
-      rc = tk_parse_double(optarg, "--barrier-kT", &p.barrier_kT, &err);
-      if (rc == 0 && !(p.barrier_kT > 0 && p.barrier_kT <= 40))
-        return cmd_usage_error("doublewell", "--barrier-kT: %g is outside the valid range (0, 40]",
-                               p.barrier_kT);
-      have_b = 1;
-      break;
-    case 'T': rc = tk_parse_temp_K(optarg, "--temp", &p.temp_K, &err); break;
-    case 'n':
-      rc = tk_parse_long_in(optarg, "--particles", 1, 10000000, &np, &err);
-      p.particles = (size_t)np;
-      break;
-    case 's': rc = tk_parse_u64(optarg, "--seed", &p.seed, &err); break;
-    case 't': rc = tk_parse_long_in(optarg, "--threads", 0, 1024, &threads, &err); break;
-    case 'o': out = optarg; break;
-    case 'f': force = 1; break;
-    case 'h': usage(stdout); return CMD_EXIT_OK;
-    default:
-      return cmd_usage_error("doublewell", "unknown or incomplete option '%s'",
-                             argv[optind - 1]);
-    }
-    if (rc != 0)
-      return cmd_usage_error("doublewell", "%s", tk_err_text(&err));
-  }
-  if (optind < argc)
-    return cmd_usage_error("doublewell", "unexpected argument '%s'", argv[optind]);
-  if (!have_b)
-    return cmd_usage_error("doublewell", "--barrier-kT is required");
+  const cmd_opt opts[] = {
+    {"barrier-kT", 0, CMD_OPT_DOUBLE, &p.barrier_kT, 0, 40, NULL, "X",
+     "barrier height dU / kT, in (0, 40] (required)",
+     CMD_OPT_REQUIRED | CMD_OPT_LO_OPEN, NULL, NULL, NULL},
+    {"temp", 0, CMD_OPT_TEMP, &p.temp_K, 0, 0, NULL, "T",
+     "temperature, K or with a C suffix (default 300)", 0, NULL, NULL, NULL},
+    {"particles", 0, CMD_OPT_LONG, &np, 1, 10000000, NULL, "N",
+     "independent particles, 1..10000000 (default 2000)", 0, NULL, NULL, NULL},
+    {"seed", 0, CMD_OPT_U64, &p.seed, 0, 0, NULL, "S",
+     "random seed (default 1)", 0, NULL, NULL, NULL},
+    {"threads", 0, CMD_OPT_LONG, &threads, 0, 1024, NULL, "N",
+     "OpenMP threads, 0 = all (default 0)", 0, NULL, NULL, NULL},
+    {"out", 'o', CMD_OPT_STR, &out, 0, 0, NULL, "FILE.h5",
+     "write escape times, histogram and a rate-vs-barrier scan; the figure "
+     "goes to FILE.png", 0, NULL, NULL, NULL},
+    {"force", 0, CMD_OPT_FLAG, &force, 0, 0, NULL, NULL,
+     "overwrite an existing output file", 0, NULL, NULL, NULL},
+    {0}};
+  const cmd_spec spec = {"doublewell", dw_synopsis, dw_about, opts, 0, NULL};
+  int rc = cmd_opt_parse(&spec, argc, argv, NULL, NULL);
+  if (rc != CMD_OPT_OK)
+    return rc == CMD_OPT_HELP ? CMD_EXIT_OK : rc;
+  p.particles = (size_t)np;
 
   rp.dw = p;
   rp.n_threads = (int)threads;

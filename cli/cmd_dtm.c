@@ -5,13 +5,13 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/cmd_opt.h"
 #include "cli/dtm_cli.h"
 #include "common/tk_parse.h"
 #include "run/run_dtm.h"
@@ -30,135 +30,112 @@ static void usage(FILE *f)
     "'tsukit dtm train --help' etc. list each subcommand's options.\n");
 }
 
-static void usage_train(FILE *f)
-{
-  fprintf(f,
-    "usage: tsukit dtm train --data fashion-mnist|DIR -o MODEL.h5\n"
-    "         [--steps T] [--graph G12] [--L 70] [--epochs E] [--batch B]\n"
-    "         [--sweeps K] [--sweeps-pos K] [--record R] [--acp|--no-acp]\n"
-    "         [--acp-target R] [--acp-every N] [--lr X] [--fresh-chains]\n"
-    "         [--train-limit N] [--seed S] [--threads N] [--resume|--force]\n"
-    "         [--stop-after N]\n"
-    "\n"
-    "  --data D        fashion-mnist (the Debian package dataset-fashion-mnist,\n"
-    "                  %s) or a folder with its IDX files\n"
-    "  --steps T       denoising steps, 1..64 (default 4; 1 = monolithic EBM)\n"
-    "  --graph G       jump set G4..G24 (default G12); --L side (default 70, >= 43)\n"
-    "  --epochs E      total epochs; with --resume, training goes on to E\n"
-    "  --batch B       examples per gradient step, multiple of 64 (default 64)\n"
-    "  --sweeps K      Gibbs sweeps of the negative phase (default 250)\n"
-    "  --sweeps-pos K  sweeps of the positive phase (default 50)\n"
-    "  --record R      last sweeps of each phase averaged (default 16)\n"
-    "  --acp, --no-acp adaptive correlation penalty (default on)\n"
-    "  --acp-target R  autocorrelation at lag K to stay below (default 0.1)\n"
-    "  --acp-every N   batches between measurements (default: once per epoch)\n"
-    "  --lr X          Adam learning rate (default 0.02, cosine to 10 %%)\n"
-    "  --fresh-chains  restart the chains every batch (default: persistent)\n"
-    "  --train-limit N train on the first N images (default all 60000)\n"
-    "  --threads N     OpenMP threads (steps train in parallel), 0 = all\n"
-    "  --resume        continue MODEL.h5 from its last checkpoint\n"
-    "  --stop-after N  stop after N epochs of this run (resume later; the\n"
-    "                  schedule still spans --epochs)\n"
-    "  --force         overwrite an existing MODEL.h5\n"
-    "\n"
-    "Summary: epochs steps wall_s images_per_s flips_per_ns autocorr\n"
-    "acp_lambda_max.\n", TK_FASHION_MNIST_DIR);
-}
-
 /* ---- option parsers shared by the subcommands (cli/dtm_cli.h) ---------- */
 
-int cmd_dtm__u32(const char *s, const char *opt, uint32_t lo, uint32_t hi,
-                 uint32_t *v, tk_err *err)
+int cmd_dtm__graph(const char *s, const char *opt, void *target, tk_err *err)
 {
-  long x;
-  TK_TRY(tk_parse_long_in(s, opt, (long)lo, (long)hi, &x, err));
-  *v = (uint32_t)x;
-  return TK_OK;
-}
-
-int cmd_dtm__pos(const char *s, const char *opt, double *v, tk_err *err)
-{
-  double x;
-  TK_TRY(tk_parse_double(s, opt, &x, err));
-  if (!(x > 0))
-    return TK_FAIL(err, TK_ERANGE, "%s: '%s' is not a positive number", opt, s);
-  *v = x;
+  int j = tsu_grid_name_jumps(s);
+  if (j < 1)
+    return TK_FAIL(err, TK_ERANGE, "%s: '%s' is outside the valid range "
+                   "{G4, G8, G12, G16, G20, G24}", opt, s);
+  *(int *)target = j;
   return TK_OK;
 }
 
 /* ---- train ------------------------------------------------------------ */
 
-/* Options into p; 0 to run, -1 after --help, else the exit status. */
+static const char train_synopsis[] =
+  "tsukit dtm train --data fashion-mnist|DIR -o MODEL.h5\n"
+  "         [--steps T] [--graph G12] [--L 70] [--epochs E] [--batch B]\n"
+  "         [--sweeps K] [--sweeps-pos K] [--record R] [--acp|--no-acp]\n"
+  "         [--acp-target R] [--acp-every N] [--lr X] [--fresh-chains]\n"
+  "         [--train-limit N] [--seed S] [--threads N] [--resume|--force]\n"
+  "         [--stop-after N]";
+static const char train_about[] =
+  "Summary: epochs steps wall_s images_per_s flips_per_ns autocorr\n"
+  "acp_lambda_max.\n";
+
+/* Options into o; 0 to run, CMD_OPT_HELP after --help, else the exit
+ * status. */
 static int train_parse(int argc, char **argv, run_dtm_train_params *o)
 {
-  static const struct option lo[] = {
-    {"data", 1, 0, O_DATA}, {"steps", 1, 0, O_STEPS}, {"graph", 1, 0, O_GRAPH},
-    {"L", 1, 0, O_L}, {"epochs", 1, 0, O_EPOCHS}, {"batch", 1, 0, O_BATCH},
-    {"sweeps", 1, 0, O_SWEEPS}, {"sweeps-pos", 1, 0, O_SPOS},
-    {"record", 1, 0, O_REC}, {"acp", 0, 0, O_ACP}, {"no-acp", 0, 0, O_NOACP},
-    {"acp-target", 1, 0, O_ACPT}, {"acp-every", 1, 0, O_ACPE},
-    {"lr", 1, 0, O_LR}, {"fresh-chains", 0, 0, O_FRESH},
-    {"train-limit", 1, 0, O_LIMIT}, {"seed", 1, 0, O_SEED},
-    {"threads", 1, 0, O_THREADS}, {"resume", 0, 0, O_RESUME},
-    {"force", 0, 0, O_FORCE}, {"stop-after", 1, 0, O_STOP},
-    {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
-  int c, rc = TK_OK;
-  uint32_t u = 0;
-  tk_err err = {0};
+  uint32_t limit = 0, threads = 0;
   tsu_dtm_params *p = &o->p;
   o->data = NULL;
-  optind = 1;
-  opterr = 0;
-  while (rc == TK_OK && (c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-    switch (c) {
-    case 'h': usage_train(stdout); return -1;
-    case O_STOP: rc = cmd_dtm__u32(optarg, "--stop-after", 1, 100000, &o->stop_after, &err); break;
-    case 'o': o->out = optarg; break;
-    case O_DATA: o->data = optarg; break;
-    case O_STEPS: rc = cmd_dtm__u32(optarg, "--steps", 1, 64, &p->T, &err); o->set_steps = 1; break;
-    case O_GRAPH:
-      p->n_jumps = tsu_grid_name_jumps(optarg);
-      if (p->n_jumps < 1)
-        return cmd_usage_error("dtm", "--graph: '%s' is not G4, G8, ..., G24", optarg);
-      o->set_graph = 1;
-      break;
-    case O_L: rc = cmd_dtm__u32(optarg, "--L", 43, 1024, &p->L, &err); o->set_L = 1; break;
-    case O_EPOCHS: rc = cmd_dtm__u32(optarg, "--epochs", 1, 100000, &p->epochs, &err); break;
-    case O_BATCH: rc = cmd_dtm__u32(optarg, "--batch", 64, 65536, &p->batch, &err); break;
-    case O_SWEEPS: rc = cmd_dtm__u32(optarg, "--sweeps", 1, 1000000, &p->sweeps, &err); break;
-    case O_SPOS: rc = cmd_dtm__u32(optarg, "--sweeps-pos", 1, 1000000, &p->sweeps_pos, &err); break;
-    case O_REC: rc = cmd_dtm__u32(optarg, "--record", 1, 1000000, &p->record, &err); break;
-    case O_ACP: p->acp = 1; break;
-    case O_NOACP: p->acp = 0; break;
-    case O_ACPT: rc = cmd_dtm__pos(optarg, "--acp-target", &p->acp_target, &err); break;
-    case O_ACPE: rc = cmd_dtm__u32(optarg, "--acp-every", 1, 100000000, &p->acp_every, &err); break;
-    case O_LR: rc = cmd_dtm__pos(optarg, "--lr", &p->lr, &err); break;
-    case O_FRESH: p->persistent = 0; break;
-    case O_LIMIT: rc = cmd_dtm__u32(optarg, "--train-limit", 64, 60000, &u, &err); o->train_limit = u; break;
-    case O_SEED: rc = tk_parse_u64(optarg, "--seed", &p->seed, &err); break;
-    case O_THREADS: rc = cmd_dtm__u32(optarg, "--threads", 0, 1024, &u, &err); o->threads = (int)u; break;
-    case O_RESUME: o->resume = 1; break;
-    case O_FORCE: o->force = 1; break;
-    default:
-      return cmd_usage_error("dtm", "train: unknown or incomplete option '%s'",
-                             argv[optind - 1]);
-    }
-  }
-  if (rc != TK_OK)
-    return cmd_usage_error("dtm", "%s", tk_err_text(&err));
-  if (optind < argc)
-    return cmd_usage_error("dtm", "train: unexpected argument '%s'", argv[optind]);
-  if (o->out == NULL)
-    return cmd_usage_error("dtm", "train: -o MODEL.h5 is required");
-  if (o->data == NULL)
-    return cmd_usage_error("dtm", "train: --data fashion-mnist (or a folder) is required");
+  const cmd_opt opts[] = {
+    {"data", 0, CMD_OPT_STR, &o->data, 0, 0, NULL, "D",
+     "fashion-mnist (the Debian package dataset-fashion-mnist, "
+     TK_FASHION_MNIST_DIR ") or a folder with its IDX files (required)",
+     CMD_OPT_REQUIRED, NULL, NULL, NULL},
+    {"out", 'o', CMD_OPT_STR, &o->out, 0, 0, NULL, "MODEL.h5",
+     "the model file (required)", CMD_OPT_REQUIRED, NULL, NULL, NULL},
+    {"steps", 0, CMD_OPT_U32, &p->T, 1, 64, NULL, "T",
+     "denoising steps, 1..64 (default 4; 1 = monolithic EBM)", 0,
+     &o->set_steps, NULL, NULL},
+    {"graph", 0, CMD_OPT_FN, &p->n_jumps, 0, 0, NULL, "G",
+     "jump set G4..G24 (default G12)", 0, &o->set_graph, NULL,
+     cmd_dtm__graph},
+    {"L", 0, CMD_OPT_U32, &p->L, 43, 1024, NULL, "N",
+     "grid side, 43..1024 (default 70)", 0, &o->set_L, NULL, NULL},
+    {"epochs", 0, CMD_OPT_U32, &p->epochs, 1, 100000, NULL, "E",
+     "total epochs, 1..100000; with --resume, training goes on to E", 0, NULL,
+     NULL, NULL},
+    {"batch", 0, CMD_OPT_U32, &p->batch, 64, 65536, NULL, "B",
+     "examples per gradient step, multiple of 64 in 64..65536 (default 64)",
+     0, NULL, NULL, NULL},
+    {"sweeps", 0, CMD_OPT_U32, &p->sweeps, 1, 1000000, NULL, "K",
+     "Gibbs sweeps of the negative phase, 1..1e6 (default 250)", 0, NULL,
+     NULL, NULL},
+    {"sweeps-pos", 0, CMD_OPT_U32, &p->sweeps_pos, 1, 1000000, NULL, "K",
+     "sweeps of the positive phase, 1..1e6 (default 50)", 0, NULL, NULL,
+     NULL},
+    {"record", 0, CMD_OPT_U32, &p->record, 1, 1000000, NULL, "R",
+     "last sweeps of each phase averaged, 1..1e6 and at most both sweep "
+     "counts (default 16)", 0, NULL, NULL, NULL},
+    {"acp", 0, CMD_OPT_FLAG, &p->acp, 0, 0, NULL, NULL,
+     "adaptive correlation penalty (default on)", 0, NULL, NULL, NULL},
+    {"no-acp", 0, CMD_OPT_UNSET, &p->acp, 0, 0, NULL, NULL,
+     "no adaptive correlation penalty", 0, NULL, NULL, NULL},
+    {"acp-target", 0, CMD_OPT_DOUBLE, &p->acp_target, 0, 1, NULL, "R",
+     "autocorrelation at lag K to stay below, (0, 1) (default 0.1)",
+     CMD_OPT_LO_OPEN | CMD_OPT_HI_OPEN, NULL, NULL, NULL},
+    {"acp-every", 0, CMD_OPT_U32, &p->acp_every, 1, 100000000, NULL, "N",
+     "batches between measurements, 1..1e8 (default: once per epoch)", 0,
+     NULL, NULL, NULL},
+    {"lr", 0, CMD_OPT_DOUBLE, &p->lr, 0, INFINITY, NULL, "X",
+     "Adam learning rate, > 0 (default 0.02, cosine to 10 %)",
+     CMD_OPT_LO_OPEN, NULL, NULL, NULL},
+    {"fresh-chains", 0, CMD_OPT_UNSET, &p->persistent, 0, 0, NULL, NULL,
+     "restart the chains every batch (default: persistent)", 0, NULL, NULL,
+     NULL},
+    {"train-limit", 0, CMD_OPT_U32, &limit, 64, 60000, NULL, "N",
+     "train on the first N images, 64..60000 (default all 60000)", 0, NULL,
+     NULL, NULL},
+    {"seed", 0, CMD_OPT_U64, &p->seed, 0, 0, NULL, "S", "random seed", 0,
+     NULL, NULL, NULL},
+    {"threads", 0, CMD_OPT_U32, &threads, 0, 1024, NULL, "N",
+     "OpenMP threads (steps train in parallel), 0..1024, 0 = all", 0, NULL,
+     NULL, NULL},
+    {"resume", 0, CMD_OPT_FLAG, &o->resume, 0, 0, NULL, NULL,
+     "continue MODEL.h5 from its last checkpoint", 0, NULL, NULL, NULL},
+    {"stop-after", 0, CMD_OPT_U32, &o->stop_after, 1, 100000, NULL, "N",
+     "stop after N epochs of this run, 1..100000 (resume later; the "
+     "schedule still spans --epochs)", 0, NULL, NULL, NULL},
+    {"force", 0, CMD_OPT_FLAG, &o->force, 0, 0, NULL, NULL,
+     "overwrite an existing MODEL.h5", 0, NULL, NULL, NULL},
+    {0}};
+  const cmd_spec spec = {"dtm train", train_synopsis, train_about, opts, 0,
+                         NULL};
+  int rc = cmd_opt_parse(&spec, argc, argv, NULL, NULL);
+  if (rc != CMD_OPT_OK)
+    return rc;
+  o->train_limit = limit;
+  o->threads = (int)threads;
   if (o->resume && o->force)
-    return cmd_usage_error("dtm", "train: --resume and --force exclude each other");
+    return cmd_usage_error("dtm train", "--resume and --force exclude each other");
   if (p->record > p->sweeps || p->record > p->sweeps_pos)
-    return cmd_usage_error("dtm", "train: --record %u exceeds --sweeps or --sweeps-pos",
+    return cmd_usage_error("dtm train", "--record %u exceeds --sweeps or --sweeps-pos",
                            p->record);
-  if (!(p->acp_target < 1))
-    return cmd_usage_error("dtm", "train: --acp-target must be in (0, 1)");
   return 0;
 }
 
@@ -167,7 +144,7 @@ static int dtm_train_kv(int argc, char **argv, cmd_kv *kv)
   run_dtm_train_params o = run_dtm_train_default_params();
   int prc = train_parse(argc, argv, &o);
   if (prc != 0)
-    return prc < 0 ? CMD_EXIT_OK : prc;
+    return prc == CMD_OPT_HELP ? CMD_EXIT_OK : prc;
   o.command = cmd_command_line();
   run_dtm_train_result r;
   tk_err err = {0};

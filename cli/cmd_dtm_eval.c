@@ -1,72 +1,68 @@
 /* cmd_dtm_eval.c -- `tsukit dtm eval`: option parsing for run_dtm_eval
  * (run/run_dtm.h): FD-tsukit, the marginal baseline, label accuracy and
  * the chain autocorrelation of a DTM's samples. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/cmd_opt.h"
 #include "cli/dtm_cli.h"
-#include "common/tk_parse.h"
 #include "run/run_dtm.h"
 
-static void usage_eval(FILE *f)
-{
-  fprintf(f,
-    "usage: tsukit dtm eval --model MODEL.h5 --samples SAMPLES.h5\n"
-    "         [--data fashion-mnist|DIR] [--test-limit N] [--clf-limit N]\n"
-    "         [--classifier CLF.h5] [--seed S] [--threads N] [-o EVAL.h5]\n"
-    "\n"
-    "  --test-limit N  held-out test images to compare with (default 10000)\n"
-    "  --clf-limit N   training images for the FD classifier (default all)\n"
-    "  --classifier F  load the FD classifier from F, or train it and save it\n"
-    "                  there if F does not exist (training: ~10-20 s)\n"
-    "  --seed S        seed of the marginal-baseline images (default 1)\n"
-    "  -o EVAL.h5      write the numbers and the classifier's test accuracy\n"
-    "\n"
-    "Summary: fd_tsukit (samples vs test), fd_marginal_baseline (independent\n"
-    "pixels from the training marginals vs test), fd_data (training images\n"
-    "vs test: the floor), label_accuracy (classifier on label-clamped\n"
-    "samples; nan if none were clamped), autocorr (the model's last\n"
-    "measured chain autocorrelation, max over steps), clf_test_accuracy.\n");
-}
+static const char eval_synopsis[] =
+  "tsukit dtm eval --model MODEL.h5 --samples SAMPLES.h5\n"
+  "         [--data fashion-mnist|DIR] [--test-limit N] [--clf-limit N]\n"
+  "         [--classifier CLF.h5] [--seed S] [--threads N] [-o EVAL.h5]";
+static const char eval_about[] =
+  "Summary: fd_tsukit (samples vs test), fd_marginal_baseline (independent\n"
+  "pixels from the training marginals vs test), fd_data (training images\n"
+  "vs test: the floor), label_accuracy (classifier on label-clamped\n"
+  "samples; nan if none were clamped), autocorr (the model's last\n"
+  "measured chain autocorrelation, max over steps), clf_test_accuracy.\n";
 
 int cmd_dtm_eval_kv(int argc, char **argv, cmd_kv *kv)
 {
-  static const struct option lo[] = {
-    {"model", 1, 0, O_MODEL}, {"samples", 1, 0, O_SAMPLES},
-    {"data", 1, 0, O_DATA}, {"test-limit", 1, 0, O_TLIM},
-    {"clf-limit", 1, 0, O_CLIM}, {"classifier", 1, 0, O_CLF},
-    {"seed", 1, 0, O_SEED}, {"threads", 1, 0, O_THREADS},
-    {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
   run_dtm_eval_params o = run_dtm_eval_default_params();
   tk_err err = {0};
-  uint32_t u;
-  int c, rc = TK_OK;
-  optind = 1;
-  opterr = 0;
-  while (rc == TK_OK && (c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-    switch (c) {
-    case 'h': usage_eval(stdout); return CMD_EXIT_OK;
-    case 'o': o.out = optarg; break;
-    case O_MODEL: o.model = optarg; break;
-    case O_SAMPLES: o.samples = optarg; break;
-    case O_DATA: o.data = optarg; break;
-    case O_CLF: o.classifier = optarg; break;
-    case O_TLIM: rc = cmd_dtm__u32(optarg, "--test-limit", 2, 60000, &u, &err); o.test_limit = u; break;
-    case O_CLIM: rc = cmd_dtm__u32(optarg, "--clf-limit", 2, 60000, &u, &err); o.clf_limit = u; break;
-    case O_THREADS: rc = cmd_dtm__u32(optarg, "--threads", 0, 60000, &u, &err); o.threads = (int)u; break;
-    case O_SEED: rc = tk_parse_u64(optarg, "--seed", &o.seed, &err); break;
-    default:
-      return cmd_usage_error("dtm", "eval: unknown or incomplete option '%s'",
-                             argv[optind - 1]);
-    }
-  }
-  if (rc != TK_OK)
-    return cmd_usage_error("dtm", "%s", tk_err_text(&err));
-  if (o.model == NULL || o.samples == NULL)
-    return cmd_usage_error("dtm", "eval: --model and --samples are required");
+  uint32_t tlim = 0, clim = 0, threads = 0;
+  int tlim_set = 0, clim_set = 0, threads_set = 0;
+  const cmd_opt opts[] = {
+    {"model", 0, CMD_OPT_STR, &o.model, 0, 0, NULL, "MODEL.h5",
+     "the model (required)", CMD_OPT_REQUIRED, NULL, NULL, NULL},
+    {"samples", 0, CMD_OPT_STR, &o.samples, 0, 0, NULL, "SAMPLES.h5",
+     "samples from `tsukit dtm sample` with this model (required)",
+     CMD_OPT_REQUIRED, NULL, NULL, NULL},
+    {"data", 0, CMD_OPT_STR, &o.data, 0, 0, NULL, "D",
+     "fashion-mnist (default) or a folder with its IDX files", 0, NULL, NULL,
+     NULL},
+    {"test-limit", 0, CMD_OPT_U32, &tlim, 2, 60000, NULL, "N",
+     "held-out test images to compare with, 2..60000 (default 10000)", 0,
+     &tlim_set, NULL, NULL},
+    {"clf-limit", 0, CMD_OPT_U32, &clim, 2, 60000, NULL, "N",
+     "training images for the FD classifier, 2..60000 (default all)", 0,
+     &clim_set, NULL, NULL},
+    {"classifier", 0, CMD_OPT_STR, &o.classifier, 0, 0, NULL, "F",
+     "load the FD classifier from F, or train it and save it there if F "
+     "does not exist (training: ~10-20 s)", 0, NULL, NULL, NULL},
+    {"seed", 0, CMD_OPT_U64, &o.seed, 0, 0, NULL, "S",
+     "seed of the marginal-baseline images (default 1)", 0, NULL, NULL, NULL},
+    {"threads", 0, CMD_OPT_U32, &threads, 0, 60000, NULL, "N",
+     "OpenMP threads, 0 = all", 0, &threads_set, NULL, NULL},
+    {"out", 'o', CMD_OPT_STR, &o.out, 0, 0, NULL, "EVAL.h5",
+     "write the numbers and the classifier's test accuracy", 0, NULL, NULL,
+     NULL},
+    {0}};
+  const cmd_spec spec = {"dtm eval", eval_synopsis, eval_about, opts, 0, NULL};
+  int rc = cmd_opt_parse(&spec, argc, argv, NULL, NULL);
+  if (rc != CMD_OPT_OK)
+    return rc == CMD_OPT_HELP ? CMD_EXIT_OK : rc;
+  if (tlim_set)
+    o.test_limit = tlim;
+  if (clim_set)
+    o.clf_limit = clim;
+  if (threads_set)
+    o.threads = (int)threads;
   const char *pe = getenv("TSUKIT_PROGRESS");
   o.quiet = pe != NULL && strcmp(pe, "never") == 0;
   o.command = cmd_command_line();

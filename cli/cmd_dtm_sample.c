@@ -2,97 +2,96 @@
  * run_dtm_sample (run/run_dtm.h): generation from noise on ideal or
  * calibrated cells, with the energy per sample beside the paper's
  * formula T K L^2 E_cell. */
-#include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cmd.h"
+#include "cli/cmd_opt.h"
 #include "cli/dtm_cli.h"
 #include "common/tk_parse.h"
 #include "run/run_dtm.h"
 
-static void usage_sample(FILE *f)
+static const char sample_synopsis[] =
+  "tsukit dtm sample --model MODEL.h5 --n N -o SAMPLES.h5\n"
+  "         [--label C|all] [--sweeps K] [--steps T] [--seed S]\n"
+  "         [--cells LIB.h5 --cell NAME --temp K [--design-temp K]\n"
+  "          [--clock-hz F]] [--threads N] [--force]";
+static const char sample_about[] =
+  "Writes images [n,28,28], labels, the denoising chain of the first 16\n"
+  "samples and the energy report.  Summary: samples steps sweeps wall_s\n"
+  "flips_per_ns activity energy_per_sample_J paper_energy_per_sample_J\n"
+  "energy_ratio.\n";
+
+/* --label: a class 0..9 or "all" (RUN_DTM_LABEL_ALL) into *(int *)target */
+static int parse_label(const char *s, const char *opt, void *target,
+                       tk_err *err)
 {
-  fprintf(f,
-    "usage: tsukit dtm sample --model MODEL.h5 --n N -o SAMPLES.h5\n"
-    "         [--label C|all] [--sweeps K] [--steps T] [--seed S]\n"
-    "         [--cells LIB.h5 --cell NAME --temp K [--design-temp K]\n"
-    "          [--clock-hz F]] [--threads N] [--force]\n"
-    "\n"
-    "  --n N           samples, 1..1000000\n"
-    "  --label C|all   clamp the label spins to class C (0..9), or 'all' for\n"
-    "                  n/10 per class; default free labels\n"
-    "  --sweeps K      sweeps per step (default: the model's)\n"
-    "  --steps T       check that the model has T steps\n"
-    "  --cells ...     run on calibrated cells from a cell library at chip\n"
-    "                  temperature --temp (design temperature default 300 K,\n"
-    "                  clock default 1e7 Hz): mismatch and finite tau\n"
-    "\n"
-    "Writes images [n,28,28], labels, the denoising chain of the first 16\n"
-    "samples and the energy report.  Summary: samples steps sweeps wall_s\n"
-    "flips_per_ns activity energy_per_sample_J paper_energy_per_sample_J\n"
-    "energy_ratio.\n");
+  long c;
+  if (strcmp(s, "all") == 0) {
+    *(int *)target = RUN_DTM_LABEL_ALL;
+    return TK_OK;
+  }
+  if (tk_parse_long_in(s, opt, 0, 9, &c, NULL) != TK_OK)
+    return TK_FAIL(err, TK_ERANGE, "%s: '%s' is outside the valid range "
+                   "{0..9, all}", opt, s);
+  *(int *)target = (int)c;
+  return TK_OK;
 }
 
-/* Options into o; 0 to run, -1 after --help, else the exit status. */
+/* Options into o; 0 to run, CMD_OPT_HELP after --help, else the exit
+ * status. */
 static int sample_parse(int argc, char **argv, run_dtm_sample_params *o)
 {
-  static const struct option lo[] = {
-    {"model", 1, 0, O_MODEL}, {"n", 1, 0, O_N}, {"label", 1, 0, O_LABEL},
-    {"sweeps", 1, 0, O_SWEEPS}, {"steps", 1, 0, O_STEPS},
-    {"cells", 1, 0, O_CELLS}, {"cell", 1, 0, O_CELL}, {"temp", 1, 0, O_TEMP},
-    {"design-temp", 1, 0, O_DTEMP}, {"clock-hz", 1, 0, O_CLOCK},
-    {"seed", 1, 0, O_SEED}, {"threads", 1, 0, O_THREADS},
-    {"force", 0, 0, O_FORCE}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
-  int c, rc = TK_OK, have_temp = 0;
-  uint32_t u;
-  tk_err err = {0};
-  optind = 1;
-  opterr = 0;
-  while (rc == TK_OK && (c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
-    switch (c) {
-    case 'h': usage_sample(stdout); return -1;
-    case 'o': o->out = optarg; break;
-    case O_MODEL: o->model = optarg; break;
-    case O_N: rc = cmd_dtm__u32(optarg, "--n", 1, 1000000, &o->n, &err); break;
-    case O_LABEL:
-      if (strcmp(optarg, "all") == 0)
-        o->label = RUN_DTM_LABEL_ALL;
-      else {
-        rc = cmd_dtm__u32(optarg, "--label", 0, 9, &u, &err);
-        o->label = (int)u;
-      }
-      break;
-    case O_SWEEPS: rc = cmd_dtm__u32(optarg, "--sweeps", 1, 1000000, &o->sweeps, &err); break;
-    case O_STEPS: rc = cmd_dtm__u32(optarg, "--steps", 1, 64, &o->steps, &err); break;
-    case O_CELLS: o->cells = optarg; break;
-    case O_CELL: o->cell = optarg; break;
-    case O_TEMP:
-      rc = tk_parse_temp_K(optarg, "--temp", &o->temp_K, &err);
-      have_temp = 1;
-      break;
-    case O_DTEMP: rc = tk_parse_temp_K(optarg, "--design-temp", &o->design_K, &err); break;
-    case O_CLOCK: rc = cmd_dtm__pos(optarg, "--clock-hz", &o->clock_Hz, &err); break;
-    case O_SEED: rc = tk_parse_u64(optarg, "--seed", &o->seed, &err); break;
-    case O_THREADS: rc = cmd_dtm__u32(optarg, "--threads", 0, 1024, &u, &err); o->threads = (int)u; break;
-    case O_FORCE: o->force = 1; break;
-    default:
-      return cmd_usage_error("dtm", "sample: unknown or incomplete option '%s'",
-                             argv[optind - 1]);
-    }
-  }
-  if (rc != TK_OK)
-    return cmd_usage_error("dtm", "%s", tk_err_text(&err));
-  if (optind < argc)
-    return cmd_usage_error("dtm", "sample: unexpected argument '%s'", argv[optind]);
-  if (o->model == NULL || o->out == NULL || o->n == 0)
-    return cmd_usage_error("dtm", "sample: --model, --n and -o are required");
+  int have_temp = 0;
+  uint32_t threads = 0;
+  const cmd_opt opts[] = {
+    {"model", 0, CMD_OPT_STR, &o->model, 0, 0, NULL, "MODEL.h5",
+     "the model from `tsukit dtm train` (required)", CMD_OPT_REQUIRED, NULL,
+     NULL, NULL},
+    {"n", 0, CMD_OPT_U32, &o->n, 1, 1000000, NULL, "N",
+     "samples, 1..1000000 (required)", CMD_OPT_REQUIRED, NULL, NULL, NULL},
+    {"out", 'o', CMD_OPT_STR, &o->out, 0, 0, NULL, "SAMPLES.h5",
+     "the samples file (required)", CMD_OPT_REQUIRED, NULL, NULL, NULL},
+    {"label", 0, CMD_OPT_FN, &o->label, 0, 0, NULL, "C|all",
+     "clamp the label spins to class C (0..9), or 'all' for n/10 per class; "
+     "default free labels", 0, NULL, NULL, parse_label},
+    {"sweeps", 0, CMD_OPT_U32, &o->sweeps, 1, 1000000, NULL, "K",
+     "sweeps per step, 1..1e6 (default: the model's)", 0, NULL, NULL, NULL},
+    {"steps", 0, CMD_OPT_U32, &o->steps, 1, 64, NULL, "T",
+     "check that the model has T steps (1..64)", 0, NULL, NULL, NULL},
+    {"seed", 0, CMD_OPT_U64, &o->seed, 0, 0, NULL, "S", "random seed", 0,
+     NULL, NULL, NULL},
+    {"cells", 0, CMD_OPT_STR, &o->cells, 0, 0, NULL, "LIB.h5",
+     "run on calibrated cells from a cell library at chip temperature "
+     "--temp: mismatch and finite tau", 0, NULL, NULL, NULL},
+    {"cell", 0, CMD_OPT_STR, &o->cell, 0, 0, NULL, "NAME",
+     "cell in the library (with --cells)", 0, NULL, NULL, NULL},
+    {"temp", 0, CMD_OPT_TEMP, &o->temp_K, 0, 0, NULL, "K",
+     "chip temperature, K or Celsius with a C suffix (with --cells)", 0,
+     &have_temp, NULL, NULL},
+    {"design-temp", 0, CMD_OPT_TEMP, &o->design_K, 0, 0, NULL, "K",
+     "design temperature of the cells (default 300 K)", 0, NULL, NULL, NULL},
+    {"clock-hz", 0, CMD_OPT_DOUBLE, &o->clock_Hz, 0, INFINITY, "Hz", "F",
+     "chip clock, > 0 (default 1e7 Hz)", CMD_OPT_LO_OPEN, NULL, NULL, NULL},
+    {"threads", 0, CMD_OPT_U32, &threads, 0, 1024, NULL, "N",
+     "OpenMP threads, 0..1024, 0 = all", 0, NULL, NULL, NULL},
+    {"force", 0, CMD_OPT_FLAG, &o->force, 0, 0, NULL, NULL,
+     "overwrite an existing SAMPLES.h5", 0, NULL, NULL, NULL},
+    {0}};
+  const cmd_spec spec = {"dtm sample", sample_synopsis, sample_about, opts, 0,
+                         NULL};
+  threads = (uint32_t)o->threads;
+  int rc = cmd_opt_parse(&spec, argc, argv, NULL, NULL);
+  if (rc != CMD_OPT_OK)
+    return rc;
+  o->threads = (int)threads;
   if (o->cells != NULL && (o->cell == NULL || !have_temp))
-    return cmd_usage_error("dtm", "sample: --cells needs --cell NAME and --temp K");
+    return cmd_usage_error("dtm sample", "--cells needs --cell NAME and --temp K");
   if (o->cells == NULL && (o->cell != NULL || have_temp))
-    return cmd_usage_error("dtm", "sample: --cell/--temp need --cells LIB.h5");
+    return cmd_usage_error("dtm sample", "--cell/--temp need --cells LIB.h5");
   if (o->label == RUN_DTM_LABEL_ALL && o->n < 10)
-    return cmd_usage_error("dtm", "sample: --label all needs --n >= 10");
+    return cmd_usage_error("dtm sample", "--label all needs --n >= 10");
   return 0;
 }
 
@@ -101,7 +100,7 @@ int cmd_dtm_sample_kv(int argc, char **argv, cmd_kv *kv)
   run_dtm_sample_params o = run_dtm_sample_default_params();
   int prc = sample_parse(argc, argv, &o);
   if (prc != 0)
-    return prc < 0 ? CMD_EXIT_OK : prc;
+    return prc == CMD_OPT_HELP ? CMD_EXIT_OK : prc;
   o.command = cmd_command_line();
   run_dtm_sample_result r;
   tk_err err = {0};

@@ -14,7 +14,8 @@
 
 static int is_numeric(cmd_opt_type t)
 {
-  return t == CMD_OPT_DOUBLE || t == CMD_OPT_LONG || t == CMD_OPT_LIST ||
+  return t == CMD_OPT_DOUBLE || t == CMD_OPT_LONG || t == CMD_OPT_U32 ||
+         t == CMD_OPT_LIST ||
          t == CMD_OPT_RANGE;
 }
 
@@ -89,6 +90,14 @@ static int parse_value(const cmd_opt *o, const char *arg, const char *what,
     *(long *)o->target = v;
     return TK_OK;
   }
+  case CMD_OPT_U32: {
+    long v;
+    double hi = o->hi > 4294967295.0 ? 4294967295.0 : o->hi;
+    TK_TRY(tk_parse_long_in(arg, what, (long)(o->lo < 0 ? 0 : o->lo), (long)hi,
+                            &v, err));
+    *(uint32_t *)o->target = (uint32_t)v;
+    return TK_OK;
+  }
   case CMD_OPT_U64:
     return tk_parse_u64(arg, what, o->target, err);
   case CMD_OPT_TEMP:
@@ -123,6 +132,7 @@ static int parse_value(const cmd_opt *o, const char *arg, const char *what,
   case CMD_OPT_FN:
     return o->fn(arg, what, o->target, err);
   case CMD_OPT_FLAG:
+  case CMD_OPT_UNSET:
   case CMD_OPT_END:
     break;
   }
@@ -132,7 +142,8 @@ static int parse_value(const cmd_opt *o, const char *arg, const char *what,
 static const cmd_opt *find_long(const cmd_opt *opts, const char *name, size_t len)
 {
   for (const cmd_opt *o = opts; o->name != NULL; o++)
-    if (strlen(o->name) == len && strncmp(o->name, name, len) == 0)
+    if (o->name[0] != '\0' && strlen(o->name) == len &&
+        strncmp(o->name, name, len) == 0)
       return o;
   return NULL;
 }
@@ -197,10 +208,10 @@ int cmd_opt_parse(const cmd_spec *spec, int argc, char **argv, char **args,
     given[k] = 1;
     if (o->seen != NULL)
       *o->seen = 1;
-    if (o->type == CMD_OPT_FLAG) {
+    if (o->type == CMD_OPT_FLAG || o->type == CMD_OPT_UNSET) {
       if (value != NULL)
         return cmd_usage_error(cmd, "%s takes no value", what);
-      *(int *)o->target = 1;
+      *(int *)o->target = o->type == CMD_OPT_FLAG;
       continue;
     }
     if (value == NULL) {
@@ -211,6 +222,10 @@ int cmd_opt_parse(const cmd_spec *spec, int argc, char **argv, char **args,
     }
     tk_err err = {0};
     if (parse_value(o, value, what, &err) != 0) {
+      if (err.status != TK_ERANGE &&
+          (o->type == CMD_OPT_TEMP || o->type == CMD_OPT_TEMPS))
+        return cmd_usage_error(cmd, "%s (valid range: (0, 2000] K, or Celsius "
+                               "with a C suffix)", tk_err_text(&err));
       if (err.status == TK_ERANGE || !is_numeric(o->type) || (o->lo == 0 && o->hi == 0))
         return cmd_usage_error(cmd, "%s", tk_err_text(&err));
       char r[128];
@@ -223,11 +238,12 @@ int cmd_opt_parse(const cmd_spec *spec, int argc, char **argv, char **args,
     if ((o->flags & CMD_OPT_REQUIRED) && !given[k]) {
       char r[128] = "";
       if (is_numeric(o->type) && !(o->lo == 0 && o->hi == 0)) {
-        r[0] = ' ';
-        r[1] = '(';
-        range_text(o, r + 2, sizeof r - 3);
+        strcpy(r, " (valid range ");
+        range_text(o, r + 14, sizeof r - 15);
         strcat(r, ")");
       }
+      if (o->name[0] == '\0')
+        return cmd_usage_error(cmd, "-%c is required%s", o->short_name, r);
       return cmd_usage_error(cmd, "--%s is required%s", o->name, r);
     }
   }
@@ -251,7 +267,10 @@ void cmd_opt_usage_options(const cmd_opt *opts, FILE *f)
 {
   for (const cmd_opt *o = opts; o->name != NULL; o++) {
     char head[96];
-    if (o->short_name)
+    if (o->name[0] == '\0')
+      snprintf(head, sizeof head, "-%c%s%s", o->short_name, o->meta ? " " : "",
+               o->meta ? o->meta : "");
+    else if (o->short_name)
       snprintf(head, sizeof head, "-%c, --%s%s%s", o->short_name, o->name,
                o->meta ? " " : "", o->meta ? o->meta : "");
     else

@@ -25,9 +25,11 @@
 typedef enum cmd_opt_type {
   CMD_OPT_END = 0,  /* terminates a table */
   CMD_OPT_FLAG,     /* int *: set to 1; takes no value */
+  CMD_OPT_UNSET,    /* int *: set to 0; takes no value (--no-x, --fresh-x) */
   CMD_OPT_DOUBLE,   /* double *: finite, inside [lo, hi] (see flags) */
   CMD_OPT_LONG,     /* long *: integer inside [lo, hi] */
   CMD_OPT_U64,      /* uint64_t *: unsigned 64-bit (seeds) */
+  CMD_OPT_U32,      /* uint32_t *: integer inside [lo, hi] (0 <= lo) */
   CMD_OPT_TEMP,     /* double *: kelvin, or Celsius with a C suffix */
   CMD_OPT_TEMPS,    /* cmd_opt_list *: comma list of temperatures */
   CMD_OPT_LIST,     /* cmd_opt_list *: comma list of doubles in [lo, hi] */
@@ -51,7 +53,8 @@ typedef struct cmd_opt_list {
 } cmd_opt_list;
 
 typedef struct cmd_opt {
-  const char *name;     /* long name without "--"; NULL ends the table */
+  const char *name;     /* long name without "--"; NULL ends the table;
+                         * "" for an option with only short_name */
   char short_name;      /* one-letter alias ('o' for -o), or 0 */
   cmd_opt_type type;    /* how the value is read */
   void *target;         /* where it goes (type above) */

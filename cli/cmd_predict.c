@@ -6,81 +6,55 @@
  * the library read, the model, the range check; temperatures more than
  * 25 K outside the calibrated range are refused, exit 2).
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "calibrate/cal_predict.h"
 #include "cli/cmd.h"
-#include "common/tk_parse.h"
+#include "cli/cmd_opt.h"
 
 #define PREDICT_MARGIN_K CAL_PREDICT_MARGIN_K
 
-static void usage(FILE *f)
-{
-  fprintf(f,
-          "usage: tsukit predict --cells FILE.h5 --cell NAME --temp T --vctl V\n"
-          "                      [--leave-out]\n"
-          "\n"
-          "Predicted P(1) (with its standard error) and correlation time of a\n"
-          "calibrated pbit from its temperature model (vs ~ T^m, v0 linear in T\n"
-          "or, after `calibrate --track`, the noiseless trip point plus a linear\n"
-          "offset; Arrhenius tau).  Prints p1= p1_err= tau_s= v0_V= vs_V=.\n"
-          "Temperatures more than %g K outside the calibrated range are refused.\n"
-          "\n"
-          "  --cells FILE    cell library from `tsukit calibrate` (required)\n"
-          "  --cell NAME     cell in it (required)\n"
-          "  --temp T        temperature, K or Celsius with C suffix (required)\n"
-          "  --vctl V        control voltage (required)\n"
-          "  --leave-out     refit the model without --temp (one of the\n"
-          "                  calibrated temperatures; its trip-table entries\n"
-          "                  within 2.5 K go too) and predict it: the\n"
-          "                  leave-one-out prediction, to hold against a new,\n"
-          "                  longer measurement there\n",
-          PREDICT_MARGIN_K);
-}
-
-enum { O_CELLS = 1, O_CELL, O_TEMP, O_VCTL, O_LEAVE_OUT, O_HELP };
-
 int cmd_predict(int argc, char **argv)
 {
-  static const struct option opts[] = {
-    {"cells", required_argument, NULL, O_CELLS},
-    {"cell", required_argument, NULL, O_CELL},
-    {"temp", required_argument, NULL, O_TEMP},
-    {"vctl", required_argument, NULL, O_VCTL},
-    {"leave-out", no_argument, NULL, O_LEAVE_OUT},
-    {"help", no_argument, NULL, O_HELP},
-    {NULL, 0, NULL, 0},
-  };
   const char *path = NULL, *cell = NULL;
   double temp_K = NAN, v = NAN;
   tk_err err = {0};
-  int c, rc = 0, leave_out = 0;
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    switch (c) {
-    case O_CELLS: path = optarg; break;
-    case O_CELL: cell = optarg; break;
-    case O_TEMP: rc = tk_parse_temp_K(optarg, "--temp", &temp_K, &err); break;
-    case O_VCTL: rc = tk_parse_double(optarg, "--vctl", &v, &err); break;
-    case O_LEAVE_OUT: leave_out = 1; break;
-    case 'h':
-    case O_HELP: usage(stdout); return CMD_EXIT_OK;
-    default:
-      return cmd_usage_error("predict", "unknown or incomplete option '%s'",
-                             argv[optind - 1]);
-    }
-    if (rc != 0) {
-      err.status = TK_EINVAL;
-      return cmd_fail("predict", &err);
-    }
-  }
-  if (path == NULL || cell == NULL || !isfinite(temp_K) || !isfinite(v))
-    return cmd_usage_error("predict", "--cells, --cell, --temp and --vctl "
-                           "are required");
+  int rc = 0, leave_out = 0;
+  const cmd_opt opts[] = {
+    {"cells", 0, CMD_OPT_STR, &path, 0, 0, NULL, "FILE",
+     "cell library from `tsukit calibrate` (required)", CMD_OPT_REQUIRED,
+     NULL, NULL, NULL},
+    {"cell", 0, CMD_OPT_STR, &cell, 0, 0, NULL, "NAME", "cell in it (required)",
+     CMD_OPT_REQUIRED, NULL, NULL, NULL},
+    {"temp", 0, CMD_OPT_TEMP, &temp_K, 0, 0, NULL, "T",
+     "temperature, K or Celsius with C suffix (required)", CMD_OPT_REQUIRED,
+     NULL, NULL, NULL},
+    {"vctl", 0, CMD_OPT_DOUBLE, &v, 0, 0, "V", "V",
+     "control voltage (required)", CMD_OPT_REQUIRED, NULL, NULL, NULL},
+    {"leave-out", 0, CMD_OPT_FLAG, &leave_out, 0, 0, NULL, NULL,
+     "refit the model without --temp (one of the calibrated temperatures; "
+     "its trip-table entries within 2.5 K go too) and predict it: the "
+     "leave-one-out prediction, to hold against a new, longer measurement "
+     "there", 0, NULL, NULL, NULL},
+    {0}};
+  char about[640];
+  snprintf(about, sizeof about,
+           "Predicted P(1) (with its standard error) and correlation time of a\n"
+           "calibrated pbit from its temperature model (vs ~ T^m, v0 linear in T\n"
+           "or, after `calibrate --track`, the noiseless trip point plus a linear\n"
+           "offset; Arrhenius tau).  Prints p1= p1_err= tau_s= v0_V= vs_V=.\n"
+           "Temperatures more than %g K outside the calibrated range are refused.\n",
+           PREDICT_MARGIN_K);
+  const cmd_spec spec = {
+    "predict",
+    "tsukit predict --cells FILE.h5 --cell NAME --temp T --vctl V\n"
+    "                      [--leave-out]",
+    about, opts, 0, NULL};
+  rc = cmd_opt_parse(&spec, argc, argv, NULL, NULL);
+  if (rc != CMD_OPT_OK)
+    return rc == CMD_OPT_HELP ? CMD_EXIT_OK : rc;
   if (strchr(cell, '/') != NULL || strlen(cell) > 100)
     return cmd_usage_error("predict", "--cell: bad cell name '%s'", cell);
   cal_predict_params pp = cal_predict_default_params();

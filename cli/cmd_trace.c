@@ -2,49 +2,27 @@
  * around run_trace (run/run_trace.h), which simulates, measures and
  * writes the trace file (layout: io/io_trace.h).
  */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "circuits/cells/ckt_cells.h"
 #include "cli/cmd.h"
-#include "common/tk_parse.h"
+#include "cli/cmd_opt.h"
 #include "run/run_trace.h"
 
-static void usage(FILE *f)
-{
-  fprintf(f,
-          "usage: tsukit trace --cell NAME --vctl V[,V...] --time S -o FILE.h5\n"
-          "                    [--temp K|C] [--engine ngspice|native] [--seed S]\n"
-          "                    [--vdd V] [--vbias V] [--cnoise F] [--dt S]\n"
-          "                    [--models FILE]\n"
-          "                    [--force]\n"
-          "\n"
-          "Simulates a shipped cell (`tsukit cells`) with physical device noise.\n"
-          "--vctl takes one value per control; a multiple of that many values\n"
-          "gives one run per group (e.g. three pbit biases).  Prints, for a pbit,\n"
-          "p1= tau_s= flips= energy_per_flip_J= (comma lists over runs).\n"
-          "\n"
-          "  --cell NAME     cell name (required)\n"
-          "  --vctl V,...    control voltages, inside [0, VDD] (required)\n"
-          "  --time S        simulated time per run, (0, 1e-2] s (required)\n"
-          "  --temp T        temperature, K or Celsius with C suffix (default 27C)\n"
-          "  --engine E      ngspice (default) or native (physics/ Langevin solver)\n"
-          "  --seed S        noise seed (default 1)\n"
-          "  --vdd V         cell supply, [0.1, 1] V (pbit: sets the digitiser speed,\n"
-          "                  hence tau; the trip point moves with it, ~0.46 VDD)\n"
-          "  --vbias V       pseudo-resistor gate bias, [0, 1] V (sets tau)\n"
-          "  --cnoise F      noise-node capacitance, (0, 1e-12] F\n"
-          "  --dt S          output sample interval (default: the cell's)\n"
-          "  --models FILE   use your own .model nch/pch library (.include)\n"
-          "  --force         overwrite FILE\n"
-          "  -o FILE         output trace file (required)\n");
-}
-
-enum { O_CELL = 1, O_VDD, O_VCTL, O_TIME, O_TEMP, O_ENGINE, O_SEED, O_VBIAS,
-       O_CNOISE, O_DT, O_MODELS, O_FORCE, O_HELP };
+static const char tr_synopsis[] =
+  "tsukit trace --cell NAME --vctl V[,V...] --time S -o FILE.h5\n"
+  "                    [--temp K|C] [--engine ngspice|native] [--seed S]\n"
+  "                    [--vdd V] [--vbias V] [--cnoise F] [--dt S]\n"
+  "                    [--models FILE]\n"
+  "                    [--force]";
+static const char tr_about[] =
+  "Simulates a shipped cell (`tsukit cells`) with physical device noise.\n"
+  "--vctl takes one value per control; a multiple of that many values\n"
+  "gives one run per group (e.g. three pbit biases).  Prints, for a pbit,\n"
+  "p1= tau_s= flips= energy_per_flip_J= (comma lists over runs).\n";
+static const char *const engine_words[] = {"ngspice", "native", NULL};
 
 /* " key=a,b,c" */
 /* The figures of every run, one comma list per summary key of the kind. */
@@ -69,95 +47,73 @@ static void put_summary(cmd_kv *kvp, const run_trace_result *res,
 
 int cmd_trace_kv(int argc, char **argv, cmd_kv *kvp)
 {
-  static const struct option opts[] = {
-    {"cell", required_argument, NULL, O_CELL},
-    {"vctl", required_argument, NULL, O_VCTL},
-    {"time", required_argument, NULL, O_TIME},
-    {"temp", required_argument, NULL, O_TEMP},
-    {"engine", required_argument, NULL, O_ENGINE},
-    {"seed", required_argument, NULL, O_SEED},
-    {"vdd", required_argument, NULL, O_VDD},
-    {"vbias", required_argument, NULL, O_VBIAS},
-    {"cnoise", required_argument, NULL, O_CNOISE},
-    {"dt", required_argument, NULL, O_DT},
-    {"models", required_argument, NULL, O_MODELS},
-    {"force", no_argument, NULL, O_FORCE},
-    {"help", no_argument, NULL, O_HELP},
-    {NULL, 0, NULL, 0},
-  };
-  const char *cell = NULL, *engine = "ngspice", *out = NULL, *models = NULL;
-  double *vctl = NULL, time_s = NAN, temp_K = 300.15, dt_s = NAN;
-  size_t nv = 0;
+  const char *cell = NULL, *out = NULL, *models = NULL;
+  double time_s = NAN, temp_K = 300.15, dt_s = NAN;
+  cmd_opt_list vctl = {NULL, 0};
   uint64_t seed = 1;
-  int force = 0;
+  int force = 0, native = 0;
   ckt_cell_opts co = {0, 0, 0};
   tk_err err = {0};
-  int c, rc = 0;
-  optind = 1;
-  opterr = 0;
-  while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-    switch (c) {
-    case O_CELL: cell = optarg; break;
-    case O_VCTL:
-      free(vctl);
-      vctl = NULL;
-      rc = tk_parse_list(optarg, "--vctl", tk_parse_double, &vctl, &nv, &err);
-      break;
-    case O_TIME:
-      rc = tk_parse_double_in(optarg, "--time", 1e-12, 1e-2, &time_s, &err);
-      break;
-    case O_TEMP: rc = tk_parse_temp_K(optarg, "--temp", &temp_K, &err); break;
-    case O_ENGINE: engine = optarg; break;
-    case O_SEED: rc = tk_parse_u64(optarg, "--seed", &seed, &err); break;
-    case O_VDD:
-      rc = tk_parse_double_in(optarg, "--vdd", 0.1, 1.0, &co.vdd_V, &err);
-      break;
-    case O_VBIAS:
-      rc = tk_parse_double_in(optarg, "--vbias", 0.0, 1.0, &co.vbias_V, &err);
-      break;
-    case O_CNOISE:
-      rc = tk_parse_double_in(optarg, "--cnoise", 1e-18, 1e-12, &co.c_noise_F, &err);
-      break;
-    case O_DT: rc = tk_parse_double_in(optarg, "--dt", 1e-13, 1e-3, &dt_s, &err); break;
-    case O_MODELS: models = optarg; break;
-    case O_FORCE: force = 1; break;
-    case 'o': out = optarg; break;
-    case 'h':
-    case O_HELP: usage(stdout); free(vctl); return CMD_EXIT_OK;
-    default:
-      free(vctl);
-      return cmd_usage_error("trace", "unknown or incomplete option '%s'",
-                             argv[optind - 1]);
-    }
-    if (rc != 0) {
-      free(vctl);
-      return cmd_fail("trace", &err);
-    }
+  const cmd_opt opts[] = {
+    {"cell", 0, CMD_OPT_STR, &cell, 0, 0, NULL, "NAME", "cell name (required)",
+     CMD_OPT_REQUIRED, NULL, NULL, NULL},
+    {"vctl", 0, CMD_OPT_LIST, &vctl, 0, 0, NULL, "V,...",
+     "control voltages, inside [0, VDD] (required)",
+     CMD_OPT_REQUIRED, NULL, NULL, NULL},
+    {"time", 0, CMD_OPT_DOUBLE, &time_s, 1e-12, 1e-2, "s", "S",
+     "simulated time per run, [1e-12, 1e-2] s (required)", CMD_OPT_REQUIRED,
+     NULL, NULL, NULL},
+    {"temp", 0, CMD_OPT_TEMP, &temp_K, 0, 0, NULL, "T",
+     "temperature, K or Celsius with C suffix (default 27C)", 0, NULL, NULL,
+     NULL},
+    {"engine", 0, CMD_OPT_CHOICE, &native, 0, 0, NULL, "E",
+     "ngspice (default) or native (physics/ Langevin solver)",
+     0, NULL, engine_words, NULL},
+    {"seed", 0, CMD_OPT_U64, &seed, 0, 0, NULL, "S", "noise seed (default 1)",
+     0, NULL, NULL, NULL},
+    {"vdd", 0, CMD_OPT_DOUBLE, &co.vdd_V, 0.1, 1.0, "V", "V",
+     "cell supply, [0.1, 1] V (pbit: sets the digitiser speed, hence tau; "
+     "the trip point moves with it, ~0.46 VDD)", 0, NULL, NULL,
+     NULL},
+    {"vbias", 0, CMD_OPT_DOUBLE, &co.vbias_V, 0, 1.0, "V", "V",
+     "pseudo-resistor gate bias, [0, 1] V (sets tau)", 0, NULL,
+     NULL, NULL},
+    {"cnoise", 0, CMD_OPT_DOUBLE, &co.c_noise_F, 1e-18, 1e-12, "F", "F",
+     "noise-node capacitance, [1e-18, 1e-12] F", 0, NULL, NULL,
+     NULL},
+    {"dt", 0, CMD_OPT_DOUBLE, &dt_s, 1e-13, 1e-3, "s", "S",
+     "output sample interval, [1e-13, 1e-3] s (default: the cell's)",
+     0, NULL, NULL, NULL},
+    {"models", 0, CMD_OPT_STR, &models, 0, 0, NULL, "FILE",
+     "use your own .model nch/pch library (.include)", 0, NULL,
+     NULL, NULL},
+    {"force", 0, CMD_OPT_FLAG, &force, 0, 0, NULL, NULL, "overwrite FILE",
+     0, NULL, NULL, NULL},
+    {"out", 'o', CMD_OPT_STR, &out, 0, 0, NULL, "FILE",
+     "output trace file (required)", CMD_OPT_REQUIRED, NULL,
+     NULL, NULL},
+    {0}};
+  const cmd_spec spec = {"trace", tr_synopsis, tr_about, opts, 0, NULL};
+  int rc = cmd_opt_parse(&spec, argc, argv, NULL, NULL);
+  if (rc != CMD_OPT_OK) {
+    cmd_opt_free(&spec);
+    return rc == CMD_OPT_HELP ? CMD_EXIT_OK : rc;
   }
-  if (cell == NULL || vctl == NULL || !isfinite(time_s) || out == NULL) {
-    free(vctl);
-    return cmd_usage_error("trace", "--cell, --vctl, --time and -o are required");
-  }
+  size_t nv = vctl.n;
   const ckt_cell_info *ci = ckt_cell_find(cell);
   if (ci == NULL) {
-    free(vctl);
+    cmd_opt_free(&spec);
     return cmd_usage_error("trace", "--cell: unknown cell '%s' (see `tsukit cells`)",
                            cell);
   }
   if (nv % ci->n_ctl != 0) {
-    free(vctl);
+    cmd_opt_free(&spec);
     return cmd_usage_error("trace", "--vctl: %s takes %zu control value(s) per run, "
                            "got %zu", ci->name, ci->n_ctl, nv);
   }
-  int native = strcmp(engine, "native") == 0;
-  if (!native && strcmp(engine, "ngspice") != 0) {
-    free(vctl);
-    return cmd_usage_error("trace", "--engine: '%s' is outside the valid range "
-                           "{ngspice, native}", engine);
-  }
   run_trace_params p = run_trace_default_params();
   p.cell = cell;
-  p.vctl_V = vctl;
+  p.vctl_V = vctl.v;
   p.n_vctl = nv;
   p.time_s = time_s;
   p.temp_K = temp_K;
@@ -171,7 +127,7 @@ int cmd_trace_kv(int argc, char **argv, cmd_kv *kvp)
   p.command = cmd_command_line();
   run_trace_result res;
   rc = run_trace(&p, &res, &err);
-  free(vctl);
+  cmd_opt_free(&spec);
   if (rc != 0) {
     /* range errors here (control outside the supply) and ngspice
      * failures are both run failures: exit 1 */

@@ -53,7 +53,7 @@ bad "output port not in the subcircuit" "--out: subcircuit pbit_pr has no port '
 bad "a port left unconnected" "port vbp of pbit_pr is not connected" "$cir" --subckt pbit_pr --ctl vc --out q --supply vdd --vdd 0.5 --ground vss
 bad "a port connected twice" "port vc is already connected" "$cir" --subckt pbit_pr --ctl vc --out q --supply vdd --vdd 0.5 --ground vss,vc --bias vbp=0
 bad "malformed --bias" "must be PORT=VOLTS" "$cir" --subckt pbit_pr --ctl vc --out q --supply vdd --vdd 0.5 --ground vss --bias vbp
-bad "no --vdd" "are required" "$cir" --subckt pbit_pr --ctl vc --out q --supply vdd --ground vss --bias vbp=0
+bad "no --vdd" "--vdd is required" "$cir" --subckt pbit_pr --ctl vc --out q --supply vdd --ground vss --bias vbp=0
 
 # never flips in the range: "no transitions observed", exit 1, nothing fitted
 tap_run_rc 1 "a range where the subcircuit never flips" \
