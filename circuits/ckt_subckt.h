@@ -34,13 +34,41 @@
 #include "circuits/ckt_netlist.h"
 #include "common/tk_error.h"
 
-#define CKT_SUBCKT_NAME_MAX 64   /* names, ports, device paths (bytes) */
+#define CKT_SUBCKT_NAME_MAX 128  /* names, ports, device paths (bytes) */
 #define CKT_SUBCKT_DEPTH_MAX 8   /* subcircuit nesting followed */
 
 typedef struct ckt_subckt_mos {
   char path[CKT_SUBCKT_NAME_MAX]; /* below the instance: "mn1", "xinv.mn1" */
   double w_m, l_m;                /* literal W, L (NaN: not a number) */
 } ckt_subckt_mos;
+
+/* One element of one instance, the hierarchy flattened. */
+typedef struct ckt_subckt_inst {
+  char path[CKT_SUBCKT_NAME_MAX]; /* below the instance, lower case:
+                                     "mr", "x1.xa.mp" */
+  char kind;                      /* SPICE letter, lower case */
+  const char *def;                /* its subcircuit, as written */
+} ckt_subckt_inst;
+
+/* Noise source types an element can carry (ckt_subckt_can_source). */
+typedef enum {
+  CKT_SRC_MAIN = 0,   /* M channel d-s, R thermal, D shot, Q collector c-e */
+  CKT_SRC_BASE,       /* Q base shot b-e */
+  CKT_SRC_GS,         /* M gate tunnelling g-s (Igs + Igcs) */
+  CKT_SRC_GD,         /* M gate tunnelling g-d (Igd + Igcd) */
+  CKT_SRC_GB,         /* M gate tunnelling g-b (Igb) */
+  CKT_SRC_N
+} ckt_src_type;
+
+/* A noise source of the netlist (ckt_subckt_netlist_plan), in the order
+ * of its noise stream. */
+typedef struct ckt_subckt_src {
+  size_t inst;                    /* the element instance (ckt_subckt_inst_at) */
+  ckt_src_type type;              /* which of its sources */
+  char path[CKT_SUBCKT_NAME_MAX]; /* hierarchy path of the source, the
+                                     form ckt_preflight matches ngspice's
+                                     names against: "x_tk.x1.inz_mp" */
+} ckt_subckt_src;
 
 typedef struct ckt_subckt ckt_subckt;
 
@@ -61,6 +89,12 @@ int ckt_subckt_find_port(const ckt_subckt *s, const char *name);
 /* Every MOSFET of one instance, the hierarchy flattened. */
 size_t ckt_subckt_nmos(const ckt_subckt *s);
 const ckt_subckt_mos *ckt_subckt_mos_at(const ckt_subckt *s, size_t i);
+
+/* Every element (any kind) of one instance, flattened, in file order. */
+size_t ckt_subckt_ninst(const ckt_subckt *s);
+const ckt_subckt_inst *ckt_subckt_inst_at(const ckt_subckt *s, size_t i);
+/* 1 if an element of kind (a letter) can carry source type t. */
+int ckt_subckt_can_source(char kind, ckt_src_type t);
 
 /* How the test bench connects a port. */
 typedef enum {
@@ -84,6 +118,18 @@ int ckt_subckt_netlist(const ckt_subckt *s, const ckt_port_bind *bind,
                        const ckt_sim_params *p, ckt_netlist *nl,
                        char ***mos_dev, tk_err *err);
 void ckt_subckt_devs_free(char **mos_dev, size_t n);
+
+/* The netlist with the noise sources of plan on[ninst * CKT_SRC_N] (an
+ * element's source is in its definition when any of its instances asks
+ * for it) and the card `save` (NULL: none) before .tran.  *srcs
+ * (malloc'd, *nsrc of them) lists every source in noise-stream order:
+ * each MOSFET channel first, in ckt_subckt_mos_at order, then the others
+ * in element order.  Used by circuits/ckt_preflight.h, which gives the
+ * sources their ngspice names. */
+int ckt_subckt_netlist_plan(const ckt_subckt *s, const ckt_port_bind *bind,
+                            const ckt_sim_params *p, const unsigned char *on,
+                            const char *save, ckt_netlist *nl,
+                            ckt_subckt_src **srcs, size_t *nsrc, tk_err *err);
 
 /* The top-level net of port i ("tk_out"), or "0" for a grounded port;
  * the V source of a fixed port ("V_TK_vdd"). */

@@ -10,4 +10,5 @@ circuits_libckt_a_SOURCES = \
 	circuits/cells/ckt_cells.c circuits/cells/ckt_cells.h \
 	circuits/ckt_native.c circuits/ckt_native.h \
 	circuits/ckt_extract.c circuits/ckt_extract.h
-circuits_libckt_a_SOURCES += circuits/ckt_subckt.c circuits/ckt_subckt.h
+circuits_libckt_a_SOURCES += circuits/ckt_subckt.c circuits/ckt_subckt.h \
+	circuits/ckt_preflight.c circuits/ckt_preflight.h
