@@ -1,0 +1,292 @@
+/* test_ckt_preflight.c -- designer netlists (tests/data/netlists/) through
+ * the preflight (circuits/ckt_preflight.h): every device named from
+ * ngspice's own list, the noise of every element kind, and physics checks:
+ * an m=2 device equals two parallel ones, a strong-inversion channel
+ * matches ngspice's own .noise, a nested netlist equals its flat twin, and
+ * a resistor and a pseudo-resistor of the same conductance give the same
+ * kT/C on their node.
+ *
+ * Workload: a few operating points and two 40 us transients (about 3 s).
+ */
+#define _GNU_SOURCE 1  /* asprintf */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "circuits/ckt_preflight.h"
+#include "physics/phys_const.h"
+#include "tests/tk_test.h"
+
+static char dir[1024];
+
+static ckt_subckt *load(const char *file, const char *name)
+{
+  char path[1200];
+  tk_err err = {0};
+  ckt_subckt *s = NULL;
+  snprintf(path, sizeof path, "%s/%s", dir, file);
+  int rc = ckt_subckt_load(path, name, &s, &err);
+  TKT_OK(rc == 0, "%s loads (%s)", file, tk_err_text(&err));
+  return s;
+}
+
+static ckt_preflight *pre(const ckt_subckt *s, const ckt_port_bind *b,
+                          int strict, tk_err *err)
+{
+  ckt_sim_params p = ckt_sim_default_params();
+  ckt_pf_params pp = ckt_pf_default_params();
+  pp.strict = strict;
+  ckt_preflight *pf = NULL;
+  tk_err_clear(err);
+  if (s == NULL || ckt_preflight_run(s, b, &p, &pp, &pf, err) != 0)
+    return NULL;
+  return pf;
+}
+
+/* The element whose path is `path`, or NULL. */
+static const ckt_pf_elem *elem(const ckt_preflight *pf, const ckt_subckt *s,
+                               const char *path)
+{
+  for (size_t i = 0; i < ckt_preflight_nelem(pf); i++)
+    if (strcmp(ckt_subckt_inst_at(s, i)->path, path) == 0)
+      return ckt_preflight_elem(pf, i);
+  return NULL;
+}
+
+/* Sum of the densities of the sources of type t on kind k. */
+static double total(const ckt_preflight *pf, const ckt_subckt *s, char k,
+                    ckt_src_type t)
+{
+  double sum = 0;
+  for (size_t j = 0; j < ckt_preflight_nsrc(pf); j++) {
+    const ckt_pf_src *x = ckt_preflight_src(pf, j);
+    if (x->on && x->type == t && ckt_subckt_inst_at(s, x->inst)->kind == k)
+      sum += x->psd_A2_per_Hz;
+  }
+  return sum;
+}
+
+static double node_sd(const ckt_trace *tr, double *tau)
+{
+  size_t skip = tr->n / 10, n = tr->n - skip;
+  const double *x = tr->v_V + skip;
+  double m = 0, q = 0, c1 = 0;
+  for (size_t i = 0; i < n; i++)
+    m += x[i];
+  m /= (double)n;
+  for (size_t i = 0; i < n; i++)
+    q += (x[i] - m) * (x[i] - m);
+  for (size_t i = 0; i + 1 < n; i++)
+    c1 += (x[i] - m) * (x[i + 1] - m);
+  c1 /= q;
+  *tau = c1 > 0 && c1 < 1 ? -tr->dt_s / log(c1) : INFINITY;
+  return sqrt(q / (double)(n - 1));
+}
+
+/* kT/C on port x (2 fF) of sc through its element, 40 us. */
+static int knode(const ckt_subckt *sc, const ckt_port_bind *b, double *sd,
+                 double *tau)
+{
+  tk_err err = {0};
+  ckt_sim_params p = ckt_sim_default_params();
+  p.tstop_s = 40e-6;
+  p.tstep_s = 5e-9;
+  p.nt_s = 2.5e-9;
+  p.seed = 23;
+  ckt_preflight *pf = pre(sc, b, 0, &err);
+  ckt_session *ses = NULL;
+  ckt_trace tr;
+  const char *nodes[1] = {"tk_x"};
+  double fixed[1] = {NAN};
+  ckt_run_spec rs = {NULL, NULL, NULL, 1, nodes, fixed, 0, NULL, NULL,
+                     p.temp_K, NULL, NULL};
+  int rc = pf == NULL ? -1 : ckt_session_open(&ses, &err);
+  if (rc == 0)
+    rc = ckt_preflight_trace(pf, ses, b, &p, &rs, &tr, &err);
+  if (rc == 0) {
+    *sd = node_sd(&tr, tau);
+    ckt_trace_clear(&tr);
+  } else {
+    printf("# %s\n", tk_err_text(&err));
+  }
+  ckt_session_close(ses);
+  ckt_preflight_free(pf);
+  return rc;
+}
+
+int main(void)
+{
+  tk_err err = {0};
+  const char *src = getenv("TSUKIT_SRCDIR");
+  snprintf(dir, sizeof dir, "%s/tests/data/netlists", src ? src : ".");
+
+  /* ---- nested definitions, .lib section, params, m=, comments ---- */
+  ckt_port_bind b4[4] = {{CKT_PORT_FIXED, 0.2}, {CKT_PORT_FREE, 0},
+                         {CKT_PORT_FIXED, 0.5}, {CKT_PORT_GROUND, 0}};
+  ckt_subckt *sn = load("nested.cir", "top");
+  ckt_preflight *pn = pre(sn, b4, 0, &err);
+  TKT_OK(pn != NULL, "nested.cir: preflight passes (%s)", tk_err_text(&err));
+  if (pn != NULL) {
+    ckt_preflight_print(pn, stdout);
+    const ckt_pf_elem *mp = elem(pn, sn, "xi1.mp");
+    TKT_OK(mp && strcmp(mp->dev, "m.x_tk.m.xi1.mp") == 0,
+           "device of a nested definition named by ngspice (%s)",
+           mp ? mp->dev : "none");
+    const ckt_pf_elem *rq = elem(pn, sn, "rquiet");
+    TKT_OK(rq && rq->status == CKT_EL_OFF, "noisy=0 honoured");
+    char sum[256];
+    ckt_preflight_summary(pn, sum, sizeof sum);
+    TKT_OK(strcmp(sum, "noisy=m:4,r:1 noiseless=c:1 off=r:1 unmodelled=none")
+               == 0, "summary (%s)", sum);
+    double g = 1 / 2e6, want = 4 * phys_kt_J(300.15) * g;
+    TKT_REL(total(pn, sn, 'r', CKT_SRC_MAIN), want, 1e-9,
+            "Rload: 4kT/R at 300.15 K");
+  }
+  /* the flat twin: the same devices at the same operating point */
+  ckt_subckt *sf = load("flat.cir", "top");
+  ckt_preflight *pfl = pre(sf, b4, 0, &err);
+  TKT_OK(pfl != NULL, "flat.cir: preflight passes (%s)", tk_err_text(&err));
+  if (pn != NULL && pfl != NULL) {
+    double a = total(pn, sn, 'm', CKT_SRC_MAIN);
+    double c = total(pfl, sf, 'm', CKT_SRC_MAIN);
+    TKT_REL(a, c, 1e-6, "nested and flat: the same channel noise in all");
+  }
+  ckt_preflight_free(pfl);
+  ckt_subckt_free(sf);
+  ckt_preflight_free(pn);
+  ckt_subckt_free(sn);
+
+  /* ---- BSIM4 networks, tunnelling, binning, other kinds ---- */
+  ckt_port_bind bb[4] = {{CKT_PORT_FIXED, 0.6}, {CKT_PORT_FIXED, 0.8},
+                         {CKT_PORT_GROUND, 0}, {CKT_PORT_GROUND, 0}};
+  ckt_subckt *sb = load("bsim4.cir", "gated");
+  ckt_preflight *pb = pre(sb, bb, 0, &err);
+  TKT_OK(pb != NULL, "bsim4.cir: preflight passes (%s)", tk_err_text(&err));
+  if (pb != NULL) {
+    ckt_preflight_print(pb, stdout);
+    TKT_OK(total(pb, sb, 'm', CKT_SRC_GS) > 0 &&
+               total(pb, sb, 'm', CKT_SRC_GB) > 0,
+           "igcmod/igbmod: gate tunnelling shot noise injected");
+    TKT_OK(total(pb, sb, 'q', CKT_SRC_BASE) > 0 &&
+               total(pb, sb, 'd', CKT_SRC_MAIN) >= 0,
+           "BJT base and diode shot noise");
+    const ckt_pf_elem *j = elem(pb, sb, "j1");
+    TKT_OK(j && j->status == CKT_EL_UNMODELLED, "JFET listed as not modelled");
+    const ckt_pf_elem *m = elem(pb, sb, "mlong");
+    TKT_OK(m && m->note != NULL, "rgatemod/rbodymod noted (%s)",
+           m && m->note ? m->note : "none");
+    TKT_OK(ckt_preflight_count(pb, CKT_EL_UNMODELLED) == 3,
+           "3 elements not (fully) modelled");
+  }
+  ckt_preflight_free(pb);
+  pb = pre(sb, bb, 1, &err);
+  TKT_OK(pb == NULL && err.status == TK_EINVAL &&
+             strstr(err.msg, "mshort") != NULL,
+         "--strict refuses, naming the element (%s)", err.msg);
+  ckt_preflight_free(pb);
+  ckt_subckt_free(sb);
+
+  /* ---- m=2 equals two parallel devices ---- */
+  ckt_port_bind b3[3] = {{CKT_PORT_FIXED, 0.236}, {CKT_PORT_FIXED, 0.21},
+                         {CKT_PORT_FIXED, 0.0}};
+  ckt_subckt *s2 = load("mpbit.cir", "m2"), *sp = load("mpbit.cir", "par2");
+  ckt_preflight *p2 = pre(s2, b3, 0, &err), *pp2 = pre(sp, b3, 0, &err);
+  TKT_OK(p2 && pp2, "m=2 and parallel preflights pass");
+  if (p2 && pp2)
+    TKT_REL(total(p2, s2, 'm', CKT_SRC_MAIN),
+            total(pp2, sp, 'm', CKT_SRC_MAIN), 1e-6,
+            "m=2: the density of two parallel devices");
+  ckt_preflight_free(p2);
+  ckt_preflight_free(pp2);
+  ckt_subckt_free(s2);
+  ckt_subckt_free(sp);
+
+  /* ---- a strong-inversion channel against ngspice's own .noise ---- */
+  char *deck[12] = {"strong inversion", NULL,
+                    "M1 d g 0 0 nfet W=2u L=1u", "Vd d1 0 0.5", "Vs d1 d 0",
+                    "Vg g 0 DC 0.7 AC 1", "H1 out 0 Vs 1",
+                    ".noise v(out) Vg dec 1 1e6 1e6", ".end"};
+  char *inc = NULL;
+  if (asprintf(&inc, ".include %s/lib/cards/bsim4.mod", dir) < 0)
+    return 1;
+  deck[1] = inc;
+  ckt_session *ses = NULL;
+  double *on = NULL;
+  size_t non = 0;
+  int rc = ckt_session_open(&ses, &err);
+  if (rc == 0)
+    rc = ckt_session_run(ses, (const char *const *)deck, 9, NULL, &err);
+  if (rc == 0)
+    rc = ckt_session_vec(ses, "onoise_spectrum", &on, &non, &err);
+  ckt_session_close(ses);
+  TKT_OK(rc == 0, "ngspice .noise of the device (%s)", tk_err_text(&err));
+  ckt_subckt *ss = load("mpbit.cir", "strong");
+  ckt_port_bind b2[2] = {{CKT_PORT_FIXED, 0.5}, {CKT_PORT_FIXED, 0.7}};
+  ckt_preflight *ps = pre(ss, b2, 0, &err);
+  if (rc == 0 && ps != NULL) {
+    /* BSIM4 tnoimod=0, flicker off in the card; L = 1 um (long channel) */
+    TKT_REL(total(ps, ss, 'm', CKT_SRC_MAIN), on[0] * on[0], 0.10,
+            "strong inversion: injected density = ngspice .noise (10 %%)");
+    const ckt_pf_src *x = ckt_preflight_src(ps, 0);
+    double two = ckt_mos_noise_psd(x->op[0], x->op[2], 300.15);
+    TKT_OK(two > 2 * on[0] * on[0], "(the two-flux 2q(I_F+I_R) would be "
+           "%.2fx off)", two / (on[0] * on[0]));
+  }
+  free(on);
+  free(inc);
+  ckt_preflight_free(ps);
+  ckt_subckt_free(ss);
+
+  /* ---- kT/C through a resistor = through a pseudo-resistor ---- */
+  ckt_subckt *sm = load("mpbit.cir", "mnode");
+  ckt_port_bind b3m[3] = {{CKT_PORT_FIXED, 0.236}, {CKT_PORT_FREE, 0},
+                          {CKT_PORT_FIXED, 0.0}};
+  ckt_preflight *pm = pre(sm, b3m, 0, &err);
+  double g_S = pm ? ckt_preflight_src(pm, 0)->op[2] : NAN;
+  ckt_preflight_free(pm);
+  TKT_OK(g_S > 1e-9 && g_S < 1e-6, "pseudo-resistor g_ds %.3g S (tau = C / g well below the 36 us recorded)", g_S);
+  char rpath[1200], *rtext = NULL, tmp[] = "/tmp/tsukit-pf.XXXXXX";
+  snprintf(rpath, sizeof rpath, "%s/rpbit.cir", dir);
+  FILE *f = fopen(rpath, "r");
+  char buf[4096] = "";
+  size_t nr = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+  buf[nr] = '\0';
+  if (f)
+    fclose(f);
+  char *rv = strstr(buf, "RVAL");
+  int fd = mkstemp(tmp);
+  if (rv != NULL && fd >= 0 &&
+      asprintf(&rtext, "%.*s%.6g%s", (int)(rv - buf), buf, 1 / g_S,
+               rv + 4) > 0) {
+    FILE *o = fdopen(fd, "w");
+    fputs(rtext, o);
+    fclose(o);
+  }
+  ckt_subckt *sr = NULL;
+  rc = ckt_subckt_load(tmp, "rnode", &sr, &err);
+  TKT_OK(rc == 0, "resistor twin loads (%s)", tk_err_text(&err));
+  double sd_m = NAN, sd_r = NAN, tau_m = NAN, tau_r = NAN;
+  ckt_port_bind b2r[2] = {{CKT_PORT_FIXED, 0.236}, {CKT_PORT_FREE, 0}};
+  int r1 = sr ? knode(sr, b2r, &sd_r, &tau_r) : -1;
+  int r2 = knode(sm, b3m, &sd_m, &tau_m);
+  TKT_OK(r1 == 0 && r2 == 0, "both kT/C nodes run");
+  if (r1 == 0 && r2 == 0) {
+    /* the sample sd over T = 36 us has relative standard error
+     * sqrt(tau / (2 T)) (x^2 decorrelates at tau / 2); the resistor node
+     * against kT/C(2 fF): 4 sigma; the two against each other: 4 sigma of
+     * the difference (sqrt 2) plus 5 % for the MOSFET's own capacitance */
+    double kc = sqrt(PHYS_KB_J_PER_K * 300.15 / 2e-15);
+    double sig_r = sqrt(tau_r / (2 * 36e-6)), sig_m = sqrt(tau_m / (2 * 36e-6));
+    printf("# resistor: sd %.4g V tau %.3g s; pseudo-resistor: sd %.4g V "
+           "tau %.3g s; kT/C %.4g V\n", sd_r, tau_r, sd_m, tau_m, kc);
+    TKT_REL(sd_r, kc, 4 * sig_r, "resistor node: sd = sqrt(kT/C) (4 sigma)");
+    TKT_REL(sd_m, sd_r, 4 * hypot(sig_r, sig_m) + 0.05,
+            "pseudo-resistor node: the same sd (4 sigma + 5 %%)");
+  }
+  ckt_subckt_free(sr);
+  ckt_subckt_free(sm);
+  remove(tmp);
+  free(rtext);
+  return tkt_done();
+}
