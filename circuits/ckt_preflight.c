@@ -122,7 +122,10 @@ static int source_op(ckt_session *ses, const char *dev, char kind,
   switch (kind == 'm' ? (int)x->type + 10 : kind) {
   case 10:   /* MOSFET channel */
     for (int i = 0; i < 5; i++)
-      TK_TRY(q(ses, dev, mos[i], &x->op[i], err));
+      if (q(ses, dev, mos[i], &x->op[i], NULL) != 0)
+        return TK_FAIL(err, TK_ENOTFOUND, "MOSFET %s: its model gives no "
+                       "'%s' (tsukit needs id, gm, gds, gmbs, vds for its "
+                       "channel noise)", dev, mos[i]);
     x->psd_A2_per_Hz =
         pp->mos_twoflux ? ckt_mos_noise_psd(x->op[0], x->op[2], p->temp_K)
                         : ckt_mos_charge_psd(x->op[0], x->op[1], x->op[2],
@@ -130,15 +133,18 @@ static int source_op(ckt_session *ses, const char *dev, char kind,
     break;
   case 10 + CKT_SRC_GS:
   case 10 + CKT_SRC_GD:
-    TK_TRY(q(ses, dev, x->type == CKT_SRC_GS ? "igs" : "igd", &a, err));
-    TK_TRY(q(ses, dev, x->type == CKT_SRC_GS ? "igcs" : "igcd", &b, err));
+  case 10 + CKT_SRC_GB:
+    /* a model without gate currents (not BSIM4) has no tunnelling */
+    if (q(ses, dev, x->type == CKT_SRC_GS   ? "igs"
+                    : x->type == CKT_SRC_GD ? "igd"
+                                            : "igb",
+          &a, NULL) != 0)
+      a = 0;
+    if (x->type != CKT_SRC_GB &&
+        q(ses, dev, x->type == CKT_SRC_GS ? "igcs" : "igcd", &b, NULL) != 0)
+      b = 0;
     x->op[0] = a + b;
     x->psd_A2_per_Hz = 2 * PHYS_Q_C * fabs(a + b);
-    break;
-  case 10 + CKT_SRC_GB:
-    TK_TRY(q(ses, dev, "igb", &a, err));
-    x->op[0] = a;
-    x->psd_A2_per_Hz = 2 * PHYS_Q_C * fabs(a);
     break;
   case 'r':
     TK_TRY(q(ses, dev, "resistance", &x->r_ohm, err));
@@ -390,6 +396,42 @@ void ckt_preflight_summary(const ckt_preflight *pf, char *buf, size_t size)
     if (first)
       len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "none");
   }
+}
+
+void ckt_preflight_quiet(const ckt_preflight *pf, char *buf, size_t size)
+{
+  static const char *const why[] = {"", "noiseless", "noisy=0",
+                                    "not modelled"};
+  size_t len = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < pf->nel; i++) {
+    const ckt_pf_elem *e = &pf->el[i];
+    if (e->status == CKT_EL_NOISY && e->note == NULL)
+      continue;
+    len += (size_t)snprintf(buf + len, len < size ? size - len : 0,
+                            "%s%s(%s)", len ? " " : "",
+                            ckt_subckt_inst_at(pf->s, i)->path,
+                            e->status == CKT_EL_NOISY ? "partial"
+                                                      : why[e->status]);
+  }
+  if (len == 0)
+    snprintf(buf, size, "none");
+}
+
+int ckt_preflight_warn(const ckt_preflight *pf, FILE *f)
+{
+  int n = 0;
+  for (size_t i = 0; i < pf->nel; i++) {
+    const ckt_pf_elem *e = &pf->el[i];
+    if (e->status != CKT_EL_UNMODELLED && e->note == NULL)
+      continue;
+    fprintf(f, "warning: element %s (%s): %s (--strict refuses)\n",
+            ckt_subckt_inst_at(pf->s, i)->path, e->dev,
+            e->note ? e->note
+                    : "tsukit cannot model its noise; it gets none");
+    n++;
+  }
+  return n;
 }
 
 void ckt_preflight_print(const ckt_preflight *pf, FILE *f)

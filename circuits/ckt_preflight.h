@@ -100,6 +100,13 @@ size_t ckt_preflight_count(const ckt_preflight *pf, ckt_el_status st);
 /* "noisy=m:9,r:1 noiseless=c:5 unmodelled=none" (kinds by letter), the
  * summary-line and provenance form. */
 void ckt_preflight_summary(const ckt_preflight *pf, char *buf, size_t size);
+/* Every element that gets no noise or only part of it, with why:
+ * "cload(noiseless) rquiet(noisy=0) j1(not modelled) mg(partial)", or
+ * "none" (the provenance form). */
+void ckt_preflight_quiet(const ckt_preflight *pf, char *buf, size_t size);
+/* One "warning: element ... " line per unmodelled or partial element;
+ * their number. */
+int ckt_preflight_warn(const ckt_preflight *pf, FILE *f);
 /* The table: one line per element (path, kind, ngspice name, status,
  * operating point and density of each source). */
 void ckt_preflight_print(const ckt_preflight *pf, FILE *f);

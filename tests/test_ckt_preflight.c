@@ -152,6 +152,46 @@ int main(void)
     double c = total(pfl, sf, 'm', CKT_SRC_MAIN);
     TKT_REL(a, c, 1e-6, "nested and flat: the same channel noise in all");
   }
+  /* and the same noisy transient: the same noise streams in the same
+   * order (channels first, then Rload), so the two trajectories agree to
+   * the solver's tolerance */
+  ckt_trace tn, tf;
+  int rn = -1, rf = -1;
+  if (pn != NULL && pfl != NULL) {
+    ckt_sim_params p = ckt_sim_default_params();
+    p.tstop_s = 1e-6;
+    p.seed = 5;
+    const char *nodes[1] = {"tk_out"};
+    double fixed[1] = {NAN};
+    ckt_run_spec rs = {NULL, NULL, NULL, 1, nodes, fixed, 0, NULL, NULL,
+                       p.temp_K, NULL, NULL};
+    ckt_session *ses = NULL;
+    if (ckt_session_open(&ses, &err) == 0) {
+      rn = ckt_preflight_trace(pn, ses, b4, &p, &rs, &tn, &err);
+      TKT_OK(rn == 0, "nested.cir: noisy transient with ngspice's names (%s)",
+             tk_err_text(&err));
+      rf = ckt_preflight_trace(pfl, ses, b4, &p, &rs, &tf, &err);
+      TKT_OK(rf == 0, "flat.cir: noisy transient (%s)", tk_err_text(&err));
+    }
+    ckt_session_close(ses);
+  }
+  if (rn == 0 && rf == 0) {
+    double dmax = 0, sd = 0, m = 0;
+    for (size_t i = 0; i < tn.n && i < tf.n; i++) {
+      dmax = fmax(dmax, fabs(tn.v_V[i] - tf.v_V[i]));
+      m += tn.v_V[i] / (double)tn.n;
+    }
+    for (size_t i = 0; i < tn.n; i++)
+      sd += (tn.v_V[i] - m) * (tn.v_V[i] - m) / (double)tn.n;
+    sd = sqrt(sd);
+    TKT_OK(tn.n == tf.n && sd > 0 && dmax < 0.01 * sd,
+           "nested and flat: the same noisy trajectory (max difference %.3g V, "
+           "1 %% of its sd %.3g V)", dmax, sd);
+  }
+  if (rn == 0)
+    ckt_trace_clear(&tn);
+  if (rf == 0)
+    ckt_trace_clear(&tf);
   ckt_preflight_free(pfl);
   ckt_subckt_free(sf);
   ckt_preflight_free(pn);
@@ -178,6 +218,11 @@ int main(void)
            m && m->note ? m->note : "none");
     TKT_OK(ckt_preflight_count(pb, CKT_EL_UNMODELLED) == 3,
            "3 elements not (fully) modelled");
+    char quiet[256];
+    ckt_preflight_quiet(pb, quiet, sizeof quiet);
+    TKT_OK(strcmp(quiet, "mshort(partial) mlong(partial) j1(not modelled)")
+               == 0, "elements without (all) noise listed (%s)", quiet);
+    TKT_OK(ckt_preflight_warn(pb, stdout) == 3, "a warning for each");
   }
   ckt_preflight_free(pb);
   pb = pre(sb, bb, 1, &err);
@@ -186,6 +231,45 @@ int main(void)
          "--strict refuses, naming the element (%s)", err.msg);
   ckt_preflight_free(pb);
   ckt_subckt_free(sb);
+
+  /* ---- level-1 cards, diodes, a bipolar stage, tempco, M=3 ---- */
+  ckt_subckt *sl = load("level1.cir", "stage");
+  ckt_port_bind bl[4] = {{CKT_PORT_FIXED, 0.9}, {CKT_PORT_FREE, 0},
+                         {CKT_PORT_FIXED, 3.3}, {CKT_PORT_GROUND, 0}};
+  ckt_preflight *pl = pre(sl, bl, 0, &err);
+  TKT_OK(pl != NULL, "level1.cir: preflight passes (%s)", tk_err_text(&err));
+  if (pl != NULL) {
+    ckt_preflight_print(pl, stdout);
+    char sum[256], quiet[256];
+    ckt_preflight_summary(pl, sum, sizeof sum);
+    ckt_preflight_quiet(pl, quiet, sizeof quiet);
+    TKT_OK(strcmp(sum, "noisy=d:2,m:1,q:1,r:2 noiseless=none "
+                       "unmodelled=none") == 0 && strcmp(quiet, "none") == 0,
+           "summary (%s; %s)", sum, quiet);
+    const ckt_pf_elem *q1 = elem(pl, sl, "q1");
+    TKT_OK(q1 && strcmp(q1->dev, "q.x_tk.q1") == 0, "Q1 named %s",
+           q1 ? q1->dev : "none");
+    TKT_OK(total(pl, sl, 'd', CKT_SRC_MAIN) > 0 &&
+               total(pl, sl, 'q', CKT_SRC_MAIN) > 0 &&
+               total(pl, sl, 'm', CKT_SRC_GS) == 0,
+           "diode and collector shot noise; no gate noise on level 1");
+    /* RD: 100k with tc1 at 300.15 K = tnom: 4kT/100k; RE: 4kT/50k */
+    TKT_REL(total(pl, sl, 'r', CKT_SRC_MAIN),
+            4 * phys_kt_J(300.15) * (1 / 100e3 + 1 / 50e3), 1e-9,
+            "resistors 4kT/R");
+  }
+  ckt_preflight_free(pl);
+  ckt_subckt_free(sl);
+
+  /* ---- what ngspice cannot load fails here, fast, saying why ---- */
+  ckt_subckt *sx = load("badmodel.cir", "top");
+  ckt_port_bind bx[2] = {{CKT_PORT_FIXED, 0.5}, {CKT_PORT_FREE, 0}};
+  ckt_preflight *px = pre(sx, bx, 0, &err);
+  TKT_OK(px == NULL && err.status == TK_ESPICE &&
+             strstr(err.msg, "nosuchmodel") != NULL,
+         "an unknown model: ngspice's message naming it (%s)", err.msg);
+  ckt_preflight_free(px);
+  ckt_subckt_free(sx);
 
   /* ---- m=2 equals two parallel devices ---- */
   ckt_port_bind b3[3] = {{CKT_PORT_FIXED, 0.236}, {CKT_PORT_FIXED, 0.21},
