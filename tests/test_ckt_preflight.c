@@ -6,13 +6,15 @@
  * a resistor and a pseudo-resistor of the same conductance give the same
  * kT/C on their node.
  *
- * Workload: a few operating points and two 40 us transients (about 3 s).
+ * Workload: a few operating points, two 40 us transients of an RC node and
+ * two 12 us ones of the example pbit (about 5 s).
  */
 #define _GNU_SOURCE 1  /* asprintf */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "circuits/ckt_preflight.h"
 #include "physics/phys_const.h"
@@ -67,6 +69,30 @@ static double total(const ckt_preflight *pf, const ckt_subckt *s, char k,
   return sum;
 }
 
+/* A copy of netlists/file in the same folder with `token` replaced by
+ * `value` (malloc'd path, or NULL). */
+static char *with_value(const char *file, const char *token, double value)
+{
+  char in[1200], *out = NULL, buf[8192];
+  snprintf(in, sizeof in, "%s/%s", dir, file);
+  FILE *f = fopen(in, "r");
+  size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+  buf[n] = '\0';
+  if (f)
+    fclose(f);
+  char *at = strstr(buf, token);
+  if (at == NULL || asprintf(&out, "%s/.%s.%d", dir, file, (int)getpid()) < 0)
+    return NULL;
+  FILE *o = fopen(out, "w");
+  if (o == NULL) {
+    free(out);
+    return NULL;
+  }
+  fprintf(o, "%.*s%.6g%s", (int)(at - buf), buf, value, at + strlen(token));
+  fclose(o);
+  return out;
+}
+
 static double node_sd(const ckt_trace *tr, double *tau)
 {
   size_t skip = tr->n / 10, n = tr->n - skip;
@@ -84,20 +110,20 @@ static double node_sd(const ckt_trace *tr, double *tau)
   return sqrt(q / (double)(n - 1));
 }
 
-/* kT/C on port x (2 fF) of sc through its element, 40 us. */
-static int knode(const ckt_subckt *sc, const ckt_port_bind *b, double *sd,
-                 double *tau)
+/* The sd and correlation time of `node` of sc through tstop_s. */
+static int knode(const ckt_subckt *sc, const ckt_port_bind *b,
+                 const char *node, double tstop_s, double *sd, double *tau)
 {
   tk_err err = {0};
   ckt_sim_params p = ckt_sim_default_params();
-  p.tstop_s = 40e-6;
+  p.tstop_s = tstop_s;
   p.tstep_s = 5e-9;
   p.nt_s = 2.5e-9;
   p.seed = 23;
   ckt_preflight *pf = pre(sc, b, 0, &err);
   ckt_session *ses = NULL;
   ckt_trace tr;
-  const char *nodes[1] = {"tk_x"};
+  const char *nodes[1] = {node};
   double fixed[1] = {NAN};
   ckt_run_spec rs = {NULL, NULL, NULL, 1, nodes, fixed, 0, NULL, NULL,
                      p.temp_K, NULL, NULL};
@@ -311,7 +337,7 @@ int main(void)
   if (rc == 0 && ps != NULL) {
     /* BSIM4 tnoimod=0, flicker off in the card; L = 1 um (long channel) */
     TKT_REL(total(ps, ss, 'm', CKT_SRC_MAIN), on[0] * on[0], 0.10,
-            "strong inversion: injected density = ngspice .noise (10 %%)");
+            "strong inversion: injected density = ngspice .noise (10 %)");
     const ckt_pf_src *x = ckt_preflight_src(ps, 0);
     double two = ckt_mos_noise_psd(x->op[0], x->op[2], 300.15);
     TKT_OK(two > 2 * on[0] * on[0], "(the two-flux 2q(I_F+I_R) would be "
@@ -352,8 +378,8 @@ int main(void)
   TKT_OK(rc == 0, "resistor twin loads (%s)", tk_err_text(&err));
   double sd_m = NAN, sd_r = NAN, tau_m = NAN, tau_r = NAN;
   ckt_port_bind b2r[2] = {{CKT_PORT_FIXED, 0.236}, {CKT_PORT_FREE, 0}};
-  int r1 = sr ? knode(sr, b2r, &sd_r, &tau_r) : -1;
-  int r2 = knode(sm, b3m, &sd_m, &tau_m);
+  int r1 = sr ? knode(sr, b2r, "tk_x", 40e-6, &sd_r, &tau_r) : -1;
+  int r2 = knode(sm, b3m, "tk_x", 40e-6, &sd_m, &tau_m);
   TKT_OK(r1 == 0 && r2 == 0, "both kT/C nodes run");
   if (r1 == 0 && r2 == 0) {
     /* the sample sd over T = 36 us has relative standard error
@@ -366,11 +392,58 @@ int main(void)
            "tau %.3g s; kT/C %.4g V\n", sd_r, tau_r, sd_m, tau_m, kc);
     TKT_REL(sd_r, kc, 4 * sig_r, "resistor node: sd = sqrt(kT/C) (4 sigma)");
     TKT_REL(sd_m, sd_r, 4 * hypot(sig_r, sig_m) + 0.05,
-            "pseudo-resistor node: the same sd (4 sigma + 5 %%)");
+            "pseudo-resistor node: the same sd (4 sigma + 5 %)");
   }
   ckt_subckt_free(sr);
   ckt_subckt_free(sm);
   remove(tmp);
   free(rtext);
+
+  /* ---- the same in the example pbit: resistor vs pseudo-resistor ---- */
+  char pbpath[1200];
+  snprintf(pbpath, sizeof pbpath, "%s/../pbit_pr.cir", dir);
+  ckt_subckt *spr = NULL, *srr = NULL;
+  rc = ckt_subckt_load(pbpath, "pbit_pr", &spr, &err);
+  TKT_OK(rc == 0, "pbit_pr.cir loads (%s)", tk_err_text(&err));
+  ckt_port_bind bp[5] = {{CKT_PORT_FIXED, 0.236}, {CKT_PORT_FREE, 0},
+                         {CKT_PORT_FIXED, 0.5}, {CKT_PORT_GROUND, 0},
+                         {CKT_PORT_FIXED, 0.0}};
+  ckt_preflight *ppr = spr ? pre(spr, bp, 0, &err) : NULL;
+  double g_mr = ppr ? ckt_preflight_src(ppr, 0)->op[2] : NAN;
+  ckt_preflight_free(ppr);
+  char *rfile = with_value("pbit_r.cir", "3.97g", 1 / g_mr);
+  rc = rfile ? ckt_subckt_load(rfile, "pbit_pr", &srr, &err) : -1;
+  TKT_OK(rc == 0, "pbit_r.cir with R = 1 / g_ds(MR) = %.4g ohm loads (%s)",
+         1 / g_mr, tk_err_text(&err));
+  if (spr != NULL && srr != NULL) {
+    double sp_m = NAN, sp_r = NAN, tp_m = NAN, tp_r = NAN;
+    int a = knode(spr, bp, "x_tk.x", 12e-6, &sp_m, &tp_m);
+    int c = knode(srr, bp, "x_tk.x", 12e-6, &sp_r, &tp_r);
+    TKT_OK(a == 0 && c == 0, "both pbits run 12 us with noise");
+    if (a == 0 && c == 0) {
+      /* both kT/C: sd ~ C^-1/2.  X's capacitance is 0.717 fF with MR and
+       * 0.607 fF with the resistor (MR's own junction and overlap
+       * capacitance; an ngspice .ac at 10 MHz with X as a port, where
+       * both give X the same conductance, 6.93e-8 S), so
+       * sd_MR = sd_R sqrt(0.607 / 0.717).  As above the relative standard
+       * error of each sd is sqrt(tau / (2 T)), T = 10.8 us; threshold
+       * 4 sigma of the difference plus 2 % for the capacitance's bias
+       * dependence. */
+      double sig = hypot(sqrt(tp_m / (2 * 10.8e-6)),
+                         sqrt(tp_r / (2 * 10.8e-6)));
+      printf("# pbit noise node X: pseudo-resistor sd %.4g V tau %.3g s; "
+             "resistor sd %.4g V tau %.3g s\n", sp_m, tp_m, sp_r, tp_r);
+      TKT_REL(sp_m, sp_r * sqrt(0.607 / 0.717), 4 * sig + 0.02,
+              "pbit: resistor and pseudo-resistor of one conductance give X "
+              "the kT/C of its capacitance (4 sigma + 2 %)");
+      TKT_OK(sp_r > 1.5e-3, "the resistor is not silent (sd %.3g V; no noise "
+             "gives ~1e-16 V)", sp_r);
+    }
+  }
+  if (rfile != NULL)
+    remove(rfile);
+  free(rfile);
+  ckt_subckt_free(spr);
+  ckt_subckt_free(srr);
   return tkt_done();
 }
