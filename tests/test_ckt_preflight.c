@@ -440,6 +440,48 @@ int main(void)
              "gives ~1e-16 V)", sp_r);
     }
   }
+  /* the two-flux option reproduces the netlist path of tsukit <= 1
+   * (ckt_subckt_netlist + ckt_sim_run_spec) bit for bit */
+  if (spr != NULL) {
+    ckt_sim_params p = ckt_sim_default_params();
+    p.tstop_s = 1e-6;
+    p.seed = 9;
+    ckt_pf_params pp = ckt_pf_default_params();
+    pp.mos_twoflux = 1;
+    ckt_preflight *p2f = NULL;
+    ckt_netlist nl;
+    char **dev = NULL;
+    double psd0[16] = {0};
+    const char *nodes[2] = {"tk_q", "x_tk.x"};
+    double fixed[2] = {NAN, NAN};
+    ckt_trace ta, tb;
+    ckt_sp2sion *sp2 = NULL;
+    int ra = -1, rb = -1;
+    if (ckt_preflight_run(spr, bp, &p, &pp, &p2f, &err) == 0 &&
+        ckt_sp2sion_open(&sp2, &err) == 0) {
+      ckt_run_spec rs = {NULL, NULL, NULL, 2, nodes, fixed, 0, NULL, NULL,
+                         p.temp_K, NULL, NULL};
+      ra = ckt_preflight_trace(p2f, sp2, bp, &p, &rs, &ta, &err);
+      if (ckt_subckt_netlist(spr, bp, &p, &nl, &dev, &err) == 0) {
+        rs.nl = &nl;
+        rs.mos_dev = (const char *const *)dev;
+        rs.psd0 = psd0;
+        rb = ckt_sim_run_spec(sp2, &rs, &p, &tb, &err);
+        ckt_netlist_clear(&nl);
+        ckt_subckt_devs_free(dev, ckt_subckt_nmos(spr));
+      }
+    }
+    ckt_sp2sion_close(sp2);
+    ckt_preflight_free(p2f);
+    TKT_OK(ra == 0 && rb == 0 && ta.n == tb.n &&
+               memcmp(ta.v_V, tb.v_V, 2 * ta.n * sizeof *ta.v_V) == 0,
+           "two-flux through the preflight = the netlist path before it, "
+           "bit for bit (%s)", tk_err_text(&err));
+    if (ra == 0)
+      ckt_trace_clear(&ta);
+    if (rb == 0)
+      ckt_trace_clear(&tb);
+  }
   if (rfile != NULL)
     remove(rfile);
   free(rfile);
