@@ -455,10 +455,10 @@ int main(void)
     const char *nodes[2] = {"tk_q", "x_tk.x"};
     double fixed[2] = {NAN, NAN};
     ckt_trace ta, tb;
-    ckt_sp2sion *sp2 = NULL;
+    ckt_session *sp2 = NULL;
     int ra = -1, rb = -1;
     if (ckt_preflight_run(spr, bp, &p, &pp, &p2f, &err) == 0 &&
-        ckt_sp2sion_open(&sp2, &err) == 0) {
+        ckt_session_open(&sp2, &err) == 0) {
       ckt_run_spec rs = {NULL, NULL, NULL, 2, nodes, fixed, 0, NULL, NULL,
                          p.temp_K, NULL, NULL};
       ra = ckt_preflight_trace(p2f, sp2, bp, &p, &rs, &ta, &err);
@@ -471,7 +471,7 @@ int main(void)
         ckt_subckt_devs_free(dev, ckt_subckt_nmos(spr));
       }
     }
-    ckt_sp2sion_close(sp2);
+    ckt_session_close(sp2);
     ckt_preflight_free(p2f);
     TKT_OK(ra == 0 && rb == 0 && ta.n == tb.n &&
                memcmp(ta.v_V, tb.v_V, 2 * ta.n * sizeof *ta.v_V) == 0,
