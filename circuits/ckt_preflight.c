@@ -257,6 +257,9 @@ static int match_and_op(ckt_preflight *pf, ckt_session *ses,
     ckt_pf_src *x = &pf->src[k];
     const ckt_subckt_inst *in = ckt_subckt_inst_at(s, x->inst);
     x->on = 1;
+    if (ckt_session_param(ses, x->src, "m", &x->src_m, NULL) != 0 ||
+        !(x->src_m > 0))
+      x->src_m = 1;
     rc = source_op(ses, pf->el[x->inst].dev, in->kind, x, p, &pf->pp, err);
   }
   /* the plan: a resistor with noisy=0 off; gate sources only where the
@@ -549,6 +552,7 @@ int ckt_preflight_trace(const ckt_preflight *pf, ckt_session *ses,
     char kind = ckt_subckt_inst_at(pf->s, x->inst)->kind;
     ckt_noise_dev *d = &devs[k];
     rc = ckt_netlist_add_source(&nl, x->src, (int)k, err);
+    d->gain = 1.0 / (x->src_m * x->src_m);
     if (kind == 'r') {
       d->model = CKT_NZ_FIXED;
       d->psd_A2_per_Hz = x->on ? 4 * phys_kt_J(p->temp_K + x->dtemp_K) *

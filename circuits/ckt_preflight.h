@@ -67,6 +67,10 @@ typedef struct ckt_pf_src {
                                     current(s); R: G (S) */
   double psd_A2_per_Hz;          /* density at the operating point */
   double r_ohm, m, tc1, tc2, tce, dtemp_K; /* R: for G at any temperature */
+  double src_m;                  /* the m ngspice gave the source itself
+                                    (an enclosing X's m=): its current is
+                                    multiplied by it, its density divided
+                                    by src_m^2 */
 } ckt_pf_src;
 
 typedef struct ckt_pf_params {

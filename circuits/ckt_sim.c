@@ -127,11 +127,13 @@ static void update_psd(void *ud, double t_s, const double *watch_V,
   for (size_t k = 0; k < rs->nl->n_noise; k++) {
     const ckt_noise_dev *d = &nc->devs[k];
     if (nc->dev_w[k] == SIZE_MAX) {
-      psd[k] = nc->scale * d->psd_A2_per_Hz;
+      psd[k] = nc->scale * d->psd_A2_per_Hz * (d->gain > 0 ? d->gain : 1.0);
       continue;
     }
     double s = nc->have_dev ? dev_psd(d, watch_V + nc->dev_w[k], rs->temp_K)
                             : NAN;
+    if (d->gain > 0)
+      s *= d->gain;
     if (!isfinite(s) && rs->fallback != NULL) {
       s = NAN;
       rs->fallback(rs->fallback_ud, k, nc->v, &s);
@@ -271,7 +273,8 @@ int ckt_sim_run_devs(ckt_session *s, const ckt_run_spec *rs,
   }
   /* densities at the initial condition (node voltages as given) */
   for (size_t k = 0; k < nz_n; k++)
-    psd[k] = nc.scale * devs[k].psd_A2_per_Hz;
+    psd[k] = nc.scale * devs[k].psd_A2_per_Hz *
+             (devs[k].gain > 0 ? devs[k].gain : 1.0);
   ckt_noise nz = {nz_n, (const char *const *)nl->noise_names, psd,
                   p->nt_s, p->seed, nw, watch, update_psd, &nc};
   nc.have_dev = 1;

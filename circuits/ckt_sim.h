@@ -75,6 +75,9 @@ typedef struct ckt_noise_dev {
                                       .save them) */
   double psd_A2_per_Hz;            /* FIXED: the density; else until the
                                       first accepted point */
+  double gain;                     /* the density injected is gain x the
+                                      one above (1 / m^2 for a source that
+                                      ngspice multiplies by m); 0: 1 */
 } ckt_noise_dev;
 
 /* Density of MOSFET noise source k when ngspice gives no usable I_D, g_ds;

@@ -755,9 +755,14 @@ static int build(const ckt_subckt *s, const ckt_port_bind *bind,
             if (chan != (pass == 0) || !elem_has(s, e, (ckt_src_type)t, on))
               continue;
             const src_form *f = form_of(s->el[e].kind, (ckt_src_type)t);
-            TK_TRY(ckt_netlist_add(nl, err, "%s%s %s %s external", f->prefix,
-                                   s->el[e].name, s->el[e].node[f->a],
-                                   s->el[e].node[f->b]));
+            /* "external 0": ngspice appends the m= of an enclosing X
+             * line to every element, and `I a b external m=2` does not
+             * parse (39.3); the source's m is divided out of its density
+             * (ckt_preflight.c) */
+            TK_TRY(ckt_netlist_add(nl, err, "%s%s %s %s external%s",
+                                   f->prefix, s->el[e].name,
+                                   s->el[e].node[f->a], s->el[e].node[f->b],
+                                   on != NULL ? " 0" : ""));
           }
         }
     }

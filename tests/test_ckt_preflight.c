@@ -311,6 +311,25 @@ int main(void)
   ckt_preflight_free(pp2);
   ckt_subckt_free(s2);
   ckt_subckt_free(sp);
+  /* m=2 on a subcircuit instance: ngspice multiplies it into every device
+   * inside (resistors included) */
+  s2 = load("mpbit.cir", "xm2");
+  sp = load("mpbit.cir", "xpar");
+  p2 = pre(s2, b3, 0, &err);
+  pp2 = pre(sp, b3, 0, &err);
+  TKT_OK(p2 && pp2, "X m=2 and two X preflights pass");
+  if (p2 && pp2) {
+    TKT_REL(total(p2, s2, 'm', CKT_SRC_MAIN),
+            total(pp2, sp, 'm', CKT_SRC_MAIN), 1e-6,
+            "X m=2: the channel density of two instances");
+    TKT_REL(total(p2, s2, 'r', CKT_SRC_MAIN),
+            total(pp2, sp, 'r', CKT_SRC_MAIN), 1e-9,
+            "X m=2: the resistor density of two instances");
+  }
+  ckt_preflight_free(p2);
+  ckt_preflight_free(pp2);
+  ckt_subckt_free(s2);
+  ckt_subckt_free(sp);
 
   /* ---- a strong-inversion channel against ngspice's own .noise ---- */
   char *deck[12] = {"strong inversion", NULL,
@@ -394,6 +413,26 @@ int main(void)
     TKT_REL(sd_m, sd_r, 4 * hypot(sig_r, sig_m) + 0.05,
             "pseudo-resistor node: the same sd (4 sigma + 5 %)");
   }
+  /* the noise of an X m=2 (sources multiplied by m by ngspice, their
+   * density divided by m^2) against two explicit instances: the same
+   * node sd (the same devices, capacitances and noise bandwidth; 4 sigma
+   * of the difference of two sd's of relative error sqrt(tau / (2 T))) */
+  ckt_subckt *sx2 = load("mpbit.cir", "xm2node");
+  ckt_subckt *sxp = load("mpbit.cir", "xparnode");
+  double sd_x = NAN, tau_x = NAN, sd_p = NAN, tau_p = NAN;
+  if (sx2 != NULL && sxp != NULL &&
+      knode(sx2, b3m, "tk_x", 40e-6, &sd_x, &tau_x) == 0 &&
+      knode(sxp, b3m, "tk_x", 40e-6, &sd_p, &tau_p) == 0) {
+    printf("# X m=2 node: sd %.4g V tau %.3g s; two X: sd %.4g V tau %.3g s\n",
+           sd_x, tau_x, sd_p, tau_p);
+    TKT_REL(sd_x, sd_p,
+            4 * hypot(sqrt(tau_x / (2 * 36e-6)), sqrt(tau_p / (2 * 36e-6))),
+            "X m=2 node: the sd of two instances (4 sigma)");
+  } else {
+    TKT_OK(0, "X m=2 and two-X nodes run");
+  }
+  ckt_subckt_free(sxp);
+  ckt_subckt_free(sx2);
   ckt_subckt_free(sr);
   ckt_subckt_free(sm);
   remove(tmp);
