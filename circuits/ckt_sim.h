@@ -5,7 +5,13 @@
  * nodes; the cost is inside ngspice (about two external-source callbacks
  * per accepted time point, each a Philox block).
  *
- * Noise densities follow the circuit: after every accepted time point
+ * Noise densities follow the circuit (ckt_noise_dev says how, per source;
+ * ckt_sim_run_devs): the charge-based channel noise of a MOSFET from its
+ * I_D, gm, g_ds, gmbs, V_DS (ckt_mos_charge_psd), shot noise 2q|I| of a
+ * diode, a bipolar transistor's base and collector, a gate tunnelling
+ * current, a fixed 4kT/R -- a designer's subcircuit, circuits/
+ * ckt_preflight.h.  The shipped cells (ckt_sim_run, ckt_sim_run_spec):
+ * after every accepted time point
  * each MOSFET's source gets 2q(I_F + I_R) (phys_noise_shot_psd) with
  * I_R = U_T g_ds and I_F = |I_D| + I_R from the SIMULATED device's own
  * I_D and g_ds (weak-inversion two-flux picture; exactly 4kT g_ds at
