@@ -186,6 +186,58 @@ static int source_op(ckt_session *ses, const char *dev, char kind,
   return TK_OK;
 }
 
+/* The model name on an instance card (after the name): the word after
+ * the nodes (D: 2, M: 4, Q: 3 or 4 -- the last word without '=' of the
+ * first five). */
+static void card_model(const char *card, char kind, char *out, size_t size)
+{
+  char w[6][CKT_PF_NAME_MAX];
+  size_t n = 0;
+  out[0] = '\0';
+  for (const char *p = card; *p && n < 6;) {
+    while (*p == ' ' || *p == '\t')
+      p++;
+    size_t len = strcspn(p, " \t");
+    if (len == 0)
+      break;
+    snprintf(w[n], sizeof w[n], "%.*s", (int)len, p);
+    n++;
+    p += len;
+  }
+  size_t at = kind == 'd' ? 2 : kind == 'm' ? 4 : kind == 'q' ? 3 : 99;
+  if (kind == 'q' && n > 4 && strchr(w[4], '=') == NULL &&
+      strchr(w[3], '=') == NULL) {
+    /* Q c b e s model, or Q c b e model area: the model is the one
+     * ngspice knows */
+    at = 4;
+  }
+  if (at < n && strchr(w[at], '=') == NULL)
+    snprintf(out, size, "%s", w[at]);
+}
+
+/* Noise of a modelled element that tsukit does not inject, from its
+ * instance or model parameters (NULL: none). */
+static const char *partial_note(ckt_session *ses, const ckt_pf_elem *e,
+                                char kind)
+{
+  static const char *const qres[] = {"rb", "rc", "re"};
+  double v = 0;
+  if (kind == 'm' &&
+      ((ckt_session_param(ses, e->dev, "rgatemod", &v, NULL) == 0 && v != 0) ||
+       (ckt_session_param(ses, e->dev, "rbodymod", &v, NULL) == 0 && v != 0)))
+    return "gate/body resistance thermal noise not injected";
+  if (e->model[0] == '\0')
+    return NULL;
+  if (kind == 'd' && ckt_session_param(ses, e->model, "rs", &v, NULL) == 0 &&
+      v > 0)
+    return "series resistance (rs) thermal noise not injected";
+  for (size_t i = 0; kind == 'q' && i < 3; i++)
+    if (ckt_session_param(ses, e->model, qres[i], &v, NULL) == 0 && v > 0)
+      return "base/collector/emitter resistance (rb, rc, re) thermal noise "
+             "not injected";
+  return NULL;
+}
+
 static int find(char **norm, size_t n, const char *want)
 {
   for (size_t i = 0; i < n; i++)
@@ -199,7 +251,7 @@ static int match_and_op(ckt_preflight *pf, ckt_session *ses,
                         const ckt_sim_params *p, tk_err *err)
 {
   const ckt_subckt *s = pf->s;
-  char **names = NULL, **norm = NULL;
+  char **names = NULL, **norm = NULL, **cards = NULL;
   size_t nn = 0;
   unsigned char *used = NULL;
   TK_TRY(ckt_session_instances(ses, &names, &nn, err));
@@ -210,7 +262,15 @@ static int match_and_op(ckt_preflight *pf, ckt_session *ses,
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
     goto done;
   }
+  cards = calloc(nn + 1, sizeof *cards);
+  if (cards == NULL)
+    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
   for (size_t i = 0; i < nn && rc == 0; i++) {
+    /* names[i]: the card; its first word the name, the rest kept */
+    char *sp = strpbrk(names[i], " \t");
+    cards[i] = sp ? sp + 1 : names[i] + strlen(names[i]);
+    if (sp != NULL)
+      *sp = '\0';
     if ((norm[i] = malloc(strlen(names[i]) + 1)) == NULL)
       rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
     else
@@ -229,6 +289,7 @@ static int match_and_op(ckt_preflight *pf, ckt_session *ses,
     }
     used[j] = 1;
     snprintf(pf->el[i].dev, sizeof pf->el[i].dev, "%s", names[j]);
+    card_model(cards[j], in->kind, pf->el[i].model, sizeof pf->el[i].model);
   }
   for (size_t k = 0; k < ncs && rc == 0; k++) {
     int j = find(norm, nn, cs[k].path);
@@ -272,22 +333,16 @@ static int match_and_op(ckt_preflight *pf, ckt_session *ses,
       pf->el[x->inst].status = CKT_EL_OFF;
     pf->on[x->inst * CKT_SRC_N + x->type] = (unsigned char)x->on;
   }
-  for (size_t i = 0; i < pf->nel && rc == 0; i++) {
-    double g = 0, bd = 0;
-    char k = ckt_subckt_inst_at(s, i)->kind;
-    if (k == 'm' &&
-        ((ckt_session_param(ses, pf->el[i].dev, "rgatemod", &g, NULL) == 0 &&
-          g != 0) ||
-         (ckt_session_param(ses, pf->el[i].dev, "rbodymod", &bd, NULL) == 0 &&
-          bd != 0)))
-      pf->el[i].note = "gate/body resistance thermal noise not injected";
-  }
+  for (size_t i = 0; i < pf->nel && rc == 0; i++)
+    pf->el[i].note = partial_note(ses, &pf->el[i],
+                                  ckt_subckt_inst_at(s, i)->kind);
 done:
   ckt_session_names_free(names, nn);
   if (norm != NULL)
     for (size_t i = 0; i < nn; i++)
       free(norm[i]);
   free(norm);
+  free(cards);
   free(used);
   return rc;
 }

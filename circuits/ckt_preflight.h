@@ -27,10 +27,13 @@
  *      when the card's igcmod / igbmod give a gate current
  *   C L K V I B E F G H T: noiseless by definition
  *   anything else (J Z O U S W A N P Y ...): not modelled
- * Not modelled in a modelled element (a note, "partial"): flicker noise,
- * the thermal noise of BSIM4's gate (rgatemod) and body (rbodymod)
- * resistances and of the series resistances of D and Q.  --strict
- * refuses unmodelled and partial elements; otherwise they are listed.
+ * Not modelled in a modelled element (a note, "partial"): the thermal
+ * noise of BSIM4's gate (rgatemod) and body (rbodymod) resistances and of
+ * the series resistances of D (rs) and Q (rb, rc, re), read from the
+ * instance and its model card.  --strict refuses unmodelled and partial
+ * elements; otherwise they are listed (ckt_preflight_quiet, _warn).
+ * Flicker (1/f) noise is not injected (white noise only, up to the noise
+ * slot's 1/(2 nt)); it is not listed per element.
  */
 #ifndef CKT_PREFLIGHT_H
 #define CKT_PREFLIGHT_H
@@ -53,6 +56,8 @@ typedef enum {
 typedef struct ckt_pf_elem {
   size_t inst;                   /* ckt_subckt_inst_at index */
   char dev[CKT_PF_NAME_MAX];     /* ngspice's name */
+  char model[CKT_PF_NAME_MAX];   /* D, Q, M: its model as ngspice names it
+                                    ("nfet", "x1:dy"), else "" */
   ckt_el_status status;          /* see above */
   const char *note;              /* partial modelling, or NULL (static) */
 } ckt_pf_elem;
@@ -101,8 +106,9 @@ const ckt_pf_src *ckt_preflight_src(const ckt_preflight *pf, size_t k);
  * too). */
 size_t ckt_preflight_count(const ckt_preflight *pf, ckt_el_status st);
 
-/* "noisy=m:9,r:1 noiseless=c:5 unmodelled=none" (kinds by letter), the
- * summary-line and provenance form. */
+/* "noisy=m:9,r:1 noiseless=c:5 unmodelled=none" (kinds by letter; "off="
+ * resistors with noisy=0 when there are some; a partial element counts as
+ * noisy and as unmodelled), the summary-line and provenance form. */
 void ckt_preflight_summary(const ckt_preflight *pf, char *buf, size_t size);
 /* Every element that gets no noise or only part of it, with why:
  * "cload(noiseless) rquiet(noisy=0) j1(not modelled) mg(partial)", or

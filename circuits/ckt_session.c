@@ -468,8 +468,9 @@ void ckt_session_names_free(char **names, size_t n)
 
 /* `listing expand` prints the loaded deck after subcircuit expansion,
  * one card a line as "  <line> : <card>"; the first card is the title,
- * dot cards are commands.  The instance names are the first words of the
- * other cards: ngspice's own names for every device of the circuit. */
+ * dot cards are commands.  The other cards are the instances, named by
+ * their first words: ngspice's own names for every device of the
+ * circuit. */
 int ckt_session_instances(ckt_session *s, char ***names, size_t *n,
                           tk_err *err)
 {
@@ -520,12 +521,15 @@ int ckt_session_instances(ckt_session *s, char ***names, size_t *n,
           }
           v = nn;
         }
-        if ((v[nv] = strndup(w, wl)) == NULL) {
+        if ((v[nv] = strdup(w)) == NULL) {
           ckt_session_names_free(v, nv);
           return TK_FAIL(err, TK_ENOMEM, "out of memory");
         }
         for (char *q = v[nv]; *q; q++)
           *q = (char)tolower((unsigned char)*q);
+        size_t vl = strlen(v[nv]);
+        while (vl > 0 && isspace((unsigned char)v[nv][vl - 1]))
+          v[nv][--vl] = '\0';
         nv++;
       }
     }

@@ -70,9 +70,12 @@ int ckt_session_load(ckt_session *s, const char *const *lines, size_t n,
                      tk_err *err);
 /* One ngspice command (< 256 bytes); TK_ESPICE with its message. */
 int ckt_session_command(ckt_session *s, const char *cmd, tk_err *err);
-/* ngspice's own names of every instance of the loaded circuit after
- * subcircuit expansion ("m.x_tk.m.xi1.mp", "r.x1.r2", "vdd"), lower case,
- * in deck order; free with ckt_session_names_free. */
+/* Every instance card of the loaded circuit after subcircuit expansion,
+ * as ngspice lists it, lower case, in deck order: its first word is
+ * ngspice's own name of the instance ("m.x_tk.m.xi1.mp tk_x a vdd vdd
+ * pch w=1u", "r.x1.r2 a b 1k"), then its nodes and model with their
+ * expanded names ("x1:dy" for a model defined inside X1's definition);
+ * free with ckt_session_names_free. */
 int ckt_session_instances(ckt_session *s, char ***names, size_t *n,
                           tk_err *err);
 void ckt_session_names_free(char **names, size_t n);
