@@ -526,55 +526,61 @@ void ckt_preflight_print(const ckt_preflight *pf, FILE *f)
   }
 }
 
+/* The device parameters source x's density follows (ckt_noise_dev.vec
+ * order); their number, 0 for a fixed density. */
+static size_t src_params(const ckt_preflight *pf, const ckt_pf_src *x,
+                         const char **par)
+{
+  static const char *const mos5[] = {"id", "gm", "gds", "gmbs", "vds"};
+  char kind = ckt_subckt_inst_at(pf->s, x->inst)->kind;
+  if (kind == 'm' && x->type == CKT_SRC_MAIN) {
+    if (pf->pp.mos_twoflux) {
+      par[0] = "id";
+      par[1] = "gds";
+      return 2;
+    }
+    for (size_t j = 0; j < 5; j++)
+      par[j] = mos5[j];
+    return 5;
+  }
+  switch (kind == 'm' ? (int)x->type + 10 : kind) {
+  case 10 + CKT_SRC_GS: par[0] = "igs"; par[1] = "igcs"; return 2;
+  case 10 + CKT_SRC_GD: par[0] = "igd"; par[1] = "igcd"; return 2;
+  case 10 + CKT_SRC_GB: par[0] = "igb"; return 1;
+  case 'd': par[0] = "id"; return 1;
+  case 'q': par[0] = x->type == CKT_SRC_MAIN ? "ic" : "ib"; return 1;
+  default: return 0;   /* a resistor: 4kT G */
+  }
+}
+
 int ckt_preflight_trace(const ckt_preflight *pf, ckt_session *ses,
                         const ckt_port_bind *bind, const ckt_sim_params *p,
                         const ckt_run_spec *rs, ckt_trace *tr, tk_err *err)
 {
-  static const char *const mos5[] = {"id", "gm", "gds", "gmbs", "vds"};
   memset(tr, 0, sizeof *tr);
-  size_t nv = 0;
-  for (size_t k = 0; k < pf->nsrc; k++)
-    nv += pf->src[k].on ? CKT_NZ_VEC_MAX : 0;
-  char **vec = calloc(nv + 1, sizeof *vec);
-  ckt_noise_dev *devs = calloc(pf->nsrc + 1, sizeof *devs);
+  size_t ns = pf->nsrc;
+  char **vec = calloc(ns * CKT_NZ_VEC_MAX + 1, sizeof *vec);
+  size_t *vfirst = calloc(ns + 1, sizeof *vfirst);
+  size_t *vcount = calloc(ns + 1, sizeof *vcount);
+  ckt_noise_dev *devs = calloc(ns + 1, sizeof *devs);
   char *save = NULL;
   size_t save_len = 16, nvec = 0;
   ckt_netlist nl;
   memset(&nl, 0, sizeof nl);
   ckt_subckt_src *cs = NULL;
   size_t ncs = 0;
-  int rc = vec == NULL || devs == NULL
+  int rc = vec == NULL || vfirst == NULL || vcount == NULL || devs == NULL
                ? TK_FAIL(err, TK_ENOMEM, "out of memory")
                : TK_OK;
-  /* the device vectors, in the order of the plan's sources */
-  for (size_t k = 0; k < pf->nsrc && rc == 0; k++) {
-    const ckt_pf_src *x = &pf->src[k];
-    if (!x->on)
-      continue;
-    const char *dev = pf->el[x->inst].dev;
-    char kind = ckt_subckt_inst_at(pf->s, x->inst)->kind;
+  /* the device vectors of every source that is on, saved */
+  for (size_t j = 0; j < ns && rc == 0; j++) {
+    const ckt_pf_src *x = &pf->src[j];
     const char *par[CKT_NZ_VEC_MAX] = {NULL};
-    size_t np = 0;
-    if (kind == 'm' && x->type == CKT_SRC_MAIN) {
-      np = pf->pp.mos_twoflux ? 2 : 5;
-      par[0] = "id";
-      par[1] = pf->pp.mos_twoflux ? "gds" : mos5[1];
-      for (size_t j = 2; j < np; j++)
-        par[j] = mos5[j];
-    } else if (kind == 'm') {
-      np = x->type == CKT_SRC_GB ? 1 : 2;
-      par[0] = x->type == CKT_SRC_GS ? "igs" : x->type == CKT_SRC_GD ? "igd"
-                                                                    : "igb";
-      par[1] = x->type == CKT_SRC_GS ? "igcs" : "igcd";
-    } else if (kind == 'd') {
-      np = 1;
-      par[0] = "id";
-    } else if (kind == 'q') {
-      np = 1;
-      par[0] = x->type == CKT_SRC_MAIN ? "ic" : "ib";
-    }
-    for (size_t j = 0; j < np && rc == 0; j++) {
-      if (asprintf(&vec[nvec], "@%s[%s]", dev, par[j]) < 0) {
+    size_t np = x->on ? src_params(pf, x, par) : 0;
+    vfirst[j] = nvec;
+    vcount[j] = np;
+    for (size_t v = 0; v < np && rc == 0; v++) {
+      if (asprintf(&vec[nvec], "@%s[%s]", pf->el[x->inst].dev, par[v]) < 0) {
         vec[nvec] = NULL;
         rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
         break;
@@ -587,18 +593,20 @@ int ckt_preflight_trace(const ckt_preflight *pf, ckt_session *ses,
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
   if (rc == 0) {
     char *w = save + sprintf(save, ".save all");
-    for (size_t j = 0; j < nvec; j++)
-      w += sprintf(w, " %s", vec[j]);
+    for (size_t v = 0; v < nvec; v++)
+      w += sprintf(w, " %s", vec[v]);
     rc = ckt_subckt_netlist_plan(pf->s, bind, p, pf->on,
                                  p->noise ? save : NULL, &nl, &cs, &ncs, err);
   }
-  /* the netlist's sources, named as ngspice named them, with their
-   * devices' vectors */
-  for (size_t k = 0, j = 0; k < ncs && rc == 0; k++) {
-    while (j < pf->nsrc && (pf->src[j].inst != cs[k].inst ||
-                            pf->src[j].type != cs[k].type))
+  /* the netlist's sources (a subsequence of the preflight's), named as
+   * ngspice named them, with their devices' vectors; a source the netlist
+   * has for another instance of its element but that is off here (no gate
+   * current, noisy=0) stays silent */
+  for (size_t k = 0, j = 0; k < ncs && rc == 0; k++, j++) {
+    while (j < ns && (pf->src[j].inst != cs[k].inst ||
+                      pf->src[j].type != cs[k].type))
       j++;
-    if (j == pf->nsrc) {
+    if (j == ns) {
       rc = TK_FAIL(err, TK_ENOTFOUND, "noise source %s has no preflight entry",
                    cs[k].path);
       break;
@@ -608,36 +616,21 @@ int ckt_preflight_trace(const ckt_preflight *pf, ckt_session *ses,
     ckt_noise_dev *d = &devs[k];
     rc = ckt_netlist_add_source(&nl, x->src, (int)k, err);
     d->gain = 1.0 / (x->src_m * x->src_m);
+    d->model = CKT_NZ_FIXED;
+    d->psd_A2_per_Hz = 0;   /* slot 0 is noiseless anyway */
+    if (!x->on)
+      continue;
     if (kind == 'r') {
-      d->model = CKT_NZ_FIXED;
-      d->psd_A2_per_Hz = x->on ? 4 * phys_kt_J(p->temp_K + x->dtemp_K) *
-                                     res_g(x, p->temp_K)
-                               : 0.0;
-    } else {
-      d->model = kind != 'm' || x->type != CKT_SRC_MAIN ? CKT_NZ_SHOT
-                 : pf->pp.mos_twoflux                  ? CKT_NZ_TWOFLUX
-                                                       : CKT_NZ_CHARGE;
-      d->nvec = d->model == CKT_NZ_CHARGE ? 5
-                : d->model == CKT_NZ_TWOFLUX
-                    ? 2
-                    : (kind == 'm' && x->type != CKT_SRC_GB ? 2 : 1);
-      /* the vectors of source j: count those of the on-sources before it */
-      size_t first = 0;
-      for (size_t i = 0; i < j; i++) {
-        if (!pf->src[i].on)
-          continue;
-        char ki = ckt_subckt_inst_at(pf->s, pf->src[i].inst)->kind;
-        first += ki == 'r' ? 0
-                 : ki == 'm' && pf->src[i].type == CKT_SRC_MAIN
-                     ? (pf->pp.mos_twoflux ? 2 : 5)
-                 : ki == 'm' && pf->src[i].type != CKT_SRC_GB ? 2
-                                                              : 1;
-      }
-      for (size_t v = 0; v < d->nvec; v++)
-        d->vec[v] = vec[first + v];
-      d->psd_A2_per_Hz = 0;   /* slot 0 is noiseless anyway */
+      d->psd_A2_per_Hz =
+          4 * phys_kt_J(p->temp_K + x->dtemp_K) * res_g(x, p->temp_K);
+      continue;
     }
-    j++;
+    d->model = kind != 'm' || x->type != CKT_SRC_MAIN ? CKT_NZ_SHOT
+               : pf->pp.mos_twoflux                  ? CKT_NZ_TWOFLUX
+                                                     : CKT_NZ_CHARGE;
+    d->nvec = vcount[j];
+    for (size_t v = 0; v < d->nvec; v++)
+      d->vec[v] = vec[vfirst[j] + v];
   }
   if (rc == 0) {
     ckt_run_spec r2 = *rs;
@@ -649,9 +642,11 @@ int ckt_preflight_trace(const ckt_preflight *pf, ckt_session *ses,
   ckt_netlist_clear(&nl);
   free(cs);
   free(save);
-  for (size_t j = 0; j < nvec; j++)
-    free(vec[j]);
+  for (size_t v = 0; v < nvec; v++)
+    free(vec[v]);
   free(vec);
+  free(vfirst);
+  free(vcount);
   free(devs);
   return rc;
 }

@@ -110,6 +110,32 @@ static double node_sd(const ckt_trace *tr, double *tau)
   return sqrt(q / (double)(n - 1));
 }
 
+/* A short noisy transient of pf (its vectors all found), recording
+ * `node`: its sd, or NaN on failure. */
+static double short_trace(const ckt_preflight *pf, const ckt_port_bind *b,
+                          const char *node)
+{
+  tk_err err = {0};
+  ckt_sim_params p = ckt_sim_default_params();
+  p.tstop_s = 0.2e-6;
+  p.seed = 3;
+  const char *nodes[1] = {node};
+  double fixed[1] = {NAN}, sd = NAN, tau;
+  ckt_run_spec rs = {NULL, NULL, NULL, 1, nodes, fixed, 0, NULL, NULL,
+                     p.temp_K, NULL, NULL};
+  ckt_session *ses = NULL;
+  ckt_trace tr;
+  if (ckt_session_open(&ses, &err) == 0 &&
+      ckt_preflight_trace(pf, ses, b, &p, &rs, &tr, &err) == 0) {
+    sd = node_sd(&tr, &tau);
+    ckt_trace_clear(&tr);
+  } else {
+    printf("# %s\n", tk_err_text(&err));
+  }
+  ckt_session_close(ses);
+  return sd;
+}
+
 /* The sd and correlation time of `node` of sc through tstop_s. */
 static int knode(const ckt_subckt *sc, const ckt_port_bind *b,
                  const char *node, double tstop_s, double *sd, double *tau)
@@ -249,6 +275,10 @@ int main(void)
     TKT_OK(strcmp(quiet, "mshort(partial) mlong(partial) j1(not modelled)")
                == 0, "elements without (all) noise listed (%s)", quiet);
     TKT_OK(ckt_preflight_warn(pb, stdout) == 3, "a warning for each");
+    /* every device vector (channel, gate currents, diode, base and
+     * collector) found by the transient: it runs */
+    TKT_OK(isfinite(short_trace(pb, bb, "tk_d")),
+           "bsim4.cir: noisy transient with gate, diode and BJT sources");
   }
   ckt_preflight_free(pb);
   pb = pre(sb, bb, 1, &err);
@@ -289,6 +319,9 @@ int main(void)
     TKT_REL(total(pl, sl, 'r', CKT_SRC_MAIN),
             4 * phys_kt_J(300.15) * (1 / 100e3 + 1 / 50e3), 1e-9,
             "resistors 4kT/R");
+    double sd = short_trace(pl, bl, "tk_out");
+    TKT_OK(sd > 0, "level1.cir: noisy transient, the output moves (sd %.3g V)",
+           sd);
   }
   ckt_preflight_free(pl);
   ckt_subckt_free(sl);
