@@ -423,6 +423,29 @@ static const char *status_name(ckt_el_status st)
   return n[st];
 }
 
+size_t ckt_preflight_kinds(const ckt_preflight *pf, ckt_el_status st,
+                           char *buf, size_t size)
+{
+  size_t cnt[26] = {0}, n = 0, len = 0;
+  for (size_t i = 0; i < pf->nel; i++) {
+    int hit = pf->el[i].status == st ||
+              (st == CKT_EL_UNMODELLED && pf->el[i].note != NULL);
+    char k = ckt_subckt_inst_at(pf->s, i)->kind;
+    if (hit && k >= 'a' && k <= 'z') {
+      cnt[k - 'a']++;
+      n++;
+    }
+  }
+  buf[0] = '\0';
+  for (int k = 0; k < 26; k++)
+    if (cnt[k])
+      len += (size_t)snprintf(buf + len, len < size ? size - len : 0,
+                              "%s%c:%zu", len ? "," : "", 'a' + k, cnt[k]);
+  if (n == 0)
+    snprintf(buf, size, "none");
+  return n;
+}
+
 void ckt_preflight_summary(const ckt_preflight *pf, char *buf, size_t size)
 {
   static const char *const key[] = {"noisy", "noiseless", "off",
@@ -430,29 +453,12 @@ void ckt_preflight_summary(const ckt_preflight *pf, char *buf, size_t size)
   size_t len = 0;
   buf[0] = '\0';
   for (int st = 0; st < 4; st++) {
-    int cnt[26] = {0}, any = 0;
-    for (size_t i = 0; i < pf->nel; i++) {
-      int hit = (int)pf->el[i].status == st ||
-                (st == CKT_EL_UNMODELLED && pf->el[i].note != NULL);
-      char k = ckt_subckt_inst_at(pf->s, i)->kind;
-      if (hit && k >= 'a' && k <= 'z') {
-        cnt[k - 'a']++;
-        any = 1;
-      }
-    }
-    if (!any && (st == CKT_EL_OFF))
+    char kinds[256];
+    if (ckt_preflight_kinds(pf, (ckt_el_status)st, kinds, sizeof kinds) == 0 &&
+        st == CKT_EL_OFF)
       continue;
-    len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%s=",
-                            st ? " " : "", key[st]);
-    int first = 1;
-    for (int k = 0; k < 26; k++)
-      if (cnt[k]) {
-        len += (size_t)snprintf(buf + len, len < size ? size - len : 0,
-                                "%s%c:%d", first ? "" : ",", 'a' + k, cnt[k]);
-        first = 0;
-      }
-    if (first)
-      len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "none");
+    len += (size_t)snprintf(buf + len, len < size ? size - len : 0,
+                            "%s%s=%s", st ? " " : "", key[st], kinds);
   }
 }
 

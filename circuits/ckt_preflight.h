@@ -106,6 +106,10 @@ const ckt_pf_src *ckt_preflight_src(const ckt_preflight *pf, size_t k);
  * too). */
 size_t ckt_preflight_count(const ckt_preflight *pf, ckt_el_status st);
 
+/* The elements of status st by kind, "m:9,r:1" or "none" (a summary-line
+ * value); their number. */
+size_t ckt_preflight_kinds(const ckt_preflight *pf, ckt_el_status st,
+                           char *buf, size_t size);
 /* "noisy=m:9,r:1 noiseless=c:5 unmodelled=none" (kinds by letter; "off="
  * resistors with noisy=0 when there are some; a partial element counts as
  * noisy and as unmodelled), the summary-line and provenance form. */

@@ -33,6 +33,8 @@ typedef struct sub_elem {
   char d[CKT_SUBCKT_NAME_MAX];    /* X: its subcircuit's name */
   char s[CKT_SUBCKT_NAME_MAX];    /* MOSFET source (node[2]) */
   double w_m, l_m;                /* MOSFET literal W, L, or NaN */
+  int bad;                        /* too few nodes for its kind */
+  size_t line;                    /* its line in ckt_subckt.lines */
 } sub_elem;
 
 struct ckt_subckt {
@@ -432,15 +434,12 @@ static int parse(ckt_subckt *s, char **raw, size_t nraw, const char *path,
     e.w_m = e.l_m = NAN;
     snprintf(e.name, sizeof e.name, "%s", t0);
     size_t nn = nodes_of(k);
-    if (nn > 0 && nt < nn + 1)
-      return TK_FAIL(err, TK_EINVAL, "%s: %s needs %zu nodes: '%s'", path,
-                     t0, nn, line);
-    for (size_t i = 0; i < nn; i++)
+    /* a malformed line fails only if the subcircuit under test reaches it
+     * (flatten): a library may hold definitions tsukit never reads */
+    e.bad = (nn > 0 && nt < nn + 1) || (k == 'm' && nt < 6);
+    for (size_t i = 0; i < nn && !e.bad; i++)
       snprintf(e.node[i], sizeof e.node[i], "%s", tok[1 + i]);
-    if (k == 'm') {
-      if (nt < 6)
-        return TK_FAIL(err, TK_EINVAL, "%s: MOSFET line needs 'M d g s b "
-                       "model': '%s'", path, line);
+    if (k == 'm' && !e.bad) {
       snprintf(e.s, sizeof e.s, "%s", tok[3]);
       char all[32][CKT_SUBCKT_NAME_MAX];
       size_t na = tokens(line, all, 32);
@@ -468,6 +467,7 @@ static int parse(ckt_subckt *s, char **raw, size_t nraw, const char *path,
     if (ne == NULL)
       return TK_FAIL(err, TK_ENOMEM, "out of memory");
     s->el = ne;
+    e.line = s->n;
     s->el[s->nel++] = e;
     TK_TRY(push_line(s, line, err));
   }
@@ -515,6 +515,12 @@ static int flatten(ckt_subckt *s, int d, const char *prefix, int depth,
     if (strlen(p) + 12 >= CKT_SUBCKT_NAME_MAX)
       return TK_FAIL(err, TK_EINVAL, "%s: device path %s too long", path, p);
     lower(p);
+    if (e->bad)
+      return TK_FAIL(err, TK_EINVAL, "%s: %s in %s needs %s: '%s'", path,
+                     e->name, s->defs[d].name,
+                     e->kind == 'm' ? "'M d g s b model'"
+                     : e->kind == 'q' ? "3 nodes" : "2 nodes",
+                     s->lines[e->line]);
     if (e->kind == 'x') {
       int c = find_def_in(s, e->d, d);
       if (c < 0)

@@ -258,6 +258,19 @@ int main(void)
          "no transistor: a resistor's subcircuit loads (its thermal noise, "
          "circuits/ckt_preflight.h) (%s)", tk_err_text(&err));
   ckt_subckt_free(sc);
+  /* a library's malformed definition fails only when it is reached */
+  tk_err_clear(&err);
+  char *flib = write_file("lib.cir", ".subckt odd a\nM1 a b\n.ends\n"
+                                   ".subckt fine a\nR1 a 0 1k\n.ends\n"
+                                   ".subckt uses a\nX1 a odd\n.ends\n");
+  rc = ckt_subckt_load(flib, "fine", &sc, &err);
+  TKT_OK(rc == 0, "an unreached malformed definition is not read (%s)",
+         tk_err_text(&err));
+  ckt_subckt_free(sc);
+  rc = ckt_subckt_load(flib, "uses", &sc, &err);
+  TKT_OK(rc == TK_EINVAL && strstr(tk_err_text(&err), "M1 in odd") != NULL,
+         "a reached one is refused, named (%s)", tk_err_text(&err));
+  free(flib);
   char *f3 = write_file("loop.cir", ".subckt a p\nX1 p a\nM1 p p 0 0 n\n"
                                     ".ends\n");
   rc = ckt_subckt_load(f3, "a", &sc, &err);
