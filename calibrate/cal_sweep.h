@@ -24,7 +24,7 @@
  * Linux, die with the parent (PR_SET_PDEATHSIG).  A failing point stops
  * the sweep the same way as stop == 1; its error is returned.
  *
- * No HDF5 here: storage is the caller's (cli/cmd_calibrate.c).
+ * No HDF5 here: storage is the caller's (cal_ckpt.c, through io/).
  */
 #ifndef CAL_SWEEP_H
 #define CAL_SWEEP_H

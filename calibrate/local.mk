@@ -1,6 +1,8 @@
 # calibrate/: traces -> states, occupancy, correlation time, fits,
-# temperature model, energy per sample (pure library: arrays in, results
-# out; GSL + FFTW through physics/phys_spectral).
+# temperature model, energy per sample (arrays in, results out; GSL + FFTW
+# through physics/phys_spectral), and the whole calibration run (cal_run:
+# checkpointed sweep, --track, --mc, --verify, fits, the cell library
+# stored through io/).
 noinst_LIBRARIES += calibrate/libcal.a
 calibrate_libcal_a_SOURCES = \
 	calibrate/cal_lsq.c calibrate/cal_lsq.h \
@@ -15,3 +17,9 @@ calibrate_libcal_a_SOURCES = \
 calibrate_libcal_a_SOURCES += calibrate/cal_mismatch.c calibrate/cal_mismatch.h
 calibrate_libcal_a_SOURCES += calibrate/cal_priority.c calibrate/cal_priority.h
 calibrate_libcal_a_SOURCES += calibrate/cal_noise.c calibrate/cal_noise.h
+calibrate_libcal_a_SOURCES += calibrate/cal_summary.c calibrate/cal_summary.h \
+	calibrate/cal_run.c calibrate/cal_run.h calibrate/cal_run_int.h \
+	calibrate/cal_store.c calibrate/cal_ckpt.c calibrate/cal_finish.c \
+	calibrate/cal_track.c calibrate/cal_cellpt.c calibrate/cal_mc.c \
+	calibrate/cal_verify.c calibrate/cal_subckt.c \
+	calibrate/cal_predict.c calibrate/cal_predict.h

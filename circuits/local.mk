@@ -8,6 +8,7 @@ circuits_libckt_a_SOURCES = \
 	circuits/ckt_sim.c circuits/ckt_sim.h \
 	circuits/ckt_measure.c circuits/ckt_measure.h \
 	circuits/cells/ckt_cells.c circuits/cells/ckt_cells.h \
+	circuits/cells/ckt_cellkind.c circuits/cells/ckt_cellkind.h \
 	circuits/ckt_native.c circuits/ckt_native.h \
 	circuits/ckt_extract.c circuits/ckt_extract.h
 circuits_libckt_a_SOURCES += circuits/ckt_subckt.c circuits/ckt_subckt.h \

@@ -28,7 +28,7 @@ int cmd_cells(int argc, char **argv)
                               c ? "," : "", ci->lo_V[c], ci->hi_V[c]);
     printf("name=%s kind=%s ports=%s controls=%s range_V=%s outputs=%s "
            "vdd_V=%g tau_s=%g\n",
-           ci->name, ci->kind, ci->ports, ci->controls, range, ci->outputs,
+           ci->name, ckt_cellkind_name(ci->cellkind), ci->ports, ci->controls, range, ci->outputs,
            ci->vdd_V, ci->tau_s);
   }
   return CMD_EXIT_OK;

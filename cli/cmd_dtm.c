@@ -1,11 +1,7 @@
 /* cmd_dtm.c -- `tsukit dtm train|sample|eval`: the Denoising
- * Thermodynamic Model on binarised Fashion-MNIST (tsu/tsu_dtm.h).
- *
- * train: checkpoints the whole model (weights, Adam state, history) after
- *   every epoch by writing FILE.partial and renaming it over FILE, so an
- *   interrupted run loses at most the epoch in progress and --resume goes
- *   on from the last checkpoint.
- * sample: cmd_dtm_sample.c; eval: cmd_dtm_eval.c.
+ * Thermodynamic Model on binarised Fashion-MNIST.  Option parsing only:
+ * the runs are run/run_dtm.h (train here, sample in cmd_dtm_sample.c,
+ * eval in cmd_dtm_eval.c).
  */
 #include "config.h"
 
@@ -14,22 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli/cmd.h"
 #include "cli/dtm_cli.h"
-#include "io/io_dtm.h"
 #include "common/tk_parse.h"
-#include "common/tk_progress.h"
-#include "io/io_cells.h"
-#include "io/io_h5.h"
-#include "io/io_idx.h"
-#include "tsu/tsu_celltab.h"
-#include "tsu/tsu_energy.h"
-#ifdef TK_HAVE_MPI
-#include <mpi.h>
-#endif
-
+#include "run/run_dtm.h"
 
 static void usage(FILE *f)
 {
@@ -83,50 +68,28 @@ static void usage_train(FILE *f)
 /* ---- option parsers shared by the subcommands (cli/dtm_cli.h) ---------- */
 
 int cmd_dtm__u32(const char *s, const char *opt, uint32_t lo, uint32_t hi,
-                     uint32_t *v)
+                 uint32_t *v, tk_err *err)
 {
-  char *end;
-  double x = strtod(s, &end);
-  if (*s == '\0' || *end != '\0' || !(x >= lo && x <= hi) || x != floor(x))
-    return cmd_usage_error("dtm", "%s: '%s' is not an integer in %u..%u", opt,
-                           s, lo, hi);
+  long x;
+  TK_TRY(tk_parse_long_in(s, opt, (long)lo, (long)hi, &x, err));
   *v = (uint32_t)x;
-  return 0;
+  return TK_OK;
 }
 
-int cmd_dtm__pos(const char *s, const char *opt, double *v)
+int cmd_dtm__pos(const char *s, const char *opt, double *v, tk_err *err)
 {
-  char *end;
-  double x = strtod(s, &end);
-  if (*s == '\0' || *end != '\0' || !(x > 0) || !isfinite(x))
-    return cmd_usage_error("dtm", "%s: '%s' is not a positive number", opt, s);
+  double x;
+  TK_TRY(tk_parse_double(s, opt, &x, err));
+  if (!(x > 0))
+    return TK_FAIL(err, TK_ERANGE, "%s: '%s' is not a positive number", opt, s);
   *v = x;
-  return 0;
-}
-
-int cmd_dtm__seed(const char *s, uint64_t *v)
-{
-  char *end;
-  unsigned long long x = strtoull(s, &end, 0);
-  if (*s == '\0' || *end != '\0' || *s == '-')
-    return cmd_usage_error("dtm", "--seed: '%s' is not an unsigned integer", s);
-  *v = x;
-  return 0;
+  return TK_OK;
 }
 
 /* ---- train ------------------------------------------------------------ */
 
-typedef struct train_opts {
-  const char *data, *out;
-  tsu_dtm_params p;
-  size_t limit;
-  uint32_t stop_after;   /* epochs to run now at most (0: up to --epochs) */
-  int threads, resume, force;
-  int set_steps, set_graph, set_L;
-} train_opts;
-
-
-static int train_parse(int argc, char **argv, train_opts *o)
+/* Options into p; 0 to run, -1 after --help, else the exit status. */
+static int train_parse(int argc, char **argv, run_dtm_train_params *o)
 {
   static const struct option lo[] = {
     {"data", 1, 0, O_DATA}, {"steps", 1, 0, O_STEPS}, {"graph", 1, 0, O_GRAPH},
@@ -139,40 +102,41 @@ static int train_parse(int argc, char **argv, train_opts *o)
     {"threads", 1, 0, O_THREADS}, {"resume", 0, 0, O_RESUME},
     {"force", 0, 0, O_FORCE}, {"stop-after", 1, 0, O_STOP},
     {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
-  int c, rc = 0;
-  uint32_t u;
+  int c, rc = TK_OK;
+  uint32_t u = 0;
+  tk_err err = {0};
+  tsu_dtm_params *p = &o->p;
+  o->data = NULL;
   optind = 1;
   opterr = 0;
-  while (rc == 0 && (c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
+  while (rc == TK_OK && (c = getopt_long(argc, argv, "o:h", lo, NULL)) != -1) {
     switch (c) {
     case 'h': usage_train(stdout); return -1;
-    case O_STOP: rc = cmd_dtm__u32(optarg, "--stop-after", 1, 100000, &o->stop_after); break;
+    case O_STOP: rc = cmd_dtm__u32(optarg, "--stop-after", 1, 100000, &o->stop_after, &err); break;
     case 'o': o->out = optarg; break;
     case O_DATA: o->data = optarg; break;
-    case O_STEPS: rc = cmd_dtm__u32(optarg, "--steps", 1, 64, &o->p.T); o->set_steps = 1; break;
-    case O_GRAPH: {
-      int nj = tsu_grid_name_jumps(optarg);
-      if (nj < 1)
+    case O_STEPS: rc = cmd_dtm__u32(optarg, "--steps", 1, 64, &p->T, &err); o->set_steps = 1; break;
+    case O_GRAPH:
+      p->n_jumps = tsu_grid_name_jumps(optarg);
+      if (p->n_jumps < 1)
         return cmd_usage_error("dtm", "--graph: '%s' is not G4, G8, ..., G24", optarg);
-      o->p.n_jumps = nj;
       o->set_graph = 1;
       break;
-    }
-    case O_L: rc = cmd_dtm__u32(optarg, "--L", 43, 1024, &o->p.L); o->set_L = 1; break;
-    case O_EPOCHS: rc = cmd_dtm__u32(optarg, "--epochs", 1, 100000, &o->p.epochs); break;
-    case O_BATCH: rc = cmd_dtm__u32(optarg, "--batch", 64, 65536, &o->p.batch); break;
-    case O_SWEEPS: rc = cmd_dtm__u32(optarg, "--sweeps", 1, 1000000, &o->p.sweeps); break;
-    case O_SPOS: rc = cmd_dtm__u32(optarg, "--sweeps-pos", 1, 1000000, &o->p.sweeps_pos); break;
-    case O_REC: rc = cmd_dtm__u32(optarg, "--record", 1, 1000000, &o->p.record); break;
-    case O_ACP: o->p.acp = 1; break;
-    case O_NOACP: o->p.acp = 0; break;
-    case O_ACPT: rc = cmd_dtm__pos(optarg, "--acp-target", &o->p.acp_target); break;
-    case O_ACPE: rc = cmd_dtm__u32(optarg, "--acp-every", 1, 100000000, &o->p.acp_every); break;
-    case O_LR: rc = cmd_dtm__pos(optarg, "--lr", &o->p.lr); break;
-    case O_FRESH: o->p.persistent = 0; break;
-    case O_LIMIT: rc = cmd_dtm__u32(optarg, "--train-limit", 64, 60000, &u); o->limit = u; break;
-    case O_SEED: rc = cmd_dtm__seed(optarg, &o->p.seed); break;
-    case O_THREADS: rc = cmd_dtm__u32(optarg, "--threads", 0, 1024, &u); o->threads = (int)u; break;
+    case O_L: rc = cmd_dtm__u32(optarg, "--L", 43, 1024, &p->L, &err); o->set_L = 1; break;
+    case O_EPOCHS: rc = cmd_dtm__u32(optarg, "--epochs", 1, 100000, &p->epochs, &err); break;
+    case O_BATCH: rc = cmd_dtm__u32(optarg, "--batch", 64, 65536, &p->batch, &err); break;
+    case O_SWEEPS: rc = cmd_dtm__u32(optarg, "--sweeps", 1, 1000000, &p->sweeps, &err); break;
+    case O_SPOS: rc = cmd_dtm__u32(optarg, "--sweeps-pos", 1, 1000000, &p->sweeps_pos, &err); break;
+    case O_REC: rc = cmd_dtm__u32(optarg, "--record", 1, 1000000, &p->record, &err); break;
+    case O_ACP: p->acp = 1; break;
+    case O_NOACP: p->acp = 0; break;
+    case O_ACPT: rc = cmd_dtm__pos(optarg, "--acp-target", &p->acp_target, &err); break;
+    case O_ACPE: rc = cmd_dtm__u32(optarg, "--acp-every", 1, 100000000, &p->acp_every, &err); break;
+    case O_LR: rc = cmd_dtm__pos(optarg, "--lr", &p->lr, &err); break;
+    case O_FRESH: p->persistent = 0; break;
+    case O_LIMIT: rc = cmd_dtm__u32(optarg, "--train-limit", 64, 60000, &u, &err); o->train_limit = u; break;
+    case O_SEED: rc = tk_parse_u64(optarg, "--seed", &p->seed, &err); break;
+    case O_THREADS: rc = cmd_dtm__u32(optarg, "--threads", 0, 1024, &u, &err); o->threads = (int)u; break;
     case O_RESUME: o->resume = 1; break;
     case O_FORCE: o->force = 1; break;
     default:
@@ -180,8 +144,8 @@ static int train_parse(int argc, char **argv, train_opts *o)
                              argv[optind - 1]);
     }
   }
-  if (rc != 0)
-    return rc;
+  if (rc != TK_OK)
+    return cmd_usage_error("dtm", "%s", tk_err_text(&err));
   if (optind < argc)
     return cmd_usage_error("dtm", "train: unexpected argument '%s'", argv[optind]);
   if (o->out == NULL)
@@ -190,229 +154,38 @@ static int train_parse(int argc, char **argv, train_opts *o)
     return cmd_usage_error("dtm", "train: --data fashion-mnist (or a folder) is required");
   if (o->resume && o->force)
     return cmd_usage_error("dtm", "train: --resume and --force exclude each other");
-  if (o->p.record > o->p.sweeps || o->p.record > o->p.sweeps_pos)
+  if (p->record > p->sweeps || p->record > p->sweeps_pos)
     return cmd_usage_error("dtm", "train: --record %u exceeds --sweeps or --sweeps-pos",
-                           o->p.record);
-  if (!(o->p.acp_target < 1))
+                           p->record);
+  if (!(p->acp_target < 1))
     return cmd_usage_error("dtm", "train: --acp-target must be in (0, 1)");
   return 0;
 }
 
-/* Images as 0/1 bytes (pixel > 0.1 of full scale). */
-int cmd_dtm_load_data(const char *data, const char *split, size_t limit,
-                      io_image_set *set, tk_err *err)
-{
-  const char *dir = strcmp(data, "fashion-mnist") == 0 ? NULL : data;
-  int rc = io_fashion_mnist_load(dir, split, limit, set, err);
-  if (rc != TK_OK)
-    return tk_err_wrap(err, rc, "Fashion-MNIST %s set (install the Debian "
-                       "package dataset-fashion-mnist, or give --data DIR)",
-                       split);
-  if (set->rows * set->cols != TSU_DTM_N_PIX) {
-    io_image_set_free(set);
-    return TK_FAIL(err, TK_EFORMAT, "images are %zu x %zu, the DTM needs 28 x 28",
-                   set->rows, set->cols);
-  }
-  tsu_dtm_binarise(set->pixels, set->n * TSU_DTM_N_PIX);
-  return TK_OK;
-}
-
-#ifdef TK_HAVE_MPI
-/* Data-parallel training under mpirun: the reductions tsu_dtm needs. */
-static int mpi_sum_i64(int64_t *b, size_t n, void *ctx)
-{
-  (void)ctx;
-  return MPI_Allreduce(MPI_IN_PLACE, b, (int)n, MPI_INT64_T, MPI_SUM,
-                       MPI_COMM_WORLD) != MPI_SUCCESS;
-}
-
-static int mpi_sum_f64(double *b, size_t n, void *ctx)
-{
-  (void)ctx;
-  return MPI_Allreduce(MPI_IN_PLACE, b, (int)n, MPI_DOUBLE, MPI_SUM,
-                       MPI_COMM_WORLD) != MPI_SUCCESS;
-}
-#endif
-
-/* The largest status over all ranks (every rank stops together). */
-static int all_rc(int rc)
-{
-#ifdef TK_HAVE_MPI
-  int out = rc;
-  MPI_Allreduce(&rc, &out, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-  return out;
-#else
-  return rc;
-#endif
-}
-
-static void train_progress(void *ctx, double done)
-{
-  tk_progress_update(ctx, done);
-}
-
-static double max_of(const double *a, size_t n)
-{
-  double m = -INFINITY;
-  for (size_t i = 0; i < n; i++)
-    m = fmax(m, a[i]);
-  return m;
-}
-
-static int dtm_train_body(const train_opts *o, int rank, int size,
-                          const tsu_dtm_comm *comm, cmd_kv *kv);
-
 static int dtm_train_kv(int argc, char **argv, cmd_kv *kv)
 {
-  train_opts o = {0};
-  o.p = tsu_dtm_default_params();
+  run_dtm_train_params o = run_dtm_train_default_params();
   int prc = train_parse(argc, argv, &o);
   if (prc != 0)
     return prc < 0 ? CMD_EXIT_OK : prc;
-  int rank = 0, size = 1;
-#ifdef TK_HAVE_MPI
-  int inited = 0;
-  MPI_Initialized(&inited);
-  if (!inited)
-    MPI_Init(NULL, NULL);
-  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &size);
-  tsu_dtm_comm comm = {rank, size, mpi_sum_i64, mpi_sum_f64, NULL};
-  if (rank != 0)
-    setenv("TSUKIT_PROGRESS", "never", 1);
-  cmd_kv quiet_kv;
-  cmd_kv_init(&quiet_kv);
-  int x = dtm_train_body(&o, rank, size, size > 1 ? &comm : NULL,
-                         rank == 0 ? kv : &quiet_kv);
-  if (!inited)
-    MPI_Finalize();
-  return x;
-#else
-  return dtm_train_body(&o, rank, size, NULL, kv);
-#endif
-}
-
-static int dtm_train_body(const train_opts *op, int rank, int size,
-                          const tsu_dtm_comm *comm, cmd_kv *kv)
-{
-  train_opts o = *op;
+  o.command = cmd_command_line();
+  run_dtm_train_result r;
   tk_err err = {0};
-  struct stat sb;
-  int exists = stat(o.out, &sb) == 0;
-  if (exists && !o.resume && !o.force)
-    return cmd_usage_error("dtm", "%s exists: --resume to continue it or "
-                           "--force to start over", o.out);
-  if (!exists && o.resume)
-    return cmd_usage_error("dtm", "--resume: %s does not exist", o.out);
-  tsu_dtm *m = NULL;
-  io_dtm_history hist = {0};
-  io_image_set set = {0};
-  int rc;
-  if (o.resume) {
-    rc = io_dtm_load(o.out, &m, &hist, &err);
-    if (rc != TK_OK) {
-      int x = cmd_fail("dtm", &err);
-      return x;
-    }
-    if ((o.set_steps && o.p.T != m->p.T) ||
-        (o.set_graph && o.p.n_jumps != m->p.n_jumps) ||
-        (o.set_L && o.p.L != m->p.L)) {
-      fprintf(stderr, "tsukit dtm: %s is a %u-step G%d L=%u model; the "
-              "command asks for %u steps, G%d, L=%u\n", o.out, m->p.T,
-              4 * m->p.n_jumps, m->p.L, o.p.T, 4 * o.p.n_jumps, o.p.L);
-      tsu_dtm_free(m);
-      io_dtm_history_free(&hist);
-      return CMD_EXIT_USAGE;
-    }
-    m->p.epochs = o.p.epochs;
-    if (m->epochs_done >= m->p.epochs)
-      fprintf(stderr, "tsukit dtm: %s already has %u epochs (--epochs %u)\n",
-              o.out, m->epochs_done, m->p.epochs);
-  } else {
-    rc = tsu_dtm_alloc(&o.p, &m, &err);
-    if (rc != TK_OK)
-      return rc == TK_ERANGE ? (fprintf(stderr, "tsukit dtm: %s\n", err.msg),
-                                CMD_EXIT_USAGE)
-                             : cmd_fail("dtm", &err);
-  }
-  rc = cmd_dtm_load_data(o.data, "train", o.limit, &set, &err);
-  if (rc != TK_OK) {
-    tsu_dtm_free(m);
-    io_dtm_history_free(&hist);
+  if (run_dtm_train(&o, &r, &err) != TK_OK)
     return cmd_fail("dtm", &err);
-  }
-  tsu_dtm_data d = {set.n, set.pixels, set.labels};
-  double wall = 0, imgs = 0, fl = 0;
-  uint32_t e0 = m->epochs_done;
-  tsu_dtm_epoch_stats st;
-  tsu_dtm_stats_alloc(m, &st);
-  uint32_t stop_at = m->p.epochs;
-  if (o.stop_after && e0 + o.stop_after < stop_at)
-    stop_at = e0 + o.stop_after;
-  while (rc == TK_OK && m->epochs_done < stop_at) {
-    tk_progress pr;
-    char label[64];
-    snprintf(label, sizeof label, "dtm epoch %u/%u", m->epochs_done + 1,
-             m->p.epochs);
-    tk_progress_init(&pr, label, 1.0, 0);
-    tsu_dtm_stats_free(&st);
-    tsu_dtm_stats_alloc(m, &st);
-    rc = tsu_dtm_train_epoch_comm(m, &d, o.threads, comm, train_progress,
-                                  &pr, &st, &err);
-    tk_progress_finish(&pr);
-    if (all_rc(rc) != TK_OK) {
-      if (rc == TK_OK)
-        rc = TK_FAIL(&err, TK_EIO, "another MPI rank failed");
-      break;
-    }
-    wall += st.wall_s;
-    imgs += st.images_per_s * st.wall_s;
-    fl += st.flips;
-    rc = io_dtm_history_add(&hist, m, &st, &err);
-    if (rc == TK_OK && rank == 0)
-      rc = io_dtm_save(o.out, m, &hist, cmd_command_line(), 1, &err);
-    if (all_rc(rc) != TK_OK && rc == TK_OK)
-      rc = TK_FAIL(&err, TK_EIO, "rank 0 could not write the checkpoint");
-    if (rc == TK_OK && rank == 0) {
-      fprintf(stderr, "tsukit dtm: epoch %u: %.1f s, %.0f images/s, %.2f "
-              "flips/ns, autocorr", m->epochs_done, st.wall_s,
-              st.images_per_s, st.flips_per_ns);
-      for (uint32_t k = 0; k < m->p.T; k++)
-        fprintf(stderr, " %.3f", st.autocorr[k]);
-      fprintf(stderr, ", penalty");
-      for (uint32_t k = 0; k < m->p.T; k++)
-        fprintf(stderr, " %.3g", m->acp_lambda[k]);
-      fprintf(stderr, "; checkpoint %s\n", o.out);
-    }
-  }
-  int x = CMD_EXIT_OK;
-  if (rc != TK_OK) {
-    x = cmd_fail("dtm", &err);
-    if (m->epochs_done > 0)
-      fprintf(stderr, "tsukit dtm: the last good checkpoint (epoch %u) is "
-              "kept in %s\n", m->epochs_done, o.out);
-  } else {
-    if (m->epochs_done == e0 && !o.resume && rank == 0)
-      rc = io_dtm_save(o.out, m, &hist, cmd_command_line(), 1, &err);
-    cmd_kv_long(kv, "ranks", (long)size);
-    cmd_kv_long(kv, "epochs", (long)m->epochs_done);
-    cmd_kv_long(kv, "steps", (long)m->p.T);
-    cmd_kv_double(kv, "wall_s", wall);
-    cmd_kv_double(kv, "images_per_s", wall > 0 ? imgs / wall : 0);
-    cmd_kv_double(kv, "flips_per_ns", wall > 0 ? fl / wall * 1e-9 : 0);
-    cmd_kv_double(kv, "autocorr", hist.n_epoch
-                  ? max_of(hist.autocorr + (hist.n_epoch - 1) * m->p.T, m->p.T)
-                  : NAN);
-    cmd_kv_double(kv, "acp_lambda_max", max_of(m->acp_lambda, m->p.T));
-    cmd_kv_str(kv, "model", o.out);
-  }
-  tsu_dtm_stats_free(&st);
-  tsu_dtm_free(m);
-  io_dtm_history_free(&hist);
-  io_image_set_free(&set);
-  return x;
+  if (r.rank != 0)
+    return CMD_EXIT_OK;
+  cmd_kv_long(kv, "ranks", (long)r.ranks);
+  cmd_kv_long(kv, "epochs", (long)r.epochs);
+  cmd_kv_long(kv, "steps", (long)r.steps);
+  cmd_kv_double(kv, "wall_s", r.wall_s);
+  cmd_kv_double(kv, "images_per_s", r.images_per_s);
+  cmd_kv_double(kv, "flips_per_ns", r.flips_per_ns);
+  cmd_kv_double(kv, "autocorr", r.autocorr);
+  cmd_kv_double(kv, "acp_lambda_max", r.acp_lambda_max);
+  cmd_kv_str(kv, "model", o.out);
+  return CMD_EXIT_OK;
 }
-
 
 int cmd_dtm_kv(int argc, char **argv, cmd_kv *kv)
 {

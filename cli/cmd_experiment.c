@@ -4,46 +4,60 @@
  * Workload: one experiment per call (or all of them in turn); the work is
  * in experiments/, this file only parses options and prints summaries.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli/cmd.h"
+#include "cli/cmd_opt.h"
+#include "common/tk_progress.h"
 #include "common/tk_parse.h"
 #include "experiments/expt.h"
 
 #define DEFAULT_DIR "tsukit-experiments"
 
+#define SYNOPSIS \
+  "tsukit experiment NAME [--quick] [-o DIR] [--seed S] [--workers N]\n" \
+  "       tsukit experiment all [--quick] [-o DIR] [--seed S] [--workers N]\n" \
+  "       tsukit experiment list\n" \
+  "       tsukit experiment report [-d DIR] [-o FILE.md]\n" \
+  "       tsukit experiment plot NAME [-o DIR]"
+
+static const char about[] =
+  "Runs one reproducible experiment (see `tsukit experiment list`): its\n"
+  "data go to DIR/NAME.h5 (with provenance: version, command, seed;\n"
+  "units on every dataset), its figure to DIR/NAME.png, drawn from that\n"
+  "file; an existing result of the same name is replaced.  Prints\n"
+  "experiment=NAME, the experiment's own key=value figures, file= and\n"
+  "wall_s=.  `all` runs every experiment in turn (their summary lines\n"
+  "go to stderr) and prints experiments= failed= wall_s=.  `report`\n"
+  "writes the markdown report from the result files in DIR (numbers and\n"
+  "figures are read from the files, never typed in); `plot` redraws\n"
+  "DIR/NAME.png from DIR/NAME.h5.\n";
+
+/* The options of `experiment NAME|all` (static: the help prints them). */
+static expt_ctx run_ctx;
+static long run_workers;
+static const cmd_opt run_opts[] = {
+  {"quick", 0, CMD_OPT_FLAG, &run_ctx.quick, 0, 0, NULL, NULL,
+   "the short variant (seconds to tens of seconds; the test suite runs these)",
+   0, NULL, NULL, NULL},
+  {"out", 'o', CMD_OPT_STR, &run_ctx.out_dir, 0, 0, NULL, "DIR",
+   "results folder (default " DEFAULT_DIR "); for report: the report file,"
+   "or a folder for FOLDER/REPORT.md (default DIR/REPORT.md)", 0, NULL, NULL, NULL},
+  {"seed", 0, CMD_OPT_U64, &run_ctx.seed, 0, 0, NULL, "S",
+   "base random seed (default 1)", 0, NULL, NULL, NULL},
+  {"workers", 0, CMD_OPT_LONG, &run_workers, 1, 64, NULL, "N",
+   "worker processes / threads, 1..64 (default 2)", 0, NULL, NULL, NULL},
+  {0}};
+
 static void usage(FILE *f)
 {
-  fprintf(f,
-          "usage: tsukit experiment NAME [--quick] [-o DIR] [--seed S] [--workers N]\n"
-          "       tsukit experiment all [--quick] [-o DIR] [--seed S] [--workers N]\n"
-          "       tsukit experiment list\n"
-          "       tsukit experiment report [-d DIR] [-o FILE.md]\n"
-          "       tsukit experiment plot NAME [-o DIR]\n"
-          "\n"
-          "Runs one reproducible experiment (see `tsukit experiment list`): its\n"
-          "data go to DIR/NAME.h5 (with provenance: version, command, seed;\n"
-          "units on every dataset), its figure to DIR/NAME.png, drawn from that\n"
-          "file; an existing result of the same name is replaced.  Prints\n"
-          "experiment=NAME, the experiment's own key=value figures, file= and\n"
-          "wall_s=.  `all` runs every experiment in turn (their summary lines\n"
-          "go to stderr) and prints experiments= failed= wall_s=.  `report`\n"
-          "writes the markdown report from the result files in DIR (numbers and\n"
-          "figures are read from the files, never typed in); `plot` redraws\n"
-          "DIR/NAME.png from DIR/NAME.h5.\n"
-          "\n"
-          "  --quick       the short variant (seconds to tens of seconds; the\n"
-          "                test suite runs these)\n"
-          "  -o DIR        results folder (default " DEFAULT_DIR "); for report:\n"
-          "                the report file, or a folder for FOLDER/REPORT.md\n"
-          "                (default DIR/REPORT.md)\n"
-          "  -d DIR        report: the results folder to read (default " DEFAULT_DIR ")\n"
-          "  --seed S      base random seed (default 1)\n"
-          "  --workers N   worker processes / threads, 1..64 (default 2)\n");
+  const cmd_spec spec = {"experiment", SYNOPSIS, about, run_opts, 0, NULL};
+  cmd_opt_usage(&spec, f);
+  fprintf(f, "  -d, --dir DIR     report: the results folder to read (default "
+             DEFAULT_DIR ")\n");
 }
 
 static int list(void)
@@ -70,23 +84,17 @@ static void kv_summary(cmd_kv *kv, const expt_info *e, const expt_summary *s,
 static int report(int argc, char **argv)
 {
   const char *dir = DEFAULT_DIR, *out = NULL;
-  int c;
-  optind = 1;
-  opterr = 0;
-  static const struct option opts[] = {
-    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-  while ((c = getopt_long(argc, argv, "d:o:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'd': dir = optarg; break;
-    case 'o': out = optarg; break;
-    case 'h': usage(stdout); return CMD_EXIT_OK;
-    default:
-      return cmd_usage_error("experiment", "unknown or incomplete option '%s'",
-                             argv[optind - 1]);
-    }
-  }
-  if (optind < argc)
-    return cmd_usage_error("experiment", "unexpected argument '%s'", argv[optind]);
+  const cmd_opt opts[] = {
+    {"dir", 'd', CMD_OPT_STR, &dir, 0, 0, NULL, "DIR",
+     "the results folder to read (default " DEFAULT_DIR ")", 0, NULL, NULL, NULL},
+    {"out", 'o', CMD_OPT_STR, &out, 0, 0, NULL, "FILE.md",
+     "the report file, or a folder for FOLDER/REPORT.md (default DIR/REPORT.md)",
+     0, NULL, NULL, NULL},
+    {0}};
+  const cmd_spec spec = {"experiment", SYNOPSIS, about, opts, 0, NULL};
+  int rc = cmd_opt_parse(&spec, argc, argv, NULL, NULL);
+  if (rc != CMD_OPT_OK)
+    return rc == CMD_OPT_HELP ? CMD_EXIT_OK : rc;
   char path[4200];
   struct stat st;
   if (out == NULL || (stat(out, &st) == 0 && S_ISDIR(st.st_mode))) {
@@ -109,26 +117,22 @@ static int report(int argc, char **argv)
 static int replot(int argc, char **argv)
 {
   const char *dir = DEFAULT_DIR;
-  int c;
-  optind = 1;
-  opterr = 0;
-  static const struct option opts[] = {
-    {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-  while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-    switch (c) {
-    case 'o': dir = optarg; break;
-    case 'h': usage(stdout); return CMD_EXIT_OK;
-    default:
-      return cmd_usage_error("experiment", "unknown or incomplete option '%s'",
-                             argv[optind - 1]);
-    }
-  }
-  if (optind + 1 != argc)
+  const cmd_opt opts[] = {
+    {"out", 'o', CMD_OPT_STR, &dir, 0, 0, NULL, "DIR",
+     "the results folder (default " DEFAULT_DIR ")", 0, NULL, NULL, NULL},
+    {0}};
+  const cmd_spec spec = {"experiment", SYNOPSIS, about, opts, 1, "NAME"};
+  char *args[1];
+  int na = 0;
+  int rc = cmd_opt_parse(&spec, argc, argv, args, &na);
+  if (rc != CMD_OPT_OK)
+    return rc == CMD_OPT_HELP ? CMD_EXIT_OK : rc;
+  if (na != 1)
     return cmd_usage_error("experiment", "plot takes one experiment name");
-  const expt_info *e = expt_find(argv[optind]);
+  const expt_info *e = expt_find(args[0]);
   if (e == NULL || e->plot == NULL)
     return cmd_usage_error("experiment", "unknown experiment '%s' (see 'tsukit "
-                           "experiment list')", argv[optind]);
+                           "experiment list')", args[0]);
   char h5[4200], png[4200];
   snprintf(h5, sizeof h5, "%s/%s.h5", dir, e->name);
   snprintf(png, sizeof png, "%s/%s.png", dir, e->name);
@@ -167,44 +171,16 @@ int cmd_experiment(int argc, char **argv)
   if (!all && e == NULL)
     return cmd_usage_error("experiment", "unknown experiment '%s' (see 'tsukit "
                            "experiment list')", name);
-  static const struct option opts[] = {
-    {"quick", no_argument, NULL, 'Q'},
-    {"seed", required_argument, NULL, 's'},
-    {"workers", required_argument, NULL, 'w'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-  };
-  expt_ctx ctx = {DEFAULT_DIR, 0, 1, 2, cmd_command_line(), 0};
-  long workers = 2;
+  run_ctx = (expt_ctx){DEFAULT_DIR, 0, 1, 2, cmd_command_line(), 0};
+  run_workers = 2;
+  const cmd_spec spec = {"experiment", SYNOPSIS, about, run_opts, 0, NULL};
   tk_err err = {0};
-  int c;
-  optind = 1;
-  opterr = 0;
-  argc--;
-  argv++;
-  while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-    int rc = 0;
-    switch (c) {
-    case 'Q': ctx.quick = 1; break;
-    case 'o': ctx.out_dir = optarg; break;
-    case 's': rc = tk_parse_u64(optarg, "--seed", &ctx.seed, &err); break;
-    case 'w':
-      rc = tk_parse_long_in(optarg, "--workers", 1, 64, &workers, &err);
-      ctx.workers = (unsigned)workers;
-      break;
-    case 'h': usage(stdout); return CMD_EXIT_OK;
-    default:
-      return cmd_usage_error("experiment", "unknown or incomplete option '%s'",
-                             argv[optind - 1]);
-    }
-    if (rc != 0)
-      return cmd_usage_error("experiment", "%s", tk_err_text(&err));
-  }
-  if (optind < argc)
-    return cmd_usage_error("experiment", "unexpected argument '%s'", argv[optind]);
-  const char *env = getenv("TSUKIT_PROGRESS");
-  ctx.quiet = env != NULL && strcmp(env, "never") == 0;
-
+  int rc = cmd_opt_parse(&spec, argc - 1, argv + 1, NULL, NULL);
+  if (rc != CMD_OPT_OK)
+    return rc == CMD_OPT_HELP ? CMD_EXIT_OK : rc;
+  run_ctx.workers = (unsigned)run_workers;
+  run_ctx.quiet = tk_progress_mode() == TK_PROGRESS_NEVER;
+  const expt_ctx ctx = run_ctx;
   if (!all) {
     expt_summary s;
     double wall = 0;

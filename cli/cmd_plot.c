@@ -1,154 +1,11 @@
-/* cmd_plot.c -- `tsukit plot FILE.h5 -o FIG.png`: a figure from a result
- * file, chosen by the file's content (its root `kind` attribute), so other
- * file kinds can be added to the table below.
- *
- * Workload: reads one file, writes one PNG through io_plot (gnuplot).
- * Trace files: the output node of every run, stacked, against time in
- * units of the run's measured correlation time tau (the talk's figure);
- * for a continuous-output cell (gmm) the histogram of the output.
+/* cmd_plot.c -- `tsukit plot FILE.h5 -o FIG.png`: the figure that fits
+ * the file (run/run_plot.h chooses and draws it).
  */
-#include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cmd.h"
-#include "io/io_h5.h"
-#include "io/io_plot.h"
-
-#define PLOT_MAX_POINTS 4000   /* points drawn per run (decimated) */
-
-static int plot_trace(io_file *f, const char *png, tk_err *err)
-{
-  char outnode[64] = "out";
-  io_get_attr_str(f, "/", "output_node", outnode, sizeof outnode, NULL);
-  double vdd = 1;
-  io_get_attr_f64(f, "/", "vdd_V", &vdd, NULL);
-  char ckind[32] = "";
-  io_get_attr_str(f, "/", "cell_kind", ckind, sizeof ckind, NULL);
-  int hist = strcmp(ckind, "gmm") == 0;  /* continuous output: density */
-  char **names = NULL;
-  size_t nr = 0;
-  TK_TRY(io_list(f, "/traces", &names, &nr, err));
-  io_plot p;
-  int rc = io_plot_begin(&p, png, 1000, 200 + 160 * (int)nr, err);
-  if (rc != 0) {
-    io_names_free(names, nr);
-    return rc;
-  }
-  io_plot_cmd(&p, "unset key\nset multiplot layout %zu,1\n", nr);
-  for (size_t r = 0; r < nr && rc == 0; r++) {
-    char g[128], path[192];
-    snprintf(g, sizeof g, "/traces/%s", names[r]);
-    double tau = NAN, vctl = NAN, p1 = NAN;
-    io_get_attr_f64(f, g, "tau_s", &tau, NULL);
-    io_get_attr_f64(f, g, "vctl_V", &vctl, NULL);
-    io_get_attr_f64(f, g, "p1", &p1, NULL);
-    double *t = NULL, *v = NULL;
-    int rank;
-    size_t dt[4], dv[4];
-    snprintf(path, sizeof path, "%s/time_s", g);
-    rc = io_read_f64(f, path, &t, &rank, dt, err);
-    /* several output lines (categorical): plot the state, the index of
-     * the highest line that is high (>= 0.7 VDD); 0 while none is */
-    char lines[64], *save = NULL;
-    snprintf(lines, sizeof lines, "%s", outnode);
-    int nl = 0;
-    for (char *tok = strtok_r(lines, ",", &save); tok != NULL && rc == 0;
-         tok = strtok_r(NULL, ",", &save), nl++) {
-      double *w = NULL;
-      snprintf(path, sizeof path, "%s/%s_V", g, tok);
-      rc = io_read_f64(f, path, &w, &rank, dv, err);
-      if (rc != 0)
-        break;
-      if (v == NULL && strchr(outnode, ',') == NULL) {
-        v = w;
-        continue;
-      }
-      if (v == NULL && (v = calloc(dv[0], sizeof *v)) == NULL)
-        rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-      for (size_t k = 0; rc == 0 && k < dv[0]; k++)
-        if (w[k] >= 0.7 * vdd && nl == 0)
-          v[k] = 0;
-      for (size_t k = 0; rc == 0 && k < dv[0]; k++)
-        if (w[k] >= 0.7 * vdd)
-          v[k] = nl;
-      free(w);
-    }
-    double ylo = -0.1 * vdd, yhi = 1.1 * vdd, ytic = 0.5 * vdd;
-    const char *ylab = outnode;
-    if (nl > 1) {
-      ylo = -0.5;
-      yhi = nl - 0.5;
-      ytic = 1;
-      ylab = "state";
-    }
-    if (rc == 0) {
-      size_t n = dt[0] < dv[0] ? dt[0] : dv[0];
-      size_t step = n > PLOT_MAX_POINTS ? n / PLOT_MAX_POINTS : 1;
-      size_t m = 0;
-      int unit_tau = isfinite(tau) && tau > 0;
-      for (size_t k = 0; k < n; k += step, m++) {
-        t[m] = unit_tau ? t[k] / tau : t[k] * 1e6;
-        v[m] = v[k];
-      }
-      char blk[32];
-      snprintf(blk, sizeof blk, "r%zu", r);
-      io_plot_data_xy(&p, blk, t, v, m);
-      if (hist) {
-        double vsep = NAN;
-        io_get_attr_f64(f, g, "vctl1_V", &vsep, NULL);
-        io_plot_cmd(&p, "set title 'vctl = %.4g V, vsep = %.4g V' font ',10'\n"
-                    "set xlabel '%s (V)'\nset ylabel 'density (1/V)'\n"
-                    "set xrange [%g:%g]\nset yrange [*:*]\nbw = %g\n"
-                    "bin(x) = bw * floor(x / bw) + bw / 2\n"
-                    "plot $%s using (bin($2)):(1.0 / (%zu * bw)) smooth freq "
-                    "with boxes notitle\n",
-                    vctl, vsep, outnode, -0.1 * vdd, 1.1 * vdd, 0.004 * vdd,
-                    blk, m);
-        free(t);
-        free(v);
-        continue;
-      }
-      if (nl > 1)
-        io_plot_cmd(&p, "set title 'vc0 = %.4g V, tau = %.3g s' "
-                    "font ',10'\n", vctl, tau);
-      else
-        io_plot_cmd(&p, "set title 'vctl = %.4g V, P(1) = %.3f, tau = %.3g s' "
-                    "font ',10'\n", vctl, p1, tau);
-      io_plot_cmd(&p, "set xlabel '%s'\nset ylabel '%s%s'\n",
-                  unit_tau ? "time / tau" : "time (us)", ylab,
-                  nl > 1 ? "" : " (V)");
-      io_plot_cmd(&p, "set yrange [%g:%g]\nset ytics %g\n", ylo, yhi, ytic);
-      io_plot_cmd(&p, "plot $%s using 1:2 with lines lw 1 notitle\n", blk);
-    }
-    free(t);
-    free(v);
-  }
-  io_plot_cmd(&p, "unset multiplot\n");
-  io_names_free(names, nr);
-  if (rc != 0) {
-    io_plot_discard(&p);
-    return rc;
-  }
-  return io_plot_run(&p, err);
-}
-
-typedef struct plot_kind {
-  const char *kind;     /* root attribute `kind` */
-  int (*fn)(io_file *f, const char *png, tk_err *err);
-} plot_kind;
-
-int cmd_plot_dtm_samples(io_file *f, const char *png, tk_err *err);
-int cmd_plot_dtm_model(io_file *f, const char *png, tk_err *err);
-int cmd_plot_cells(io_file *f, const char *png, tk_err *err);
-
-static const plot_kind kinds[] = {
-  {"trace", plot_trace},
-  {"dtm-samples", cmd_plot_dtm_samples},
-  {"dtm-model", cmd_plot_dtm_model},
-  {"cells", cmd_plot_cells},
-};
+#include "run/run_plot.h"
 
 int cmd_plot_kv(int argc, char **argv, cmd_kv *kvp)
 {
@@ -171,26 +28,8 @@ int cmd_plot_kv(int argc, char **argv, cmd_kv *kvp)
   if (in == NULL || png == NULL)
     return cmd_usage_error("plot", "FILE.h5 and -o FIG.png are required");
   tk_err err = {0};
-  io_file *f = NULL;
-  int rc = io_file_open_read(in, &f, &err);
-  if (rc != 0)
-    return cmd_fail("plot", &err);
   char kind[64] = "";
-  if (io_get_attr_str(f, "/", "kind", kind, sizeof kind, NULL) != 0 &&
-      io_exists(f, "/traces"))
-    snprintf(kind, sizeof kind, "trace");
-  const plot_kind *k = NULL;
-  for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-    if (strcmp(kinds[i].kind, kind) == 0)
-      k = &kinds[i];
-  if (k == NULL) {
-    io_file_close(f);
-    TK_FAIL(&err, TK_EFORMAT, "%s: no plot for file kind '%s'", in, kind);
-    return cmd_fail("plot", &err);
-  }
-  rc = k->fn(f, png, &err);
-  io_file_close(f);
-  if (rc != 0)
+  if (run_plot(in, png, kind, sizeof kind, &err) != 0)
     return cmd_fail("plot", &err);
   cmd_kv_str(kvp, "kind", kind);
   cmd_kv_str(kvp, "figure", png);

@@ -1,15 +1,7 @@
-/* cmd_sample.c -- `tsukit sample`: run the chip simulator, write moments.
- *
- * Builds the graph (grid or text file) and model, the cells (ideal, or
- * calibrated from a cell library at a chip temperature and clock), runs
- * the fast sampler for burn-in + K sweeps, accumulates node means and
- * edge correlations (batch means for the standard errors), accounts the
- * energy, and writes samples.h5.  Workload: seconds to minutes.
- *
- * --cells-kind potts|gauss take the double-precision reference paths of
- * tsu_potts.h (categorical cells) and tsu_gauss.h (continuous cells)
- * instead: same graph, model and summary keys; this file only builds the
- * model, calls their runners and writes the results.
+/* cmd_sample.c -- `tsukit sample`: option parsing and the summary line
+ * around run_sample (run/run_sample.h), which builds the graph, model and
+ * cells, runs the chains (tsu/tsu_run.h) and writes the samples file
+ * (io/io_samples.h).
  */
 #include <getopt.h>
 #include <math.h>
@@ -19,24 +11,10 @@
 
 #include "cli/cmd.h"
 #include "common/tk_parse.h"
-#include "common/tk_progress.h"
-#include "io/io_cells.h"
-#include "io/io_h5.h"
-#include "tsu/tsu_cell.h"
-#include "tsu/tsu_celltab.h"
-#include "tsu/tsu_color.h"
-#include "tsu/tsu_energy.h"
-#include "tsu/tsu_fast.h"
-#include "tsu/tsu_gauss.h"
-#include "tsu/tsu_graph.h"
+#include "run/run_sample.h"
 #include "tsu/tsu_potts.h"
-#include "tsu/tsu_stats.h"
 
-#define N_BATCHES 20
-
-/* --cells-kind */
-enum { KIND_SPIN = 0, KIND_POTTS = 1, KIND_GAUSS = 2 };
-static const char *const kind_names[] = {"spin", "potts", "gauss"};
+#define N_BATCHES 20  /* --sweeps minimum: one sweep per batch */
 
 static void usage(FILE *f)
 {
@@ -96,14 +74,8 @@ static void usage(FILE *f)
 }
 
 typedef struct sample_opts {
-  const char *graph, *model, *cells, *cell, *out;
-  long L, chains, threads;
-  long sweeps, burn_in, sample_sweeps;
-  double beta, temp_K, clock_Hz, design_K;
-  uint64_t seed;
-  int torus, force, save_states, have_temp;
-  int kind;             /* KIND_SPIN, KIND_POTTS or KIND_GAUSS */
-  long states;          /* Potts states K */
+  run_sample_params p;  /* what the run needs */
+  int have_temp;        /* --temp given */
   int have_states;      /* --states given */
 } sample_opts;
 
@@ -133,36 +105,32 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
   while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
     int rc = 0;
     switch (c) {
-    case 'g': o->graph = optarg; break;
-    case 'L': rc = tk_parse_long_in(optarg, "--L", 2, 4096, &o->L, &err); break;
-    case 't': o->torus = 1; break;
-    case 'm': o->model = optarg; break;
-    case 'b': rc = tk_parse_double_in(optarg, "--beta", 0, 100, &o->beta, &err); break;
-    case 'c': rc = tk_parse_long_in(optarg, "--chains", 1, 1l << 24, &o->chains, &err); break;
-    case 'k': rc = tk_parse_long_in(optarg, "--sweeps", N_BATCHES, 1000000000l, &o->sweeps, &err); break;
-    case 'B': rc = tk_parse_long_in(optarg, "--burn-in", 0, 1000000000l, &o->burn_in, &err); break;
-    case 's': rc = tk_parse_u64(optarg, "--seed", &o->seed, &err); break;
-    case 'n': rc = tk_parse_long_in(optarg, "--threads", 0, 1024, &o->threads, &err); break;
-    case 'C': o->cells = optarg; break;
-    case 'N': o->cell = optarg; break;
-    case 'T': rc = tk_parse_temp_K(optarg, "--temp", &o->temp_K, &err); o->have_temp = 1; break;
-    case 'F': rc = tk_parse_double_in(optarg, "--clock-hz", 1, 1e12, &o->clock_Hz, &err); break;
-    case 'D': rc = tk_parse_temp_K(optarg, "--design-temp", &o->design_K, &err); break;
-    case 'K': rc = tk_parse_long_in(optarg, "--sample-sweeps", 1, 1000000000l, &o->sample_sweeps, &err); break;
-    case 'S': o->save_states = 1; break;
-    case 'f': o->force = 1; break;
-    case 'o': o->out = optarg; break;
+    case 'g': o->p.graph = optarg; break;
+    case 'L': rc = tk_parse_long_in(optarg, "--L", 2, 4096, &o->p.L, &err); break;
+    case 't': o->p.torus = 1; break;
+    case 'm': o->p.model = optarg; break;
+    case 'b': rc = tk_parse_double_in(optarg, "--beta", 0, 100, &o->p.beta, &err); break;
+    case 'c': rc = tk_parse_long_in(optarg, "--chains", 1, 1l << 24, &o->p.chains, &err); break;
+    case 'k': rc = tk_parse_long_in(optarg, "--sweeps", N_BATCHES, 1000000000l, &o->p.sweeps, &err); break;
+    case 'B': rc = tk_parse_long_in(optarg, "--burn-in", 0, 1000000000l, &o->p.burn_in, &err); break;
+    case 's': rc = tk_parse_u64(optarg, "--seed", &o->p.seed, &err); break;
+    case 'n': rc = tk_parse_long_in(optarg, "--threads", 0, 1024, &o->p.threads, &err); break;
+    case 'C': o->p.cells = optarg; break;
+    case 'N': o->p.cell = optarg; break;
+    case 'T': rc = tk_parse_temp_K(optarg, "--temp", &o->p.temp_K, &err); o->have_temp = 1; break;
+    case 'F': rc = tk_parse_double_in(optarg, "--clock-hz", 1, 1e12, &o->p.clock_Hz, &err); break;
+    case 'D': rc = tk_parse_temp_K(optarg, "--design-temp", &o->p.design_K, &err); break;
+    case 'K': rc = tk_parse_long_in(optarg, "--sample-sweeps", 1, 1000000000l, &o->p.sample_sweeps, &err); break;
+    case 'S': o->p.save_states = 1; break;
+    case 'f': o->p.force = 1; break;
+    case 'o': o->p.out = optarg; break;
     case 'X':
-      o->kind = -1;
-      for (int k = 0; k < 3; k++)
-        if (strcmp(optarg, kind_names[k]) == 0)
-          o->kind = k;
-      if (o->kind < 0)
+      if (run_sample_kind_from_name(optarg, &o->p.kind, NULL) != 0)
         return cmd_usage_error("sample", "--cells-kind '%s': expected spin, "
                                "potts or gauss", optarg);
       break;
     case 'Q':
-      rc = tk_parse_long_in(optarg, "--states", 2, TSU_POTTS_MAX_K, &o->states, &err);
+      rc = tk_parse_long_in(optarg, "--states", 2, TSU_POTTS_MAX_K, &o->p.states, &err);
       o->have_states = 1;
       break;
     case 'h': usage(stdout); return -1;
@@ -174,409 +142,53 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
   }
   if (optind < argc)
     return cmd_usage_error("sample", "unexpected argument '%s'", argv[optind]);
-  if (o->out == NULL)
+  if (o->p.out == NULL)
     return cmd_usage_error("sample", "-o FILE is required");
-  if (o->cells != NULL && (o->cell == NULL || !o->have_temp))
+  if (o->p.cells != NULL && (o->p.cell == NULL || !o->have_temp))
     return cmd_usage_error("sample", "--cells needs --cell NAME and --temp T");
-  if (o->cells == NULL && (o->cell != NULL || o->have_temp))
+  if (o->p.cells == NULL && (o->p.cell != NULL || o->have_temp))
     return cmd_usage_error("sample", "--cell and --temp need --cells FILE");
-  if (o->have_states && o->kind != KIND_POTTS)
+  if (o->have_states && o->p.kind != RUN_SAMPLE_POTTS)
     return cmd_usage_error("sample", "--states needs --cells-kind potts");
-  if (o->cells != NULL && o->kind != KIND_SPIN)
+  if (o->p.cells != NULL && o->p.kind != RUN_SAMPLE_SPIN)
     return cmd_usage_error("sample", "--cells (calibrated pbits) needs "
                            "--cells-kind spin");
   return 0;
 }
 
-/* Everything the run allocates, freed in one place. */
-typedef struct sample_run {
-  tsu_graph *g;
-  tsu_coloring *col;
-  tsu_cells *cells;
-  tsu_celltab *tab;
-  tsu_sampler *s;
-  tsu_moments *mom;
-  uint64_t *prev;
-  double *buf;
-  int32_t *ibuf;
-  int8_t *states;
-  /* --cells-kind potts / gauss */
-  tsu_potts potts;          /* model (couplings from g, biases pot_h) */
-  tsu_gauss gauss;          /* model (couplings from g, a from gauss_a) */
-  double *pot_h;            /* [n][K] Potts per-state biases */
-  double *gauss_a;          /* [n] Gaussian self-couplings */
-  tsu_potts_chains *pc;     /* Potts chains */
-  tsu_potts_moments *pm;    /* Potts moments */
-  tsu_gauss_chains *gc;     /* Gaussian chains */
-  tsu_gauss_moments *gm;    /* Gaussian moments */
-} sample_run;
-
-/* What write_output stores under /moments and /run. */
-typedef struct sample_result {
-  const double *mean, *mean_se; /* [n][mean_cols] */
-  const double *corr, *corr_se; /* [n_edges] */
-  size_t mean_cols;             /* 1 (spin, gauss) or K (potts) */
-  const char *observables;      /* what mean and edge_corr hold */
-  const char *kernel;           /* /run kernel attribute */
-  double fpns;                  /* updates per ns, recorded sweeps */
-  double activity;              /* state changes per update */
-} sample_result;
-
-static void run_free(sample_run *r)
+static void put_summary(cmd_kv *kv, const char *out,
+                        const run_sample_result *r)
 {
-  tsu_sampler_free(r->s);
-  tsu_moments_free(r->mom);
-  tsu_cells_free(r->cells);
-  tsu_celltab_free(r->tab);
-  tsu_coloring_free(r->col);
-  tsu_graph_free(r->g);
-  free(r->prev);
-  free(r->buf);
-  free(r->ibuf);
-  free(r->states);
-  free(r->pot_h);
-  free(r->gauss_a);
-  tsu_potts_chains_free(r->pc);
-  tsu_potts_moments_free(r->pm);
-  tsu_gauss_chains_free(r->gc);
-  tsu_gauss_moments_free(r->gm);
-}
-
-static int build_graph(const sample_opts *o, sample_run *r, tk_err *err)
-{
-  int jumps = tsu_grid_name_jumps(o->graph);
-  if (jumps > 0) {
-    TK_TRY(tsu_graph_grid((uint32_t)o->L, jumps, o->torus, &r->g, err));
-    if (strcmp(o->model, "random") == 0) {
-      tsu_graph_random_model(r->g, o->seed, 1.0, 0.1);
-    } else {
-      tsu_graph *m = NULL;
-      TK_TRY(tsu_graph_read(o->model, &m, err));
-      int rc = tsu_graph_apply_model(r->g, m, err);
-      tsu_graph_free(m);
-      if (rc != 0)
-        return tk_err_wrap(err, rc, "--model %s", o->model);
-    }
-  } else {
-    if (strcmp(o->model, "random") != 0)
-      return TK_FAIL(err, TK_EINVAL, "--model applies to grids; a graph "
-                     "file carries its own weights");
-    TK_TRY(tsu_graph_read(o->graph, &r->g, err));
-  }
-  return tsu_coloring_build(r->g, &r->col, err);
-}
-
-static int write_states(const sample_opts *o, sample_run *r, io_file *f,
-                        tk_err *err)
-{
-  size_t n = r->g->n, ds[2] = {(size_t)o->chains, n};
-  if (o->kind == KIND_POTTS)
-    return io_write_u8(f, "/states/final", 2, ds,
-                       tsu_potts_chains_states(r->pc), "1", err);
-  if (o->kind == KIND_GAUSS)
-    return io_write_f64(f, "/states/final", 2, ds,
-                        tsu_gauss_chains_states(r->gc), "1", err);
-  for (long c = 0; c < o->chains; c++)
-    for (size_t i = 0; i < n; i++)
-      r->states[(size_t)c * n + i] = (int8_t)tsu_sampler_spin(r->s, (uint32_t)c, (uint32_t)i);
-  return io_write_i8(f, "/states/final", 2, ds, r->states, "1", err);
-}
-
-static int write_output(const sample_opts *o, sample_run *r,
-                        const tsu_energy_report *en, const sample_result *res,
-                        tk_err *err)
-{
-  tsu_graph *g = r->g;
-  io_file *f = NULL;
-  io_prov prov = {cmd_command_line(), o->seed};
-  TK_TRY(io_file_create(o->out, &prov,
-                        o->force ? IO_CREATE_OVERWRITE : IO_CREATE_KEEP, &f,
-                        err));
-  size_t n = g->n, m = g->n_edges;
-  size_t dn[1] = {n}, dm[1] = {m}, de[2] = {m, 2}, dk[2] = {n, res->mean_cols};
-  int rk = res->mean_cols > 1 ? 2 : 1;
-  int rc = io_write_f64(f, "/moments/mean", rk, dk, res->mean, "1", err);
-  if (rc == 0) rc = io_write_f64(f, "/moments/mean_stderr", rk, dk, res->mean_se, "1", err);
-  if (rc == 0) rc = io_write_f64(f, "/moments/edge_corr", 1, dm, res->corr, "1", err);
-  if (rc == 0) rc = io_write_f64(f, "/moments/edge_corr_stderr", 1, dm, res->corr_se, "1", err);
-  if (rc == 0) rc = io_attr_str(f, "/moments", "stderr_method", "batch means over 20 batches of sweeps, all chains pooled", err);
-  if (rc == 0) rc = io_attr_str(f, "/moments", "observables", res->observables, err);
-  for (size_t e = 0; rc == 0 && e < m; e++) {
-    r->ibuf[2 * e] = (int32_t)g->ei[e];
-    r->ibuf[2 * e + 1] = (int32_t)g->ej[e];
-  }
-  if (rc == 0) rc = io_write_i32(f, "/graph/edges", 2, de, r->ibuf, "1", err);
-  if (rc == 0) rc = io_write_f64(f, "/graph/J", 1, dm, g->w, "1", err);
-  if (rc == 0) rc = io_write_f64(f, "/graph/h", 1, dn, g->h, "1", err);
-  if (rc == 0) rc = io_attr_str(f, "/graph", "spec", o->graph, err);
-  if (rc == 0 && o->kind == KIND_GAUSS)
-    rc = io_write_f64(f, "/graph/a", 1, dn, r->gauss_a, "1", err);
-  if (rc == 0) rc = io_attr_i64(f, "/graph", "L", g->L, err);
-  if (rc == 0) rc = io_attr_i64(f, "/graph", "torus", g->torus, err);
-  if (rc == 0) rc = io_attr_i64(f, "/graph", "n_colors", r->col->n_colors, err);
-  struct { const char *name; double v; } run_attrs[] = {
-    {"beta", o->beta}, {"chains", (double)o->chains},
-    {"sweeps", (double)o->sweeps}, {"burn_in", (double)o->burn_in},
-    {"flips_per_ns", res->fpns}, {"flip_activity", res->activity},
-  };
-  if (rc == 0) rc = io_group(f, "/run", err);
-  for (size_t k = 0; rc == 0 && k < sizeof run_attrs / sizeof run_attrs[0]; k++)
-    rc = io_attr_f64(f, "/run", run_attrs[k].name, run_attrs[k].v, err);
-  if (rc == 0) rc = io_attr_str(f, "/run", "kernel", res->kernel, err);
-  if (rc == 0) rc = io_attr_str(f, "/run", "cells_kind", kind_names[o->kind], err);
-  if (rc == 0 && o->kind == KIND_POTTS) rc = io_attr_i64(f, "/run", "states", o->states, err);
-  if (rc == 0) rc = io_attr_str(f, "/run", "cells", o->cells ? o->cell : "ideal", err);
-  struct { const char *name; double v; } en_ds[] = {
-    {"/energy/rng_per_sweep_J", en->rng_J},
-    {"/energy/bias_per_sweep_J", en->bias_J},
-    {"/energy/clock_per_sweep_J", en->clock_J},
-    {"/energy/wire_per_sweep_J", en->wire_J},
-    {"/energy/per_sweep_J", en->per_sweep_J},
-    {"/energy/readout_per_sample_J", en->readout_J},
-    {"/energy/per_sample_J", en->per_sample_J},
-    {"/energy/paper_per_sample_J", en->paper_per_sample_J},
-  };
-  size_t d1[1] = {1};
-  for (size_t k = 0; rc == 0 && k < sizeof en_ds / sizeof en_ds[0]; k++)
-    rc = io_write_f64(f, en_ds[k].name, 1, d1, &en_ds[k].v, "J", err);
-  if (rc == 0) rc = io_attr_f64(f, "/energy", "sweeps_per_sample", (double)o->sample_sweeps, err);
-  if (rc == 0 && o->save_states)
-    rc = write_states(o, r, f, err);
-  if (rc != 0) {
-    io_file_abort(f);
-    return rc;
-  }
-  return io_file_commit(f, err);
-}
-
-static void put_summary(cmd_kv *kv, const sample_opts *o, const sample_run *r,
-                        uint64_t rec, const sample_result *res, double mag,
-                        const tsu_energy_report *en)
-{
-  cmd_kv_str(kv, "out", o->out);
-  cmd_kv_long(kv, "nodes", (long)r->g->n);
-  cmd_kv_long(kv, "edges", (long)r->g->n_edges);
-  cmd_kv_long(kv, "colors", (long)r->col->n_colors);
-  cmd_kv_long(kv, "chains", o->chains);
-  cmd_kv_long(kv, "sweeps", (long)rec);
-  cmd_kv_double(kv, "flips_per_ns", res->fpns);
-  cmd_kv_double(kv, "mean_magnetisation", mag);
-  cmd_kv_double(kv, "flip_activity", res->activity);
-  cmd_kv_double(kv, "energy_per_sweep_J", en->per_sweep_J);
-  cmd_kv_double(kv, "energy_per_sample_J", en->per_sample_J);
-  cmd_kv_double(kv, "paper_energy_per_sample_J", en->paper_per_sample_J);
-  cmd_kv_double(kv, "rng_J", en->rng_J);
-  cmd_kv_double(kv, "bias_J", en->bias_J);
-  cmd_kv_double(kv, "clock_J", en->clock_J);
-  cmd_kv_double(kv, "wire_J", en->wire_J);
-}
-
-/* --cells-kind potts|gauss: build the model on r->g, run burn-in and the
- * recorded sweeps on the tsu/ reference runners, and fill res and *mag
- * (arrays in r->buf). */
-static int run_reference(const sample_opts *o, sample_run *r, uint64_t rec,
-                         sample_result *res, double *mag, tk_err *err)
-{
-  const tsu_graph *g = r->g;
-  size_t n = g->n, m = g->n_edges;
-  size_t K = o->kind == KIND_POTTS ? (size_t)o->states : 1;
-  uint32_t C = (uint32_t)o->chains;
-  int nt = (int)o->threads;
-  r->buf = malloc((2 * n * K + 2 * m + 1) * sizeof *r->buf);
-  r->ibuf = malloc((2 * m + 1) * sizeof *r->ibuf);
-  if (r->buf == NULL || r->ibuf == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "sample buffers");
-  double *mean = r->buf, *mse = mean + n * K, *corr = mse + n * K;
-  double *cse = corr + m, t0, t_rec, updates = (double)n * C * (double)rec;
-  *mag = 0;
-  if (o->kind == KIND_POTTS) {
-    r->pot_h = malloc(n * K * sizeof *r->pot_h);
-    if (r->pot_h == NULL)
-      return TK_FAIL(err, TK_ENOMEM, "Potts biases");
-    tsu_potts_bias_from_graph(g, (uint32_t)K, r->pot_h);
-    r->potts = (tsu_potts){g, (uint32_t)K, r->pot_h, o->beta};
-    TK_TRY(tsu_potts_chains_alloc(&r->potts, r->col, C, o->seed, &r->pc, err));
-    TK_TRY(tsu_potts_moments_alloc(&r->potts, C, rec, N_BATCHES, &r->pm, err));
-    TK_TRY(tsu_potts_chains_run(r->pc, (uint64_t)o->burn_in, nt, NULL, err));
-    uint64_t ch0 = tsu_potts_chains_changes(r->pc);
-    t0 = tk_clock_s();
-    TK_TRY(tsu_potts_chains_run(r->pc, rec, nt, r->pm, err));
-    t_rec = tk_clock_s() - t0;
-    res->activity = (double)(tsu_potts_chains_changes(r->pc) - ch0) / updates;
-    tsu_potts_moments_result(r->pm, mean, mse, corr, cse);
-    for (size_t i = 0; i < n; i++)
-      *mag += (K * mean[i * K + 1] - 1) / (K - 1.0);
-    res->observables = "mean: P(s_i = k) [n, K]; edge_corr: P(s_i = s_j) "
-                       "[n_edges]";
-    res->kernel = "potts-reference";
-  } else {
-    r->gauss_a = malloc(n * sizeof *r->gauss_a);
-    if (r->gauss_a == NULL)
-      return TK_FAIL(err, TK_ENOMEM, "Gaussian self-couplings");
-    tsu_gauss_diag_dominant(g, 1.0, r->gauss_a);
-    r->gauss = (tsu_gauss){g, r->gauss_a, o->beta};
-    TK_TRY(tsu_gauss_chains_alloc(&r->gauss, r->col, C, o->seed, &r->gc, err));
-    TK_TRY(tsu_gauss_moments_alloc(g, C, rec, N_BATCHES, &r->gm, err));
-    TK_TRY(tsu_gauss_chains_run(r->gc, (uint64_t)o->burn_in, nt, NULL, err));
-    t0 = tk_clock_s();
-    TK_TRY(tsu_gauss_chains_run(r->gc, rec, nt, r->gm, err));
-    t_rec = tk_clock_s() - t0;
-    res->activity = 1.0;
-    tsu_gauss_moments_result(r->gm, mean, mse, corr, cse);
-    for (size_t i = 0; i < n; i++)
-      *mag += mean[i];
-    res->observables = "mean: <x_i> [n]; edge_corr: <x_i x_j> [n_edges]; "
-                       "a_i in /graph/a";
-    res->kernel = "gauss-reference";
-  }
-  *mag /= (double)n;
-  res->mean = mean;
-  res->mean_se = mse;
-  res->corr = corr;
-  res->corr_se = cse;
-  res->mean_cols = K;
-  res->fpns = updates / (t_rec * 1e9);
-  return TK_OK;
-}
-
-/* The whole run for --cells-kind potts|gauss; frees r. */
-static int sample_reference(const sample_opts *o, sample_run *r, cmd_kv *kv)
-{
-  tk_err err = {0};
-  uint64_t rec = (uint64_t)o->sweeps / N_BATCHES * N_BATCHES;
-  sample_result res = {0};
-  tsu_energy_report en;
-  double mag = 0;
-  int rc = run_reference(o, r, rec, &res, &mag, &err);
-  if (rc == 0) {
-    tsu_energy_params ep = tsu_energy_default_params();
-    ep.activity = res.activity;
-    rc = tsu_energy_compute(&ep, r->g, r->col->n_colors,
-                            (double)o->sample_sweeps, &en, &err);
-  }
-  if (rc == 0)
-    rc = write_output(o, r, &en, &res, &err);
-  if (rc != 0) {
-    int x = cmd_fail("sample", &err);
-    run_free(r);
-    return x;
-  }
-  put_summary(kv, o, r, rec, &res, mag, &en);
-  run_free(r);
-  return CMD_EXIT_OK;
+  cmd_kv_str(kv, "out", out);
+  cmd_kv_long(kv, "nodes", r->nodes);
+  cmd_kv_long(kv, "edges", r->edges);
+  cmd_kv_long(kv, "colors", r->colors);
+  cmd_kv_long(kv, "chains", r->chains);
+  cmd_kv_long(kv, "sweeps", r->sweeps);
+  cmd_kv_double(kv, "flips_per_ns", r->flips_per_ns);
+  cmd_kv_double(kv, "mean_magnetisation", r->mean_magnetisation);
+  cmd_kv_double(kv, "flip_activity", r->flip_activity);
+  cmd_kv_double(kv, "energy_per_sweep_J", r->en.per_sweep_J);
+  cmd_kv_double(kv, "energy_per_sample_J", r->en.per_sample_J);
+  cmd_kv_double(kv, "paper_energy_per_sample_J", r->en.paper_per_sample_J);
+  cmd_kv_double(kv, "rng_J", r->en.rng_J);
+  cmd_kv_double(kv, "bias_J", r->en.bias_J);
+  cmd_kv_double(kv, "clock_J", r->en.clock_J);
+  cmd_kv_double(kv, "wire_J", r->en.wire_J);
 }
 
 int cmd_sample_kv(int argc, char **argv, cmd_kv *kv)
 {
-  sample_opts o = {"G12", "random", NULL, NULL, NULL, 70, 256, 0, 1000, 100,
-                   250, 1.0, 0, 1e7, 300.0, 1, 0, 0, 0, 0,
-                   KIND_SPIN, 3, 0};
+  sample_opts o = {run_sample_default_params(), 0, 0};
   int prc = parse_opts(argc, argv, &o);
   if (prc != 0)
     return prc < 0 ? CMD_EXIT_OK : prc;
-  sample_run r = {0};
+  o.p.command = cmd_command_line();
+  run_sample_result res;
   tk_err err = {0};
-  tsu_energy_params ep = tsu_energy_default_params();
-  int rc = build_graph(&o, &r, &err);
-  if (rc == 0 && o.kind != KIND_SPIN)
-    return sample_reference(&o, &r, kv);
-  tsu_cell_params cp = tsu_cell_ideal_params(o.beta);
-  if (rc == 0 && o.cells != NULL) {
-    tsu_cellpoint at;
-    rc = io_cells_read(o.cells, o.cell, &r.tab, &err);
-    if (rc == 0)
-      rc = tsu_celltab_params(r.tab, o.temp_K, o.design_K, o.beta,
-                              o.clock_Hz, r.col->n_colors, o.seed, &cp, &at,
-                              &err);
-    if (rc == 0 && at.energy_J > 0)
-      ep.e_rng_J = at.energy_J;
-    ep.tau_s = cp.tau_s;
-    ep.dt_s = cp.dt_s;
-  }
-  if (rc == 0)
-    rc = tsu_cells_build(&cp, r.g->n, &r.cells, &err);
-  if (rc == 0)
-    rc = tsu_sampler_alloc(r.g, r.col, r.cells, (uint32_t)o.chains, o.seed,
-                           TSU_PATH_AUTO, &r.s, &err);
-  uint64_t rec = (uint64_t)o.sweeps / N_BATCHES * N_BATCHES;
-  if (rc == 0)
-    rc = tsu_moments_alloc(r.g, (uint32_t)o.chains, rec, N_BATCHES, &r.mom,
-                           &err);
-  uint32_t ng = 0;
-  if (rc == 0) {
-    tsu_sampler_bits(r.s, &ng);
-    size_t n = r.g->n, m = r.g->n_edges;
-    r.prev = malloc(n * ng * 8);
-    r.buf = malloc((2 * n + 2 * m + 1) * sizeof *r.buf);
-    r.ibuf = malloc((2 * m + 1) * sizeof *r.ibuf);
-    r.states = o.save_states ? malloc((size_t)o.chains * n + 1) : NULL;
-    if (r.prev == NULL || r.buf == NULL || r.ibuf == NULL ||
-        (o.save_states && r.states == NULL))
-      rc = TK_FAIL(&err, TK_ENOMEM, "sample buffers");
-  }
-  if (rc != 0) {
-    int x = cmd_fail("sample", &err);
-    run_free(&r);
-    return x;
-  }
-  int nt = (int)o.threads;
-  tk_progress pr;
-  tk_progress_init(&pr, "sweeps", (double)(o.burn_in + (long)rec), 0);
-  double t0 = tk_clock_s();
-  for (long t = 0; t < o.burn_in; t += 10) {
-    tsu_sampler_run(r.s, (uint64_t)(o.burn_in - t < 10 ? o.burn_in - t : 10), nt);
-    tk_progress_update(&pr, (double)t);
-  }
-  double t_rec = 0, flips_changed = 0, mag = 0;
-  size_t n = r.g->n;
-  uint32_t last = (uint32_t)(o.chains - 64 * (ng - 1));
-  uint64_t lastmask = last >= 64 ? ~0ull : ((1ull << last) - 1);
-  for (uint64_t t = 0; t < rec; t++) {
-    const uint64_t *b = tsu_sampler_bits(r.s, NULL);
-    memcpy(r.prev, b, n * ng * 8);
-    double ts = tk_clock_s();
-    tsu_sampler_run(r.s, 1, nt);
-    t_rec += tk_clock_s() - ts;
-    b = tsu_sampler_bits(r.s, NULL);
-    for (size_t k = 0; k < n * ng; k++) {
-      uint64_t valid = (k % ng == ng - 1) ? lastmask : ~0ull;
-      flips_changed += __builtin_popcountll((b[k] ^ r.prev[k]) & valid);
-    }
-    tsu_moments_add(r.mom, r.g, b, ng, (uint32_t)o.chains);
-    if (t % 16 == 0)
-      tk_progress_update(&pr, (double)(o.burn_in + (long)t));
-  }
-  tk_progress_finish(&pr);
-  double wall = tk_clock_s() - t0;
-  (void)wall;
-  double updates = (double)n * (double)o.chains * (double)rec;
-  double fpns = updates / (t_rec * 1e9);
-  double activity = flips_changed / updates;
-  ep.activity = activity;
-  tsu_energy_report en;
-  rc = tsu_energy_compute(&ep, r.g, r.col->n_colors, (double)o.sample_sweeps,
-                          &en, &err);
-  sample_result res = {0};
-  if (rc == 0) {
-    size_t m = r.g->n_edges;
-    double *mean = r.buf, *mse = mean + n, *corr = mse + n, *cse = corr + m;
-    tsu_moments_result(r.mom, mean, mse, corr, cse);
-    /* mean magnetisation: average node mean */
-    for (size_t i = 0; i < n; i++)
-      mag += mean[i];
-    mag /= (double)n;
-    res = (sample_result){mean, mse, corr, cse, 1,
-                          "mean: <s_i> [n]; edge_corr: <s_i s_j> [n_edges]",
-                          tsu_sampler_path_name(r.s), fpns, activity};
-    rc = write_output(&o, &r, &en, &res, &err);
-  }
-  if (rc != 0) {
-    int x = cmd_fail("sample", &err);
-    run_free(&r);
-    return x;
-  }
-  put_summary(kv, &o, &r, rec, &res, mag, &en);
-  run_free(&r);
+  if (run_sample(&o.p, &res, &err) != 0)
+    return cmd_fail("sample", &err);
+  put_summary(kv, o.p.out, &res);
   return CMD_EXIT_OK;
 }
 

@@ -1,16 +1,6 @@
-/* cmd_trace.c -- `tsukit trace`: simulate a shipped cell at one or more
- * operating points and write the traces.
- *
- * Workload: one ngspice run per operating point (seconds each for
- * microseconds of simulated time); the file is written through io/ as
- * FILE.partial and renamed only when every run succeeded, so a failure
- * leaves no complete-looking file.
- *
- * File layout (DESIGN.md): attributes kind = "trace", cell, engine;
- * /traces/runN/time_s and /traces/runN/<node>_V for every non-fixed node;
- * per run attributes vctl_V (one per control, vctl0_V...), temp_K,
- * netlist (the full text), op_<node>_V (the noiseless operating point,
- * sample 0), and for a pbit p1, tau_s, flips, energy_per_flip_J.
+/* cmd_trace.c -- `tsukit trace`: option parsing and the summary line
+ * around run_trace (run/run_trace.h), which simulates, measures and
+ * writes the trace file (layout: io/io_trace.h).
  */
 #include <getopt.h>
 #include <math.h>
@@ -19,12 +9,9 @@
 #include <string.h>
 
 #include "circuits/cells/ckt_cells.h"
-#include "circuits/ckt_measure.h"
-#include "circuits/ckt_native.h"
-#include "circuits/ckt_sim.h"
 #include "cli/cmd.h"
 #include "common/tk_parse.h"
-#include "io/io_h5.h"
+#include "run/run_trace.h"
 
 static void usage(FILE *f)
 {
@@ -59,62 +46,6 @@ static void usage(FILE *f)
 enum { O_CELL = 1, O_VDD, O_VCTL, O_TIME, O_TEMP, O_ENGINE, O_SEED, O_VBIAS,
        O_CNOISE, O_DT, O_MODELS, O_FORCE, O_HELP };
 
-typedef struct run_out {
-  ckt_trace tr;           /* the simulated trace */
-  ckt_pbit_stats st;      /* pbit figures (kind pbit only) */
-  ckt_gmm_stats gs;       /* mode figures (kind gmm only) */
-  ckt_cat_stats cs;       /* state figures (kind categorical only) */
-} run_out;
-
-static int write_run(io_file *f, int idx, const ckt_cell_info *ci,
-                     const double *vctl, double temp_K, const run_out *r,
-                     tk_err *err)
-{
-  char g[64], p[128];
-  snprintf(g, sizeof g, "/traces/run%d", idx);
-  TK_TRY(io_group(f, g, err));
-  size_t dims[1] = {r->tr.n};
-  snprintf(p, sizeof p, "%s/time_s", g);
-  TK_TRY(io_write_f64(f, p, 1, dims, r->tr.time_s, "s", err));
-  for (size_t i = 0; i < r->tr.n_nodes; i++) {
-    snprintf(p, sizeof p, "%s/%s_V", g, r->tr.names[i]);
-    TK_TRY(io_write_f64(f, p, 1, dims, r->tr.v_V + i * r->tr.n, "V", err));
-    snprintf(p, sizeof p, "op_%s_V", r->tr.names[i]);
-    TK_TRY(io_attr_f64(f, g, p, r->tr.v_V[i * r->tr.n], err));
-  }
-  for (size_t c = 0; c < ci->n_ctl; c++) {
-    snprintf(p, sizeof p, "vctl%zu_V", c);
-    TK_TRY(io_attr_f64(f, g, p, vctl[c], err));
-  }
-  TK_TRY(io_attr_f64(f, g, "vctl_V", vctl[0], err));
-  TK_TRY(io_attr_f64(f, g, "temp_K", temp_K, err));
-  TK_TRY(io_attr_f64(f, g, "energy_supply_J", r->tr.e_supply_J, err));
-  TK_TRY(io_attr_str(f, g, "netlist", r->tr.netlist, err));
-  if (strcmp(ci->kind, "pbit") == 0) {
-    TK_TRY(io_attr_f64(f, g, "p1", r->st.p1, err));
-    TK_TRY(io_attr_f64(f, g, "tau_s", r->st.tau_s, err));
-    TK_TRY(io_attr_f64(f, g, "tau_flip_s", r->st.tau_flip_s, err));
-    TK_TRY(io_attr_i64(f, g, "flips", (int64_t)r->st.flips, err));
-    TK_TRY(io_attr_f64(f, g, "energy_per_flip_J", r->st.e_per_flip_J, err));
-  }
-  if (strcmp(ci->kind, "categorical") == 0) {
-    for (int k = 0; k < 4; k++) {
-      snprintf(p, sizeof p, "p%d", k);
-      TK_TRY(io_attr_f64(f, g, p, r->cs.p[k], err));
-    }
-    TK_TRY(io_attr_f64(f, g, "tau_s", r->cs.tau_s, err));
-    TK_TRY(io_attr_i64(f, g, "flips", (int64_t)r->cs.flips, err));
-  }
-  if (strcmp(ci->kind, "gmm") == 0) {
-    TK_TRY(io_attr_f64(f, g, "mu0_V", r->gs.mu_V[0], err));
-    TK_TRY(io_attr_f64(f, g, "mu1_V", r->gs.mu_V[1], err));
-    TK_TRY(io_attr_f64(f, g, "sigma0_V", r->gs.sigma_V[0], err));
-    TK_TRY(io_attr_f64(f, g, "sigma1_V", r->gs.sigma_V[1], err));
-    TK_TRY(io_attr_f64(f, g, "w0", r->gs.w0, err));
-  }
-  return TK_OK;
-}
-
 /* " key=a,b,c" */
 static void kv_list(cmd_kv *kv, const char *key, const double *x, size_t n)
 {
@@ -125,6 +56,26 @@ static void kv_list(cmd_kv *kv, const char *key, const double *x, size_t n)
     len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.6g",
                             i ? "," : "", x[i]);
   cmd_kv_str(kv, key, buf);
+}
+
+/* The figures of every run, one comma list per summary key of the kind. */
+static void put_summary(cmd_kv *kvp, const run_trace_result *res,
+                        const char *out)
+{
+  size_t nrun = res->n_runs, nd = 0;
+  const io_trace_figdef *d = io_trace_figdefs(res->ci->cellkind, &nd);
+  cmd_kv_str(kvp, "cell", res->ci->name);
+  cmd_kv_long(kvp, "runs", (long)nrun);
+  double *col = malloc((nrun + 1) * sizeof *col);
+  for (size_t i = 0; col != NULL && i < nd; i++) {
+    if (!d[i].summary)
+      continue;
+    for (size_t r = 0; r < nrun; r++)
+      col[r] = io_trace_fig_value(&res->figs[r], &d[i]);
+    kv_list(kvp, d[i].name, col, nrun);
+  }
+  free(col);
+  cmd_kv_str(kvp, "file", out);
 }
 
 int cmd_trace_kv(int argc, char **argv, cmd_kv *kvp)
@@ -215,143 +166,22 @@ int cmd_trace_kv(int argc, char **argv, cmd_kv *kvp)
     return cmd_usage_error("trace", "--engine: '%s' is outside the valid range "
                            "{ngspice, native}", engine);
   }
-  size_t nrun = nv / ci->n_ctl;
-  ckt_sim_params sp = ckt_sim_default_params();
-  sp.temp_K = temp_K;
-  sp.tstop_s = time_s;
-  sp.tstep_s = isfinite(dt_s) ? dt_s : ci->tstep_s;
-  if (sp.tstep_s > time_s / 16)
-    sp.tstep_s = time_s / 16;
-  sp.nt_s = fmin(ci->nt_s, sp.tstep_s);
-  sp.seed = seed;
-  sp.model_file = models;
-  run_out *runs = calloc(nrun, sizeof *runs);
-  ckt_session *ses = NULL;
-  io_file *f = NULL;
-  double vdd = isfinite(co.vdd_V) && co.vdd_V > 0 ? co.vdd_V : ci->vdd_V;
-  if (runs == NULL) {
-    rc = TK_FAIL(&err, TK_ENOMEM, "out of memory");
-    goto done;
-  }
-  /* check every operating point before simulating any */
-  for (size_t r = 0; r < nrun && rc == 0; r++) {
-    phys_cell *pc = NULL;
-    rc = ckt_cell_build(ci, vctl + r * ci->n_ctl, &co, &pc, &err);
-    phys_cell_free(pc);
-  }
-  if (rc != 0)
-    goto done;
-  io_prov prov = {cmd_command_line(), seed};
-  if ((rc = io_file_create(out, &prov, force ? IO_CREATE_OVERWRITE : IO_CREATE_KEEP,
-                           &f, &err)) != 0)
-    goto done;
-  if (!native && (rc = ckt_session_open(&ses, &err)) != 0)
-    goto done;
-  for (size_t r = 0; r < nrun && rc == 0; r++) {
-    phys_cell *pc = NULL;
-    const double *v = vctl + r * ci->n_ctl;
-    if ((rc = ckt_cell_build(ci, v, &co, &pc, &err)) != 0)
-      break;
-    fprintf(stderr, "tsukit trace: run %zu/%zu: %s at vctl %g V, %g s ...\n",
-            r + 1, nrun, ci->name, v[0], time_s);
-    rc = native ? ckt_native_run(pc, &sp, &runs[r].tr, &err)
-                : ckt_sim_run(ses, pc, ci->name, &sp, &runs[r].tr, &err);
-    phys_cell_free(pc);
-    if (rc != 0)
-      break;
-    if (strcmp(ci->kind, "pbit") == 0) {
-      const double *o = ckt_trace_node(&runs[r].tr, ci->outputs);
-      rc = ckt_measure_pbit(o, runs[r].tr.n, runs[r].tr.dt_s, vdd,
-                            runs[r].tr.e_supply_J, &runs[r].st, &err);
-    } else if (strcmp(ci->kind, "categorical") == 0) {
-      const double *lines[4] = {NULL, NULL, NULL, NULL};
-      char buf[128], *save = NULL;
-      snprintf(buf, sizeof buf, "%s", ci->outputs);
-      unsigned K = 0;
-      for (char *tok = strtok_r(buf, ",", &save); tok && K < 4;
-           tok = strtok_r(NULL, ",", &save))
-        lines[K++] = ckt_trace_node(&runs[r].tr, tok);
-      rc = ckt_measure_cat(lines, K, runs[r].tr.n, runs[r].tr.dt_s, vdd,
-                           &runs[r].cs, &err);
-    } else if (strcmp(ci->kind, "gmm") == 0) {
-      const double *o = ckt_trace_node(&runs[r].tr, ci->outputs);
-      rc = ckt_measure_gmm2(o, runs[r].tr.n, 0.5 * v[1], &runs[r].gs, &err);
-    }
-    if (rc == 0)
-      rc = write_run(f, (int)r, ci, v, temp_K, &runs[r], &err);
-  }
-  if (rc == 0) {
-    if ((rc = io_attr_str(f, "/", "kind", "trace", &err)) == 0 &&
-        (rc = io_attr_str(f, "/", "cell", ci->name, &err)) == 0 &&
-        (rc = io_attr_str(f, "/", "cell_kind", ci->kind, &err)) == 0 &&
-        (rc = io_attr_str(f, "/", "engine", engine, &err)) == 0 &&
-        (rc = io_attr_str(f, "/", "output_node", ci->outputs, &err)) == 0 &&
-        (rc = io_attr_f64(f, "/", "vdd_V", vdd, &err)) == 0 &&
-        (rc = io_attr_i64(f, "/", "runs", (int64_t)nrun, &err)) == 0) {
-      rc = io_file_commit(f, &err);
-      f = NULL;
-    }
-  }
-done:
-  if (f != NULL)
-    io_file_abort(f);
-  ckt_session_close(ses);
-  if (rc == 0) {
-    cmd_kv_str(kvp, "cell", ci->name);
-    cmd_kv_long(kvp, "runs", (long)nrun);
-    if (strcmp(ci->kind, "pbit") == 0) {
-      double *col = malloc(4 * nrun * sizeof *col);
-      if (col != NULL) {
-        for (size_t r = 0; r < nrun; r++) {
-          col[r] = runs[r].st.p1;
-          col[nrun + r] = runs[r].st.tau_s;
-          col[2 * nrun + r] = (double)runs[r].st.flips;
-          col[3 * nrun + r] = runs[r].st.e_per_flip_J;
-        }
-        kv_list(kvp, "p1", col, nrun);
-        kv_list(kvp, "tau_s", col + nrun, nrun);
-        kv_list(kvp, "flips", col + 2 * nrun, nrun);
-        kv_list(kvp, "energy_per_flip_J", col + 3 * nrun, nrun);
-        free(col);
-      }
-    } else if (strcmp(ci->kind, "categorical") == 0) {
-      double *col = malloc(5 * nrun * sizeof *col);
-      if (col != NULL) {
-        for (size_t r = 0; r < nrun; r++) {
-          for (int k = 0; k < 4; k++)
-            col[k * nrun + r] = runs[r].cs.p[k];
-          col[4 * nrun + r] = runs[r].cs.tau_s;
-        }
-        kv_list(kvp, "p0", col, nrun);
-        kv_list(kvp, "p1", col + nrun, nrun);
-        kv_list(kvp, "p2", col + 2 * nrun, nrun);
-        kv_list(kvp, "p3", col + 3 * nrun, nrun);
-        kv_list(kvp, "tau_s", col + 4 * nrun, nrun);
-        free(col);
-      }
-    } else if (strcmp(ci->kind, "gmm") == 0) {
-      double *col = malloc(5 * nrun * sizeof *col);
-      if (col != NULL) {
-        for (size_t r = 0; r < nrun; r++) {
-          col[r] = runs[r].gs.mu_V[0];
-          col[nrun + r] = runs[r].gs.mu_V[1];
-          col[2 * nrun + r] = runs[r].gs.sigma_V[0];
-          col[3 * nrun + r] = runs[r].gs.sigma_V[1];
-          col[4 * nrun + r] = runs[r].gs.w0;
-        }
-        kv_list(kvp, "mu0_V", col, nrun);
-        kv_list(kvp, "mu1_V", col + nrun, nrun);
-        kv_list(kvp, "sigma0_V", col + 2 * nrun, nrun);
-        kv_list(kvp, "sigma1_V", col + 3 * nrun, nrun);
-        kv_list(kvp, "w0", col + 4 * nrun, nrun);
-        free(col);
-      }
-    }
-    cmd_kv_str(kvp, "file", out);
-  }
-  for (size_t r = 0; runs != NULL && r < nrun; r++)
-    ckt_trace_clear(&runs[r].tr);
-  free(runs);
+  run_trace_params p = run_trace_default_params();
+  p.cell = cell;
+  p.vctl_V = vctl;
+  p.n_vctl = nv;
+  p.time_s = time_s;
+  p.temp_K = temp_K;
+  p.native = native;
+  p.seed = seed;
+  p.co = co;
+  p.dt_s = dt_s;
+  p.models = models;
+  p.out = out;
+  p.force = force;
+  p.command = cmd_command_line();
+  run_trace_result res;
+  rc = run_trace(&p, &res, &err);
   free(vctl);
   if (rc != 0) {
     /* range errors here (control outside the supply) and ngspice
@@ -359,6 +189,8 @@ done:
     fprintf(stderr, "tsukit trace: error: %s\n", tk_err_text(&err));
     return CMD_EXIT_FAIL;
   }
+  put_summary(kvp, &res, out);
+  run_trace_result_free(&res);
   return CMD_EXIT_OK;
 }
 

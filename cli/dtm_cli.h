@@ -1,5 +1,6 @@
 /* dtm_cli.h -- internals shared by the `tsukit dtm` subcommand files
- * (cmd_dtm.c: train and dispatch, cmd_dtm_sample.c, cmd_dtm_eval.c). */
+ * (cmd_dtm.c: train and dispatch, cmd_dtm_sample.c, cmd_dtm_eval.c) and
+ * `tsukit bench dtm`: option parsing only, the runs are run/run_dtm.h. */
 #ifndef CLI_DTM_CLI_H
 #define CLI_DTM_CLI_H
 
@@ -8,27 +9,20 @@
 
 #include "cli/cmd.h"
 #include "common/tk_error.h"
-#include "io/io_idx.h"
 
 /* Long-option codes of the dtm subcommands. */
 enum {
   O_DATA = 1000, O_STEPS, O_GRAPH, O_L, O_EPOCHS, O_BATCH, O_SWEEPS, O_SPOS,
   O_REC, O_ACP, O_NOACP, O_ACPT, O_ACPE, O_LR, O_FRESH, O_LIMIT, O_SEED,
   O_THREADS, O_RESUME, O_FORCE, O_MODEL, O_N, O_LABEL, O_CELLS, O_CELL,
-  O_TEMP, O_DTEMP, O_CLOCK, O_STOP
+  O_TEMP, O_DTEMP, O_CLOCK, O_STOP, O_SAMPLES, O_TLIM, O_CLIM, O_CLF
 };
 
-/* Integer in lo..hi / positive finite number / unsigned seed, or a usage
- * error naming the option (returns its exit code, 0 when fine). */
+/* Integer in lo..hi / positive finite number (tk_parse): a tk status,
+ * detail in err naming the option. */
 int cmd_dtm__u32(const char *s, const char *opt, uint32_t lo, uint32_t hi,
-                 uint32_t *v);
-int cmd_dtm__pos(const char *s, const char *opt, double *v);
-int cmd_dtm__seed(const char *s, uint64_t *v);
-
-/* Fashion-MNIST split ("train"/"test") as 0/1 images (pixel > 0.1); data is
- * "fashion-mnist" (the Debian package) or a folder. */
-int cmd_dtm_load_data(const char *data, const char *split, size_t limit,
-                      io_image_set *set, tk_err *err);
+                 uint32_t *v, tk_err *err);
+int cmd_dtm__pos(const char *s, const char *opt, double *v, tk_err *err);
 
 int cmd_dtm_sample_kv(int argc, char **argv, cmd_kv *kv);
 int cmd_dtm_eval_kv(int argc, char **argv, cmd_kv *kv);

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calibrate/cal_digitize.h"
 #include "circuits/ckt_session.h"
 #include "circuits/ckt_sim.h"
+#include "run/run_cellmeasure.h"
 
 typedef struct run_ud {
   const expt_cell_job *jobs;
@@ -58,58 +58,36 @@ static int point(void *ud, size_t idx, void *result, tk_err *err)
   res->e_supply_J = tr.e_supply_J;
   res->duration_s = tr.dt_s * (double)tr.n;
   res->vdd_V = vdd;
-  if (rc == 0 && strcmp(ci->kind, "pbit") == 0) {
-    const double *o = ckt_trace_node(&tr, ci->outputs);
-    if (o == NULL)
-      rc = TK_FAIL(err, TK_EINTERNAL, "no node %s", ci->outputs);
-    if (rc == 0)
-      rc = cal_pbit_point_measure(o, tr.n, tr.dt_s, vdd, tr.e_supply_J,
-                                  &res->pb, err);
-    if (rc == 0) {
-      /* the same hysteresis digitiser, for the kept state */
-      int s = o[0] >= 0.5 * vdd;
+  /* the figures of the cell's kind (a pbit's at calibration grade, with
+   * error bars) and the digitised state, from the one per-kind table */
+  const run_cellkind_measure *meas = run_cellkind_measure_get(ci->cellkind);
+  run_cell_lines l;
+  io_trace_figs figs = {0};
+  if (rc == 0)
+    rc = run_cell_lines_get(ci, &tr, vdd, &l, err);
+  if (rc == 0 && ci->cellkind == CKT_CELL_PBIT)
+    rc = cal_pbit_point_measure(l.v_V[0], tr.n, tr.dt_s, vdd, tr.e_supply_J,
+                                &res->pb, err);
+  else if (rc == 0)
+    rc = meas->figures(&l, j->vctl_V, tr.e_supply_J, &figs, err);
+  if (rc == 0) {
+    if (meas->states != NULL)
+      meas->states(&l, st);
+    if (ci->cellkind == CKT_CELL_CATEGORICAL)
+      res->cs = figs.cat;
+    if (ci->cellkind == CKT_CELL_GMM) {
+      res->gs = figs.gmm;
       for (size_t k = 0; k < tr.n; k++) {
-        if (o[k] >= res->pb.hi_V) s = 1;
-        else if (o[k] <= res->pb.lo_V) s = 0;
-        st[k] = (uint8_t)s;
-      }
-      keep(j, &tr, o, st, res);
-    }
-  } else if (rc == 0 && strcmp(ci->kind, "categorical") == 0) {
-    const double *lines[4] = {NULL, NULL, NULL, NULL};
-    char buf[128], *save = NULL;
-    snprintf(buf, sizeof buf, "%s", ci->outputs);
-    unsigned K = 0;
-    for (char *tok = strtok_r(buf, ",", &save); tok && K < 4;
-         tok = strtok_r(NULL, ",", &save))
-      lines[K++] = ckt_trace_node(&tr, tok);
-    rc = ckt_measure_cat(lines, K, tr.n, tr.dt_s, vdd, &res->cs, err);
-    if (rc == 0) {
-      /* the state as ckt_measure_cat defines it: line k >= 0.7 VDD */
-      int s = 0;
-      for (size_t k = 0; k < tr.n; k++) {
-        for (unsigned q = 0; q < K; q++)
-          if (lines[q][k] >= 0.7 * vdd) { s = (int)q; break; }
-        st[k] = (uint8_t)s;
-      }
-      keep(j, &tr, NULL, st, res);
-    }
-  } else if (rc == 0 && strcmp(ci->kind, "gmm") == 0) {
-    const double *o = ckt_trace_node(&tr, ci->outputs);
-    if (o == NULL)
-      rc = TK_FAIL(err, TK_EINTERNAL, "no node %s", ci->outputs);
-    if (rc == 0)
-      rc = ckt_measure_gmm2(o, tr.n, 0.5 * j->vctl_V[1], &res->gs, err);
-    if (rc == 0) {
-      for (size_t k = 0; k < tr.n; k++) {
-        int b = (int)floor(o[k] / vdd * EXPT_HIST);
+        int b = (int)floor(l.v_V[0][k] / vdd * EXPT_HIST);
         if (b >= 0 && b < EXPT_HIST) res->hist[b] += 1;
       }
-      keep(j, &tr, o, NULL, res);
     }
+    /* kept: the output of a single-line cell, the state of a discrete one */
+    keep(j, &tr, l.n_lines == 1 ? l.v_V[0] : NULL,
+         meas->states != NULL ? st : NULL, res);
   }
   /* A pbit that never flips is a result (P(1) = 0 or 1), not a failure. */
-  if (rc == TK_ENUMERIC && strcmp(ci->kind, "pbit") == 0) {
+  if (rc == TK_ENUMERIC && ci->cellkind == CKT_CELL_PBIT) {
     res->pbit_status = rc;
     rc = 0;
   }

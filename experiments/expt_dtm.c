@@ -1,8 +1,9 @@
 /* expt_dtm.c -- `dtm-fashion` and `mixing`: the Denoising Thermodynamic
- * Model on binarised Fashion-MNIST, run through the `tsukit dtm`,
- * `tsukit calibrate` and `tsukit plot` commands so that every number in
- * the result comes from a file those commands wrote (their own command
- * attribute says how), and the mixing problem measured on the same models.
+ * Model on binarised Fashion-MNIST, run through the library calls behind
+ * `tsukit dtm train|sample|eval` and `tsukit plot` (run/run_dtm.h) and the
+ * `tsukit calibrate` command, so that every number in the result comes
+ * from a file those runs wrote; the equivalent command lines are recorded
+ * in /children.  The mixing problem is measured on the same models.
  *
  * Models (DIR/dtm/): acp.h5 (T = 4, correlation penalty on), noacp.h5
  * (T = 4, penalty off), mono.h5 (T = 1, the monolithic EBM, 4x the epochs:
@@ -15,6 +16,7 @@
  * in all with the calibrated-cell runs; quick: L = 44, 512 images, ~1 min.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,9 +28,12 @@
 
 #include "experiments/expt.h"
 #include "experiments/expt_impl.h"
+#include "calibrate/cal_run.h"
+#include "common/tk_parse.h"
 #include "io/io_dtm.h"
 #include "io/io_idx.h"
 #include "io/io_plot.h"
+#include "run/run_dtm.h"
 
 typedef struct dtm_cfg {
   const char *L, *limit, *epochs, *mono_epochs, *sweeps, *spos, *rec,
@@ -43,82 +48,76 @@ static const dtm_cfg quick_cfg = {
   "44", "512", "1", "4", "10", "8", "4", "2", "100", "3000",
   "0.185:0.1875:6", "10e-6", {"295", "300", "305"}};
 
-/* Run `tsukit ARGS` (words separated by single spaces) as a child of this
- * very program; its summary line goes to line[].  A non-zero exit is an
- * error naming the command.  Every command is recorded in the result file
- * as an attribute cmdNN of /children, in order, so the numbers taken from
- * the child's files stay traceable. */
-static int run_tsukit(expt_run *r, char *line, size_t size, tk_err *err,
-                      const char *fmt, ...)
+/* Record the equivalent `tsukit ARGS` command line of a step as attribute
+ * cmdNN of /children, in order, so the numbers taken from the files it
+ * wrote stay traceable; the full line goes to cmd[]. */
+static int record_child(expt_run *r, char *cmd, size_t size, tk_err *err,
+                        const char *fmt, ...)
 {
-  const expt_ctx *c = r->ctx;
-  char cmd[2048];
+  char args[2048];
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(cmd, sizeof cmd, fmt, ap);
+  vsnprintf(args, sizeof args, fmt, ap);
   va_end(ap);
+  snprintf(cmd, size, "tsukit %s", args);
   int64_t n_cmd = 0;
   if (io_exists(r->f, "/children"))
     io_get_attr_i64(r->f, "/children", "count", &n_cmd, NULL);
   else
     TK_TRY(io_group(r->f, "/children", err));
-  char an[32], full[2100];
+  char an[32];
   snprintf(an, sizeof an, "cmd%02lld", (long long)n_cmd);
-  snprintf(full, sizeof full, "tsukit %s", cmd);
-  TK_TRY(io_attr_str(r->f, "/children", an, full, err));
+  TK_TRY(io_attr_str(r->f, "/children", an, cmd, err));
   TK_TRY(io_attr_i64(r->f, "/children", "count", n_cmd + 1, err));
-  char *argv[64], buf[2048];
-  int argc = 0;
-  snprintf(buf, sizeof buf, "%s", cmd);
-  argv[argc++] = "tsukit";
-  for (char *tok = strtok(buf, " "); tok && argc < 62; tok = strtok(NULL, " "))
-    argv[argc++] = tok;
-  if (c->quiet)
-    argv[argc++] = "-q";
-  argv[argc] = NULL;
-  if (!c->quiet)
-    fprintf(stderr, "dtm: tsukit %s\n", cmd);
-  int fd[2];
-  if (pipe(fd) != 0)
-    return TK_FAIL(err, TK_EIO, "pipe: %s", strerror(errno));
-  fflush(NULL);
-  pid_t pid = fork();
-  if (pid < 0)
-    return TK_FAIL(err, TK_EIO, "fork: %s", strerror(errno));
-  if (pid == 0) {
-    dup2(fd[1], 1);
-    close(fd[0]);
-    close(fd[1]);
-    execv("/proc/self/exe", argv);
-    _exit(127);
-  }
-  close(fd[1]);
-  size_t len = 0;
-  ssize_t got;
-  while ((got = read(fd[0], line + len, size - 1 - len)) > 0)
-    len += (size_t)got;
-  line[len] = '\0';
-  close(fd[0]);
-  int st;
-  while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-    ;
-  if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-    return TK_FAIL(err, TK_EIO, "`tsukit %s` failed (exit %d)", cmd,
-                   WIFEXITED(st) ? WEXITSTATUS(st) : -1);
-  char *nl = strchr(line, '\n');
-  if (nl)
-    *nl = '\0';
+  if (!r->ctx->quiet)
+    fprintf(stderr, "dtm: %s\n", cmd);
   return TK_OK;
 }
 
-/* Value of key in a summary line, NAN if absent. */
-static double kv(const char *line, const char *key)
+/* The pbit library of the calibrated-cell runs: the same call as
+ * `tsukit calibrate --cell pbit --vctl VCTL --temp T0,T1,T2 --time TIME
+ * --workers W --seed S [--resume] -o CELLS` (the command line recorded
+ * under /children says so). */
+static int calibrate_cells(expt_run *r, const dtm_cfg *g, const char *cells,
+                           const char *cmd, int resume, tk_err *err)
 {
-  size_t k = strlen(key);
-  for (const char *p = line; (p = strstr(p, key)) != NULL; p += k)
-    if ((p == line || p[-1] == ' ') && p[k] == '=')
-      return strtod(p + k + 1, NULL);
-  return NAN;
+  const expt_ctx *c = r->ctx;
+  double t_K[3], time_s, *v = NULL;
+  size_t nv = 0;
+  for (int i = 0; i < 3; i++)
+    TK_TRY(tk_parse_temp_K(g->temps[i], "--temp", &t_K[i], err));
+  TK_TRY(tk_parse_double(g->cal_time, "--time", &time_s, err));
+  TK_TRY(tk_parse_range(g->vctl, "--vctl", &v, &nv, err));
+  cal_run_params p = cal_run_default_params();
+  p.label = "calibrate";
+  p.command_line = cmd;
+  p.source = CAL_SOURCE_CELL;
+  p.cell = "pbit";
+  p.out = cells;
+  p.temp_K = t_K;
+  p.nt = 3;
+  p.vctl_V = v;
+  p.nv = nv;
+  p.sweep.time_s = time_s;
+  p.sweep.workers = (long)c->workers;
+  p.sweep.seed = c->seed;
+  p.sweep.resume = resume;
+  cal_summary sum;
+  cal_summary_init(&sum);
+  int rc = cal_run(&p, &sum, err);
+  free(v);
+  if (rc != TK_OK)
+    return tk_err_wrap(err, rc, "`%s`", cmd);
+  return TK_OK;
+}
+
+/* A number as a command's summary line states it (%.6g): the result
+ * files have always carried the summary's 6 significant digits. */
+static double as_printed(double v)
+{
+  char s[64];
+  snprintf(s, sizeof s, "%.6g", v);
+  return strtod(s, NULL);
 }
 
 static int exists(const char *path)
@@ -143,51 +142,108 @@ static int ensure_models(expt_run *r, const dtm_cfg *g, char dir[1024],
     {"noacp.h5", "4", g->epochs, "--no-acp"},
     {"mono.h5", "1", g->mono_epochs, "--acp"},
   };
-  char line[4096];
   for (int i = 0; i < 3; i++) {
-    char path[1100];
+    char path[1100], cmd[2100];
     snprintf(path, sizeof path, "%s/%s", dir, mods[i].file);
-    TK_TRY(run_tsukit(r, line, sizeof line, err,
+    run_dtm_train_params p = run_dtm_train_default_params();
+    p.data = "fashion-mnist";
+    p.out = path;
+    p.p.T = (uint32_t)atoi(mods[i].steps);
+    p.p.n_jumps = tsu_grid_name_jumps("G12");
+    p.p.L = (uint32_t)atoi(g->L);
+    p.train_limit = (size_t)atol(g->limit);
+    p.p.epochs = (uint32_t)atoi(mods[i].epochs);
+    p.p.sweeps = (uint32_t)atoi(g->sweeps);
+    p.p.sweeps_pos = (uint32_t)atoi(g->spos);
+    p.p.record = (uint32_t)atoi(g->rec);
+    p.p.acp = strcmp(mods[i].acp, "--acp") == 0;
+    p.p.acp_every = (uint32_t)atoi(g->acp_every);
+    p.p.seed = c->seed;
+    p.threads = (int)c->workers;
+    p.resume = exists(path);
+    p.set_steps = p.set_graph = p.set_L = 1;
+    TK_TRY(record_child(r, cmd, sizeof cmd, err,
            "dtm train --data fashion-mnist --steps %s --graph G12 --L %s "
            "--train-limit %s --epochs %s --sweeps %s --sweeps-pos %s "
            "--record %s %s --acp-every %s --seed %llu --threads %u%s -o %s",
            mods[i].steps, g->L, g->limit, mods[i].epochs, g->sweeps, g->spos,
            g->rec, mods[i].acp, g->acp_every, (unsigned long long)c->seed,
-           c->workers, exists(path) ? " --resume" : "", path));
+           c->workers, p.resume ? " --resume" : "", path));
+    p.command = cmd;
+    run_dtm_train_result res;
+    int rc = run_dtm_train(&p, &res, err);
+    if (rc != TK_OK)
+      return tk_err_wrap(err, rc, "`%s`", cmd);
   }
   return TK_OK;
 }
 
 /* Sample n label-clamped images from a model (optionally on calibrated
  * cells) and evaluate them: results into out[] = {fd, base, data, acc,
- * autocorr, energy, paper_energy}. */
+ * autocorr, energy, paper_energy}, the energy report into en (may be
+ * NULL). */
 static int sample_eval(expt_run *r, const dtm_cfg *g, const char *dir,
                        const char *model, const char *tag, const char *cells,
                        const char *temp, const char *design, double out[7],
-                       tk_err *err)
+                       io_dtm_energy *en, tk_err *err)
 {
   const expt_ctx *c = r->ctx;
-  char line[4096], s[1100], m[1100], extra[1200] = "";
+  char s[1100], m[1100], extra[1200] = "", cmd[2100], clf[1200];
   snprintf(m, sizeof m, "%s/%s", dir, model);
   snprintf(s, sizeof s, "%s/samples-%s.h5", dir, tag);
   if (cells != NULL)
     snprintf(extra, sizeof extra, " --cells %s --cell pbit --temp %s "
              "--design-temp %s", cells, temp, design);
-  TK_TRY(run_tsukit(r, line, sizeof line, err,
+  run_dtm_sample_params sp = run_dtm_sample_default_params();
+  sp.model = m;
+  sp.out = s;
+  sp.n = (uint32_t)atoi(g->n);
+  sp.label = RUN_DTM_LABEL_ALL;
+  sp.seed = c->seed + 17;
+  sp.threads = (int)c->workers;
+  sp.force = 1;
+  if (cells != NULL) {
+    sp.cells = cells;
+    sp.cell = "pbit";
+    TK_TRY(tk_parse_temp_K(temp, "--temp", &sp.temp_K, err));
+    TK_TRY(tk_parse_temp_K(design, "--design-temp", &sp.design_K, err));
+  }
+  TK_TRY(record_child(r, cmd, sizeof cmd, err,
          "dtm sample --model %s --n %s --label all --seed %llu --threads %u"
          "%s --force -o %s", m, g->n, (unsigned long long)c->seed + 17,
          c->workers, extra, s));
-  out[5] = kv(line, "energy_per_sample_J");
-  out[6] = kv(line, "paper_energy_per_sample_J");
-  TK_TRY(run_tsukit(r, line, sizeof line, err,
+  sp.command = cmd;
+  run_dtm_sample_result sr;
+  int rc = run_dtm_sample(&sp, &sr, err);
+  if (rc != TK_OK)
+    return tk_err_wrap(err, rc, "`%s`", cmd);
+  out[5] = as_printed(sr.energy.per_sample_J);
+  out[6] = as_printed(sr.energy.paper_per_sample_J);
+  if (en != NULL)
+    *en = sr.energy;
+  snprintf(clf, sizeof clf, "%s/fdclf-%s.h5", dir, g->clf);
+  run_dtm_eval_params ep = run_dtm_eval_default_params();
+  ep.model = m;
+  ep.samples = s;
+  ep.clf_limit = (size_t)atol(g->clf);
+  ep.test_limit = c->quick ? 1000 : 10000;
+  ep.classifier = clf;
+  ep.threads = (int)c->workers;
+  ep.quiet = c->quiet;
+  TK_TRY(record_child(r, cmd, sizeof cmd, err,
          "dtm eval --model %s --samples %s --clf-limit %s --test-limit %s "
-         "--classifier %s/fdclf-%s.h5 --threads %u", m, s, g->clf,
-         c->quick ? "1000" : "10000", dir, g->clf, c->workers));
-  out[0] = kv(line, "fd_tsukit");
-  out[1] = kv(line, "fd_marginal_baseline");
-  out[2] = kv(line, "fd_data");
-  out[3] = kv(line, "label_accuracy");
-  out[4] = kv(line, "autocorr");
+         "--classifier %s --threads %u", m, s, g->clf,
+         c->quick ? "1000" : "10000", clf, c->workers));
+  ep.command = cmd;
+  run_dtm_eval_result er;
+  rc = run_dtm_eval(&ep, &er, err);
+  if (rc != TK_OK)
+    return tk_err_wrap(err, rc, "`%s`", cmd);
+  out[0] = as_printed(er.v.fd_tsukit);
+  out[1] = as_printed(er.v.fd_marginal_baseline);
+  out[2] = as_printed(er.v.fd_data);
+  out[3] = as_printed(er.v.label_accuracy);
+  out[4] = as_printed(er.v.autocorr);
   return TK_OK;
 }
 
@@ -230,7 +286,7 @@ int expt__dtm_run(expt_run *r, tk_err *err)
 {
   const expt_ctx *c = r->ctx;
   const dtm_cfg *g = c->quick ? &quick_cfg : &full_cfg;
-  char dir[1024], line[4096];
+  char dir[1024], cmd[2100];
   TK_TRY(expt_input(r, "L", atof(g->L), "1", "paper: 70 (quick: 44)", err));
   TK_TRY(expt_input(r, "steps", 4, "1", "issue: T = 4 studied beside 8", err));
   TK_TRY(expt_input(r, "sweeps_per_step", atof(g->sweeps), "1",
@@ -239,36 +295,46 @@ int expt__dtm_run(expt_run *r, tk_err *err)
   TK_TRY(expt_input(r, "train_images", atof(g->limit), "1", "Fashion-MNIST", err));
   TK_TRY(ensure_models(r, g, dir, err));
   double a[7], nz[7], mo[7];
-  TK_TRY(sample_eval(r, g, dir, "acp.h5", "acp", NULL, NULL, NULL, a, err));
-  TK_TRY(sample_eval(r, g, dir, "noacp.h5", "noacp", NULL, NULL, NULL, nz, err));
-  TK_TRY(sample_eval(r, g, dir, "mono.h5", "mono", NULL, NULL, NULL, mo, err));
-  /* The sample grid, by `tsukit plot` from the samples file. */
-  char grid[1200];
+  TK_TRY(sample_eval(r, g, dir, "acp.h5", "acp", NULL, NULL, NULL, a, NULL, err));
+  TK_TRY(sample_eval(r, g, dir, "noacp.h5", "noacp", NULL, NULL, NULL, nz, NULL, err));
+  TK_TRY(sample_eval(r, g, dir, "mono.h5", "mono", NULL, NULL, NULL, mo, NULL, err));
+  /* The sample grid, as `tsukit plot` draws it from the samples file. */
+  char grid[1200], sfile[1100];
   snprintf(grid, sizeof grid, "%s/dtm-fashion-grid.png", c->out_dir);
-  TK_TRY(run_tsukit(r, line, sizeof line, err, "plot %s/samples-acp.h5 -o %s",
-                    dir, grid));
+  snprintf(sfile, sizeof sfile, "%s/samples-acp.h5", dir);
+  TK_TRY(record_child(r, cmd, sizeof cmd, err, "plot %s -o %s", sfile, grid));
+  {
+    io_file *sf = NULL;
+    TK_TRY(io_file_open_read(sfile, &sf, err));
+    int prc = run_dtm_plot_samples(sf, grid, err);
+    io_file_close(sf);
+    if (prc != TK_OK)
+      return tk_err_wrap(err, prc, "`%s`", cmd);
+  }
   /* Calibrated cells: a pbit library at three temperatures, the chip
    * designed at the middle one. */
   char cells[1100];
   snprintf(cells, sizeof cells, "%s/cells.h5", dir);
-  TK_TRY(run_tsukit(r, line, sizeof line, err,
+  TK_TRY(record_child(r, cmd, sizeof cmd, err,
          "calibrate --cell pbit --vctl %s --temp %s,%s,%s --time %s "
          "--workers %u --seed %llu%s -o %s", g->vctl, g->temps[0], g->temps[1],
          g->temps[2], g->cal_time, c->workers, (unsigned long long)c->seed,
          exists(cells) ? " --resume" : "", cells));
+  TK_TRY(calibrate_cells(r, g, cells, cmd, exists(cells), err));
   /* Each temperature twice: the chip's control mapping fixed at its
    * design temperature (uncompensated), and re-derived from the cell
    * library at the actual temperature (compensated). */
   double tk[3], tfd[3], tacc[3], tfdc[3], taccc[3], ten[3], tpap[3];
+  io_dtm_energy design_en;
   for (int i = 0; i < 3; i++) {
     double v[7], w[7];
     char tag[48];
     snprintf(tag, sizeof tag, "cells-%sK", g->temps[i]);
     TK_TRY(sample_eval(r, g, dir, "acp.h5", tag, cells, g->temps[i],
-                       g->temps[1], v, err));
+                       g->temps[1], v, NULL, err));
     snprintf(tag, sizeof tag, "cells-%sK-compensated", g->temps[i]);
     TK_TRY(sample_eval(r, g, dir, "acp.h5", tag, cells, g->temps[i],
-                       g->temps[i], w, err));
+                       g->temps[i], w, i == 1 ? &design_en : NULL, err));
     tk[i] = atof(g->temps[i]);
     tfd[i] = v[0];
     tacc[i] = v[3];
@@ -327,24 +393,9 @@ int expt__dtm_run(expt_run *r, tk_err *err)
   TK_TRY(expt_sum(r, "epoch_s", ep_acp, "s", err));
   TK_TRY(expt_sum(r, "train_s", train_s, "s", err));
   /* The energy terms of the design-temperature run, per cell update. */
-  double term[5] = {NAN, NAN, NAN, NAN, NAN};
-  {
-    char sp[1100];
-    snprintf(sp, sizeof sp, "%s/samples-cells-%sK-compensated.h5", dir,
-             g->temps[1]);
-    io_file *sf = NULL;
-    tk_err e2;
-    if (io_file_open_read(sp, &sf, &e2) == TK_OK) {
-      const char *names[5] = {"/energy/rng_per_sweep_J",
-                              "/energy/bias_per_sweep_J",
-                              "/energy/clock_per_sweep_J",
-                              "/energy/wire_per_sweep_J", "/energy/e_rng_J"};
-      for (int i = 0; i < 5; i++)
-        if (expt_read1(sf, names[i], &term[i], &e2) != TK_OK)
-          term[i] = NAN;
-      io_file_close(sf);
-    }
-  }
+  double term[5] = {design_en.rng_per_sweep_J, design_en.bias_per_sweep_J,
+                    design_en.clock_per_sweep_J, design_en.wire_per_sweep_J,
+                    design_en.e_rng_J};
   double cells_n = atof(g->L) * atof(g->L);
   char why[768];
   snprintf(why, sizeof why, "per cell update ours is %.3g fJ (random bit "
@@ -480,10 +531,9 @@ int expt__mixing_run(expt_run *r, tk_err *err)
   const uint32_t *lags = c->quick ? lags_quick : lags_full;
   size_t nl = c->quick ? 5 : 9;
   io_image_set set = {0};
-  int rc = io_fashion_mnist_load(NULL, "train", 2000, &set, err);
+  int rc = run_dtm_load_data("fashion-mnist", "train", 2000, &set, err);
   if (rc != TK_OK)
     return rc;
-  tsu_dtm_binarise(set.pixels, set.n * set.rows * set.cols);
   tsu_dtm_data d = {set.n, set.pixels, set.labels};
   tsu_dtm *acp = NULL, *mono = NULL;
   char p1[1100], p2[1100];

@@ -4,3 +4,8 @@ io_libio_a_SOURCES = io/io_h5.c io/io_h5.h io/io_plot.c io/io_plot.h \
 	io/io_idx.c io/io_idx.h
 io_libio_a_SOURCES += io/io_cells.c io/io_cells.h
 io_libio_a_SOURCES += io/io_dtm.c io/io_dtm.h
+io_libio_a_SOURCES += io/io_celllib.c io/io_celllib.h
+io_libio_a_SOURCES += io/io_trace.c io/io_trace.h
+io_libio_a_SOURCES += io/io_samples.c io/io_samples.h
+io_libio_a_SOURCES += io/io_dwell.c io/io_dwell.h
+io_libio_a_SOURCES += io/io_dtm_samples.c io/io_clf.c io/io_clf.h

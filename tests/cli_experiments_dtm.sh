@@ -1,6 +1,7 @@
 # cli_experiments_dtm.sh -- the DTM experiments, quick variants (L = 44,
-# 512 images, 10 sweeps): dtm-fashion runs `tsukit dtm train/sample/eval`,
-# `calibrate` and `plot` as child commands and collects their numbers;
+# 512 images, 10 sweeps): dtm-fashion calls the dtm train/sample/eval runs
+# and the sample-grid figure in-process (run/run_dtm.h) and `calibrate` as a
+# child command, and collects their numbers;
 # mixing reuses its models; energy-comparison then picks up the DTM's
 # energy.  About a minute of CPU (most of it the 18-point calibration).
 . "$TSUKIT_SRCDIR/tests/tap.sh"

@@ -24,6 +24,11 @@ tests_test_io_SOURCES = tests/test_io.c tests/tk_test.h
 tests_test_io_LDADD = $(TKT_LDADD)
 TESTS += tests/test_io
 
+check_PROGRAMS += tests/test_io_celllib
+tests_test_io_celllib_SOURCES = tests/test_io_celllib.c tests/tk_test.h
+tests_test_io_celllib_LDADD = $(TKT_LDADD)
+TESTS += tests/test_io_celllib
+
 TESTS += tests/cli_basics.sh
 EXTRA_DIST += tests/cli_basics.sh
 
@@ -125,6 +130,10 @@ check_PROGRAMS += tests/test_tsu_dtm
 tests_test_tsu_dtm_SOURCES = tests/test_tsu_dtm.c tests/tk_test.h
 tests_test_tsu_dtm_LDADD = $(TKT_LDADD)
 TESTS += tests/test_tsu_dtm
+check_PROGRAMS += tests/test_run_dtm
+tests_test_run_dtm_SOURCES = tests/test_run_dtm.c tests/tk_test.h
+tests_test_run_dtm_LDADD = $(TKT_LDADD)
+TESTS += tests/test_run_dtm
 
 # FD-tsukit: Frechet distance, marginal baseline, classifier
 check_PROGRAMS += tests/test_tsu_clf
@@ -178,3 +187,11 @@ TESTS += tests/cli_demo.sh
 EXTRA_DIST += tests/cli_demo.sh
 TESTS += tests/cli_calibrate_mpi.sh
 EXTRA_DIST += tests/cli_calibrate_mpi.sh
+check_PROGRAMS += tests/test_run_cellkind
+tests_test_run_cellkind_SOURCES = tests/test_run_cellkind.c tests/tk_test.h
+tests_test_run_cellkind_LDADD = $(TKT_LDADD)
+TESTS += tests/test_run_cellkind
+check_PROGRAMS += tests/test_tsu_moments
+tests_test_tsu_moments_SOURCES = tests/test_tsu_moments.c tests/tk_test.h
+tests_test_tsu_moments_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_moments

@@ -131,7 +131,7 @@ int main(void)
     const uint32_t C2 = 48;
     const size_t T2 = 6000;
     tsu_potts_chains *pc = NULL;
-    tsu_potts_moments *mom = NULL;
+    tsu_moments *mom = NULL;
     uint8_t *h2 = malloc(C2 * T2 * NCELL);
     int rc = tsu_potts_chains_alloc(&p, col, C2, 0x9078, &pc, &err);
     if (rc == 0)
@@ -152,7 +152,7 @@ int main(void)
            "%.2f sigma, limit 4.5)", w2);
     printf("# worst: %s\n", what);
     double occ[NCELL * KST], agr[64], dev = 0;
-    tsu_potts_moments_result(mom, occ, NULL, agr, NULL);
+    tsu_moments_result(mom, occ, NULL, agr, NULL);
     for (uint32_t o = 0; o < NCELL * KST + m; o++) {
       double cnt = 0;
       for (size_t k = 0; k < C2 * T2; k++) {
@@ -166,7 +166,7 @@ int main(void)
     TKT_OK(dev < 1e-12, "accumulator reproduces the history counts (max "
            "deviation %.2g)", dev);
     free(h2);
-    tsu_potts_moments_free(mom);
+    tsu_moments_free(mom);
     tsu_potts_chains_free(pc);
 
     /* 1 vs 2 threads */
@@ -181,9 +181,8 @@ int main(void)
       st[k] = malloc(37 * NCELL);
       cnt[k] = malloc(ncnt * sizeof **cnt);
       memcpy(st[k], tsu_potts_chains_states(pc), 37 * NCELL);
-      memcpy(cnt[k], mom->occ_sum, 10 * NCELL * KST * sizeof **cnt);
-      memcpy(cnt[k] + 10 * NCELL * KST, mom->agree_sum, 10 * m * sizeof **cnt);
-      tsu_potts_moments_free(mom);
+      memcpy(cnt[k], mom->count, ncnt * sizeof **cnt);
+      tsu_moments_free(mom);
       tsu_potts_chains_free(pc);
     }
     TKT_OK(rc == 0 && memcmp(st[0], st[1], 37 * NCELL) == 0 &&

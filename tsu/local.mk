@@ -8,6 +8,8 @@ tsu_libtsu_a_SOURCES = \
 	tsu/tsu_fast.c tsu/tsu_fast.h tsu/tsu_fast_impl.h \
 	tsu/tsu_fast_avx512.c tsu/tsu_fast_avx2.c \
 	tsu/tsu_stats.c tsu/tsu_stats.h \
+	tsu/tsu_moments.c tsu/tsu_moments.h \
+	tsu/tsu_run.c tsu/tsu_run.h \
 	tsu/tsu_celltab.c tsu/tsu_celltab.h \
 	tsu/tsu_energy.c tsu/tsu_energy.h \
 	tsu/tsu_potts.c tsu/tsu_potts.h \

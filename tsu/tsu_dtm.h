@@ -42,7 +42,8 @@
  * factor 4 either way.  This is tsukit's form of the correlation penalty; the published
  * one penalises the measured autocorrelation itself.
  *
- * Nothing here touches files: cli/cmd_dtm.c saves and loads models.
+ * Nothing here touches files: io/io_dtm.c saves and loads models, and
+ * run/run_dtm.h holds the whole train / sample / eval runs.
  */
 #ifndef TSU_DTM_H
 #define TSU_DTM_H

@@ -75,67 +75,10 @@ void tsu_gauss_diag_dominant(const tsu_graph *g, double margin, double *a)
 
 int tsu_gauss_moments_alloc(const tsu_graph *g, uint32_t n_chains,
                             uint64_t n_sweeps, uint32_t n_batches,
-                            tsu_gauss_moments **out, tk_err *err)
+                            tsu_moments **out, tk_err *err)
 {
-  *out = NULL;
-  if (n_batches < 2 || n_chains < 1 || n_sweeps < n_batches ||
-      n_sweeps % n_batches != 0)
-    return TK_FAIL(err, TK_EINVAL, "moments: %llu sweeps in %u batches of "
-                   "%u chains (need a multiple of >= 2 batches)",
-                   (unsigned long long)n_sweeps, n_batches, n_chains);
-  tsu_gauss_moments *m = calloc(1, sizeof *m);
-  if (m == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "Gaussian moments");
-  m->n = g->n;
-  m->n_edges = g->n_edges;
-  m->n_batches = n_batches;
-  m->per_batch = n_sweeps / n_batches;
-  m->n_chains = n_chains;
-  m->x_sum = calloc((size_t)n_batches * g->n, sizeof *m->x_sum);
-  m->xx_sum = calloc((size_t)n_batches * g->n_edges + 1, sizeof *m->xx_sum);
-  if (m->x_sum == NULL || m->xx_sum == NULL) {
-    tsu_gauss_moments_free(m);
-    return TK_FAIL(err, TK_ENOMEM, "Gaussian moments: %u batches", n_batches);
-  }
-  *out = m;
-  return TK_OK;
-}
-
-void tsu_gauss_moments_free(tsu_gauss_moments *m)
-{
-  if (m == NULL)
-    return;
-  free(m->x_sum);
-  free(m->xx_sum);
-  free(m);
-}
-
-/* Mean over batches and its standard error sqrt(var_batches / n_b). */
-static void batch_means(const double *sum, uint32_t n_batches, size_t n,
-                        double per_batch, double *mean, double *se)
-{
-  for (size_t i = 0; i < n; i++) {
-    double tot = 0, sq = 0;
-    for (uint32_t b = 0; b < n_batches; b++) {
-      double v = sum[b * n + i] / per_batch;
-      tot += v;
-      sq += v * v;
-    }
-    double mu = tot / n_batches;
-    double var = (sq / n_batches - mu * mu) * n_batches / (n_batches - 1.0);
-    if (mean != NULL)
-      mean[i] = mu;
-    if (se != NULL)
-      se[i] = sqrt(var > 0 ? var / n_batches : 0);
-  }
-}
-
-void tsu_gauss_moments_result(const tsu_gauss_moments *m, double *mean,
-                              double *mean_se, double *prod, double *prod_se)
-{
-  double per = (double)m->per_batch * m->n_chains;
-  batch_means(m->x_sum, m->n_batches, m->n, per, mean, mean_se);
-  batch_means(m->xx_sum, m->n_batches, m->n_edges, per, prod, prod_se);
+  return tsu_moments_alloc(g->n, 1, g->n_edges, TSU_MOM_REAL, n_chains,
+                           n_sweeps, n_batches, out, err);
 }
 
 int tsu_gauss_chains_alloc(const tsu_gauss *m, const tsu_coloring *col,
@@ -212,14 +155,17 @@ static int sweep_chain(const tsu_gauss_chains *s, uint32_t c, uint64_t t)
   return bad;
 }
 
-/* Add the current states of all chains to batch `b` of mom, chains summed
- * in chain order for every observable. */
-static void add_moments(const tsu_gauss_chains *s, tsu_gauss_moments *mom,
-                        uint64_t b, int nt)
+/* Add the current states of all chains to the current batch of mom
+ * (means [n], then products [n_edges]), chains summed in chain order for
+ * every observable. */
+static void add_moments(const tsu_gauss_chains *s, tsu_moments *mom, int nt)
 {
   const tsu_graph *g = s->m->g;
   uint32_t n = g->n, m = g->n_edges;
-  double *xs = mom->x_sum + b * n, *xxs = mom->xx_sum + b * m;
+  double *xs = tsu_moments_batch_sum(mom);
+  if (xs == NULL)
+    return;
+  double *xxs = xs + n;
   int64_t n_blocks = ((int64_t)n + m + OBS_BLOCK - 1) / OBS_BLOCK;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(nt)
@@ -242,14 +188,16 @@ static void add_moments(const tsu_gauss_chains *s, tsu_gauss_moments *mom,
 }
 
 int tsu_gauss_chains_run(tsu_gauss_chains *s, uint64_t n_sweeps,
-                         int n_threads, tsu_gauss_moments *mom, tk_err *err)
+                         int n_threads, tsu_moments *mom, tk_err *err)
 {
   int nt = n_threads;
 #ifdef _OPENMP
   if (nt <= 0)
     nt = omp_get_max_threads();
 #endif
-  if (mom != NULL && (mom->n != s->m->g->n || mom->n_chains != s->n_chains))
+  if (mom != NULL && (mom->type != TSU_MOM_REAL || mom->n != s->m->g->n ||
+                      mom->cols != 1 || mom->n_edges != s->m->g->n_edges ||
+                      mom->n_chains != s->n_chains))
     return TK_FAIL(err, TK_EINVAL, "moments planned for another run");
   for (uint64_t k = 0; k < n_sweeps; k++) {
     uint64_t t = s->sweep;
@@ -265,9 +213,9 @@ int tsu_gauss_chains_run(tsu_gauss_chains *s, uint64_t n_sweeps,
                        "sweep %llu (|x| > %g or NaN): is diag(a) - J "
                        "positive definite?", c, (unsigned long long)t,
                        TSU_GAUSS_XMAX);
-    if (mom != NULL && mom->recorded < mom->per_batch * mom->n_batches) {
-      add_moments(s, mom, mom->recorded / mom->per_batch, nt);
-      mom->recorded++;
+    if (mom != NULL) {
+      add_moments(s, mom, nt);
+      tsu_moments_next(mom);
     }
   }
   return TK_OK;

@@ -38,6 +38,7 @@
 #include "common/tk_error.h"
 #include "tsu/tsu_color.h"
 #include "tsu/tsu_graph.h"
+#include "tsu/tsu_moments.h"
 
 /* |x| beyond this counts as divergence (the model is not positive
  * definite, or nearly so). */
@@ -59,29 +60,12 @@ double tsu_gauss_energy(const tsu_gauss *m, const double *x);
  * --cells-kind gauss` choice, margin 1). */
 void tsu_gauss_diag_dominant(const tsu_graph *g, double margin, double *a);
 
-/* Batch-means accumulator of the node means <x_i> and edge products
- * <x_i x_j> (edge order of the graph) over recorded sweeps and chains. */
-typedef struct tsu_gauss_moments {
-  uint32_t n;           /* nodes */
-  uint32_t n_edges;     /* edges */
-  uint32_t n_batches;   /* batches for the error bars, >= 2 */
-  uint64_t per_batch;   /* sweeps per batch, >= 1 */
-  uint64_t recorded;    /* sweeps recorded so far */
-  uint32_t n_chains;    /* chains per sweep */
-  double *x_sum;        /* [n_batches][n] sum of x_i over chains and sweeps */
-  double *xx_sum;       /* [n_batches][n_edges] sum of x_i x_j */
-} tsu_gauss_moments;
-
-/* Moments over n_sweeps recorded sweeps (a multiple of n_batches, >= 2
- * batches) of n_chains chains; sweeps past n_sweeps are ignored. */
+/* Moments of the node means <x_i> and edge products <x_i x_j>
+ * (tsu_moments.h, real sums) over n_sweeps recorded sweeps of n_chains
+ * chains on g. */
 int tsu_gauss_moments_alloc(const tsu_graph *g, uint32_t n_chains,
                             uint64_t n_sweeps, uint32_t n_batches,
-                            tsu_gauss_moments **out, tk_err *err);
-/* Means and standard errors (batch means); any output may be NULL. */
-void tsu_gauss_moments_result(const tsu_gauss_moments *m, double *mean,
-                              double *mean_se, double *prod,
-                              double *prod_se);
-void tsu_gauss_moments_free(tsu_gauss_moments *m);
+                            tsu_moments **out, tk_err *err);
 
 /* Many chains of one model. */
 typedef struct tsu_gauss_chains tsu_gauss_chains;
@@ -96,7 +80,7 @@ void tsu_gauss_chains_free(tsu_gauss_chains *s);
  * adding every sweep's states to mom if it is not NULL.  TK_ENUMERIC
  * (states left as they were at the failing sweep) on divergence. */
 int tsu_gauss_chains_run(tsu_gauss_chains *s, uint64_t n_sweeps,
-                         int n_threads, tsu_gauss_moments *mom, tk_err *err);
+                         int n_threads, tsu_moments *mom, tk_err *err);
 /* States [n_chains][n] (row per chain), and sweeps done so far. */
 const double *tsu_gauss_chains_states(const tsu_gauss_chains *s);
 uint64_t tsu_gauss_chains_sweeps(const tsu_gauss_chains *s);

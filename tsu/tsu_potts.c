@@ -99,70 +99,10 @@ void tsu_potts_bias_from_graph(const tsu_graph *g, uint32_t K, double *h)
 
 int tsu_potts_moments_alloc(const tsu_potts *p, uint32_t n_chains,
                             uint64_t n_sweeps, uint32_t n_batches,
-                            tsu_potts_moments **out, tk_err *err)
+                            tsu_moments **out, tk_err *err)
 {
-  *out = NULL;
-  if (n_batches < 2 || n_chains < 1 || n_sweeps < n_batches ||
-      n_sweeps % n_batches != 0)
-    return TK_FAIL(err, TK_EINVAL, "moments: %llu sweeps in %u batches of "
-                   "%u chains (need a multiple of >= 2 batches)",
-                   (unsigned long long)n_sweeps, n_batches, n_chains);
-  tsu_potts_moments *m = calloc(1, sizeof *m);
-  if (m == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "Potts moments");
-  m->n = p->g->n;
-  m->K = p->K;
-  m->n_edges = p->g->n_edges;
-  m->n_batches = n_batches;
-  m->per_batch = n_sweeps / n_batches;
-  m->n_chains = n_chains;
-  m->occ_sum = calloc((size_t)n_batches * m->n * m->K, sizeof *m->occ_sum);
-  m->agree_sum = calloc((size_t)n_batches * m->n_edges + 1,
-                        sizeof *m->agree_sum);
-  if (m->occ_sum == NULL || m->agree_sum == NULL) {
-    tsu_potts_moments_free(m);
-    return TK_FAIL(err, TK_ENOMEM, "Potts moments: %u batches", n_batches);
-  }
-  *out = m;
-  return TK_OK;
-}
-
-void tsu_potts_moments_free(tsu_potts_moments *m)
-{
-  if (m == NULL)
-    return;
-  free(m->occ_sum);
-  free(m->agree_sum);
-  free(m);
-}
-
-/* Mean over batches and its standard error sqrt(var_batches / n_b). */
-static void batch_means(const int64_t *sum, uint32_t n_batches, size_t n,
-                        double per_batch, double *mean, double *se)
-{
-  for (size_t i = 0; i < n; i++) {
-    double tot = 0, sq = 0;
-    for (uint32_t b = 0; b < n_batches; b++) {
-      double v = (double)sum[b * n + i] / per_batch;
-      tot += v;
-      sq += v * v;
-    }
-    double mu = tot / n_batches;
-    double var = (sq / n_batches - mu * mu) * n_batches / (n_batches - 1.0);
-    if (mean != NULL)
-      mean[i] = mu;
-    if (se != NULL)
-      se[i] = sqrt(var > 0 ? var / n_batches : 0);
-  }
-}
-
-void tsu_potts_moments_result(const tsu_potts_moments *m, double *occ,
-                              double *occ_se, double *agree, double *agree_se)
-{
-  double per = (double)m->per_batch * m->n_chains;
-  batch_means(m->occ_sum, m->n_batches, (size_t)m->n * m->K, per, occ,
-              occ_se);
-  batch_means(m->agree_sum, m->n_batches, m->n_edges, per, agree, agree_se);
+  return tsu_moments_alloc(p->g->n, p->K, p->g->n_edges, TSU_MOM_COUNT,
+                           n_chains, n_sweeps, n_batches, out, err);
 }
 
 int tsu_potts_chains_alloc(const tsu_potts *p, const tsu_coloring *col,
@@ -226,13 +166,16 @@ static uint64_t sweep_chain(const tsu_potts_chains *s, uint32_t c, uint64_t t)
   return changed;
 }
 
-/* Count the current states of all chains into batch b of mom. */
-static void add_moments(const tsu_potts_chains *s, tsu_potts_moments *mom,
-                        uint64_t b, int nt)
+/* Count the current states of all chains into the current batch of mom
+ * (occupancies [n][K], then agreements [n_edges]). */
+static void add_moments(const tsu_potts_chains *s, tsu_moments *mom, int nt)
 {
   const tsu_graph *g = s->p->g;
   uint32_t n = g->n, m = g->n_edges, K = s->p->K;
-  int64_t *occ = mom->occ_sum + b * n * K, *agr = mom->agree_sum + b * m;
+  int64_t *occ = tsu_moments_batch_count(mom);
+  if (occ == NULL)
+    return;
+  int64_t *agr = occ + (size_t)n * K;
   int64_t n_blocks = ((int64_t)n + m + OBS_BLOCK - 1) / OBS_BLOCK;
 #ifdef _OPENMP
 #pragma omp parallel for schedule(static) num_threads(nt)
@@ -255,14 +198,15 @@ static void add_moments(const tsu_potts_chains *s, tsu_potts_moments *mom,
 }
 
 int tsu_potts_chains_run(tsu_potts_chains *s, uint64_t n_sweeps,
-                         int n_threads, tsu_potts_moments *mom, tk_err *err)
+                         int n_threads, tsu_moments *mom, tk_err *err)
 {
   int nt = n_threads;
 #ifdef _OPENMP
   if (nt <= 0)
     nt = omp_get_max_threads();
 #endif
-  if (mom != NULL && (mom->n != s->p->g->n || mom->K != s->p->K ||
+  if (mom != NULL && (mom->type != TSU_MOM_COUNT || mom->n != s->p->g->n ||
+                      mom->cols != s->p->K || mom->n_edges != s->p->g->n_edges ||
                       mom->n_chains != s->n_chains))
     return TK_FAIL(err, TK_EINVAL, "moments planned for another run");
   for (uint64_t k = 0; k < n_sweeps; k++) {
@@ -273,9 +217,9 @@ int tsu_potts_chains_run(tsu_potts_chains *s, uint64_t n_sweeps,
     for (int64_t c = 0; c < (int64_t)s->n_chains; c++)
       s->changes[c] += sweep_chain(s, (uint32_t)c, t);
     s->sweep = t + 1;
-    if (mom != NULL && mom->recorded < mom->per_batch * mom->n_batches) {
-      add_moments(s, mom, mom->recorded / mom->per_batch, nt);
-      mom->recorded++;
+    if (mom != NULL) {
+      add_moments(s, mom, nt);
+      tsu_moments_next(mom);
     }
   }
   return TK_OK;

@@ -32,6 +32,7 @@
 #include "common/tk_rng.h"
 #include "tsu/tsu_color.h"
 #include "tsu/tsu_graph.h"
+#include "tsu/tsu_moments.h"
 
 #define TSU_POTTS_MAX_K 16
 
@@ -53,31 +54,12 @@ void tsu_potts_sweep(const tsu_potts *p, const tsu_coloring *col, tk_rng *rng,
 /* h[n][K] from the graph's biases: h_i on state 1, 0 on the others. */
 void tsu_potts_bias_from_graph(const tsu_graph *g, uint32_t K, double *h);
 
-/* Batch-means accumulator of the occupancies P(s_i = k) and the edge
- * agreements P(s_i = s_j) (edge order of the graph). */
-typedef struct tsu_potts_moments {
-  uint32_t n;           /* nodes */
-  uint32_t K;           /* states per cell */
-  uint32_t n_edges;     /* edges */
-  uint32_t n_batches;   /* batches for the error bars, >= 2 */
-  uint64_t per_batch;   /* sweeps per batch, >= 1 */
-  uint64_t recorded;    /* sweeps recorded so far */
-  uint32_t n_chains;    /* chains per sweep */
-  int64_t *occ_sum;     /* [n_batches][n][K] count of s_i = k over chains, sweeps */
-  int64_t *agree_sum;   /* [n_batches][n_edges] count of s_i = s_j */
-} tsu_potts_moments;
-
-/* Moments over n_sweeps recorded sweeps (a multiple of n_batches, >= 2
- * batches); sweeps past n_sweeps are ignored. */
+/* Moments of the occupancies P(s_i = k) (K columns per node) and the edge
+ * agreements P(s_i = s_j) (tsu_moments.h, integer counts) over n_sweeps
+ * recorded sweeps of n_chains chains of p. */
 int tsu_potts_moments_alloc(const tsu_potts *p, uint32_t n_chains,
                             uint64_t n_sweeps, uint32_t n_batches,
-                            tsu_potts_moments **out, tk_err *err);
-/* occ [n][K], agree [n_edges] and standard errors (batch means); any
- * output may be NULL. */
-void tsu_potts_moments_result(const tsu_potts_moments *m, double *occ,
-                              double *occ_se, double *agree,
-                              double *agree_se);
-void tsu_potts_moments_free(tsu_potts_moments *m);
+                            tsu_moments **out, tk_err *err);
 
 /* Many chains of one model (see above). */
 typedef struct tsu_potts_chains tsu_potts_chains;
@@ -91,7 +73,7 @@ void tsu_potts_chains_free(tsu_potts_chains *s);
 /* Run n_sweeps sweeps on n_threads OpenMP threads (0: the default),
  * adding every sweep's states to mom if it is not NULL. */
 int tsu_potts_chains_run(tsu_potts_chains *s, uint64_t n_sweeps,
-                         int n_threads, tsu_potts_moments *mom, tk_err *err);
+                         int n_threads, tsu_moments *mom, tk_err *err);
 /* States [n_chains][n]; sweeps done; updates that changed a state. */
 const uint8_t *tsu_potts_chains_states(const tsu_potts_chains *s);
 uint64_t tsu_potts_chains_sweeps(const tsu_potts_chains *s);

@@ -279,13 +279,13 @@ static int build_gmm2(const double *vctl_V, const ckt_cell_opts *o,
 }
 
 static const ckt_cell_info cells[] = {
-  {"pbit", "pbit", "vctl,out,vdd", "vctl", 1, {0.178}, {0.194}, "out",
+  {"pbit", CKT_CELL_PBIT, "vctl,out,vdd", "vctl", 1, {0.178}, {0.194}, "out",
    PBIT_VDD_V, 700e-9, 0.5e-9, 2e-9, build_pbit},
-  {"cat4", "categorical", "vc0,vc1,vc2,vc3,p0out,y1,y2,y3,vdd",
+  {"cat4", CKT_CELL_CATEGORICAL, "vc0,vc1,vc2,vc3,p0out,y1,y2,y3,vdd",
    "vc0,vc1,vc2,vc3", 4, {0.178, 0.178, 0.178, 0.178},
    {0.194, 0.194, 0.194, 0.194}, "p0out,y1,y2,y3", PBIT_VDD_V, 700e-9,
    0.5e-9, 2e-9, build_cat4},
-  {"gmm2", "gmm", "vctl,vsep,y,vdd", "vctl,vsep", 2, {0.180, 0.2},
+  {"gmm2", CKT_CELL_GMM, "vctl,vsep,y,vdd", "vctl,vsep", 2, {0.180, 0.2},
    {0.192, 0.4}, "y", PBIT_VDD_V, 700e-9, 0.5e-9, 2e-9, build_gmm2},
 };
 

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 
+#include "circuits/cells/ckt_cellkind.h"
 #include "common/tk_error.h"
 #include "physics/phys_cell.h"
 
@@ -27,7 +28,7 @@ typedef int (*ckt_cell_build_fn)(const double *vctl_V,
 
 typedef struct ckt_cell_info {
   const char *name;     /* "pbit" */
-  const char *kind;     /* "pbit" | "categorical" | "gmm" */
+  ckt_cellkind cellkind; /* its kind (ckt_cellkind.h): switch on this */
   const char *ports;    /* comma list: controls, outputs, supply */
   const char *controls; /* comma list of control node names */
   size_t n_ctl;         /* number of controls, 1..CKT_MAX_CTL */

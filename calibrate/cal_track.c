@@ -1,8 +1,8 @@
-/* calibrate_track.c -- `--track` of `tsukit calibrate` and `tsukit
+/* cal_track.c -- `--track` of `tsukit calibrate` and `tsukit
  * characterize`: the noiseless trip point (also used by --mc), the pilots
  * that place each temperature's control window (and, with --time-tau, its
  * record length), the options, and --resume's reading of the stored
- * windows.  Internal to cli/ (calib__ prefix, calibrate_file.h).
+ * windows.  Internal to calibrate/ (cal__ prefix, cal_run_int.h).
  *
  * Workload: per temperature ~30 noiseless short transients and 8 noisy
  * pilot runs, in forked workers (cal_sweep_run); a few small HDF5 reads
@@ -17,13 +17,13 @@
 #include "calibrate/cal_sweep.h"
 #include "circuits/cells/ckt_cells.h"
 #include "circuits/ckt_sim.h"
-#include "cli/calibrate_file.h"
+#include "calibrate/cal_run_int.h"
 #include "common/tk_parse.h"
-#include "io/io_h5.h"
+#include "io/io_celllib.h"
 
 /* Each bisection step is a short noise-free transient: the DC operating
- * point decides (see calibrate_file.h). */
-int calib__trip_point(const sweep_ctx *c, const ckt_sim_params *sp0,
+ * point decides (see cal_run_int.h). */
+int cal__trip_point(const cal__ctx *c, const ckt_sim_params *sp0,
                       const double *dvth, size_t n_mos, double lo_V,
                       double hi_V, int iters, double *trip_V, tk_err *err)
 {
@@ -84,7 +84,7 @@ int calib__trip_point(const sweep_ctx *c, const ckt_sim_params *sp0,
 /* ---- --track: the window follows the trip point ---- */
 
 typedef struct track_job {
-  const sweep_ctx *c;    /* the sweep (cell, settings) */
+  const cal__ctx *c;    /* the sweep (cell, settings) */
   const double *temp_K;  /* [n] temperatures of the jobs */
   size_t n_noisy;        /* jobs 0..n_noisy-1 also get the noisy centre */
   double lo_V, hi_V;     /* bracket of the noiseless bisection */
@@ -107,7 +107,7 @@ static int track_point(void *ud, size_t idx, void *result, tk_err *err)
   sp.temp_K = j->temp_K[idx];
   double r[3] = {NAN, NAN, NAN};   /* trip, centre, pilot tau */
   double tnum = 0, tden = 0;        /* flip-rate estimate of tau, pooled */
-  int rc = calib__trip_point(j->c, &sp, NULL, 0, j->lo_V, j->hi_V, 28, &r[0], err);
+  int rc = cal__trip_point(j->c, &sp, NULL, 0, j->lo_V, j->hi_V, 28, &r[0], err);
   /* the bracket's low end is never simulated: a trip point within a
    * bisection step of it means the output was high all the way down */
   if (rc == 0 && r[0] - j->lo_V < 1e-4 * (j->hi_V - j->lo_V))
@@ -118,7 +118,7 @@ static int track_point(void *ud, size_t idx, void *result, tk_err *err)
     double lo = fmax(0, r[0] - w), hi = fmin(j->c->vdd_V, r[0] + w);
     for (int it = 0; it < TRACK_NOISY_STEPS && rc == 0; it++) {
       double v = 0.5 * (lo + hi);
-      sweep_ctx one = *j->c;
+      cal__ctx one = *j->c;
       one.vctl_V = &v;
       one.ctl_V = NULL;
     one.rec_time_s = NULL;
@@ -128,7 +128,7 @@ static int track_point(void *ud, size_t idx, void *result, tk_err *err)
       one.sp.tstop_s = j->pilot_s;
       one.seed = cal_sweep_point_seed(j->c->seed ^ TRACK_STREAM,
                                       idx * TRACK_NOISY_STEPS + (size_t)it);
-      calib_point pt;
+      cal__point pt;
       rc = j->c->point(&one, 0, &pt, err);
       if (rc == 0 && pt.flips > 0) {
         tnum += 2 * pt.p[0] * pt.p[1] * j->pilot_s;
@@ -161,7 +161,7 @@ static int track_done(void *ud, size_t idx, const void *result, tk_err *err)
   return TK_OK;
 }
 
-void calib__track_adopt(sweep_ctx *c, int keep, double *ctl, double *trip,
+void cal__track_adopt(cal__ctx *c, int keep, double *ctl, double *trip,
                         double *center, double *tab_T, double *tab_V,
                         size_t n_tab, double *rec)
 {
@@ -174,7 +174,7 @@ void calib__track_adopt(sweep_ctx *c, int keep, double *ctl, double *trip,
     free(rec);
     return;
   }
-  calib__track_free(c);
+  cal__track_free(c);
   c->ctl_V = ctl;
   c->trip_V = trip;
   c->center_V = center;
@@ -184,7 +184,7 @@ void calib__track_adopt(sweep_ctx *c, int keep, double *ctl, double *trip,
   c->rec_time_s = rec;
 }
 
-void calib__track_free(sweep_ctx *c)
+void cal__track_free(cal__ctx *c)
 {
   free((double *)c->ctl_V);
   free((double *)c->trip_V);
@@ -197,7 +197,7 @@ void calib__track_free(sweep_ctx *c)
   c->n_trip_tab = 0;
 }
 
-int calib__track(sweep_ctx *c, double ref_K, double width_exp,
+int cal__track(cal__ctx *c, double ref_K, double width_exp,
                  double pilot_s, double time_tau, double step_K, long workers,
                  tk_err *err)
 {
@@ -271,7 +271,7 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
     free(rec);
     rec = NULL;
   }
-  calib__track_adopt(c, rc == 0, ctl, tr, ce, gT, gV, ng, rec);
+  cal__track_adopt(c, rc == 0, ctl, tr, ce, gT, gV, ng, rec);
   if (rc != 0) {
     free(tk);
     return rc;
@@ -295,19 +295,7 @@ int calib__track(sweep_ctx *c, double ref_K, double width_exp,
   return TK_OK;
 }
 
-int calib__track_option(int which, const char *arg, calib_track_opts *o,
-                        tk_err *err)
-{
-  switch (which) {
-  case 0: o->on = 1; return TK_OK;
-  case 1: return tk_parse_temp_K(arg, "--track-ref", &o->ref_K, err);
-  case 2: return tk_parse_double_in(arg, "--track-exp", 0.0, 10.0, &o->width_exp, err);
-  case 3: return tk_parse_double_in(arg, "--time-tau", 10, 1e7, &o->time_tau, err);
-  default: return TK_FAIL(err, TK_EINTERNAL, "track option %d", which);
-  }
-}
-
-int calib__track_setup(sweep_ctx *c, const calib_track_opts *o,
+int cal__track_setup(cal__ctx *c, const cal_track_opts *o,
                        const char *out, int resume, double time_s,
                        long workers, tk_err *err)
 {
@@ -318,78 +306,71 @@ int calib__track_setup(sweep_ctx *c, const calib_track_opts *o,
     return TK_OK;
   struct stat st;
   if (resume && stat(out, &st) == 0)
-    return calib__track_load(c, out, o->ref_K, o->width_exp, o->time_tau, err);
-  return calib__track(c, o->ref_K, o->width_exp, time_s / 4, o->time_tau, 5.0,
+    return cal__track_load(c, out, o->ref_K, o->width_exp, o->time_tau, err);
+  return cal__track(c, o->ref_K, o->width_exp, time_s / 4, o->time_tau, 5.0,
                       workers, err);
 }
 
-/* A copy of dataset grp/rel with exactly `want` values. */
-static int track_arr(io_file *f, const sweep_ctx *c, const char *rel,
-                     size_t want, double **out, tk_err *err)
+/* Take field *x of L when it has `want` values (the reader checked the
+ * size against L's grid; here the grid against the sweep's). */
+static double *take(double **x, int ok, int *rc)
 {
-  double *x = malloc((want ? want : 1) * sizeof *x);
-  if (x == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  int rc = calib__read_arr(f, c, rel, want, x, err);
-  if (rc != 0) {
-    free(x);
-    return rc;
-  }
-  *out = x;
-  return TK_OK;
+  double *y = ok ? *x : NULL;
+  if (ok)
+    *x = NULL;
+  if (y == NULL && *rc == 0)
+    *rc = TK_EFORMAT;
+  return y;
 }
 
-int calib__track_load(sweep_ctx *c, const char *path, double ref_K,
-                      double width_exp, double time_tau, tk_err *err)
+int cal__track_load(cal__ctx *c, const char *path, double ref_K,
+                    double width_exp, double time_tau, tk_err *err)
 {
-  io_file *f = NULL;
-  TK_TRY(io_file_open_read(path, &f, err));
-  const char *g = c->grp;
-  char p[512];
-  snprintf(p, sizeof p, "%s/point_control_V", g);
-  if (!io_exists(f, g) || !io_exists(f, p)) {
-    io_file_close(f);
+  io_celllib L;
+  tk_err e2 = {0};
+  int rc = io_celllib_load(path, c->cell, &L, &e2);
+  if (rc == TK_EIO) {
+    *err = e2;
+    return rc;
+  }
+  if (rc != 0 || L.point_control_V == NULL) {
+    io_celllib_clear(&L);
     return TK_FAIL(err, TK_ENOTFOUND, "--resume: %s holds no --track sweep "
                    "of cell %s", path, c->cell);
   }
-  double r = NAN, w = NAN, tt = 0, tref = NAN, cref = NAN;
-  int rc = io_get_attr_f64(f, g, "track_ref_K", &r, err);
-  if (rc == 0)
-    rc = io_get_attr_f64(f, g, "track_width_exp", &w, err);
-  if (rc == 0)
-    rc = io_get_attr_f64(f, g, "track_trip_ref_V", &tref, err);
-  if (rc == 0)
-    rc = io_get_attr_f64(f, g, "track_center_ref_V", &cref, err);
-  if (rc == 0 && io_get_attr_f64(f, g, "track_time_tau", &tt, NULL) != 0)
-    tt = 0;
+  double r = L.track_ref_K, w = L.track_width_exp, tref = L.track_trip_ref_V,
+         cref = L.track_center_ref_V;
+  double tt = isnan(L.track_time_tau) ? 0 : L.track_time_tau;
+  if (isnan(r) || isnan(w) || isnan(tref) || isnan(cref))
+    rc = TK_FAIL(err, TK_EFORMAT, "%s: the --track attributes of cell %s are "
+                 "incomplete", path, c->cell);
   if (rc == 0 && (r != ref_K || w != width_exp || tt != time_tau))
     rc = TK_FAIL(err, TK_EINVAL, "--resume: %s was made with --track-ref %g "
                  "K, --track-exp %g, --time-tau %g (now %g K, %g, %g)", path,
                  r, w, tt, ref_K, width_exp, time_tau);
+  int grid = L.nt == c->nt && L.nv * L.n_ctl == c->nv * c->n_ctl;
   double *ctl = NULL, *tr = NULL, *ce = NULL, *gT = NULL, *gV = NULL,
          *rec = NULL;
   size_t ng = 0;
-  if (rc == 0)
-    rc = track_arr(f, c, "point_control_V", c->nt * c->nv, &ctl, err);
-  if (rc == 0)
-    rc = track_arr(f, c, "trip_V", c->nt, &tr, err);
-  if (rc == 0)
-    rc = track_arr(f, c, "track_center_V", c->nt, &ce, err);
-  if (rc == 0 && tt > 0)
-    rc = track_arr(f, c, "record_time_s", c->nt, &rec, err);
-  snprintf(p, sizeof p, "%s/trip_table/temperature_K", g);
-  if (rc == 0 && io_exists(f, p)) {
-    int rank = 0;
-    size_t dims[4];
-    rc = io_read_f64(f, p, &gT, &rank, dims, err);
-    ng = rc == 0 ? dims[0] : 0;
-    if (rc == 0)
-      rc = track_arr(f, c, "trip_table/trip_V", ng, &gV, err);
+  if (rc == 0) {
+    ctl = take(&L.point_control_V, grid, &rc);
+    tr = take(&L.trip_V, grid, &rc);
+    ce = take(&L.track_center_V, grid, &rc);
+    if (tt > 0)
+      rec = take(&L.record_time_s, grid, &rc);
+    if (L.trip_tab_T_K != NULL) {
+      ng = L.n_trip_tab;
+      gT = take(&L.trip_tab_T_K, 1, &rc);
+      gV = take(&L.trip_tab_V, 1, &rc);
+    }
+    if (rc == TK_EFORMAT)
+      TK_FAIL(err, TK_EFORMAT, "%s: the --track datasets of cell %s do not "
+              "match the sweep's grid", path, c->cell);
   }
-  io_file_close(f);
+  io_celllib_clear(&L);
   if (rc == TK_EFORMAT)
     tk_err_wrap(err, TK_EINVAL, "--resume");
-  calib__track_adopt(c, rc == 0, ctl, tr, ce, gT, gV, ng, rec);
+  cal__track_adopt(c, rc == 0, ctl, tr, ce, gT, gV, ng, rec);
   if (rc != 0)
     return rc == TK_EFORMAT ? TK_EINVAL : rc;
   c->time_tau = tt;

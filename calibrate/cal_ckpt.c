@@ -1,9 +1,9 @@
-/* calibrate_file.c -- the checkpointed sweep shared by `tsukit calibrate`
- * and `tsukit characterize`: the sweep in worker processes (and MPI
+/* cal_ckpt.c -- the checkpointed sweep behind cal_run (shipped cells and
+ * designers' subcircuits alike): the sweep in worker processes (and MPI
  * ranks) with its signal handling, each finished point stored as it
- * arrives, resume, then the fits into the cell library (calibrate_fit.c).
- * The per-point datasets themselves are calibrate_data.c's.  The
- * crash-safety design is described in cmd_calibrate.c.
+ * arrives, resume, then the fits into the cell library (cal_finish.c).
+ * The per-point datasets themselves are cal_store.c's.  The crash-safety
+ * design is described in cal_run.h.
  *
  * Workload: a few hundred sweep points, written once and read once.
  */
@@ -16,13 +16,15 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cli/calibrate_file.h"
+#include "calibrate/cal_run_int.h"
 #ifdef TK_HAVE_MPI
 #include <mpi.h>
 #endif
 
 /* ---- the sweep (shared by `calibrate` and `characterize`) ---- */
 
+/* The one mutable global of calibrate/: a signal handler's flag (the
+ * sweep's workers are stopped through it; cal__stop_begin/_end). */
 static volatile sig_atomic_t stop_flag;
 
 static void on_signal(int sig)
@@ -34,7 +36,7 @@ static void on_signal(int sig)
 
 static struct sigaction stop_old_int, stop_old_term;
 
-volatile sig_atomic_t *calib__stop_begin(void)
+volatile sig_atomic_t *cal__stop_begin(void)
 {
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -46,7 +48,7 @@ volatile sig_atomic_t *calib__stop_begin(void)
   return &stop_flag;
 }
 
-void calib__stop_end(void)
+void cal__stop_end(void)
 {
   sigaction(SIGINT, &stop_old_int, NULL);
   sigaction(SIGTERM, &stop_old_term, NULL);
@@ -55,66 +57,43 @@ void calib__stop_end(void)
 /* Worker: the caller's point function. */
 static int point_adapter(void *ud, size_t idx, void *result, tk_err *err)
 {
-  const sweep_ctx *c = ud;
+  const cal__ctx *c = ud;
   if (c->repeats <= 1)
-    return c->point(c, idx, (calib_point *)result, err);
+    return c->point(c, idx, (cal__point *)result, err);
   /* --repeats: R independent records of the point, one after another in
    * this worker */
-  calib_point *r = malloc(c->repeats * sizeof *r);
+  cal__point *r = malloc(c->repeats * sizeof *r);
   if (r == NULL)
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  sweep_ctx one = *c;
+  cal__ctx one = *c;
   int rc = TK_OK;
   for (unsigned i = 0; i < c->repeats && rc == 0; i++) {
     one.rep = i;
     rc = c->point(&one, idx, &r[i], err);
   }
   if (rc == 0)
-    calib__combine_records(r, c->repeats, c->n_states, (calib_point *)result);
+    cal__combine_records(r, c->repeats, c->n_states, (cal__point *)result);
   free(r);
   return rc;
-}
-
-static int upd(sweep_ctx *c, const char *rel, size_t first, size_t n,
-               const double *x, tk_err *err)
-{
-  char p[512];
-  snprintf(p, sizeof p, "%s/%s", c->grp, rel);
-  return io_update_f64(c->f, p, first, n, x, err);
 }
 
 /* Parent: store one finished point (data, flush, then its done flag). */
 static int point_done(void *ud, size_t idx, const void *result, tk_err *err)
 {
-  sweep_ctx *c = ud;
-  const calib_point *pt = result;
-  size_t K = c->n_states;
-  char p[512];
-  uint8_t nt = (uint8_t)pt->no_transitions, one = 1;
-  TK_TRY(upd(c, "p_state", K * idx, K, pt->p, err));
-  TK_TRY(upd(c, "p_state_stderr", K * idx, K, pt->p_err, err));
-  for (unsigned k = 0; c->gmm && k < 6; k++)
-    TK_TRY(upd(c, calib_gmm_cols[k].name, calib_gmm_cols[k].n * idx,
-               calib_gmm_cols[k].n, &pt->gmm[calib_gmm_cols[k].off], err));
-  if (c->repeats > 1)
-    TK_TRY(upd(c, "p_state_stderr_repeats", K * idx, K, pt->p_err_rep, err));
-  TK_TRY(upd(c, "tau_s", idx, 1, &pt->tau_s, err));
-  TK_TRY(upd(c, "tau_err_s", idx, 1, &pt->tau_err_s, err));
-  TK_TRY(upd(c, "energy_J", idx, 1, &pt->energy_J, err));
-  TK_TRY(upd(c, "power_W", idx, 1, &pt->power_W, err));
-  TK_TRY(upd(c, "flips", idx, 1, &pt->flips, err));
-  snprintf(p, sizeof p, "%s/no_transitions", c->grp);
-  TK_TRY(io_update_u8(c->f, p, idx, 1, &nt, err));
-  TK_TRY(io_file_flush(c->f, err));
-  snprintf(p, sizeof p, "%s/point_done", c->grp);
-  TK_TRY(io_update_u8(c->f, p, idx, 1, &one, err));
-  return io_file_flush(c->f, err);
+  cal__ctx *c = ud;
+  const cal__point *pt = result;
+  io_celllib_point q = {pt->p, pt->p_err,
+                        c->repeats > 1 ? pt->p_err_rep : NULL,
+                        c->gmm ? pt->gmm : NULL, pt->tau_s, pt->tau_err_s,
+                        pt->energy_J, pt->power_W, pt->flips,
+                        pt->no_transitions};
+  return io_celllib_put_point(c->f, c->cell, c->n_states, idx, &q, err);
 }
 
 /* The command line again, with --resume instead of --force. */
-static void print_resume_hint(const sweep_ctx *c, const char *msg)
+static void print_resume_hint(const cal__ctx *c, const char *msg)
 {
-  const char *cl = cmd_command_line();
+  const char *cl = c->command_line != NULL ? c->command_line : "";
   char buf[4200];
   size_t len = 0;
   buf[0] = '\0';
@@ -146,7 +125,7 @@ static void print_resume_hint(const sweep_ctx *c, const char *msg)
  * the index, so the file is the same as with one process. */
 #ifdef TK_HAVE_MPI
 typedef struct mpi_share {
-  sweep_ctx *c;          /* the sweep (rank 0: its open file) */
+  cal__ctx *c;          /* the sweep (rank 0: its open file) */
   size_t res;            /* result bytes */
   int ends;              /* end messages received */
   int remote_rc;         /* first failure reported by a rank */
@@ -209,8 +188,23 @@ static int mpi_poll(void *ud, tk_err *err)
 }
 #endif
 
-int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
-                 int force, long workers, cmd_kv *kv)
+/* A failure of the run, on stderr as the command line tools print it;
+ * returns its status. */
+int cal__report(const cal__ctx *c, const tk_err *err)
+{
+  fprintf(stderr, "tsukit %s: error: %s\n", c->cmd, tk_err_text(err));
+  return err != NULL && err->status != 0 ? err->status : TK_EINTERNAL;
+}
+
+/* A failure of the points (a simulation or the file) is the run's, never
+ * a usage error, whatever the detail's status. */
+static int run_failure(int rc)
+{
+  return rc == TK_EINVAL || rc == TK_ERANGE || rc == 0 ? TK_EIO : rc;
+}
+
+int cal__sweep(const char *out, cal__ctx *c, double time_s, int resume,
+               int force, long workers, cal_summary *kv, tk_err *eout)
 {
   int rank = 0, size = 1;
   (void)size;
@@ -218,8 +212,11 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
     /* every MPI rank finds the same windows (a pure function of the
      * settings and the seed) */
     tk_err terr = {0};
-    if (calib__track_setup(c, c->track, out, resume, time_s, workers, &terr) != 0)
-      return cmd_fail(c->cmd, &terr);
+    if (cal__track_setup(c, c->track, out, resume, time_s, workers, &terr) != 0) {
+      if (eout != NULL)
+        *eout = terr;
+      return cal__report(c, &terr);
+    }
   }
 #ifdef TK_HAVE_MPI
   int mpi_inited = 0;
@@ -231,23 +228,23 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
   }
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  mpi_share share = {c, sizeof(calib_point), 0, 0, NULL};
-  share.buf = malloc(8 + sizeof(calib_point));
+  mpi_share share = {c, sizeof(cal__point), 0, 0, NULL};
+  share.buf = malloc(8 + sizeof(cal__point));
 #endif
   size_t nt = c->nt, nv = c->nv;
   uint64_t seed = c->seed;
   c->ckpt_path = out;
   c->workers = (unsigned)workers;
-  sweep_data d;
+  cal__data d;
   io_file *f = NULL;
   tk_err err = {0};
-  int rc = 0, exit_rc = CMD_EXIT_OK;
+  int rc = 0, exit_rc = TK_OK;
   size_t npt = nt * nv;
   if (c->n_states == 0)
     c->n_states = 2;
   if (c->n_ctl == 0)
     c->n_ctl = 1;
-  if (calib__data_alloc(&d, npt, c->n_states) != 0) {
+  if (cal__data_alloc(&d, npt, c->n_states) != 0) {
     rc = TK_FAIL(&err, TK_ENOMEM, "out of memory");
     goto fail;
   }
@@ -257,23 +254,24 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
   if (rank == 0 && exists && !resume && !force) {
     fprintf(stderr, "tsukit %s: error: %s already exists: add --resume "
             "to continue its sweep or --force to start over\n", c->cmd, out);
+    TK_FAIL(&err, TK_EEXIST, "%s already exists", out);
     setup = 1;
   } else if (rank != 0) {
     /* the file is rank 0's */
   } else if (resume && exists) {
     rc = io_file_open_read(out, &f, &err);
     if (rc == 0)
-      rc = calib__read_data(f, c, time_s, &d, &err);
+      rc = cal__read_data(f, c, time_s, &d, &err);
     io_file_close(f);
     f = NULL;
     if (rc != 0)
       setup = 2;
   } else {
     /* the skeleton: complete and valid before any point runs */
-    io_prov prov = {cmd_command_line(), seed};
+    io_prov prov = {c->command_line, seed};
     rc = io_file_create(out, &prov, IO_CREATE_OVERWRITE, &f, &err);
     if (rc == 0)
-      rc = calib__write_data(f, c, &d, time_s, &err);
+      rc = cal__write_data(f, c, &d, time_s, &err);
     if (rc == 0)
       rc = io_file_commit(f, &err);
     else
@@ -290,12 +288,12 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
   }
 #endif
   if (setup == 1) {
-    exit_rc = CMD_EXIT_FAIL;
+    exit_rc = TK_EEXIST;
     goto done;
   }
   if (setup == 2) {
     if (rank != 0) {
-      exit_rc = CMD_EXIT_FAIL;
+      exit_rc = TK_EIO;
       goto done;
     }
     goto fail;
@@ -308,14 +306,14 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
       free(skip);
       int one = TK_ENOMEM;
       MPI_Send(&one, 1, MPI_INT, 0, 2, MPI_COMM_WORLD);
-      exit_rc = CMD_EXIT_FAIL;
+      exit_rc = TK_ENOMEM;
       goto done;
     }
     for (size_t i = 0; i < npt; i++)
       skip[i] = d.done[i] || (int)(i % (size_t)size) != rank;
     cal_sweep_params swp = cal_sweep_default_params();
     swp.n_points = npt;
-    swp.result_size = sizeof(calib_point);
+    swp.result_size = sizeof(cal__point);
     swp.workers = (unsigned)workers;
     swp.skip = skip;
     swp.quiet = 1;
@@ -326,7 +324,9 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
     if (src != 0)
       fprintf(stderr, "tsukit %s: rank %d: %s\n", c->cmd, rank,
               tk_err_text(&err));
-    exit_rc = src == 0 ? CMD_EXIT_OK : CMD_EXIT_FAIL;
+    exit_rc = run_failure(src);
+    if (src == 0)
+      exit_rc = TK_OK;
     goto done;
   }
 #endif
@@ -340,19 +340,13 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
     if ((rc = io_file_open_rw(out, &f, &err)) != 0)
       goto fail;
     c->f = f;
-    struct sigaction sa, old_int, old_term;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    stop_flag = 0;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    volatile sig_atomic_t *stop = cal__stop_begin();
     cal_sweep_params swp = cal_sweep_default_params();
     swp.n_points = npt;
-    swp.result_size = sizeof(calib_point);
+    swp.result_size = sizeof(cal__point);
     swp.workers = (unsigned)workers;
     swp.skip = d.done;
-    swp.stop = &stop_flag;
+    swp.stop = stop;
     swp.progress_label = c->cmd;
     swp.quiet = 0;
     uint8_t *mine = NULL;
@@ -387,8 +381,7 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
               "point(s), the others sent theirs\n", c->cmd, size, ss.done);
 #endif
     free(mine);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
+    cal__stop_end();
     io_file_close(f);
     f = NULL;
     fprintf(stderr, "tsukit %s: %zu point(s) simulated in %.3g s with "
@@ -402,41 +395,43 @@ int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
         snprintf(msg, sizeof msg, "error: %s (%zu of %zu points are kept in "
                  "%s)", tk_err_text(&err), ndone + ss.done, npt, out);
       print_resume_hint(c, msg);
-      exit_rc = CMD_EXIT_FAIL;
+      exit_rc = ss.interrupted ? TK_EINTERRUPT : run_failure(rc);
       goto done;
     }
     /* the fit reads the file back, whatever was computed in this run */
     if ((rc = io_file_open_read(out, &f, &err)) == 0)
-      rc = calib__read_data(f, c, time_s, &d, &err);
+      rc = cal__read_data(f, c, time_s, &d, &err);
     io_file_close(f);
     f = NULL;
     if (rc != 0)
       goto fail;
   }
-  rc = calib__finish(out, c, time_s, &d, kv, &err);
+  rc = cal__finish(out, c, time_s, &d, kv, &err);
   if (rc == TK_EINTERRUPT) {
     char msg[1024];
     snprintf(msg, sizeof msg, "%s (the %zu measured points too, in %s)",
              tk_err_text(&err), npt, out);
     print_resume_hint(c, msg);
-    exit_rc = CMD_EXIT_FAIL;
+    exit_rc = TK_EINTERRUPT;
   } else if (rc != 0) {
     fprintf(stderr, "tsukit %s: error: %s\n", c->cmd, tk_err_text(&err));
     fprintf(stderr, "tsukit %s: the %zu measured points are kept in "
             "%s\n", c->cmd, npt, out);
-    exit_rc = CMD_EXIT_FAIL;
+    exit_rc = run_failure(rc);
   }
   goto done;
 fail:
-  exit_rc = cmd_fail(c->cmd, &err);
+  exit_rc = cal__report(c, &err);
 done:
   io_file_close(f);
-  calib__data_free(&d);
-  calib__track_free(c);
+  cal__data_free(&d);
+  cal__track_free(c);
 #ifdef TK_HAVE_MPI
   free(share.buf);
   if (!mpi_inited)
     MPI_Finalize();
 #endif
+  if (eout != NULL)
+    *eout = err;
   return exit_rc;
 }

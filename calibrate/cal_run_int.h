@@ -1,15 +1,16 @@
-/* calibrate_file.h -- the checkpointed pbit sweep shared by `tsukit
- * calibrate` (a shipped cell) and `tsukit characterize` (a designer's
- * subcircuit): the sweep's grid and settings, the per-point datasets with
- * their done flags, reading them back for resume, and the whole run
- * (skeleton, workers, signals, resume, fits, cell library; the crash
- * safety is described in cmd_calibrate.c).  Internal to cli/ (calib__).
- * Implemented in calibrate_data.c (points, records, datasets),
- * calibrate_file.c (the sweep), calibrate_fit.c (fits, library),
- * calibrate_track.c (--track) and calibrate_cell.c (the shipped cells).
+/* cal_run_int.h -- internal to calibrate/ (cal__ prefix): the
+ * checkpointed sweep behind cal_run (cal_run.h), shared by the shipped
+ * cells and a designer's subcircuit: the sweep's grid and settings, the
+ * per-point datasets with their done flags, reading them back for
+ * resume, and the pieces of the run.  Implemented in cal_store.c
+ * (points, records, datasets), cal_ckpt.c (the sweep, workers, MPI),
+ * cal_finish.c (fits, library), cal_track.c (--track), cal_cellpt.c (the
+ * shipped cells' point and noise node), cal_mc.c (--mc), cal_verify.c
+ * (--verify), cal_subckt.c (characterize's subcircuit) and cal_run.c
+ * (the parameters into a sweep).
  */
-#ifndef CALIBRATE_FILE_H
-#define CALIBRATE_FILE_H
+#ifndef CAL_RUN_INT_H
+#define CAL_RUN_INT_H
 
 #include <signal.h>
 #include <stddef.h>
@@ -19,65 +20,60 @@
 #include "circuits/ckt_sim.h"
 #include "common/tk_error.h"
 #include "calibrate/cal_noise.h"
+#include "calibrate/cal_run.h"
+#include "calibrate/cal_summary.h"
 #include "calibrate/cal_sweep.h"
-#include "cli/cmd.h"
+#include "io/io_celllib.h"
 #include "io/io_h5.h"
 
-typedef struct sweep_ctx sweep_ctx;
-
-/* The --track options of `calibrate` and `characterize`. */
-typedef struct calib_track_opts {
-  int on;                  /* --track given */
-  double ref_K;            /* --track-ref (300 K) */
-  double width_exp;        /* --track-exp (1) */
-  double time_tau;         /* --time-tau (0: off) */
-} calib_track_opts;
+typedef struct cal__ctx cal__ctx;
 
 /* One finished point as stored (a pbit's or a categorical cell's). */
-typedef struct calib_point {
+typedef struct cal__point {
   double p[CAL_MAX_STATES];      /* occupancy of the n_states states */
   double p_err[CAL_MAX_STATES];  /* their standard errors */
   /* --repeats R >= 2: the error of p from the scatter of the R records
    * (sd / sqrt(R)); NaN for a single record */
   double p_err_rep[CAL_MAX_STATES];
   double tau_s, tau_err_s;       /* correlation time, NaN if none */
-  /* gmm2: the two-Gaussian fit of the output (cal_gmm.h), CALIB_GMM_N
-   * values in the order of calib_gmm_cols; NaN otherwise */
+  /* gmm2: the two-Gaussian fit of the output (cal_gmm.h), CAL__GMM_N
+   * values in the order of cal__gmm_cols; NaN otherwise */
   double gmm[10];
   double energy_J;               /* energy per independent sample */
   double power_W;                /* mean supply power */
   double flips;                  /* state changes */
   int no_transitions;            /* 1: never changed state */
-} calib_point;
+} cal__point;
 
-void calib__point_from_pbit(const cal_pbit_point *pp, calib_point *pt);
-void calib__point_from_cat(const cal_cat_point *cp, calib_point *pt);
+void cal__point_from_pbit(const cal_pbit_point *pp, cal__point *pt);
+void cal__point_from_cat(const cal_cat_point *cp, cal__point *pt);
 
-/* The gmm2 per-point datasets: name, first value in calib_point.gmm,
+/* The gmm2 per-point datasets: name, first value in cal__point.gmm,
  * count (the last dimension: 2 modes, or 1), unit. */
-#define CALIB_GMM_N 10
-typedef struct calib_gmm_col {
+#define CAL__GMM_N 10
+typedef struct cal__gmm_col {
   const char *name;
   unsigned off, n;
   const char *unit;
-} calib_gmm_col;
-extern const calib_gmm_col calib_gmm_cols[6];
+} cal__gmm_col;
+extern const cal__gmm_col cal__gmm_cols[6];
 
 /* One point from its R >= 1 independent records r[R] (n_states states):
  * p the records' mean, p_err from their own errors (sqrt(sum se^2) / R),
  * p_err_rep from their scatter (R >= 2), tau / its error / energy / power
  * the means over the records that have them, flips summed,
  * no_transitions when no record changed state. */
-void calib__combine_records(const calib_point *r, unsigned R,
-                            unsigned n_states, calib_point *out);
+void cal__combine_records(const cal__point *r, unsigned R,
+                            unsigned n_states, cal__point *out);
 
 /* One sweep point, in a worker process: simulate and reduce point idx
  * (temperature idx / nv, control row idx % nv). */
-typedef int (*calib_point_fn)(const sweep_ctx *c, size_t idx,
-                              calib_point *pt, tk_err *err);
+typedef int (*cal__point_fn)(const cal__ctx *c, size_t idx,
+                              cal__point *pt, tk_err *err);
 
-struct sweep_ctx {
+struct cal__ctx {
   const char *cmd;           /* "calibrate" | "characterize" (messages) */
+  const char *command_line;  /* provenance attribute and resume hint */
   const char *cell;          /* cell name: /cells/<cell> */
   const char *kind;          /* "pbit" */
   const char *control_node;  /* attributes of the library group */
@@ -86,30 +82,31 @@ struct sweep_ctx {
   double vbias_V;            /* pseudo-resistor gate bias (attribute), or NaN */
   unsigned n_states;         /* 2 (pbit) or K (categorical) */
   size_t n_ctl;              /* controls per point: 1, or K (categorical) */
-  calib_point_fn point;      /* the simulation of one point */
+  cal__point_fn point;      /* the simulation of one point */
   /* --track of a netlist that is not a shipped cell: *high = the output
    * is high after a short noise-free run at control v_V (sp: temperature);
    * NULL: the shipped cell c->ci */
-  int (*noiseless_high)(const sweep_ctx *c, const ckt_sim_params *sp,
+  int (*noiseless_high)(const cal__ctx *c, const ckt_sim_params *sp,
                         double v_V, int *high, tk_err *err);
   const void *user;          /* the point function's own data */
   const ckt_cell_info *ci;   /* calibrate: the shipped cell, else NULL */
   const char *source_file;   /* characterize: the netlist file, else NULL */
   /* more of the library (Monte-Carlo mismatch), written into the final
    * file before it is committed; its summary goes to kv; may be NULL */
-  int (*extra)(const sweep_ctx *c, io_file *f, cmd_kv *kv, tk_err *err);
+  int (*extra)(const cal__ctx *c, io_celllib *L, cal_summary *kv,
+               tk_err *err);
   const char *subckt;        /* characterize: the subcircuit, else NULL */
   const double *temp_K;      /* [nT] ascending */
   const double *vctl_V;      /* [nV * n_ctl] control rows (n_ctl 1:
                                 ascending) */
   size_t nt, nv;             /* grid */
   /* The control applied at each point, [nT * nV * n_ctl]: NULL means
-   * vctl_V at every temperature.  --track sets it (calib__track): the
+   * vctl_V at every temperature.  --track sets it (cal__track): the
    * window follows the cell's noiseless trip point with temperature. */
   const double *ctl_V;
-  /* --track options, or NULL: calib__sweep sets the windows up (pilots, or
+  /* --track options, or NULL: cal__sweep sets the windows up (pilots, or
    * the stored ones on --resume) before the points and frees them after */
-  const calib_track_opts *track;
+  const cal_track_opts *track;
   const double *trip_V;      /* [nT] --track: noiseless trip point, or NULL */
   const double *center_V;    /* [nT] --track: where P(1) = 1/2 (pilot), or NULL */
   double center_ref_V;       /* --track: the pilot's centre at track_ref_K */
@@ -131,7 +128,7 @@ struct sweep_ctx {
    * their scatter (cal_repeat_scale).  rep: the record a point function
    * is running (set per record by the sweep, in the worker). */
   unsigned repeats, rep;
-  unsigned workers;          /* worker processes (set by calib__sweep) */
+  unsigned workers;          /* worker processes (set by cal__sweep) */
   /* gmm (gmm2): 1, and vsep_V the second control, fixed over the sweep
    * (the mode separation); the sweep's control is the weight control */
   int gmm;
@@ -139,12 +136,12 @@ struct sweep_ctx {
   /* --noise-model: one record per temperature t at control v_V[t] (the
    * fitted v0), noise node and output measured (cal_noise.h) into r[t]
    * (NaN fields where it failed); NULL: no noise model.  Runs in workers
-   * after the fits (calib__finish); TK_EINTERRUPT on SIGINT/SIGTERM. */
-  int (*noise_node)(const sweep_ctx *c, const double *v_V, cal_noise_node *r,
+   * after the fits (cal__finish); TK_EINTERRUPT on SIGINT/SIGTERM. */
+  int (*noise_node)(const cal__ctx *c, const double *v_V, cal_noise_node *r,
                     tk_err *err);
   double noise_time_s;       /* --noise-model: record time per temperature */
   io_file *f;                /* checkpoint file, open read-write (parent) */
-  const char *ckpt_path;     /* its path (set by calib__sweep) */
+  const char *ckpt_path;     /* its path (set by cal__sweep) */
   char grp[256];             /* /cells/<name> */
 };
 
@@ -154,69 +151,87 @@ struct sweep_ctx {
  * among the repeats) and the record's noise seed (record 0 of any point:
  * cal_sweep_point_seed(seed, idx), so one record per point is the sweep
  * without --repeats). */
-ckt_sim_params calib__point_sim(const sweep_ctx *c, size_t idx);
+ckt_sim_params cal__point_sim(const cal__ctx *c, size_t idx);
 
-static inline const double *calib__ctl(const sweep_ctx *c, size_t t, size_t i)
+static inline const double *cal__ctl(const cal__ctx *c, size_t t, size_t i)
 {
   return c->ctl_V != NULL ? c->ctl_V + (t * c->nv + i) * c->n_ctl
                           : c->vctl_V + i * c->n_ctl;
 }
 
 /* The per-point datasets and the sweep settings (skeleton and library). */
-typedef struct sweep_data {
+typedef struct cal__data {
   double *p, *pse;               /* [nT*nV*K] occupancy and its error */
   double *pser;                  /* [nT*nV*K] --repeats: error from the scatter */
-  double *gmm;                   /* [nT*nV*CALIB_GMM_N] gmm2's mixture fits */
+  double *gmm;                   /* [nT*nV*CAL__GMM_N] gmm2's mixture fits */
   double *tau, *tau_err, *e, *pw, *flips; /* [nT*nV] */
   uint8_t *notr, *done;          /* [nT*nV] flags */
-} sweep_data;
+} cal__data;
 
-void calib__data_free(sweep_data *d);
-int calib__data_alloc(sweep_data *d, size_t n, unsigned K);
-int calib__write_data(io_file *f, const sweep_ctx *c, const sweep_data *d,
-                      double time_s, tk_err *err);
-int calib__read_arr(io_file *f, const sweep_ctx *c, const char *rel,
-                    size_t want, double *dst, tk_err *err);
-int calib__read_data(io_file *f, const sweep_ctx *c, double time_s,
-                     sweep_data *d, tk_err *err);
+void cal__data_free(cal__data *d);
+int cal__data_alloc(cal__data *d, size_t n, unsigned K);
+/* The sweep's settings and measurements d as a cell library L (copies;
+ * io_celllib_clear frees them): the skeleton and the datasets of the
+ * final library before its fits. */
+int cal__lib_fill(const cal__ctx *c, const cal__data *d, double time_s,
+                  io_celllib *L, tk_err *err);
+/* A malloc'ed copy of x[n] (NULL for NULL); *rc TK_ENOMEM on failure,
+ * nothing done when *rc != 0 already. */
+double *cal__dup(const double *x, size_t n, int *rc);
+/* The skeleton (or any state) of the checkpoint into f. */
+int cal__write_data(io_file *f, const cal__ctx *c, const cal__data *d,
+                    double time_s, tk_err *err);
+/* The measurements of the checkpoint f back into d, after checking that
+ * f was made by this sweep (else TK_EINVAL naming the options). */
+int cal__read_data(io_file *f, const cal__ctx *c, double time_s,
+                   cal__data *d, tk_err *err);
 
-/* The whole sweep into `out` (see cmd_calibrate.c): skeleton or --resume,
- * points in `workers` processes with SIGINT/SIGTERM handling, fits, the
- * cell library; kv gets the summary.  Returns the exit status (messages
- * already printed on stderr, prefixed "tsukit <cmd>:"). */
-int calib__sweep(const char *out, sweep_ctx *c, double time_s, int resume,
-                 int force, long workers, cmd_kv *kv);
+/* The whole sweep into `out` (see cal_run.h): skeleton or resume, points
+ * in `workers` processes with SIGINT/SIGTERM handling, fits, the cell
+ * library; kv gets the summary.  Returns a status as cal_run does, every
+ * failure already reported on stderr (prefixed "tsukit <cmd>:"), its
+ * detail in err. */
+int cal__sweep(const char *out, cal__ctx *c, double time_s, int resume,
+               int force, long workers, cal_summary *kv, tk_err *err);
 
-/* sweep_ctx.noise_node of the shipped pbit (its node "x"), calibrate_cell.c */
-int calib__cell_noise_node(const sweep_ctx *c, const double *v_V,
+/* Report a failure on stderr ("tsukit <cmd>: error: ..."); returns its
+ * status. */
+int cal__report(const cal__ctx *c, const tk_err *err);
+
+/* cal__ctx.noise_node of the shipped pbit (its node "x"), cal_cellpt.c */
+int cal__cell_noise_node(const cal__ctx *c, const double *v_V,
                            cal_noise_node *r, tk_err *err);
 
 /* SIGINT/SIGTERM handling for a phase of worker jobs: the returned flag
- * (for cal_sweep_params.stop) counts the signals; calib__stop_end puts
+ * (for cal_sweep_params.stop) counts the signals; cal__stop_end puts
  * the previous handlers back. */
-volatile sig_atomic_t *calib__stop_begin(void);
-void calib__stop_end(void);
+volatile sig_atomic_t *cal__stop_begin(void);
+void cal__stop_end(void);
 
-/* Fit the measurements d (calibrate_fit.c) and write the library to
+/* The library L as out (FILE.partial, committed: renamed over FILE). */
+int cal__lib_write(const char *out, const cal__ctx *c, const io_celllib *L,
+                   tk_err *err);
+
+/* Fit the measurements d (cal_finish.c) and write the library to
  * out (FILE.partial, renamed); the summary to kv. */
-int calib__finish(const char *out, sweep_ctx *c, double time_s,
-                  sweep_data *d, cmd_kv *kv, tk_err *err);
+int cal__finish(const char *out, cal__ctx *c, double time_s,
+                  cal__data *d, cal_summary *kv, tk_err *err);
 
-/* ---- the shipped cells (calibrate_cell.c) ---- */
+/* ---- the shipped cells (cal_cellpt.c, cal_mc.c, cal_verify.c) ---- */
 
-/* sweep_ctx.point of `calibrate`: c->ci at control row idx % nv, the pbit's
+/* cal__ctx.point of `calibrate`: c->ci at control row idx % nv, the pbit's
  * output or the categorical cell's one-hot lines reduced. */
-int calib__cell_point(const sweep_ctx *c, size_t idx, calib_point *pt,
+int cal__cell_point(const cal__ctx *c, size_t idx, cal__point *pt,
                       tk_err *err);
 
-/* ---- calibrate_track.c ---- */
+/* ---- cal_track.c ---- */
 
 /* The noiseless trip point of the sweep's cell (c->ci, or the designer's
  * netlist through c->noiseless_high) at sp0's temperature, with threshold
  * shifts dvth[n_mos] (NULL: nominal): `iters` bisection steps of short
  * noise-free runs over [lo_V, hi_V] (the output must be high at hi_V:
  * else TK_ERANGE). */
-int calib__trip_point(const sweep_ctx *c, const ckt_sim_params *sp0,
+int cal__trip_point(const cal__ctx *c, const ckt_sim_params *sp0,
                       const double *dvth, size_t n_mos, double lo_V,
                       double hi_V, int iters, double *trip_V, tk_err *err);
 
@@ -232,55 +247,21 @@ int calib__trip_point(const sweep_ctx *c, const ckt_sim_params *sp0,
  * i.e. the window moves with the transition and its width follows the
  * transition's (thermal: width_exp 1 for vs ~ kT; the shipped pbit's
  * vs rises faster, see docs/FINDINGS.md).  The arrays are allocated
- * here and freed by calib__track_free. */
-int calib__track(sweep_ctx *c, double ref_K, double width_exp,
+ * here and freed by cal__track_free. */
+int cal__track(cal__ctx *c, double ref_K, double width_exp,
                  double pilot_s, double time_tau, double step_K, long workers,
                  tk_err *err);
-void calib__track_free(sweep_ctx *c);
+void cal__track_free(cal__ctx *c);
 /* keep: c takes the arrays (its old ones freed); else they are freed. */
-void calib__track_adopt(sweep_ctx *c, int keep, double *ctl, double *trip,
+void cal__track_adopt(cal__ctx *c, int keep, double *ctl, double *trip,
                         double *center, double *tab_T, double *tab_V,
                         size_t n_tab, double *rec);
 
-#define CALIB_TRACK_OPTS_INIT {0, 300.0, 1.0, 0.0}
-#define CALIB_TRACK_SYNOPSIS "[--track [--track-ref T] [--track-exp M] [--time-tau N]] [--repeats R]"
-#define CALIB_TRACK_HELP                                                      \
-  "  --track         move the --vctl window with the transition and scale\n" \
-  "                  its width: at temperature T the grid point v is\n"      \
-  "                  c(T) + (v - c(T_ref)) (T / T_ref)^M, c(T) where\n"      \
-  "                  P(1) = 1/2 (a noiseless bisection for the trip point,\n" \
-  "                  then 8 noisy steps of --time/4 around it).  Needed for\n" \
-  "                  wide temperature ranges (-40..125 C); also stores trip\n" \
-  "                  points every 5 K, which the v0(T) model then follows\n"  \
-  "  --track-ref T   where --vctl applies as given (default 300 K)\n"        \
-  "  --track-exp M   window width exponent, [0, 10] (default 1: vs ~ kT)\n"  \
-  "  --time-tau N    --track: simulate N correlation times per point (as\n"  \
-  "                  the pilot measured them at each temperature), at\n"     \
-  "                  most --time: equal statistics at every temperature\n"   \
-  "                  for a fraction of the time where tau is short\n"
-#define CALIB_REPEATS_HELP                                                    \
-  "  --repeats R     split each point's time into R independent records\n"   \
-  "                  (own seeds), 1..1000 (default 1); with R >= 2 the\n"     \
-  "                  records' scatter measures the points' errors: the\n"     \
-  "                  pbit fit scales them by a factor pooled per\n"          \
-  "                  temperature (fit/error_scale); the scatter itself is\n" \
-  "                  stored as p_state_stderr_repeats\n"
-/* The long options above, for getopt_long tables (codes from `first`). */
-#define CALIB_TRACK_LONGOPTS(first)                                           \
-  {"track", no_argument, NULL, (first)},                                      \
-  {"track-ref", required_argument, NULL, (first) + 1},                        \
-  {"track-exp", required_argument, NULL, (first) + 2},                        \
-  {"time-tau", required_argument, NULL, (first) + 3}
-
-/* Option `which` (0..3 in the order above) with argument arg into o. */
-int calib__track_option(int which, const char *arg, calib_track_opts *o,
-                        tk_err *err);
-
-/* In calib__sweep (c->track): nothing without --track; with it the stored
- * windows (--resume of an existing file) or new pilots (calib__track with
+/* In cal__sweep (c->track): nothing without --track; with it the stored
+ * windows (--resume of an existing file) or new pilots (cal__track with
  * --time/4 pilot records and a 5 K trip table).  Usage errors
  * (--time-tau without --track) are TK_EINVAL. */
-int calib__track_setup(sweep_ctx *c, const calib_track_opts *o,
+int cal__track_setup(cal__ctx *c, const cal_track_opts *o,
                        const char *out, int resume, double time_s,
                        long workers, tk_err *err);
 
@@ -288,36 +269,42 @@ int calib__track_setup(sweep_ctx *c, const calib_track_opts *o,
  * centres, record times) stored in the checkpoint instead of new pilots,
  * after checking that ref_K, width_exp and time_tau are those stored.
  * TK_ENOTFOUND when the file has no --track data. */
-int calib__track_load(sweep_ctx *c, const char *path, double ref_K,
+int cal__track_load(cal__ctx *c, const char *path, double ref_K,
                       double width_exp, double time_tau, tk_err *err);
 
 /* What every Monte-Carlo job needs (set before the sweep, read in the
- * library's final write through sweep_ctx.extra). */
-typedef struct mc_result mc_result;
-typedef struct mc_setup {
+ * library's final write through cal__ctx.extra). */
+typedef struct cal__mc_result cal__mc_result;
+typedef struct cal__mc_setup {
   long n;                  /* instances */
   unsigned workers;        /* concurrent worker processes */
-  mc_result *res;          /* [n * nT] results (parent) */
+  cal__mc_result *res;          /* [n * nT] results (parent) */
   double a_vt_V_m;         /* Pelgrom coefficient */
   size_t n_mos;            /* transistors of the cell */
   double *w_m, *l_m;       /* [n_mos] their sizes */
-} mc_setup;
+} cal__mc_setup;
 
-struct mc_result {
+struct cal__mc_result {
   double v0_V, vs_V, tau_s;  /* the instance's fit (NaN: not fitted) */
   double shift_V;            /* its noiseless trip point minus the nominal */
 };
 
-/* sweep_ctx.extra for --mc (c->user is an mc_setup): run the instances
+/* cal__ctx.extra for --mc (c->user is an cal__mc_setup): run the instances
  * and write mismatch/ into f. */
-int calib__mc_extra(const sweep_ctx *c, io_file *f, cmd_kv *kv, tk_err *err);
+int cal__mc_extra(const cal__ctx *c, io_celllib *L, cal_summary *kv,
+                  tk_err *err);
 
 /* --verify: n random targets through the inverse of `model` ("auto",
  * "softmax", "priority") fitted at the first temperature of the library
  * `out`, simulated for time_s each; verify_tv= and verify_tv_max= to kv. */
-int calib__verify_inverse(const char *out, const sweep_ctx *c, long n,
+int cal__verify_inverse(const char *out, const cal__ctx *c, long n,
                           double time_s, double vmin_V, double vmax_V,
-                          long workers, const char *model, cmd_kv *kv,
+                          long workers, const char *model, cal_summary *kv,
                           tk_err *err);
 
-#endif
+/* The run of a designer's subcircuit (cal_subckt.c): p's subcircuit
+ * block at the sorted temperatures temp_K[nt]; as cal_run. */
+int cal__subckt_run(const cal_run_params *p, const double *temp_K, size_t nt,
+                    cal_summary *s, tk_err *err);
+
+#endif /* CAL_RUN_INT_H */

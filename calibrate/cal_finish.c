@@ -1,9 +1,9 @@
-/* calibrate_fit.c -- the end of a calibration sweep: the fits of the
+/* cal_finish.c -- the end of a calibration sweep: the fits of the
  * measured points and the cell library written as FILE.partial and
  * renamed over the checkpoint (atomic).  pbit: logistic per temperature
  * and the temperature model (cal_temp.h); categorical: softmax and the
  * priority-encoder model per temperature (cal_fit.h, cal_priority.h).
- * Internal to cli/ (calib__ prefix, calibrate_file.h).
+ * Internal to calibrate/ (cal__ prefix, cal_run_int.h).
  *
  * Workload: one fit per temperature over tens to hundreds of points.
  */
@@ -15,7 +15,7 @@
 #include "calibrate/cal_occupancy.h"
 #include "calibrate/cal_priority.h"
 #include "calibrate/cal_temp.h"
-#include "cli/calibrate_file.h"
+#include "calibrate/cal_run_int.h"
 
 /* Mean of the finite x[0..n-1] (the first temperature's energies per
  * sample); NaN when none is. */
@@ -31,21 +31,24 @@ static double mean_finite(const double *x, size_t n)
   return m ? sum / (double)m : NAN;
 }
 
+int cal__lib_write(const char *out, const cal__ctx *c, const io_celllib *L,
+                   tk_err *err)
+{
+  io_file *f = NULL;
+  io_prov prov = {c->command_line, c->seed};
+  TK_TRY(io_file_create(out, &prov, IO_CREATE_OVERWRITE, &f, err));
+  int rc = io_celllib_write(f, L, err);
+  if (rc == 0)
+    return io_file_commit(f, err);
+  io_file_abort(f);
+  return rc;
+}
+
 /* Categorical cell: softmax fit per temperature (cal_fit.h) over the
  * control rows; fit/a [nT, K], fit/b_per_V [nT, K] with errors,
  * fit/chi2_red [nT], fit/tau_op_s [nT] (mean over the points with a tau). */
-/* One value per temperature, x[nT], as <cell group>/rel in unit. */
-static int write_nt(io_file *f, const sweep_ctx *c, const char *rel,
-                    const double *x, const char *unit, tk_err *err)
-{
-  char p[sizeof c->grp + 300];
-  size_t d1[1] = {c->nt};
-  snprintf(p, sizeof p, "%s/%.299s", c->grp, rel);
-  return io_write_f64(f, p, 1, d1, x, unit, err);
-}
-
-static int finish_cat(const char *out, sweep_ctx *c, double time_s,
-                      sweep_data *d, cmd_kv *kv, tk_err *err)
+static int finish_cat(const char *out, cal__ctx *c, double time_s,
+                      cal__data *d, cal_summary *kv, tk_err *err)
 {
   size_t nt = c->nt, nv = c->nv, K = c->n_states;
   double *fa = calloc(10 * nt * K + 3 * nt, sizeof *fa);
@@ -133,52 +136,33 @@ static int finish_cat(const char *out, sweep_ctx *c, double time_s,
     fprintf(stderr, ", tau %.3g s (%zu/%zu points changed state)\n", tau[t],
             ntr, nv);
   }
-  io_file *f = NULL;
+  /* the library: measurements and fits, FILE.partial renamed over FILE */
+  io_celllib L;
+  io_celllib_init(&L);
+  if (rc == 0)
+    rc = cal__lib_fill(c, d, time_s, &L, err);
   if (rc == 0) {
-    io_prov prov = {cmd_command_line(), c->seed};
-    rc = io_file_create(out, &prov, IO_CREATE_OVERWRITE, &f, err);
+    double **dst[10] = {&L.fit_a, &L.fit_b_per_V, &L.fit_a_err,
+                        &L.fit_b_err_per_V, &L.prio_v0_V, &L.prio_vs_V,
+                        &L.prio_v0_err_V, &L.prio_vs_err_V, &L.prio_w,
+                        &L.prio_w_err};
+    for (int k = 0; k < 10; k++)
+      *dst[k] = cal__dup(fa + (size_t)k * nt * K, nt * K, &rc);
+    L.prio_chi2_red = cal__dup(pchi, nt, &rc);
+    L.fit_chi2_red = cal__dup(chi, nt, &rc);
+    L.fit_tau_op_s = cal__dup(tau, nt, &rc);
+    if (rc != 0)
+      TK_FAIL(err, rc, "out of memory");
+    snprintf(L.fit_model, sizeof L.fit_model, "P(k | V) = exp(a_k + b_k V_k) "
+             "/ sum_j exp(a_j + b_j V_j), a_0 = 0");
+    snprintf(L.priority_model, sizeof L.priority_model, "p_k = sigmoid((V_k "
+             "- priority_v0_V_k) / priority_vs_V_k); N = prod_j (1 - p_j); "
+             "P(k | V) = p_k prod_{j<k} (1 - p_j) + N w_k p_k / sum_j w_j "
+             "p_j, w = priority_w");
   }
   if (rc == 0)
-    rc = calib__write_data(f, c, d, time_s, err);
-  if (rc == 0) {
-    static const char *const nm[4] = {"a", "b_per_V", "a_err", "b_err_per_V"};
-    static const char *const un[4] = {"1", "1/V", "1", "1/V"};
-    size_t d2[2] = {nt, K};
-    char p[512];
-    for (int k = 0; k < 4 && rc == 0; k++) {
-      snprintf(p, sizeof p, "%s/fit/%s", c->grp, nm[k]);
-      rc = io_write_f64(f, p, 2, d2, fa + (size_t)k * nt * K, un[k], err);
-    }
-    static const char *const pn[6] = {"priority_v0_V", "priority_vs_V",
-                                      "priority_v0_err_V",
-                                      "priority_vs_err_V", "priority_w",
-                                      "priority_w_err"};
-    for (int k = 0; k < 6 && rc == 0; k++) {
-      snprintf(p, sizeof p, "%s/fit/%s", c->grp, pn[k]);
-      rc = io_write_f64(f, p, 2, d2, pv0 + (size_t)k * nt * K,
-                        k < 4 ? "V" : "1", err);
-    }
-    if (rc == 0)
-      rc = write_nt(f, c, "fit/priority_chi2_red", pchi, "1", err);
-    if (rc == 0)
-      rc = write_nt(f, c, "fit/chi2_red", chi, "1", err);
-    if (rc == 0)
-      rc = write_nt(f, c, "fit/tau_op_s", tau, "s", err);
-    snprintf(p, sizeof p, "%s/fit", c->grp);
-    if (rc == 0)
-      rc = io_attr_str(f, p, "model", "P(k | V) = exp(a_k + b_k V_k) / "
-                       "sum_j exp(a_j + b_j V_j), a_0 = 0", err);
-    if (rc == 0)
-      rc = io_attr_str(f, p, "priority_model", "p_k = sigmoid((V_k - "
-                       "priority_v0_V_k) / priority_vs_V_k); N = prod_j (1 - "
-                       "p_j); P(k | V) = p_k prod_{j<k} (1 - p_j) + N w_k p_k "
-                       "/ sum_j w_j p_j, w = priority_w", err);
-  }
-  if (rc == 0) {
-    rc = io_file_commit(f, err);
-    f = NULL;
-  }
-  io_file_abort(f);
+    rc = cal__lib_write(out, c, &L, err);
+  io_celllib_clear(&L);
   if (rc == 0) {
     char la[256], lb[256];
     size_t na = 0, nb = 0;
@@ -188,23 +172,23 @@ static int finish_cat(const char *out, sweep_ctx *c, double time_s,
       nb += (size_t)snprintf(lb + nb, sizeof lb - nb, "%s%.6g", k ? "," : "",
                              fb[k]);
     }
-    cmd_kv_str(kv, "cell", c->cell);
-    cmd_kv_long(kv, "points", (long)(nt * nv));
-    cmd_kv_double(kv, "temp_K", c->temp_K[0]);
-    cmd_kv_str(kv, "fit_a", la);
-    cmd_kv_str(kv, "fit_b_per_V", lb);
-    cmd_kv_double(kv, "chi2_red", chi[0]);
-    cmd_kv_double(kv, "priority_chi2_red", pchi[0]);
-    cmd_kv_double(kv, "tau_s", tau[0]);
-    cmd_kv_double(kv, "energy_J", mean_finite(d->e, nv));
-    cmd_kv_str(kv, "file", out);
+    cal_summary_str(kv, "cell", c->cell);
+    cal_summary_long(kv, "points", (long)(nt * nv));
+    cal_summary_double(kv, "temp_K", c->temp_K[0]);
+    cal_summary_str(kv, "fit_a", la);
+    cal_summary_str(kv, "fit_b_per_V", lb);
+    cal_summary_double(kv, "chi2_red", chi[0]);
+    cal_summary_double(kv, "priority_chi2_red", pchi[0]);
+    cal_summary_double(kv, "tau_s", tau[0]);
+    cal_summary_double(kv, "energy_J", mean_finite(d->e, nv));
+    cal_summary_str(kv, "file", out);
   }
   free(fa);
   return rc;
 }
 
-int calib__finish(const char *out, sweep_ctx *c, double time_s,
-                  sweep_data *d, cmd_kv *kv, tk_err *err)
+int cal__finish(const char *out, cal__ctx *c, double time_s,
+                  cal__data *d, cal_summary *kv, tk_err *err)
 {
   if (c->n_states != 2 || c->n_ctl != 1)
     return finish_cat(out, c, time_s, d, kv, err);
@@ -249,7 +233,7 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
               es[nt + t], es[t]);
     }
     cal_pbit_fit pf;
-    rc = cal_pbit_fit_temperature(calib__ctl(c, t, 0), p1, p1 + nv, d->notr + o,
+    rc = cal_pbit_fit_temperature(cal__ctl(c, t, 0), p1, p1 + nv, d->notr + o,
                                   d->tau + o, d->tau_err + o, nv,
                                   c->temp_K[t], &pf, err);
     if (rc != 0)
@@ -278,7 +262,7 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
     tk_err e5 = {0};
     pp.probit = 1;
     pb[t] = pb[nt + t] = pb[2 * nt + t] = NAN;
-    if (cal_logistic_fit(calib__ctl(c, t, 0), p1, sw, nv, &pp, &pr, &e5) == 0) {
+    if (cal_logistic_fit(cal__ctl(c, t, 0), p1, sw, nv, &pp, &pr, &e5) == 0) {
       pb[t] = pr.vs_V;
       pb[nt + t] = pr.vs_err_V;
       pb[2 * nt + t] = pr.chi2_red;
@@ -372,7 +356,7 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
       if (cal_temp_fit_loo(tp, nt, t, &tpp, &lm, &e3) != 0)
         continue;
       double worst = 0, worstf = 0;
-      const double *row = calib__ctl(c, t, 0);
+      const double *row = cal__ctl(c, t, 0);
       for (size_t v = 0; v < nv; v++) {
         double pr = cal_temp_predict_p1(&lm, c->temp_K[t], row[v], NULL);
         worst = fmax(worst, fabs(pr - d->p[2 * (t * nv + v) + 1]));
@@ -392,142 +376,117 @@ int calib__finish(const char *out, sweep_ctx *c, double time_s,
               "logistic fit\n", c->cmd, c->temp_K[t], worst, nv, worstf);
     }
   }
-  io_file *f = NULL;
-  if (rc == 0) {
-    io_prov prov = {cmd_command_line(), c->seed};
-    rc = io_file_create(out, &prov, IO_CREATE_OVERWRITE, &f, err);
-  }
+  io_celllib L;
+  io_celllib_init(&L);
   if (rc == 0)
-    rc = calib__write_data(f, c, d, time_s, err);
+    rc = cal__lib_fill(c, d, time_s, &L, err);
   if (rc == 0 && nn != NULL) {
-    char lp[512];
-    double *col = malloc(nt * sizeof *col);
-    static const char *const nm[4] = {"noise_model/sigma_x_V",
-                                      "noise_model/tau_x_s",
-                                      "noise_model/shift_x_V",
-                                      "noise_model/control_V"};
-    static const char *const un[4] = {"V", "s", "V", "V"};
-    for (int k = 0; k < 4 && rc == 0 && col != NULL; k++) {
-      for (size_t t = 0; t < nt; t++)
-        col[t] = k == 0 ? nn[t].sigma_V : k == 1 ? nn[t].tau_x_s
-               : k == 2 ? nn[t].shift_V : fv[t];
-      rc = write_nt(f, c, nm[k], col, un[k], err);
-    }
-    free(col);
-    if (col == NULL && rc == 0)
+    double *col = malloc(4 * nt * sizeof *col);
+    if (col == NULL)
       rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-    if (rc == 0)
-      rc = write_nt(f, c, "noise_model/vs_V", vsm, "V", err);
-    snprintf(lp, sizeof lp, "%s/noise_model", c->grp);
-    if (rc == 0)
-      rc = io_attr_str(f, lp, "model", "vs = sqrt(sigma_x^2 tau_x / (tau_x + "
-                       "tau_op_s)) / 1.702: the digitiser averages the noise "
-                       "node x over its correlation time (calibrate/cal_noise.h)",
-                       err);
-    if (rc == 0)
-      rc = io_attr_f64(f, lp, "record_time_s", c->noise_time_s, err);
-  }
-  if (rc == 0)
-    rc = write_nt(f, c, "fit/probit_sd_V", pb, "V", err);
-  if (rc == 0)
-    rc = write_nt(f, c, "fit/probit_sd_err_V", pb + nt, "V", err);
-  if (rc == 0)
-    rc = write_nt(f, c, "fit/probit_chi2_red", pb + 2 * nt, "1", err);
-  if (rc == 0 && c->repeats > 1) {
-    rc = write_nt(f, c, "fit/error_scale", es, "1", err);
-    if (rc == 0)
-      rc = write_nt(f, c, "fit/error_scale_dof", es + nt, "1", err);
-  }
-  if (rc == 0 && have_loo) {
-    rc = write_nt(f, c, "fit/loo_max_abs_dp1", loo, "1", err);
-    if (rc == 0)
-      rc = write_nt(f, c, "fit/loo_max_abs_dp1_vs_fit", loof, "1", err);
+    for (size_t t = 0; rc == 0 && t < nt; t++) {
+      col[t] = nn[t].sigma_V;
+      col[nt + t] = nn[t].tau_x_s;
+      col[2 * nt + t] = nn[t].shift_V;
+      col[3 * nt + t] = fv[t];
+    }
+    L.nm_sigma_x_V = cal__dup(col, nt, &rc);
+    L.nm_tau_x_s = cal__dup(col + nt, nt, &rc);
+    L.nm_shift_x_V = cal__dup(col + 2 * nt, nt, &rc);
+    L.nm_control_V = cal__dup(col + 3 * nt, nt, &rc);
+    L.nm_vs_V = cal__dup(vsm, nt, &rc);
+    free(col);
+    snprintf(L.nm_model, sizeof L.nm_model, "vs = sqrt(sigma_x^2 tau_x / "
+             "(tau_x + tau_op_s)) / 1.702: the digitiser averages the noise "
+             "node x over its correlation time (calibrate/cal_noise.h)");
+    L.nm_record_time_s = c->noise_time_s;
   }
   if (rc == 0) {
-    static const char *const nm[7] = {"v0_V", "v0_err_V", "vs_V", "vs_err_V",
-                                      "chi2_red", "tau_op_s", "tau_op_err_s"};
-    static const char *const un[7] = {"V", "V", "V", "V", "1", "s", "s"};
-    char p[512];
-    for (int k = 0; k < 7 && rc == 0; k++) {
-      snprintf(p, sizeof p, "fit/%s", nm[k]);
-      rc = write_nt(f, c, p, fv + (size_t)k * nt, un[k], err);
+    L.probit_sd_V = cal__dup(pb, nt, &rc);
+    L.probit_sd_err_V = cal__dup(pb + nt, nt, &rc);
+    L.probit_chi2_red = cal__dup(pb + 2 * nt, nt, &rc);
+    if (c->repeats > 1) {
+      L.error_scale = cal__dup(es, nt, &rc);
+      L.error_scale_dof = cal__dup(es + nt, nt, &rc);
     }
-    snprintf(p, sizeof p, "%s/fit", c->grp);
-    if (rc == 0)
-      rc = io_attr_str(f, p, "model", "P(1) = 1 / (1 + exp(-(V - v0_V) / vs_V))",
-                       err);
+    if (have_loo) {
+      L.loo_max_abs_dp1 = cal__dup(loo, nt, &rc);
+      L.loo_max_abs_dp1_vs_fit = cal__dup(loof, nt, &rc);
+    }
+    double **dst[7] = {&L.fit_v0_V, &L.fit_v0_err_V, &L.fit_vs_V,
+                       &L.fit_vs_err_V, &L.fit_chi2_red, &L.fit_tau_op_s,
+                       &L.fit_tau_op_err_s};
+    for (int k = 0; k < 7; k++)
+      *dst[k] = cal__dup(fv + (size_t)k * nt, nt, &rc);
+    snprintf(L.fit_model, sizeof L.fit_model,
+             "P(1) = 1 / (1 + exp(-(V - v0_V) / vs_V))");
     if (rc == 0 && have_tm) {
-      snprintf(p, sizeof p, "%s/fit/temperature_model", c->grp);
-      const struct { const char *n; double v; } a[] = {
-        {"t_ref_K", tm.t_ref_K}, {"vs_ref_V", tm.vs_ref_V},
-        {"vs_ref_err_V", tm.vs_ref_err_V}, {"vs_exp", tm.vs_exp},
-        {"vs_exp_err", tm.vs_exp_err}, {"cov_vs_ref_exp", tm.cov_vs_ref_exp},
-        {"v0_ref_V", tm.v0_ref_V}, {"v0_ref_err_V", tm.v0_ref_err_V},
-        {"dv0_dT_V_per_K", tm.dv0_dT_V_per_K},
-        {"dv0_dT_err_V_per_K", tm.dv0_dT_err_V_per_K},
-        {"cov_v0_V2_per_K", tm.cov_v0_V2_per_K}, {"tau_ref_s", tm.tau_ref_s},
-        {"tau_ref_err_s", tm.tau_ref_err_s}, {"ea_J", tm.ea_J},
-        {"ea_err_J", tm.ea_err_J}, {"tau_inf_s", tm.tau_inf_s},
-        {"chi2_red_vs", tm.chi2_red_vs}, {"chi2_red_v0", tm.chi2_red_v0},
-        {"chi2_red_tau", tm.chi2_red_tau},
-        {"t_min_K", c->temp_K[0]}, {"t_max_K", c->temp_K[nt - 1]},
-      };
-      rc = io_group(f, p, err);
-      for (size_t k = 0; rc == 0 && k < sizeof a / sizeof a[0]; k++)
-        rc = io_attr_f64(f, p, a[k].n, a[k].v, err);
-      if (rc == 0)
-        rc = io_attr_str(f, p, "v0_model", tm.n_trip > 0
-                             ? "v0(T) = trip(T) + v0_ref_V + dv0_dT_V_per_K (T - t_ref_K)"
-                             : "v0(T) = v0_ref_V + dv0_dT_V_per_K (T - t_ref_K)",
-                         err);
-      if (rc == 0 && tm.n_trip > 0) {
-        size_t dn[1] = {tm.n_trip};
-        char q[600];
-        snprintf(q, sizeof q, "%s/trip_T_K", p);
-        rc = io_write_f64(f, q, 1, dn, tm.trip_T_K, "K", err);
-        snprintf(q, sizeof q, "%s/trip_V", p);
-        if (rc == 0)
-          rc = io_write_f64(f, q, 1, dn, tm.trip_V, "V", err);
+      io_celllib_tmodel *m = &L.tm;
+      m->present = 1;
+      m->t_ref_K = tm.t_ref_K;
+      m->vs_ref_V = tm.vs_ref_V;
+      m->vs_ref_err_V = tm.vs_ref_err_V;
+      m->vs_exp = tm.vs_exp;
+      m->vs_exp_err = tm.vs_exp_err;
+      m->cov_vs_ref_exp = tm.cov_vs_ref_exp;
+      m->v0_ref_V = tm.v0_ref_V;
+      m->v0_ref_err_V = tm.v0_ref_err_V;
+      m->dv0_dT_V_per_K = tm.dv0_dT_V_per_K;
+      m->dv0_dT_err_V_per_K = tm.dv0_dT_err_V_per_K;
+      m->cov_v0_V2_per_K = tm.cov_v0_V2_per_K;
+      m->tau_ref_s = tm.tau_ref_s;
+      m->tau_ref_err_s = tm.tau_ref_err_s;
+      m->ea_J = tm.ea_J;
+      m->ea_err_J = tm.ea_err_J;
+      m->tau_inf_s = tm.tau_inf_s;
+      m->chi2_red_vs = tm.chi2_red_vs;
+      m->chi2_red_v0 = tm.chi2_red_v0;
+      m->chi2_red_tau = tm.chi2_red_tau;
+      m->t_min_K = c->temp_K[0];
+      m->t_max_K = c->temp_K[nt - 1];
+      snprintf(m->v0_model, sizeof m->v0_model, "%s", tm.n_trip > 0
+               ? "v0(T) = trip(T) + v0_ref_V + dv0_dT_V_per_K (T - t_ref_K)"
+               : "v0(T) = v0_ref_V + dv0_dT_V_per_K (T - t_ref_K)");
+      if (tm.n_trip > 0) {
+        m->n_trip = tm.n_trip;
+        m->trip_T_K = cal__dup(tm.trip_T_K, tm.n_trip, &rc);
+        m->trip_V = cal__dup(tm.trip_V, tm.n_trip, &rc);
       }
     }
+    if (rc != 0)
+      TK_FAIL(err, rc, "out of memory");
   }
-  cmd_kv xkv;
-  cmd_kv_init(&xkv);
+  cal_summary xkv;
+  cal_summary_init(&xkv);
   if (rc == 0 && c->extra != NULL)
-    rc = c->extra(c, f, &xkv, err);
+    rc = c->extra(c, &L, &xkv, err);
+  if (rc == 0)
+    rc = cal__lib_write(out, c, &L, err);
+  io_celllib_clear(&L);
   if (rc == 0) {
-    rc = io_file_commit(f, err);
-    f = NULL;
-  }
-  io_file_abort(f);
-  if (rc == 0) {
-    cmd_kv_str(kv, "cell", c->cell);
-    cmd_kv_long(kv, "points", (long)(nt * nv));
-    cmd_kv_double(kv, "temp_K", c->temp_K[0]);
-    cmd_kv_double(kv, "fit_v0_V", fv[0]);
-    cmd_kv_double(kv, "fit_v0_err_V", fv[nt]);
-    cmd_kv_double(kv, "fit_vs_V", fv[2 * nt]);
-    cmd_kv_double(kv, "fit_vs_err_V", fv[3 * nt]);
-    cmd_kv_double(kv, "chi2_red", fv[4 * nt]);
+    cal_summary_str(kv, "cell", c->cell);
+    cal_summary_long(kv, "points", (long)(nt * nv));
+    cal_summary_double(kv, "temp_K", c->temp_K[0]);
+    cal_summary_double(kv, "fit_v0_V", fv[0]);
+    cal_summary_double(kv, "fit_v0_err_V", fv[nt]);
+    cal_summary_double(kv, "fit_vs_V", fv[2 * nt]);
+    cal_summary_double(kv, "fit_vs_err_V", fv[3 * nt]);
+    cal_summary_double(kv, "chi2_red", fv[4 * nt]);
     if (c->repeats > 1)
-      cmd_kv_double(kv, "error_scale", es[0]);
+      cal_summary_double(kv, "error_scale", es[0]);
     if (vsm != NULL) {
-      cmd_kv_double(kv, "noise_model_vs_V", vsm[0]);
-      cmd_kv_double(kv, "noise_model_max_rel_dev", nm_dev);
+      cal_summary_double(kv, "noise_model_vs_V", vsm[0]);
+      cal_summary_double(kv, "noise_model_max_rel_dev", nm_dev);
     }
-    cmd_kv_double(kv, "tau_s", fv[5 * nt]);
-    cmd_kv_double(kv, "energy_J", mean_finite(d->e, nv));
-    cmd_kv_long(kv, "temp_model", have_tm);
+    cal_summary_double(kv, "tau_s", fv[5 * nt]);
+    cal_summary_double(kv, "energy_J", mean_finite(d->e, nv));
+    cal_summary_long(kv, "temp_model", have_tm);
     if (have_loo) {
-      cmd_kv_double(kv, "loo_max_abs_dp1", loo_max);
-      cmd_kv_double(kv, "loo_max_abs_dp1_vs_fit", loof_max);
+      cal_summary_double(kv, "loo_max_abs_dp1", loo_max);
+      cal_summary_double(kv, "loo_max_abs_dp1_vs_fit", loof_max);
     }
-    cmd_kv_str(kv, "file", out);
-    if (xkv.len > 0 && kv->len + xkv.len + 1 < sizeof kv->buf) {
-      kv->buf[kv->len++] = ' ';
-      memcpy(kv->buf + kv->len, xkv.buf, xkv.len + 1);
-      kv->len += xkv.len;
-    }
+    cal_summary_str(kv, "file", out);
+    cal_summary_cat(kv, &xkv);
   }
   free(fv);
   free(p1);

@@ -1,0 +1,71 @@
+/* run_sample.h -- `tsukit sample` as a library call: build the graph and
+ * model, the cells (ideal, or calibrated from a cell library at a chip
+ * temperature and clock), run the Gibbs chains of the chosen node kind
+ * (tsu/tsu_run.h), account the energy and write the samples file
+ * (io/io_samples.h).
+ *
+ * Workload: seconds to minutes (burn-in + sweeps of n nodes x chains);
+ * progress on stderr for the spin kernel.
+ */
+#ifndef RUN_SAMPLE_H
+#define RUN_SAMPLE_H
+
+#include <stdint.h>
+
+#include "common/tk_error.h"
+#include "tsu/tsu_energy.h"
+
+typedef enum run_sample_kind {
+  RUN_SAMPLE_SPIN = 0,  /* s in {-1,+1}, the fast kernel */
+  RUN_SAMPLE_POTTS = 1, /* s in 0..K-1, the reference chains */
+  RUN_SAMPLE_GAUSS = 2, /* x real, the reference chains */
+  RUN_SAMPLE_N_KINDS
+} run_sample_kind;
+
+/* "spin", "potts", "gauss" ("?" outside the enum). */
+const char *run_sample_kind_name(run_sample_kind k);
+/* Kind from its name; TK_EINVAL if unknown. */
+int run_sample_kind_from_name(const char *name, run_sample_kind *out,
+                              tk_err *err);
+
+typedef struct run_sample_params {
+  const char *graph;    /* G4..G24 or a graph file (default "G12") */
+  long L;               /* grid side (default 70) */
+  int torus;            /* periodic boundary (default 0) */
+  const char *model;    /* "random" (default) or a file of b/e lines */
+  double beta;          /* inverse temperature (default 1) */
+  long chains;          /* chains (default 256) */
+  long sweeps;          /* recorded sweeps, >= 20 (default 1000) */
+  long burn_in;         /* discarded sweeps (default 100) */
+  uint64_t seed;        /* seed of model, mismatch and chains (default 1) */
+  long threads;         /* OpenMP threads, 0: all (default) */
+  const char *cells;    /* calibrated cell library, NULL: ideal cells */
+  const char *cell;     /* its cell (with cells) */
+  double temp_K;        /* chip temperature (with cells) */
+  double clock_Hz;      /* chip clock (default 1e7) */
+  double design_K;      /* design temperature (default 300 K) */
+  long sample_sweeps;   /* sweeps per sample in the energy report (250) */
+  int save_states;      /* 1: write /states/final */
+  run_sample_kind kind; /* node kind (default spin) */
+  long states;          /* Potts states K (default 3) */
+  const char *out;      /* output file; required */
+  int force;            /* 1: overwrite out */
+  const char *command;  /* provenance command line (NULL: "") */
+} run_sample_params;
+
+run_sample_params run_sample_default_params(void);
+
+/* The summary of a run (the `tsukit sample` line). */
+typedef struct run_sample_result {
+  long nodes, edges, colors, chains; /* the problem */
+  long sweeps;          /* recorded sweeps (a multiple of 20) */
+  double flips_per_ns;  /* cell updates per ns, recorded sweeps */
+  double mean_magnetisation; /* mean over nodes (see `sample --help`) */
+  double flip_activity; /* fraction of updates that changed the state */
+  tsu_energy_report en; /* energy report */
+} run_sample_result;
+
+int run_sample(const run_sample_params *p, run_sample_result *res,
+               tk_err *err);
+
+#endif
