@@ -482,14 +482,15 @@ void ckt_preflight_quiet(const ckt_preflight *pf, char *buf, size_t size)
     snprintf(buf, size, "none");
 }
 
-int ckt_preflight_warn(const ckt_preflight *pf, FILE *f)
+int ckt_preflight_warn(const ckt_preflight *pf, const char *prefix, FILE *f)
 {
   int n = 0;
   for (size_t i = 0; i < pf->nel; i++) {
     const ckt_pf_elem *e = &pf->el[i];
     if (e->status != CKT_EL_UNMODELLED && e->note == NULL)
       continue;
-    fprintf(f, "warning: element %s (%s): %s (--strict refuses)\n",
+    fprintf(f, "%s%swarning: element %s (%s): %s (--strict refuses)\n",
+            prefix ? prefix : "", prefix ? ": " : "",
             ckt_subckt_inst_at(pf->s, i)->path, e->dev,
             e->note ? e->note
                     : "tsukit cannot model its noise; it gets none");

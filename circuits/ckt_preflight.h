@@ -118,9 +118,9 @@ void ckt_preflight_summary(const ckt_preflight *pf, char *buf, size_t size);
  * "cload(noiseless) rquiet(noisy=0) j1(not modelled) mg(partial)", or
  * "none" (the provenance form). */
 void ckt_preflight_quiet(const ckt_preflight *pf, char *buf, size_t size);
-/* One "warning: element ... " line per unmodelled or partial element;
- * their number. */
-int ckt_preflight_warn(const ckt_preflight *pf, FILE *f);
+/* One "PREFIX: warning: element ... " line per unmodelled or partial
+ * element (prefix NULL: none); their number. */
+int ckt_preflight_warn(const ckt_preflight *pf, const char *prefix, FILE *f);
 /* The table: one line per element (path, kind, ngspice name, status,
  * operating point and density of each source). */
 void ckt_preflight_print(const ckt_preflight *pf, FILE *f);

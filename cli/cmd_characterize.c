@@ -1,6 +1,6 @@
 /* cmd_characterize.c -- `tsukit characterize`: a designer's own pbit, a
  * standard SPICE .subckt in a file, swept over temperature x control
- * voltage with tsukit's device noise added to every transistor, into the
+ * voltage with the physical noise of every element added, into the
  * same cell library as `tsukit calibrate`: option parsing and one call of
  * cal_run (calibrate/cal_run.h; the subcircuit source is
  * calibrate/cal_subckt.c).
@@ -9,6 +9,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "calibrate/cal_run.h"
 #include "cli/calibrate_opts.h"
@@ -24,19 +25,32 @@ static void usage(FILE *f)
           "                           [--temp T1,T2,..] [--time S] [--tstep S]\n"
           "                           [--noise-slot S] [--name CELL] [--workers N]\n"
           "                           [--seed S] [--resume] [--force]\n"
+          "                           [--dry-run] [--strict]\n"
+          "                           [--mos-noise charge|twoflux]\n"
           "                           " CMD_SWEEP_TRACK_SYNOPSIS "\n"
           "\n"
           "Characterises a designer's own pbit: the .subckt NAME of FILE.cir (its\n"
-          "models, .include and .lib as given; a test bench and analyses in the\n"
-          "file are ignored).  tsukit adds the device noise of every transistor\n"
-          "of the subcircuit and of the subcircuits it instantiates (shot noise\n"
-          "2q(I_F + I_R) from each simulated device's own I_D and g_ds, as for\n"
-          "the shipped cells): the netlist has no noise sources of its own.  The\n"
-          "sweep, its checkpoints, --resume and the fits are those of `tsukit\n"
-          "calibrate`; the result is the same cell library, group /cells/CELL.\n"
-          "Prints points= fit_v0_V= fit_vs_V= tau_s= energy_J= (lowest\n"
-          "temperature).  A subcircuit that never flips in the range: \"no\n"
-          "transitions observed\", exit 1, nothing fitted.\n"
+          "models, nested definitions, parameters, .include and .lib FILE SECTION\n"
+          "as given; a test bench and analyses in the file are ignored).  First a\n"
+          "preflight loads it in ngspice, takes every device's name from ngspice,\n"
+          "solves the DC operating point (first temperature and control) and\n"
+          "tabulates each element's noise; anything wrong fails there, naming the\n"
+          "element, before any transient and before FILE.h5 exists.  tsukit adds\n"
+          "the physical noise of every element of the subcircuit and of those it\n"
+          "instantiates, from each simulated device's own operating point:\n"
+          "resistors 4kT/R (noisy=0 honoured), diodes and bipolar transistors shot\n"
+          "noise, MOSFET channels charge-based thermal noise (any inversion) and\n"
+          "gate tunnelling shot noise; C, L, V, I, B, E, F, G, H are noiseless.\n"
+          "An element whose noise tsukit cannot model (or only in part) gets a\n"
+          "warning naming it; --strict refuses it.  The netlist has no noise\n"
+          "sources of its own.  The sweep, its checkpoints, --resume and the fits\n"
+          "are those of `tsukit calibrate`; the result is the same cell library,\n"
+          "group /cells/CELL, whose attributes noise_elements, noise_quiet and\n"
+          "noise_mos_model record the preflight.  Prints points= fit_v0_V=\n"
+          "fit_vs_V= tau_s= energy_J= (lowest temperature) noisy_elements=\n"
+          "noiseless_elements= unmodelled_elements= (by kind, m:9,r:1).  A\n"
+          "subcircuit that never flips in the range: \"no transitions\n"
+          "observed\", exit 1, nothing fitted.\n"
           "\n"
           "  --subckt NAME   the subcircuit (required)\n"
           "  --ctl PORT      control port, swept over --vctl (required)\n"
@@ -55,6 +69,13 @@ static void usage(FILE *f)
           "  --seed S        noise seed (default 1)\n"
           "  --resume        continue the sweep in FILE.h5 (same options)\n"
           "  --force         overwrite FILE.h5 and start over\n"
+          "  --dry-run       print the preflight's table (each element: kind,\n"
+          "                  ngspice name, operating point, noise density) and\n"
+          "                  stop: nothing simulated, no FILE.h5\n"
+          "  --strict        refuse elements whose noise tsukit cannot model\n"
+          "  --mos-noise M   MOSFET channel noise: charge (default: charge-based\n"
+          "                  thermal noise, right in every inversion) or twoflux\n"
+          "                  (2q(I_F + I_R): weak inversion only, tsukit <= 1)\n"
           CMD_SWEEP_TRACK_HELP
           CMD_SWEEP_REPEATS_HELP
           "  -o FILE.h5      cell library (required)\n"
@@ -63,7 +84,7 @@ static void usage(FILE *f)
 }
 
 enum { O_SUBCKT = 1, O_CTL, O_OUT, O_SUPPLY, O_VDD, O_GROUND, O_BIAS,
-       O_TSTEP, O_NSLOT, O_NAME, O_HELP };
+       O_TSTEP, O_NSLOT, O_NAME, O_DRY, O_STRICT, O_MOSNOISE, O_HELP };
 
 static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
 {
@@ -78,6 +99,9 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
     {"tstep", required_argument, NULL, O_TSTEP},
     {"noise-slot", required_argument, NULL, O_NSLOT},
     {"name", required_argument, NULL, O_NAME},
+    {"dry-run", no_argument, NULL, O_DRY},
+    {"strict", no_argument, NULL, O_STRICT},
+    {"mos-noise", required_argument, NULL, O_MOSNOISE},
     CMD_SWEEP_LONGOPTS,
     {"help", no_argument, NULL, O_HELP},
     {NULL, 0, NULL, 0},
@@ -101,6 +125,15 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
       case O_GROUND: p.ground = optarg; break;
       case O_BIAS: p.bias = optarg; break;
       case O_NAME: p.name = optarg; break;
+      case O_DRY: p.dry_run = 1; break;
+      case O_STRICT: p.strict = 1; break;
+      case O_MOSNOISE:
+        if (strcmp(optarg, "charge") == 0 || strcmp(optarg, "twoflux") == 0)
+          p.mos_twoflux = strcmp(optarg, "twoflux") == 0;
+        else
+          rc = TK_FAIL(&err, TK_EINVAL, "--mos-noise: '%s' is not charge or "
+                       "twoflux", optarg);
+        break;
       case O_VDD:
         rc = tk_parse_double_in(optarg, "--vdd", 1e-3, 5.0, &p.vdd_V, &err);
         break;

@@ -158,7 +158,7 @@ EXTRA_DIST += tests/data/netlists/nested.cir tests/data/netlists/flat.cir \
 	tests/data/netlists/bsim4.cir tests/data/netlists/rpbit.cir \
 	tests/data/netlists/mpbit.cir tests/data/netlists/lib/models.lib \
 	tests/data/netlists/level1.cir tests/data/netlists/badmodel.cir \
-	tests/data/netlists/pbit_r.cir \
+	tests/data/netlists/pbit_r.cir tests/data/netlists/pbit_nested.cir \
 	tests/data/netlists/lib/cards/bsim4.mod
 TESTS += tests/cli_dtm.sh
 EXTRA_DIST += tests/cli_dtm.sh

@@ -274,7 +274,7 @@ int main(void)
     ckt_preflight_quiet(pb, quiet, sizeof quiet);
     TKT_OK(strcmp(quiet, "mshort(partial) mlong(partial) j1(not modelled)")
                == 0, "elements without (all) noise listed (%s)", quiet);
-    TKT_OK(ckt_preflight_warn(pb, stdout) == 3, "a warning for each");
+    TKT_OK(ckt_preflight_warn(pb, "# test", stdout) == 3, "a warning for each");
     /* every device vector (channel, gate currents, diode, base and
      * collector) found by the transient: it runs */
     TKT_OK(isfinite(short_trace(pb, bb, "tk_d")),
