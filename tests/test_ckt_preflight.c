@@ -328,7 +328,8 @@ int main(void)
 
   /* ---- what ngspice cannot load fails here, fast, saying why ---- */
   ckt_subckt *sx = load("badmodel.cir", "top");
-  ckt_port_bind bx[2] = {{CKT_PORT_FIXED, 0.5}, {CKT_PORT_FREE, 0}};
+  ckt_port_bind bx[3] = {{CKT_PORT_FIXED, 0.5}, {CKT_PORT_FIXED, 0.2},
+                         {CKT_PORT_FREE, 0}};
   ckt_preflight *px = pre(sx, bx, 0, &err);
   TKT_OK(px == NULL && err.status == TK_ESPICE &&
              strstr(err.msg, "nosuchmodel") != NULL,
