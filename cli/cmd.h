@@ -8,6 +8,7 @@
 #ifndef CMD_H
 #define CMD_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -70,6 +71,8 @@ void cmd_kv_init(cmd_kv *kv);
 void cmd_kv_double(cmd_kv *kv, const char *key, double v);
 void cmd_kv_long(cmd_kv *kv, const char *key, long v);
 void cmd_kv_str(cmd_kv *kv, const char *key, const char *v);
+/* " key=x0,x1,..." (%.6g each). */
+void cmd_kv_list(cmd_kv *kv, const char *key, const double *x, size_t n);
 void cmd_kv_end(cmd_kv *kv);
 /* Value of key in a summary line (copied into buf), or NULL. */
 const char *cmd_kv_get(const cmd_kv *kv, const char *key, char *buf,

@@ -3,8 +3,9 @@
  *
  * Times the fast sampler on a grid (G4..G24, random fp32 couplings) and,
  * in the same run, the scalar reference kernel on one chain of the same
- * chip, and prints flips/ns for both and their ratio.  Workload: a few
- * seconds; the reference run is capped at about --ref-seconds.
+ * chip, and prints the kernel path, the CPU features the dispatch looks
+ * at, flips/ns for both and their ratio.  Workload: a few seconds; the
+ * reference run is capped at about --ref-seconds.
  */
 #include <getopt.h>
 #include <math.h>
@@ -35,8 +36,8 @@ static void usage(FILE *f)
     "Times chromatic block Gibbs on an L x L grid with random couplings\n"
     "J ~ U(-1,1), h ~ U(-0.1,0.1): the fast kernel (C chains, K sweeps)\n"
     "and the scalar reference kernel (one chain, double, exp per update)\n"
-    "in the same run.  Prints flips_per_ns, edge_updates_per_ns,\n"
-    "ref_flips_per_ns and speedup.\n"
+    "in the same run.  Prints the path, the CPU features found (cpu=),\n"
+    "flips_per_ns, edge_updates_per_ns, ref_flips_per_ns and speedup.\n"
     "\n"
     "  --graph G      G4, G8, G12, G16, G20 or G24 (default G12)\n"
     "  --L N          grid side, 2..4096 (default 70)\n"
@@ -48,6 +49,34 @@ static void usage(FILE *f)
     "  --path P       kernel path (default auto)\n"
     "  --ref-seconds S  time budget of the reference run, 0.01..100 (default 0.5)\n"
     "  --seed S       random seed (default 1)\n");
+}
+
+/* The CPU features the kernel dispatch looks at, comma-separated
+ * ("none" if none or not x86-64). */
+static void cpu_features(char *buf, size_t n)
+{
+  buf[0] = '\0';
+#if defined(__x86_64__) && defined(__GNUC__)
+  static const char *const name[8] = {"avx2", "fma", "avx512f", "avx512dq",
+                                      "avx512bw", "avx512vbmi", "gfni",
+                                      "bmi2"};
+  int on[8];   /* __builtin_cpu_supports wants literal names */
+  on[0] = __builtin_cpu_supports("avx2");
+  on[1] = __builtin_cpu_supports("fma");
+  on[2] = __builtin_cpu_supports("avx512f");
+  on[3] = __builtin_cpu_supports("avx512dq");
+  on[4] = __builtin_cpu_supports("avx512bw");
+  on[5] = __builtin_cpu_supports("avx512vbmi");
+  on[6] = __builtin_cpu_supports("gfni");
+  on[7] = __builtin_cpu_supports("bmi2");
+  for (int k = 0; k < 8; k++)
+    if (on[k]) {
+      size_t len = strlen(buf);
+      snprintf(buf + len, n - len, "%s%s", len ? "," : "", name[k]);
+    }
+#endif
+  if (buf[0] == '\0')
+    snprintf(buf, n, "none");
 }
 
 static int parse_path(const char *s, int *path)
@@ -178,7 +207,10 @@ static int bench_gibbs(int argc, char **argv)
   cmd_kv_long(&kv, "chains", (long)n_chains_run);
   cmd_kv_long(&kv, "sweeps", sweeps);
   cmd_kv_long(&kv, "threads", threads);
+  char feat[128];
+  cpu_features(feat, sizeof feat);
   cmd_kv_str(&kv, "path", tsu_sampler_path_name(s));
+  cmd_kv_str(&kv, "cpu", feat);
   cmd_kv_double(&kv, "flips_per_ns", fpns);
   cmd_kv_double(&kv, "edge_updates_per_ns", edge_updates / (fast_s * 1e9));
   cmd_kv_double(&kv, "ref_flips_per_ns", ref_fpns);

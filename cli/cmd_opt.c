@@ -244,7 +244,12 @@ void cmd_opt_usage(const cmd_spec *spec, FILE *f)
   if (spec->opts[0].name == NULL)
     return;
   fprintf(f, "\n");
-  for (const cmd_opt *o = spec->opts; o->name != NULL; o++) {
+  cmd_opt_usage_options(spec->opts, f);
+}
+
+void cmd_opt_usage_options(const cmd_opt *opts, FILE *f)
+{
+  for (const cmd_opt *o = opts; o->name != NULL; o++) {
     char head[96];
     if (o->short_name)
       snprintf(head, sizeof head, "-%c, --%s%s%s", o->short_name, o->name,

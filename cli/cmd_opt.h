@@ -89,6 +89,8 @@ int cmd_opt_parse(const cmd_spec *spec, int argc, char **argv, char **args,
 
 /* The help text (synopsis, about, the table's option list). */
 void cmd_opt_usage(const cmd_spec *spec, FILE *f);
+/* The option list alone (one entry per row, help text wrapped). */
+void cmd_opt_usage_options(const cmd_opt *opts, FILE *f);
 
 /* Free every cmd_opt_list the table points to (safe to call twice). */
 void cmd_opt_free(const cmd_spec *spec);

@@ -47,17 +47,6 @@ enum { O_CELL = 1, O_VDD, O_VCTL, O_TIME, O_TEMP, O_ENGINE, O_SEED, O_VBIAS,
        O_CNOISE, O_DT, O_MODELS, O_FORCE, O_HELP };
 
 /* " key=a,b,c" */
-static void kv_list(cmd_kv *kv, const char *key, const double *x, size_t n)
-{
-  char buf[1024];
-  size_t len = 0;
-  buf[0] = '\0';
-  for (size_t i = 0; i < n && len < sizeof buf - 32; i++)
-    len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.6g",
-                            i ? "," : "", x[i]);
-  cmd_kv_str(kv, key, buf);
-}
-
 /* The figures of every run, one comma list per summary key of the kind. */
 static void put_summary(cmd_kv *kvp, const run_trace_result *res,
                         const char *out)
@@ -72,7 +61,7 @@ static void put_summary(cmd_kv *kvp, const run_trace_result *res,
       continue;
     for (size_t r = 0; r < nrun; r++)
       col[r] = io_trace_fig_value(&res->figs[r], &d[i]);
-    kv_list(kvp, d[i].name, col, nrun);
+    cmd_kv_list(kvp, d[i].name, col, nrun);
   }
   free(col);
   cmd_kv_str(kvp, "file", out);

@@ -79,6 +79,17 @@ void cmd_kv_str(cmd_kv *kv, const char *key, const char *v)
   kv_append(kv, key, v);
 }
 
+void cmd_kv_list(cmd_kv *kv, const char *key, const double *x, size_t n)
+{
+  char buf[1024];
+  size_t len = 0;
+  buf[0] = '\0';
+  for (size_t i = 0; i < n && len < sizeof buf - 32; i++)
+    len += (size_t)snprintf(buf + len, sizeof buf - len, "%s%.6g",
+                            i ? "," : "", x[i]);
+  cmd_kv_str(kv, key, buf);
+}
+
 void cmd_kv_end(cmd_kv *kv)
 {
   printf("%s\n", kv->buf);

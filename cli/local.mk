@@ -1,7 +1,7 @@
 # cli/: the `tsukit` command, thin subcommands over the libraries.
 bin_PROGRAMS += tsukit
 tsukit_SOURCES = cli/main.c cli/cmd.h cli/cmd_util.c cli/cmd_opt.c cli/cmd_opt.h \
-	cli/cmd_demo.c cli/demo.h cli/demo_steps.c
+	cli/cmd_demo.c
 tsukit_LDADD = $(TK_LIBS) $(TK_EXT_LIBS)
 tsukit_SOURCES += cli/cmd_device.c
 tsukit_SOURCES += cli/cmd_bench.c

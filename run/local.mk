@@ -14,3 +14,4 @@ run_librun_a_SOURCES += run/run_dtm_eval.c
 run_librun_a_SOURCES += run/run_dtm_bench.c
 run_librun_a_SOURCES += run/run_dtm_plot.c
 run_librun_a_SOURCES += run/run_plot.c run/run_plot.h
+run_librun_a_SOURCES += run/run_demo.c run/run_demo.h

@@ -1,7 +1,9 @@
 /* test_tsu_fast.c -- fast sampler: reproducibility, cell limits, memory.
  *
  *  - Same seed, same samples: G12 torus L=30, 128 chains, 30 sweeps with 1
- *    and 2 threads give bit-identical states (ideal and memory cells).
+ *    and 2 threads give bit-identical states (ideal and memory cells;
+ *    2 chain groups: each thread takes one); with 64 chains (one group:
+ *    threads split the node pairs of a colour) on the other paths.
  *  - Perfect-cell limit: cells with tau -> 0 and no mismatch have a_i =
  *    2 beta, b_i = 0, e_i = 0 and sample bit-identically to ideal cells.
  *  - Mismatch: offsets b_i have the drawn spread (chi-square-free check:
@@ -14,16 +16,31 @@
  *    measured within 4.5 sigma (Sokal: var(tau) ~ 2 (2W+1) tau^2 / N).
  *    On a coupled G12 grid the chain visibly slows (tau_int of the
  *    magnetisation larger than with ideal cells).
+ *  - Cross-path identity: the AVX2 and portable kernels compute the same
+ *    fixed-point field and IEEE decision (tsu_fast.h), so they give
+ *    bit-identical states (ideal cells, cells with memory and mismatch,
+ *    a G24 30x30 grid at beta 5; a colour-restricted run and a chain-group
+ *    offset).
+ *  - Precision of the fixed-point conditionals against the reference
+ *    formula (tsu_cell_p1): for random neighbour states of random nodes,
+ *    P_fast = (number of 16-bit uniforms the decision accepts) / 2^16
+ *    must be within the bound stated in tsu_fast.h, 2^-17 (the uniform's
+ *    grid) + (ln 2 / 4) n_quads 2^-(F+1) (table rounding) + 1e-6 (2^z and
+ *    float rounding), of P(1) for both old states; at beta = 0.4 that is
+ *    below 2^-17 + 1e-5 too; also at beta = 40 (fields far outside the
+ *    clamp, coarse fraction bits).
  * Seeds fixed (0xfa57, 0xc41b).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/tk_rng.h"
 #include "tests/tk_test.h"
 #include "tsu/tsu_cell.h"
 #include "tsu/tsu_color.h"
 #include "tsu/tsu_fast.h"
+#include "tsu/tsu_fast_impl.h"
 #include "tsu/tsu_graph.h"
 #include "tsu/tsu_stats.h"
 
@@ -45,6 +62,99 @@ static void threads_identical(const tsu_graph *g, const tsu_coloring *col,
          tsu_sampler_path_name(a));
   tsu_sampler_free(a);
   tsu_sampler_free(b);
+}
+
+/* AVX2 and portable samplers from the same seed give the same words. */
+static void cross_path(const tsu_graph *g, const tsu_coloring *col,
+                       const tsu_cells *cells, const char *what)
+{
+  if (!tsu_fast_path_supported(TSU_PATH_AVX2)) {
+    TKT_OK(1, "%s: AVX2 and portable bit-identical # SKIP no AVX2", what);
+    return;
+  }
+  tsu_sampler *a = NULL, *b = NULL;
+  tk_err err = {0};
+  int rc = tsu_sampler_alloc(g, col, cells, 192, 0xfa57, TSU_PATH_AVX2, &a,
+                             &err);
+  rc |= tsu_sampler_alloc(g, col, cells, 192, 0xfa57, TSU_PATH_PORTABLE, &b,
+                          &err);
+  TKT_OK(rc == 0, "%s: AVX2 and portable samplers built", what);
+  if (rc != 0) {
+    tsu_sampler_free(a);
+    tsu_sampler_free(b);
+    return;
+  }
+  uint32_t ng = 0;
+  tsu_sampler_run(a, 5, 1);
+  tsu_sampler_run(b, 5, 2);
+  tsu_sampler_run_colors(a, 2, 1, 2);   /* colour 0 only */
+  tsu_sampler_run_colors(b, 2, 1, 1);
+  tsu_sampler_set_group_offset(a, 3);
+  tsu_sampler_set_group_offset(b, 3);
+  tsu_sampler_run(a, 3, 1);
+  tsu_sampler_run(b, 3, 1);
+  const uint64_t *ba = tsu_sampler_bits(a, &ng);
+  const uint64_t *bb = tsu_sampler_bits(b, NULL);
+  size_t diff = 0;
+  for (size_t k = 0; k < (size_t)g->n * ng; k++)
+    diff += ba[k] != bb[k];
+  TKT_OK(diff == 0, "%s: AVX2 and portable kernels bit-identical (10 sweeps, "
+         "192 chains; %zu of %zu words differ)", what, diff,
+         (size_t)g->n * ng);
+  tsu_sampler_free(a);
+  tsu_sampler_free(b);
+}
+
+/* Worst |P_fast - P(1)| over random nodes and neighbour states (*ratio:
+ * the worst ratio to the stated bound). */
+static double fix_precision(const tsu_graph *g, const tsu_coloring *col,
+                            const tsu_cells *cells, uint64_t seed,
+                            double *ratio)
+{
+  *ratio = INFINITY;
+  tsu_sampler *s = NULL;
+  tk_err err = {0};
+  if (tsu_sampler_alloc(g, col, cells, 64, 1, TSU_PATH_PORTABLE, &s, &err))
+    return INFINITY;
+  const tsu__plan *pl = tsu__sampler_plan(s);
+  tk_rng r;
+  tk_rng_init(&r, seed, 0);
+  double worst = 0;
+  *ratio = 0;
+  uint8_t st[256];
+  for (int trial = 0; trial < 400; trial++) {
+    uint32_t p = (uint32_t)(tk_rng_uniform(&r) * g->n) % g->n;
+    uint32_t i = pl->node[p], deg = g->off[i + 1] - g->off[i];
+    /* biased states too, so that strong fields occur */
+    double q1 = tk_rng_uniform(&r);
+    double gamma = g->h[i];
+    for (uint32_t k = 0; k < deg && k < 256; k++) {
+      st[k] = tk_rng_uniform(&r) < q1;
+      gamma += g->adj_w[g->off[i] + k] * (st[k] ? 1.0 : -1.0);
+    }
+    int32_t acc = tsu__fix_field(pl, p, st);
+    for (int x = 0; x < 2; x++) {
+      /* the decision is monotone in r16: count by bisection */
+      uint32_t lo = 0, hi = 65536;
+      while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (tsu__fix_decide(pl, p, acc, mid, x))
+          lo = mid + 1;
+        else
+          hi = mid;
+      }
+      double pf = lo / 65536.0, pr = tsu_cell_p1(cells, i, gamma, x);
+      double nq = pl->qt_off[p + 1] - pl->qt_off[p];
+      double bound = 1.0 / 131072 + 0.25 * log(2.0) * nq *
+                     ldexp(1.0, -pl->qF[p] - 1) + 1e-6;
+      if (fabs(pf - pr) > worst)
+        worst = fabs(pf - pr);
+      if (fabs(pf - pr) / bound > *ratio)
+        *ratio = fabs(pf - pr) / bound;
+    }
+  }
+  tsu_sampler_free(s);
+  return worst;
 }
 
 /* Magnetisation series m[c * n_sweeps + t] of the first n_ch chains. */
@@ -88,6 +198,50 @@ int main(void)
   tsu_cells *cm = NULL;
   tsu_cells_build(&mem, g->n, &cm, &err);
   threads_identical(g, col, cm, "cells with memory and mismatch");
+  cross_path(g, col, ci, "ideal cells");
+  cross_path(g, col, cm, "cells with memory and mismatch");
+  {
+    /* G24 30x30 (6 quads: two chunks of L sums) at beta 5 (coarse fraction
+     * bits: the clamped variant) */
+    tsu_graph *g24 = NULL;
+    tsu_coloring *c24 = NULL;
+    tsu_cells *h24 = NULL;
+    tsu_cell_params p24 = tsu_cell_ideal_params(5.0);
+    int rc = tsu_graph_grid(30, tsu_grid_name_jumps("G24"), 0, &g24, &err);
+    if (rc == 0) {
+      tsu_graph_random_model(g24, 0xfa5b, 1.0, 0.1);
+      rc = tsu_coloring_build(g24, &c24, &err);
+    }
+    if (rc == 0)
+      rc = tsu_cells_build(&p24, g24->n, &h24, &err);
+    TKT_OK(rc == 0, "G24 30x30 grid built (%s)",
+           rc ? tk_err_text(&err) : "ok");
+    if (rc == 0)
+      cross_path(g24, c24, h24, "G24, beta 5");
+    tsu_cells_free(h24);
+    tsu_coloring_free(c24);
+    tsu_graph_free(g24);
+  }
+  {
+    /* bound: the uniform's grid 2^-17 + the stated precision 1e-5 */
+    const double lim = 1.0 / 131072 + 1e-5;
+    double ratio;
+    double w = fix_precision(g, col, cm, 0xfa59, &ratio);
+    TKT_IN(w, 0, lim, "fixed-point conditionals vs the reference P(1), "
+           "memory and mismatch cells, beta 0.4: max |error|");
+    TKT_IN(ratio, 0, 1, "... within the per-node bound of tsu_fast.h "
+           "(worst error / bound)");
+    tsu_cell_params hot = mem;
+    hot.beta = 40;
+    tsu_cells *ch = NULL;
+    tsu_cells_build(&hot, g->n, &ch, &err);
+    w = fix_precision(g, col, ch, 0xfa5a, &ratio);
+    printf("# beta 40: max |P_fast - P(1)| = %.3g\n", w);
+    TKT_IN(ratio, 0, 1, "fixed-point conditionals vs the reference P(1), "
+           "beta 40 (clamped fields): within the per-node bound "
+           "(worst error / bound)");
+    tsu_cells_free(ch);
+  }
   /* the same for every other path the CPU has */
   {
     const int paths[2] = {TSU_PATH_AVX2, TSU_PATH_PORTABLE};

@@ -2,11 +2,13 @@
  *
  * Workload: G12 grids of 70x70 (4900 nodes, ~29k edges) with 64-4096
  * chains and 1e3-1e5 sweeps; the plan (~0.5 MB of fp32 weights, plus
- * ~1.2 MB of subset-sum tables and indices for the VBMI/GFNI kernel)
- * streams from L2/L3 while the chain words of a group (n x 8 bytes) stay
- * in L1.  Threads
- * split the node pairs of one colour (static schedule), with a barrier
- * between colours.
+ * ~1.2 MB of subset-sum tables and indices for the VBMI/GFNI kernel, or
+ * ~0.9 MB of byte-plane quad tables and indices for the AVX2 and
+ * portable kernels) streams from L2/L3 while the chain words of a group
+ * (n x 8 bytes) stay in L1.  Threads take whole chain groups when
+ * there are enough of them (no synchronisation at all), else split the
+ * node pairs of one colour (static schedule), with a barrier between
+ * colours.
  */
 #include "tsu/tsu_fast_impl.h"
 
@@ -76,10 +78,17 @@ void tsu_sampler_free(tsu_sampler *s)
   free(s->pl.c0);
   free(s->pl.mem_e);
   free(s->pl.mem_inv);
-  free(s->pl.lut);
   free(s->pl.tab_off);
   free(s->pl.tab);
   free(s->pl.gx);
+  free(s->pl.qt_off);
+  free(s->pl.qtab);
+  free(s->pl.qnb);
+  free(s->pl.qF);
+  free(s->pl.qk);
+  free(s->pl.qclamp);
+  free(s->pl.qe16);
+  free(s->pl.qthr);
   free(s->bits);
   free(s);
 }
@@ -126,6 +135,151 @@ static int build_tables(tsu__plan *pl)
   }
   pl->use_gfni = 1;
   return 0;
+}
+
+/* Quad tables of the fixed-point kernels (tsu_fast_impl.h): F_p is the
+ * largest in 0..24 with 2^F_p B_p + 63.5 n_quads <= TSU__FIX_LIMIT, B_p =
+ * |c0| + sum |wq| bounding |field|; sums in double, rounded once per
+ * entry.  Allocates on the first call, refills in place afterwards.
+ * Returns 0, -1 when out of memory, -2 when a node's field or degree is
+ * too large for the representation (*bad = its position). */
+static int build_fix(tsu__plan *pl, uint32_t *bad)
+{
+  uint32_t n = pl->n, nq = 0;
+  if (pl->qt_off == NULL)
+    pl->qt_off = malloc(((size_t)n + 1) * sizeof *pl->qt_off);
+  if (pl->qt_off == NULL)
+    return -1;
+  for (uint32_t p = 0; p < n; p++) {
+    uint32_t deg = pl->off[p + 1] - pl->off[p];
+    pl->qt_off[p] = nq;
+    nq += deg == 0 ? 1 : (deg + 3) / 4;
+  }
+  pl->qt_off[n] = nq;
+  if (pl->qtab == NULL) {
+    pl->qtab = aligned_alloc(64, ((size_t)nq * 48 + 63) / 64 * 64);
+    pl->qnb = malloc((size_t)nq * 4 * sizeof *pl->qnb);
+    pl->qF = malloc(n);
+    pl->qk = malloc((size_t)n * 5 * sizeof *pl->qk);
+    pl->qclamp = malloc((size_t)n * sizeof *pl->qclamp);
+    pl->qe16 = malloc((size_t)n * sizeof *pl->qe16);
+    pl->qthr = malloc((size_t)n * sizeof *pl->qthr);
+  }
+  if (pl->qtab == NULL || pl->qnb == NULL || pl->qF == NULL ||
+      pl->qk == NULL || pl->qclamp == NULL || pl->qe16 == NULL ||
+      pl->qthr == NULL)
+    return -1;
+  for (uint32_t p = 0; p < n; p++) {
+    uint32_t k0 = pl->off[p], deg = pl->off[p + 1] - k0;
+    uint32_t t0 = pl->qt_off[p], nt = pl->qt_off[p + 1] - t0;
+    double bound = fabs(pl->c0[p]);
+    for (uint32_t k = 0; k < deg; k++)
+      bound += fabs(pl->wq[k0 + k]);
+    int F = 24;
+    while (F >= 0 && ldexp(bound, F) + 63.5 * nt > TSU__FIX_LIMIT)
+      F--;
+    if (F < 0 || nt > TSU__FIX_MAXQ) {
+      *bad = p;
+      return -2;
+    }
+    pl->qF[p] = (uint8_t)F;
+    pl->qclamp[p] = (int32_t)ldexp(100.0, F);
+    {
+      const float c[5] = {TSU__EXP2Q_C0, TSU__EXP2Q_C1, TSU__EXP2Q_C2,
+                          TSU__EXP2Q_C3, TSU__EXP2Q_C4};
+      for (int j = 0; j < 5; j++)   /* exact: powers of two, no underflow */
+        pl->qk[5 * (size_t)p + j] = (float)ldexp(c[j], -j * F);
+    }
+    pl->qe16[p] = (float)((double)pl->mem_e[p] * 65536.0);
+    pl->qthr[p] = (float)((1.0 - (double)pl->mem_e[p]) * 65536.0);
+    for (uint32_t t = 0; t < nt; t++) {
+      uint32_t j0 = 4 * t;
+      uint8_t *tb = pl->qtab + 48 * (size_t)(t0 + t);
+      for (uint32_t m = 0; m < 16; m++) {
+        double sum = t == 0 ? pl->c0[p] : 0.0;
+        for (uint32_t i = 0; i < 4; i++)
+          if (((m >> i) & 1) && j0 + i < deg)
+            sum += pl->wq[k0 + j0 + i];
+        int32_t v = (int32_t)lrint(ldexp(sum, F));
+        int32_t h = (v - (v & 63)) / 64;
+        tb[m] = (uint8_t)(v & 63);
+        tb[16 + m] = (uint8_t)((uint32_t)h & 0xFF);
+        tb[32 + m] = (uint8_t)(((uint32_t)h >> 8) & 0xFF);
+      }
+      for (uint32_t i = 0; i < 4; i++)
+        pl->qnb[4 * (size_t)(t0 + t) + i] =
+            j0 + i < deg ? pl->nbr[k0 + j0 + i] : n * pl->n_groups;
+    }
+  }
+  return 0;
+}
+
+/* V_t[m] of quad table tb (tsu_fast_impl.h) from its byte planes. */
+static int32_t fix_entry(const uint8_t *tb, uint32_t m)
+{
+  int16_t h = (int16_t)(uint16_t)(tb[16 + m] | (uint16_t)tb[32 + m] << 8);
+  return (int32_t)h * 64 + tb[m];
+}
+
+int32_t tsu__fix_field(const tsu__plan *pl, uint32_t p, const uint8_t *s)
+{
+  uint32_t deg = pl->off[p + 1] - pl->off[p];
+  int32_t acc = 0;
+  for (uint32_t t = pl->qt_off[p]; t < pl->qt_off[p + 1]; t++) {
+    uint32_t j0 = 4 * (t - pl->qt_off[p]), m = 0;
+    for (uint32_t i = 0; i < 4; i++)
+      if (j0 + i < deg && s[j0 + i])
+        m |= 1u << i;
+    acc += fix_entry(pl->qtab + 48 * (size_t)t, m);
+  }
+  return acc;
+}
+
+static float f32_from_bits(uint32_t b)
+{
+  float f;
+  memcpy(&f, &b, sizeof f);
+  return f;
+}
+
+static uint32_t f32_bits(float f)
+{
+  uint32_t b;
+  memcpy(&b, &f, sizeof b);
+  return b;
+}
+
+/* The decision of tsu_fast.h, each step exactly as the AVX2 kernel does
+ * it: integer clamp and rounding, the quartic in IEEE single precision
+ * (fmaf is one rounding, as vfmadd), the power of two added to the
+ * exponent bits. */
+static inline __attribute__((always_inline)) int
+fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc, uint32_t r16,
+           int x_old)
+{
+  const int F = pl->qF[p];
+  const int32_t c = pl->qclamp[p];
+  const float *k = pl->qk + 5 * (size_t)p;
+  int32_t a = acc > -c ? acc : -c;
+  a = a < c ? a : c;
+  int32_t nn = a >> F;   /* floor (arithmetic shift: GCC, Clang) */
+  float ff = (float)(a & (int32_t)((1u << F) - 1));
+  float q = k[4];
+  q = fmaf(q, ff, k[3]);
+  q = fmaf(q, ff, k[2]);
+  q = fmaf(q, ff, k[1]);
+  q = fmaf(q, ff, k[0]);
+  float e2 = f32_from_bits(f32_bits(q) + ((uint32_t)nn << 23));
+  /* r16 + 1/2 from the bits of 2^23 + r16 */
+  float r = f32_from_bits(0x4B000000u | r16) - 8388607.5f;
+  float um = x_old ? r - pl->qe16[p] : r;
+  return fmaf(um, e2, um) < pl->qthr[p];
+}
+
+int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
+                    uint32_t r16, int x_old)
+{
+  return fix_decide(pl, p, acc, r16, x_old);
 }
 
 /* Neighbour table, pre-scaled weights, constants and memory factors of
@@ -195,22 +349,21 @@ int tsu_sampler_alloc(const tsu_graph *g, const tsu_coloring *col,
   pl->c0 = malloc((size_t)n * sizeof *pl->c0);
   pl->mem_e = malloc((size_t)n * sizeof *pl->mem_e);
   pl->mem_inv = malloc((size_t)n * sizeof *pl->mem_inv);
-  pl->lut = aligned_alloc(64, 256 * 8 * sizeof *pl->lut);
-  s->bits = aligned_alloc(64, ((size_t)n * pl->n_groups * 8 + 63) / 64 * 64);
+  /* one row more: all-zero neighbour words for padded quads */
+  s->bits = aligned_alloc(64, (((size_t)n + 1) * pl->n_groups * 8 + 63) /
+                                  64 * 64);
   if (pl->node == NULL || pl->off == NULL || pl->nbr == NULL ||
       pl->wq == NULL || pl->c0 == NULL || pl->mem_e == NULL ||
-      pl->mem_inv == NULL || pl->lut == NULL || s->bits == NULL) {
+      pl->mem_inv == NULL || s->bits == NULL) {
     tsu_sampler_free(s);
     return TK_FAIL(err, TK_ENOMEM, "sampler for %u nodes x %u chains", n,
                    n_chains);
   }
-  for (int b = 0; b < 256; b++)
-    for (int j = 0; j < 8; j++)
-      pl->lut[8 * b + j] = (float)((b >> j) & 1);
   for (uint32_t p = 0; p < n; p++)
     pl->node[p] = col->order[p];
   fill_weights(pl, g, cells);
   pl->has_memory = cells->has_memory;
+  memset(s->bits + (size_t)n * pl->n_groups, 0, pl->n_groups * 8);
   for (uint32_t i = 0; i < n; i++) {
     for (uint32_t gr = 0; gr < pl->n_groups; gr++) {
       uint32_t w[4];
@@ -223,6 +376,19 @@ int tsu_sampler_alloc(const tsu_graph *g, const tsu_coloring *col,
       build_tables(pl) != 0) {
     tsu_sampler_free(s);
     return TK_FAIL(err, TK_ENOMEM, "subset-sum tables for %u nodes", n);
+  }
+  if (path == TSU_PATH_AVX2 || path == TSU_PATH_PORTABLE) {
+    uint32_t bad = 0;
+    int rc = build_fix(pl, &bad);
+    if (rc != 0) {
+      tsu_sampler_free(s);
+      if (rc == -1)
+        return TK_FAIL(err, TK_ENOMEM, "quad tables for %u nodes", n);
+      return TK_FAIL(err, TK_ERANGE, "node %u: field bound or degree too "
+                     "large for the fixed-point field of the %s path",
+                     col->order[bad], path == TSU_PATH_AVX2 ? "avx2"
+                                                            : "portable");
+    }
   }
   s->n_chains = n_chains;
   s->path = path;
@@ -244,12 +410,31 @@ int tsu_sampler_reload(tsu_sampler *s, const tsu_graph *g,
   fill_weights(&s->pl, g, cells);
   if (s->pl.use_gfni && build_tables(&s->pl) != 0)
     return TK_FAIL(err, TK_ENOMEM, "subset-sum tables");
+  if (s->pl.qtab != NULL) {
+    uint32_t bad = 0;
+    if (build_fix(&s->pl, &bad) != 0)
+      return TK_FAIL(err, TK_ERANGE, "reload: node %u: field bound too large "
+                     "for the fixed-point field", s->pl.node[bad]);
+  }
   return TK_OK;
 }
 
 void tsu_sampler_run(tsu_sampler *s, uint64_t n_sweeps, int n_threads)
 {
   tsu_sampler_run_colors(s, n_sweeps, s->pl.n_colors, n_threads);
+}
+
+/* Sweeps of chain groups [g_lo, g_hi) with no synchronisation: chain
+ * groups never interact. */
+static void run_groups(const tsu__plan *pl, tsu__kernel_fn kern,
+                       uint64_t *bits, uint64_t t0, uint64_t n_sweeps,
+                       uint32_t n_active, uint32_t g_lo, uint32_t g_hi)
+{
+  for (uint64_t t = t0; t < t0 + n_sweeps; t++)
+    for (uint32_t c = 0; c < n_active; c++) {
+      uint32_t n_pairs = (pl->start[c + 1] - pl->start[c] + 1) / 2;
+      kern(pl, bits, c, t, 0, n_pairs, g_lo, g_hi);
+    }
 }
 
 void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
@@ -261,29 +446,52 @@ void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
   uint64_t t0 = s->sweep;
   uint64_t *bits = s->bits;
   tsu__kernel_fn kern = s->kernel;
+  const uint32_t G = pl->n_groups;
+  s->sweep = t0 + n_sweeps;
 #ifdef _OPENMP
   int nt = n_threads > 0 ? n_threads : omp_get_max_threads();
+  if (nt > 1 && G >= (uint32_t)nt && (G % (uint32_t)nt == 0 ||
+                                      G >= 4 * (uint32_t)nt)) {
+    /* enough chain groups: each thread sweeps its own groups, no
+     * barriers (the same states for any split) */
 #pragma omp parallel num_threads(nt)
-#else
-  (void)n_threads;
-#endif
-  {
+    {
+      uint32_t id = (uint32_t)omp_get_thread_num();
+      uint32_t m = (uint32_t)omp_get_num_threads();
+      uint32_t g_lo = (uint32_t)((uint64_t)G * id / m);
+      uint32_t g_hi = (uint32_t)((uint64_t)G * (id + 1) / m);
+      if (g_lo < g_hi)
+        run_groups(pl, kern, bits, t0, n_sweeps, n_active, g_lo, g_hi);
+    }
+    return;
+  }
+  if (nt > 1) {
+    /* few chain groups: threads split the node pairs of each colour,
+     * with a barrier between colours */
+#pragma omp parallel num_threads(nt)
     for (uint64_t t = t0; t < t0 + n_sweeps; t++) {
       for (uint32_t c = 0; c < n_active; c++) {
         uint32_t n_pairs = (pl->start[c + 1] - pl->start[c] + 1) / 2;
         /* 8 pairs per chunk: few calls, still balanced over threads */
         uint32_t n_chunks = (n_pairs + 7) / 8;
-#ifdef _OPENMP
 #pragma omp for schedule(static)
-#endif
         for (uint32_t ch = 0; ch < n_chunks; ch++) {
           uint32_t q1 = 8 * ch + 8 < n_pairs ? 8 * ch + 8 : n_pairs;
-          kern(pl, bits, c, t, 8 * ch, q1);
+          kern(pl, bits, c, t, 8 * ch, q1, 0, G);
         }
       }
     }
+    return;
   }
-  s->sweep = t0 + n_sweeps;
+#else
+  (void)n_threads;
+#endif
+  run_groups(pl, kern, bits, t0, n_sweeps, n_active, 0, G);
+}
+
+const tsu__plan *tsu__sampler_plan(const tsu_sampler *s)
+{
+  return &s->pl;
 }
 
 uint64_t tsu_sampler_sweeps(const tsu_sampler *s)
@@ -316,38 +524,21 @@ int tsu_sampler_spin(const tsu_sampler *s, uint32_t chain, uint32_t node)
   return ((w >> (chain % 64)) & 1) ? 1 : -1;
 }
 
-/* 2^x for the portable path, same polynomial as the vector paths; the
- * power of two is built in the exponent bits (no libm calls). */
-static float exp2_portable(float x)
-{
-  if (x > 126.0f)
-    x = 126.0f;
-  if (x < -126.0f)
-    x = -126.0f;
-  int ni = (int)(x + (x >= 0 ? 0.5f : -0.5f));
-  float f = x - (float)ni;
-  float p = TSU__EXP2_C6;
-  p = p * f + TSU__EXP2_C5;
-  p = p * f + TSU__EXP2_C4;
-  p = p * f + TSU__EXP2_C3;
-  p = p * f + TSU__EXP2_C2;
-  p = p * f + TSU__EXP2_C1;
-  p = p * f + TSU__EXP2_C0;
-  uint32_t bits = (uint32_t)(ni + 127) << 23;
-  float scale;
-  memcpy(&scale, &bits, sizeof scale);
-  return p * scale;
-}
-
-void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
-                          uint64_t sweep, uint32_t q0, uint32_t q1)
+/* Fixed-point field and decision per chain (tsu_fast.h), the same
+ * integer sums and IEEE operations as the AVX2 kernel.  Compiled twice:
+ * plain, and for CPUs with FMA (fmaf becomes one instruction instead of
+ * a libm call; the results are the same, fmaf is exact either way). */
+static inline __attribute__((always_inline)) void
+kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
+                uint64_t sweep, uint32_t q0, uint32_t q1,
+                uint32_t g_lo, uint32_t g_hi)
 {
   const uint32_t G = pl->n_groups;
   const uint32_t beg = pl->start[color], end = pl->start[color + 1];
   for (uint32_t q = q0; q < q1; q++) {
     uint32_t pa = beg + 2 * q;
     uint32_t nh = pa + 1 < end ? 2 : 1;
-    for (uint32_t g = 0; g < G; g++) {
+    for (uint32_t g = g_lo; g < g_hi; g++) {
       uint32_t rw[4][16];   /* word w of block b: chain 4 b + w */
       for (uint32_t b = 0; b < 16; b++) {
         uint32_t ctr[4] = {16 * (pl->g0 + g) + b, pa, (uint32_t)sweep,
@@ -359,30 +550,51 @@ void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
       }
       for (uint32_t h = 0; h < nh; h++) {
         uint32_t p = pa + h, i = pl->node[p];
-        float acc[64];
+        int32_t acc[64];
         for (int c = 0; c < 64; c++)
-          acc[c] = pl->c0[p];
-        for (uint32_t k = pl->off[p]; k < pl->off[p + 1]; k++) {
-          uint64_t m = bits[(size_t)pl->nbr[k] + g];
-          float wv = pl->wq[k];
+          acc[c] = 0;
+        for (uint32_t t = pl->qt_off[p]; t < pl->qt_off[p + 1]; t++) {
+          const uint32_t *nb = pl->qnb + 4 * (size_t)t;
+          uint64_t m0 = bits[(size_t)nb[0] + g], m1 = bits[(size_t)nb[1] + g];
+          uint64_t m2 = bits[(size_t)nb[2] + g], m3 = bits[(size_t)nb[3] + g];
+          int32_t v[16];
+          for (uint32_t m = 0; m < 16; m++)
+            v[m] = fix_entry(pl->qtab + 48 * (size_t)t, m);
           for (int c = 0; c < 64; c++)
-            acc[c] += wv * (float)((m >> c) & 1);
+            acc[c] += v[((m0 >> c) & 1) | ((m1 >> c) & 1) << 1 |
+                        ((m2 >> c) & 1) << 2 | ((m3 >> c) & 1) << 3];
         }
         uint64_t old = bits[(size_t)i * G + g], nw = 0;
         for (int c = 0; c < 64; c++) {
-          float e2 = exp2_portable(acc[c]);
           uint32_t r16 = (rw[c % 4][c / 4] >> (16 * h)) & 0xFFFFu;
-          float u = (float)r16 * (1.0f / 65536.0f) + (1.0f / 131072.0f);
-          if (pl->has_memory) {
-            if ((old >> c) & 1)
-              u -= pl->mem_e[p];
-            u *= pl->mem_inv[p];
-          }
-          if (u * e2 + u < 1.0f)
+          if (fix_decide(pl, p, acc[c], r16, (int)((old >> c) & 1)))
             nw |= 1ull << c;
         }
         bits[(size_t)i * G + g] = nw;
       }
     }
   }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+__attribute__((target("fma"))) static void
+kernel_portable_fma(const tsu__plan *pl, uint64_t *bits, uint32_t color,
+                    uint64_t sweep, uint32_t q0, uint32_t q1,
+                    uint32_t g_lo, uint32_t g_hi)
+{
+  kernel_portable(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
+}
+#endif
+
+void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
+                          uint64_t sweep, uint32_t q0, uint32_t q1,
+                          uint32_t g_lo, uint32_t g_hi)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (__builtin_cpu_supports("fma")) {
+    kernel_portable_fma(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
+    return;
+  }
+#endif
+  kernel_portable(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
 }

@@ -21,14 +21,38 @@
  *
  * Code paths: AVX-512 (16 chains per vector; on CPUs that also have
  * VBMI, GFNI and BMI2 a variant that sums neighbours by table lookup,
- * tsu_fast_avx512.c), AVX2 (8 per vector) and a portable C path;
- * TSU_PATH_AUTO takes the best the CPU supports (__builtin_cpu_supports).
- * Each path is reproducible with itself on a given CPU; paths differ
- * only in the rounding of acc and in 2^acc, so they agree in
- * distribution and disagree on a draw only where u lies within about
- * 1e-4 of P(1).  2^acc: degree-6 Taylor polynomial (relative error
- * < 2e-7) on all paths but the VBMI/GFNI variant, which uses a cubic
- * minimax fit (relative error < 7.5e-5, |error in P(1)| < 1.9e-5).
+ * tsu_fast_avx512.c), AVX2 (64 chains per step, tsu_fast_avx2.c) and a
+ * portable C path; TSU_PATH_AUTO takes the best the CPU supports
+ * (__builtin_cpu_supports).  Each path is reproducible with itself on
+ * any CPU that runs it; the AVX2 and portable paths compute the same
+ * integers and IEEE operations and are bit-identical to each other.
+ * Paths otherwise differ only in the rounding of acc and in 2^acc, so
+ * they agree in distribution and disagree on a draw only where u lies
+ * within the precisions stated below of P(1) (about 1e-5 at moderate
+ * fields).
+ *
+ * AVX-512 paths: acc in fp32 as above; 2^acc: degree-6 Taylor polynomial
+ * (relative error < 2e-7), or a cubic minimax fit in the VBMI/GFNI
+ * variant (relative error < 7.5e-5, |error in P(1)| < 1.9e-5).
+ *
+ * AVX2 and portable paths, fixed point: the neighbours of a node are
+ * taken in quads (4 per quad, n_q quads); quad t has a table of its 16
+ * subset sums V_t[m] = round(2^F (sum of the weights of the neighbours
+ * at +1 in m, plus the constant in quad 0)), and acc = 2^-F sum_t
+ * V_t[m_t] exactly in int32.  F (per node) is the largest in 0..24 with
+ * 2^F B + 63.5 n_q <= 2097088, B = |constant| + sum |weights| (so the
+ * int32 stays below 2^21 and its parts fit the 16-bit lanes), and the
+ * field is off by at most n_q 2^-(F+1): 2.3e-5 (log2 units) on G12 at
+ * beta 0.5 (F = 16, n_q = 3).  The draw is x = 1 iff
+ *   (r + 1/2 - x_old e 2^16) (1 + 2^acc) < (1 - e) 2^16,
+ * r the 16-bit field, in IEEE single precision with one FMA, where acc
+ * is clamped to [-100, 100] (no draw can change) and 2^acc = 2^floor(acc)
+ * q(frac(acc)), q the quartic minimax of 2^z on [0,1) (relative error
+ * < 2.7e-6).  So |P_fast(1) - P(1)| <= (ln 2 / 4) n_q 2^-(F+1) + 1e-6 on
+ * top of the uniform's grid 2^-17 (tested against tsu_cell_p1 in
+ * test_tsu_fast).  A node with B >= 2^21 or more than 2080 neighbours
+ * cannot be represented: tsu_sampler_alloc fails with TK_ERANGE on
+ * these two paths.
  */
 #ifndef TSU_FAST_H
 #define TSU_FAST_H

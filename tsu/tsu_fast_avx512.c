@@ -196,13 +196,12 @@ update_node(const tsu__plan *pl, uint64_t *bits, uint32_t p, uint32_t g,
 
 T512 void tsu__kernel_avx512(const tsu__plan *pl, uint64_t *bits,
                              uint32_t color, uint64_t sweep, uint32_t q0,
-                             uint32_t q1)
+                             uint32_t q1, uint32_t g_lo, uint32_t g_hi)
 {
-  const uint32_t G = pl->n_groups;
   const uint32_t beg = pl->start[color], end = pl->start[color + 1];
   for (uint32_t q = q0; q < q1; q++) {
     uint32_t pa = beg + 2 * q;
-    for (uint32_t g = 0; g < G; g++) {
+    for (uint32_t g = g_lo; g < g_hi; g++) {
       __m512i rw[4];
       philox16_chains(pl->rk, pl->g0 + g, pa, sweep, rw);
       update_node(pl, bits, pa, g, rw, 0);
@@ -392,13 +391,12 @@ update_node_g(const tsu__plan *pl, uint64_t *bits, uint32_t p, uint32_t g,
 
 T512G void tsu__kernel_avx512_gfni(const tsu__plan *pl, uint64_t *bits,
                                   uint32_t color, uint64_t sweep, uint32_t q0,
-                                  uint32_t q1)
+                                  uint32_t q1, uint32_t g_lo, uint32_t g_hi)
 {
-  const uint32_t G = pl->n_groups;
   const uint32_t beg = pl->start[color], end = pl->start[color + 1];
   for (uint32_t q = q0; q < q1; q++) {
     uint32_t pa = beg + 2 * q;
-    for (uint32_t g = 0; g < G; g++) {
+    for (uint32_t g = g_lo; g < g_hi; g++) {
       __m512i rw[4];
       philox16(pl->rk, pl->g0 + g, pa, sweep, rw);
       update_node_g(pl, bits, pa, g, rw, 0);
@@ -410,15 +408,16 @@ T512G void tsu__kernel_avx512_gfni(const tsu__plan *pl, uint64_t *bits,
 
 #else
 void tsu__kernel_avx512(const tsu__plan *pl, uint64_t *bits, uint32_t color,
-                        uint64_t sweep, uint32_t q0, uint32_t q1)
+                        uint64_t sweep, uint32_t q0, uint32_t q1,
+                        uint32_t g_lo, uint32_t g_hi)
 {
-  tsu__kernel_portable(pl, bits, color, sweep, q0, q1);
+  tsu__kernel_portable(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
 }
 void tsu__kernel_avx512_gfni(const tsu__plan *pl, uint64_t *bits,
                              uint32_t color, uint64_t sweep, uint32_t q0,
-                             uint32_t q1)
+                             uint32_t q1, uint32_t g_lo, uint32_t g_hi)
 {
-  tsu__kernel_portable(pl, bits, color, sweep, q0, q1);
+  tsu__kernel_portable(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
 }
 int tsu__avx512_gfni_supported(void)
 {

@@ -2,7 +2,8 @@
  *
  * The plan is read-only during a run; the kernels update `bits` in place.
  * A kernel call updates the node pairs [q0, q1) of one colour (pair q is
- * colour-order positions start+2q and start+2q+1) for every chain group.
+ * colour-order positions start+2q and start+2q+1) for the chain groups
+ * [g_lo, g_hi).
  */
 #ifndef TSU_FAST_IMPL_H
 #define TSU_FAST_IMPL_H
@@ -28,7 +29,6 @@ typedef struct tsu__plan {
                          * (0 unless chains are split over processes) */
   uint32_t key[2];      /* Philox key = seed */
   uint64_t rk[10][2];   /* round keys {k0 + r W0, k1 + r W1} (mod 2^32) */
-  float *lut;           /* [256][8] bit j of the index as 0.0f / 1.0f, 32-byte aligned */
   /* Subset-sum tables for the AVX-512 VBMI/GFNI kernel (NULL if unused):
    * the neighbours of position p in blocks of 4; table t of p holds, for
    * each 4-bit pattern m, the sum of wq over the neighbours 4t+i with bit
@@ -37,24 +37,69 @@ typedef struct tsu__plan {
   float *tab;           /* [tab_off[n]][16] subset sums, 64-byte aligned */
   uint32_t *gx;         /* [4 tab_off[n]] neighbour word indices, padded with the node's own */
   int use_gfni;         /* kernel is tsu__kernel_avx512_gfni */
+  /* Fixed-point field of the AVX2 and portable kernels (NULL if unused;
+   * tsu_fast.h states the representation): the neighbours of position p
+   * in quads; quad t of p has a 16-entry table of subset sums V_t[m] =
+   * round(2^F_p (sum of wq over the bits of m + c0[p] in quad 0)), an
+   * int32 stored as three byte planes for pshufb: L = V & 63, and the
+   * low and high bytes of H = V >> 6. */
+  uint32_t *qt_off;     /* [n+1] first quad of p; >= 1 quad each */
+  uint8_t *qtab;        /* [qt_off[n]][48] planes L, H low, H high (16 each) */
+  uint32_t *qnb;        /* [4 qt_off[n]] neighbour word index (node id *
+                         * n_groups); padding points at the zero row n */
+  uint8_t *qF;          /* [n] fraction bits F_p, 0..24 */
+  int32_t *qclamp;      /* [n] 100 * 2^F_p: |field| clamped to 100 (log2 units) */
+  float *qk;            /* [n][5] TSU__EXP2Q_C[j] * 2^(-j F_p): the quartic in
+                         * the integer fraction */
+  float *qe16;          /* [n] e_p * 2^16 (memory term in units of the uniform) */
+  float *qthr;          /* [n] (1 - e_p) * 2^16 (decision threshold) */
 } tsu__plan;
 
 typedef void (*tsu__kernel_fn)(const tsu__plan *pl, uint64_t *bits,
                                uint32_t color, uint64_t sweep, uint32_t q0,
-                               uint32_t q1);
+                               uint32_t q1, uint32_t g_lo, uint32_t g_hi);
 
 void tsu__kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
-                          uint64_t sweep, uint32_t q0, uint32_t q1);
+                          uint64_t sweep, uint32_t q0, uint32_t q1,
+                          uint32_t g_lo, uint32_t g_hi);
 void tsu__kernel_avx2(const tsu__plan *pl, uint64_t *bits, uint32_t color,
-                      uint64_t sweep, uint32_t q0, uint32_t q1);
+                      uint64_t sweep, uint32_t q0, uint32_t q1,
+                      uint32_t g_lo, uint32_t g_hi);
 void tsu__kernel_avx512(const tsu__plan *pl, uint64_t *bits, uint32_t color,
-                        uint64_t sweep, uint32_t q0, uint32_t q1);
+                        uint64_t sweep, uint32_t q0, uint32_t q1,
+                        uint32_t g_lo, uint32_t g_hi);
 void tsu__kernel_avx512_gfni(const tsu__plan *pl, uint64_t *bits,
                              uint32_t color, uint64_t sweep, uint32_t q0,
-                             uint32_t q1);
+                             uint32_t q1, uint32_t g_lo, uint32_t g_hi);
 /* 1 if the CPU has what tsu__kernel_avx512_gfni needs on top of the
  * AVX-512 path (VBMI, GFNI, BMI2). */
 int tsu__avx512_gfni_supported(void);
+
+/* Fixed-point field of quad-table kernels: largest int32 sum magnitude
+ * bound (H = V >> 6 sums stay int16) and the most quads per node (L
+ * sums stay int16). */
+#define TSU__FIX_LIMIT 2097088.0
+#define TSU__FIX_MAXQ 520u
+/* New state of one chain from the fixed-point field of position p, the
+ * 16-bit random field r16 and the old state (AVX2 and portable kernels;
+ * the portable kernel calls it, the AVX2 kernel computes the same IEEE
+ * operations 8 chains at a time). */
+int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
+                    uint32_t r16, int x_old);
+/* Fixed-point field of position p for neighbour states s[k] in {0,1}
+ * (neighbour-table order, k < degree): the sum of the quad tables. */
+int32_t tsu__fix_field(const tsu__plan *pl, uint32_t p, const uint8_t *s);
+
+/* The plan of a sampler (tests). */
+const tsu__plan *tsu__sampler_plan(const tsu_sampler *s);
+
+/* Quartic minimax (relative error) of 2^z on [0, 1): relative error
+ * < 2.7e-6 with these float coefficients (fixed-point kernels). */
+#define TSU__EXP2Q_C0 1.0000026226043701f
+#define TSU__EXP2Q_C1 0.6930038332939148f
+#define TSU__EXP2Q_C2 0.2414427548646927f
+#define TSU__EXP2Q_C3 0.052011460065841675f
+#define TSU__EXP2Q_C4 0.013534167781472206f
 
 /* Coefficients of 2^f ~ sum_k TSU__EXP2_C[k] f^k on |f| <= 1/2 (Taylor of
  * exp(f ln 2) to degree 6, relative error < 2e-7). */
