@@ -1,6 +1,6 @@
 /* cal_cellpt.c -- the shipped cells in a calibration run: one sweep
  * point (pbit, categorical or gmm2) and the --noise-model records of the
- * pbit's noise node (cal__ prefix, cal_run_int.h).
+ * pbit's noise node (cal__ prefix, cal_run_impl.h).
  *
  * Workload: a point is one ngspice transient in a forked worker
  * (cal_sweep_run).
@@ -14,7 +14,7 @@
 #include "calibrate/cal_gmm.h"
 #include "calibrate/cal_mismatch.h"
 #include "calibrate/cal_priority.h"
-#include "calibrate/cal_run_int.h"
+#include "calibrate/cal_run_impl.h"
 #include "calibrate/cal_sweep.h"
 #include "circuits/cells/ckt_cells.h"
 #include "circuits/ckt_sim.h"

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "calibrate/cal_run_int.h"
+#include "calibrate/cal_run_impl.h"
 #ifdef TK_HAVE_MPI
 #include <mpi.h>
 #endif

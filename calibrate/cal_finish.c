@@ -3,7 +3,7 @@
  * renamed over the checkpoint (atomic).  pbit: logistic per temperature
  * and the temperature model (cal_temp.h); categorical: softmax and the
  * priority-encoder model per temperature (cal_fit.h, cal_priority.h).
- * Internal to calibrate/ (cal__ prefix, cal_run_int.h).
+ * Internal to calibrate/ (cal__ prefix, cal_run_impl.h).
  *
  * Workload: one fit per temperature over tens to hundreds of points.
  */
@@ -15,7 +15,7 @@
 #include "calibrate/cal_occupancy.h"
 #include "calibrate/cal_priority.h"
 #include "calibrate/cal_temp.h"
-#include "calibrate/cal_run_int.h"
+#include "calibrate/cal_run_impl.h"
 
 /* Mean of the finite x[0..n-1] (the first temperature's energies per
  * sample); NaN when none is. */

@@ -2,7 +2,7 @@
  * (Pelgrom threshold draws, each instance swept over the nominal grid
  * moved by its own noiseless trip-point shift and fitted), their
  * checkpoint in the sweep file and their spread written to mismatch/ of
- * the library (cal_run_int.h).
+ * the library (cal_run_impl.h).
  *
  * Workload: an --mc job is ~30 noiseless bisection steps plus nV noisy
  * runs, in forked workers (cal_sweep_run).
@@ -16,7 +16,7 @@
 #include "calibrate/cal_gmm.h"
 #include "calibrate/cal_mismatch.h"
 #include "calibrate/cal_priority.h"
-#include "calibrate/cal_run_int.h"
+#include "calibrate/cal_run_impl.h"
 #include "calibrate/cal_sweep.h"
 #include "circuits/cells/ckt_cells.h"
 #include "circuits/ckt_sim.h"

@@ -14,10 +14,11 @@
 
 #include "calibrate/cal_mismatch.h"
 #include "calibrate/cal_run.h"
-#include "calibrate/cal_run_int.h"
+#include "calibrate/cal_run_impl.h"
 #include "circuits/cells/ckt_cells.h"
 #include "circuits/ckt_sim.h"
 #include "common/tk_rng.h"
+#include "physics/phys_const.h"
 
 cal_run_params cal_run_default_params(void)
 {
@@ -235,7 +236,7 @@ int cal_run(const cal_run_params *p, cal_summary *s, tk_err *err)
     return cal__report(&ctx, err);
   }
   if (nt == 0 && p->source == CAL_SOURCE_SUBCKT) {
-    temps[0] = 300.15;
+    temps[0] = PHYS_TNOM_K;
     nt = 1;
   } else if (nt == 0) {
     free(temps);

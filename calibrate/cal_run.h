@@ -39,6 +39,7 @@
 #ifndef CAL_RUN_H
 #define CAL_RUN_H
 
+#include <math.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -48,12 +49,13 @@
 /* --track: move the control window with the transition (cal_track.c). */
 typedef struct cal_track_opts {
   int on;                  /* track the transition */
-  double ref_K;            /* where the grid applies as given (300 K) */
+  double ref_K;            /* where the grid applies as given (NaN: the
+                            * sweep temperature nearest 27 C) */
   double width_exp;        /* window width ~ (T / ref_K)^this (1) */
   double time_tau;         /* record = this many pilot tau (0: off) */
 } cal_track_opts;
 
-#define CAL_TRACK_OPTS_INIT {0, 300.0, 1.0, 0.0}
+#define CAL_TRACK_OPTS_INIT {0, NAN, 1.0, 0.0}
 
 /* The options every calibration run shares (the sweep). */
 typedef struct cal_sweep_opts {

@@ -1,5 +1,5 @@
 /* cal_store.c -- the measurements of a calibration sweep (see
- * cal_run_int.h): one point from its records (--repeats), its
+ * cal_run_impl.h): one point from its records (--repeats), its
  * simulation settings, and the per-point datasets of the cell library --
  * the skeleton written before any point runs and reading them back
  * (resume, final fits), with the check that a file belongs to the sweep.
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calibrate/cal_run_int.h"
+#include "calibrate/cal_run_impl.h"
 
 const cal__gmm_col cal__gmm_cols[6] = {
   {"gmm_mu_V", 0, 2, "V"},     {"gmm_mu_err_V", 2, 2, "V"},

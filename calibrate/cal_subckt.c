@@ -2,7 +2,7 @@
  * pbit, a standard SPICE .subckt in a file, with the physical noise of
  * every element (circuits/ckt_preflight.h), swept by the checkpointed
  * sweep of cal_run into the same cell library as a shipped cell
- * (cal_run_int.h).
+ * (cal_run_impl.h).
  *
  * Workload: one preflight (load, ngspice's names, DC operating point,
  * the noise table: under a second) before anything is simulated or
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "calibrate/cal_run_int.h"
+#include "calibrate/cal_run_impl.h"
 #include "calibrate/cal_sweep.h"
 #include "circuits/ckt_preflight.h"
 #include "circuits/ckt_sim.h"

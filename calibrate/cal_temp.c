@@ -13,7 +13,7 @@
 cal_temp_params cal_temp_default_params(void)
 {
   cal_temp_params p;
-  p.t_ref_K = 300.0;
+  p.t_ref_K = PHYS_TNOM_K;
   p.fit_exponent = 0;
   p.trip_T_K = p.trip_V = NULL;
   p.n_trip = 0;

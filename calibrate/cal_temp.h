@@ -33,6 +33,7 @@
 #include <stddef.h>
 
 #include "common/tk_error.h"
+#include "physics/phys_const.h"
 
 #define CAL_TEMP_MAX_TRIP 256   /* trip table entries kept in a model */
 
@@ -48,7 +49,7 @@ typedef struct cal_temp_params {
   double trip_exclude_K;
 } cal_temp_params;
 
-/* t_ref_K 300, fit_exponent 0, no trip table, trip_exclude_K 2.5. */
+/* t_ref_K PHYS_TNOM_K (300.15), fit_exponent 0, no trip table, trip_exclude_K 2.5. */
 cal_temp_params cal_temp_default_params(void);
 
 /* One temperature's measurements. */

@@ -2,7 +2,7 @@
  * characterize`: the noiseless trip point (also used by --mc), the pilots
  * that place each temperature's control window (and, with --time-tau, its
  * record length), the options, and --resume's reading of the stored
- * windows.  Internal to calibrate/ (cal__ prefix, cal_run_int.h).
+ * windows.  Internal to calibrate/ (cal__ prefix, cal_run_impl.h).
  *
  * Workload: per temperature ~30 noiseless short transients and 8 noisy
  * pilot runs, in forked workers (cal_sweep_run); a few small HDF5 reads
@@ -17,12 +17,13 @@
 #include "calibrate/cal_sweep.h"
 #include "circuits/cells/ckt_cells.h"
 #include "circuits/ckt_sim.h"
-#include "calibrate/cal_run_int.h"
+#include "calibrate/cal_run_impl.h"
+#include "physics/phys_const.h"
 #include "common/tk_parse.h"
 #include "io/io_celllib.h"
 
 /* Each bisection step is a short noise-free transient: the DC operating
- * point decides (see cal_run_int.h). */
+ * point decides (see cal_run_impl.h). */
 int cal__trip_point(const cal__ctx *c, const ckt_sim_params *sp0,
                       const double *dvth, size_t n_mos, double lo_V,
                       double hi_V, int iters, double *trip_V, tk_err *err)
@@ -304,10 +305,16 @@ int cal__track_setup(cal__ctx *c, const cal_track_opts *o,
                    "measures the correlation times)");
   if (!o->on)
     return TK_OK;
+  /* the grid applies as given at --track-ref, by default at the sweep's
+   * temperature nearest the nominal 27 C */
+  double ref_K = o->ref_K;
+  for (size_t t = 0; isnan(o->ref_K) && t < c->nt; t++)
+    if (t == 0 || fabs(c->temp_K[t] - PHYS_TNOM_K) < fabs(ref_K - PHYS_TNOM_K))
+      ref_K = c->temp_K[t];
   struct stat st;
   if (resume && stat(out, &st) == 0)
-    return cal__track_load(c, out, o->ref_K, o->width_exp, o->time_tau, err);
-  return cal__track(c, o->ref_K, o->width_exp, time_s / 4, o->time_tau, 5.0,
+    return cal__track_load(c, out, ref_K, o->width_exp, o->time_tau, err);
+  return cal__track(c, ref_K, o->width_exp, time_s / 4, o->time_tau, 5.0,
                       workers, err);
 }
 

@@ -1,6 +1,6 @@
 /* cal_verify.c -- `calibrate --verify N` (categorical cells): random
  * targets through the inverse of the fitted model, simulated, and the
- * total variation against the targets (cal_run_int.h).
+ * total variation against the targets (cal_run_impl.h).
  *
  * Workload: a --verify target is one long ngspice run in a forked worker.
  */
@@ -13,7 +13,7 @@
 #include "calibrate/cal_gmm.h"
 #include "calibrate/cal_mismatch.h"
 #include "calibrate/cal_priority.h"
-#include "calibrate/cal_run_int.h"
+#include "calibrate/cal_run_impl.h"
 #include "calibrate/cal_sweep.h"
 #include "circuits/cells/ckt_cells.h"
 #include "circuits/ckt_sim.h"

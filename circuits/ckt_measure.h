@@ -14,7 +14,7 @@
  *              (phys_tau_int, c = 5); for a telegraph process with
  *              rho = exp(-t/tau) this is tau.
  *   tau_flip_s: 2 p0 p1 T / flips, the two-state Markov relation between
- *              flip rate and correlation time (DESIGN.md convention).
+ *              flip rate and correlation time (docs/ARCHITECTURE.md, conventions).
  * tau_s is tau_acf_s when the Sokal window closes within the record,
  * else tau_flip_s; NaN when there are fewer than 2 flips.
  */

@@ -5,7 +5,7 @@
  * clarity (linear name lookups over a few tens of sources) over speed.
  *
  * Process-global state (the one documented exception to "no mutable
- * globals", STYLE.md): libngspice is a single engine per process, so the
+ * globals", docs/ARCHITECTURE.md): libngspice is a single engine per process, so the
  * flag saying it was initialised and the pointer to the session its
  * callbacks report into live here.  Rules for ngspice 39.3 (FINDINGS.md):
  * ngSpice_Init exactly once, never `quit`; `set num_threads=1`; between

@@ -1,7 +1,7 @@
-# circuits/: ngspice sessions on cell netlists (see DESIGN.md).
+# circuits/: ngspice sessions on cell netlists (docs/ARCHITECTURE.md).
 # ckt_session.c is the only file that touches libngspice.
-noinst_LIBRARIES += circuits/libckt.a
-circuits_libckt_a_SOURCES = \
+noinst_LTLIBRARIES += circuits/libckt.la
+circuits_libckt_la_SOURCES = \
 	circuits/ckt_session.c circuits/ckt_session.h \
 	circuits/ckt_netlist.c circuits/ckt_netlist.h \
 	circuits/models/ckt_models.c \
@@ -11,5 +11,17 @@ circuits_libckt_a_SOURCES = \
 	circuits/cells/ckt_cellkind.c circuits/cells/ckt_cellkind.h \
 	circuits/ckt_native.c circuits/ckt_native.h \
 	circuits/ckt_extract.c circuits/ckt_extract.h
-circuits_libckt_a_SOURCES += circuits/ckt_subckt.c circuits/ckt_subckt.h \
+# public headers, installed as $(includedir)/tsukit/circuits/NAME.h
+nobase_pkginclude_HEADERS += \
+	circuits/cells/ckt_cellkind.h \
+	circuits/cells/ckt_cells.h \
+	circuits/ckt_extract.h \
+	circuits/ckt_measure.h \
+	circuits/ckt_native.h \
+	circuits/ckt_netlist.h \
+	circuits/ckt_preflight.h \
+	circuits/ckt_session.h \
+	circuits/ckt_sim.h \
+	circuits/ckt_subckt.h
+circuits_libckt_la_SOURCES += circuits/ckt_subckt.c circuits/ckt_subckt.h \
 	circuits/ckt_preflight.c circuits/ckt_preflight.h

@@ -49,7 +49,7 @@ typedef struct expt_cell_res {
 
 /* Correlation time of a pbit from its flip rate, pooled over the results
  * with p_lo <= P(1) <= p_hi: tau = sum 2 p0 p1 T / sum flips (the
- * two-state Markov relation, DESIGN.md), relative error 1 / sqrt(flips).
+ * two-state Markov relation, docs/ARCHITECTURE.md), relative error 1 / sqrt(flips).
  * With ~40 flips per record this is far steadier than one record's
  * autocorrelation estimate, and unlike an inverse-variance mean of those
  * estimates (whose errors grow with tau) it is not biased low.  NaN when

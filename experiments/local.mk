@@ -1,8 +1,8 @@
 # experiments/: one reproducible run per claim or figure of the seed
 # documents (`tsukit experiment NAME`), and the report regenerated from
 # their result files.  The highest library layer (first in TK_LIBS).
-noinst_LIBRARIES += experiments/libexpt.a
-experiments_libexpt_a_SOURCES = experiments/expt.h experiments/expt_impl.h \
+noinst_LTLIBRARIES += experiments/libexpt.la
+experiments_libexpt_la_SOURCES = experiments/expt.h experiments/expt_impl.h \
 	experiments/expt_file.c experiments/expt_registry.c \
 	experiments/expt_report.c \
 	experiments/expt_cellrun.h experiments/expt_cellrun.c \
@@ -10,6 +10,10 @@ experiments_libexpt_a_SOURCES = experiments/expt.h experiments/expt_impl.h \
 	experiments/expt_dwell.c experiments/expt_pbit.c \
 	experiments/expt_optim.c experiments/expt_energy_cmp.c \
 	experiments/expt_cells.c experiments/expt_temp.c
+# public headers, installed as $(includedir)/tsukit/experiments/NAME.h
+nobase_pkginclude_HEADERS += \
+	experiments/expt.h \
+	experiments/expt_cellrun.h
 
 # `make experiments`: the full set into experiments/results and the report
 # experiments/REPORT.md (in the source tree, beside the code that made it).
@@ -18,4 +22,4 @@ experiments: tsukit$(EXEEXT)
 	./tsukit$(EXEEXT) experiment all -o $(EXPT_DIR)
 	./tsukit$(EXEEXT) experiment report -d $(EXPT_DIR) -o $(abs_top_srcdir)/experiments/REPORT.md
 .PHONY: experiments
-experiments_libexpt_a_SOURCES += experiments/expt_dtm.c
+experiments_libexpt_la_SOURCES += experiments/expt_dtm.c

@@ -1,17 +1,26 @@
 # run/: whole command runs as library calls (parameter struct with
 # run_X_default_params(), files through io/, progress on stderr), used by
 # cli/, the demo and experiments/ alike.
-noinst_LIBRARIES += run/librun.a
-run_librun_a_SOURCES =
-run_librun_a_SOURCES += run/run_cellmeasure.c run/run_cellmeasure.h
-run_librun_a_SOURCES += run/run_trace.c run/run_trace.h
-run_librun_a_SOURCES += run/run_sample.c run/run_sample.h
-run_librun_a_SOURCES += run/run_doublewell.c run/run_doublewell.h
-run_librun_a_SOURCES += run/run_dtm.h
-run_librun_a_SOURCES += run/run_dtm_train.c
-run_librun_a_SOURCES += run/run_dtm_sample.c
-run_librun_a_SOURCES += run/run_dtm_eval.c
-run_librun_a_SOURCES += run/run_dtm_bench.c
-run_librun_a_SOURCES += run/run_dtm_plot.c
-run_librun_a_SOURCES += run/run_plot.c run/run_plot.h
-run_librun_a_SOURCES += run/run_demo.c run/run_demo.h
+noinst_LTLIBRARIES += run/librun.la
+run_librun_la_SOURCES =
+run_librun_la_SOURCES += run/run_cellmeasure.c run/run_cellmeasure.h
+run_librun_la_SOURCES += run/run_trace.c run/run_trace.h
+run_librun_la_SOURCES += run/run_sample.c run/run_sample.h
+run_librun_la_SOURCES += run/run_doublewell.c run/run_doublewell.h
+run_librun_la_SOURCES += run/run_dtm.h
+run_librun_la_SOURCES += run/run_dtm_train.c
+run_librun_la_SOURCES += run/run_dtm_sample.c
+run_librun_la_SOURCES += run/run_dtm_eval.c
+run_librun_la_SOURCES += run/run_dtm_bench.c
+run_librun_la_SOURCES += run/run_dtm_plot.c
+run_librun_la_SOURCES += run/run_plot.c run/run_plot.h
+run_librun_la_SOURCES += run/run_demo.c run/run_demo.h
+# public headers, installed as $(includedir)/tsukit/run/NAME.h
+nobase_pkginclude_HEADERS += \
+	run/run_cellmeasure.h \
+	run/run_demo.h \
+	run/run_doublewell.h \
+	run/run_dtm.h \
+	run/run_plot.h \
+	run/run_sample.h \
+	run/run_trace.h

@@ -77,7 +77,8 @@ typedef struct run_dtm_sample_params {
   const char *cells;     /* cell library, NULL = ideal cells */
   const char *cell;      /* cell name in it (with cells) */
   double temp_K;         /* chip temperature, K (with cells) */
-  double design_K;       /* design temperature of the control mapping, K */
+  double design_K;       /* design temperature of the control mapping, K
+                          * (NaN, default: temp_K, a compensated chip) */
   double clock_Hz;       /* chip clock, Hz */
   uint64_t seed;
   int threads;           /* OpenMP threads, 0 = all */

@@ -14,6 +14,7 @@
 #include "run/run_dtm.h"
 #include "tsu/tsu_celltab.h"
 #include "tsu/tsu_energy.h"
+#include "physics/phys_const.h"
 
 #define CHAIN_KEEP 16u
 
@@ -22,7 +23,7 @@ run_dtm_sample_params run_dtm_sample_default_params(void)
   run_dtm_sample_params p;
   memset(&p, 0, sizeof p);
   p.label = RUN_DTM_LABEL_FREE;
-  p.design_K = 300.0;
+  p.design_K = NAN;
   p.clock_Hz = 1e7;
   p.seed = 1;
   return p;
@@ -72,7 +73,8 @@ static int chip_cells(const run_dtm_sample_params *o, const tsu_dtm *m,
   tsu_cellpoint at = {0};
   int rc = io_cells_read(o->cells, o->cell, &tab, err);
   if (rc == TK_OK)
-    rc = tsu_celltab_params(tab, o->temp_K, o->design_K, 1.0, o->clock_Hz, 2,
+    rc = tsu_celltab_params(tab, o->temp_K,
+                            isnan(o->design_K) ? o->temp_K : o->design_K, 1.0, o->clock_Hz, 2,
                             o->seed, &cp, &at, err);
   if (rc == TK_OK)
     rc = tsu_cells_build(&cp, m->n_nodes, cells, err);

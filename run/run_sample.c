@@ -8,6 +8,7 @@
  */
 #include "run/run_sample.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@
 #include "tsu/tsu_graph.h"
 #include "tsu/tsu_potts.h"
 #include "tsu/tsu_run.h"
+#include "physics/phys_const.h"
 
 #define N_BATCHES 20
 
@@ -57,7 +59,7 @@ run_sample_params run_sample_default_params(void)
   p.burn_in = 100;
   p.seed = 1;
   p.clock_Hz = 1e7;
-  p.design_K = 300.0;
+  p.design_K = NAN;
   p.sample_sweeps = 250;
   p.kind = RUN_SAMPLE_SPIN;
   p.states = 3;
@@ -142,7 +144,8 @@ static int run_spin(const run_sample_params *o, sample_run *r,
   if (o->cells != NULL) {
     tsu_cellpoint at;
     TK_TRY(io_cells_read(o->cells, o->cell, &r->tab, err));
-    TK_TRY(tsu_celltab_params(r->tab, o->temp_K, o->design_K, o->beta,
+    TK_TRY(tsu_celltab_params(r->tab, o->temp_K,
+                                  isnan(o->design_K) ? o->temp_K : o->design_K, o->beta,
                               o->clock_Hz, r->col->n_colors, o->seed, &cp,
                               &at, err));
     if (at.energy_J > 0)

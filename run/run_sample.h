@@ -43,7 +43,8 @@ typedef struct run_sample_params {
   const char *cell;     /* its cell (with cells) */
   double temp_K;        /* chip temperature (with cells) */
   double clock_Hz;      /* chip clock (default 1e7) */
-  double design_K;      /* design temperature (default 300 K) */
+  double design_K;      /* design temperature of the control mapping
+                         * (NaN, default: temp_K, a compensated chip) */
   long sample_sweeps;   /* sweeps per sample in the energy report (250) */
   int save_states;      /* 1: write /states/final */
   run_sample_kind kind; /* node kind (default spin) */

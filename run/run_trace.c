@@ -11,13 +11,14 @@
 #include "circuits/ckt_session.h"
 #include "circuits/ckt_sim.h"
 #include "run/run_cellmeasure.h"
+#include "physics/phys_const.h"
 
 run_trace_params run_trace_default_params(void)
 {
   run_trace_params p;
   memset(&p, 0, sizeof p);
   p.time_s = NAN;
-  p.temp_K = 300.15;
+  p.temp_K = PHYS_TNOM_K;
   p.seed = 1;
   p.dt_s = NAN;
   return p;

@@ -195,3 +195,12 @@ check_PROGRAMS += tests/test_tsu_moments
 tests_test_tsu_moments_SOURCES = tests/test_tsu_moments.c tests/tk_test.h
 tests_test_tsu_moments_LDADD = $(TKT_LDADD)
 TESTS += tests/test_tsu_moments
+
+# installation: make install into a temporary DESTDIR, an outside program
+# built with pkg-config against the installed library; the man pages
+AM_TESTS_ENVIRONMENT += TSUKIT_BUILDDIR='$(abs_top_builddir)'; \
+	TSUKIT_CC='$(CC)'; TSUKIT_MAKE='$(MAKE)'; \
+	export TSUKIT_BUILDDIR TSUKIT_CC TSUKIT_MAKE;
+TESTS += tests/install_external.sh tests/man_pages.sh
+EXTRA_DIST += tests/install_external.sh tests/man_pages.sh \
+	tests/external/tk_external.c

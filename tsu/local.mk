@@ -1,6 +1,6 @@
 # tsu/: chip simulator (graphs, colouring, cells, Gibbs kernels, energy).
-noinst_LIBRARIES += tsu/libtsu.a
-tsu_libtsu_a_SOURCES = \
+noinst_LTLIBRARIES += tsu/libtsu.la
+tsu_libtsu_la_SOURCES = \
 	tsu/tsu_graph.c tsu/tsu_graph.h \
 	tsu/tsu_color.c tsu/tsu_color.h \
 	tsu/tsu_cell.c tsu/tsu_cell.h \
@@ -14,7 +14,24 @@ tsu_libtsu_a_SOURCES = \
 	tsu/tsu_energy.c tsu/tsu_energy.h \
 	tsu/tsu_potts.c tsu/tsu_potts.h \
 	tsu/tsu_gauss.c tsu/tsu_gauss.h
-tsu_libtsu_a_SOURCES += tsu/tsu_dtm.c tsu/tsu_dtm.h tsu/tsu_dtm_impl.h \
+# public headers, installed as $(includedir)/tsukit/tsu/NAME.h
+nobase_pkginclude_HEADERS += \
+	tsu/tsu_cell.h \
+	tsu/tsu_celltab.h \
+	tsu/tsu_clf.h \
+	tsu/tsu_color.h \
+	tsu/tsu_dtm.h \
+	tsu/tsu_energy.h \
+	tsu/tsu_fast.h \
+	tsu/tsu_fd.h \
+	tsu/tsu_gauss.h \
+	tsu/tsu_graph.h \
+	tsu/tsu_moments.h \
+	tsu/tsu_potts.h \
+	tsu/tsu_ref.h \
+	tsu/tsu_run.h \
+	tsu/tsu_stats.h
+tsu_libtsu_la_SOURCES += tsu/tsu_dtm.c tsu/tsu_dtm.h tsu/tsu_dtm_impl.h \
 	tsu/tsu_dtm_train.c
 # FD-tsukit: classifier network and Frechet distance
-tsu_libtsu_a_SOURCES += tsu/tsu_clf.c tsu/tsu_clf.h tsu/tsu_fd.c tsu/tsu_fd.h
+tsu_libtsu_la_SOURCES += tsu/tsu_clf.c tsu/tsu_clf.h tsu/tsu_fd.c tsu/tsu_fd.h

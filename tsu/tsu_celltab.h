@@ -1,6 +1,6 @@
 /* tsu_celltab.h -- a calibrated cell as plain arrays over temperature.
  *
- * io/io_cells.c fills this from a cell library (DESIGN.md schema); tsu/
+ * io/io_cells.c fills this from a cell library (schema: io/io_celllib.h, docs/ARCHITECTURE.md); tsu/
  * never sees HDF5.  All arrays have n_temp entries at increasing
  * temperature_K; quantities measured over a control-voltage sweep (tau,
  * energy) are already averaged over control voltage by the reader.

@@ -3,7 +3,7 @@
  * A graph holds nodes 0..n-1, an undirected edge list in a fixed order
  * (the order of a file's `e` lines, or the grid builder's order), the
  * couplings J (one per edge) and biases h (one per node), plus a CSR
- * adjacency built from them.  Ising convention (DESIGN.md):
+ * adjacency built from them.  Ising convention (docs/ARCHITECTURE.md):
  * E(s) = - sum_i h_i s_i - sum_(ij) J_ij s_i s_j, s in {-1,+1}.
  *
  * Grids: L x L nodes, node (r, c) has index r*L + c.  The jump set Gk

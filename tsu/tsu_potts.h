@@ -4,8 +4,8 @@
  *   E(s) = - sum_(ij) J_ij [s_i = s_j] - sum_i h_i(s_i),
  * P(s) ~ exp(-beta E).  A categorical cell samples the softmax
  *   P(s_i = k | rest) ~ exp(beta (h_i(k) + sum_j J_ij [s_j = k])),
- * the ideal response of a K-state cell (DESIGN.md "categorical").  The
- * couplings come from a tsu_graph (its w), the per-state biases from a
+ * the ideal response of a K-state cell (docs/ARCHITECTURE.md,
+ * conventions).  The couplings come from a tsu_graph (its w), the per-state biases from a
  * separate [n][K] table.  Scalar double precision, one exp per state: the
  * oracle for a future fast categorical kernel.
  *

@@ -1,4 +1,4 @@
-/* cal_run_int.h -- internal to calibrate/ (cal__ prefix): the
+/* cal_run_impl.h -- internal to calibrate/ (cal__ prefix): the
  * checkpointed sweep behind cal_run (cal_run.h), shared by the shipped
  * cells and a designer's subcircuit: the sweep's grid and settings, the
  * per-point datasets with their done flags, reading them back for
