@@ -109,6 +109,12 @@ typedef struct cal_run_params {
   const char *bias;        /* "P1=V1,P2=V2": fixed rails, or NULL */
   double tstep_s;          /* transient step (2e-9 s) */
   double noise_slot_s;     /* noise slot (0.5e-9 s) */
+  int dry_run;             /* 1: the preflight's table on stdout, nothing
+                              simulated or written */
+  int strict;              /* 1: an element whose noise tsukit cannot
+                              model (or only in part) is an error */
+  int mos_twoflux;         /* 1: MOSFET channels 2q(I_F + I_R) (tsukit <= 1)
+                              instead of the charge-based thermal noise */
 } cal_run_params;
 
 /* Defaults: the shipped-cell source, 20 us per point, 1 worker, seed 1,

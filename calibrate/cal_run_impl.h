@@ -96,6 +96,12 @@ struct cal__ctx {
   int (*extra)(const cal__ctx *c, io_celllib *L, cal_summary *kv,
                tk_err *err);
   const char *subckt;        /* characterize: the subcircuit, else NULL */
+  const char *noise_elements;/* characterize: the preflight's noisy,
+                                noiseless and unmodelled elements by kind
+                                (provenance), else NULL */
+  const char *noise_quiet;   /* characterize: the elements without (all)
+                                noise, else NULL */
+  const char *noise_mos;     /* characterize: "charge" | "twoflux" */
   const double *temp_K;      /* [nT] ascending */
   const double *vctl_V;      /* [nV * n_ctl] control rows (n_ctl 1:
                                 ascending) */

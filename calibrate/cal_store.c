@@ -240,6 +240,14 @@ int cal__lib_fill(const cal__ctx *c, const cal__data *d, double time_s,
     snprintf(L->source_file, sizeof L->source_file, "%s", c->source_file);
   if (c->subckt != NULL)
     snprintf(L->subckt, sizeof L->subckt, "%s", c->subckt);
+  if (c->noise_elements != NULL)
+    snprintf(L->noise_elements, sizeof L->noise_elements, "%s",
+             c->noise_elements);
+  if (c->noise_quiet != NULL)
+    snprintf(L->noise_quiet, sizeof L->noise_quiet, "%s", c->noise_quiet);
+  if (c->noise_mos != NULL)
+    snprintf(L->noise_mos_model, sizeof L->noise_mos_model, "%s",
+             c->noise_mos);
   L->vdd_V = c->vdd_V;
   L->vbias_V = isfinite(c->vbias_V) ? c->vbias_V : NAN;
   L->vsep_V = c->gmm ? c->vsep_V : NAN;

@@ -1,11 +1,14 @@
 /* cal_subckt.c -- the source of `tsukit characterize`: a designer's own
- * pbit, a standard SPICE .subckt in a file, with tsukit's device noise
- * added to every transistor, swept by the checkpointed sweep of cal_run
- * into the same cell library as a shipped cell (cal_run_impl.h).
+ * pbit, a standard SPICE .subckt in a file, with the physical noise of
+ * every element (circuits/ckt_preflight.h), swept by the checkpointed
+ * sweep of cal_run into the same cell library as a shipped cell
+ * (cal_run_impl.h).
  *
- * Workload: nT x nV points, each one ngspice transient in a forked
- * worker; the file is parsed once in the parent (circuits/ckt_subckt.h)
- * and the workers inherit it.
+ * Workload: one preflight (load, ngspice's names, DC operating point,
+ * the noise table: under a second) before anything is simulated or
+ * written, then nT x nV points, each one ngspice transient in a forked
+ * worker; the file is parsed and preflighted once in the parent
+ * (circuits/ckt_subckt.h) and the workers inherit both.
  *
  * Ports: ctl_port (swept), supply_port (at vdd_V, its energy counted),
  * out_port (free, digitised at 30 % / 70 % of vdd_V), ground
@@ -19,6 +22,7 @@
 
 #include "calibrate/cal_run_impl.h"
 #include "calibrate/cal_sweep.h"
+#include "circuits/ckt_preflight.h"
 #include "circuits/ckt_sim.h"
 #include "circuits/ckt_subckt.h"
 #include "common/tk_parse.h"
@@ -28,6 +32,7 @@
 /* What a worker needs besides the sweep grid. */
 typedef struct dut {
   const ckt_subckt *sc;          /* the parsed file */
+  ckt_preflight *pf;             /* its preflight: names, noise sources */
   ckt_port_bind bind[MAX_PORTS]; /* every port, the control at 0 */
   int ctl, out, supply;          /* port indices */
 } dut;
@@ -38,36 +43,26 @@ static int run_dut(const cal__ctx *c, double v_V, const ckt_sim_params *sp,
                    ckt_trace *tr, tk_err *err)
 {
   const dut *u = c->user;
-  size_t np = ckt_subckt_nports(u->sc), nm = ckt_subckt_nmos(u->sc);
+  size_t np = ckt_subckt_nports(u->sc);
   ckt_port_bind bind[MAX_PORTS];
   memcpy(bind, u->bind, np * sizeof *bind);
   bind[u->ctl].v_V = v_V;
-  ckt_netlist nl;
-  char **dev = NULL;
-  double *psd0 = NULL;
   ckt_session *ses = NULL;
-  TK_TRY(ckt_subckt_netlist(u->sc, bind, sp, &nl, &dev, err));
   char onode[CKT_SUBCKT_NAME_MAX + 8], vsup[CKT_SUBCKT_NAME_MAX + 8];
   ckt_subckt_net(u->sc, (size_t)u->out, bind, onode, sizeof onode);
   ckt_subckt_vsrc(u->sc, (size_t)u->supply, vsup, sizeof vsup);
   const char *nodes[1] = {onode}, *sup[1] = {vsup};
   double fixed[1] = {NAN}, supv[1] = {c->vdd_V};
-  int rc = (psd0 = calloc(nm + 1, sizeof *psd0)) == NULL
-               ? TK_FAIL(err, TK_ENOMEM, "out of memory")
-               : TK_OK;
-  /* psd0 = 0: the first noise slot is pinned to zero anyway (the DC
-   * operating point is noiseless); every density follows its device from
-   * the first accepted point on */
-  ckt_run_spec rs = {&nl, (const char *const *)dev, psd0, 1, nodes, fixed,
-                     1, sup, supv, sp->temp_K, NULL, NULL};
+  /* the noise sources, their ngspice names and devices from the
+   * preflight; every density follows its device from the first accepted
+   * point on (the first noise slot is pinned to zero: the DC operating
+   * point is noiseless) */
+  ckt_run_spec rs = {NULL, NULL, NULL, 1, nodes, fixed, 1, sup, supv,
+                     sp->temp_K, NULL, NULL};
+  int rc = ckt_session_open(&ses, err);
   if (rc == 0)
-    rc = ckt_session_open(&ses, err);
-  if (rc == 0)
-    rc = ckt_sim_run_spec(ses, &rs, sp, tr, err);
+    rc = ckt_preflight_trace(u->pf, ses, bind, sp, &rs, tr, err);
   ckt_session_close(ses);
-  ckt_netlist_clear(&nl);
-  ckt_subckt_devs_free(dev, nm);
-  free(psd0);
   return rc;
 }
 
@@ -249,11 +244,57 @@ int cal__subckt_run(const cal_run_params *p, const double *temp_K, size_t nt,
   }
   snprintf(ctx.grp, sizeof ctx.grp, "/cells/%s", ctx.cell);
   ctx.track = &p->sweep.track;
-  rc = cal__sweep(p->out, &ctx, time_s, p->sweep.resume, p->sweep.force,
-                  p->sweep.workers, s, err);
-  if (rc == 0)
+  /* the preflight, before any transient and before the output file:
+   * ngspice's names, the operating point at the first temperature and
+   * control, every element's noise; what it cannot do fails here, in
+   * seconds, naming the element (a usage error: the input is wrong) */
+  char nz_el[256], nz_q[2048], kinds[3][256];
+  ckt_sim_params sp0 = ctx.sp;
+  sp0.temp_K = temp_K[0];
+  ckt_pf_params pp = ckt_pf_default_params();
+  pp.strict = p->strict;
+  pp.mos_twoflux = p->mos_twoflux;
+  if ((rc = ckt_preflight_run(sc, u->bind, &sp0, &pp, &u->pf, err)) != 0) {
+    if (rc != TK_ENOMEM) {
+      char m[TK_ERR_MSG_MAX];
+      snprintf(m, sizeof m, "%s", err->msg);
+      snprintf(err->msg, sizeof err->msg, "preflight of %.100s: %.380s",
+               ckt_subckt_name(sc), m);
+      rc = err->status = TK_EINVAL;
+    }
+    cal__report(&ctx, err);
+    goto done;
+  }
+  ckt_preflight_summary(u->pf, nz_el, sizeof nz_el);
+  ckt_preflight_quiet(u->pf, nz_q, sizeof nz_q);
+  ckt_preflight_kinds(u->pf, CKT_EL_NOISY, kinds[0], sizeof kinds[0]);
+  ckt_preflight_kinds(u->pf, CKT_EL_NOISELESS, kinds[1], sizeof kinds[1]);
+  ckt_preflight_kinds(u->pf, CKT_EL_UNMODELLED, kinds[2], sizeof kinds[2]);
+  ctx.noise_elements = nz_el;
+  ctx.noise_quiet = nz_q;
+  ctx.noise_mos = p->mos_twoflux ? "twoflux" : "charge";
+  char pre[64];
+  snprintf(pre, sizeof pre, "tsukit %s", ctx.cmd);
+  ckt_preflight_warn(u->pf, pre, stderr);
+  if (p->dry_run)
+    ckt_preflight_print(u->pf, stdout);
+  else
+    rc = cal__sweep(p->out, &ctx, time_s, p->sweep.resume, p->sweep.force,
+                    p->sweep.workers, s, err);
+  if (rc == 0) {
+    if (p->dry_run)
+      cal_summary_str(s, "cell", ctx.cell);
     cal_summary_long(s, "noisy_transistors", (long)ckt_subckt_nmos(sc));
+    cal_summary_str(s, "noisy_elements", kinds[0]);
+    cal_summary_str(s, "noiseless_elements", kinds[1]);
+    cal_summary_str(s, "unmodelled_elements", kinds[2]);
+    cal_summary_str(s, "mos_noise", ctx.noise_mos);
+    if (p->dry_run)
+      cal_summary_long(s, "dry_run", 1);
+  }
 done:
+  if (u != NULL)
+    ckt_preflight_free(u->pf);
   free(u);
   ckt_subckt_free(sc);
   return rc;

@@ -13,6 +13,7 @@
  * netlist fails, so errors are read from the printed output; vectors are
  * ngspice's memory and are copied at once.
  */
+#define _GNU_SOURCE 1  /* strndup */
 #include "circuits/ckt_session.h"
 
 #include <ctype.h>
@@ -40,6 +41,9 @@ struct ckt_session {
   int watch_mapped;           /* watch_idx is valid for this run */
   uint64_t ncallbacks;        /* external source callbacks this run */
   uint64_t naccepted;         /* accepted time points this run */
+  char *cap;                  /* ckt_session_instances: captured lines */
+  size_t cap_len, cap_size;   /* bytes used / allocated in cap */
+  int capturing;              /* 1: printed lines also go to cap */
 };
 
 /* The process-global ngspice state (see the file comment). */
@@ -93,6 +97,22 @@ static int cb_print(char *msg, int id, void *ud)
   ckt_session *s = g_active;
   if (s == NULL || msg == NULL)
     return 0;
+  if (s->capturing) {
+    size_t n = strlen(msg);
+    if (s->cap_len + n + 2 > s->cap_size) {
+      size_t nc = 2 * (s->cap_len + n + 2) + 4096;
+      char *nb = realloc(s->cap, nc);
+      if (nb == NULL)
+        return 0;   /* ckt_session_instances reports the short capture */
+      s->cap = nb;
+      s->cap_size = nc;
+    }
+    memcpy(s->cap + s->cap_len, msg, n);
+    s->cap_len += n;
+    s->cap[s->cap_len++] = '\n';
+    s->cap[s->cap_len] = '\0';
+    return 0;
+  }
   log_append(s, msg);
   const char *m = msg;
   if (strncmp(m, "stderr ", 7) == 0 || strncmp(m, "stdout ", 7) == 0)
@@ -309,6 +329,7 @@ void ckt_session_close(ckt_session *s)
   free(s->watch_idx);
   free(s->watch_V);
   free(s->log);
+  free(s->cap);
   free(s);
 }
 
@@ -319,8 +340,10 @@ static int spice_fail(ckt_session *s, tk_err *err, const char *stage)
   return TK_FAIL(err, TK_ESPICE, "ngspice %s: %s", stage, s->error);
 }
 
-int ckt_session_run(ckt_session *s, const char *const *lines, size_t n,
-                    const ckt_noise *noise, tk_err *err)
+/* Load lines[0..n) for `noise` (NULL: none); the engine is left with the
+ * circuit and without the run's noise. */
+static int load(ckt_session *s, const char *const *lines, size_t n,
+                const ckt_noise *noise, tk_err *err)
 {
   if (s == NULL || lines == NULL || n < 2)
     return TK_FAIL(err, TK_EINVAL, "empty netlist");
@@ -365,8 +388,33 @@ int ckt_session_run(ckt_session *s, const char *const *lines, size_t n,
   for (size_t i = 0; i < n; i++)
     free(arr[i]);
   free(arr);
-  if (rc != 0)
-    return rc;
+  return rc;
+}
+
+int ckt_session_load(ckt_session *s, const char *const *lines, size_t n,
+                     tk_err *err)
+{
+  return load(s, lines, n, NULL, err);
+}
+
+int ckt_session_command(ckt_session *s, const char *cmd, tk_err *err)
+{
+  if (s == NULL || cmd == NULL || strlen(cmd) >= 256)
+    return TK_FAIL(err, TK_EINVAL, "no session or command too long");
+  g_active = s;
+  s->error[0] = '\0';
+  s->exit_requested = 0;
+  int rc = command(cmd);
+  if (rc != 0 || s->error[0] != '\0' || s->exit_requested)
+    return TK_FAIL(err, TK_ESPICE, "ngspice '%s' failed: %s", cmd,
+                   s->error[0] ? s->error : "no message");
+  return TK_OK;
+}
+
+int ckt_session_run(ckt_session *s, const char *const *lines, size_t n,
+                    const ckt_noise *noise, tk_err *err)
+{
+  TK_TRY(load(s, lines, n, noise, err));
   s->noise = noise;
   int rrc = command("run");
   s->noise = NULL;
@@ -381,7 +429,9 @@ int ckt_session_vec(ckt_session *s, const char *name, double **data,
   (void)s;  /* the vectors live in ngspice's current plot */
   *data = NULL;
   *n = 0;
-  char buf[CKT_NAME_MAX + 8];
+  char buf[512];   /* device vectors: "@m.x_tk.m.xi1.mp[gmbs]" */
+  if (strlen(name) + 4 >= sizeof buf)
+    return TK_FAIL(err, TK_EINVAL, "vector name %s too long", name);
   snprintf(buf, sizeof buf, "%s", name);
   pvector_info vi = ngGet_Vec_Info(buf);
   if (vi == NULL) {
@@ -406,3 +456,112 @@ const char *ckt_session_error(const ckt_session *s) { return s->error; }
 const char *ckt_session_log(const ckt_session *s) { return s->log; }
 uint64_t ckt_session_ncallbacks(const ckt_session *s) { return s->ncallbacks; }
 uint64_t ckt_session_naccepted(const ckt_session *s) { return s->naccepted; }
+
+void ckt_session_names_free(char **names, size_t n)
+{
+  if (names == NULL)
+    return;
+  for (size_t i = 0; i < n; i++)
+    free(names[i]);
+  free(names);
+}
+
+/* `listing expand` prints the loaded deck after subcircuit expansion,
+ * one card a line as "  <line> : <card>"; the first card is the title,
+ * dot cards are commands.  The other cards are the instances, named by
+ * their first words: ngspice's own names for every device of the
+ * circuit. */
+int ckt_session_instances(ckt_session *s, char ***names, size_t *n,
+                          tk_err *err)
+{
+  *names = NULL;
+  *n = 0;
+  if (s == NULL)
+    return TK_FAIL(err, TK_EINVAL, "no session");
+  g_active = s;
+  s->cap_len = 0;
+  if (s->cap != NULL)
+    s->cap[0] = '\0';
+  s->capturing = 1;
+  int rc = command("listing expand");
+  s->capturing = 0;
+  if (rc != 0 || s->cap == NULL)
+    return TK_FAIL(err, TK_ESPICE, "ngspice 'listing expand' gave nothing");
+  char **v = NULL;
+  size_t nv = 0, cap = 0;
+  int title = 1;
+  for (char *line = s->cap; line != NULL && *line;) {
+    char *eol = strchr(line, '\n');
+    if (eol != NULL)
+      *eol = '\0';
+    const char *m = line;
+    if (strncmp(m, "stdout ", 7) == 0 || strncmp(m, "stderr ", 7) == 0)
+      m += 7;
+    while (isspace((unsigned char)*m))
+      m++;
+    const char *colon = strstr(m, " : ");
+    int numbered = isdigit((unsigned char)*m) && colon != NULL;
+    for (const char *q = m; numbered && q < colon; q++)
+      if (!isdigit((unsigned char)*q))
+        numbered = 0;
+    if (numbered) {
+      const char *w = colon + 3;
+      while (isspace((unsigned char)*w))
+        w++;
+      size_t wl = strcspn(w, " \t");
+      if (title) {
+        title = 0;   /* the title card */
+      } else if (wl > 0 && *w != '.' && *w != '*') {
+        if (nv == cap) {
+          cap = cap ? 2 * cap : 64;
+          char **nn = realloc(v, cap * sizeof *nn);
+          if (nn == NULL) {
+            ckt_session_names_free(v, nv);
+            return TK_FAIL(err, TK_ENOMEM, "out of memory");
+          }
+          v = nn;
+        }
+        if ((v[nv] = strdup(w)) == NULL) {
+          ckt_session_names_free(v, nv);
+          return TK_FAIL(err, TK_ENOMEM, "out of memory");
+        }
+        for (char *q = v[nv]; *q; q++)
+          *q = (char)tolower((unsigned char)*q);
+        size_t vl = strlen(v[nv]);
+        while (vl > 0 && isspace((unsigned char)v[nv][vl - 1]))
+          v[nv][--vl] = '\0';
+        nv++;
+      }
+    }
+    line = eol ? eol + 1 : NULL;
+  }
+  if (nv == 0) {
+    free(v);
+    return TK_FAIL(err, TK_ESPICE, "ngspice lists no device of the loaded "
+                   "circuit");
+  }
+  *names = v;
+  *n = nv;
+  return TK_OK;
+}
+
+int ckt_session_param(ckt_session *s, const char *dev, const char *param,
+                      double *value, tk_err *err)
+{
+  *value = NAN;
+  if (s == NULL)
+    return TK_FAIL(err, TK_EINVAL, "no session");
+  char buf[512];
+  if ((size_t)snprintf(buf, sizeof buf, "@%s[%s]", dev, param) >= sizeof buf)
+    return TK_FAIL(err, TK_EINVAL, "device name %s too long", dev);
+  g_active = s;
+  s->capturing = 1;   /* "no such parameter" is an answer, not an error */
+  s->cap_len = 0;
+  pvector_info vi = ngGet_Vec_Info(buf);
+  s->capturing = 0;
+  if (vi == NULL || vi->v_realdata == NULL || vi->v_length <= 0)
+    return TK_FAIL(err, TK_ENOTFOUND, "ngspice has no parameter %s of %s",
+                   param, dev);
+  *value = vi->v_realdata[vi->v_length - 1];
+  return TK_OK;
+}

@@ -64,6 +64,27 @@ void ckt_session_close(ckt_session *s);
 int ckt_session_run(ckt_session *s, const char *const *lines, size_t n,
                     const ckt_noise *noise, tk_err *err);
 
+/* Load lines[0..n) without running anything (ckt_session_command runs
+ * an analysis: "op"). */
+int ckt_session_load(ckt_session *s, const char *const *lines, size_t n,
+                     tk_err *err);
+/* One ngspice command (< 256 bytes); TK_ESPICE with its message. */
+int ckt_session_command(ckt_session *s, const char *cmd, tk_err *err);
+/* Every instance card of the loaded circuit after subcircuit expansion,
+ * as ngspice lists it, lower case, in deck order: its first word is
+ * ngspice's own name of the instance ("m.x_tk.m.xi1.mp tk_x a vdd vdd
+ * pch w=1u", "r.x1.r2 a b 1k"), then its nodes and model with their
+ * expanded names ("x1:dy" for a model defined inside X1's definition);
+ * free with ckt_session_names_free. */
+int ckt_session_instances(ckt_session *s, char ***names, size_t *n,
+                          tk_err *err);
+void ckt_session_names_free(char **names, size_t n);
+/* Device parameter or operating-point value `@dev[param]` of the loaded
+ * circuit (after "op": its operating point); TK_ENOTFOUND if ngspice has
+ * no such device or parameter. */
+int ckt_session_param(ckt_session *s, const char *dev, const char *param,
+                      double *value, tk_err *err);
+
 /* Copy of a result vector of the last run ("time", "out" or "v(out)",
  * "vdd#branch"); *data is malloc'd, free() it. */
 int ckt_session_vec(ckt_session *s, const char *name, double **data,

@@ -24,29 +24,97 @@ double ckt_mos_noise_psd(double id_A, double gds_S, double temp_K)
   return phys_noise_shot_psd(fabs(id_A) + i_r, i_r);
 }
 
+/* Long-channel charge-based (EKV) channel thermal noise (ckt_sim.h).
+ * From I_D and gm + gmbs the sum of the normalised mobile charges at the
+ * two ends, s = q_f + q_r = I_D / (U_T (gm + gmbs)) - 1 (EKV:
+ * I = I_spec (q^2 + q) per end, n gm = G_spec (q_f - q_r)); from V_DS
+ * their difference d, 2 d + ln((s + d)/(s - d)) = V_DS / U_T (the EKV
+ * charge-voltage relation at both ends).  The density is Klaassen-Prins,
+ * 4kT mu |Q_inv| / L^2 = 4kT G_spec N, N = [(2/3)(q_f^2 + q_f q_r + q_r^2)
+ * + (q_f + q_r)/2] / (q_f + q_r + 1), written with the device's own
+ * source transconductance g_ms = gm + gmbs + gds = G_spec q_f:
+ *     S = 4kT g_ms N / q_f.
+ * N / q_f is 1 at V_DS = 0 (S = 4kT g_ds: fluctuation-dissipation with
+ * the model card's own conductance, at any inversion), 1/2 in weak
+ * inversion and saturation (S = 2kT g_ms = 2qI), 2/3 in strong inversion
+ * and saturation (S = (8/3) kT n gm).  A poorly known s moves N / q_f
+ * only inside [1/2, 1].  NaN when the inputs are not finite or g_ms <= 0. */
+double ckt_mos_charge_psd(double id_A, double gm_S, double gds_S,
+                          double gmbs_S, double vds_V, double temp_K)
+{
+  if (!isfinite(id_A) || !isfinite(gm_S) || !isfinite(gds_S) ||
+      !isfinite(gmbs_S) || !isfinite(vds_V) || !(temp_K > 0))
+    return NAN;
+  double ut = phys_vt_V(temp_K), g = fabs(gm_S) + fabs(gmbs_S);
+  double gms = g + fabs(gds_S), v = fabs(vds_V) / ut, r;
+  if (!(gms > 0))
+    return NAN;
+  double sum = g > 0 ? fabs(id_A) / (ut * g) - 1.0 : 0.0;
+  if (!isfinite(sum) || sum < 1e-9) {
+    r = 0.5 * (1.0 + exp(-v));   /* weak inversion: q_r / q_f = e^-v */
+  } else {
+    double lo = 0, hi = sum, d = 0;
+    for (int i = 0; i < 80; i++) {   /* bisection: f is increasing */
+      d = 0.5 * (lo + hi);
+      double f = 2 * d + log((sum + d) / (sum - d)) - v;
+      if (f > 0)
+        hi = d;
+      else
+        lo = d;
+    }
+    double qf = 0.5 * (sum + d), qr = 0.5 * (sum - d);
+    double n = ((2.0 / 3.0) * (qf * qf + qf * qr + qr * qr) +
+                0.5 * (qf + qr)) / (qf + qr + 1.0);
+    r = qf > 0 ? n / qf : 1.0;
+  }
+  return 4.0 * phys_kt_J(temp_K) * gms * r;
+}
+
+/* Density of one source from its watched device values x[nvec]. */
+static double dev_psd(const ckt_noise_dev *d, const double *x, double temp_K)
+{
+  switch (d->model) {
+  case CKT_NZ_TWOFLUX:
+    return ckt_mos_noise_psd(x[0], x[1], temp_K);
+  case CKT_NZ_CHARGE:
+    return ckt_mos_charge_psd(x[0], x[1], x[2], x[3], x[4], temp_K);
+  case CKT_NZ_SHOT: {
+    double i = 0;
+    for (size_t j = 0; j < d->nvec; j++)
+      i += x[j];
+    return isfinite(i) ? 2.0 * PHYS_Q_C * fabs(i) : NAN;
+  }
+  case CKT_NZ_FIXED:
+  default:
+    return d->psd_A2_per_Hz;
+  }
+}
+
 /* The run in progress: what update_psd needs. */
 typedef struct noise_ctx {
   const ckt_run_spec *rs;  /* the run */
+  const ckt_noise_dev *devs; /* [n_noise] how each density follows */
   size_t n_sim;            /* simulated (watched) nodes: watch_V[0..n_sim) */
-  size_t *dev_w;           /* [n_noise] index in watch_V of @dev[id], or
-                              SIZE_MAX: no device */
+  size_t *dev_w;           /* [n_noise] index in watch_V of the source's
+                              first device vector, or SIZE_MAX: fixed */
   double *v;               /* [n_nodes] node voltages (fixed ones filled) */
   size_t *node_w;          /* [n_nodes] index in watch_V, or SIZE_MAX */
-  int have_dev;            /* watch_V carries the devices' I_D, g_ds */
+  int have_dev;            /* watch_V carries the devices' values */
   double scale;            /* ckt_sim_params.noise_scale (> 0) */
 } noise_ctx;
 
 /* Densities from the last accepted point.  watch_V holds the simulated
- * node voltages and then, per MOSFET source, ngspice's own I_D and g_ds
- * of that device.  In weak inversion I_D = I_F - I_R and g_ds = I_R / U_T
- * (no DIBL), so the two opposing fluxes are I_R = U_T g_ds,
- * I_F = |I_D| + I_R and the shot noise is 2q(I_F + I_R)
- * (ckt_mos_noise_psd), exactly 4kT g_ds at V_DS = 0: the noise is
- * consistent with the simulated device's own conductance, whatever model
- * card is used.  (In saturation DIBL adds to g_ds and overstates I_R by
- * about 2 sigma/n ~ 15 % of I_D.)  Without usable device values the
- * caller's fallback (the cell's EKV parameters) decides; without one the
- * density keeps its last value. */
+ * node voltages and then, per device-driven source, ngspice's own values
+ * of that device (ckt_noise_dev: I_D and g_ds for the two-flux MOSFET
+ * model, I_D, gm, g_ds, gmbs, V_DS for the charge-based one, currents for
+ * shot noise).  Two-flux: in weak inversion I_D = I_F - I_R and
+ * g_ds = I_R / U_T (no DIBL), so I_R = U_T g_ds, I_F = |I_D| + I_R and
+ * the shot noise is 2q(I_F + I_R) (ckt_mos_noise_psd), exactly 4kT g_ds
+ * at V_DS = 0.  (In saturation DIBL adds to g_ds and overstates I_R by
+ * about 2 sigma/n ~ 15 % of I_D; in strong inversion 2q(I_F + I_R)
+ * overstates the thermal noise up to several times: ckt_mos_charge_psd.)
+ * Without usable device values the caller's fallback (the cell's EKV
+ * parameters) decides; without one the density keeps its last value. */
 static void update_psd(void *ud, double t_s, const double *watch_V,
                        double *psd)
 {
@@ -57,14 +125,15 @@ static void update_psd(void *ud, double t_s, const double *watch_V,
     if (nc->node_w[i] != SIZE_MAX)
       nc->v[i] = watch_V[nc->node_w[i]];
   for (size_t k = 0; k < rs->nl->n_noise; k++) {
+    const ckt_noise_dev *d = &nc->devs[k];
     if (nc->dev_w[k] == SIZE_MAX) {
-      psd[k] = nc->scale * rs->psd0[k];
+      psd[k] = nc->scale * d->psd_A2_per_Hz * (d->gain > 0 ? d->gain : 1.0);
       continue;
     }
-    double s = nc->have_dev ? ckt_mos_noise_psd(watch_V[nc->dev_w[k]],
-                                                watch_V[nc->dev_w[k] + 1],
-                                                rs->temp_K)
+    double s = nc->have_dev ? dev_psd(d, watch_V + nc->dev_w[k], rs->temp_K)
                             : NAN;
+    if (d->gain > 0)
+      s *= d->gain;
     if (!isfinite(s) && rs->fallback != NULL) {
       s = NAN;
       rs->fallback(rs->fallback_ud, k, nc->v, &s);
@@ -112,29 +181,74 @@ static void resample(const double *t, const double *x, size_t m, double dt,
   }
 }
 
+/* The legacy form: mos_dev[k] (or NULL) with the two-flux model. */
 int ckt_sim_run_spec(ckt_session *s, const ckt_run_spec *rs,
                      const ckt_sim_params *p, ckt_trace *tr, tk_err *err)
 {
   memset(tr, 0, sizeof *tr);
+  size_t nz_n = rs->nl->n_noise;
+  ckt_noise_dev *devs = calloc(nz_n + 1, sizeof *devs);
+  char **vn = calloc(2 * nz_n + 1, sizeof *vn);
+  int rc = 0;
+  if (devs == NULL || vn == NULL) {
+    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+    goto done;
+  }
+  for (size_t k = 0; k < nz_n; k++) {
+    devs[k].psd_A2_per_Hz = rs->psd0[k];
+    if (rs->mos_dev == NULL || rs->mos_dev[k] == NULL)
+      continue;
+    if (asprintf(&vn[2 * k], "@%s[id]", rs->mos_dev[k]) < 0 ||
+        asprintf(&vn[2 * k + 1], "@%s[gds]", rs->mos_dev[k]) < 0) {
+      vn[2 * k] = vn[2 * k + 1] = NULL;
+      rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+      goto done;
+    }
+    devs[k].model = CKT_NZ_TWOFLUX;
+    devs[k].nvec = 2;
+    devs[k].vec[0] = vn[2 * k];
+    devs[k].vec[1] = vn[2 * k + 1];
+  }
+  rc = ckt_sim_run_devs(s, rs, devs, p, tr, err);
+done:
+  if (vn != NULL)
+    for (size_t k = 0; k < 2 * nz_n; k++)
+      free(vn[k]);
+  free(vn);
+  free(devs);
+  return rc;
+}
+
+int ckt_sim_run_devs(ckt_session *s, const ckt_run_spec *rs,
+                     const ckt_noise_dev *devs, const ckt_sim_params *p,
+                     ckt_trace *tr, tk_err *err)
+{
+  memset(tr, 0, sizeof *tr);
   const ckt_netlist *nl = rs->nl;
-  size_t nn = rs->n_nodes, nz_n = nl->n_noise;
+  size_t nn = rs->n_nodes, nz_n = nl->n_noise, nvec = 0;
   for (size_t i = 0; i < nn; i++)
     if (strlen(rs->nodes[i]) >= PHYS_NAME_MAX)
       return TK_FAIL(err, TK_EINVAL, "node name '%s' longer than %d",
                      rs->nodes[i], PHYS_NAME_MAX - 1);
-  noise_ctx nc = {rs, 0, NULL, NULL, NULL, 0,
+  for (size_t k = 0; k < nz_n; k++) {
+    if (devs[k].model != CKT_NZ_FIXED &&
+        (devs[k].nvec == 0 || devs[k].nvec > CKT_NZ_VEC_MAX))
+      return TK_FAIL(err, TK_EINVAL, "noise source %s: %zu device vectors",
+                     nl->noise_names[k], devs[k].nvec);
+    nvec += devs[k].model != CKT_NZ_FIXED ? devs[k].nvec : 0;
+  }
+  noise_ctx nc = {rs, devs, 0, NULL, NULL, NULL, 0,
                   p->noise_scale > 0 ? p->noise_scale : 1.0};
   double *psd = calloc(nz_n + 1, sizeof *psd);
-  const char **watch = calloc(nn + 2 * nz_n + 1, sizeof *watch);
-  char **devw = calloc(2 * nz_n + 1, sizeof *devw);
+  const char **watch = calloc(nn + nvec + 1, sizeof *watch);
   nc.v = calloc(nn + 1, sizeof *nc.v);
   nc.node_w = calloc(nn + 1, sizeof *nc.node_w);
   nc.dev_w = calloc(nz_n + 1, sizeof *nc.dev_w);
   double *t = NULL, *x = NULL;
   size_t m = 0, mx = 0;
   int rc = 0;
-  if (psd == NULL || watch == NULL || devw == NULL || nc.v == NULL ||
-      nc.node_w == NULL || nc.dev_w == NULL) {
+  if (psd == NULL || watch == NULL || nc.v == NULL || nc.node_w == NULL ||
+      nc.dev_w == NULL) {
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
     goto done;
   }
@@ -151,20 +265,16 @@ int ckt_sim_run_spec(ckt_session *s, const ckt_run_spec *rs,
   nc.n_sim = nw;
   for (size_t k = 0; k < nz_n; k++) {
     nc.dev_w[k] = SIZE_MAX;
-    if (rs->mos_dev == NULL || rs->mos_dev[k] == NULL)
+    if (devs[k].model == CKT_NZ_FIXED)
       continue;
-    if (asprintf(&devw[2 * k], "@%s[id]", rs->mos_dev[k]) < 0 ||
-        asprintf(&devw[2 * k + 1], "@%s[gds]", rs->mos_dev[k]) < 0) {
-      rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-      goto done;
-    }
     nc.dev_w[k] = nw;
-    watch[nw++] = devw[2 * k];
-    watch[nw++] = devw[2 * k + 1];
+    for (size_t j = 0; j < devs[k].nvec; j++)
+      watch[nw++] = devs[k].vec[j];
   }
   /* densities at the initial condition (node voltages as given) */
   for (size_t k = 0; k < nz_n; k++)
-    psd[k] = nc.scale * rs->psd0[k];
+    psd[k] = nc.scale * devs[k].psd_A2_per_Hz *
+             (devs[k].gain > 0 ? devs[k].gain : 1.0);
   ckt_noise nz = {nz_n, (const char *const *)nl->noise_names, psd,
                   p->nt_s, p->seed, nw, watch, update_psd, &nc};
   nc.have_dev = 1;
@@ -177,13 +287,15 @@ int ckt_sim_run_spec(ckt_session *s, const ckt_run_spec *rs,
   for (size_t k = 0; p->noise && k < nz_n; k++) {
     if (nc.dev_w[k] == SIZE_MAX)
       continue;
-    if (ckt_session_vec(s, devw[2 * k], &x, &mx, err) != 0) {
-      rc = TK_FAIL(err, TK_ESPICE, "noise source %s: ngspice has no device "
-                   "vector %s", nl->noise_names[k], devw[2 * k]);
-      goto done;
+    for (size_t j = 0; j < devs[k].nvec; j++) {
+      if (ckt_session_vec(s, devs[k].vec[j], &x, &mx, err) != 0) {
+        rc = TK_FAIL(err, TK_ESPICE, "noise source %s: ngspice has no "
+                     "device vector %s", nl->noise_names[k], devs[k].vec[j]);
+        goto done;
+      }
+      free(x);
+      x = NULL;
     }
-    free(x);
-    x = NULL;
   }
   if ((rc = ckt_session_vec(s, "time", &t, &m, err)) != 0)
     goto done;
@@ -241,10 +353,6 @@ done:
   free(x);
   free(psd);
   free(watch);
-  if (devw != NULL)
-    for (size_t k = 0; k < 2 * nz_n; k++)
-      free(devw[k]);
-  free(devw);
   free(nc.v);
   free(nc.node_w);
   free(nc.dev_w);

@@ -5,7 +5,13 @@
  * nodes; the cost is inside ngspice (about two external-source callbacks
  * per accepted time point, each a Philox block).
  *
- * Noise densities follow the circuit: after every accepted time point
+ * Noise densities follow the circuit (ckt_noise_dev says how, per source;
+ * ckt_sim_run_devs): the charge-based channel noise of a MOSFET from its
+ * I_D, gm, g_ds, gmbs, V_DS (ckt_mos_charge_psd), shot noise 2q|I| of a
+ * diode, a bipolar transistor's base and collector, a gate tunnelling
+ * current, a fixed 4kT/R -- a designer's subcircuit, circuits/
+ * ckt_preflight.h.  The shipped cells (ckt_sim_run, ckt_sim_run_spec):
+ * after every accepted time point
  * each MOSFET's source gets 2q(I_F + I_R) (phys_noise_shot_psd) with
  * I_R = U_T g_ds and I_F = |I_D| + I_R from the SIMULATED device's own
  * I_D and g_ds (weak-inversion two-flux picture; exactly 4kT g_ds at
@@ -47,6 +53,39 @@ typedef struct ckt_trace {
  * I_F = |I_D| + I_R; NaN when they are not finite or g_ds <= 0. */
 double ckt_mos_noise_psd(double id_A, double gds_S, double temp_K);
 
+/* Channel thermal noise (A^2/Hz) of a MOSFET in any inversion from the
+ * simulated device's own I_D, gm, g_ds, gmbs and V_DS (long-channel
+ * charge-based EKV / Klaassen-Prins, ckt_sim.c): 4kT g_ds at V_DS = 0,
+ * 2qI in weak inversion and saturation, (8/3) kT n gm in strong inversion
+ * and saturation; within 10 % of BSIM4's tnoimod=0 noise for L >= 0.5 um
+ * in strong inversion (tests/test_ckt_preflight.c), below it for short
+ * channels (velocity saturation, not modelled).  NaN when not finite or
+ * gm + gmbs + g_ds <= 0. */
+double ckt_mos_charge_psd(double id_A, double gm_S, double gds_S,
+                          double gmbs_S, double vds_V, double temp_K);
+
+/* How the density of one noise source follows its device. */
+typedef enum {
+  CKT_NZ_FIXED = 0,   /* psd_A2_per_Hz throughout (a resistor's 4kT G) */
+  CKT_NZ_TWOFLUX,     /* vec: I_D, g_ds -> ckt_mos_noise_psd */
+  CKT_NZ_CHARGE,      /* vec: I_D, gm, g_ds, gmbs, V_DS -> ckt_mos_charge_psd */
+  CKT_NZ_SHOT         /* vec: currents, 2q |sum| (diode, BJT, gate) */
+} ckt_nz_model;
+
+#define CKT_NZ_VEC_MAX 5
+
+typedef struct ckt_noise_dev {
+  ckt_nz_model model;              /* see above */
+  size_t nvec;                     /* device vectors used, <= CKT_NZ_VEC_MAX */
+  const char *vec[CKT_NZ_VEC_MAX]; /* "@m.x_tk.mr[id]" (the netlist must
+                                      .save them) */
+  double psd_A2_per_Hz;            /* FIXED: the density; else until the
+                                      first accepted point */
+  double gain;                     /* the density injected is gain x the
+                                      one above (1 / m^2 for a source that
+                                      ngspice multiplies by m); 0: 1 */
+} ckt_noise_dev;
+
 /* Density of MOSFET noise source k when ngspice gives no usable I_D, g_ds;
  * v_V[n_nodes] are the run's node voltages (ckt_run_spec.nodes order).
  * Leave *psd alone to keep the last value. */
@@ -74,9 +113,16 @@ typedef struct ckt_run_spec {
   void *fallback_ud;            /* handed to fallback */
 } ckt_run_spec;
 
-/* Run rs->nl; tr->netlist is left NULL.  On failure tr is empty. */
+/* Run rs->nl; tr->netlist is left NULL.  On failure tr is empty.
+ * Every source is two-flux MOSFET noise of rs->mos_dev[k] (or fixed at
+ * rs->psd0[k]). */
 int ckt_sim_run_spec(ckt_session *s, const ckt_run_spec *rs,
                      const ckt_sim_params *p, ckt_trace *tr, tk_err *err);
+/* The same with devs[nl->n_noise] saying how each source's density
+ * follows its device (rs->mos_dev and rs->psd0 unused). */
+int ckt_sim_run_devs(ckt_session *s, const ckt_run_spec *rs,
+                     const ckt_noise_dev *devs, const ckt_sim_params *p,
+                     ckt_trace *tr, tk_err *err);
 
 /* Run the cell; on failure tr is empty and err has ngspice's message. */
 int ckt_sim_run(ckt_session *s, const phys_cell *c, const char *title,

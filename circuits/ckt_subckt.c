@@ -20,16 +20,21 @@
 typedef struct sub_def {
   char name[CKT_SUBCKT_NAME_MAX]; /* as written */
   size_t ends;                    /* line index of its .ends */
+  int parent;                     /* enclosing definition, -1: top level */
   int noisy;                      /* 1: reached from the target: noise added */
 } sub_def;
 
 typedef struct sub_elem {
   int def;                        /* owning subcircuit */
-  char kind;                      /* 'm' or 'x' */
+  char kind;                      /* SPICE letter, lower case */
   char name[CKT_SUBCKT_NAME_MAX]; /* element name as written */
-  char d[CKT_SUBCKT_NAME_MAX];    /* MOSFET drain, or X's subcircuit name */
-  char s[CKT_SUBCKT_NAME_MAX];    /* MOSFET source */
+  char node[4][CKT_SUBCKT_NAME_MAX]; /* its first nodes (M: d g s b;
+                                     Q: c b e; R, D: a b) */
+  char d[CKT_SUBCKT_NAME_MAX];    /* X: its subcircuit's name */
+  char s[CKT_SUBCKT_NAME_MAX];    /* MOSFET source (node[2]) */
   double w_m, l_m;                /* MOSFET literal W, L, or NaN */
+  int bad;                        /* too few nodes for its kind */
+  size_t line;                    /* its line in ckt_subckt.lines */
 } sub_elem;
 
 struct ckt_subckt {
@@ -44,6 +49,9 @@ struct ckt_subckt {
   size_t nports;         /* their number */
   ckt_subckt_mos *mos;   /* flattened MOSFETs of one instance */
   size_t nmos;           /* their number */
+  ckt_subckt_inst *inst; /* every flattened element of one instance */
+  size_t ninst;          /* their number */
+  size_t *inst_el;       /* [ninst] its element (index in el) */
 };
 
 /* ---- small helpers ---- */
@@ -134,14 +142,6 @@ static double spice_number(const char *t)
   }
 }
 
-static int find_def(const ckt_subckt *s, const char *name)
-{
-  for (size_t i = 0; i < s->ndef; i++)
-    if (strcasecmp(s->defs[i].name, name) == 0)
-      return (int)i;
-  return -1;
-}
-
 void ckt_subckt_free(ckt_subckt *s)
 {
   if (s == NULL)
@@ -155,29 +155,57 @@ void ckt_subckt_free(ckt_subckt *s)
     free(s->ports[i]);
   free(s->ports);
   free(s->mos);
+  free(s->inst);
+  free(s->inst_el);
   free(s);
 }
 
 /* ---- reading the file ---- */
 
-/* The file as logical lines: '+' continuations joined, CR dropped. */
+/* Strip an in-line comment: `$` or `;` after white space (ngspice). */
+static void strip_comment(char *line)
+{
+  for (char *q = line; *q; q++)
+    if ((*q == '$' || *q == ';') &&
+        (q == line || isspace((unsigned char)q[-1]))) {
+      *q = '\0';
+      break;
+    }
+  size_t n = strlen(line);
+  while (n > 0 && isspace((unsigned char)line[n - 1]))
+    line[--n] = '\0';
+}
+
+/* The file as logical lines: '+' continuations joined, CR, comment lines
+ * and in-line comments dropped; *title: the first line if it is a title
+ * (NULL: the file is included, it has none). */
 static int read_logical(const char *path, char ***out, size_t *nout,
-                        tk_err *err)
+                        int has_title, tk_err *err)
 {
   FILE *f = fopen(path, "r");
   if (f == NULL)
     return TK_FAIL(err, TK_EIO, "cannot read netlist %s: %s", path,
                    strerror(errno));
   char **v = NULL, *line = NULL;
-  size_t n = 0, cap = 0, lcap = 0;
+  size_t n = 0, cap = 0, lcap = 0, lineno = 0;
   ssize_t len;
   int rc = TK_OK;
   while ((len = getline(&line, &lcap, f)) >= 0) {
     while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
       line[--len] = '\0';
+    if (lineno++ == 0 && has_title) {
+      const char *p = line;
+      while (isspace((unsigned char)*p))
+        p++;
+      if (*p != '.' && *p != '*')
+        continue;   /* the title line */
+    }
     const char *p = line;
     while (isspace((unsigned char)*p))
       p++;
+    if (*p == '*' || *p == '\0')
+      continue;
+    strip_comment(line);
     if (*p == '+' && n > 0) {
       char *j = NULL;
       if (asprintf(&j, "%s %s", v[n - 1], p + 1) < 0) {
@@ -218,30 +246,89 @@ static int read_logical(const char *path, char ***out, size_t *nout,
   return TK_OK;
 }
 
-/* `.include path` / `.lib path section`: a relative path made relative to
- * FILE's folder (ngspice would look in the working directory). */
-static int keep_include(ckt_subckt *s, const char *line, const char *dir,
-                        tk_err *err)
+/* The folder of path ("." if none), malloc'd. */
+static char *dir_of(const char *path)
 {
-  const char *p = line;
-  while (isspace((unsigned char)*p))
-    p++;
-  const char *kw_end = p;
-  while (*kw_end && !isspace((unsigned char)*kw_end))
-    kw_end++;
-  const char *a = kw_end;
-  while (isspace((unsigned char)*a))
-    a++;
-  int quoted = (*a == '"' || *a == '\'');
-  const char *ps = a + quoted;
-  if (*ps == '/' || dir == NULL || *ps == '\0')
-    return push_line(s, line, err);
-  char *j = NULL;
-  if (asprintf(&j, "%.*s %s%s/%s", (int)(kw_end - p), p, quoted ? "\"" : "",
-               dir, ps) < 0)
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  int rc = push_line(s, j, err);
-  free(j);
+  char *dir = strdup(path);
+  if (dir == NULL)
+    return NULL;
+  char *sl = strrchr(dir, '/');
+  if (sl == NULL)
+    snprintf(dir, strlen(dir) + 1, ".");
+  else if (sl == dir)
+    sl[1] = '\0';
+  else
+    *sl = '\0';
+  return dir;
+}
+
+/* The lines of a deck: path (its section `section` only, or all of it)
+ * with every `.include FILE` and `.lib FILE SECTION` replaced in place by
+ * the lines they name, a relative FILE taken relative to the folder of
+ * the file that names it (as ngspice does), recursively. */
+static int read_deck(ckt_subckt *s, const char *path, const char *section,
+                     int top, int depth, tk_err *err)
+{
+  if (depth > 16)
+    return TK_FAIL(err, TK_EINVAL, "%s: .include/.lib nested deeper than 16 "
+                   "(recursive?)", path);
+  char **raw = NULL;
+  size_t nraw = 0;
+  TK_TRY(read_logical(path, &raw, &nraw, top, err));
+  char *dir = dir_of(path);
+  int rc = dir == NULL ? TK_FAIL(err, TK_ENOMEM, "out of memory") : TK_OK;
+  int in_sec = section == NULL, found = section == NULL;
+  for (size_t i = 0; i < nraw && rc == 0; i++) {
+    char tok[3][CKT_SUBCKT_NAME_MAX];
+    size_t nt = tokens(raw[i], tok, 3);
+    if (nt == 0)
+      continue;
+    if (section != NULL) {   /* only `.lib section` ... `.endl` */
+      if (!in_sec) {
+        if (strcasecmp(tok[0], ".lib") == 0 && nt == 2 &&
+            strcasecmp(tok[1], section) == 0)
+          in_sec = found = 1;
+        continue;
+      }
+      if (strcasecmp(tok[0], ".endl") == 0) {
+        in_sec = 0;
+        continue;
+      }
+    }
+    int inc = strcasecmp(tok[0], ".include") == 0 ||
+              strcasecmp(tok[0], ".inc") == 0;
+    int lib = strcasecmp(tok[0], ".lib") == 0 && nt >= 3;
+    if ((inc && nt >= 2) || lib) {
+      const char *f = tok[1];
+      char fn[CKT_SUBCKT_NAME_MAX];
+      snprintf(fn, sizeof fn, "%s", f + (*f == '"' || *f == '\''));
+      size_t fl = strlen(fn);
+      if (fl > 0 && (fn[fl - 1] == '"' || fn[fl - 1] == '\''))
+        fn[fl - 1] = '\0';
+      char *full = NULL;
+      if (fn[0] == '/' ? asprintf(&full, "%s", fn) < 0
+                       : asprintf(&full, "%s/%s", dir, fn) < 0) {
+        rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+        break;
+      }
+      rc = read_deck(s, full, lib ? tok[2] : NULL, 0, depth + 1, err);
+      if (rc != 0 && err != NULL && strstr(err->msg, " (from ") == NULL) {
+        char m[TK_ERR_MSG_MAX];
+        snprintf(m, sizeof m, "%s", err->msg);
+        snprintf(err->msg, sizeof err->msg, "%.300s (from %.150s)", m, path);
+      }
+      free(full);
+      continue;
+    }
+    rc = push_line(s, raw[i], err);
+  }
+  if (rc == 0 && !found)
+    rc = TK_FAIL(err, TK_ENOTFOUND, "%s has no .lib section '%s'", path,
+                 section);
+  for (size_t i = 0; i < nraw; i++)
+    free(raw[i]);
+  free(raw);
+  free(dir);
   return rc;
 }
 
@@ -253,26 +340,30 @@ static int is_kw(const char *t, const char *const *list)
   return 0;
 }
 
-/* Classify and keep the lines; collect subcircuits and their M/X lines. */
+/* Nodes an element's noise source needs, by its letter (favour a table). */
+static size_t nodes_of(char kind)
+{
+  switch (kind) {
+  case 'm': return 4;
+  case 'q': return 3;
+  case 'r': case 'd': return 2;
+  default: return 0;
+  }
+}
+
+/* Classify and keep the lines (includes already inlined: read_deck);
+ * collect subcircuits (nested ones with their parent) and every element
+ * line inside them. */
 static int parse(ckt_subckt *s, char **raw, size_t nraw, const char *path,
-                 const char *dir, tk_err *err)
+                 tk_err *err)
 {
   static const char *const keep_top[] = {
     ".model", ".param", ".func", ".global", ".options", ".option", ".opt",
     ".csparam", NULL};
-  static const char *const incl[] = {".include", ".inc", NULL};
   char tok[8][CKT_SUBCKT_NAME_MAX];
   int stack[CKT_SUBCKT_DEPTH_MAX * 2];
   int depth = 0, in_control = 0, in_lib = 0;
-  size_t first = 0;
-  if (nraw > 0) {
-    const char *p = raw[0];
-    while (isspace((unsigned char)*p))
-      p++;
-    if (*p != '.' && *p != '*')
-      first = 1;   /* the title line */
-  }
-  for (size_t li = first; li < nraw; li++) {
+  for (size_t li = 0; li < nraw; li++) {
     const char *line = raw[li];
     size_t nt = tokens(line, tok, 8);
     if (nt == 0 || tok[0][0] == '*')
@@ -306,6 +397,7 @@ static int parse(ckt_subckt *s, char **raw, size_t nraw, const char *path,
       s->defs = nd;
       memset(&nd[s->ndef], 0, sizeof *nd);
       snprintf(nd[s->ndef].name, CKT_SUBCKT_NAME_MAX, "%s", tok[1]);
+      nd[s->ndef].parent = depth > 0 ? stack[depth - 1] : -1;
       stack[depth++] = (int)s->ndef++;
       TK_TRY(push_line(s, line, err));
       continue;
@@ -318,9 +410,7 @@ static int parse(ckt_subckt *s, char **raw, size_t nraw, const char *path,
       continue;
     }
     if (t0[0] == '.') {
-      if (is_kw(t0, incl) || (strcasecmp(t0, ".lib") == 0 && nt >= 3)) {
-        TK_TRY(keep_include(s, line, dir, err));
-      } else if (strcasecmp(t0, ".lib") == 0) {
+      if (strcasecmp(t0, ".lib") == 0 && nt == 2) {
         in_lib = 1;   /* a library section defined here: kept verbatim */
         TK_TRY(push_line(s, line, err));
       } else if (depth > 0 || is_kw(t0, keep_top)) {
@@ -331,47 +421,54 @@ static int parse(ckt_subckt *s, char **raw, size_t nraw, const char *path,
     if (depth == 0)
       continue;   /* a top-level element: the designer's test bench */
     char k = (char)tolower((unsigned char)t0[0]);
-    if (k == 'm' || k == 'x') {
-      sub_elem e;
-      memset(&e, 0, sizeof e);
-      e.def = stack[depth - 1];
-      e.kind = k;
-      e.w_m = e.l_m = NAN;
-      snprintf(e.name, sizeof e.name, "%s", t0);
-      if (k == 'm') {
-        if (nt < 6)
-          return TK_FAIL(err, TK_EINVAL, "%s: MOSFET line needs 'M d g s b "
-                         "model': '%s'", path, line);
-        snprintf(e.d, sizeof e.d, "%s", tok[1]);
-        snprintf(e.s, sizeof e.s, "%s", tok[3]);
-        char all[32][CKT_SUBCKT_NAME_MAX];
-        size_t na = tokens(line, all, 32);
-        for (size_t i = 6; i < na; i++) {
-          if (strncasecmp(all[i], "w=", 2) == 0)
-            e.w_m = spice_number(all[i] + 2);
-          else if (strncasecmp(all[i], "l=", 2) == 0)
-            e.l_m = spice_number(all[i] + 2);
-        }
-      } else {
-        char all[64][CKT_SUBCKT_NAME_MAX];
-        size_t na = tokens(line, all, 64), sub = 0;
-        for (size_t i = 1; i < na; i++) {
-          if (strcasecmp(all[i], "params:") == 0)
-            break;
-          if (strchr(all[i], '=') == NULL)
-            sub = i;
-        }
-        if (sub == 0)
-          return TK_FAIL(err, TK_EINVAL, "%s: subcircuit instance without a "
-                         "subcircuit name: '%s'", path, line);
-        snprintf(e.d, sizeof e.d, "%s", all[sub]);
+    if (!isalpha((unsigned char)k))
+      return TK_FAIL(err, TK_EINVAL, "%s: not an element line: '%s'", path,
+                     line);
+    if (strncasecmp(t0, "inz", 3) == 0)
+      return TK_FAIL(err, TK_EINVAL, "%s: element %s: names starting with "
+                     "INZ are tsukit's noise sources", path, t0);
+    sub_elem e;
+    memset(&e, 0, sizeof e);
+    e.def = stack[depth - 1];
+    e.kind = k;
+    e.w_m = e.l_m = NAN;
+    snprintf(e.name, sizeof e.name, "%s", t0);
+    size_t nn = nodes_of(k);
+    /* a malformed line fails only if the subcircuit under test reaches it
+     * (flatten): a library may hold definitions tsukit never reads */
+    e.bad = (nn > 0 && nt < nn + 1) || (k == 'm' && nt < 6);
+    for (size_t i = 0; i < nn && !e.bad; i++)
+      snprintf(e.node[i], sizeof e.node[i], "%s", tok[1 + i]);
+    if (k == 'm' && !e.bad) {
+      snprintf(e.s, sizeof e.s, "%s", tok[3]);
+      char all[32][CKT_SUBCKT_NAME_MAX];
+      size_t na = tokens(line, all, 32);
+      for (size_t i = 6; i < na; i++) {
+        if (strncasecmp(all[i], "w=", 2) == 0)
+          e.w_m = spice_number(all[i] + 2);
+        else if (strncasecmp(all[i], "l=", 2) == 0)
+          e.l_m = spice_number(all[i] + 2);
       }
-      sub_elem *ne = realloc(s->el, (s->nel + 1) * sizeof *ne);
-      if (ne == NULL)
-        return TK_FAIL(err, TK_ENOMEM, "out of memory");
-      s->el = ne;
-      s->el[s->nel++] = e;
+    } else if (k == 'x') {
+      char all[64][CKT_SUBCKT_NAME_MAX];
+      size_t na = tokens(line, all, 64), sub = 0;
+      for (size_t i = 1; i < na; i++) {
+        if (strcasecmp(all[i], "params:") == 0)
+          break;
+        if (strchr(all[i], '=') == NULL)
+          sub = i;
+      }
+      if (sub == 0)
+        return TK_FAIL(err, TK_EINVAL, "%s: subcircuit instance without a "
+                       "subcircuit name: '%s'", path, line);
+      snprintf(e.d, sizeof e.d, "%s", all[sub]);
     }
+    sub_elem *ne = realloc(s->el, (s->nel + 1) * sizeof *ne);
+    if (ne == NULL)
+      return TK_FAIL(err, TK_ENOMEM, "out of memory");
+    s->el = ne;
+    e.line = s->n;
+    s->el[s->nel++] = e;
     TK_TRY(push_line(s, line, err));
   }
   if (depth != 0)
@@ -380,7 +477,27 @@ static int parse(ckt_subckt *s, char **raw, size_t nraw, const char *path,
   return TK_OK;
 }
 
-/* Flatten the MOSFETs below def d (prefix: instance path, "" at the top). */
+/* The definition an X line in def d means: one nested in d or in a
+ * definition enclosing d (innermost first), else a top-level one. */
+static int find_def_in(const ckt_subckt *s, const char *name, int d)
+{
+  for (int scope = d;; scope = s->defs[scope].parent) {
+    for (size_t i = 0; i < s->ndef; i++)
+      if (s->defs[i].parent == scope && strcasecmp(s->defs[i].name, name) == 0)
+        return (int)i;
+    if (scope < 0)
+      return -1;
+  }
+}
+
+static void lower(char *p)
+{
+  for (; *p; p++)
+    *p = (char)tolower((unsigned char)*p);
+}
+
+/* Flatten the elements below def d (prefix: instance path, "" at the
+ * top). */
 static int flatten(ckt_subckt *s, int d, const char *prefix, int depth,
                    const char *path, tk_err *err)
 {
@@ -397,26 +514,46 @@ static int flatten(ckt_subckt *s, int d, const char *prefix, int depth,
     snprintf(p, sizeof p, "%s%s", prefix, e->name);
     if (strlen(p) + 12 >= CKT_SUBCKT_NAME_MAX)
       return TK_FAIL(err, TK_EINVAL, "%s: device path %s too long", path, p);
+    lower(p);
+    if (e->bad)
+      return TK_FAIL(err, TK_EINVAL, "%s: %s in %s needs %s: '%s'", path,
+                     e->name, s->defs[d].name,
+                     e->kind == 'm' ? "'M d g s b model'"
+                     : e->kind == 'q' ? "3 nodes" : "2 nodes",
+                     s->lines[e->line]);
+    if (e->kind == 'x') {
+      int c = find_def_in(s, e->d, d);
+      if (c < 0)
+        return TK_FAIL(err, TK_ENOTFOUND, "%s: %s in %s uses subcircuit '%s', "
+                       "which the file does not define (its devices "
+                       "would get no noise)", path, e->name,
+                       s->defs[d].name, e->d);
+      strcat(p, ".");
+      TK_TRY(flatten(s, c, p, depth + 1, path, err));
+      continue;
+    }
+    ckt_subckt_inst *ni = realloc(s->inst, (s->ninst + 1) * sizeof *ni);
+    size_t *nie = ni ? realloc(s->inst_el, (s->ninst + 1) * sizeof *nie) : NULL;
+    if (ni != NULL)
+      s->inst = ni;
+    if (nie == NULL)
+      return TK_FAIL(err, TK_ENOMEM, "out of memory");
+    s->inst_el = nie;
+    memset(&ni[s->ninst], 0, sizeof *ni);
+    snprintf(ni[s->ninst].path, CKT_SUBCKT_NAME_MAX, "%s", p);
+    ni[s->ninst].kind = e->kind;
+    ni[s->ninst].def = s->defs[d].name;
+    nie[s->ninst] = i;
+    s->ninst++;
     if (e->kind == 'm') {
       ckt_subckt_mos *nm = realloc(s->mos, (s->nmos + 1) * sizeof *nm);
       if (nm == NULL)
         return TK_FAIL(err, TK_ENOMEM, "out of memory");
       s->mos = nm;
       snprintf(nm[s->nmos].path, CKT_SUBCKT_NAME_MAX, "%s", p);
-      for (char *q = nm[s->nmos].path; *q; q++)
-        *q = (char)tolower((unsigned char)*q);
       nm[s->nmos].w_m = e->w_m;
       nm[s->nmos].l_m = e->l_m;
       s->nmos++;
-    } else {
-      int c = find_def(s, e->d);
-      if (c < 0)
-        return TK_FAIL(err, TK_ENOTFOUND, "%s: %s in %s uses subcircuit '%s', "
-                       "which the file does not define (its transistors "
-                       "would get no noise)", path, e->name,
-                       s->defs[d].name, e->d);
-      strcat(p, ".");
-      TK_TRY(flatten(s, c, p, depth + 1, path, err));
     }
   }
   return TK_OK;
@@ -428,28 +565,27 @@ int ckt_subckt_load(const char *path, const char *name, ckt_subckt **out,
   *out = NULL;
   if (path == NULL || name == NULL)
     return TK_FAIL(err, TK_EINVAL, "no netlist file or subcircuit name");
-  char **raw = NULL;
-  size_t nraw = 0;
-  TK_TRY(read_logical(path, &raw, &nraw, err));
   ckt_subckt *s = calloc(1, sizeof *s);
-  char *dir = strdup(path);
-  int rc = (s == NULL || dir == NULL) ? TK_FAIL(err, TK_ENOMEM, "out of memory")
-                                      : TK_OK;
-  if (rc == 0) {
-    char *sl = strrchr(dir, '/');
-    if (sl == NULL)
-      snprintf(dir, strlen(dir) + 1, ".");
-    else if (sl == dir)
-      sl[1] = '\0';
-    else
-      *sl = '\0';
-    rc = parse(s, raw, nraw, path, dir, err);
-  }
+  if (s == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  /* the deck with its includes inlined, then classified */
+  int rc = read_deck(s, path, NULL, 1, 0, err);
+  char **raw = s->lines;
+  size_t nraw = s->n;
+  s->lines = NULL;
+  s->n = s->cap = 0;
+  if (rc == 0)
+    rc = parse(s, raw, nraw, path, err);
   for (size_t i = 0; i < nraw; i++)
     free(raw[i]);
   free(raw);
-  free(dir);
-  if (rc == 0 && (s->target = find_def(s, name)) < 0) {
+  if (rc == 0) {
+    s->target = -1;
+    for (size_t i = 0; i < s->ndef && s->target < 0; i++)
+      if (strcasecmp(s->defs[i].name, name) == 0)
+        s->target = (int)i;
+  }
+  if (rc == 0 && s->target < 0) {
     char list[256] = "";
     size_t len = 0;
     for (size_t i = 0; i < s->ndef && len + 2 < sizeof list; i++)
@@ -484,15 +620,21 @@ int ckt_subckt_load(const char *path, const char *name, ckt_subckt **out,
   }
   if (rc == 0)
     rc = flatten(s, s->target, "", 0, path, err);
-  if (rc == 0 && s->nmos == 0)
-    rc = TK_FAIL(err, TK_EINVAL, "%s: subcircuit %s has no MOSFET (M line): "
-                 "no device noise to add", path, s->defs[s->target].name);
+  if (rc == 0 && s->ninst == 0)
+    rc = TK_FAIL(err, TK_EINVAL, "%s: subcircuit %s has no element: "
+                 "nothing to simulate", path, s->defs[s->target].name);
   if (rc != 0) {
     ckt_subckt_free(s);
     return rc;
   }
   *out = s;
   return TK_OK;
+}
+
+size_t ckt_subckt_ninst(const ckt_subckt *s) { return s->ninst; }
+const ckt_subckt_inst *ckt_subckt_inst_at(const ckt_subckt *s, size_t i)
+{
+  return i < s->ninst ? &s->inst[i] : NULL;
 }
 
 const char *ckt_subckt_name(const ckt_subckt *s)
@@ -544,9 +686,60 @@ void ckt_subckt_devs_free(char **mos_dev, size_t n)
 
 #define INST "x_tk"   /* the instance of the subcircuit under test */
 
+/* The noise sources an element can carry: name prefix and the indices
+ * of its two nodes in sub_elem.node, per kind and source type. */
+typedef struct src_form {
+  char kind;            /* element letter */
+  ckt_src_type type;    /* source type */
+  const char *prefix;   /* source name = prefix + element name */
+  int a, b;             /* node indices: current from a to b */
+} src_form;
+
+static const src_form k_forms[] = {
+  {'m', CKT_SRC_MAIN, "INZ_", 0, 2},    /* channel, drain-source */
+  {'m', CKT_SRC_GS, "INZGS_", 1, 2},    /* gate tunnelling to the source */
+  {'m', CKT_SRC_GD, "INZGD_", 1, 0},    /* ... to the drain */
+  {'m', CKT_SRC_GB, "INZGB_", 1, 3},    /* ... to the bulk */
+  {'r', CKT_SRC_MAIN, "INZ_", 0, 1},    /* thermal */
+  {'d', CKT_SRC_MAIN, "INZ_", 0, 1},    /* shot */
+  {'q', CKT_SRC_MAIN, "INZ_", 0, 2},    /* collector shot, c-e */
+  {'q', CKT_SRC_BASE, "INZB_", 1, 2},   /* base shot, b-e */
+};
+#define N_FORMS (sizeof k_forms / sizeof k_forms[0])
+
+static const src_form *form_of(char kind, ckt_src_type t)
+{
+  for (size_t i = 0; i < N_FORMS; i++)
+    if (k_forms[i].kind == kind && k_forms[i].type == t)
+      return &k_forms[i];
+  return NULL;
+}
+
+int ckt_subckt_can_source(char kind, ckt_src_type t)
+{
+  return form_of(kind, t) != NULL;
+}
+
+/* Does element e carry source type t?  on: per instance and type (any
+ * instance of the element asks for it), NULL: the MOSFET channel only (the
+ * netlist of ckt_subckt_netlist). */
+static int elem_has(const ckt_subckt *s, size_t e, ckt_src_type t,
+                    const unsigned char *on)
+{
+  if (form_of(s->el[e].kind, t) == NULL)
+    return 0;
+  if (on == NULL)
+    return s->el[e].kind == 'm' && t == CKT_SRC_MAIN;
+  for (size_t i = 0; i < s->ninst; i++)
+    if (s->inst_el[i] == e && on[i * CKT_SRC_N + t])
+      return 1;
+  return 0;
+}
+
 static int build(const ckt_subckt *s, const ckt_port_bind *bind,
-                 const ckt_sim_params *p, ckt_netlist *nl, char **dev,
-                 tk_err *err)
+                 const ckt_sim_params *p, const unsigned char *on,
+                 const char *save, ckt_netlist *nl, char **dev,
+                 ckt_subckt_src **srcs, size_t *nsrc, tk_err *err)
 {
   char buf[CKT_SUBCKT_NAME_MAX + 16];
   TK_TRY(ckt_netlist_add(nl, err, "* tsukit characterize: subcircuit %s",
@@ -557,11 +750,27 @@ static int build(const ckt_subckt *s, const ckt_port_bind *bind,
     for (size_t d = 0; d < s->ndef && p->noise; d++) {
       if (s->defs[d].ends != i || !s->defs[d].noisy)
         continue;
-      /* `I n+ n- external` (no "dc": `dc 0 external` crashes 39.3) */
-      for (size_t e = 0; e < s->nel; e++)
-        if (s->el[e].def == (int)d && s->el[e].kind == 'm')
-          TK_TRY(ckt_netlist_add(nl, err, "INZ_%s %s %s external",
-                                 s->el[e].name, s->el[e].d, s->el[e].s));
+      /* `I n+ n- external` (no "dc": `dc 0 external` crashes 39.3); the
+       * MOSFET channels first (in this order since tsukit 1) */
+      for (int pass = 0; pass < 2; pass++)
+        for (size_t e = 0; e < s->nel; e++) {
+          if (s->el[e].def != (int)d)
+            continue;
+          for (int t = 0; t < CKT_SRC_N; t++) {
+            int chan = s->el[e].kind == 'm' && t == CKT_SRC_MAIN;
+            if (chan != (pass == 0) || !elem_has(s, e, (ckt_src_type)t, on))
+              continue;
+            const src_form *f = form_of(s->el[e].kind, (ckt_src_type)t);
+            /* "external 0": ngspice appends the m= of an enclosing X
+             * line to every element, and `I a b external m=2` does not
+             * parse (39.3); the source's m is divided out of its density
+             * (ckt_preflight.c) */
+            TK_TRY(ckt_netlist_add(nl, err, "%s%s %s %s external%s",
+                                   f->prefix, s->el[e].name,
+                                   s->el[e].node[f->a], s->el[e].node[f->b],
+                                   on != NULL ? " 0" : ""));
+          }
+        }
     }
     TK_TRY(ckt_netlist_add(nl, err, "%s", s->lines[i]));
   }
@@ -590,10 +799,12 @@ static int build(const ckt_subckt *s, const ckt_port_bind *bind,
   int rc = ckt_netlist_add(nl, err, "%s", x);
   free(x);
   TK_TRY(rc);
-  if (p->noise) {
+  if (p->noise && on == NULL) {
     len = 16;
     for (size_t k = 0; k < s->nmos; k++) {
-      /* the ngspice names: m.x_tk.<path>, i.x_tk.<path-prefix>inz_<m> */
+      /* the ngspice names of a flat hierarchy: m.x_tk.<path>,
+       * i.x_tk.<path-prefix>inz_<m> (ckt_subckt_netlist only; the
+       * preflight asks ngspice instead) */
       const char *path = s->mos[k].path, *leaf = strrchr(path, '.');
       leaf = leaf ? leaf + 1 : path;
       char src[2 * CKT_SUBCKT_NAME_MAX];
@@ -614,18 +825,57 @@ static int build(const ckt_subckt *s, const ckt_port_bind *bind,
     free(sv);
     TK_TRY(rc);
   }
+  if (p->noise && on != NULL) {
+    /* the sources in the order of their noise streams: every MOSFET
+     * channel (flattened order), then the others */
+    size_t n = 0, cap = 0;
+    ckt_subckt_src *v = NULL;
+    for (int pass = 0; pass < 2; pass++)
+      for (size_t i = 0; i < s->ninst; i++)
+        for (int t = 0; t < CKT_SRC_N; t++) {
+          size_t e = s->inst_el[i];
+          int chan = s->el[e].kind == 'm' && t == CKT_SRC_MAIN;
+          if (chan != (pass == 0) || !elem_has(s, e, (ckt_src_type)t, on))
+            continue;
+          if (n == cap) {
+            cap = cap ? 2 * cap : 32;
+            ckt_subckt_src *nv = realloc(v, cap * sizeof *nv);
+            if (nv == NULL) {
+              free(v);
+              return TK_FAIL(err, TK_ENOMEM, "out of memory");
+            }
+            v = nv;
+          }
+          const src_form *f = form_of(s->el[e].kind, (ckt_src_type)t);
+          const char *path = s->inst[i].path, *leaf = strrchr(path, '.');
+          leaf = leaf ? leaf + 1 : path;
+          v[n].inst = i;
+          v[n].type = (ckt_src_type)t;
+          char sp[4 * CKT_SUBCKT_NAME_MAX];
+          snprintf(sp, sizeof sp, INST ".%.*s%s%s", (int)(leaf - path), path,
+                   f->prefix, s->el[e].name);
+          if (strlen(sp) >= sizeof v[n].path) {
+            free(v);
+            return TK_FAIL(err, TK_EINVAL, "source path %s too long", sp);
+          }
+          memcpy(v[n].path, sp, strlen(sp) + 1);
+          lower(v[n].path);
+          n++;
+        }
+    *srcs = v;
+    *nsrc = n;
+    if (save != NULL && (rc = ckt_netlist_add(nl, err, "%s", save)) != 0)
+      return rc;
+  }
   double tmax = p->noise ? fmin(p->tstep_s, 0.5 * p->nt_s) : p->tstep_s;
   TK_TRY(ckt_netlist_add(nl, err, ".tran %.6g %.6g 0 %.6g", p->tstep_s,
                          p->tstop_s, tmax));
   return ckt_netlist_add(nl, err, ".end");
 }
 
-int ckt_subckt_netlist(const ckt_subckt *s, const ckt_port_bind *bind,
-                       const ckt_sim_params *p, ckt_netlist *nl,
-                       char ***mos_dev, tk_err *err)
+static int check_params(const ckt_subckt *s, const ckt_port_bind *bind,
+                        const ckt_sim_params *p, tk_err *err)
 {
-  memset(nl, 0, sizeof *nl);
-  *mos_dev = NULL;
   if (s == NULL || bind == NULL || p == NULL)
     return TK_FAIL(err, TK_EINVAL, "no subcircuit, ports or parameters");
   if (!(p->temp_K > 0) || !(p->tstop_s > 0) || !(p->tstep_s > 0) ||
@@ -634,10 +884,41 @@ int ckt_subckt_netlist(const ckt_subckt *s, const ckt_port_bind *bind,
                    "simulation parameters out of range (T %g K, tstop %g s, "
                    "tstep %g s, noise slot %g s)",
                    p->temp_K, p->tstop_s, p->tstep_s, p->nt_s);
+  return TK_OK;
+}
+
+int ckt_subckt_netlist_plan(const ckt_subckt *s, const ckt_port_bind *bind,
+                            const ckt_sim_params *p, const unsigned char *on,
+                            const char *save, ckt_netlist *nl,
+                            ckt_subckt_src **srcs, size_t *nsrc, tk_err *err)
+{
+  memset(nl, 0, sizeof *nl);
+  *srcs = NULL;
+  *nsrc = 0;
+  TK_TRY(check_params(s, bind, p, err));
+  if (on == NULL)
+    return TK_FAIL(err, TK_EINVAL, "no noise plan");
+  int rc = build(s, bind, p, on, save, nl, NULL, srcs, nsrc, err);
+  if (rc != 0) {
+    ckt_netlist_clear(nl);
+    free(*srcs);
+    *srcs = NULL;
+    *nsrc = 0;
+  }
+  return rc;
+}
+
+int ckt_subckt_netlist(const ckt_subckt *s, const ckt_port_bind *bind,
+                       const ckt_sim_params *p, ckt_netlist *nl,
+                       char ***mos_dev, tk_err *err)
+{
+  memset(nl, 0, sizeof *nl);
+  *mos_dev = NULL;
+  TK_TRY(check_params(s, bind, p, err));
   char **dev = calloc(s->nmos + 1, sizeof *dev);
   if (dev == NULL)
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  int rc = build(s, bind, p, nl, dev, err);
+  int rc = build(s, bind, p, NULL, NULL, nl, dev, NULL, NULL, err);
   if (rc != 0) {
     ckt_netlist_clear(nl);
     ckt_subckt_devs_free(dev, s->nmos);

@@ -19,7 +19,9 @@ nobase_pkginclude_HEADERS += \
 	circuits/ckt_measure.h \
 	circuits/ckt_native.h \
 	circuits/ckt_netlist.h \
+	circuits/ckt_preflight.h \
 	circuits/ckt_session.h \
 	circuits/ckt_sim.h \
 	circuits/ckt_subckt.h
-circuits_libckt_la_SOURCES += circuits/ckt_subckt.c circuits/ckt_subckt.h
+circuits_libckt_la_SOURCES += circuits/ckt_subckt.c circuits/ckt_subckt.h \
+	circuits/ckt_preflight.c circuits/ckt_preflight.h

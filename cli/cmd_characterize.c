@@ -22,23 +22,38 @@ static const char chr_synopsis[] =
   "                           [--temp T1,T2,..] [--time S] [--tstep S]\n"
   "                           [--noise-slot S] [--name CELL] [--workers N]\n"
   "                           [--seed S] [--resume] [--force]\n"
+  "                           [--dry-run] [--strict]\n"
+  "                           [--mos-noise charge|twoflux]\n"
   "                           " CMD_SWEEP_TRACK_SYNOPSIS;
 static const char chr_about[] =
   "Characterises a designer's own pbit: the .subckt NAME of FILE.cir (its\n"
-  "models, .include and .lib as given; a test bench and analyses in the\n"
-  "file are ignored).  tsukit adds the device noise of every transistor\n"
-  "of the subcircuit and of the subcircuits it instantiates (shot noise\n"
-  "2q(I_F + I_R) from each simulated device's own I_D and g_ds, as for\n"
-  "the shipped cells): the netlist has no noise sources of its own.  The\n"
-  "sweep, its checkpoints, --resume and the fits are those of `tsukit\n"
-  "calibrate`; the result is the same cell library, group /cells/CELL.\n"
-  "Prints points= fit_v0_V= fit_vs_V= tau_s= energy_J= (lowest\n"
-  "temperature).  A subcircuit that never flips in the range: \"no\n"
-  "transitions observed\", exit 1, nothing fitted.\n"
+  "models, nested definitions, parameters, .include and .lib FILE SECTION\n"
+  "as given; a test bench and analyses in the file are ignored).  First a\n"
+  "preflight loads it in ngspice, takes every device's name from ngspice,\n"
+  "solves the DC operating point (first temperature and control) and\n"
+  "tabulates each element's noise; anything wrong fails there, naming the\n"
+  "element, before any transient and before FILE.h5 exists.  tsukit adds\n"
+  "the physical noise of every element of the subcircuit and of those it\n"
+  "instantiates, from each simulated device's own operating point:\n"
+  "resistors 4kT/R (noisy=0 honoured), diodes and bipolar transistors shot\n"
+  "noise, MOSFET channels charge-based thermal noise (any inversion) and\n"
+  "gate tunnelling shot noise; C, L, V, I, B, E, F, G, H are noiseless.\n"
+  "An element whose noise tsukit cannot model (or only in part) gets a\n"
+  "warning naming it; --strict refuses it.  The netlist has no noise\n"
+  "sources of its own.  The sweep, its checkpoints, --resume and the fits\n"
+  "are those of `tsukit calibrate`; the result is the same cell library,\n"
+  "group /cells/CELL, whose attributes noise_elements, noise_quiet and\n"
+  "noise_mos_model record the preflight.  Prints points= fit_v0_V=\n"
+  "fit_vs_V= tau_s= energy_J= (lowest temperature) noisy_elements=\n"
+  "noiseless_elements= unmodelled_elements= (by kind, m:9,r:1).  A\n"
+  "subcircuit that never flips in the range: \"no transitions\n"
+  "observed\", exit 1, nothing fitted.\n"
   "Every port of NAME must be named once (--ctl, --out, --supply,\n"
   "--ground, --bias).\n";
 
-enum { N_OWN = 10 }; /* rows of characterize's own options */
+static const char *const mos_models[] = {"charge", "twoflux", NULL};
+
+enum { N_OWN = 13 }; /* rows of characterize's own options */
 
 static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
 {
@@ -72,6 +87,16 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
      0, NULL, NULL, NULL},
     {"name", 0, CMD_OPT_STR, &p.name, 0, 0, NULL, "CELL",
      "cell name in the library (default: NAME)", 0, NULL, NULL, NULL},
+    {"dry-run", 0, CMD_OPT_FLAG, &p.dry_run, 0, 0, NULL, NULL,
+     "print the preflight's table (each element: kind, ngspice name, "
+     "operating point, noise density) and stop: nothing simulated, no "
+     "FILE.h5", 0, NULL, NULL, NULL},
+    {"strict", 0, CMD_OPT_FLAG, &p.strict, 0, 0, NULL, NULL,
+     "refuse elements whose noise tsukit cannot model", 0, NULL, NULL, NULL},
+    {"mos-noise", 0, CMD_OPT_CHOICE, &p.mos_twoflux, 0, 0, NULL, "M",
+     "MOSFET channel noise: charge (default: charge-based thermal noise, "
+     "right in every inversion) or twoflux (2q(I_F + I_R): weak inversion "
+     "only, tsukit <= 1)", 0, NULL, mos_models, NULL},
   };
   cmd_opt opts[N_OWN + CMD_SWEEP_N_OPTS + 1];
   for (size_t i = 0; i < N_OWN; i++)

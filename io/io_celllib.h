@@ -12,8 +12,11 @@
  * Sweep settings (attributes of /cells/<name>):
  *   kind ("pbit" | "categorical" | "gmm"), cell, control_node,
  *   output_node, vdd_V, n_states (K), sweep_time_s, sweep_tstep_s,
- *   sweep_nt_s, sweep_seed; optional vbias_V, source_file and subckt
- *   (`characterize`), sweep_noise_scale (absent: 1), sweep_repeats
+ *   sweep_nt_s, sweep_seed; optional vbias_V, source_file, subckt,
+ *   noise_elements ("noisy=m:9 noiseless=c:5 unmodelled=none"),
+ *   noise_quiet (the elements without noise or with part of it, or
+ *   "none") and noise_mos_model ("charge" | "twoflux") (`characterize`,
+ *   circuits/ckt_preflight.h), sweep_noise_scale (absent: 1), sweep_repeats
  *   (--repeats R >= 2), vsep_V (gmm).
  * Grid:
  *   temperature_K [nT]          increasing
@@ -99,6 +102,7 @@ typedef struct io_celllib {
   /* settings */
   char kind[32], cell[128], control_node[128], output_node[128];
   char source_file[512], subckt[128];   /* "" if absent */
+  char noise_elements[256], noise_quiet[2048], noise_mos_model[16]; /* "" */
   double vdd_V, vbias_V;     /* vbias_V NaN if absent */
   double vsep_V;             /* gmm, NaN if absent */
   int64_t n_states;          /* K */

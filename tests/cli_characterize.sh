@@ -4,7 +4,9 @@
 # no noise sources): characterised end to end with no edits into a cell
 # library that `predict` and `sample` accept; bad input.
 # Workload: 3 temperatures x 6 controls at 6 us simulated time (about
-# 0.7 s of CPU per point, ~8 s wall on 2 workers) plus a few instant runs.
+# 0.7 s of CPU per point, ~8 s wall on 2 workers), 2 x 3 points at 2 us
+# (nested definitions vs the flat example) plus a few instant runs and
+# preflights (tests/data/netlists/, issue 23).
 . "$TSUKIT_SRCDIR/tests/tap.sh"
 dump="$(dirname "$TSUKIT")/tests/dump_h5"
 cir="$TSUKIT_SRCDIR/tests/data/pbit_pr.cir"
@@ -73,4 +75,45 @@ awk '/^\/cells\/pbit_pr\/point_control_V /{for(i=3;i<=NF;i++) v[i-3]=$i}
      END{bad=0; for(i=0;i<6;i++){g=0.2335+0.001*i; if((v[6+i]-g)^2>1e-24) bad=1}
          s=(t2-t0)/40; printf "# trip slope %.4g V/K\n", s; exit !(!bad && s<-1e-5 && s>-1e-4)}' "$tap_tmp/tk.txt"
 tap_ok $? "window at 300 K is --vctl; the subcircuit's trip point falls with T (-0.01..-0.1 mV/K)"
+
+# ---- the preflight (issue 23): designer netlists as designers write them
+nl="$TSUKIT_SRCDIR/tests/data/netlists"
+tap_run_rc 0 "--dry-run: the preflight's table, nothing simulated" \
+  "$TSUKIT" characterize "$cir" $ports --vctl 0.2335:0.2385:3 --time 1e-6 --dry-run -o "$tap_tmp/dry.h5"
+grep -q "^  x2.xb.mn  *m  *m.x_tk.x2.xb.mn  *noisy  *main  *[0-9.e+-]*  *I_D=" "$tap_tmp/out"; tap_ok $? "every device named as ngspice names it, with its operating point and density"
+[ "$(kv noisy_elements "$tap_tmp/out")" = m:9 ] && [ "$(kv noiseless_elements "$tap_tmp/out")" = c:5 ] && [ "$(kv unmodelled_elements "$tap_tmp/out")" = none ]
+tap_ok $? "noisy_elements=m:9 noiseless_elements=c:5 unmodelled_elements=none"
+[ ! -e "$tap_tmp/dry.h5" ] && ! grep -q "point(s) simulated" "$tap_tmp/err"; tap_ok $? "--dry-run: no output file, no point simulated"
+# the issue's first netlist: a 3.97 GOhm resistor as the noise element gets 4kT/R
+tap_run_rc 0 "a resistor as the noise element (tests/data/netlists/pbit_r.cir)" \
+  "$TSUKIT" characterize "$nl/pbit_r.cir" $ports --vctl 0.2335:0.2385:3 --time 1e-6 --dry-run -o "$tap_tmp/r.h5"
+[ "$(kv noisy_elements "$tap_tmp/out")" = m:8,r:1 ]; tap_ok $? "the resistor is a noisy element ($(kv noisy_elements "$tap_tmp/out"))"
+psd=$(awk '$1 == "rn" {print $6}' "$tap_tmp/out")
+fcmp "$psd > 0.999 * 4 * 1.380649e-23 * 300.15 / 3.97e9 && $psd < 1.001 * 4 * 1.380649e-23 * 300.15 / 3.97e9"
+tap_ok $? "its density is 4kT/R at 27 C ($psd A^2/Hz)"
+# the issue's second netlist: definitions nested in the pbit's; ngspice
+# names their devices m.x_tk.m.x1.m.xa.mp -- the same circuit as the
+# example, so the same library for the same seed
+tap_run_rc 0 "nested definitions (tests/data/netlists/pbit_nested.cir): preflight" \
+  "$TSUKIT" characterize "$nl/pbit_nested.cir" $ports --vctl 0.2335:0.2385:3 --time 1e-6 --dry-run -o "$tap_tmp/n.h5"
+grep -q "m.x_tk.m.x1.m.xa.mp" "$tap_tmp/out"; tap_ok $? "the device of a nested definition has ngspice's name"
+for f in "$cir" "$nl/pbit_nested.cir"; do
+  b=$(basename "$f" .cir)
+  tap_run_rc 0 "characterize $b: 3 controls, 300 K" \
+    "$TSUKIT" characterize "$f" $ports --vctl 0.2345:0.2375:3 --time 2e-6 --seed 4 -o "$tap_tmp/$b.h5"
+  "$dump" "$tap_tmp/$b.h5" /cells/pbit_pr > "$tap_tmp/$b.txt"
+done
+cmp -s "$tap_tmp/pbit_pr.txt" "$tap_tmp/pbit_nested.txt"; tap_ok $? "nested definitions: the same library as the flat example, bit for bit"
+# what tsukit cannot model or load: named, in seconds, before any transient
+bsim="--subckt gated --ctl g --out d --supply s --vdd 0.5 --ground b"
+start=$(date +%s)
+bad "--strict and a partially modelled element" "preflight of gated: --strict: element mshort" "$nl/bsim4.cir" $bsim --strict
+[ $(( $(date +%s) - start )) -lt 10 ]; tap_ok $? "refused in under 10 s"
+tap_run_rc 0 "without --strict: a warning for each (dry run)" \
+  "$TSUKIT" characterize "$nl/bsim4.cir" $bsim --vctl 0.5:0.6:2 --time 1e-6 --dry-run -o "$tap_tmp/b.h5"
+grep -q "warning: element j1 (j.x_tk.j1): tsukit cannot model its noise" "$tap_tmp/err" &&
+  grep -q "warning: element mlong" "$tap_tmp/err"; tap_ok $? "the JFET and the BSIM4 resistance networks named"
+[ "$(kv unmodelled_elements "$tap_tmp/out")" = j:1,m:2 ]; tap_ok $? "unmodelled_elements=j:1,m:2"
+bad "a model nobody defined" "preflight of top: ngspice could not load the netlist.*nosuchmodel" "$nl/badmodel.cir" --subckt top --ctl a --out y --supply vdd --vdd 0.5
+bad "--mos-noise of another name" "--mos-noise: 'ekv' is not charge or twoflux" "$cir" $ports --mos-noise ekv
 tap_done

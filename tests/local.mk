@@ -147,6 +147,19 @@ tests_test_ckt_subckt_SOURCES = tests/test_ckt_subckt.c tests/tk_test.h
 tests_test_ckt_subckt_LDADD = $(TKT_LDADD)
 TESTS += tests/test_ckt_subckt tests/cli_characterize.sh
 EXTRA_DIST += tests/cli_characterize.sh tests/data/pbit_pr.cir tests/data/pbit_pr_models.lib
+
+# designer netlists through the preflight: names from ngspice, every
+# element's noise, physics checks (circuits/ckt_preflight.h)
+check_PROGRAMS += tests/test_ckt_preflight
+tests_test_ckt_preflight_SOURCES = tests/test_ckt_preflight.c tests/tk_test.h
+tests_test_ckt_preflight_LDADD = $(TKT_LDADD)
+TESTS += tests/test_ckt_preflight
+EXTRA_DIST += tests/data/netlists/nested.cir tests/data/netlists/flat.cir \
+	tests/data/netlists/bsim4.cir tests/data/netlists/rpbit.cir \
+	tests/data/netlists/mpbit.cir tests/data/netlists/lib/models.lib \
+	tests/data/netlists/level1.cir tests/data/netlists/badmodel.cir \
+	tests/data/netlists/pbit_r.cir tests/data/netlists/pbit_nested.cir \
+	tests/data/netlists/lib/cards/bsim4.mod
 TESTS += tests/cli_dtm.sh
 EXTRA_DIST += tests/cli_dtm.sh
 
