@@ -106,7 +106,7 @@ size_t cmd_sweep_opts(cmd_sweep *o, int temp_required, cmd_opt *rows)
      "wide temperature ranges (-40..125 C); also stores trip points every "
      "5 K, which the v0(T) model then follows", 0, NULL, NULL, NULL},
     {"track-ref", 0, CMD_OPT_TEMP, &o->s.track.ref_K, 0, 0, NULL, "T",
-     "where --vctl applies as given (default 300 K)", 0, NULL, NULL, NULL},
+     "where --vctl applies as given (default: the --temp nearest 27 C)", 0, NULL, NULL, NULL},
     {"track-exp", 0, CMD_OPT_DOUBLE, &o->s.track.width_exp, 0, 10, NULL, "M",
      "window width exponent, [0, 10] (default 1: vs ~ kT)", 0, NULL, NULL,
      NULL},

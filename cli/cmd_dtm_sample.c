@@ -71,7 +71,8 @@ static int sample_parse(int argc, char **argv, run_dtm_sample_params *o)
      "chip temperature, K or Celsius with a C suffix (with --cells)", 0,
      &have_temp, NULL, NULL},
     {"design-temp", 0, CMD_OPT_TEMP, &o->design_K, 0, 0, NULL, "K",
-     "design temperature of the cells (default 300 K)", 0, NULL, NULL, NULL},
+     "design temperature of the cells' control mapping (default: --temp, a "
+     "compensated chip)", 0, NULL, NULL, NULL},
     {"clock-hz", 0, CMD_OPT_DOUBLE, &o->clock_Hz, 0, INFINITY, "Hz", "F",
      "chip clock, > 0 (default 1e7 Hz)", CMD_OPT_LO_OPEN, NULL, NULL, NULL},
     {"threads", 0, CMD_OPT_U32, &threads, 0, 1024, NULL, "N",

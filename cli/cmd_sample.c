@@ -99,7 +99,8 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
      "chip clock, one colour per cycle, 1..1e12 (default 1e7)", 0, NULL, NULL,
      NULL},
     {"design-temp", 0, CMD_OPT_TEMP, &p->design_K, 0, 0, NULL, "T",
-     "temperature of the gamma -> voltage mapping (default 300 K)", 0, NULL,
+     "temperature of the gamma -> voltage mapping (default: --temp, a "
+     "compensated chip)", 0, NULL,
      NULL, NULL},
     {"sample-sweeps", 0, CMD_OPT_LONG, &p->sample_sweeps, 1, 1e9, NULL, "K",
      "sweeps per sample in the energy report, 1..1e9 (default 250, the "

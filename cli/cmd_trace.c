@@ -9,6 +9,7 @@
 #include "circuits/cells/ckt_cells.h"
 #include "cli/cmd.h"
 #include "cli/cmd_opt.h"
+#include "physics/phys_const.h"
 #include "run/run_trace.h"
 
 static const char tr_synopsis[] =
@@ -48,7 +49,7 @@ static void put_summary(cmd_kv *kvp, const run_trace_result *res,
 int cmd_trace_kv(int argc, char **argv, cmd_kv *kvp)
 {
   const char *cell = NULL, *out = NULL, *models = NULL;
-  double time_s = NAN, temp_K = 300.15, dt_s = NAN;
+  double time_s = NAN, temp_K = PHYS_TNOM_K, dt_s = NAN;
   cmd_opt_list vctl = {NULL, 0};
   uint64_t seed = 1;
   int force = 0, native = 0;

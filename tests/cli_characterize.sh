@@ -115,5 +115,5 @@ grep -q "warning: element j1 (j.x_tk.j1): tsukit cannot model its noise" "$tap_t
   grep -q "warning: element mlong" "$tap_tmp/err"; tap_ok $? "the JFET and the BSIM4 resistance networks named"
 [ "$(kv unmodelled_elements "$tap_tmp/out")" = j:1,m:2 ]; tap_ok $? "unmodelled_elements=j:1,m:2"
 bad "a model nobody defined" "preflight of top: ngspice could not load the netlist.*nosuchmodel" "$nl/badmodel.cir" --subckt top --ctl a --out y --supply vdd --vdd 0.5
-bad "--mos-noise of another name" "--mos-noise: 'ekv' is not charge or twoflux" "$cir" $ports --mos-noise ekv
+bad "--mos-noise of another name" "--mos-noise: 'ekv' is outside the valid range {charge, twoflux}" "$cir" $ports --mos-noise ekv
 tap_done
