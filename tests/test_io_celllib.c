@@ -44,6 +44,10 @@ static void full_roundtrip(void)
   snprintf(a.control_node, sizeof a.control_node, "vctl");
   snprintf(a.output_node, sizeof a.output_node, "out");
   snprintf(a.source_file, sizeof a.source_file, "x.cir");
+  snprintf(a.noise_elements, sizeof a.noise_elements,
+           "noisy=m:9,r:1 noiseless=c:5 unmodelled=none");
+  snprintf(a.noise_quiet, sizeof a.noise_quiet, "x1.rg (partial)");
+  snprintf(a.noise_mos_model, sizeof a.noise_mos_model, "charge");
   a.vdd_V = 0.4;
   a.vsep_V = 0.3;
   a.n_states = (int64_t)K;
@@ -186,6 +190,11 @@ static void full_roundtrip(void)
              isnan(b.sweep_noise_scale) && b.sweep_seed == 0 &&
              b.sweep_repeats == 3 && b.sweep_time_s == a.sweep_time_s,
          "settings: strings, doubles, seed 0 kept, absent ones NaN / empty");
+  TKT_OK(strcmp(b.noise_elements, a.noise_elements) == 0 &&
+             strcmp(b.noise_quiet, a.noise_quiet) == 0 &&
+             strcmp(b.noise_mos_model, "charge") == 0,
+         "characterize's noise provenance (elements by kind, the quiet ones, "
+         "the MOSFET noise model) read back");
   TKT_OK(b.track_ref_K == 300 && b.track_width_exp == 1.25 &&
              b.track_time_tau == 0 && b.tm.present && b.tm.vs_exp == 1.385 &&
              b.tm.t_max_K == 290.274 && isnan(b.tm.ea_J) &&
