@@ -34,4 +34,4 @@ nobase_pkginclude_HEADERS += \
 tsu_libtsu_la_SOURCES += tsu/tsu_dtm.c tsu/tsu_dtm.h tsu/tsu_dtm_impl.h \
 	tsu/tsu_dtm_train.c
 # FD-tsukit: classifier network and Frechet distance
-tsu_libtsu_la_SOURCES += tsu/tsu_clf.c tsu/tsu_clf.h tsu/tsu_fd.c tsu/tsu_fd.h
+tsu_libtsu_la_SOURCES += tsu/tsu_clf.c tsu/tsu_clf.h tsu/tsu_clf_train.c tsu/tsu_clf_impl.h tsu/tsu_fd.c tsu/tsu_fd.h
