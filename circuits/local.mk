@@ -24,4 +24,5 @@ nobase_pkginclude_HEADERS += \
 	circuits/ckt_sim.h \
 	circuits/ckt_subckt.h
 circuits_libckt_la_SOURCES += circuits/ckt_subckt.c circuits/ckt_subckt.h \
+	circuits/ckt_subckt_bench.c circuits/ckt_subckt_impl.h \
 	circuits/ckt_preflight.c circuits/ckt_preflight.h
