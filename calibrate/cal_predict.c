@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calibrate/cal_temp.h"
 #include "io/io_celllib.h"
@@ -130,7 +131,9 @@ int cal_predict(const cal_predict_params *p, cal_prediction *out,
   io_celllib L;
   tk_err e2 = {0};
   int rc = io_celllib_load(p->cells, p->cell, &L, &e2);
-  if (rc == TK_ENOTFOUND || rc == TK_EINVAL) {
+  /* a readable library without the cell: say so; anything else (a missing
+   * or unreadable file) keeps the reader's own message */
+  if ((rc == TK_ENOTFOUND || rc == TK_EINVAL) && access(p->cells, R_OK) == 0) {
     io_celllib_clear(&L);
     return TK_FAIL(err, TK_ENOTFOUND, "--cell: no cell '%s' in %s", p->cell,
                    p->cells);

@@ -89,7 +89,7 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
     {"threads", 0, CMD_OPT_LONG, &p->threads, 0, 1024, NULL, "N",
      "OpenMP threads, 0..1024 (default 0 = all)", 0, NULL, NULL, NULL},
     {"cells", 0, CMD_OPT_STR, &p->cells, 0, 0, NULL, "FILE",
-     "calibrated cell library (HDF5, DESIGN.md schema)", 0, NULL, NULL, NULL},
+     "calibrated cell library (HDF5; schema in docs/ARCHITECTURE.md)", 0, NULL, NULL, NULL},
     {"cell", 0, CMD_OPT_STR, &p->cell, 0, 0, NULL, "NAME",
      "cell in the library (required with --cells)", 0, NULL, NULL, NULL},
     {"temp", 0, CMD_OPT_TEMP, &p->temp_K, 0, 0, NULL, "T",
