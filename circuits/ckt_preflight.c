@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "circuits/ckt_names_impl.h"
 #include "physics/phys_const.h"
 
 struct ckt_preflight {
@@ -41,30 +42,6 @@ static char kind_class(char k)
   if (strchr(quiet, k) != NULL)
     return '0';
   return 'u';
-}
-
-/* ngspice's name reduced to its instance path: "m.x_tk.m.xi1.mp" ->
- * "x_tk.xi1.mp" (the type letter ngspice puts before each level dropped;
- * an instance name is never a single type letter: X lines start with x). */
-static void normalise(const char *name, char *out, size_t size)
-{
-  const char *leaf = strrchr(name, '.');
-  char letter = leaf ? leaf[1] : name[0];
-  size_t n = 0;
-  out[0] = '\0';
-  for (const char *p = name; *p;) {
-    const char *e = strchr(p, '.');
-    size_t len = e ? (size_t)(e - p) : strlen(p);
-    int drop = e != NULL && len == 1 && tolower((unsigned char)*p) == letter;
-    if (!drop && n + len + 2 < size) {
-      if (n > 0)
-        out[n++] = '.';
-      memcpy(out + n, p, len);
-      n += len;
-      out[n] = '\0';
-    }
-    p += len + (e != NULL);
-  }
 }
 
 void ckt_preflight_free(ckt_preflight *pf)
@@ -238,75 +215,43 @@ static const char *partial_note(ckt_session *ses, const ckt_pf_elem *e,
   return NULL;
 }
 
-static int find(char **norm, size_t n, const char *want)
-{
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(norm[i], want) == 0)
-      return (int)i;
-  return -1;
-}
-
 static int match_and_op(ckt_preflight *pf, ckt_session *ses,
                         const ckt_subckt_src *cs, size_t ncs,
                         const ckt_sim_params *p, tk_err *err)
 {
   const ckt_subckt *s = pf->s;
-  char **names = NULL, **norm = NULL, **cards = NULL;
-  size_t nn = 0;
-  unsigned char *used = NULL;
-  TK_TRY(ckt_session_instances(ses, &names, &nn, err));
+  ckt__names nm;
+  TK_TRY(ckt__names_load(ses, &nm, err));
   int rc = 0;
-  norm = calloc(nn + 1, sizeof *norm);
-  used = calloc(nn + 1, 1);
-  if (norm == NULL || used == NULL) {
-    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-    goto done;
-  }
-  cards = calloc(nn + 1, sizeof *cards);
-  if (cards == NULL)
-    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-  for (size_t i = 0; i < nn && rc == 0; i++) {
-    /* names[i]: the card; its first word the name, the rest kept */
-    char *sp = strpbrk(names[i], " \t");
-    cards[i] = sp ? sp + 1 : names[i] + strlen(names[i]);
-    if (sp != NULL)
-      *sp = '\0';
-    if ((norm[i] = malloc(strlen(names[i]) + 1)) == NULL)
-      rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-    else
-      normalise(names[i], norm[i], strlen(names[i]) + 1);
-  }
   for (size_t i = 0; i < pf->nel && rc == 0; i++) {
     const ckt_subckt_inst *in = ckt_subckt_inst_at(s, i);
     char want[CKT_PF_NAME_MAX];
     snprintf(want, sizeof want, "x_tk.%s", in->path);
-    int j = find(norm, nn, want);
+    int j = ckt__names_find(&nm, want);
     if (j < 0) {
       rc = TK_FAIL(err, TK_ENOTFOUND, "element %s (in subcircuit %s) is not "
                    "among the devices ngspice instantiated", in->path,
                    in->def);
       break;
     }
-    used[j] = 1;
-    snprintf(pf->el[i].dev, sizeof pf->el[i].dev, "%s", names[j]);
-    card_model(cards[j], in->kind, pf->el[i].model, sizeof pf->el[i].model);
+    snprintf(pf->el[i].dev, sizeof pf->el[i].dev, "%s", nm.name[j]);
+    card_model(nm.card[j], in->kind, pf->el[i].model, sizeof pf->el[i].model);
   }
   for (size_t k = 0; k < ncs && rc == 0; k++) {
-    int j = find(norm, nn, cs[k].path);
+    int j = ckt__names_find(&nm, cs[k].path);
     if (j < 0) {
       rc = TK_FAIL(err, TK_ENOTFOUND, "noise source %s of %s is not among "
                    "ngspice's instances", cs[k].path,
                    ckt_subckt_inst_at(s, cs[k].inst)->path);
       break;
     }
-    used[j] = 1;
-    snprintf(pf->src[k].src, sizeof pf->src[k].src, "%s", names[j]);
+    snprintf(pf->src[k].src, sizeof pf->src[k].src, "%s", nm.name[j]);
   }
-  for (size_t j = 0; j < nn && rc == 0; j++)
-    if (!used[j] && strncmp(norm[j], "x_tk.", 5) == 0)
+  for (size_t j = 0; j < nm.n && rc == 0; j++)
+    if (!nm.used[j] && strncmp(nm.norm[j], "x_tk.", 5) == 0)
       rc = TK_FAIL(err, TK_ENOTFOUND, "ngspice instantiated %s, which tsukit "
                    "did not read in the subcircuit (its noise would be "
-                   "missing)", names[j]);
+                   "missing)", nm.name[j]);
   if (rc == 0)
     rc = ckt_session_command(ses, "op", err);
   if (rc != 0 && err != NULL && strstr(err->msg, "'op'") != NULL) {
@@ -336,14 +281,7 @@ static int match_and_op(ckt_preflight *pf, ckt_session *ses,
   for (size_t i = 0; i < pf->nel && rc == 0; i++)
     pf->el[i].note = partial_note(ses, &pf->el[i],
                                   ckt_subckt_inst_at(s, i)->kind);
-done:
-  ckt_session_names_free(names, nn);
-  if (norm != NULL)
-    for (size_t i = 0; i < nn; i++)
-      free(norm[i]);
-  free(norm);
-  free(cards);
-  free(used);
+  ckt__names_free(&nm);
   return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "circuits/ckt_names_impl.h"
 #include "physics/phys_const.h"
 #include "physics/phys_mosfet.h"
 #include "physics/phys_noise.h"
@@ -387,6 +388,37 @@ static void cell_fallback(void *ud, size_t k, const double *v, double *psd)
 #undef NV
 }
 
+/* ngspice's names of the cell's noise sources (out[k]) and of their
+ * MOSFETs (out[n_noise + k], where dev[k] is one): nl loaded, its
+ * instances listed and matched as a designer's subcircuit's are
+ * (ckt_names_impl.h).  TK_ENOTFOUND names a source or device ngspice did
+ * not instantiate. */
+static int ngspice_names(ckt_session *s, const ckt_netlist *nl,
+                         const char *const *dev, char **out, tk_err *err)
+{
+  size_t nz_n = nl->n_noise;
+  TK_TRY(ckt_session_load(s, (const char *const *)nl->lines, nl->n, err));
+  ckt__names nm;
+  TK_TRY(ckt__names_load(s, &nm, err));
+  int rc = 0;
+  for (size_t k = 0; k < nz_n && rc == 0; k++) {
+    for (int d = 0; d < 2 && rc == 0; d++) {
+      const char *want = d == 0 ? nl->noise_names[k] : dev[k];
+      if (want == NULL)
+        continue;
+      int j = ckt__names_find(&nm, want);
+      if (j < 0)
+        rc = TK_FAIL(err, TK_ENOTFOUND, "%s %s is not among the devices "
+                     "ngspice instantiated", d ? "device" : "noise source",
+                     want);
+      else if ((out[d * nz_n + k] = strdup(nm.name[j])) == NULL)
+        rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+    }
+  }
+  ckt__names_free(&nm);
+  return rc;
+}
+
 static int run(ckt_session *s, const phys_cell *c, const ckt_sim_params *p,
                const ckt_netlist *nl, ckt_trace *tr, tk_err *err)
 {
@@ -430,9 +462,29 @@ static int run(ckt_session *s, const phys_cell *c, const ckt_sim_params *p,
       psd0[k] = phys_noise_resistor_psd(c->res[-1 - code].r_ohm, p->temp_K);
     }
   }
-  ckt_run_spec rs = {nl, dev, psd0, nn, nodes, fixed, ns, sup, supv,
+  /* every noise source and device by the name ngspice gave it (the
+   * preflight's code: ckt_names_impl.h), checked before the transient */
+  ckt_netlist named = *nl;
+  char **ngn = calloc(2 * nz_n + 1, sizeof *ngn);
+  if (ngn == NULL) {
+    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+    goto done;
+  }
+  if (p->noise && nz_n > 0)
+    rc = ngspice_names(s, nl, dev, ngn, err);
+  if (rc == 0 && p->noise && nz_n > 0) {
+    named.noise_names = ngn;
+    for (size_t k = 0; k < nz_n; k++)
+      if (dev[k] != NULL)
+        dev[k] = ngn[nz_n + k];
+  }
+  ckt_run_spec rs = {&named, dev, psd0, nn, nodes, fixed, ns, sup, supv,
                      p->temp_K, cell_fallback, &fb};
-  rc = ckt_sim_run_spec(s, &rs, p, tr, err);
+  if (rc == 0)
+    rc = ckt_sim_run_spec(s, &rs, p, tr, err);
+  for (size_t k = 0; ngn != NULL && k < 2 * nz_n; k++)
+    free(ngn[k]);
+  free(ngn);
 done:
   free(nodes);
   free(sup);

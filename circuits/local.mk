@@ -25,4 +25,5 @@ nobase_pkginclude_HEADERS += \
 	circuits/ckt_subckt.h
 circuits_libckt_la_SOURCES += circuits/ckt_subckt.c circuits/ckt_subckt.h \
 	circuits/ckt_subckt_bench.c circuits/ckt_subckt_impl.h \
-	circuits/ckt_preflight.c circuits/ckt_preflight.h
+	circuits/ckt_preflight.c circuits/ckt_preflight.h \
+	circuits/ckt_names.c circuits/ckt_names_impl.h
