@@ -115,6 +115,8 @@ typedef struct cal_run_params {
                               model (or only in part) is an error */
   int mos_twoflux;         /* 1: MOSFET channels 2q(I_F + I_R) (tsukit <= 1)
                               instead of the charge-based thermal noise */
+  int flicker;             /* 1: flicker (1/f) noise from the cards
+                              (characterize --flicker) */
 } cal_run_params;
 
 /* Defaults: the shipped-cell source, 20 us per point, 1 worker, seed 1,

@@ -254,6 +254,7 @@ int cal__subckt_run(const cal_run_params *p, const double *temp_K, size_t nt,
   ckt_pf_params pp = ckt_pf_default_params();
   pp.strict = p->strict;
   pp.mos_twoflux = p->mos_twoflux;
+  pp.flicker = p->flicker;
   if ((rc = ckt_preflight_run(sc, u->bind, &sp0, &pp, &u->pf, err)) != 0) {
     if (rc != TK_ENOMEM) {
       char m[TK_ERR_MSG_MAX];
@@ -272,7 +273,10 @@ int cal__subckt_run(const cal_run_params *p, const double *temp_K, size_t nt,
   ckt_preflight_kinds(u->pf, CKT_EL_UNMODELLED, kinds[2], sizeof kinds[2]);
   ctx.noise_elements = nz_el;
   ctx.noise_quiet = nz_q;
-  ctx.noise_mos = p->mos_twoflux ? "twoflux" : "charge";
+  /* the channel model, "+flicker" with 1/f noise (io_celllib's 16 bytes) */
+  ctx.noise_mos = p->flicker ? (p->mos_twoflux ? "twoflux+flicker"
+                                               : "charge+flicker")
+                             : (p->mos_twoflux ? "twoflux" : "charge");
   char pre[64];
   snprintf(pre, sizeof pre, "tsukit %s", ctx.cmd);
   ckt_preflight_warn(u->pf, pre, stderr);

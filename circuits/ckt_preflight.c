@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "circuits/ckt_names_impl.h"
+#include "circuits/ckt_preflight_impl.h"
 #include "physics/phys_const.h"
 
 struct ckt_preflight {
@@ -28,7 +29,7 @@ struct ckt_preflight {
 
 ckt_pf_params ckt_pf_default_params(void)
 {
-  ckt_pf_params pp = {0, 0};
+  ckt_pf_params pp = {0, 0, 0};
   return pp;
 }
 
@@ -163,58 +164,6 @@ static int source_op(ckt_session *ses, const char *dev, char kind,
   return TK_OK;
 }
 
-/* The model name on an instance card (after the name): the word after
- * the nodes (D: 2, M: 4, Q: 3 or 4 -- the last word without '=' of the
- * first five). */
-static void card_model(const char *card, char kind, char *out, size_t size)
-{
-  char w[6][CKT_PF_NAME_MAX];
-  size_t n = 0;
-  out[0] = '\0';
-  for (const char *p = card; *p && n < 6;) {
-    while (*p == ' ' || *p == '\t')
-      p++;
-    size_t len = strcspn(p, " \t");
-    if (len == 0)
-      break;
-    snprintf(w[n], sizeof w[n], "%.*s", (int)len, p);
-    n++;
-    p += len;
-  }
-  size_t at = kind == 'd' ? 2 : kind == 'm' ? 4 : kind == 'q' ? 3 : 99;
-  if (kind == 'q' && n > 4 && strchr(w[4], '=') == NULL &&
-      strchr(w[3], '=') == NULL) {
-    /* Q c b e s model, or Q c b e model area: the model is the one
-     * ngspice knows */
-    at = 4;
-  }
-  if (at < n && strchr(w[at], '=') == NULL)
-    snprintf(out, size, "%s", w[at]);
-}
-
-/* Noise of a modelled element that tsukit does not inject, from its
- * instance or model parameters (NULL: none). */
-static const char *partial_note(ckt_session *ses, const ckt_pf_elem *e,
-                                char kind)
-{
-  static const char *const qres[] = {"rb", "rc", "re"};
-  double v = 0;
-  if (kind == 'm' &&
-      ((ckt_session_param(ses, e->dev, "rgatemod", &v, NULL) == 0 && v != 0) ||
-       (ckt_session_param(ses, e->dev, "rbodymod", &v, NULL) == 0 && v != 0)))
-    return "gate/body resistance thermal noise not injected";
-  if (e->model[0] == '\0')
-    return NULL;
-  if (kind == 'd' && ckt_session_param(ses, e->model, "rs", &v, NULL) == 0 &&
-      v > 0)
-    return "series resistance (rs) thermal noise not injected";
-  for (size_t i = 0; kind == 'q' && i < 3; i++)
-    if (ckt_session_param(ses, e->model, qres[i], &v, NULL) == 0 && v > 0)
-      return "base/collector/emitter resistance (rb, rc, re) thermal noise "
-             "not injected";
-  return NULL;
-}
-
 static int match_and_op(ckt_preflight *pf, ckt_session *ses,
                         const ckt_subckt_src *cs, size_t ncs,
                         const ckt_sim_params *p, tk_err *err)
@@ -235,7 +184,7 @@ static int match_and_op(ckt_preflight *pf, ckt_session *ses,
       break;
     }
     snprintf(pf->el[i].dev, sizeof pf->el[i].dev, "%s", nm.name[j]);
-    card_model(nm.card[j], in->kind, pf->el[i].model, sizeof pf->el[i].model);
+    ckt__pf_card_model(nm.card[j], in->kind, pf->el[i].model, sizeof pf->el[i].model);
   }
   for (size_t k = 0; k < ncs && rc == 0; k++) {
     int j = ckt__names_find(&nm, cs[k].path);
@@ -279,8 +228,15 @@ static int match_and_op(ckt_preflight *pf, ckt_session *ses,
     pf->on[x->inst * CKT_SRC_N + x->type] = (unsigned char)x->on;
   }
   for (size_t i = 0; i < pf->nel && rc == 0; i++)
-    pf->el[i].note = partial_note(ses, &pf->el[i],
-                                  ckt_subckt_inst_at(s, i)->kind);
+    ckt__pf_partial_note(ses, &pf->el[i], ckt_subckt_inst_at(s, i)->kind);
+  /* flicker (1/f) from the cards (--flicker): the main source of a D or M
+   * (Q: noted) */
+  for (size_t k = 0; k < ncs && rc == 0 && pf->pp.flicker; k++) {
+    ckt_pf_src *x = &pf->src[k];
+    char kind = ckt_subckt_inst_at(s, x->inst)->kind;
+    if (x->on && x->type == CKT_SRC_MAIN && strchr("mdq", kind) != NULL)
+      ckt__pf_flicker(ses, &pf->el[x->inst], kind, x);
+  }
   ckt__names_free(&nm);
   return rc;
 }
@@ -460,6 +416,8 @@ void ckt_preflight_print(const ckt_preflight *pf, FILE *f)
         fprintf(f, " G=%.4g S (R=%.4g ohm, m=%g)", x->op[0], x->r_ohm, x->m);
       else
         fprintf(f, " I=%.4g A", x->op[0]);
+      if (x->flk_c > 0)
+        fprintf(f, " flicker=%.4g/f^%g A2/Hz", x->flk_K, x->flk_ef);
       fputc('\n', f);
       printed = 1;
     }
@@ -576,6 +534,12 @@ int ckt_preflight_trace(const ckt_preflight *pf, ckt_session *ses,
     d->nvec = vcount[j];
     for (size_t v = 0; v < d->nvec; v++)
       d->vec[v] = vec[vfirst[j] + v];
+    if (x->flk_c > 0) {   /* vec[0] is the device's current (I_D) */
+      d->flk_c = x->flk_c;
+      d->flk_af = x->flk_af;
+      d->flk_ef = x->flk_ef;
+      d->flk_k0 = x->flk_K;
+    }
   }
   if (rc == 0) {
     ckt_run_spec r2 = *rs;

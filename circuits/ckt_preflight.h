@@ -59,7 +59,10 @@ typedef struct ckt_pf_elem {
   char model[CKT_PF_NAME_MAX];   /* D, Q, M: its model as ngspice names it
                                     ("nfet", "x1:dy"), else "" */
   ckt_el_status status;          /* see above */
-  const char *note;              /* partial modelling, or NULL (static) */
+  const char *note;              /* partial modelling (what is missing,
+                                    with the card's values: note_buf), or
+                                    NULL */
+  char note_buf[512];            /* the note's text */
 } ckt_pf_elem;
 
 typedef struct ckt_pf_src {
@@ -72,6 +75,10 @@ typedef struct ckt_pf_src {
                                     current(s); R: G (S) */
   double psd_A2_per_Hz;          /* density at the operating point */
   double r_ohm, m, tc1, tc2, tce, dtemp_K; /* R: for G at any temperature */
+  double flk_c, flk_af, flk_ef;  /* flicker (ckt_pf_params.flicker): K =
+                                    flk_c |op[0]|^flk_af, density K/f^ef;
+                                    flk_c 0: none */
+  double flk_K;                  /* K at the operating point */
   double src_m;                  /* the m ngspice gave the source itself
                                     (an enclosing X's m=): its current is
                                     multiplied by it, its density divided
@@ -81,6 +88,8 @@ typedef struct ckt_pf_src {
 typedef struct ckt_pf_params {
   int mos_twoflux;   /* 1: MOSFET channels 2q(I_F + I_R) as tsukit <= 1 */
   int strict;        /* 1: unmodelled or partial elements are an error */
+  int flicker;       /* 1: flicker (1/f) noise from the cards' kf, af, ef
+                        (M: BSIM4 fnoimod=0; D), circuits/ckt_flicker.h */
 } ckt_pf_params;
 
 ckt_pf_params ckt_pf_default_params(void);   /* charge-based, not strict */

@@ -44,6 +44,8 @@ struct ckt_session {
   char *cap;                  /* ckt_session_instances: captured lines */
   size_t cap_len, cap_size;   /* bytes used / allocated in cap */
   int capturing;              /* 1: printed lines also go to cap */
+  ckt_flk_state *flk_st;      /* [n_src] flicker sequences of the run, or
+                                 NULL */
 };
 
 /* The process-global ngspice state (see the file comment). */
@@ -253,7 +255,8 @@ static int cb_isrc(double *val, double t, char *name, int id, void *ud)
     if (strcasecmp(name, nz->src_names[j]) != 0)
       continue;
     double psd = nz->psd_A2_per_Hz[j];
-    if (!(psd > 0) || !(t >= 0))
+    int flk = nz->flk != NULL && nz->flk[j].n > 0 && nz->flk_A2[j] > 0;
+    if ((!(psd > 0) && !flk) || !(t >= 0))
       return 0;
     double x = t / nz->nt_s;
     double kf = floor(x);
@@ -261,7 +264,14 @@ static int cb_isrc(double *val, double t, char *name, int id, void *ud)
     uint64_t k = (uint64_t)kf;
     double g = (1.0 - f) * slot_gauss(nz->seed, j, k) +
                f * slot_gauss(nz->seed, j, k + 1);
-    *val = sqrt(psd / (2.0 * nz->nt_s)) * g;
+    *val = psd > 0 ? sqrt(psd / (2.0 * nz->nt_s)) * g : 0.0;
+    if (flk && s->flk_st != NULL) {
+      ckt_flk_state *st = &s->flk_st[j];
+      uint64_t stream = CKT_FLK_STREAM + j;
+      double y1 = ckt_flicker_at(&nz->flk[j], st, nz->seed, stream, k + 1);
+      double y0 = ckt_flicker_at(&nz->flk[j], st, nz->seed, stream, k);
+      *val += sqrt(nz->flk_A2[j]) * ((1.0 - f) * y0 + f * y1);
+    }
     return 0;
   }
   return 0;
@@ -328,6 +338,7 @@ void ckt_session_close(ckt_session *s)
     g_active = NULL;
   free(s->watch_idx);
   free(s->watch_V);
+  free(s->flk_st);
   free(s->log);
   free(s->cap);
   free(s);
@@ -366,6 +377,14 @@ static int load(ckt_session *s, const char *const *lines, size_t n,
   free(s->watch_V);
   s->watch_idx = NULL;
   s->watch_V = NULL;
+  free(s->flk_st);
+  s->flk_st = NULL;
+  if (noise != NULL && noise->flk != NULL) {
+    if (noise->flk_A2 == NULL)
+      return TK_FAIL(err, TK_EINVAL, "flicker plans without coefficients");
+    if ((s->flk_st = calloc(noise->n_src + 1, sizeof *s->flk_st)) == NULL)
+      return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  }
   if (noise != NULL && noise->n_watch > 0) {
     s->watch_idx = calloc(noise->n_watch, sizeof *s->watch_idx);
     s->watch_V = calloc(noise->n_watch, sizeof *s->watch_V);

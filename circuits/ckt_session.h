@@ -22,6 +22,10 @@
  * a high-impedance node would bias it by I R).  S_j is refreshed after every
  * ACCEPTED time point by the caller's update function from the watched
  * node voltages, never inside the Newton iteration (FINDINGS.md).
+ * Flicker (optional, ckt_noise.flk): source j adds sqrt(K_j) (y_k - y_0)
+ * interpolated the same way, y the 1/f^ef sequence of circuits/
+ * ckt_flicker.h on stream CKT_FLK_STREAM + j (independent of the white
+ * streams, so a run without flicker is unchanged).
  */
 #ifndef CKT_SESSION_H
 #define CKT_SESSION_H
@@ -29,7 +33,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "circuits/ckt_flicker.h"
 #include "common/tk_error.h"
+
+#define CKT_FLK_STREAM 0x464c4b0000000000ull /* first flicker stream */
 
 #define CKT_NAME_MAX 48
 
@@ -48,6 +55,13 @@ typedef struct ckt_noise {
   const char *const *watch_names;     /* node names (without v()) */
   ckt_noise_update_fn update;         /* NULL: densities stay fixed */
   void *ud;                           /* handed to update */
+  const ckt_flk_plan *flk;            /* [n_src] flicker plan of each
+                                         source (n = 0: none), or NULL:
+                                         no flicker (ckt_flicker.h) */
+  double *flk_A2;                     /* [n_src] flicker coefficient K: the
+                                         source adds K / f^ef (A^2/Hz,
+                                         f in Hz), >= 0; the update may
+                                         refresh it; NULL with flk */
 } ckt_noise;
 
 typedef struct ckt_session ckt_session;

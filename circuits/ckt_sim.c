@@ -102,6 +102,7 @@ typedef struct noise_ctx {
   size_t *node_w;          /* [n_nodes] index in watch_V, or SIZE_MAX */
   int have_dev;            /* watch_V carries the devices' values */
   double scale;            /* ckt_sim_params.noise_scale (> 0) */
+  double *flk_A2;          /* [n_noise] flicker coefficients K, or NULL */
 } noise_ctx;
 
 /* Densities from the last accepted point.  watch_V holds the simulated
@@ -141,6 +142,12 @@ static void update_psd(void *ud, double t_s, const double *watch_V,
     }
     if (isfinite(s))   /* else the density keeps its last value */
       psd[k] = nc->scale * s;
+    if (nc->flk_A2 != NULL && d->flk_c > 0 && nc->have_dev) {
+      double kf = d->flk_c * pow(fabs(watch_V[nc->dev_w[k]]), d->flk_af) *
+                  (d->gain > 0 ? d->gain : 1.0);
+      if (isfinite(kf))
+        nc->flk_A2[k] = nc->scale * kf;
+    }
   }
 }
 
@@ -239,7 +246,11 @@ int ckt_sim_run_devs(ckt_session *s, const ckt_run_spec *rs,
     nvec += devs[k].model != CKT_NZ_FIXED ? devs[k].nvec : 0;
   }
   noise_ctx nc = {rs, devs, 0, NULL, NULL, NULL, 0,
-                  p->noise_scale > 0 ? p->noise_scale : 1.0};
+                  p->noise_scale > 0 ? p->noise_scale : 1.0, NULL};
+  ckt_flk_plan *flk = NULL;
+  size_t n_flk = 0;
+  for (size_t k = 0; k < nz_n; k++)
+    n_flk += devs[k].flk_c > 0;
   double *psd = calloc(nz_n + 1, sizeof *psd);
   const char **watch = calloc(nn + nvec + 1, sizeof *watch);
   nc.v = calloc(nn + 1, sizeof *nc.v);
@@ -276,8 +287,33 @@ int ckt_sim_run_devs(ckt_session *s, const ckt_run_spec *rs,
   for (size_t k = 0; k < nz_n; k++)
     psd[k] = nc.scale * devs[k].psd_A2_per_Hz *
              (devs[k].gain > 0 ? devs[k].gain : 1.0);
+  /* flicker: one plan per source that has it (circuits/ckt_flicker.h) */
+  if (n_flk > 0 && p->noise) {
+    flk = calloc(nz_n + 1, sizeof *flk);
+    nc.flk_A2 = calloc(nz_n + 1, sizeof *nc.flk_A2);
+    if (flk == NULL || nc.flk_A2 == NULL) {
+      rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+      goto done;
+    }
+    for (size_t k = 0; k < nz_n && rc == 0; k++) {
+      if (!(devs[k].flk_c > 0))
+        continue;
+      if (devs[k].model == CKT_NZ_FIXED) {
+        rc = TK_FAIL(err, TK_EINVAL, "noise source %s: flicker needs its "
+                     "device's current", nl->noise_names[k]);
+        break;
+      }
+      rc = ckt_flicker_plan(p->nt_s, p->tstop_s, devs[k].flk_ef, &flk[k],
+                            err);
+      nc.flk_A2[k] = nc.scale * devs[k].flk_k0 *
+                     (devs[k].gain > 0 ? devs[k].gain : 1.0);
+    }
+    if (rc != 0)
+      goto done;
+  }
   ckt_noise nz = {nz_n, (const char *const *)nl->noise_names, psd,
-                  p->nt_s, p->seed, nw, watch, update_psd, &nc};
+                  p->nt_s, p->seed, nw, watch, update_psd, &nc, flk,
+                  nc.flk_A2};
   nc.have_dev = 1;
   rc = ckt_session_run(s, (const char *const *)nl->lines, nl->n,
                        p->noise ? &nz : NULL, err);
@@ -357,6 +393,8 @@ done:
   free(nc.v);
   free(nc.node_w);
   free(nc.dev_w);
+  free(nc.flk_A2);
+  free(flk);
   if (rc != 0)
     ckt_trace_clear(tr);
   return rc;

@@ -84,6 +84,14 @@ typedef struct ckt_noise_dev {
   double gain;                     /* the density injected is gain x the
                                       one above (1 / m^2 for a source that
                                       ngspice multiplies by m); 0: 1 */
+  /* flicker (1/f) noise, off when flk_c is 0: the source adds K / f^ef,
+   * K = flk_c |I|^flk_af with I = vec[0] (the device's current: I_D of a
+   * MOSFET or diode), times gain; between accepted points K is held (from
+   * flk_k0 until the first) -- circuits/ckt_flicker.h */
+  double flk_c;                    /* coefficient (A^(2 - af) Hz^(ef-1)) */
+  double flk_af;                   /* current exponent */
+  double flk_ef;                   /* frequency exponent, [0.5, 1.5] */
+  double flk_k0;                   /* K until the first accepted point */
 } ckt_noise_dev;
 
 /* Density of MOSFET noise source k when ngspice gives no usable I_D, g_ds;

@@ -16,6 +16,7 @@ nobase_pkginclude_HEADERS += \
 	circuits/cells/ckt_cellkind.h \
 	circuits/cells/ckt_cells.h \
 	circuits/ckt_extract.h \
+	circuits/ckt_flicker.h \
 	circuits/ckt_measure.h \
 	circuits/ckt_native.h \
 	circuits/ckt_netlist.h \
@@ -26,4 +27,6 @@ nobase_pkginclude_HEADERS += \
 circuits_libckt_la_SOURCES += circuits/ckt_subckt.c circuits/ckt_subckt.h \
 	circuits/ckt_subckt_bench.c circuits/ckt_subckt_impl.h \
 	circuits/ckt_preflight.c circuits/ckt_preflight.h \
-	circuits/ckt_names.c circuits/ckt_names_impl.h
+	circuits/ckt_preflight_card.c circuits/ckt_preflight_impl.h \
+	circuits/ckt_names.c circuits/ckt_names_impl.h \
+	circuits/ckt_flicker.c circuits/ckt_flicker.h

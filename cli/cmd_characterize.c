@@ -23,7 +23,7 @@ static const char chr_synopsis[] =
   "                           [--noise-slot S] [--name CELL] [--workers N]\n"
   "                           [--seed S] [--resume] [--force]\n"
   "                           [--dry-run] [--strict]\n"
-  "                           [--mos-noise charge|twoflux]\n"
+  "                           [--mos-noise charge|twoflux] [--flicker]\n"
   "                           " CMD_SWEEP_TRACK_SYNOPSIS;
 static const char chr_about[] =
   "Characterises a designer's own pbit: the .subckt NAME of FILE.cir (its\n"
@@ -53,7 +53,7 @@ static const char chr_about[] =
 
 static const char *const mos_models[] = {"charge", "twoflux", NULL};
 
-enum { N_OWN = 13 }; /* rows of characterize's own options */
+enum { N_OWN = 14 }; /* rows of characterize's own options */
 
 static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
 {
@@ -97,6 +97,11 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
      "MOSFET channel noise: charge (default: charge-based thermal noise, "
      "right in every inversion) or twoflux (2q(I_F + I_R): weak inversion "
      "only, tsukit <= 1)", 0, NULL, mos_models, NULL},
+    {"flicker", 0, CMD_OPT_FLAG, &p.flicker, 0, 0, NULL, NULL,
+     "add flicker (1/f) noise from the cards: BSIM4 fnoimod=0 kf/af/ef "
+     "MOSFETs and diodes with kf, as a sum of OU processes good from "
+     "1/time to 1/(50 noise-slot) (circuits/ckt_flicker.h); other 1/f noise "
+     "is named (mos_noise=charge+flicker)", 0, NULL, NULL, NULL},
   };
   cmd_opt opts[N_OWN + CMD_SWEEP_N_OPTS + 1];
   for (size_t i = 0; i < N_OWN; i++)

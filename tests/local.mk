@@ -154,6 +154,13 @@ check_PROGRAMS += tests/test_ckt_preflight
 tests_test_ckt_preflight_SOURCES = tests/test_ckt_preflight.c tests/tk_test.h
 tests_test_ckt_preflight_LDADD = $(TKT_LDADD)
 TESTS += tests/test_ckt_preflight
+# flicker (1/f) noise: the OU sum, a transient's injected density, the
+# cards' coefficients against ngspice's .noise (circuits/ckt_flicker.h)
+check_PROGRAMS += tests/test_ckt_flicker
+tests_test_ckt_flicker_SOURCES = tests/test_ckt_flicker.c tests/tk_test.h
+tests_test_ckt_flicker_LDADD = $(TKT_LDADD)
+TESTS += tests/test_ckt_flicker
+EXTRA_DIST += tests/data/netlists/flicker.cir
 EXTRA_DIST += tests/data/netlists/nested.cir tests/data/netlists/flat.cir \
 	tests/data/netlists/bsim4.cir tests/data/netlists/rpbit.cir \
 	tests/data/netlists/mpbit.cir tests/data/netlists/lib/models.lib \
