@@ -229,6 +229,13 @@ static int match_and_op(ckt_preflight *pf, ckt_session *ses,
   }
   for (size_t i = 0; i < pf->nel && rc == 0; i++)
     ckt__pf_partial_note(ses, &pf->el[i], ckt_subckt_inst_at(s, i)->kind);
+  /* a diode's series resistance rs: its thermal noise with the junction's
+   * shot noise, through the divider (ckt__pf_diode_rs) */
+  for (size_t k = 0; k < ncs && rc == 0; k++) {
+    ckt_pf_src *x = &pf->src[k];
+    if (ckt_subckt_inst_at(s, x->inst)->kind == 'd' && x->type == CKT_SRC_MAIN)
+      ckt__pf_diode_rs(ses, &pf->el[x->inst], x, p->temp_K);
+  }
   /* flicker (1/f) from the cards (--flicker): the main source of a D or M
    * (Q: noted) */
   for (size_t k = 0; k < ncs && rc == 0 && pf->pp.flicker; k++) {
@@ -412,6 +419,9 @@ void ckt_preflight_print(const ckt_preflight *pf, FILE *f)
       if (in->kind == 'm' && x->type == CKT_SRC_MAIN)
         fprintf(f, " I_D=%.4g A gm=%.4g S gds=%.4g S gmbs=%.4g S V_DS=%.4g V",
                 x->op[0], x->op[1], x->op[2], x->op[3], x->op[4]);
+      else if (in->kind == 'd' && x->r_ohm > 0)
+        fprintf(f, " I=%.4g A g_d=%.4g S rs=%.4g ohm", x->op[0], x->op[1],
+                x->op[2]);
       else if (in->kind == 'r')
         fprintf(f, " G=%.4g S (R=%.4g ohm, m=%g)", x->op[0], x->r_ohm, x->m);
       else
@@ -450,7 +460,10 @@ static size_t src_params(const ckt_preflight *pf, const ckt_pf_src *x,
   case 10 + CKT_SRC_GS: par[0] = "igs"; par[1] = "igcs"; return 2;
   case 10 + CKT_SRC_GD: par[0] = "igd"; par[1] = "igcd"; return 2;
   case 10 + CKT_SRC_GB: par[0] = "igb"; return 1;
-  case 'd': par[0] = "id"; return 1;
+  case 'd':
+    par[0] = "id";
+    par[1] = "gd";
+    return x->r_ohm > 0 ? 2 : 1;   /* with rs: I_D and g_d */
   case 'q': par[0] = x->type == CKT_SRC_MAIN ? "ic" : "ib"; return 1;
   default: return 0;   /* a resistor: 4kT G */
   }
@@ -528,9 +541,11 @@ int ckt_preflight_trace(const ckt_preflight *pf, ckt_session *ses,
           4 * phys_kt_J(p->temp_K + x->dtemp_K) * res_g(x, p->temp_K);
       continue;
     }
-    d->model = kind != 'm' || x->type != CKT_SRC_MAIN ? CKT_NZ_SHOT
+    d->model = kind == 'd' && x->r_ohm > 0           ? CKT_NZ_DIODE_RS
+               : kind != 'm' || x->type != CKT_SRC_MAIN ? CKT_NZ_SHOT
                : pf->pp.mos_twoflux                  ? CKT_NZ_TWOFLUX
                                                      : CKT_NZ_CHARGE;
+    d->r_ohm = x->r_ohm;
     d->nvec = vcount[j];
     for (size_t v = 0; v < d->nvec; v++)
       d->vec[v] = vec[vfirst[j] + v];

@@ -74,7 +74,9 @@ typedef struct ckt_pf_src {
                                     g_ds, gmbs, V_DS; gate, D, Q: the
                                     current(s); R: G (S) */
   double psd_A2_per_Hz;          /* density at the operating point */
-  double r_ohm, m, tc1, tc2, tce, dtemp_K; /* R: for G at any temperature */
+  double r_ohm, m, tc1, tc2, tce, dtemp_K; /* R: for G at any temperature;
+                                    D: r_ohm its series resistance rs /
+                                    (area m), 0: none */
   double flk_c, flk_af, flk_ef;  /* flicker (ckt_pf_params.flicker): K =
                                     flk_c |op[0]|^flk_af, density K/f^ef;
                                     flk_c 0: none */

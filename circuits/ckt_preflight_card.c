@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
+
 #define EPS0_F_PER_M 8.85418e-12   /* BSIM4's own value (b4temp.c) */
 
 void ckt__pf_note(ckt_pf_elem *e, const char *fmt, ...)
@@ -109,10 +110,6 @@ void ckt__pf_partial_note(ckt_session *ses, ckt_pf_elem *e, char kind)
   }
   if (e->model[0] == '\0')
     return;
-  if (kind == 'd' && ckt_session_param(ses, e->model, "rs", &v, NULL) == 0 &&
-      v > 0)
-    ckt__pf_note(e, "thermal noise of the series resistance rs = %g ohm "
-                 "(per unit area) not injected", v);
   if (kind == 'q') {
     double rb = par(ses, e, "rb"), rc = par(ses, e, "rc"),
            re = par(ses, e, "re");
@@ -199,4 +196,34 @@ void ckt__pf_flicker(ckt_session *ses, ckt_pf_elem *e, char kind,
   x->flk_af = af;
   x->flk_ef = ef;
   x->flk_K = x->flk_c * pow(fabs(x->op[0]), af);
+  if (kind == 'd' && x->r_ohm > 0)   /* at the junction: divided */
+    x->flk_K /= (1 + x->r_ohm * fabs(x->op[1])) *
+                (1 + x->r_ohm * fabs(x->op[1]));
+}
+
+int ckt__pf_diode_rs(ckt_session *ses, ckt_pf_elem *e, ckt_pf_src *x,
+                     double temp_K)
+{
+  double rs = mpar(ses, e, "rs"), gd = 0;
+  if (!(rs > 0))
+    return 0;
+  double t1 = mpar(ses, e, "trs1"), t2 = mpar(ses, e, "trs2");
+  double area = par(ses, e, "area"), m = par(ses, e, "m");
+  if ((t1 != 0 && !isnan(t1)) || (t2 != 0 && !isnan(t2)) ||
+      ckt_session_param(ses, e->dev, "gd", &gd, NULL) != 0) {
+    char b[2][32];
+    ckt__pf_note(e, "thermal noise of the series resistance rs = %g ohm "
+                 "(per unit area; trs1 %s, trs2 %s) not injected", rs,
+                 val(t1, b[0]), val(t2, b[1]));
+    return 0;
+  }
+  /* ngspice's @d[area] is the instance's area times its m (the total
+   * junction area): R = rs / (area m) as its DC solution has it */
+  if (!(area > 0))
+    area = m > 0 ? m : 1;
+  x->r_ohm = rs / area;
+  x->op[1] = gd;
+  x->op[2] = x->r_ohm;
+  x->psd_A2_per_Hz = ckt_diode_rs_psd(x->op[0], gd, x->r_ohm, temp_K);
+  return 1;
 }

@@ -26,6 +26,19 @@ void ckt__pf_partial_note(ckt_session *ses, ckt_pf_elem *e, char kind);
 void ckt__pf_flicker(ckt_session *ses, ckt_pf_elem *e, char kind,
                      ckt_pf_src *x);
 
+/* A diode with a series resistance rs (no trs1/trs2): its short-circuit
+ * noise at low frequency, junction shot noise and the resistance's
+ * thermal noise seen through the divider (Norton form at the device's
+ * terminals, the junction capacitance neglected: f << 1/(2 pi R C_j)),
+ *     S = (2q|I_D| + 4kT R g_d^2) / (1 + R g_d)^2,  R = rs / (area m)
+ * (ngspice's own .noise counts this 4kT/R area m^2 times over when area
+ * or m is not 1: docs/FINDINGS.md),
+ * (ckt_diode_rs_psd) sets x->r_ohm, op[1] (g_d), op[2] (R) and the
+ * density; 1 if modelled,
+ * 0 (with a note when rs > 0) if not. */
+int ckt__pf_diode_rs(ckt_session *ses, ckt_pf_elem *e, ckt_pf_src *x,
+                     double temp_K);
+
 /* Append "; text" (or text) to e's note. */
 void ckt__pf_note(ckt_pf_elem *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -71,6 +71,16 @@ double ckt_mos_charge_psd(double id_A, double gm_S, double gds_S,
   return 4.0 * phys_kt_J(temp_K) * gms * r;
 }
 
+double ckt_diode_rs_psd(double id_A, double gd_S, double r_ohm,
+                        double temp_K)
+{
+  if (!isfinite(id_A) || !isfinite(gd_S) || !(r_ohm >= 0) || !(temp_K > 0))
+    return NAN;
+  double g = fabs(gd_S), d = 1 + r_ohm * g;
+  return (2.0 * PHYS_Q_C * fabs(id_A) +
+          4.0 * phys_kt_J(temp_K) * r_ohm * g * g) / (d * d);
+}
+
 /* Density of one source from its watched device values x[nvec]. */
 static double dev_psd(const ckt_noise_dev *d, const double *x, double temp_K)
 {
@@ -85,6 +95,8 @@ static double dev_psd(const ckt_noise_dev *d, const double *x, double temp_K)
       i += x[j];
     return isfinite(i) ? 2.0 * PHYS_Q_C * fabs(i) : NAN;
   }
+  case CKT_NZ_DIODE_RS:
+    return ckt_diode_rs_psd(x[0], x[1], d->r_ohm, temp_K);
   case CKT_NZ_FIXED:
   default:
     return d->psd_A2_per_Hz;
@@ -143,8 +155,11 @@ static void update_psd(void *ud, double t_s, const double *watch_V,
     if (isfinite(s))   /* else the density keeps its last value */
       psd[k] = nc->scale * s;
     if (nc->flk_A2 != NULL && d->flk_c > 0 && nc->have_dev) {
-      double kf = d->flk_c * pow(fabs(watch_V[nc->dev_w[k]]), d->flk_af) *
+      const double *xv = watch_V + nc->dev_w[k];
+      double kf = d->flk_c * pow(fabs(xv[0]), d->flk_af) *
                   (d->gain > 0 ? d->gain : 1.0);
+      if (d->model == CKT_NZ_DIODE_RS)   /* the junction's, divided */
+        kf /= (1 + d->r_ohm * fabs(xv[1])) * (1 + d->r_ohm * fabs(xv[1]));
       if (isfinite(kf))
         nc->flk_A2[k] = nc->scale * kf;
     }

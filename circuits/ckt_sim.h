@@ -64,12 +64,22 @@ double ckt_mos_noise_psd(double id_A, double gds_S, double temp_K);
 double ckt_mos_charge_psd(double id_A, double gm_S, double gds_S,
                           double gmbs_S, double vds_V, double temp_K);
 
+/* A diode with series resistance r_ohm (> 0): junction shot noise and the
+ * resistance's thermal noise as one current at its terminals (Norton
+ * form, low frequency: f << 1/(2 pi R C_j)),
+ *     S = (2q|I_D| + 4kT R g_d^2) / (1 + R g_d)^2;
+ * NaN when not finite. */
+double ckt_diode_rs_psd(double id_A, double gd_S, double r_ohm,
+                        double temp_K);
+
 /* How the density of one noise source follows its device. */
 typedef enum {
   CKT_NZ_FIXED = 0,   /* psd_A2_per_Hz throughout (a resistor's 4kT G) */
   CKT_NZ_TWOFLUX,     /* vec: I_D, g_ds -> ckt_mos_noise_psd */
   CKT_NZ_CHARGE,      /* vec: I_D, gm, g_ds, gmbs, V_DS -> ckt_mos_charge_psd */
-  CKT_NZ_SHOT         /* vec: currents, 2q |sum| (diode, BJT, gate) */
+  CKT_NZ_SHOT,        /* vec: currents, 2q |sum| (diode, BJT, gate) */
+  CKT_NZ_DIODE_RS     /* vec: I_D, g_d; a diode with series resistance
+                         r_ohm: (2q|I_D| + 4kT R g_d^2) / (1 + R g_d)^2 */
 } ckt_nz_model;
 
 #define CKT_NZ_VEC_MAX 5
@@ -88,6 +98,7 @@ typedef struct ckt_noise_dev {
    * K = flk_c |I|^flk_af with I = vec[0] (the device's current: I_D of a
    * MOSFET or diode), times gain; between accepted points K is held (from
    * flk_k0 until the first) -- circuits/ckt_flicker.h */
+  double r_ohm;                    /* DIODE_RS: the series resistance */
   double flk_c;                    /* coefficient (A^(2 - af) Hz^(ef-1)) */
   double flk_af;                   /* current exponent */
   double flk_ef;                   /* frequency exponent, [0.5, 1.5] */
