@@ -106,6 +106,17 @@ void ckt__pf_partial_note(ckt_session *ses, ckt_pf_elem *e, char kind)
                    val(par(ses, e, "rbps"), b[2]),
                    val(par(ses, e, "rbdb"), b[3]),
                    val(par(ses, e, "rbsb"), b[4]));
+    /* source/drain diffusion resistances: rsh nrs, rsh nrd (rdsmod=0),
+     * or the bias-dependent rdsw network (rdsmod=1) */
+    double rsh = par(ses, e, "rsh"), nrs = par(ses, e, "nrs"),
+           nrd = par(ses, e, "nrd"), rdsmod = par(ses, e, "rdsmod");
+    if (rsh > 0 && (nrs > 0 || nrd > 0))
+      ckt__pf_note(e, "thermal noise of the source/drain resistances (rsh "
+                   "%g ohm/sq x nrs %s, nrd %s) not injected", rsh,
+                   val(nrs, b[0]), val(nrd, b[1]));
+    if (rdsmod > 0)
+      ckt__pf_note(e, "rdsmod=%g: thermal noise of the source/drain "
+                   "resistance network not injected", rdsmod);
     return;
   }
   if (e->model[0] == '\0')

@@ -4,9 +4,9 @@
 # no noise sources): characterised end to end with no edits into a cell
 # library that `predict` and `sample` accept; bad input.
 # Workload: 3 temperatures x 6 controls at 6 us simulated time (about
-# 0.7 s of CPU per point, ~8 s wall on 2 workers), 2 x 3 points at 2 us
-# (nested definitions vs the flat example) plus a few instant runs and
-# preflights (tests/data/netlists/, issue 23).
+# 0.7 s of CPU per point, ~8 s wall on 2 workers), 4 x 3 points at 2 us
+# (nested definitions vs the flat example, flicker off and on) plus a few
+# instant runs and preflights (tests/data/netlists/, issue 23).
 . "$TSUKIT_SRCDIR/tests/tap.sh"
 dump="$(dirname "$TSUKIT")/tests/dump_h5"
 cir="$TSUKIT_SRCDIR/tests/data/pbit_pr.cir"
@@ -104,6 +104,24 @@ for f in "$cir" "$nl/pbit_nested.cir"; do
   "$dump" "$tap_tmp/$b.h5" /cells/pbit_pr > "$tap_tmp/$b.txt"
 done
 cmp -s "$tap_tmp/pbit_pr.txt" "$tap_tmp/pbit_nested.txt"; tap_ok $? "nested definitions: the same library as the flat example, bit for bit"
+# flicker (1/f) from the cards, only with --flicker: the example with
+# fnoimod=0 kf in its cards gives the example's library without it
+fl="$nl/pbit_flicker.cir"
+tap_run_rc 0 "cards with kf, no --flicker: 3 controls, 300 K" \
+  "$TSUKIT" characterize "$fl" $ports --vctl 0.2345:0.2375:3 --time 2e-6 --seed 4 -o "$tap_tmp/fl0.h5"
+"$dump" "$tap_tmp/fl0.h5" /cells/pbit_pr > "$tap_tmp/fl0.txt"
+cmp -s "$tap_tmp/pbit_pr.txt" "$tap_tmp/fl0.txt"; tap_ok $? "without --flicker: the example's library, bit for bit"
+tap_run_rc 0 "--flicker --dry-run: each channel's 1/f coefficient" \
+  "$TSUKIT" characterize "$fl" $ports --vctl 0.2345:0.2375:3 --time 2e-6 --flicker --dry-run -o "$tap_tmp/fl.h5"
+[ "$(grep -c 'flicker=[0-9.e+-]*/f^1 A2/Hz' "$tap_tmp/out")" = 9 ] && [ "$(kv mos_noise "$tap_tmp/out")" = charge+flicker ]
+tap_ok $? "9 MOSFETs with flicker=K/f^1, mos_noise=charge+flicker"
+tap_run_rc 0 "--flicker: 3 controls, 300 K" \
+  "$TSUKIT" characterize "$fl" $ports --vctl 0.2345:0.2375:3 --time 2e-6 --seed 4 --flicker -o "$tap_tmp/fl1.h5"
+"$dump" "$tap_tmp/fl1.h5" /cells/pbit_pr > "$tap_tmp/fl1.txt"
+! cmp -s "$tap_tmp/fl0.txt" "$tap_tmp/fl1.txt"; tap_ok $? "--flicker changes the noise (another library)"
+tap_run_rc 0 "--flicker on the example's cards (BSIM4 fnoimod=1): named" \
+  "$TSUKIT" characterize "$cir" $ports --vctl 0.2345:0.2375:3 --time 2e-6 --flicker --dry-run -o "$tap_tmp/fl.h5"
+grep -q "warning: element mr (m.x_tk.mr): flicker: BSIM4 fnoimod=1" "$tap_tmp/err"; tap_ok $? "the unified 1/f model is named, not silently dropped"
 # what tsukit cannot model or load: named, in seconds, before any transient
 bsim="--subckt gated --ctl g --out d --supply s --vdd 0.5 --ground b"
 start=$(date +%s)

@@ -160,7 +160,7 @@ check_PROGRAMS += tests/test_ckt_flicker
 tests_test_ckt_flicker_SOURCES = tests/test_ckt_flicker.c tests/tk_test.h
 tests_test_ckt_flicker_LDADD = $(TKT_LDADD)
 TESTS += tests/test_ckt_flicker
-EXTRA_DIST += tests/data/netlists/flicker.cir
+EXTRA_DIST += tests/data/netlists/flicker.cir tests/data/netlists/pbit_flicker.cir
 EXTRA_DIST += tests/data/netlists/nested.cir tests/data/netlists/flat.cir \
 	tests/data/netlists/bsim4.cir tests/data/netlists/rpbit.cir \
 	tests/data/netlists/mpbit.cir tests/data/netlists/lib/models.lib \
