@@ -19,7 +19,9 @@
  * Noise per element (the table in README):
  *   R  4kT G at the simulation temperature, G = m / (R (1 + tc1 dT +
  *      tc2 dT^2)) (tce: 1.01^(tce dT)); noisy=0: none
- *   D  shot 2q|I_D|          Q  shot 2q|I_C| (c-e) and 2q|I_B| (b-e)
+ *   D  shot 2q|I_D|; with rs: (2q|I_D| + 4kT R g_d^2) / (1 + R g_d)^2,
+ *      R = rs / (area m) (ckt_diode_rs_psd)
+ *   Q  shot 2q|I_C| (c-e) and 2q|I_B| (b-e)
  *   M  channel: charge-based thermal noise (ckt_mos_charge_psd) from
  *      I_D, gm, g_ds, gmbs, V_DS, or the two-flux 2q(I_F + I_R) of
  *      tsukit <= 1 (ckt_pf_params.mos_twoflux); gate tunnelling shot
@@ -27,13 +29,15 @@
  *      when the card's igcmod / igbmod give a gate current
  *   C L K V I B E F G H T: noiseless by definition
  *   anything else (J Z O U S W A N P Y ...): not modelled
- * Not modelled in a modelled element (a note, "partial"): the thermal
- * noise of BSIM4's gate (rgatemod) and body (rbodymod) resistances and of
- * the series resistances of D (rs) and Q (rb, rc, re), read from the
- * instance and its model card.  --strict refuses unmodelled and partial
+ * Not modelled in a modelled element (a note naming it with the card's
+ * values, "partial"): the thermal noise of BSIM4's gate (rgatemod), body
+ * (rbodymod) and source/drain (rsh nrs/nrd, rdsmod) resistances, of the
+ * series resistances of Q (rb, rc, re) and of a D's rs with trs1/trs2
+ * (ckt_preflight_card.c).  --strict refuses unmodelled and partial
  * elements; otherwise they are listed (ckt_preflight_quiet, _warn).
- * Flicker (1/f) noise is not injected (white noise only, up to the noise
- * slot's 1/(2 nt)); it is not listed per element.
+ * Flicker (1/f) noise only with ckt_pf_params.flicker: BSIM4 fnoimod=0
+ * MOSFETs and diodes from their kf, af, ef (ckt_pf_src.flk_*, injected as
+ * circuits/ckt_flicker.h describes); fnoimod=1 and any other kf noted.
  */
 #ifndef CKT_PREFLIGHT_H
 #define CKT_PREFLIGHT_H

@@ -57,9 +57,11 @@ double ckt_mos_noise_psd(double id_A, double gds_S, double temp_K);
  * simulated device's own I_D, gm, g_ds, gmbs and V_DS (long-channel
  * charge-based EKV / Klaassen-Prins, ckt_sim.c): 4kT g_ds at V_DS = 0,
  * 2qI in weak inversion and saturation, (8/3) kT n gm in strong inversion
- * and saturation; within 10 % of BSIM4's tnoimod=0 noise for L >= 0.5 um
- * in strong inversion (tests/test_ckt_preflight.c), below it for short
- * channels (velocity saturation, not modelled).  NaN when not finite or
+ * and saturation; within 10 % of BSIM4's tnoimod=0 noise for L >= 1 um
+ * in strong inversion (tests/test_ckt_preflight.c); for short channels
+ * between BSIM4's tnoimod=0 (above: it ignores velocity saturation) and
+ * tnoimod=1 (below), 0.78x and 1.29x at L = 100 nm (docs/FINDINGS.md).
+ * NaN when not finite or
  * gm + gmbs + g_ds <= 0. */
 double ckt_mos_charge_psd(double id_A, double gm_S, double gds_S,
                           double gmbs_S, double vds_V, double temp_K);
