@@ -358,10 +358,13 @@ int cal__read_data(io_file *f, const cal__ctx *c, double time_s,
   double ns = isnan(L.sweep_noise_scale) ? 1 : L.sweep_noise_scale;
   ok = ok && ns == (c->sp.noise_scale > 0 ? c->sp.noise_scale : 1);
   ok = ok && (c->repeats <= 1 || L.sweep_repeats == (int64_t)c->repeats);
+  /* characterize: the same noise model (--mos-noise, --flicker) */
+  ok = ok && (c->noise_mos == NULL || L.noise_mos_model[0] == '\0' ||
+              strcmp(L.noise_mos_model, c->noise_mos) == 0);
   if (!ok) {
     io_celllib_clear(&L);
     return TK_FAIL(err, TK_EINVAL, "--resume: %s was made with other "
-                   "settings (--vctl, --temp, --time, --seed, --vdd, --vbias, --vsep, --repeats, --noise-scale and --track "
+                   "settings (--vctl, --temp, --time, --seed, --vdd, --vbias, --vsep, --repeats, --noise-scale, --track, --mos-noise and --flicker "
                    "must be those of the interrupted run)", io_file_path(f));
   }
   const double *need[7] = {L.p_state, L.p_state_stderr, L.tau_s,

@@ -119,6 +119,9 @@ tap_run_rc 0 "--flicker: 3 controls, 300 K" \
   "$TSUKIT" characterize "$fl" $ports --vctl 0.2345:0.2375:3 --time 2e-6 --seed 4 --flicker -o "$tap_tmp/fl1.h5"
 "$dump" "$tap_tmp/fl1.h5" /cells/pbit_pr > "$tap_tmp/fl1.txt"
 ! cmp -s "$tap_tmp/fl0.txt" "$tap_tmp/fl1.txt"; tap_ok $? "--flicker changes the noise (another library)"
+tap_run_rc 2 "--resume with --flicker of a library made without it is refused" \
+  "$TSUKIT" characterize "$fl" $ports --vctl 0.2345:0.2375:3 --time 2e-6 --seed 4 --flicker --resume -o "$tap_tmp/fl0.h5"
+grep -q "made with other settings" "$tap_tmp/err"; tap_ok $? "says other settings"
 tap_run_rc 0 "--flicker on the example's cards (BSIM4 fnoimod=1): named" \
   "$TSUKIT" characterize "$cir" $ports --vctl 0.2345:0.2375:3 --time 2e-6 --flicker --dry-run -o "$tap_tmp/fl.h5"
 grep -q "warning: element mr (m.x_tk.mr): flicker: BSIM4 fnoimod=1" "$tap_tmp/err"; tap_ok $? "the unified 1/f model is named, not silently dropped"
