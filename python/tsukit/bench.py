@@ -1,0 +1,69 @@
+"""python -m tsukit.bench: the Gibbs kernel's speed from Python beside
+`tsukit bench gibbs` with the same settings, in the same run.
+
+Both time the same thing (api/tka_chip.h's tka_chip_bench is the
+command's measurement: G12 L=70 random model, ideal cells at beta 0.5,
+one warm-up sweep, then the timed sweeps on one thread); the command
+runs as a subprocess.  Runs are interleaved (Python, command, Python,
+...) and the medians compared, so a busy machine slows both alike.
+
+    python -m tsukit.bench [--graph G12] [--L 70] [--chains 256]
+                           [--sweeps 200] [--threads 1] [--repeats 5]
+"""
+import argparse
+import re
+import statistics
+import subprocess
+import sys
+
+from . import Chip, _config
+
+
+def cli_flips_per_ns(prog, graph, L, chains, sweeps, threads, seed):
+    """flips_per_ns of one `tsukit bench gibbs` run."""
+    cmd = [prog, "bench", "gibbs", "--graph", graph, "--L", str(L),
+           "--chains", str(chains), "--sweeps", str(sweeps), "--threads",
+           str(threads), "--seed", str(seed), "--ref-seconds", "0.01"]
+    out = subprocess.run(cmd, check=True, capture_output=True,
+                         text=True).stdout
+    m = re.search(r"\bflips_per_ns=(\S+)", out)
+    k = re.search(r"\bpath=(\S+)", out)
+    return float(m.group(1)), k.group(1) if k else "?"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(prog="python -m tsukit.bench",
+                                 description=__doc__.split("\n\n")[0])
+    ap.add_argument("--graph", default="G12")
+    ap.add_argument("--L", type=int, default=70)
+    ap.add_argument("--chains", type=int, default=256)
+    ap.add_argument("--sweeps", type=int, default=200)
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--program", default=_config.PROGRAM,
+                    help="the tsukit program (default: the one this "
+                         "package was built with)")
+    a = ap.parse_args(argv)
+    chip = Chip(graph=a.graph, L=a.L, seed=a.seed)
+    py, cl = [], []
+    for _ in range(a.repeats):
+        r = chip.bench(chains=a.chains, sweeps=a.sweeps, threads=a.threads,
+                       seed=a.seed)
+        py.append(r["flips_per_ns"])
+        f, path = cli_flips_per_ns(a.program, a.graph, a.L, a.chains,
+                                   a.sweeps, a.threads, a.seed)
+        cl.append(f)
+    mp, mc = statistics.median(py), statistics.median(cl)
+    print(f"graph={a.graph} L={a.L} chains={a.chains} sweeps={a.sweeps} "
+          f"threads={a.threads} repeats={a.repeats} kernel={r['kernel']} "
+          f"cli_path={path}")
+    print("python_flips_per_ns=" + " ".join(f"{x:.4g}" for x in py))
+    print("cli_flips_per_ns=" + " ".join(f"{x:.4g}" for x in cl))
+    print(f"median python_flips_per_ns={mp:.4g} cli_flips_per_ns={mc:.4g} "
+          f"ratio={mp / mc:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
