@@ -21,11 +21,12 @@ PYTHONPATH="$TSUKIT_BUILDDIR/python" PYTHONDONTWRITEBYTECODE=1 \
   "$TSUKIT_SRCDIR/python/tests" >"$tap_tmp/pytest.out" 2>&1
 rc=$?
 while IFS= read -r line; do
+  name=${line%% [PFESX]*}; name=${name##*python/tests/}
   case $line in
-  *"::"*" PASSED"*) tap_ok 0 "${line%% PASSED*}" ;;
-  *"::"*" XFAIL"*) tap_ok 0 "${line%% XFAIL*} # expected failure" ;;
-  *"::"*" SKIPPED"*) tap_n=$((tap_n + 1)); echo "ok $tap_n - ${line%% SKIPPED*} # SKIP" ;;
-  *"::"*" FAILED"*|*"::"*" ERROR"*|*"::"*" XPASS"*) tap_ok 1 "${line%% [FEX]*}" ;;
+  *"::"*" PASSED"*) tap_ok 0 "$name" ;;
+  *"::"*" XFAIL"*) tap_ok 0 "$name # expected failure" ;;
+  *"::"*" SKIPPED"*) tap_n=$((tap_n + 1)); echo "ok $tap_n - $name # SKIP" ;;
+  *"::"*" FAILED"*|*"::"*" ERROR"*|*"::"*" XPASS"*) tap_ok 1 "$name" ;;
   esac
 done <"$tap_tmp/pytest.out"
 # failures' detail and pytest's own summary as TAP comments

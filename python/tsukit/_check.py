@@ -4,7 +4,7 @@ import ctypes
 
 import numpy as np
 
-from ._errors import InvalidArgument
+from ._errors import InvalidArgument, OutOfRange
 
 
 def real(x, name: str, *, ndim=None, shape=None, finite=True) -> np.ndarray:
@@ -17,7 +17,7 @@ def real(x, name: str, *, ndim=None, shape=None, finite=True) -> np.ndarray:
     if a.dtype.kind not in "fiu":
         raise InvalidArgument(f"{name}: dtype {a.dtype} is not real numbers "
                               "(pass float64, or integers)")
-    a = np.ascontiguousarray(a, dtype=np.float64)
+    a = np.asarray(a, dtype=np.float64, order="C")  # 0-d stays 0-d
     _shape(a, name, ndim, shape)
     if finite and a.size and not np.all(np.isfinite(a)):
         bad = np.flatnonzero(~np.isfinite(a.ravel()))[0]
@@ -40,7 +40,7 @@ def index(x, name: str, *, ndim=None, shape=None) -> np.ndarray:
     if a.size and (a.min() < 0 or a.max() > 0xFFFFFFFF):
         raise InvalidArgument(f"{name}: indices must be in 0..2^32-1 "
                               f"(found {a.min()}..{a.max()})")
-    return np.ascontiguousarray(a, dtype=np.uint32)
+    return np.asarray(a, dtype=np.uint32, order="C")
 
 
 def _shape(a, name, ndim, shape):
@@ -61,7 +61,7 @@ def integer(x, name: str, lo: int, hi: int) -> int:
     if isinstance(x, bool) or not isinstance(x, (int, np.integer)):
         raise InvalidArgument(f"{name}: {x!r} is not an integer")
     if not lo <= int(x) <= hi:
-        raise InvalidArgument(f"{name} = {x} must be in {lo}..{hi}")
+        raise OutOfRange(f"{name} = {x} must be in {lo}..{hi}")
     return int(x)
 
 
@@ -71,8 +71,10 @@ def number(x, name: str, lo=-np.inf, hi=np.inf) -> float:
                                                  np.floating)):
         raise InvalidArgument(f"{name}: {x!r} is not a number")
     v = float(x)
-    if not np.isfinite(v) or not lo <= v <= hi:
-        raise InvalidArgument(f"{name} = {v} must be finite, in [{lo}, {hi}]")
+    if not np.isfinite(v):
+        raise InvalidArgument(f"{name} = {v} is not finite")
+    if not lo <= v <= hi:
+        raise OutOfRange(f"{name} = {v} must be in [{lo}, {hi}]")
     return v
 
 

@@ -177,21 +177,29 @@ def stoppable(invoke, what: str = "", discard=None):
     err = TkErr()
     box = {}
 
+    done = threading.Event()
+
     def work():
         try:
             box["rc"] = invoke(ctypes.byref(stop), ctypes.byref(err))
         except BaseException as e:  # noqa: B902 -- re-raised below
             box["exc"] = e
+        finally:
+            done.set()
 
     t = threading.Thread(target=work, name="tsukit-call", daemon=True)
     t.start()
     interrupted = False
-    while t.is_alive():
+    # wait on an Event, not Thread.join: a KeyboardInterrupt inside
+    # join(timeout) can leave the Thread reporting is_alive() False
+    # while it still runs (CPython gh-90882)
+    while not done.is_set():
         try:
-            t.join(0.05)
+            done.wait(0.05)
         except KeyboardInterrupt:
             stop.value = 1
             interrupted = True
+    t.join()
     if "exc" in box:
         raise box["exc"]
     rc = box["rc"]
