@@ -73,13 +73,22 @@ class CellLibrary:
                                              "mismatch/v0", "mismatch/vs",
                                              "mismatch/tau")) else arr
 
-    def _temps_like(self, temp, shape, name="temp"):
-        t = real(temp, name)
+    @staticmethod
+    def _broadcast(x, temp, K, name):
+        """x [..., K] (K None: [...]) and temp broadcast against each
+        other: (x as C-contiguous [n(, K)], temp [n], the leading shape)."""
+        t = real(temp, "temp")
+        lead = x.shape if K is None else x.shape[:-1]
         try:
-            return np.ascontiguousarray(np.broadcast_to(t, shape).ravel())
+            shape = np.broadcast_shapes(lead, t.shape)
         except ValueError:
-            raise InvalidArgument(f"{name}: shape {t.shape} does not "
-                                  f"broadcast to {shape}") from None
+            raise InvalidArgument(f"{name}, temp: shapes {lead}, {t.shape} "
+                                  "do not broadcast") from None
+        full = shape if K is None else shape + (K,)
+        xb = np.ascontiguousarray(np.broadcast_to(x, full)).reshape(
+            (-1,) if K is None else (-1, K))
+        tb = np.ascontiguousarray(np.broadcast_to(t, shape)).ravel()
+        return xb, tb, shape
 
     def predict(self, vctl, temp):
         """pbit: P(1), its error and tau at control vctl (V) and chip
@@ -116,13 +125,11 @@ class CellLibrary:
             raise InvalidArgument(f"vctl: shape {v.shape}, a {K}-state "
                                   f"categorical cell takes [..., {K}] "
                                   "control vectors")
-        shape = v.shape[:-1]
-        t = self._temps_like(temp, shape)
-        p = np.empty(v.shape)
+        vb, t, shape = self._broadcast(v, temp, K, "vctl")
+        p = np.empty(vb.shape)
         _lib.call(L.tka_cells_predict, self._h, ctypes.c_size_t(t.size),
-                  ptr(np.ascontiguousarray(v)), ptr(t), ptr(p), None, None,
-                  what="predict")
-        return p
+                  ptr(vb), ptr(t), ptr(p), None, None, what="predict")
+        return p.reshape(shape + (K,))
 
     def inverse(self, p, temp):
         """The control voltages (V) that give a target: pbit P(1) in
@@ -131,21 +138,18 @@ class CellLibrary:
         calibrated control range, at a calibrated temperature."""
         L = _lib.lib
         q = real(p, "p")
+        K = None
         if self.kind == "categorical":
             K = self.n_states
             if q.ndim < 1 or q.shape[-1] != K:
                 raise InvalidArgument(f"p: shape {q.shape}, a {K}-state "
                                       f"categorical cell takes [..., {K}] "
                                       "target distributions")
-            shape = q.shape[:-1]
-        else:
-            shape = q.shape
-        t = self._temps_like(temp, shape)
-        out = np.empty(q.shape)
+        qb, t, shape = self._broadcast(q, temp, K, "p")
+        out = np.empty(qb.shape)
         _lib.call(L.tka_cells_inverse, self._h, ctypes.c_size_t(t.size),
-                  ptr(np.ascontiguousarray(q)), ptr(t), ptr(out),
-                  what="inverse")
-        return out
+                  ptr(qb), ptr(t), ptr(out), what="inverse")
+        return out.reshape(shape if K is None else shape + (K,))
 
     def __repr__(self):
         return (f"CellLibrary({self.path!r}, cell={self.name!r}, "
