@@ -1,20 +1,28 @@
 """python -m tsukit.bench: the Gibbs kernel's speed from Python beside
-`tsukit bench gibbs` with the same settings, in the same run.
+the command line's with the same settings, in the same run.
 
-Both time the same thing (api/tka_chip.h's tka_chip_bench is the
-command's measurement: G12 L=70 random model, ideal cells at beta 0.5,
-one warm-up sweep, then the timed sweeps on one thread); the command
-runs as a subprocess.  Runs are interleaved (Python, command, Python,
-...) and the medians compared, so a busy machine slows both alike.
+Two pairs, each timing the same thing on both sides:
+  kernel  Chip.bench() vs `tsukit bench gibbs` (api/tka_chip.h's
+          tka_chip_bench is the command's measurement: G12 L=70 random
+          model, ideal cells at beta 0.5, one warm-up sweep, then the
+          timed sweeps);
+  sample  Chip.sample() vs `tsukit sample` (tsu_run_spin's flips/ns of
+          the recorded sweeps, moments included; the command also writes
+          its file, outside the timed part).
+The commands run as subprocesses.  Runs are interleaved (Python,
+command, Python, ...) and the medians compared, so a busy machine slows
+both alike.
 
     python -m tsukit.bench [--graph G12] [--L 70] [--chains 256]
                            [--sweeps 200] [--threads 1] [--repeats 5]
 """
 import argparse
+import os
 import re
 import statistics
 import subprocess
 import sys
+import tempfile
 
 from . import Chip, _config
 
@@ -29,6 +37,20 @@ def cli_flips_per_ns(prog, graph, L, chains, sweeps, threads, seed):
     m = re.search(r"\bflips_per_ns=(\S+)", out)
     k = re.search(r"\bpath=(\S+)", out)
     return float(m.group(1)), k.group(1) if k else "?"
+
+
+def cli_sample_flips_per_ns(prog, graph, L, chains, sweeps, threads, seed,
+                            beta):
+    """flips_per_ns of one `tsukit sample` run (its file thrown away)."""
+    with tempfile.TemporaryDirectory(prefix="tsukit-bench-") as d:
+        cmd = [prog, "sample", "--graph", graph, "--L", str(L), "--chains",
+               str(chains), "--sweeps", str(sweeps), "--threads",
+               str(threads), "--seed", str(seed), "--beta", str(beta),
+               "-o", os.path.join(d, "s.h5")]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True,
+                             env={**os.environ, "TSUKIT_PROGRESS": "never"}
+                             ).stdout
+    return float(re.search(r"\bflips_per_ns=(\S+)", out).group(1))
 
 
 def main(argv=None):
@@ -46,7 +68,7 @@ def main(argv=None):
                          "package was built with)")
     a = ap.parse_args(argv)
     chip = Chip(graph=a.graph, L=a.L, seed=a.seed)
-    py, cl = [], []
+    py, cl, pys, cls = [], [], [], []
     for _ in range(a.repeats):
         r = chip.bench(chains=a.chains, sweeps=a.sweeps, threads=a.threads,
                        seed=a.seed)
@@ -54,14 +76,22 @@ def main(argv=None):
         f, path = cli_flips_per_ns(a.program, a.graph, a.L, a.chains,
                                    a.sweeps, a.threads, a.seed)
         cl.append(f)
-    mp, mc = statistics.median(py), statistics.median(cl)
+        s = chip.sample(sweeps=a.sweeps, chains=a.chains, beta=1.0,
+                        seed=a.seed, threads=a.threads)
+        pys.append(s.flips_per_ns)
+        del s
+        cls.append(cli_sample_flips_per_ns(a.program, a.graph, a.L, a.chains,
+                                           a.sweeps, a.threads, a.seed, 1.0))
     print(f"graph={a.graph} L={a.L} chains={a.chains} sweeps={a.sweeps} "
           f"threads={a.threads} repeats={a.repeats} kernel={r['kernel']} "
           f"cli_path={path}")
-    print("python_flips_per_ns=" + " ".join(f"{x:.4g}" for x in py))
-    print("cli_flips_per_ns=" + " ".join(f"{x:.4g}" for x in cl))
-    print(f"median python_flips_per_ns={mp:.4g} cli_flips_per_ns={mc:.4g} "
-          f"ratio={mp / mc:.4f}")
+    for what, p, c in (("kernel", py, cl), ("sample", pys, cls)):
+        mp, mc = statistics.median(p), statistics.median(c)
+        print(f"{what}: python_flips_per_ns=" +
+              ",".join(f"{x:.4g}" for x in p) + " cli_flips_per_ns=" +
+              ",".join(f"{x:.4g}" for x in c))
+        print(f"{what}: median python_flips_per_ns={mp:.4g} "
+              f"cli_flips_per_ns={mc:.4g} ratio={mp / mc:.4f}")
     return 0
 
 
