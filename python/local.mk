@@ -17,7 +17,8 @@ TK_PY_TESTS = python/tests/conftest.py python/tests/test_chip.py \
 	python/tests/test_cells.py python/tests/test_errors.py \
 	python/tests/test_misc.py
 EXTRA_DIST += $(TK_PY_SOURCES) $(TK_PY_TESTS) \
-	examples/python/calibrated_chip.py examples/python/thrml_style.py
+	examples/python/calibrated_chip.py examples/python/thrml_style.py \
+	tests/data/cat4_300K.h5 tests/data/pbit_mc3.h5
 CLEANFILES += python/tsukit/_config.py
 
 # _config.py: where the library and the program are (libtsukit's soname
