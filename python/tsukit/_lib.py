@@ -157,8 +157,10 @@ def raise_for(rc: int, err: TkErr, what: str = "") -> None:
     """Raise the Error subclass of a failed call (rc != 0)."""
     if rc == 0:
         return
-    msg = err.msg.decode("utf-8", "replace") or \
-        _errors.STATUS[rc][1] if 0 < rc < len(_errors.STATUS) else "failed"
+    msg = err.msg.decode("utf-8", "replace")
+    if not msg:   # a status without detail: the status's own message
+        msg = _errors.STATUS[rc][1] if 0 < rc < len(_errors.STATUS) \
+            else f"status {rc}"
     raise _errors.from_status(rc, f"{what}: {msg}" if what else msg)
 
 
