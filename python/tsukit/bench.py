@@ -36,7 +36,9 @@ def cli_flips_per_ns(prog, graph, L, chains, sweeps, threads, seed):
                          text=True).stdout
     m = re.search(r"\bflips_per_ns=(\S+)", out)
     k = re.search(r"\bpath=(\S+)", out)
-    return float(m.group(1)), k.group(1) if k else "?"
+    c = re.search(r"\bcpu=(\S+)", out)
+    return float(m.group(1)), (k.group(1) if k else "?") + \
+        (" cpu=" + c.group(1) if c else "")
 
 
 def cli_sample_flips_per_ns(prog, graph, L, chains, sweeps, threads, seed,
