@@ -5,7 +5,9 @@
 #   ./setup.sh check   install what is missing, build, run the test suite
 #                      (ends with the line "N passed, N failed")
 #
-# Debian packages are installed only when missing (root, or sudo).  The
+# Debian packages are installed only when missing (root, or sudo); the
+# Python ones serve the Python package and its tests (configure picks a
+# python3 that has NumPy, /usr/bin/python3 before PATH).  The
 # build lives in build/ (out of tree); MAKEFLAGS and CONFIGURE_FLAGS pass
 # through (e.g. CONFIGURE_FLAGS=--with-mpi).
 set -u
@@ -17,7 +19,7 @@ case $what in demo|check|build) ;; *)
 
 PKGS="build-essential autoconf automake libtool autoconf-archive pkg-config
  libgsl-dev libfftw3-dev libngspice0-dev libhdf5-dev zlib1g-dev gnuplot-nox
- dataset-fashion-mnist"
+ dataset-fashion-mnist python3 python3-numpy python3-pytest"
 # An MPI build also needs Open MPI (compiler wrappers and mpirun).
 case " ${CONFIGURE_FLAGS:-} " in *" --with-mpi"*) PKGS="$PKGS libopenmpi-dev openmpi-bin" ;; esac
 

@@ -121,13 +121,22 @@ static int refit_without(const cal_predict_params *p, const io_celllib *L,
   return rc;
 }
 
-int cal_predict(const cal_predict_params *p, cal_prediction *out,
-                tk_err *err)
+struct cal_predictor {
+  cal_temp_model m;        /* the (possibly refitted) temperature model */
+  double t_min_K, t_max_K; /* the calibrated range */
+  double margin_K;         /* allowed distance outside it */
+};
+
+int cal_predictor_load(const cal_predict_params *p, cal_predictor **out,
+                       tk_err *err)
 {
-  if (p->cells == NULL || p->cell == NULL || !isfinite(p->temp_K) ||
-      !isfinite(p->vctl_V))
-    return TK_FAIL(err, TK_EINVAL, "a library, a cell, a temperature and a "
-                   "control voltage are required");
+  *out = NULL;
+  if (p->cells == NULL || p->cell == NULL ||
+      (p->leave_out && !isfinite(p->temp_K)))
+    return TK_FAIL(err, TK_EINVAL, "a library and a cell are required (and "
+                   "a temperature with leave_out)");
+  if (!(p->margin_K >= 0))
+    return TK_FAIL(err, TK_EINVAL, "margin_K %g must be >= 0", p->margin_K);
   io_celllib L;
   tk_err e2 = {0};
   int rc = io_celllib_load(p->cells, p->cell, &L, &e2);
@@ -139,30 +148,76 @@ int cal_predict(const cal_predict_params *p, cal_prediction *out,
                    p->cells);
   }
   if (rc != 0) {
-    *err = e2;
+    if (err != NULL)
+      *err = e2;
     return rc;
   }
-  cal_temp_model m;
-  if (!L.tm.present)
+  cal_predictor *pr = calloc(1, sizeof *pr);
+  if (pr == NULL)
+    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+  if (rc == 0 && !L.tm.present)
     rc = TK_FAIL(err, TK_ENOTFOUND, "cell '%s' in %s has no temperature "
                  "model (calibrated at fewer than 3 temperatures, or the "
                  "sweep is unfinished)", p->cell, p->cells);
   if (rc == 0)
-    rc = model_from_lib(p->cells, &L, &m, err);
-  double tmin = L.tm.t_min_K, tmax = L.tm.t_max_K;
+    rc = model_from_lib(p->cells, &L, &pr->m, err);
   if (rc == 0 && p->leave_out)
-    rc = refit_without(p, &L, &m, err);
+    rc = refit_without(p, &L, &pr->m, err);
+  if (rc == 0) {
+    pr->t_min_K = L.tm.t_min_K;
+    pr->t_max_K = L.tm.t_max_K;
+    pr->margin_K = p->margin_K;
+  }
   io_celllib_clear(&L);
-  if (rc != 0)
+  if (rc != 0) {
+    free(pr);
     return rc;
-  if (p->temp_K < tmin - p->margin_K || p->temp_K > tmax + p->margin_K)
-    return TK_FAIL(err, TK_ERANGE, "--temp: %g K is outside the calibrated "
-                   "range %g..%g K by more than %g K", p->temp_K, tmin, tmax,
-                   p->margin_K);
-  out->p1_err = NAN;
-  out->p1 = cal_temp_predict_p1(&m, p->temp_K, p->vctl_V, &out->p1_err);
-  out->tau_s = cal_temp_tau_s(&m, p->temp_K);
-  out->v0_V = cal_temp_v0_V(&m, p->temp_K);
-  out->vs_V = cal_temp_vs_V(&m, p->temp_K);
+  }
+  *out = pr;
   return TK_OK;
+}
+
+int cal_predictor_eval(const cal_predictor *pr, double temp_K, double vctl_V,
+                       cal_prediction *out, tk_err *err)
+{
+  if (pr == NULL || out == NULL || !isfinite(temp_K) || !isfinite(vctl_V))
+    return TK_FAIL(err, TK_EINVAL, "a predictor, a finite temperature and a "
+                   "finite control voltage are required");
+  if (temp_K < pr->t_min_K - pr->margin_K ||
+      temp_K > pr->t_max_K + pr->margin_K)
+    return TK_FAIL(err, TK_ERANGE, "--temp: %g K is outside the calibrated "
+                   "range %g..%g K by more than %g K", temp_K, pr->t_min_K,
+                   pr->t_max_K, pr->margin_K);
+  out->p1_err = NAN;
+  out->p1 = cal_temp_predict_p1(&pr->m, temp_K, vctl_V, &out->p1_err);
+  out->tau_s = cal_temp_tau_s(&pr->m, temp_K);
+  out->v0_V = cal_temp_v0_V(&pr->m, temp_K);
+  out->vs_V = cal_temp_vs_V(&pr->m, temp_K);
+  return TK_OK;
+}
+
+void cal_predictor_range(const cal_predictor *pr, double *t_min_K,
+                         double *t_max_K)
+{
+  *t_min_K = pr != NULL ? pr->t_min_K : NAN;
+  *t_max_K = pr != NULL ? pr->t_max_K : NAN;
+}
+
+void cal_predictor_free(cal_predictor *pr)
+{
+  free(pr);
+}
+
+int cal_predict(const cal_predict_params *p, cal_prediction *out,
+                tk_err *err)
+{
+  if (p->cells == NULL || p->cell == NULL || !isfinite(p->temp_K) ||
+      !isfinite(p->vctl_V))
+    return TK_FAIL(err, TK_EINVAL, "a library, a cell, a temperature and a "
+                   "control voltage are required");
+  cal_predictor *pr = NULL;
+  TK_TRY(cal_predictor_load(p, &pr, err));
+  int rc = cal_predictor_eval(pr, p->temp_K, p->vctl_V, out, err);
+  cal_predictor_free(pr);
+  return rc;
 }

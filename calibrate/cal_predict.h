@@ -34,6 +34,20 @@ typedef struct cal_prediction {
 
 cal_predict_params cal_predict_default_params(void);
 
+/* The model loaded once and evaluated many times (a vectorised caller:
+ * the Python package's CellLibrary.predict).  load reads p->cells,
+ * p->cell (and refits without p->temp_K with leave_out); eval checks the
+ * range (p->margin_K) for each point; cal_predict is load, eval, free. */
+typedef struct cal_predictor cal_predictor;
+int cal_predictor_load(const cal_predict_params *p, cal_predictor **out,
+                       tk_err *err);
+int cal_predictor_eval(const cal_predictor *pr, double temp_K, double vctl_V,
+                       cal_prediction *out, tk_err *err);
+/* The calibrated temperature range (NaN for NULL). */
+void cal_predictor_range(const cal_predictor *pr, double *t_min_K,
+                         double *t_max_K);
+void cal_predictor_free(cal_predictor *pr);
+
 /* TK_ENOTFOUND: no such cell or no temperature model; TK_EINVAL:
  * leave_out of a temperature that was not calibrated; TK_ERANGE:
  * temp_K outside the trusted range. */

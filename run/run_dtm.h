@@ -43,6 +43,13 @@ typedef struct run_dtm_train_params {
   int set_steps, set_graph, set_L; /* 1: p.T / p.n_jumps / p.L were asked
                           * for, and a resumed model must have them */
   const char *command;   /* provenance command line of the model file */
+  /* Called after every batch (NULL: none) with the epoch in progress
+   * (1-based), the planned epochs and the fraction of this epoch done; a
+   * non-zero return stops the run with TK_EINTERRUPT, keeping the last
+   * checkpoint (the file holds whole epochs only).  Called on every
+   * rank: an MPI caller returns the same value on all. */
+  int (*progress)(void *ctx, uint32_t epoch, uint32_t epochs, double done);
+  void *progress_ctx;    /* passed to progress */
 } run_dtm_train_params;
 
 typedef struct run_dtm_train_result {

@@ -78,9 +78,20 @@ static int all_rc(int rc, int size)
 #endif
 }
 
-static void train_progress(void *ctx, double done)
+/* The terminal line, then the caller's callback (run_dtm_train_params). */
+typedef struct train_ctx {
+  tk_progress pr;
+  const run_dtm_train_params *o;
+  uint32_t epoch, epochs;
+} train_ctx;
+
+static int train_progress(void *ctx, double done)
 {
-  tk_progress_update(ctx, done);
+  train_ctx *c = ctx;
+  tk_progress_update(&c->pr, done);
+  if (c->o->progress != NULL)
+    return c->o->progress(c->o->progress_ctx, c->epoch, c->epochs, done);
+  return 0;
 }
 
 static double max_of(const double *a, size_t n)
@@ -162,16 +173,17 @@ static int train_body(const run_dtm_train_params *o, int rank, int size,
   if (o->stop_after && e0 + o->stop_after < stop_at)
     stop_at = e0 + o->stop_after;
   while (rc == TK_OK && m->epochs_done < stop_at) {
-    tk_progress pr;
+    train_ctx tc = {.o = o, .epoch = m->epochs_done + 1,
+                    .epochs = m->p.epochs};
     char label[64];
     snprintf(label, sizeof label, "dtm epoch %u/%u", m->epochs_done + 1,
              m->p.epochs);
-    tk_progress_init(&pr, label, 1.0, rank != 0);
+    tk_progress_init(&tc.pr, label, 1.0, rank != 0);
     tsu_dtm_stats_free(&st);
     tsu_dtm_stats_alloc(m, &st);
     rc = tsu_dtm_train_epoch_comm(m, &d, o->threads, comm, train_progress,
-                                  &pr, &st, err);
-    tk_progress_finish(&pr);
+                                  &tc, &st, err);
+    tk_progress_finish(&tc.pr);
     if (all_rc(rc, size) != TK_OK) {
       if (rc == TK_OK)
         rc = TK_FAIL(err, TK_EIO, "another MPI rank failed");

@@ -211,3 +211,9 @@ AM_TESTS_ENVIRONMENT += TSUKIT_BUILDDIR='$(abs_top_builddir)'; \
 TESTS += tests/install_external.sh tests/man_pages.sh
 EXTRA_DIST += tests/install_external.sh tests/man_pages.sh \
 	tests/external/tk_external.c
+
+# the Python package (python/local.mk): its pytest suite through a TAP
+# wrapper, skipped with the reason when configure disabled Python
+AM_TESTS_ENVIRONMENT += TSUKIT_PYTHON='$(TK_PYTHON)'; export TSUKIT_PYTHON;
+TESTS += tests/python.sh tests/install_python.sh
+EXTRA_DIST += tests/python.sh tests/install_python.sh

@@ -175,8 +175,11 @@ typedef struct tsu_dtm_epoch_stats {
   double *hist_lambda;   /* [n_hist][T] penalty weight after the update */
 } tsu_dtm_epoch_stats;
 
-/* Progress callback: done in [0,1] of the epoch. */
-typedef void (*tsu_dtm_progress_fn)(void *ctx, double done);
+/* Progress callback after every batch: done in [0,1] of the epoch.  A
+ * non-zero return stops the epoch there with TK_EINTERRUPT (m is then
+ * part-way through the epoch: its caller does not keep it, run_dtm_train
+ * keeps the last checkpoint). */
+typedef int (*tsu_dtm_progress_fn)(void *ctx, double done);
 
 /* One epoch over the data (shuffled by (seed, epoch)); updates m in
  * place.  On a non-finite gradient it stops with TK_ENUMERIC and leaves

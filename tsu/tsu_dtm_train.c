@@ -460,8 +460,12 @@ int tsu_dtm_train_epoch_comm(tsu_dtm *m, const tsu_dtm_data *d, int n_threads,
       if (acp_update(m, d, pos, n_threads, comm, st, &flips) != TK_OK)
         rc = TK_FAIL(err, TK_EIO, "ACP measurement (history or all-reduce)");
     }
-    if (progress != NULL)
-      progress(ctx, (double)(b + 1) / n_batches);
+    if (progress != NULL && progress(ctx, (double)(b + 1) / n_batches) &&
+        rc == TK_OK) {
+      rc = TK_FAIL(err, TK_EINTERRUPT, "training interrupted in batch %u "
+                   "of %u", (unsigned)(b + 1), (unsigned)n_batches);
+      break;
+    }
   }
   free(J_bak);
   free(h_bak);

@@ -33,6 +33,10 @@ typedef struct tsu_run_params {
   uint32_t n_batches;   /* batches for the error bars, >= 2 (default 20) */
   int n_threads;        /* OpenMP threads, 0: all (default) */
   int progress;         /* 1: progress on stderr (spin; default 0) */
+  const volatile int *stop; /* NULL (default), or a flag another thread
+                           may set: the run stops between sweeps with
+                           TK_EINTERRUPT (the chains keep the state of
+                           the last whole sweep, no moments) */
 } tsu_run_params;
 
 tsu_run_params tsu_run_default_params(void);

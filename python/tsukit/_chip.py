@@ -1,0 +1,323 @@
+"""tsukit.Chip: a graph of sampling cells run by tsukit's Gibbs kernels
+(api/tka_chip.h over tsu/tsu_graph, tsu_fast, tsu_potts, tsu_gauss and
+tsu_run: the engine of `tsukit sample`)."""
+import ctypes
+import os
+import weakref
+
+import numpy as np
+
+from . import _lib
+from ._check import index, integer, number, ptr, real, view
+from ._errors import InvalidArgument, Unsupported
+
+KINDS = {"spin": 0, "categorical": 1, "continuous": 2}
+_PATHS = {"auto": 0, "portable": 1, "avx2": 2, "avx512": 3}
+
+
+class Samples:
+    """The result of :meth:`Chip.sample`.
+
+    states: the final chain states -- the C kernel's own buffer, no copy
+      (``states.base`` is a CBuffer holding this object; the memory is
+      freed when the last view is gone):
+        spin         uint64 [n, ceil(chains/64)]: bit q of word [i, g] is
+                     chain 64 g + q, 1 = spin +1 (the kernel's packed
+                     layout; :meth:`spins` unpacks a copy);
+        categorical  uint8 [chains, n], states 0..K-1;
+        continuous   float64 [chains, n].
+    mean, mean_se: [n] (categorical [n, K]) moments and standard errors
+      over the recorded sweeps (spin <s_i>, categorical P(s_i = k),
+      continuous <x_i>), batch means over 20 batches;
+    corr, corr_se: [n_edges] edge moments in the chip's edge order (spin
+      <s_i s_j>, categorical P(s_i = s_j), continuous <x_i x_j>);
+    flips_per_ns, activity, recorded, kernel, kind, chains.
+    The moment arrays are views of C memory too (read-only).
+    """
+
+    def __init__(self, chip, handle):
+        L = _lib.lib
+        self.chip = chip           # the chains refer to its graph
+        self._h = handle
+        self._fin = weakref.finalize(self, L.tka_samples_free, handle)
+        self.kind = {v: k for k, v in KINDS.items()}[L.tka_samples_kind(handle)]
+        self.chains = L.tka_samples_chains(handle)
+        self.recorded = L.tka_samples_recorded(handle)
+        self.flips_per_ns = L.tka_samples_flips_per_ns(handle)
+        self.activity = L.tka_samples_activity(handle)
+        self.kernel = L.tka_samples_kernel(handle).decode()
+        dims = (ctypes.c_size_t * 2)()
+        es = ctypes.c_size_t()
+        addr = L.tka_samples_states(handle, dims, ctypes.byref(es))
+        dt = {"spin": np.uint64, "categorical": np.uint8,
+              "continuous": np.float64}[self.kind]
+        self.states = view(self, addr, (dims[0], dims[1]), dt)
+        cols = ctypes.c_size_t()
+        n, m = chip.n, chip.n_edges
+        shp = (n,) if self.kind != "categorical" else (n, chip.K)
+        self.mean = view(self, L.tka_samples_mean(handle, ctypes.byref(cols)),
+                         shp, np.float64)
+        self.mean_se = view(self, L.tka_samples_mean_se(handle), shp,
+                            np.float64)
+        self.corr = view(self, L.tka_samples_corr(handle), (m,), np.float64)
+        self.corr_se = view(self, L.tka_samples_corr_se(handle), (m,),
+                            np.float64)
+
+    def spins(self) -> np.ndarray:
+        """Spin runs: the final states unpacked, int8 [chains, n] of -1/+1
+        (a copy, 64x the packed buffer)."""
+        if self.kind != "spin":
+            raise InvalidArgument(f"spins(): a {self.kind} run has no spins "
+                                  "(use .states)")
+        out = np.empty((self.chains, self.chip.n), dtype=np.int8)
+        _lib.call(_lib.lib.tka_samples_spins, self._h,
+                  out.ctypes.data_as(ctypes.POINTER(ctypes.c_int8)),
+                  what="spins")
+        return out
+
+    def __repr__(self):
+        return (f"Samples({self.kind}, chains={self.chains}, "
+                f"recorded={self.recorded}, kernel={self.kernel}, "
+                f"flips_per_ns={self.flips_per_ns:.3g})")
+
+
+class Chip:
+    """A chip: nodes, undirected edges with couplings J, biases h
+    (docs/ARCHITECTURE.md, conventions: E(s) = -sum h_i s_i - sum J_ij
+    s_i s_j for spins; Potts E = -sum J_ij [s_i = s_j] - sum h_i(s_i);
+    Gaussian E = sum a_i x_i^2 / 2 - sum h_i x_i - sum J_ij x_i x_j).
+
+    Chip(graph="G12", L=70, seed=1)
+        an L x L grid with jump set G4..G24 and the random model of
+        `tsukit sample` (J ~ U(-1, 1), h ~ U(-0.1, 0.1), from seed);
+        weights= / biases= replace it.
+    Chip(edges=E, weights=W, biases=H, n=None)
+        thrml-style: E [m, 2] integer node pairs, W [m], H [n] (n:
+        max index + 1 unless given).
+
+    nodes: "spin" (default), "categorical" or "continuous" -- or one kind
+      per node; tsukit's engine runs one node kind per graph, so a mix
+      raises :class:`tsukit.Unsupported` (mixed graphs are not
+      implemented in the C engine).
+    categorical: K states (2..16, default 3 or biases.shape[1]); biases
+      may be [n] (h_i on state 1, as `tsukit sample`) or [n, K].
+    continuous: self_coupling a [n] > 0 (default: a_i = 1 + sum_j |J_ij|,
+      diagonally dominant so the Gaussian exists).
+    """
+
+    def __init__(self, graph: str = None, L: int = None, *, edges=None,
+                 weights=None, biases=None, n: int = None,
+                 nodes="spin", K: int = None, self_coupling=None,
+                 torus: bool = False, seed: int = 1):
+        Lb = _lib.lib
+        self.node_kind = self._kind(nodes)
+        h = ctypes.c_void_p()
+        if graph is not None:
+            if edges is not None:
+                raise InvalidArgument("give a named grid (graph=, L=) or "
+                                      "edges=, not both")
+            if not isinstance(graph, str):
+                raise InvalidArgument(f"graph: {graph!r} is not a grid name")
+            L = integer(70 if L is None else L, "L", 2, 4096)
+            seed = integer(seed, "seed", 0, 2**64 - 1)
+            _lib.call(Lb.tka_chip_grid, _lib.cstr(graph), L, int(bool(torus)),
+                      ctypes.c_uint64(seed), ctypes.byref(h),
+                      what=f"Chip({graph}, L={L})")
+            self.graph, self.L = graph, L
+        elif edges is not None:
+            e = index(edges, "edges", ndim=2)
+            if e.shape[1] != 2:
+                raise InvalidArgument(f"edges: shape {e.shape}, expected "
+                                      "(n_edges, 2)")
+            m = e.shape[0]
+            w = real(weights, "weights", shape=(m,)) if weights is not None \
+                else np.zeros(m)
+            nn = (int(e.max()) + 1 if m else 1) if n is None else \
+                integer(n, "n", 1, 2**30)
+            hb = self._spin_bias(biases, nn)
+            ei, ej = (np.ascontiguousarray(e[:, k]) for k in (0, 1))
+            _lib.call(Lb.tka_chip_edges, nn, m,
+                      ptr(ei, ctypes.c_uint32), ptr(ej, ctypes.c_uint32),
+                      ptr(w), ptr(hb), ctypes.byref(h), what="Chip(edges)")
+            self.graph, self.L = None, None
+            weights = None                 # applied by tka_chip_edges
+            if self.node_kind != "categorical":
+                biases = None
+        else:
+            raise InvalidArgument("Chip needs graph= (a named grid) or "
+                                  "edges=")
+        self._h = h
+        self._fin = weakref.finalize(self, Lb.tka_chip_free, h)
+        self.n = Lb.tka_chip_nodes(h)
+        self.n_edges = Lb.tka_chip_n_edges(h)
+        self.colors = Lb.tka_chip_colors(h)
+        if weights is not None or (biases is not None and
+                                   self.node_kind != "categorical"):
+            w = None if weights is None else \
+                real(weights, "weights", shape=(self.n_edges,))
+            hb = None if biases is None else \
+                real(biases, "biases", shape=(self.n,))
+            _lib.call(Lb.tka_chip_set_model, h, ptr(w), ptr(hb),
+                      what="Chip model")
+        self.K = None
+        self.kbias = None
+        if self.node_kind == "categorical":
+            self._categorical(biases, K)
+        self.self_coupling = None
+        if self.node_kind == "continuous" and self_coupling is not None:
+            self.self_coupling = real(self_coupling, "self_coupling",
+                                      shape=(self.n,))
+            if np.any(self.self_coupling <= 0):
+                raise InvalidArgument("self_coupling: every a_i must be > 0")
+
+    @staticmethod
+    def _kind(nodes):
+        if isinstance(nodes, str):
+            if nodes not in KINDS:
+                raise InvalidArgument(f"nodes {nodes!r}: 'spin', "
+                                      "'categorical' or 'continuous'")
+            return nodes
+        kinds = set(np.asarray(nodes, dtype=object).ravel().tolist())
+        bad = kinds - set(KINDS)
+        if bad:
+            raise InvalidArgument(f"nodes: unknown kind(s) {sorted(bad)}")
+        if len(kinds) > 1:
+            raise Unsupported(
+                f"nodes: a graph mixing {sorted(kinds)} nodes is not "
+                "supported by tsukit's C engine (one node kind per graph: "
+                "spin, categorical or continuous)", None)
+        return kinds.pop()
+
+    def _spin_bias(self, biases, n):
+        if biases is None or self.node_kind == "categorical":
+            return None
+        return real(biases, "biases", shape=(n,))
+
+    def _categorical(self, biases, K):
+        if biases is not None:
+            b = real(biases, "biases")
+            if b.ndim == 2:
+                if b.shape[0] != self.n:
+                    raise InvalidArgument(f"biases: shape {b.shape}, "
+                                          f"expected ({self.n}, K)")
+                if K is not None and K != b.shape[1]:
+                    raise InvalidArgument(f"biases: {b.shape[1]} states, "
+                                          f"K = {K}")
+                K = b.shape[1]
+                self.kbias = np.ascontiguousarray(b)
+            elif b.ndim == 1:
+                if b.shape[0] != self.n:
+                    raise InvalidArgument(f"biases: shape {b.shape}, "
+                                          f"expected ({self.n},) or "
+                                          f"({self.n}, K)")
+                _lib.call(_lib.lib.tka_chip_set_model, self._h, None, ptr(b),
+                          what="Chip model")
+            else:
+                raise InvalidArgument(f"biases: shape {b.shape}, expected "
+                                      f"({self.n},) or ({self.n}, K)")
+        self.K = integer(3 if K is None else K, "K", 2, 16)
+
+    def model(self):
+        """(edges [m, 2] uint32, weights [m], biases [n]) as the C graph
+        holds them (copies)."""
+        m, n = self.n_edges, self.n
+        ei, ej = np.empty(m, np.uint32), np.empty(m, np.uint32)
+        w, h = np.empty(m), np.empty(n)
+        _lib.lib.tka_chip_model(self._h, ptr(ei, ctypes.c_uint32),
+                                ptr(ej, ctypes.c_uint32), ptr(w), ptr(h))
+        return np.stack([ei, ej], axis=1), w, h
+
+    def sample(self, sweeps: int = 1000, chains: int = 256,
+               beta: float = 1.0, seed: int = 1, *, burn_in: int = 100,
+               cells=None, cell: str = None, temp: float = None,
+               design_temp: float = None, clock: float = 1e7,
+               threads: int = 0) -> Samples:
+        """Chromatic block Gibbs: burn_in discarded sweeps, then `sweeps`
+        recorded ones (>= 20; a multiple of 20 is used) on `chains`
+        chains at inverse temperature beta, from seed.
+
+        cells: a :class:`CellLibrary` (or a library path, with cell=) of
+        calibrated pbit cells, spin nodes only: the chip at temperature
+        temp (K), its controls designed at design_temp (default temp),
+        clock in Hz -- as `tsukit sample --cells`.  None: ideal cells.
+        threads: OpenMP threads, 0 = all.  The GIL is released during
+        the run and Ctrl-C stops it between sweeps (KeyboardInterrupt).
+        """
+        sweeps = integer(sweeps, "sweeps", 20, 10**9)
+        burn_in = integer(burn_in, "burn_in", 0, 10**9)
+        chains = integer(chains, "chains", 1, 1 << 24)
+        seed = integer(seed, "seed", 0, 2**64 - 1)
+        threads = integer(threads, "threads", 0, 1024)
+        beta = number(beta, "beta", 0, 1e6)
+        path = name = None
+        t = dt = float("nan")
+        if cells is not None:
+            if self.node_kind != "spin":
+                raise InvalidArgument("calibrated cells need spin nodes")
+            if hasattr(cells, "path") and hasattr(cells, "kind"):
+                if cells.kind != "pbit":
+                    raise InvalidArgument(f"cells: {cells.name!r} is a "
+                                          f"{cells.kind} cell; the chip's "
+                                          "spin nodes need pbit cells")
+                path, name = cells.path, cells.name
+            elif isinstance(cells, (str, os.PathLike)):
+                if cell is None:
+                    raise InvalidArgument("cells given as a path: name the "
+                                          "cell (cell=)")
+                path, name = os.fspath(cells), cell
+            else:
+                raise InvalidArgument(f"cells: {cells!r} is not a "
+                                      "CellLibrary or a path")
+            if temp is None:
+                raise InvalidArgument("calibrated cells need the chip "
+                                      "temperature temp= (K)")
+            t = number(temp, "temp", 0, 1000)
+            if design_temp is not None:
+                dt = number(design_temp, "design_temp", 0, 1000)
+            clock = number(clock, "clock", 1, 1e13)
+        Lb = _lib.lib
+        out = ctypes.c_void_p()
+        kb = self.kbias if self.node_kind == "categorical" else None
+        a = self.self_coupling if self.node_kind == "continuous" else None
+        K = self.K or 0
+
+        def invoke(stop, err):
+            return Lb.tka_chip_sample(
+                self._h, KINDS[self.node_kind], sweeps, burn_in, chains, beta,
+                seed, threads, _lib.cstr(path), _lib.cstr(name), t, dt,
+                float(clock), K, ptr(kb), ptr(a), stop, ctypes.byref(out),
+                err)
+
+        _lib.stoppable(invoke, "sample",
+                       discard=lambda: Lb.tka_samples_free(out))
+        return Samples(self, out)
+
+    def bench(self, chains: int = 256, sweeps: int = 200, threads: int = 1,
+              beta: float = 0.5, seed: int = 1, path: str = "auto") -> dict:
+        """Kernel speed on this chip, measured exactly as `tsukit bench
+        gibbs` measures it (ideal cells at beta, one warm-up sweep, then
+        `sweeps` timed sweeps of the fast kernel on `threads` threads;
+        flips counted over whole 64-chain words).  Returns flips_per_ns,
+        seconds, kernel (the SIMD path), chains, sweeps."""
+        chains = integer(chains, "chains", 1, 1 << 24)
+        sweeps = integer(sweeps, "sweeps", 1, 10**9)
+        threads = integer(threads, "threads", 0, 1024)
+        beta = number(beta, "beta", 0, 100)
+        seed = integer(seed, "seed", 0, 2**64 - 1)
+        if path not in _PATHS:
+            raise InvalidArgument(f"path {path!r}: one of {sorted(_PATHS)}")
+        fpns, sec = ctypes.c_double(), ctypes.c_double()
+        kern = ctypes.c_char_p()
+        _lib.call(_lib.lib.tka_chip_bench, self._h, chains, sweeps, threads,
+                  beta, ctypes.c_uint64(seed), _PATHS[path],
+                  ctypes.byref(fpns), ctypes.byref(sec), ctypes.byref(kern),
+                  what="bench")
+        return {"flips_per_ns": fpns.value, "seconds": sec.value,
+                "kernel": kern.value.decode(), "chains": 64 * ((chains + 63)
+                                                               // 64),
+                "sweeps": sweeps}
+
+    def __repr__(self):
+        where = f"{self.graph}, L={self.L}" if self.graph else "edges"
+        return (f"Chip({where}, n={self.n}, edges={self.n_edges}, "
+                f"colors={self.colors}, nodes={self.node_kind})")
