@@ -204,3 +204,8 @@ AM_TESTS_ENVIRONMENT += TSUKIT_BUILDDIR='$(abs_top_builddir)'; \
 TESTS += tests/install_external.sh tests/man_pages.sh
 EXTRA_DIST += tests/install_external.sh tests/man_pages.sh \
 	tests/external/tk_external.c
+
+# hostile input and faults (issue 18, parts 3 and 4): the bad-input
+# corpus of every command, SIGKILL at random points + --resume
+TESTS += tests/kill_resume.sh
+EXTRA_DIST += tests/kill_resume.sh
