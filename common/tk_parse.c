@@ -104,6 +104,10 @@ int tk_parse_list(const char *s, const char *what,
 {
   if (s == NULL || *s == '\0')
     return TK_FAIL(err, TK_EINVAL, "%s: empty list", what);
+  /* strtok_r below would skip an empty entry ("300,,310") silently */
+  size_t len = strlen(s);
+  if (s[0] == ',' || s[len - 1] == ',' || strstr(s, ",,") != NULL)
+    return TK_FAIL(err, TK_EINVAL, "%s: '%s' has an empty entry", what, s);
   size_t cap = 1;
   for (const char *c = s; *c; c++)
     cap += (*c == ',');
