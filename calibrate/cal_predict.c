@@ -143,7 +143,11 @@ int cal_predict(const cal_predict_params *p, cal_prediction *out,
     return rc;
   }
   cal_temp_model m;
-  if (!L.tm.present)
+  if (strcmp(L.kind, "categorical") == 0)
+    rc = TK_FAIL(err, TK_EINVAL, "cell '%s' in %s is categorical (kind %s): "
+                 "predict needs a two-state cell (kind pbit)", p->cell,
+                 p->cells, L.kind);
+  else if (!L.tm.present)
     rc = TK_FAIL(err, TK_ENOTFOUND, "cell '%s' in %s has no temperature "
                  "model (calibrated at fewer than 3 temperatures, or the "
                  "sweep is unfinished)", p->cell, p->cells);
