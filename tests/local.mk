@@ -209,6 +209,8 @@ EXTRA_DIST += tests/install_external.sh tests/man_pages.sh \
 # corpus of every command, SIGKILL at random points + --resume
 TESTS += tests/kill_resume.sh
 EXTRA_DIST += tests/kill_resume.sh
-TESTS += tests/bad_input_options.sh tests/bad_input_files.sh
+TESTS += tests/bad_input_options.sh tests/bad_input_files.sh \
+	tests/bad_input_netlist.sh
 EXTRA_DIST += tests/bad_input_options.sh tests/bad_input_files.sh \
+	tests/bad_input_netlist.sh \
 	tests/bad_input_lib.sh
