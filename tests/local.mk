@@ -214,3 +214,7 @@ TESTS += tests/bad_input_options.sh tests/bad_input_files.sh \
 EXTRA_DIST += tests/bad_input_options.sh tests/bad_input_files.sh \
 	tests/bad_input_netlist.sh \
 	tests/bad_input_lib.sh
+check_PROGRAMS += tests/test_bad_h5
+tests_test_bad_h5_SOURCES = tests/test_bad_h5.c tests/tk_test.h
+tests_test_bad_h5_LDADD = $(TKT_LDADD)
+TESTS += tests/test_bad_h5
