@@ -54,12 +54,34 @@ void cal__stop_end(void)
   sigaction(SIGTERM, &stop_old_term, NULL);
 }
 
+/* A point whose simulation failed in ngspice (no convergence, a model
+ * out of its range: TK_ESPICE) or gave no usable numbers (TK_ENUMERIC)
+ * becomes a failed point, stored as such, and the sweep goes on; any
+ * other failure (memory, the file, a setting) stops the sweep. */
+static int point_failed(int rc, cal__point *pt, const tk_err *err)
+{
+  if (rc != TK_ESPICE && rc != TK_ENUMERIC)
+    return rc;
+  memset(pt, 0, sizeof *pt);
+  double *v[] = {pt->p, pt->p_err, pt->p_err_rep, pt->gmm};
+  size_t n[] = {CAL_MAX_STATES, CAL_MAX_STATES, CAL_MAX_STATES, 10};
+  for (int k = 0; k < 4; k++)
+    for (size_t i = 0; i < n[k]; i++)
+      v[k][i] = NAN;
+  pt->tau_s = pt->tau_err_s = pt->energy_J = pt->power_W = pt->flips = NAN;
+  pt->failed = 1;
+  snprintf(pt->fail_msg, sizeof pt->fail_msg, "%s", tk_err_text(err));
+  return TK_OK;
+}
+
 /* Worker: the caller's point function. */
 static int point_adapter(void *ud, size_t idx, void *result, tk_err *err)
 {
   const cal__ctx *c = ud;
-  if (c->repeats <= 1)
-    return c->point(c, idx, (cal__point *)result, err);
+  if (c->repeats <= 1) {
+    int rc = c->point(c, idx, (cal__point *)result, err);
+    return rc == TK_OK ? rc : point_failed(rc, result, err);
+  }
   /* --repeats: R independent records of the point, one after another in
    * this worker */
   cal__point *r = malloc(c->repeats * sizeof *r);
@@ -74,7 +96,7 @@ static int point_adapter(void *ud, size_t idx, void *result, tk_err *err)
   if (rc == 0)
     cal__combine_records(r, c->repeats, c->n_states, (cal__point *)result);
   free(r);
-  return rc;
+  return rc == TK_OK ? rc : point_failed(rc, result, err);
 }
 
 /* Parent: store one finished point (data, flush, then its done flag). */
@@ -86,7 +108,13 @@ static int point_done(void *ud, size_t idx, const void *result, tk_err *err)
                         c->repeats > 1 ? pt->p_err_rep : NULL,
                         c->gmm ? pt->gmm : NULL, pt->tau_s, pt->tau_err_s,
                         pt->energy_J, pt->power_W, pt->flips,
-                        pt->no_transitions};
+                        pt->no_transitions, pt->failed};
+  if (pt->failed) {
+    size_t t = idx / c->nv, v = idx % c->nv;
+    fprintf(stderr, "tsukit %s: point %zu (%g K, control %g V) failed: %s; "
+            "stored as failed, the sweep goes on\n", c->cmd, idx,
+            c->temp_K[t], cal__ctl(c, t, v)[0], pt->fail_msg);
+  }
   return io_celllib_put_point(c->f, c->cell, c->n_states, idx, &q, err);
 }
 
@@ -332,7 +360,7 @@ int cal__sweep(const char *out, cal__ctx *c, double time_s, int resume,
 #endif
   size_t ndone = 0;
   for (size_t i = 0; i < npt; i++)
-    ndone += d.done[i];
+    ndone += d.done[i] != 0;
   if (ndone < npt) {
     if (ndone > 0)
       fprintf(stderr, "tsukit %s: resuming: %zu of %zu points already "

@@ -190,11 +190,21 @@ static int finish_cat(const char *out, cal__ctx *c, double time_s,
 int cal__finish(const char *out, cal__ctx *c, double time_s,
                   cal__data *d, cal_summary *kv, tk_err *err)
 {
+  size_t nfail = 0;
+  for (size_t i = 0; i < c->nt * c->nv; i++)
+    nfail += d->done[i] == 2;
+  if (nfail > 0 && (c->n_states != 2 || c->n_ctl != 1))
+    return TK_FAIL(err, TK_ENUMERIC, "%zu point(s) failed in ngspice "
+                   "(point_done 2): the categorical fit needs every point; "
+                   "not fitted", nfail);
   if (c->n_states != 2 || c->n_ctl != 1)
     return finish_cat(out, c, time_s, d, kv, err);
   size_t nt = c->nt, nv = c->nv;
   double *fv = malloc(7 * nt * sizeof *fv);   /* v0 v0e vs vse chi2 tau tauE */
-  double *p1 = malloc(3 * nv * sizeof *p1);
+  /* per temperature the points that did not fail: p1, its two errors,
+   * control, tau, tau error [nv each], no_transitions */
+  double *p1 = malloc(6 * nv * sizeof *p1);
+  uint8_t *nok = malloc(nv);
   cal_temp_point *tp = malloc(nt * sizeof *tp);
   /* --repeats: per temperature the errors' scale from the records'
    * scatter and its degrees of freedom (cal_repeat_scale) */
@@ -202,9 +212,11 @@ int cal__finish(const char *out, cal__ctx *c, double time_s,
   /* the Gaussian threshold crossing beside the logistic (cal_noise.h):
    * probit sd, its error, chi2_red per temperature */
   double *pb = malloc(3 * nt * sizeof *pb);
-  if (fv == NULL || p1 == NULL || tp == NULL || es == NULL || pb == NULL) {
+  if (fv == NULL || p1 == NULL || nok == NULL || tp == NULL || es == NULL ||
+      pb == NULL) {
     free(fv);
     free(p1);
+    free(nok);
     free(tp);
     free(es);
     free(pb);
@@ -213,19 +225,31 @@ int cal__finish(const char *out, cal__ctx *c, double time_s,
   int rc = TK_OK;
   for (size_t t = 0; t < nt && rc == 0; t++) {
     size_t o = t * nv;
-    double *sw = p1 + nv, *sb = p1 + 2 * nv;
+    double *sw = p1 + nv, *sb = p1 + 2 * nv, *vc = p1 + 3 * nv;
+    double *ta = p1 + 4 * nv, *tae = p1 + 5 * nv;
+    size_t n = 0;       /* points of this temperature that did not fail */
     for (size_t v = 0; v < nv; v++) {
-      p1[v] = d->p[2 * (o + v) + 1];
-      sw[v] = d->pse[2 * (o + v) + 1];
-      sb[v] = d->pser[2 * (o + v) + 1];
+      if (d->done[o + v] == 2)
+        continue;
+      p1[n] = d->p[2 * (o + v) + 1];
+      sw[n] = d->pse[2 * (o + v) + 1];
+      sb[n] = d->pser[2 * (o + v) + 1];
+      vc[n] = cal__ctl(c, t, v)[0];
+      ta[n] = d->tau[o + v];
+      tae[n] = d->tau_err[o + v];
+      nok[n++] = d->notr[o + v];
     }
+    if (n < nv)
+      fprintf(stderr, "tsukit %s: %g K: %zu of %zu points failed in ngspice; "
+              "the fits use the other %zu\n", c->cmd, c->temp_K[t], nv - n,
+              nv, n);
     es[t] = 1;
     es[nt + t] = 0;
     if (c->repeats > 1) {
-      rc = cal_repeat_scale(sw, sb, nv, c->repeats, &es[t], &es[nt + t], err);
+      rc = cal_repeat_scale(sw, sb, n, c->repeats, &es[t], &es[nt + t], err);
       if (rc != 0)
         break;
-      for (size_t v = 0; v < nv; v++)
+      for (size_t v = 0; v < n; v++)
         sw[v] *= es[t];
       fprintf(stderr, "tsukit %s: %g K: %u records per point scatter %.3g "
               "times their own errors (%.0f degrees of freedom): the fit "
@@ -233,9 +257,8 @@ int cal__finish(const char *out, cal__ctx *c, double time_s,
               es[nt + t], es[t]);
     }
     cal_pbit_fit pf;
-    rc = cal_pbit_fit_temperature(cal__ctl(c, t, 0), p1, p1 + nv, d->notr + o,
-                                  d->tau + o, d->tau_err + o, nv,
-                                  c->temp_K[t], &pf, err);
+    rc = cal_pbit_fit_temperature(vc, p1, sw, nok, ta, tae, n, c->temp_K[t],
+                                  &pf, err);
     if (rc != 0)
       break;
     fv[t] = pf.fit.v0_V;
@@ -256,13 +279,13 @@ int cal__finish(const char *out, cal__ctx *c, double time_s,
             "%.2g V, chi2_red %.3g, tau %.3g s (%zu/%zu points flipped)\n", c->cmd,
             c->temp_K[t], pf.fit.v0_V, pf.fit.v0_err_V, pf.fit.vs_V,
             pf.fit.vs_err_V, pf.fit.chi2_red, pf.tau_op_s, pf.n_transitions,
-            nv);
+            n);
     cal_logistic_params pp = cal_logistic_default_params();
     cal_logistic_result pr;
     tk_err e5 = {0};
     pp.probit = 1;
     pb[t] = pb[nt + t] = pb[2 * nt + t] = NAN;
-    if (cal_logistic_fit(cal__ctl(c, t, 0), p1, sw, nv, &pp, &pr, &e5) == 0) {
+    if (cal_logistic_fit(vc, p1, sw, n, &pp, &pr, &e5) == 0) {
       pb[t] = pr.vs_V;
       pb[nt + t] = pr.vs_err_V;
       pb[2 * nt + t] = pr.chi2_red;
@@ -466,6 +489,8 @@ int cal__finish(const char *out, cal__ctx *c, double time_s,
   if (rc == 0) {
     cal_summary_str(kv, "cell", c->cell);
     cal_summary_long(kv, "points", (long)(nt * nv));
+    if (nfail > 0)
+      cal_summary_long(kv, "failed_points", (long)nfail);
     cal_summary_double(kv, "temp_K", c->temp_K[0]);
     cal_summary_double(kv, "fit_v0_V", fv[0]);
     cal_summary_double(kv, "fit_v0_err_V", fv[nt]);
@@ -490,6 +515,7 @@ int cal__finish(const char *out, cal__ctx *c, double time_s,
   }
   free(fv);
   free(p1);
+  free(nok);
   free(tp);
   free(es);
   free(pb);

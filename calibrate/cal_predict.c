@@ -155,7 +155,11 @@ int cal_predictor_load(const cal_predict_params *p, cal_predictor **out,
   cal_predictor *pr = calloc(1, sizeof *pr);
   if (pr == NULL)
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-  if (rc == 0 && !L.tm.present)
+  else if (strcmp(L.kind, "categorical") == 0)
+    rc = TK_FAIL(err, TK_EINVAL, "cell '%s' in %s is categorical (kind %s): "
+                 "predict needs a two-state cell (kind pbit)", p->cell,
+                 p->cells, L.kind);
+  else if (!L.tm.present)
     rc = TK_FAIL(err, TK_ENOTFOUND, "cell '%s' in %s has no temperature "
                  "model (calibrated at fewer than 3 temperatures, or the "
                  "sweep is unfinished)", p->cell, p->cells);

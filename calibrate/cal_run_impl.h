@@ -43,6 +43,11 @@ typedef struct cal__point {
   double power_W;                /* mean supply power */
   double flips;                  /* state changes */
   int no_transitions;            /* 1: never changed state */
+  /* 1: ngspice failed on this point (no convergence, a model out of its
+   * range): the values above are NaN, the point is stored as failed
+   * (point_done 2) and the sweep goes on; fail_msg is ngspice's message */
+  int failed;
+  char fail_msg[240];
 } cal__point;
 
 void cal__point_from_pbit(const cal_pbit_point *pp, cal__point *pt);

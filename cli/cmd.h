@@ -58,6 +58,22 @@ void cmd_set_command_line(int argc, char **argv);
  * returns CMD_EXIT_USAGE. */
 int cmd_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* A grid chip of L x L nodes (4 x jumps neighbours each) with `chains`
+ * chains, refused up front when it cannot fit: the packed Gibbs state
+ * (one bit per spin and chain, in words of 64 chains; the sampler holds
+ * fewer than 2^32 words), the graph (about 24 bytes per node and
+ * neighbour) and, with save_states, one byte per spin and chain, against
+ * the machine's physical memory (sysconf _SC_PHYS_PAGES).  Returns 0, or
+ * CMD_EXIT_USAGE after a line naming --L, --chains and the limit. */
+int cmd_check_chip_size(const char *cmd, long L, long chains, int jumps,
+                        int save_states);
+/* The most time points one simulated record may have (time / step): at
+ * 1e8, ngspice's vectors and tsukit's noise sources take gigabytes. */
+#define CMD_MAX_TIME_POINTS 1e8
+/* Refuse up front (CMD_EXIT_USAGE, naming --time, step_opt and the
+ * limit) a record of more than CMD_MAX_TIME_POINTS steps; NaN: no check. */
+int cmd_check_time_points(const char *cmd, double time_s, double step_s,
+                          const char *step_opt);
 /* Report a library failure; returns 2 for argument/range errors, else 1. */
 int cmd_fail(const char *cmd, const tk_err *err);
 

@@ -136,6 +136,8 @@ static int bench_gibbs(int argc, char **argv)
   if (jumps < 0)
     return cmd_usage_error("bench gibbs", "--graph: '%s' is not one of G4, "
                            "G8, G12, G16, G20, G24", graph);
+  if (cmd_check_chip_size("bench gibbs", L, chains, jumps, 0) != 0)
+    return CMD_EXIT_USAGE;
 
   tsu_graph *g = NULL;
   tsu_coloring *col = NULL;

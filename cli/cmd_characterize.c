@@ -129,6 +129,13 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
                               "each other");
     goto done;
   }
+  if (cmd_check_time_points("characterize", sw.s.time_s,
+                            fmin(p.tstep_s, p.noise_slot_s),
+                            p.noise_slot_s < p.tstep_s ? "--noise-slot"
+                                                       : "--tstep") != 0) {
+    exit_rc = CMD_EXIT_USAGE;
+    goto done;
+  }
   cmd_sweep_apply(&sw, &p);
   p.label = "characterize";
   p.source = CAL_SOURCE_SUBCKT;

@@ -9,6 +9,7 @@
 #include "cli/cmd.h"
 #include "cli/cmd_opt.h"
 #include "run/run_sample.h"
+#include "tsu/tsu_graph.h"
 #include "tsu/tsu_potts.h"
 
 #define N_BATCHES 20  /* --sweeps minimum: one sweep per batch */
@@ -132,6 +133,10 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
   if (o->p.cells != NULL && o->p.kind != RUN_SAMPLE_SPIN)
     return cmd_usage_error("sample", "--cells (calibrated pbits) needs "
                            "--cells-kind spin");
+  int jumps = tsu_grid_name_jumps(o->p.graph);
+  if (jumps > 0)
+    return cmd_check_chip_size("sample", o->p.L, o->p.chains, jumps,
+                               o->p.save_states);
   return 0;
 }
 

@@ -112,6 +112,10 @@ int cmd_trace_kv(int argc, char **argv, cmd_kv *kvp)
     return cmd_usage_error("trace", "--vctl: %s takes %zu control value(s) per run, "
                            "got %zu", ci->name, ci->n_ctl, nv);
   }
+  if (cmd_check_time_points("trace", time_s, dt_s, "--dt") != 0) {
+    cmd_opt_free(&spec);
+    return CMD_EXIT_USAGE;
+  }
   run_trace_params p = run_trace_default_params();
   p.cell = cell;
   p.vctl_V = vctl.v;

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char command_line[4096];
 
@@ -25,6 +26,39 @@ void cmd_set_command_line(int argc, char **argv)
 const char *cmd_command_line(void)
 {
   return command_line;
+}
+
+int cmd_check_chip_size(const char *cmd, long L, long chains, int jumps,
+                        int save_states)
+{
+  double n = (double)L * (double)L, groups = (double)((chains + 63) / 64);
+  if (n * groups >= 4294967296.0)
+    return cmd_usage_error(cmd, "--L %ld with --chains %ld: %.3g words of "
+                           "64 chains, the sampler holds fewer than 2^32 "
+                           "(L^2 x ceil(chains / 64))", L, chains,
+                           n * groups);
+  double need = n * groups * 8 + n * 4 * jumps * 24 +
+                (save_states ? n * (double)chains : 0);
+  long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGESIZE);
+  double have = pages > 0 && page > 0 ? (double)pages * (double)page : 0;
+  if (have > 0 && need > have)
+    return cmd_usage_error(cmd, "--L %ld with --chains %ld needs at least "
+                           "%.3g GB (chip state%s and graph), more than this "
+                           "machine's %.3g GB of memory", L, chains,
+                           need / 1e9, save_states ? ", saved states" : "",
+                           have / 1e9);
+  return 0;
+}
+
+int cmd_check_time_points(const char *cmd, double time_s, double step_s,
+                          const char *step_opt)
+{
+  if (!(time_s / step_s > CMD_MAX_TIME_POINTS))
+    return 0;
+  return cmd_usage_error(cmd, "--time %g s with %s %g s is %.3g time points "
+                         "per record, more than the limit of %.0e (memory)",
+                         time_s, step_opt, step_s, time_s / step_s,
+                         CMD_MAX_TIME_POINTS);
 }
 
 int cmd_usage_error(const char *cmd, const char *fmt, ...)

@@ -63,8 +63,14 @@ static int cmd_help(int argc, char **argv)
 
 static int cmd_version(int argc, char **argv)
 {
-  (void)argc;
-  (void)argv;
+  if (argc > 1 && (strcmp(argv[1], "--help") == 0 ||
+                   strcmp(argv[1], "-h") == 0)) {
+    printf("usage: tsukit version\n\nPrints version=, mpi= and openmp= "
+           "(whether this build has MPI and OpenMP).\n");
+    return CMD_EXIT_OK;
+  }
+  if (argc > 1)
+    return cmd_usage_error("version", "unexpected argument '%s'", argv[1]);
 #ifdef TK_HAVE_MPI
   const char *mpi = "yes";
 #else

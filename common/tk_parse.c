@@ -104,6 +104,10 @@ int tk_parse_list(const char *s, const char *what,
 {
   if (s == NULL || *s == '\0')
     return TK_FAIL(err, TK_EINVAL, "%s: empty list", what);
+  /* strtok_r below would skip an empty entry ("300,,310") silently */
+  size_t len = strlen(s);
+  if (s[0] == ',' || s[len - 1] == ',' || strstr(s, ",,") != NULL)
+    return TK_FAIL(err, TK_EINVAL, "%s: '%s' has an empty entry", what, s);
   size_t cap = 1;
   for (const char *c = s; *c; c++)
     cap += (*c == ',');
@@ -166,13 +170,16 @@ int tk_parse_range(const char *s, const char *what, double **out, size_t *n,
   memcpy(b, p1 + 1, (size_t)(p2 - p1 - 1));
   b[p2 - p1 - 1] = '\0';
   strcpy(c, p2 + 1);
+  if (a[0] == '\0' || b[0] == '\0' || c[0] == '\0')
+    return TK_FAIL(err, TK_EINVAL, "%s: '%s' has an empty field (A:B:N)",
+                   what, s);
   double lo, hi;
   long cnt;
   TK_TRY(tk_parse_double(a, what, &lo, err));
   TK_TRY(tk_parse_double(b, what, &hi, err));
   if (tk_parse_long_in(c, what, 2, 1000000, &cnt, err) != 0)
-    return TK_FAIL(err, TK_EINVAL, "%s: in '%s' the count N must be an integer >= 2",
-                   what, s);
+    return TK_FAIL(err, TK_EINVAL, "%s: in '%s' the count N must be an "
+                   "integer >= 2 (at most 1000000)", what, s);
   if (!(hi > lo))
     return TK_FAIL(err, TK_EINVAL, "%s: in '%s' B must be greater than A", what,
                    s);

@@ -356,8 +356,9 @@ static int read_ds(io_file *f, const char *grp, const ds_entry *d,
       free(x);
       return TK_FAIL(err, TK_ENOMEM, "out of memory");
     }
+    /* flags: 0 or 1, and point_done's 2 (a failed point) as it is */
     for (size_t i = 0; i < n; i++)
-      u[i] = x[i] != 0;
+      u[i] = x[i] == 2 ? 2 : x[i] != 0;
     free(x);
     *FIELD(c, d->off, uint8_t *) = u;
   } else {
@@ -506,7 +507,7 @@ int io_celllib_put_point(io_file *f, const char *name, unsigned K, size_t idx,
                          const io_celllib_point *pt, tk_err *err)
 {
   char p[600];
-  uint8_t nt = (uint8_t)pt->no_transitions, one = 1;
+  uint8_t nt = (uint8_t)pt->no_transitions, one = pt->failed ? 2 : 1;
   TK_TRY(upd(f, name, "p_state", K * idx, K, pt->p, err));
   TK_TRY(upd(f, name, "p_state_stderr", K * idx, K, pt->p_err, err));
   for (unsigned k = 0, off = 0; pt->gmm != NULL && k < IO_CELLLIB_GMM; k++) {

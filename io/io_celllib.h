@@ -38,7 +38,9 @@
  *   tau_s, tau_err_s [nT, nV]   correlation time (NaN: none)
  *   energy_J, power_W, flips [nT, nV]
  *   no_transitions, point_done [nT, nV] uint8 flags; a file with
- *     point_done but without fit/ is an unfinished sweep
+ *     point_done but without fit/ is an unfinished sweep; point_done 2:
+ *     the point's simulation failed (ngspice: no convergence, a model
+ *     out of range), its values are NaN and the fits leave it out
  * pbit fit (fit/, attribute model):
  *   v0_V, v0_err_V, vs_V, vs_err_V, chi2_red, tau_op_s, tau_op_err_s [nT]
  *     logistic P(1) = sigmoid((V - v0) / vs) per temperature
@@ -194,6 +196,7 @@ typedef struct io_celllib_point {
                                 1 1), or NULL */
   double tau_s, tau_err_s, energy_J, power_W, flips;
   int no_transitions;
+  int failed;                /* 1: the simulation failed: point_done 2 */
 } io_celllib_point;
 
 /* Checkpoint: store point idx (t * nV + v) of the K-state cell `name` in

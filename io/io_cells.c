@@ -80,6 +80,10 @@ int io_cells_read(const char *path, const char *name, tsu_celltab **out,
     if (!(L.temperature_K[k + 1] > L.temperature_K[k]))
       rc = TK_FAIL(err, TK_EFORMAT, "%s: /cells/%s/temperature_K is not "
                    "increasing", path, name);
+  if (strcmp(L.kind, "categorical") == 0)
+    rc = TK_FAIL(err, TK_EINVAL, "cell library %s: cell %s is categorical "
+                 "(kind %s); the chip's cells are two-state (kind pbit)",
+                 path, name, L.kind);
   if (rc == 0 && L.fit_v0_V == NULL && L.point_done != NULL)
     rc = TK_FAIL(err, TK_EFORMAT, "cell library %s: cell %s is a calibration "
                  "sweep that is unfinished or was not fitted (see `tsukit "

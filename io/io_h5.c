@@ -11,6 +11,7 @@
 #include "io/io_h5_impl.h"
 
 #include <hdf5.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -374,15 +375,38 @@ static int read_any(io_file *f, const char *path, hid_t type, size_t elsize,
   } else {
     H5Sget_simple_extent_dims(space, hd, NULL);
     size_t total = 1;
+    int too_big = 0;
     for (int i = 0; i < r; i++) {
       dims[i] = (size_t)hd[i];
-      total *= (size_t)hd[i];
+      if (hd[i] != 0 && total > SIZE_MAX / elsize / (size_t)hd[i])
+        too_big = 1;
+      else
+        total *= (size_t)hd[i];
     }
     for (int i = r; i < 4; i++)
       dims[i] = 1;
     *rank = r;
-    void *buf = malloc(total ? total * elsize : 1);
-    if (buf == NULL)
+    /* A contiguous dataset's elements lie in the file: one that claims
+     * more bytes than the file holds is corrupt (a flipped bit in its
+     * dimensions), and reading it would allocate and convert them all. */
+    hid_t dcpl = too_big ? H5I_INVALID_HID : H5Dget_create_plist(ds);
+    hid_t ftype = too_big ? H5I_INVALID_HID : H5Dget_type(ds);
+    hsize_t fsize = 0;
+    if (!too_big && dcpl >= 0 && ftype >= 0 &&
+        H5Pget_layout(dcpl) == H5D_CONTIGUOUS &&
+        H5Fget_filesize(f->fid, &fsize) >= 0 &&
+        (hsize_t)total > fsize / (H5Tget_size(ftype) ? H5Tget_size(ftype) : 1))
+      too_big = 1;
+    if (dcpl >= 0)
+      H5Pclose(dcpl);
+    if (ftype >= 0)
+      H5Tclose(ftype);
+    void *buf = too_big ? NULL : malloc(total ? total * elsize : 1);
+    if (too_big)
+      rc = TK_FAIL(err, TK_EFORMAT,
+                   "%s: dataset %s claims more elements than the file holds "
+                   "(corrupt or truncated?)", f->path, path);
+    else if (buf == NULL)
       rc = TK_FAIL(err, TK_ENOMEM, "%s: out of memory reading %s", f->path, path);
     else if (total > 0 &&
              H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {

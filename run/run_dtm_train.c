@@ -25,10 +25,14 @@ int run_dtm_load_data(const char *data, const char *split, size_t limit,
 {
   const char *dir = strcmp(data, "fashion-mnist") == 0 ? NULL : data;
   int rc = io_fashion_mnist_load(dir, split, limit, set, err);
-  if (rc != TK_OK)
+  /* the install hint where the files are missing; a damaged file is
+   * named by the reader */
+  if (rc == TK_ENOTFOUND)
     return tk_err_wrap(err, rc, "Fashion-MNIST %s set (install the Debian "
                        "package dataset-fashion-mnist, or give --data DIR)",
                        split);
+  if (rc != TK_OK)
+    return tk_err_wrap(err, rc, "Fashion-MNIST %s set", split);
   if (set->rows * set->cols != TSU_DTM_N_PIX) {
     io_image_set_free(set);
     return TK_FAIL(err, TK_EFORMAT, "images are %zu x %zu, the DTM needs 28 x 28",

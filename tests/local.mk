@@ -217,3 +217,17 @@ EXTRA_DIST += tests/install_external.sh tests/man_pages.sh \
 AM_TESTS_ENVIRONMENT += TSUKIT_PYTHON='$(TK_PYTHON)'; export TSUKIT_PYTHON;
 TESTS += tests/python.sh tests/install_python.sh
 EXTRA_DIST += tests/python.sh tests/install_python.sh
+
+# hostile input and faults (issue 18, parts 3 and 4): the bad-input
+# corpus of every command, SIGKILL at random points + --resume
+TESTS += tests/kill_resume.sh
+EXTRA_DIST += tests/kill_resume.sh
+TESTS += tests/bad_input_options.sh tests/bad_input_files.sh \
+	tests/bad_input_netlist.sh
+EXTRA_DIST += tests/bad_input_options.sh tests/bad_input_files.sh \
+	tests/bad_input_netlist.sh \
+	tests/bad_input_lib.sh
+check_PROGRAMS += tests/test_bad_h5
+tests_test_bad_h5_SOURCES = tests/test_bad_h5.c tests/tk_test.h
+tests_test_bad_h5_LDADD = $(TKT_LDADD)
+TESTS += tests/test_bad_h5

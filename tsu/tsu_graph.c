@@ -280,6 +280,12 @@ static int parse_index(const char *tok, const char *name, size_t line,
   if (errno != 0 || *end != '\0' || tok[0] == '-' || v >= 0xFFFFFFF0ul)
     return TK_FAIL(err, TK_EFORMAT, "%s:%zu: bad node index '%s'", name,
                    line, tok);
+  /* the node count follows the largest index: a stray huge one would
+   * allocate gigabytes before any check */
+  if (v >= TSU_GRAPH_MAX_NODES)
+    return TK_FAIL(err, TK_ERANGE, "%s:%zu: node index %lu is above the "
+                   "limit of %lu nodes (2^24, a 4096 x 4096 chip)", name,
+                   line, v, (unsigned long)TSU_GRAPH_MAX_NODES);
   *out = (uint32_t)v;
   return TK_OK;
 }
@@ -320,6 +326,10 @@ static int parse_line(char *s, const char *name, size_t line, parse_buf *p,
     TK_TRY(parse_index(t1, name, line, &i, err));
     TK_TRY(parse_index(t2, name, line, &j, err));
     TK_TRY(parse_value(t3, name, line, &w, err));
+    char *t4 = strtok_r(NULL, " \t\r", &save);
+    if (t4 != NULL)
+      return TK_FAIL(err, TK_EFORMAT, "%s:%zu: trailing text '%s' after "
+                     "'e i j w'", name, line, t4);
     if (i == j)
       return TK_FAIL(err, TK_EINVAL, "%s:%zu: self-loop on node %u", name,
                      line, i);
@@ -343,6 +353,10 @@ static int parse_line(char *s, const char *name, size_t line, parse_buf *p,
     double h;
     TK_TRY(parse_index(t1, name, line, &i, err));
     TK_TRY(parse_value(t2, name, line, &h, err));
+    char *t3 = strtok_r(NULL, " \t\r", &save);
+    if (t3 != NULL)
+      return TK_FAIL(err, TK_EFORMAT, "%s:%zu: trailing text '%s' after "
+                     "'b i h'", name, line, t3);
     if (p->nb == p->bcap) {
       size_t cap = p->bcap ? 2 * p->bcap : 1024;
       uint32_t *a = realloc(p->bi, cap * sizeof *a);

@@ -14,7 +14,8 @@
  *
  * Text files: one item per line, `b i h` (bias of node i), `e i j w`
  * (coupling between i and j), `#` starts a comment; nodes number from 0
- * and n is one more than the largest index seen.  Self-loops, duplicate
+ * and n is one more than the largest index seen (below
+ * TSU_GRAPH_MAX_NODES); extra fields on a line, self-loops, duplicate
  * edges (either orientation) and non-finite numbers are rejected with the
  * line number.
  */
@@ -27,6 +28,8 @@
 #include "common/tk_error.h"
 
 #define TSU_MAX_JUMPS 6
+/* Graph files: node indices below this (2^24 = the 4096 x 4096 grid). */
+#define TSU_GRAPH_MAX_NODES (1ul << 24)
 
 typedef struct tsu_graph {
   uint32_t n;           /* nodes, >= 1 */
