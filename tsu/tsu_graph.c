@@ -277,9 +277,12 @@ static int parse_index(const char *tok, const char *name, size_t line,
     return TK_FAIL(err, TK_EFORMAT, "%s:%zu: missing node index", name,
                    line);
   unsigned long v = strtoul(tok, &end, 10);
-  if (errno != 0 || *end != '\0' || tok[0] == '-' || v >= 0xFFFFFFF0ul)
+  if (errno != 0 || *end != '\0' || tok[0] == '-')
     return TK_FAIL(err, TK_EFORMAT, "%s:%zu: bad node index '%s'", name,
                    line, tok);
+  if (v >= TSU_GRAPH_MAX_NODES)
+    return TK_FAIL(err, TK_ERANGE, "%s:%zu: node index %s exceeds the limit "
+                   "of %u nodes", name, line, tok, TSU_GRAPH_MAX_NODES);
   *out = (uint32_t)v;
   return TK_OK;
 }

@@ -15,8 +15,9 @@
  * Text files: one item per line, `b i h` (bias of node i), `e i j w`
  * (coupling between i and j), `#` starts a comment; nodes number from 0
  * and n is one more than the largest index seen.  Self-loops, duplicate
- * edges (either orientation) and non-finite numbers are rejected with the
- * line number.
+ * edges (either orientation), non-finite numbers and node indices of
+ * TSU_GRAPH_MAX_NODES or more (a few bytes asking for gigabytes) are
+ * rejected with the line number.
  */
 #ifndef TSU_GRAPH_H
 #define TSU_GRAPH_H
@@ -27,6 +28,8 @@
 #include "common/tk_error.h"
 
 #define TSU_MAX_JUMPS 6
+/* Nodes of a graph file at most: the largest grid's (4096 x 4096). */
+#define TSU_GRAPH_MAX_NODES (1u << 24)
 
 typedef struct tsu_graph {
   uint32_t n;           /* nodes, >= 1 */
