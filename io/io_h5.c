@@ -374,15 +374,40 @@ static int read_any(io_file *f, const char *path, hid_t type, size_t elsize,
   } else {
     H5Sget_simple_extent_dims(space, hd, NULL);
     size_t total = 1;
+    int too_big = 0;
     for (int i = 0; i < r; i++) {
       dims[i] = (size_t)hd[i];
-      total *= (size_t)hd[i];
+      if (hd[i] != 0 && total > IO_READ_MAX_BYTES / hd[i])
+        too_big = 1;
+      else
+        total *= (size_t)hd[i];
     }
     for (int i = r; i < 4; i++)
       dims[i] = 1;
     *rank = r;
-    void *buf = malloc(total ? total * elsize : 1);
-    if (buf == NULL)
+    /* Checked before any memory is taken: the read's size, and that a
+     * contiguous dataset stores every element it claims (a corrupt
+     * extent would otherwise allocate gigabytes and read fill values for
+     * minutes). */
+    hid_t ftype = H5Dget_type(ds);
+    size_t fsize = ftype >= 0 ? H5Tget_size(ftype) : 0;
+    if (ftype >= 0)
+      H5Tclose(ftype);
+    hid_t dcpl = H5Dget_create_plist(ds);
+    H5D_layout_t layout = dcpl >= 0 ? H5Pget_layout(dcpl) : H5D_LAYOUT_ERROR;
+    if (dcpl >= 0)
+      H5Pclose(dcpl);
+    void *buf = NULL;
+    if (too_big || total > IO_READ_MAX_BYTES / (elsize > fsize ? elsize : fsize))
+      rc = TK_FAIL(err, TK_ERANGE, "%s: dataset %s is larger than the %llu "
+                   "bytes a read may take (IO_READ_MAX_BYTES)", f->path, path,
+                   (unsigned long long)IO_READ_MAX_BYTES);
+    else if (layout == H5D_CONTIGUOUS && total > 0 &&
+             H5Dget_storage_size(ds) < (hsize_t)total * fsize)
+      rc = TK_FAIL(err, TK_EFORMAT, "%s: dataset %s claims %zu elements but "
+                   "stores %llu bytes (corrupt or truncated?)", f->path, path,
+                   total, (unsigned long long)H5Dget_storage_size(ds));
+    else if ((buf = malloc(total ? total * elsize : 1)) == NULL)
       rc = TK_FAIL(err, TK_ENOMEM, "%s: out of memory reading %s", f->path, path);
     else if (total > 0 &&
              H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
