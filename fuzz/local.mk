@@ -16,11 +16,11 @@
 if TK_SANITIZE
 AM_TESTS_ENVIRONMENT += mkdir -p '$(abs_top_builddir)/san-logs'; \
 	ASAN_OPTIONS='exitcode=86:detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:log_path=$(abs_top_builddir)/san-logs/asan:log_exe_name=1'; \
-	UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1:exitcode=86:suppressions=$(abs_top_srcdir)/tests/ubsan.supp:log_path=$(abs_top_builddir)/san-logs/ubsan:log_exe_name=1'; \
+	UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1:exitcode=86:log_path=$(abs_top_builddir)/san-logs/ubsan:log_exe_name=1'; \
 	LSAN_OPTIONS='exitcode=86:suppressions=$(abs_top_srcdir)/tests/lsan.supp:print_suppressions=0'; \
 	export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS;
 endif
-EXTRA_DIST += tests/lsan.supp tests/ubsan.supp
+EXTRA_DIST += tests/lsan.supp
 
 # --- the harnesses -----------------------------------------------------------
 # Text parsers, then the HDF5 readers (fuzz/fuzz_h5.c opens the bytes from
