@@ -13,12 +13,15 @@
 # Reports go to files san-logs/NAME.PID in the build folder as well as
 # failing the process (exit code 86, never the 1 or 2 a test may expect);
 # LSan suppresses only ngspice's and HDF5's own leaks (tests/lsan.supp).
+# tests/install_external.sh builds an outside program against the
+# installed (instrumented) library: with the same -fsanitize flags.
 if TK_SANITIZE
 AM_TESTS_ENVIRONMENT += mkdir -p '$(abs_top_builddir)/san-logs'; \
 	ASAN_OPTIONS='exitcode=86:detect_leaks=1:abort_on_error=0:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1:log_path=$(abs_top_builddir)/san-logs/asan:log_exe_name=1'; \
 	UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1:exitcode=86:log_path=$(abs_top_builddir)/san-logs/ubsan:log_exe_name=1'; \
 	LSAN_OPTIONS='exitcode=86:suppressions=$(abs_top_srcdir)/tests/lsan.supp:print_suppressions=0'; \
-	export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS;
+	export ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; \
+	TSUKIT_CC='$(CC) $(TK_SAN_FLAGS)'; export TSUKIT_CC;
 endif
 EXTRA_DIST += tests/lsan.supp
 

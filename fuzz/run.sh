@@ -48,8 +48,8 @@ for n in $names; do progs="$progs fuzz/fuzz_$n fuzz/replay_$n"; done
 (cd "$bdir" && nice -n 10 make -j"$jobs" $progs >make-fuzz.log 2>&1) ||
   { echo "fuzz/run.sh: build failed (see $bdir/make-fuzz.log)" >&2; exit 1; }
 
-# The sanitizers' settings: a report is a finding.  The HDF5 harnesses
-# fuzz with LeakSanitizer off (HDF5 1.10.8 loses memory on corrupt files
+# The sanitizers' settings: a report is a finding (HDF5's own crashes are
+# set apart, see one() below).  The HDF5 harnesses fuzz with LeakSanitizer off (HDF5 1.10.8 loses memory on corrupt files
 # inside its own metadata cache, and its stacks end in its module under
 # libFuzzer's fast unwinding) and with allocator_may_return_null=1 (HDF5
 # asks for sizes up to 2^49 bytes read from corrupt fields; malloc
@@ -69,39 +69,48 @@ one() { # one NAME: run harness NAME, write its summary line to its .sum
   dict=
   [ -f "$top/fuzz/$n.dict" ] && dict=-dict=$top/fuzz/$n.dict
   case $n in
-  h5_*) asan="$ASAN_BASE:detect_leaks=0:allocator_may_return_null=1" leaks=0
-        # fork mode: go on after a crash, so that HDF5's own crashes
-        # (below) do not end the run; each is classified afterwards
-        fork="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1" ;;
-  *) asan="$ASAN_BASE:detect_leaks=1" leaks=1 fork= ;;
+  h5_*) asan="$ASAN_BASE:detect_leaks=0:allocator_may_return_null=1" leaks=0 ;;
+  *) asan="$ASAN_BASE:detect_leaks=1" leaks=1 ;;
   esac
-  t0=$(date +%s)
-  ASAN_OPTIONS=$asan LSAN_OPTIONS="suppressions=$top/tests/lsan.supp" \
-    nice -n 10 "$bdir/fuzz/fuzz_$n" -runs="$runs" -max_total_time="$secs" \
-    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -detect_leaks=$leaks \
-    $fork $dict -artifact_prefix="$found/$n-" "$work" "$top/fuzz/corpus/$n" \
-    </dev/null >"$log" 2>&1
-  rc=$?
+  # Runs until the budget is spent; a report (crash, timeout, huge
+  # malloc) whose first frame in HDF5 or in tsukit's sources is in libhdf5
+  # is HDF5's own: its input and report go to found/hdf5-internal/ (kept
+  # for a person to read: tsukit could still be the cause), counted
+  # apart, and the fuzzer starts again with what is left of the budget.
+  # Any other report ends the harness as a finding.
+  t0=$(date +%s) done_execs=0 hdf5=0 rc=0
+  : >"$log"
+  mkdir -p "$found/hdf5-internal"
+  while :; do
+    left_t=$((secs - ($(date +%s) - t0))) left_n=$((runs - done_execs))
+    [ $left_t -gt 0 ] && [ $left_n -gt 0 ] || break
+    ASAN_OPTIONS=$asan LSAN_OPTIONS="suppressions=$top/tests/lsan.supp" \
+      nice -n 10 "$bdir/fuzz/fuzz_$n" -runs="$left_n" -max_total_time="$left_t" \
+      -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -detect_leaks=$leaks \
+      $dict -artifact_prefix="$found/$n-" "$work" "$top/fuzz/corpus/$n" \
+      </dev/null >"$log.part" 2>&1
+    rc=$?
+    cat "$log.part" >>"$log"
+    e=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log.part" | tail -n 1)
+    done_execs=$((done_execs + ${e:-0}))
+    [ $rc -eq 0 ] && break
+    art=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$log.part" | tail -n 1)
+    # the first frame in libhdf5 or in a source file of ours (the
+    # sanitizer runtime, libFuzzer and libc frames before it skipped)
+    first=$(grep -E '^ +#[0-9]+ ' "$log.part" |
+            grep -E 'libhdf5|\.\./[a-z]+/[a-z0-9_]+\.c' | head -n 1)
+    case $first in
+    *libhdf5*)
+      if [ -n "$art" ] && [ -f "$art" ]; then
+        cp "$log.part" "$found/hdf5-internal/$(basename "$art").report"
+        mv "$art" "$found/hdf5-internal/"
+      fi
+      hdf5=$((hdf5 + 1)) rc=0 ;;
+    *) break ;;
+    esac
+  done
+  rm -f "$log.part"
   t1=$(date +%s)
-  hdf5=0
-  if [ -n "$fork" ]; then
-    rc=0
-    # Each artifact replayed: a report whose first frame outside the
-    # sanitizer runtime is in libhdf5 is HDF5's own (moved to
-    # found/hdf5-internal/, counted apart); anything else is a finding.
-    mkdir -p "$found/hdf5-internal"
-    for a in $(ls "$found" | grep "^$n-" | grep -v '\.report$'); do
-      ASAN_OPTIONS="detect_leaks=0:allocator_may_return_null=1:fast_unwind_on_malloc=0" \
-        "$bdir/fuzz/replay_$n" "$found/$a" >"$found/$a.report" 2>&1 </dev/null
-      first=$(grep -E '^ +#[0-9]+ ' "$found/$a.report" |
-              grep -v -E ' in (__interceptor_|__asan|__sanitizer|__ubsan|__lsan)' | head -n 1)
-      case $first in
-      *libhdf5*) mv "$found/$a" "$found/$a.report" "$found/hdf5-internal/"
-                 hdf5=$((hdf5 + 1)) ;;
-      *) rc=1 ;;
-      esac
-    done
-  fi
   if [ $leaks -eq 0 ] && [ $rc -eq 0 ]; then
     # the corpus it grew, replayed with whole stacks under LSan
     ASAN_OPTIONS="$ASAN_BASE:detect_leaks=1:allocator_may_return_null=1:fast_unwind_on_malloc=0:malloc_context_size=64" \
@@ -110,9 +119,7 @@ one() { # one NAME: run harness NAME, write its summary line to its .sum
       </dev/null >>"$log" 2>&1 ||
       { rc=1; echo "fuzz/run.sh: leak (or other report) replaying the $n corpus" >>"$log"; }
   fi
-  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
-  # fork mode: the last "#N: cov: ..." line has the total
-  [ -n "$fork" ] && execs=$(sed -n 's/^#\([0-9]*\): cov:.*/\1/p' "$log" | tail -n 1)
+  execs=$done_execs
   after=$(ls "$found" | grep -v '\.report$' | grep -c "^$n-")
   new=$((after - before))
   [ $rc -ne 0 ] && [ $new -eq 0 ] && new=1
