@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <math.h>
 #include <poll.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,9 +31,12 @@
 #define SWEEP_POLL_MS 200
 #define SWEEP_MAX_RESULT 65536
 
-/* What a worker sends back: this header, then result_size bytes. */
+/* What a worker sends back: this header, then result_size bytes.  The
+ * header's size is a multiple of max_align_t's alignment, so the result
+ * after it in a malloc'ed buffer is aligned for the point's struct (it was
+ * 516 bytes: a misaligned cal__point, undefined behaviour). */
 typedef struct msg_head {
-  int32_t status;                /* the point function's status */
+  _Alignas(max_align_t) int32_t status; /* the point function's status */
   char msg[TK_ERR_MSG_MAX];      /* its error message ("" when ok) */
 } msg_head;
 

@@ -183,6 +183,11 @@ int tk_parse_range(const char *s, const char *what, double **out, size_t *n,
   if (!(hi > lo))
     return TK_FAIL(err, TK_EINVAL, "%s: in '%s' B must be greater than A", what,
                    s);
+  /* the values below are lo + (hi - lo) * i / (N - 1): every product
+   * must be finite (a span near DBL_MAX times N overflows) */
+  if (!isfinite((hi - lo) * (double)(cnt - 1)))
+    return TK_FAIL(err, TK_ERANGE, "%s: in '%s' (B - A) * (N - 1) is not a "
+                   "finite number", what, s);
   double *v = malloc((size_t)cnt * sizeof *v);
   if (v == NULL)
     return TK_FAIL(err, TK_ENOMEM, "%s: out of memory", what);

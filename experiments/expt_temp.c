@@ -335,7 +335,7 @@ int expt__temp_plot(const char *h5, const char *png, tk_err *err)
       for (size_t k = 0; d && k < nv[i]; k++) {
         d[3 * k] = cv[i][k] * 1e3; d[3 * k + 1] = cp[i][k]; d[3 * k + 2] = cs[i][k];
       }
-      char name[16];
+      char name[24];
       snprintf(name, sizeof name, "c%zu", i);
       if (d) io_plot_data_table(&pl, name, d, nv[i], 3);
       free(d);

@@ -356,6 +356,19 @@ int io_update_u8(io_file *f, const char *path, size_t first, size_t n,
   return update_any(f, path, first, n, H5T_NATIVE_UINT8, data, err);
 }
 
+/* The bytes a dataset of extent hd[0..r) and element size fsize claims,
+ * saturating at the largest hsize_t (a corrupt extent must not wrap). */
+static hsize_t claim_bytes(const hsize_t *hd, int r, size_t fsize)
+{
+  hsize_t b = fsize, max = (hsize_t)-1;
+  for (int i = 0; i < r; i++) {
+    if (hd[i] == 0)
+      return 0;
+    b = b > max / hd[i] ? max : b * hd[i];
+  }
+  return b;
+}
+
 static int read_any(io_file *f, const char *path, hid_t type, size_t elsize,
                     void **data, int *rank, size_t dims[4], tk_err *err)
 {
@@ -378,7 +391,7 @@ static int read_any(io_file *f, const char *path, hid_t type, size_t elsize,
     int too_big = 0;
     for (int i = 0; i < r; i++) {
       dims[i] = (size_t)hd[i];
-      if (hd[i] != 0 && total > SIZE_MAX / elsize / (size_t)hd[i])
+      if (hd[i] != 0 && total > IO_READ_MAX_BYTES / hd[i])
         too_big = 1;
       else
         total *= (size_t)hd[i];
@@ -386,27 +399,42 @@ static int read_any(io_file *f, const char *path, hid_t type, size_t elsize,
     for (int i = r; i < 4; i++)
       dims[i] = 1;
     *rank = r;
-    /* A contiguous dataset's elements lie in the file: one that claims
-     * more bytes than the file holds is corrupt (a flipped bit in its
-     * dimensions), and reading it would allocate and convert them all. */
-    hid_t dcpl = too_big ? H5I_INVALID_HID : H5Dget_create_plist(ds);
-    hid_t ftype = too_big ? H5I_INVALID_HID : H5Dget_type(ds);
-    hsize_t fsize = 0;
-    if (!too_big && dcpl >= 0 && ftype >= 0 &&
-        H5Pget_layout(dcpl) == H5D_CONTIGUOUS &&
-        H5Fget_filesize(f->fid, &fsize) >= 0 &&
-        (hsize_t)total > fsize / (H5Tget_size(ftype) ? H5Tget_size(ftype) : 1))
-      too_big = 1;
-    if (dcpl >= 0)
-      H5Pclose(dcpl);
+    /* Checked before any memory is taken: the read's size, and that the
+     * dataset stores every element it claims (all of its bytes unless it
+     * is chunked, where compression may shrink them, but never none): a
+     * corrupt extent would otherwise allocate gigabytes and read fill
+     * values for minutes, and HDF5 1.10.8 crashes reading some of them. */
+    hid_t ftype = H5Dget_type(ds);
+    size_t fsize = ftype >= 0 ? H5Tget_size(ftype) : 0;
+    H5T_class_t fclass = ftype >= 0 ? H5Tget_class(ftype) : H5T_NO_CLASS;
     if (ftype >= 0)
       H5Tclose(ftype);
-    void *buf = too_big ? NULL : malloc(total ? total * elsize : 1);
-    if (too_big)
-      rc = TK_FAIL(err, TK_EFORMAT,
-                   "%s: dataset %s claims more elements than the file holds "
-                   "(corrupt or truncated?)", f->path, path);
-    else if (buf == NULL)
+    hid_t dcpl = H5Dget_create_plist(ds);
+    H5D_layout_t layout = dcpl >= 0 ? H5Pget_layout(dcpl) : H5D_LAYOUT_ERROR;
+    if (dcpl >= 0)
+      H5Pclose(dcpl);
+    void *buf = NULL;
+    /* a number of 1..16 bytes (HDF5 1.10.8 converts a corrupt type of a
+     * huge size through a buffer it never checks: a crash) */
+    if ((fclass != H5T_INTEGER && fclass != H5T_FLOAT) || fsize < 1 ||
+        fsize > 16)
+      rc = TK_FAIL(err, TK_EFORMAT, "%s: dataset %s is not an array of "
+                   "numbers (type class %d, %zu bytes)", f->path, path,
+                   (int)fclass, fsize);
+    else if (layout != H5D_CHUNKED && claim_bytes(hd, r, fsize) > 0 &&
+             H5Dget_storage_size(ds) < claim_bytes(hd, r, fsize))
+      rc = TK_FAIL(err, TK_EFORMAT, "%s: dataset %s claims more elements "
+                   "than the file holds (it stores %llu bytes; corrupt or "
+                   "truncated?)", f->path, path,
+                   (unsigned long long)H5Dget_storage_size(ds));
+    else if (too_big || total > IO_READ_MAX_BYTES / (elsize > fsize ? elsize : fsize))
+      rc = TK_FAIL(err, TK_ERANGE, "%s: dataset %s is larger than the %llu "
+                   "bytes a read may take (IO_READ_MAX_BYTES)", f->path, path,
+                   (unsigned long long)IO_READ_MAX_BYTES);
+    else if (total > 0 && layout == H5D_CHUNKED && H5Dget_storage_size(ds) == 0)
+      rc = TK_FAIL(err, TK_EFORMAT, "%s: dataset %s claims %zu elements but "
+                   "stores none (corrupt or truncated?)", f->path, path, total);
+    else if ((buf = malloc(total ? total * elsize : 1)) == NULL)
       rc = TK_FAIL(err, TK_ENOMEM, "%s: out of memory reading %s", f->path, path);
     else if (total > 0 &&
              H5Dread(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {

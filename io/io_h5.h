@@ -74,8 +74,16 @@ int io_update_f64(io_file *f, const char *path, size_t first, size_t n,
 int io_update_u8(io_file *f, const char *path, size_t first, size_t n,
                  const uint8_t *data, tk_err *err);
 
+/* The most bytes one dataset read takes (2 GiB, in memory and in the
+ * file): a larger dataset is refused with TK_ERANGE before anything is
+ * allocated. */
+#define IO_READ_MAX_BYTES ((size_t)1 << 31)
+
 /* Read a dataset of any numeric type as double / as int32 / as int8 into
- * a new array (free()); dims receives up to 4 extents. */
+ * a new array (free()); dims receives up to 4 extents.  A dataset that
+ * is not of integers or floats of 1..16 bytes, or that stores fewer bytes
+ * than its extents claim (none, if chunked), is TK_EFORMAT (a corrupt
+ * file). */
 int io_read_f64(io_file *f, const char *path, double **data, int *rank,
                 size_t dims[4], tk_err *err);
 int io_read_i32(io_file *f, const char *path, int32_t **data, int *rank,

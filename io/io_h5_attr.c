@@ -86,6 +86,18 @@ static int open_attr(io_file *f, const char *obj, const char *name, hid_t *o,
     return TK_FAIL(err, TK_EFORMAT, "%s: cannot open attribute %s on %s",
                    f->path, name, obj);
   }
+  /* One value: the readers read into one double, int64 or string (an
+   * array attribute would be written past them). */
+  hid_t space = H5Aget_space(*a);
+  hssize_t npts = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
+  if (space >= 0)
+    H5Sclose(space);
+  if (npts != 1) {
+    H5Aclose(*a);
+    H5Oclose(*o);
+    return TK_FAIL(err, TK_EFORMAT, "%s: attribute %s on %s holds %lld values "
+                   "(want one)", f->path, name, obj, (long long)npts);
+  }
   return TK_OK;
 }
 

@@ -58,14 +58,28 @@ int io_idx_read(const char *path, int ndim, io_idx *out, tk_err *err)
     rc = TK_FAIL(err, TK_EFORMAT, "%s: %zu bytes is too large", path, total);
     goto done;
   }
-  out->data = malloc(total);
+  /* The buffer grows with the data read (from 1 MiB, doubling), so a
+   * few header bytes claiming 2 GiB cost no more than the data there. */
+  size_t cap = total < ((size_t)1 << 20) ? total : ((size_t)1 << 20);
+  out->data = malloc(cap);
   if (out->data == NULL) {
     rc = TK_FAIL(err, TK_ENOMEM, "%s: out of memory", path);
     goto done;
   }
   size_t got = 0;
   while (got < total) {
-    unsigned chunk = total - got > (1u << 30) ? (1u << 30) : (unsigned)(total - got);
+    if (got == cap) {
+      size_t nc = 2 * cap < total ? 2 * cap : total;
+      uint8_t *nd = realloc(out->data, nc);
+      if (nd == NULL) {
+        rc = TK_FAIL(err, TK_ENOMEM, "%s: out of memory", path);
+        goto done;
+      }
+      out->data = nd;
+      cap = nc;
+    }
+    size_t want_now = cap - got;
+    unsigned chunk = want_now > (1u << 30) ? (1u << 30) : (unsigned)want_now;
     int r = gzread(g, out->data + got, chunk);
     if (r <= 0)
       break;

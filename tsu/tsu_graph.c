@@ -277,7 +277,7 @@ static int parse_index(const char *tok, const char *name, size_t line,
     return TK_FAIL(err, TK_EFORMAT, "%s:%zu: missing node index", name,
                    line);
   unsigned long v = strtoul(tok, &end, 10);
-  if (errno != 0 || *end != '\0' || tok[0] == '-' || v >= 0xFFFFFFF0ul)
+  if (errno != 0 || *end != '\0' || tok[0] == '-')
     return TK_FAIL(err, TK_EFORMAT, "%s:%zu: bad node index '%s'", name,
                    line, tok);
   /* the node count follows the largest index: a stray huge one would
