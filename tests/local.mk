@@ -204,3 +204,12 @@ AM_TESTS_ENVIRONMENT += TSUKIT_BUILDDIR='$(abs_top_builddir)'; \
 TESTS += tests/install_external.sh tests/man_pages.sh
 EXTRA_DIST += tests/install_external.sh tests/man_pages.sh \
 	tests/external/tk_external.c
+# fast Potts and Gaussian-node kernels on every code path
+check_PROGRAMS += tests/test_tsu_fastpotts
+tests_test_tsu_fastpotts_SOURCES = tests/test_tsu_fastpotts.c tests/tk_test.h
+tests_test_tsu_fastpotts_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_fastpotts
+check_PROGRAMS += tests/test_tsu_fastgauss
+tests_test_tsu_fastgauss_SOURCES = tests/test_tsu_fastgauss.c tests/tk_test.h
+tests_test_tsu_fastgauss_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_fastgauss
