@@ -140,36 +140,62 @@ FN_T FN_INL fn_vu fn_potts_draw(const fn_vf *f, const uint32_t K, fn_vu r16)
   return s;
 }
 
+/* State of the neighbour at table entry a (entries from a0): from the
+ * rows st, or s_nb if st is NULL; its coupling's bits, broadcast. */
+FN_T FN_INL fn_vu fn_potts_s(const tsu__fpplan *pl, const uint8_t *st,
+                             const uint8_t *s_nb, uint32_t a, uint32_t a0)
+{
+  if (st != NULL)
+    return FN_LOAD_U8(st + (size_t)pl->nbr[a] * TSU__FN_W);
+  return (fn_vu){0} + s_nb[a - a0];
+}
+
+FN_T FN_INL fn_vu fn_potts_w(const tsu__fpplan *pl, uint32_t a)
+{
+  uint32_t wbits;
+  memcpy(&wbits, &pl->wq[a], sizeof wbits);
+  return (fn_vu){0} + wbits;
+}
+
 /* Fields of position p for FN_VL lanes: from the state rows st (lane
  * offset applied; row i at st + 16 i), or, if st is NULL, from the
- * neighbour states s_nb (table order, the same in every lane). */
+ * neighbour states s_nb (table order, the same in every lane).  The
+ * coupling sums run in two partial sums (even and odd table entries,
+ * added even + odd): independent add chains, the same order on every
+ * path. */
 FN_T FN_INL void fn_potts_field(const tsu__fpplan *pl, uint32_t p,
                                 const uint8_t *st, const uint8_t *s_nb,
                                 const uint32_t K, fn_vf *f)
 {
-  fn_vf gsum[TSU_FASTPOTTS_MAX_K];
+  fn_vf ge[TSU_FASTPOTTS_MAX_K], go[TSU_FASTPOTTS_MAX_K];
   _Pragma("GCC unroll 16")
   for (uint32_t k = 0; k + 1 < K; k++)
-    gsum[k] = (fn_vf){0};
-  for (uint32_t a = pl->off[p]; a < pl->off[p + 1]; a++) {
-    fn_vu sj;
-    if (st != NULL)
-      sj = FN_LOAD_U8(st + (size_t)pl->nbr[a] * TSU__FN_W);
-    else
-      sj = (fn_vu){0} + s_nb[a - pl->off[p]];
-    uint32_t wbits;
-    memcpy(&wbits, &pl->wq[a], sizeof wbits);
-    fn_vu wj = (fn_vu){0} + wbits;
+    ge[k] = go[k] = (fn_vf){0};
+  uint32_t a0 = pl->off[p], a1 = pl->off[p + 1], a = a0;
+  for (; a + 2 <= a1; a += 2) {
+    fn_vu se = fn_potts_s(pl, st, s_nb, a, a0);
+    fn_vu so = fn_potts_s(pl, st, s_nb, a + 1, a0);
+    fn_vu we = fn_potts_w(pl, a), wo = fn_potts_w(pl, a + 1);
+    _Pragma("GCC unroll 16")
+    for (uint32_t k = 0; k + 1 < K; k++) {
+      ge[k] = FN_MASKADD(ge[k], se, k, we);
+      go[k] = FN_MASKADD(go[k], so, k, wo);
+    }
+  }
+  if (a < a1) {
+    fn_vu se = fn_potts_s(pl, st, s_nb, a, a0);
+    fn_vu we = fn_potts_w(pl, a);
     _Pragma("GCC unroll 16")
     for (uint32_t k = 0; k + 1 < K; k++)
-      gsum[k] = FN_MASKADD(gsum[k], sj, k, wj);
+      ge[k] = FN_MASKADD(ge[k], se, k, we);
   }
   const float *h = pl->hq + (size_t)p * K;
   fn_vf rest = (fn_vf){0} + pl->tot[p];
   _Pragma("GCC unroll 16")
   for (uint32_t k = 0; k + 1 < K; k++) {
-    f[k] = gsum[k] + h[k];
-    rest = rest - gsum[k];
+    fn_vf gk = ge[k] + go[k];
+    f[k] = gk + h[k];
+    rest = rest - gk;
   }
   f[K - 1] = rest + h[K - 1];
 }
@@ -181,13 +207,15 @@ FN_T FN_INL void fn_potts_kernel_k(const tsu__fpplan *pl, uint8_t *st,
 {
   uint32_t p0 = pl->start[color], p1 = pl->start[color + 1];
   uint64_t stream = TSU__FN_STREAM(pl->tag, sweep);
-  for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
-    uint8_t *sth = st + hv;
-    fn_vu nchg = (fn_vu){0};
-    for (uint32_t P = p0; P < p1; P += 8) {
+  fn_vu nchg[TSU__FN_W / FN_VL];
+  for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL)
+    nchg[hv / FN_VL] = (fn_vu){0};
+  for (uint32_t P = p0; P < p1; P += 8) {
+    uint32_t nj = p1 - P < 8 ? p1 - P : 8;
+    for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
+      uint8_t *sth = st + hv;
       fn_vu w[4];
       fn_blocks(pl->rk, TSU__FN_W * g + hv, P, stream, w);
-      uint32_t nj = p1 - P < 8 ? p1 - P : 8;
       for (uint32_t j = 0; j < nj; j++) {
         uint32_t p = P + j;
         fn_vu r16 = (w[j >> 1] >> (16 * (j & 1))) & 0xFFFFu;
@@ -195,13 +223,14 @@ FN_T FN_INL void fn_potts_kernel_k(const tsu__fpplan *pl, uint8_t *st,
         fn_potts_field(pl, p, sth, NULL, K, f);
         fn_vu s = fn_potts_draw(f, K, r16);
         uint8_t *row = sth + (size_t)pl->node[p] * TSU__FN_W;
-        nchg -= (fn_vu)(s != FN_LOAD_U8(row));
+        nchg[hv / FN_VL] -= (fn_vu)(s != FN_LOAD_U8(row));
         FN_STORE_U8(row, s);
       }
     }
-    for (uint32_t l = 0; l < FN_VL; l++)
-      chg[hv + l] += nchg[l];
   }
+  for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL)
+    for (uint32_t l = 0; l < FN_VL; l++)
+      chg[hv + l] += nchg[hv / FN_VL][l];
 }
 
 FN_T static void fn_potts_kernel(const tsu__fpplan *pl, uint8_t *st,
@@ -310,22 +339,47 @@ FN_T FN_INL void fn_normal2(fn_vu a, fn_vu b, fn_vf *z0, fn_vf *z1)
   *z1 = r * (fn_vf)c1;
 }
 
-/* Conditional mean of p for FN_VL lanes: (h + sum_j J_ij x_j) / a_i,
- * the sum in table order; from the rows x (lane offset applied) or, if
- * x is NULL, from x_nb (table order, the same in every lane). */
+/* Neighbour value at table entry a of the node whose entries start at
+ * a0: from the rows x, or x_nb if x is NULL. */
+FN_T FN_INL fn_vf fn_gauss_x(const tsu__fgplan *pl, const float *x,
+                             const float *x_nb, uint32_t a, uint32_t a0)
+{
+  fn_vf xj;
+  if (x != NULL)
+    memcpy(&xj, x + (size_t)pl->nbr[a] * TSU__FN_W, sizeof xj);
+  else
+    xj = (fn_vf){0} + x_nb[a - a0];
+  return xj;
+}
+
+/* Conditional mean of p for FN_VL lanes: (h + sum_j J_ij x_j) / a_i.
+ * The sum runs in four partial sums over the neighbours t = 0, 1, 2, ..
+ * of the table (t mod 4), added as ((s0 + s1) + (s2 + s3)) + h: four
+ * independent add chains, the same order on every path.  From the rows
+ * x (lane offset applied) or, if x is NULL, from x_nb (table order, the
+ * same in every lane). */
 FN_T FN_INL fn_vf fn_gauss_mean(const tsu__fgplan *pl, uint32_t p,
                                 const float *x, const float *x_nb)
 {
-  fn_vf acc = (fn_vf){0} + pl->hq[p];
-  for (uint32_t a = pl->off[p]; a < pl->off[p + 1]; a++) {
-    fn_vf xj;
-    if (x != NULL)
-      memcpy(&xj, x + (size_t)pl->nbr[a] * TSU__FN_W, sizeof xj);
-    else
-      xj = (fn_vf){0} + x_nb[a - pl->off[p]];
-    acc = acc + xj * pl->wq[a];
+  fn_vf s0 = (fn_vf){0}, s1 = s0, s2 = s0, s3 = s0;
+  uint32_t a0 = pl->off[p], a1 = pl->off[p + 1], a = a0;
+#define FN_XJ(a_)                                                         \
+  fn_gauss_x(pl, x, x_nb, (a_), a0)
+  for (; a + 4 <= a1; a += 4) {
+    s0 = s0 + FN_XJ(a) * pl->wq[a];
+    s1 = s1 + FN_XJ(a + 1) * pl->wq[a + 1];
+    s2 = s2 + FN_XJ(a + 2) * pl->wq[a + 2];
+    s3 = s3 + FN_XJ(a + 3) * pl->wq[a + 3];
   }
-  return acc * pl->inv_a[p];
+  if (a < a1)
+    s0 = s0 + FN_XJ(a) * pl->wq[a];
+  if (a + 1 < a1)
+    s1 = s1 + FN_XJ(a + 1) * pl->wq[a + 1];
+  if (a + 2 < a1)
+    s2 = s2 + FN_XJ(a + 2) * pl->wq[a + 2];
+#undef FN_XJ
+  fn_vf sum = ((s0 + s1) + (s2 + s3)) + pl->hq[p];
+  return sum * pl->inv_a[p];
 }
 
 FN_T static int fn_gauss_kernel(const tsu__fgplan *pl, float *x, uint32_t g,
@@ -334,14 +388,14 @@ FN_T static int fn_gauss_kernel(const tsu__fgplan *pl, float *x, uint32_t g,
   uint32_t p0 = pl->start[color], p1 = pl->start[color + 1];
   uint64_t stream = TSU__FN_STREAM(pl->tag, sweep);
   fn_vi bad = (fn_vi){0};
-  for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
-    float *xh = x + hv;
-    for (uint32_t P = p0; P < p1; P += 4) {
+  for (uint32_t P = p0; P < p1; P += 4) {
+    uint32_t nj = p1 - P < 4 ? p1 - P : 4;
+    for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
+      float *xh = x + hv;
       fn_vu w[4];
       fn_blocks(pl->rk, TSU__FN_W * g + hv, P, stream, w);
       fn_vf z[4];
       fn_normal2(w[0], w[1], &z[0], &z[1]);
-      uint32_t nj = p1 - P < 4 ? p1 - P : 4;
       if (nj > 2)
         fn_normal2(w[2], w[3], &z[2], &z[3]);
       for (uint32_t j = 0; j < nj; j++) {
