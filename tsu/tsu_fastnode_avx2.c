@@ -1,7 +1,7 @@
 /* tsu_fastnode_avx2.c -- the AVX2 path of the Potts and Gaussian kernels:
  * the body (tsu_fastnode_body_impl.h) compiled for AVX2 through a target
  * attribute (8 lanes per vector, two per lane group; the Philox products
- * by vpmuludq), called only after __builtin_cpu_supports("avx2") said yes
+ * by vpmuludq), called only after __builtin_cpu_supports("avx2") and ("fma") said yes
  * (tsu_fastnode.c); no -march flags. */
 #include "tsu/tsu_fastpotts.h"
 
@@ -9,7 +9,7 @@
 #include <immintrin.h>
 #include <string.h>
 
-#define FN_T __attribute__((target("avx2")))
+#define FN_T __attribute__((target("avx2,fma")))
 #define FN_VL 8
 #define FN_LOAD_U8(p)                                                     \
   ((fn_vu)_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(p))))
@@ -22,7 +22,7 @@
   } while (0)
 
 /* hi, lo of a * m for 8 lanes */
-__attribute__((target("avx2"))) static inline __attribute__((always_inline))
+__attribute__((target("avx2,fma"))) static inline __attribute__((always_inline))
 void fn_mulhilo8(__m256i a, uint32_t m, __m256i *hi, __m256i *lo)
 {
   const __m256i vm = _mm256_set1_epi32((int)m);
@@ -41,6 +41,8 @@ void fn_mulhilo8(__m256i a, uint32_t m, __m256i *hi, __m256i *lo)
   } while (0)
 
 #define FN_SQRT(v) ((v) = (fn_vf)_mm256_sqrt_ps((__m256)(v)))
+#define FN_FMA(a, b, c)                                                   \
+  ((fn_vf)_mm256_fmadd_ps((__m256)(a), (__m256)(b), (__m256)(c)))
 #define FN_HAVE_MAXF
 #define FN_MAXF(a, b) ((fn_vf)_mm256_max_ps((__m256)(a), (__m256)(b)))
 #define FN_PATH_NAME "avx2"

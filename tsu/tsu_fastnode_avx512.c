@@ -8,7 +8,7 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
-#define FN_T __attribute__((target("avx512f,avx512bw,avx512dq")))
+#define FN_T __attribute__((target("avx512f,avx512bw,avx512dq,fma")))
 #define FN_VL 16
 #define FN_LOAD_U8(p)                                                     \
   ((fn_vu)_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(p))))
@@ -38,6 +38,8 @@ void fn_mulhilo16(__m512i a, uint32_t m, __m512i *hi, __m512i *lo)
       (__m512)(acc), _mm512_cmpeq_epi32_mask((__m512i)(sj),               \
                                              _mm512_set1_epi32((int)(k))),\
       (__m512)(acc), (__m512)(wj)))
+#define FN_FMA(a, b, c)                                                   \
+  ((fn_vf)_mm512_fmadd_ps((__m512)(a), (__m512)(b), (__m512)(c)))
 #define FN_HAVE_MAXF
 #define FN_MAXF(a, b) ((fn_vf)_mm512_max_ps((__m512)(a), (__m512)(b)))
 #define FN_PATH_NAME "avx512"

@@ -10,12 +10,15 @@
  *                         lane (m a 32-bit constant)
  *   FN_MASKADD(acc, sj, k, wj)  acc + (sj == k ? wj : 0) per lane (wj
  *                         the bits of a float, broadcast)
+ *   FN_FMA(a, b, c)       a b + c per lane with one rounding (fused)
  *   FN_MAXF(a, b)         max(a, b) per lane (no NaNs reach it)
  *   FN_SQRT(v)            v = its correctly rounded square root per lane
  *   FN_PATH_NAME          the path's name, FN_PATH_VAR its tsu__fn_path.
  * Every float operation below is a single IEEE-754 single-precision
- * operation (the files are compiled with -ffp-contract=off), so all
- * paths compute the same bits.
+ * operation or an explicit fused multiply-add (fn_fma: FMA instructions,
+ * or C99 fmaf on the portable path); the files are compiled with
+ * -ffp-contract=off so the compiler fuses nothing else, and all paths
+ * compute the same bits.
  *
  * Workload: per Potts update and lane group, K-1 compare-and-add per
  * neighbour, K exp2 polynomials and a cumulative compare; one
@@ -53,6 +56,14 @@ FN_T FN_INL fn_vf fn_maxf_generic(fn_vf a, fn_vf b)
   return (fn_vf)(((fn_vi)b & gt) | ((fn_vi)a & ~gt));
 }
 #endif
+
+/* a b + c, one rounding. */
+FN_T FN_INL fn_vf fn_fma(fn_vf a, fn_vf b, fn_vf c)
+{
+  return FN_FMA(a, b, c);
+}
+
+#define FN_B(x) ((fn_vf){0} + (x))
 
 FN_T FN_INL fn_vu fn_lanes(void)
 {
@@ -101,10 +112,10 @@ FN_T FN_INL fn_vf fn_exp2_neg(fn_vf y)
 {
   fn_vi n = __builtin_convertvector(y, fn_vi);
   fn_vf g = (y - __builtin_convertvector(n, fn_vf)) + 1.0f;
-  fn_vf p = g * TSU__EXP2Q_C4 + TSU__EXP2Q_C3;
-  p = p * g + TSU__EXP2Q_C2;
-  p = p * g + TSU__EXP2Q_C1;
-  p = p * g + TSU__EXP2Q_C0;
+  fn_vf p = fn_fma(g, FN_B(TSU__EXP2Q_C4), FN_B(TSU__EXP2Q_C3));
+  p = fn_fma(p, g, FN_B(TSU__EXP2Q_C2));
+  p = fn_fma(p, g, FN_B(TSU__EXP2Q_C1));
+  p = fn_fma(p, g, FN_B(TSU__EXP2Q_C0));
   fn_vi b = (fn_vi)p + ((n - 1) << 23);
   return (fn_vf)b;
 }
@@ -306,13 +317,14 @@ FN_T FN_INL void fn_normal2(fn_vu a, fn_vu b, fn_vf *z0, fn_vf *z1)
   e = e - big;                  /* big is -1 where halved */
   fn_vf s = (m - 1.0f) / (m + 1.0f);
   fn_vf s2 = s * s;
-  fn_vf poly = s2 * (1.0f / 9.0f) + (1.0f / 7.0f);
-  poly = poly * s2 + (1.0f / 5.0f);
-  poly = poly * s2 + (1.0f / 3.0f);
-  poly = poly * s2 + 1.0f;
+  fn_vf poly = fn_fma(s2, FN_B(1.0f / 9.0f), FN_B(1.0f / 7.0f));
+  poly = fn_fma(poly, s2, FN_B(1.0f / 5.0f));
+  poly = fn_fma(poly, s2, FN_B(1.0f / 3.0f));
+  poly = fn_fma(poly, s2, FN_B(1.0f));
   fn_vf lnm = (s + s) * poly;
   fn_vf ef = __builtin_convertvector(e, fn_vf);
-  fn_vf lnu = ef * 0.693145752f + (ef * 1.42860677e-06f + lnm);
+  fn_vf lnu = fn_fma(ef, FN_B(0.693145752f),
+                     fn_fma(ef, FN_B(1.42860677e-06f), lnm));
   fn_vf r = lnu * -2.0f;
   FN_SQRT(r);
   fn_vu fb = (b >> 8) & 0x3FFFFFu;
@@ -320,15 +332,15 @@ FN_T FN_INL void fn_normal2(fn_vu a, fn_vu b, fn_vf *z0, fn_vf *z1)
                 (1.0f / 4194304.0f) - 1.0f;
   fn_vf phi = v * 0.785398163f;
   fn_vf p2 = phi * phi;
-  fn_vf sp = p2 * (1.0f / 362880.0f) + (-1.0f / 5040.0f);
-  sp = sp * p2 + (1.0f / 120.0f);
-  sp = sp * p2 + (-1.0f / 6.0f);
-  fn_vf sn = phi + phi * (p2 * sp);
-  fn_vf cp = p2 * (-1.0f / 3628800.0f) + (1.0f / 40320.0f);
-  cp = cp * p2 + (-1.0f / 720.0f);
-  cp = cp * p2 + (1.0f / 24.0f);
-  cp = cp * p2 + (-0.5f);
-  fn_vf cs = p2 * cp + 1.0f;
+  fn_vf sp = fn_fma(p2, FN_B(1.0f / 362880.0f), FN_B(-1.0f / 5040.0f));
+  sp = fn_fma(sp, p2, FN_B(1.0f / 120.0f));
+  sp = fn_fma(sp, p2, FN_B(-1.0f / 6.0f));
+  fn_vf sn = fn_fma(phi, p2 * sp, phi);
+  fn_vf cp = fn_fma(p2, FN_B(-1.0f / 3628800.0f), FN_B(1.0f / 40320.0f));
+  cp = fn_fma(cp, p2, FN_B(-1.0f / 720.0f));
+  cp = fn_fma(cp, p2, FN_B(1.0f / 24.0f));
+  cp = fn_fma(cp, p2, FN_B(-0.5f));
+  fn_vf cs = fn_fma(p2, cp, FN_B(1.0f));
   fn_vu q = b >> 30;
   fn_vu sw = (fn_vu)((q & 1u) == 1u);
   fn_vu c0 = ((fn_vu)sn & sw) | ((fn_vu)cs & ~sw);
@@ -366,17 +378,17 @@ FN_T FN_INL fn_vf fn_gauss_mean(const tsu__fgplan *pl, uint32_t p,
 #define FN_XJ(a_)                                                         \
   fn_gauss_x(pl, x, x_nb, (a_), a0)
   for (; a + 4 <= a1; a += 4) {
-    s0 = s0 + FN_XJ(a) * pl->wq[a];
-    s1 = s1 + FN_XJ(a + 1) * pl->wq[a + 1];
-    s2 = s2 + FN_XJ(a + 2) * pl->wq[a + 2];
-    s3 = s3 + FN_XJ(a + 3) * pl->wq[a + 3];
+    s0 = fn_fma(FN_XJ(a), FN_B(pl->wq[a]), s0);
+    s1 = fn_fma(FN_XJ(a + 1), FN_B(pl->wq[a + 1]), s1);
+    s2 = fn_fma(FN_XJ(a + 2), FN_B(pl->wq[a + 2]), s2);
+    s3 = fn_fma(FN_XJ(a + 3), FN_B(pl->wq[a + 3]), s3);
   }
   if (a < a1)
-    s0 = s0 + FN_XJ(a) * pl->wq[a];
+    s0 = fn_fma(FN_XJ(a), FN_B(pl->wq[a]), s0);
   if (a + 1 < a1)
-    s1 = s1 + FN_XJ(a + 1) * pl->wq[a + 1];
+    s1 = fn_fma(FN_XJ(a + 1), FN_B(pl->wq[a + 1]), s1);
   if (a + 2 < a1)
-    s2 = s2 + FN_XJ(a + 2) * pl->wq[a + 2];
+    s2 = fn_fma(FN_XJ(a + 2), FN_B(pl->wq[a + 2]), s2);
 #undef FN_XJ
   fn_vf sum = ((s0 + s1) + (s2 + s3)) + pl->hq[p];
   return sum * pl->inv_a[p];
@@ -400,7 +412,7 @@ FN_T static int fn_gauss_kernel(const tsu__fgplan *pl, float *x, uint32_t g,
         fn_normal2(w[2], w[3], &z[2], &z[3]);
       for (uint32_t j = 0; j < nj; j++) {
         uint32_t p = P + j;
-        fn_vf v = fn_gauss_mean(pl, p, xh, NULL) + z[j] * pl->sd[p];
+        fn_vf v = fn_fma(z[j], FN_B(pl->sd[p]), fn_gauss_mean(pl, p, xh, NULL));
         fn_vf av = (fn_vf)((fn_vu)v & 0x7FFFFFFFu);
         bad |= ~(av <= TSU__FG_XMAX);
         memcpy(xh + (size_t)pl->node[p] * TSU__FN_W, &v, sizeof v);

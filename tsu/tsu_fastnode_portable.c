@@ -25,6 +25,7 @@
     for (unsigned l_ = 0; l_ < FN_VL; l_++)                           \
       (v)[l_] = sqrtf((v)[l_]);                                           \
   } while (0)
+#define FN_FMA(a, b, c) fn_fma_portable((a), (b), (c))
 #define FN_PATH_NAME "portable"
 #define FN_PATH_VAR tsu__fn_portable
 
@@ -34,6 +35,15 @@ typedef uint32_t fn_vu4_ __attribute__((vector_size(16)));
 static inline fn_vu4_ fn_load_u8(const uint8_t *p)
 {
   return (fn_vu4_){p[0], p[1], p[2], p[3]};
+}
+
+typedef float fn_vf4_ __attribute__((vector_size(16)));
+/* C99 fmaf per lane: one rounding, as the FMA instructions. */
+static inline fn_vf4_ fn_fma_portable(fn_vf4_ a, fn_vf4_ b, fn_vf4_ c)
+{
+  for (unsigned l = 0; l < 4; l++)
+    a[l] = fmaf(a[l], b[l], c[l]);
+  return a;
 }
 
 #include "tsu/tsu_fastnode_body_impl.h"
