@@ -40,6 +40,10 @@ void fn_mulhilo16(__m512i a, uint32_t m, __m512i *hi, __m512i *lo)
       (__m512)(acc), (__m512)(wj)))
 #define FN_FMA(a, b, c)                                                   \
   ((fn_vf)_mm512_fmadd_ps((__m512)(a), (__m512)(b), (__m512)(c)))
+#define FN_FLOOR(v)                                                       \
+  ((fn_vf)_mm512_roundscale_ps((__m512)(v),                               \
+                               _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC))
+#define FN_SCALE2(p, n) ((fn_vf)_mm512_scalef_ps((__m512)(p), (__m512)(n)))
 #define FN_HAVE_MAXF
 #define FN_MAXF(a, b) ((fn_vf)_mm512_max_ps((__m512)(a), (__m512)(b)))
 #define FN_PATH_NAME "avx512"

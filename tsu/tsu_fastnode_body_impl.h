@@ -11,6 +11,8 @@
  *   FN_MASKADD(acc, sj, k, wj)  acc + (sj == k ? wj : 0) per lane (wj
  *                         the bits of a float, broadcast)
  *   FN_FMA(a, b, c)       a b + c per lane with one rounding (fused)
+ *   FN_FLOOR(v)           floor per lane (float)
+ *   FN_SCALE2(p, n)       p 2^n per lane, n integral (float), p 2^n normal
  *   FN_MAXF(a, b)         max(a, b) per lane (no NaNs reach it)
  *   FN_SQRT(v)            v = its correctly rounded square root per lane
  *   FN_PATH_NAME          the path's name, FN_PATH_VAR its tsu__fn_path.
@@ -44,6 +46,10 @@ typedef float fn_vf __attribute__((vector_size(4 * FN_VL)));
 
 #ifndef FN_MASKADD
 #define FN_MASKADD(acc, sj, k, wj) ((acc) + (fn_vf)((fn_vu)((sj) == (k)) & (wj)))
+#endif
+#ifndef FN_SCALE2
+#define FN_SCALE2(p, n)                                                   \
+  ((fn_vf)((fn_vi)(p) + (__builtin_convertvector((n), fn_vi) << 23)))
 #endif
 #ifndef FN_MAXF
 #define FN_MAXF(a, b) fn_maxf_generic((a), (b))
@@ -104,20 +110,19 @@ FN_T FN_INL void fn_blocks(const uint32_t rk[10][2], uint32_t c0, uint32_t P,
   fn_philox(w, rk);
 }
 
-/* 2^y for y in [-126, 0]: n = trunc(y) (toward zero), g = y - n + 1 in
- * (0, 1], 2^y = q(g) 2^(n-1) with q the quartic minimax of 2^g on [0, 1]
- * (TSU__EXP2Q_C*, relative error < 2.7e-6) and the power of two put
- * into the exponent bits (exact). */
+/* 2^y for y in [-126, 0]: n = floor(y), g = y - n in [0, 1) (exact),
+ * 2^y = q(g) 2^n with q the quartic minimax of 2^g on [0, 1]
+ * (TSU__EXP2Q_C*, relative error < 2.7e-6); the scaling by 2^n is exact
+ * (q(g) 2^n stays a normal float). */
 FN_T FN_INL fn_vf fn_exp2_neg(fn_vf y)
 {
-  fn_vi n = __builtin_convertvector(y, fn_vi);
-  fn_vf g = (y - __builtin_convertvector(n, fn_vf)) + 1.0f;
+  fn_vf n = FN_FLOOR(y);
+  fn_vf g = y - n;
   fn_vf p = fn_fma(g, FN_B(TSU__EXP2Q_C4), FN_B(TSU__EXP2Q_C3));
   p = fn_fma(p, g, FN_B(TSU__EXP2Q_C2));
   p = fn_fma(p, g, FN_B(TSU__EXP2Q_C1));
   p = fn_fma(p, g, FN_B(TSU__EXP2Q_C0));
-  fn_vi b = (fn_vi)p + ((n - 1) << 23);
-  return (fn_vf)b;
+  return FN_SCALE2(p, n);
 }
 
 /* New Potts states of FN_VL lanes from the fields f[k] (log2 units) and

@@ -26,6 +26,7 @@
       (v)[l_] = sqrtf((v)[l_]);                                           \
   } while (0)
 #define FN_FMA(a, b, c) fn_fma_portable((a), (b), (c))
+#define FN_FLOOR(v) fn_floor_portable(v)
 #define FN_PATH_NAME "portable"
 #define FN_PATH_VAR tsu__fn_portable
 
@@ -44,6 +45,13 @@ static inline fn_vf4_ fn_fma_portable(fn_vf4_ a, fn_vf4_ b, fn_vf4_ c)
   for (unsigned l = 0; l < 4; l++)
     a[l] = fmaf(a[l], b[l], c[l]);
   return a;
+}
+
+static inline fn_vf4_ fn_floor_portable(fn_vf4_ v)
+{
+  for (unsigned l = 0; l < 4; l++)
+    v[l] = floorf(v[l]);
+  return v;
 }
 
 #include "tsu/tsu_fastnode_body_impl.h"
