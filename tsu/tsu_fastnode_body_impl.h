@@ -232,9 +232,25 @@ FN_T FN_INL void fn_potts_kernel_k(const tsu__fpplan *pl, uint8_t *st,
       uint8_t *sth = st + hv;
       fn_vu w[4];
       fn_blocks(pl->rk, TSU__FN_W * g + hv, P, stream, w);
-      for (uint32_t j = 0; j < nj; j++) {
+      uint32_t j = 0;
+      for (; j + 2 <= nj; j += 2) {   /* two independent updates at once */
         uint32_t p = P + j;
-        fn_vu r16 = (w[j >> 1] >> (16 * (j & 1))) & 0xFFFFu;
+        fn_vu ra = w[j >> 1] & 0xFFFFu, rb = w[j >> 1] >> 16;
+        fn_vf fa[TSU_FASTPOTTS_MAX_K], fb[TSU_FASTPOTTS_MAX_K];
+        fn_potts_field(pl, p, sth, NULL, K, fa);
+        fn_potts_field(pl, p + 1, sth, NULL, K, fb);
+        fn_vu sa = fn_potts_draw(fa, K, ra);
+        fn_vu sb = fn_potts_draw(fb, K, rb);
+        uint8_t *rowa = sth + (size_t)pl->node[p] * TSU__FN_W;
+        uint8_t *rowb = sth + (size_t)pl->node[p + 1] * TSU__FN_W;
+        nchg[hv / FN_VL] -= (fn_vu)(sa != FN_LOAD_U8(rowa));
+        nchg[hv / FN_VL] -= (fn_vu)(sb != FN_LOAD_U8(rowb));
+        FN_STORE_U8(rowa, sa);
+        FN_STORE_U8(rowb, sb);
+      }
+      if (j < nj) {
+        uint32_t p = P + j;
+        fn_vu r16 = w[j >> 1] & 0xFFFFu;
         fn_vf f[TSU_FASTPOTTS_MAX_K];
         fn_potts_field(pl, p, sth, NULL, K, f);
         fn_vu s = fn_potts_draw(f, K, r16);
