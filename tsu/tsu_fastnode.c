@@ -17,7 +17,11 @@ const tsu__fn_path *tsu__fn_path_get(int path)
     return &tsu__fn_portable;
   case TSU_PATH_AVX2:
     return tsu__fn_avx2.potts != NULL ? &tsu__fn_avx2 : NULL;
-  case TSU_PATH_AVX512:
+  case TSU_PATH_AVX512:   /* the kernels also compare bytes (VL) */
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (!__builtin_cpu_supports("avx512vl"))
+      return NULL;
+#endif
     return tsu__fn_avx512.potts != NULL ? &tsu__fn_avx512 : NULL;
   default:
     return NULL;

@@ -1,6 +1,6 @@
 /* tsu_fastnode_avx512.c -- the AVX-512 path of the Potts and Gaussian
  * kernels: the body (tsu_fastnode_body_impl.h) compiled for AVX-512
- * F/BW/DQ through a target attribute (one 16-lane vector per zmm;
+ * F/BW/DQ/VL through a target attribute (one 16-lane vector per zmm;
  * comparisons into mask registers), called only after
  * __builtin_cpu_supports said yes (tsu_fastnode.c); no -march flags. */
 #include "tsu/tsu_fastpotts.h"
@@ -8,7 +8,7 @@
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
 
-#define FN_T __attribute__((target("avx512f,avx512bw,avx512dq,fma")))
+#define FN_T __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,fma")))
 #define FN_VL 16
 #define FN_LOAD_U8(p)                                                     \
   ((fn_vu)_mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(p))))
@@ -33,10 +33,13 @@ void fn_mulhilo16(__m512i a, uint32_t m, __m512i *hi, __m512i *lo)
     (lo) = (fn_vu)l_;                                                     \
   } while (0)
 #define FN_SQRT(v) ((v) = (fn_vf)_mm512_sqrt_ps((__m512)(v)))
+/* Neighbour states stay bytes: one byte compare into a mask per state. */
+#define FN_SV __m128i
+#define FN_SLOAD(p) _mm_loadu_si128((const __m128i *)(p))
+#define FN_SBCAST(x) _mm_set1_epi8((char)(x))
 #define FN_MASKADD(acc, sj, k, wj)                                        \
   ((fn_vf)_mm512_mask_add_ps(                                             \
-      (__m512)(acc), _mm512_cmpeq_epi32_mask((__m512i)(sj),               \
-                                             _mm512_set1_epi32((int)(k))),\
+      (__m512)(acc), _mm_cmpeq_epi8_mask((sj), _mm_set1_epi8((char)(k))), \
       (__m512)(acc), (__m512)(wj)))
 #define FN_FMA(a, b, c)                                                   \
   ((fn_vf)_mm512_fmadd_ps((__m512)(a), (__m512)(b), (__m512)(c)))

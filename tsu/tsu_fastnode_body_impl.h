@@ -9,7 +9,9 @@
  *   FN_MULHILO(a, m, hi, lo)  hi, lo = high and low 32 bits of a * m per
  *                         lane (m a 32-bit constant)
  *   FN_MASKADD(acc, sj, k, wj)  acc + (sj == k ? wj : 0) per lane (wj
- *                         the bits of a float, broadcast)
+ *                         the bits of a float, broadcast; sj of type
+ *                         FN_SV, by default fn_vu, loaded by FN_SLOAD(p)
+ *                         and broadcast by FN_SBCAST(x))
  *   FN_FMA(a, b, c)       a b + c per lane with one rounding (fused)
  *   FN_FLOOR(v)           floor per lane (float)
  *   FN_SCALE2(p, n)       p 2^n per lane, n integral (float), p 2^n normal
@@ -44,6 +46,11 @@ typedef float fn_vf __attribute__((vector_size(4 * FN_VL)));
 
 #define FN_INL static inline __attribute__((always_inline))
 
+#ifndef FN_SV
+#define FN_SV fn_vu
+#define FN_SLOAD(p) FN_LOAD_U8(p)
+#define FN_SBCAST(x) ((fn_vu){0} + (x))
+#endif
 #ifndef FN_MASKADD
 #define FN_MASKADD(acc, sj, k, wj) ((acc) + (fn_vf)((fn_vu)((sj) == (k)) & (wj)))
 #endif
@@ -158,12 +165,12 @@ FN_T FN_INL fn_vu fn_potts_draw(const fn_vf *f, const uint32_t K, fn_vu r16)
 
 /* State of the neighbour at table entry a (entries from a0): from the
  * rows st, or s_nb if st is NULL; its coupling's bits, broadcast. */
-FN_T FN_INL fn_vu fn_potts_s(const tsu__fpplan *pl, const uint8_t *st,
+FN_T FN_INL FN_SV fn_potts_s(const tsu__fpplan *pl, const uint8_t *st,
                              const uint8_t *s_nb, uint32_t a, uint32_t a0)
 {
   if (st != NULL)
-    return FN_LOAD_U8(st + (size_t)pl->nbr[a] * TSU__FN_W);
-  return (fn_vu){0} + s_nb[a - a0];
+    return FN_SLOAD(st + (size_t)pl->nbr[a] * TSU__FN_W);
+  return FN_SBCAST(s_nb[a - a0]);
 }
 
 FN_T FN_INL fn_vu fn_potts_w(const tsu__fpplan *pl, uint32_t a)
@@ -189,8 +196,8 @@ FN_T FN_INL void fn_potts_field(const tsu__fpplan *pl, uint32_t p,
     ge[k] = go[k] = (fn_vf){0};
   uint32_t a0 = pl->off[p], a1 = pl->off[p + 1], a = a0;
   for (; a + 2 <= a1; a += 2) {
-    fn_vu se = fn_potts_s(pl, st, s_nb, a, a0);
-    fn_vu so = fn_potts_s(pl, st, s_nb, a + 1, a0);
+    FN_SV se = fn_potts_s(pl, st, s_nb, a, a0);
+    FN_SV so = fn_potts_s(pl, st, s_nb, a + 1, a0);
     fn_vu we = fn_potts_w(pl, a), wo = fn_potts_w(pl, a + 1);
     _Pragma("GCC unroll 16")
     for (uint32_t k = 0; k + 1 < K; k++) {
@@ -199,7 +206,7 @@ FN_T FN_INL void fn_potts_field(const tsu__fpplan *pl, uint32_t p,
     }
   }
   if (a < a1) {
-    fn_vu se = fn_potts_s(pl, st, s_nb, a, a0);
+    FN_SV se = fn_potts_s(pl, st, s_nb, a, a0);
     fn_vu we = fn_potts_w(pl, a);
     _Pragma("GCC unroll 16")
     for (uint32_t k = 0; k + 1 < K; k++)

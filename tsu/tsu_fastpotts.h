@@ -33,7 +33,7 @@
  * of threads, and across the code paths (tsu_fastnode_impl.h: one
  * source, IEEE single operations in a fixed order).
  *
- * Code paths (TSU_PATH_* of tsu_fast.h): AVX-512 (F/BW/DQ), AVX2 and
+ * Code paths (TSU_PATH_* of tsu_fast.h): AVX-512 (F/BW/DQ/VL), AVX2 and
  * portable; TSU_PATH_AUTO takes the best the CPU supports.
  *
  * Workload: G12 on a 70 x 70 grid with 256 chains at K = 4, about
