@@ -36,8 +36,9 @@
  * Code paths (TSU_PATH_* of tsu_fast.h): AVX-512 (F/BW/DQ/VL), AVX2 and
  * portable; TSU_PATH_AUTO takes the best the CPU supports.
  *
- * Workload: G12 on a 70 x 70 grid with 256 chains at K = 4, about
- * 0.7-0.9 updates/ns on one Zen 4 core (README.md has the figures).
+ * Workload: G12 on a 70 x 70 grid with 256 chains at K = 4: 0.45
+ * updates/ns on one Zen 4 core with AVX-512, 0.31 with AVX2, 0.02
+ * portable (README.md has the figures).
  *
  * Energy (tsu_energy.h): a Potts run is accounted with e_rng_J = the
  * model's e_update_J (tsu_potts.h) when it is > 0, else the default of
