@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cmd.h"
 #include "cli/cmd_opt.h"
@@ -19,7 +20,11 @@
 #include "tsu/tsu_cell.h"
 #include "tsu/tsu_color.h"
 #include "tsu/tsu_fast.h"
+#include "tsu/tsu_fastgauss.h"
+#include "tsu/tsu_fastpotts.h"
+#include "tsu/tsu_gauss.h"
 #include "tsu/tsu_graph.h"
+#include "tsu/tsu_potts.h"
 #include "tsu/tsu_ref.h"
 
 int cmd_bench_dtm(int argc, char **argv);
@@ -30,8 +35,12 @@ static struct {
   long L, chains, sweeps, threads;
   double beta, ref_s;
   uint64_t seed;
-  int torus, path_ix;
+  int torus, path_ix, kind_ix;
+  long states;
 } gopt;
+
+/* --cells-kind words */
+static const char *const kind_words[] = {"spin", "potts", "gauss", NULL};
 
 /* --path words, in the order of path_of[] */
 static const char *const path_words[] = {"auto", "avx512", "avx2", "portable",
@@ -57,6 +66,11 @@ static const cmd_opt gibbs_opts[] = {
   {"path", 0, CMD_OPT_CHOICE, &gopt.path_ix, 0, 0, NULL, "P",
    "kernel path: auto (default), avx512, avx2 or portable", 0, NULL,
    path_words, NULL},
+  {"cells-kind", 0, CMD_OPT_CHOICE, &gopt.kind_ix, 0, 0, NULL, "C",
+   "node kind: spin (default), potts or gauss", 0, NULL, kind_words, NULL},
+  {"states", 0, CMD_OPT_LONG, &gopt.states, 2, TSU_FASTPOTTS_MAX_K, NULL,
+   "K", "states per Potts node, 2..16 (default 4; potts only)", 0, NULL,
+   NULL, NULL},
   {"ref-seconds", 0, CMD_OPT_DOUBLE, &gopt.ref_s, 0.01, 100, "s", "S",
    "time budget of the reference run, 0.01..100 (default 0.5)", 0, NULL,
    NULL, NULL},
@@ -69,12 +83,21 @@ static const cmd_spec gibbs_spec = {
   "tsukit bench gibbs [--graph G12] [--L 70] [--torus] [--chains C]\n"
   "                          [--sweeps K] [--threads N] [--beta B]\n"
   "                          [--path auto|avx512|avx2|portable]\n"
+  "                          [--cells-kind spin|potts|gauss] [--states K]\n"
   "                          [--ref-seconds S] [--seed S]",
   "Times chromatic block Gibbs on an L x L grid with random couplings\n"
   "J ~ U(-1,1), h ~ U(-0.1,0.1): the fast kernel (C chains, K sweeps)\n"
   "and the scalar reference kernel (one chain, double, exp per update)\n"
   "in the same run.  Prints the path, the CPU features found (cpu=),\n"
-  "flips_per_ns, edge_updates_per_ns, ref_flips_per_ns and speedup.\n",
+  "flips_per_ns, edge_updates_per_ns, ref_flips_per_ns and speedup.\n"
+  "--cells-kind potts|gauss: the fast Potts (K = --states) or Gaussian\n"
+  "kernel on the same chip (Potts: biases h_i on state 1; Gaussian:\n"
+  "a_i = 1 + sum_j |J_ij|) and its double-precision reference (16\n"
+  "chains, one thread) in the same run, and the spin kernel on the same\n"
+  "path too: updates_per_ns, ref_updates_per_ns, speedup,\n"
+  "spin_flips_per_ns and vs_spin = updates_per_ns / spin_flips_per_ns;\n"
+  "with --threads 1 all three are timed in thread CPU time (clock=), so\n"
+  "the ratios hold on a shared machine.\n",
   gibbs_opts, 0, NULL};
 
 static void usage(FILE *f)
@@ -110,6 +133,143 @@ static void cpu_features(char *buf, size_t n)
     snprintf(buf, n, "none");
 }
 
+/* The clock of bench_nodes: with one thread the calling thread's CPU
+ * time (all the work runs on it; a shared machine's other load does not
+ * count), else wall time. */
+static double node_clock(void)
+{
+  struct timespec ts;
+  clock_gettime(gopt.threads == 1 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC,
+                &ts);
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Spin kernel flips/ns on g with path `path` (ideal cells, gopt's
+ * chains, sweeps, threads and beta); < 0 on failure (err set). */
+static double spin_fpns(const tsu_graph *g, const tsu_coloring *col,
+                        int path, tk_err *err)
+{
+  tsu_cell_params cp = tsu_cell_ideal_params(gopt.beta);
+  tsu_cells *cells = NULL;
+  tsu_sampler *s = NULL;
+  double r = -1;
+  if (tsu_cells_build(&cp, g->n, &cells, err) == 0 &&
+      tsu_sampler_alloc(g, col, cells, (uint32_t)gopt.chains, gopt.seed,
+                        path, &s, err) == 0) {
+    tsu_sampler_run(s, 1, (int)gopt.threads);
+    double t0 = node_clock();
+    tsu_sampler_run(s, (uint64_t)gopt.sweeps, (int)gopt.threads);
+    double el = node_clock() - t0;
+    r = (double)g->n * 64.0 * ((gopt.chains + 63) / 64) * gopt.sweeps /
+        (el * 1e9);
+  }
+  tsu_sampler_free(s);
+  tsu_cells_free(cells);
+  return r;
+}
+
+/* bench gibbs --cells-kind potts|gauss: the fast node kernel, its
+ * reference and the spin kernel, all on the same chip and path. */
+static int bench_nodes(const char *graph, int jumps, int path)
+{
+  tk_err err = {0};
+  int potts = gopt.kind_ix == 1;
+  uint32_t K = (uint32_t)gopt.states, C = (uint32_t)gopt.chains;
+  tsu_graph *g = NULL;
+  tsu_coloring *col = NULL;
+  double *par = NULL;
+  tsu_fastpotts *fp = NULL;
+  tsu_fastgauss *fg = NULL;
+  tsu_potts_chains *rp = NULL;
+  tsu_gauss_chains *rg = NULL;
+  tsu_potts pm;
+  tsu_gauss gm;
+  int rc = tsu_graph_grid((uint32_t)gopt.L, jumps, gopt.torus, &g, &err);
+  if (rc == 0) {
+    tsu_graph_random_model(g, gopt.seed, 1.0, 0.1);
+    rc = tsu_coloring_build(g, &col, &err);
+  }
+  if (rc == 0 && (par = malloc((size_t)g->n * (potts ? K : 1) *
+                               sizeof *par)) == NULL)
+    rc = TK_FAIL(&err, TK_ENOMEM, "model parameters");
+  if (rc == 0 && potts) {
+    tsu_potts_bias_from_graph(g, K, par);
+    pm = (tsu_potts){g, K, par, gopt.beta};
+    rc = tsu_fastpotts_alloc(&pm, col, C, gopt.seed, path, &fp, &err);
+    if (rc == 0)
+      rc = tsu_potts_chains_alloc(&pm, col, 16, gopt.seed, &rp, &err);
+  } else if (rc == 0) {
+    tsu_gauss_diag_dominant(g, 1.0, par);
+    gm = (tsu_gauss){g, par, gopt.beta > 0 ? gopt.beta : 1e-9};
+    rc = tsu_fastgauss_alloc(&gm, col, C, gopt.seed, path, &fg, &err);
+    if (rc == 0)
+      rc = tsu_gauss_chains_alloc(&gm, col, 16, gopt.seed, &rg, &err);
+  }
+  double fast_s = 0, ref_el = 0, ref_sweeps = 0, spin = -1;
+  int nt = (int)gopt.threads;
+  if (rc == 0) {   /* fast kernel: one warm-up sweep, then the timed run */
+    rc = potts ? tsu_fastpotts_run(fp, 1, nt, NULL, &err)
+               : tsu_fastgauss_run(fg, 1, nt, NULL, &err);
+    double t0 = node_clock();
+    if (rc == 0)
+      rc = potts ? tsu_fastpotts_run(fp, (uint64_t)gopt.sweeps, nt, NULL,
+                                     &err)
+                 : tsu_fastgauss_run(fg, (uint64_t)gopt.sweeps, nt, NULL,
+                                     &err);
+    fast_s = node_clock() - t0;
+  }
+  if (rc == 0) {   /* reference: 16 chains, one thread, ref_s seconds */
+    double t0 = node_clock();
+    do {
+      rc = potts ? tsu_potts_chains_run(rp, 1, 1, NULL, &err)
+                 : tsu_gauss_chains_run(rg, 1, 1, NULL, &err);
+      ref_sweeps += 1;
+      ref_el = node_clock() - t0;
+    } while (rc == 0 && ref_el < gopt.ref_s);
+  }
+  if (rc == 0 && (spin = spin_fpns(g, col, path, &err)) < 0)
+    rc = err.status ? err.status : TK_EINVAL;
+  int x = CMD_EXIT_OK;
+  if (rc != 0) {
+    x = cmd_fail("bench gibbs", &err);
+  } else {
+    double chains_run = 16.0 * ((C + 15) / 16);
+    double ups = (double)g->n * chains_run * gopt.sweeps / (fast_s * 1e9);
+    double ref = (double)g->n * 16.0 * ref_sweeps / (ref_el * 1e9);
+    cmd_kv kv;
+    cmd_kv_init(&kv);
+    cmd_kv_str(&kv, "graph", graph);
+    cmd_kv_long(&kv, "L", gopt.L);
+    cmd_kv_str(&kv, "cells_kind", kind_words[gopt.kind_ix]);
+    if (potts)
+      cmd_kv_long(&kv, "states", (long)K);
+    cmd_kv_long(&kv, "chains", (long)chains_run);
+    cmd_kv_long(&kv, "sweeps", gopt.sweeps);
+    cmd_kv_long(&kv, "threads", gopt.threads);
+    char feat[128];
+    cpu_features(feat, sizeof feat);
+    cmd_kv_str(&kv, "path", potts ? tsu_fastpotts_path_name(fp)
+                                  : tsu_fastgauss_path_name(fg));
+    cmd_kv_str(&kv, "cpu", feat);
+    cmd_kv_double(&kv, "updates_per_ns", ups);
+    cmd_kv_double(&kv, "ref_updates_per_ns", ref);
+    cmd_kv_double(&kv, "speedup", ups / ref);
+    cmd_kv_double(&kv, "spin_flips_per_ns", spin);
+    cmd_kv_double(&kv, "vs_spin", ups / spin);
+    cmd_kv_double(&kv, "seconds", fast_s);
+    cmd_kv_str(&kv, "clock", gopt.threads == 1 ? "thread-cpu" : "wall");
+    cmd_kv_end(&kv);
+  }
+  tsu_fastpotts_free(fp);
+  tsu_fastgauss_free(fg);
+  tsu_potts_chains_free(rp);
+  tsu_gauss_chains_free(rg);
+  free(par);
+  tsu_coloring_free(col);
+  tsu_graph_free(g);
+  return x;
+}
+
 static int bench_gibbs(int argc, char **argv)
 {
   gopt.graph = "G12";
@@ -122,6 +282,8 @@ static int bench_gibbs(int argc, char **argv)
   gopt.seed = 1;
   gopt.torus = 0;
   gopt.path_ix = 0;
+  gopt.kind_ix = 0;
+  gopt.states = 4;
   tk_err err = {0};
   int prc = cmd_opt_parse(&gibbs_spec, argc, argv, NULL, NULL);
   if (prc != CMD_OPT_OK)
@@ -138,6 +300,11 @@ static int bench_gibbs(int argc, char **argv)
                            "G8, G12, G16, G20, G24", graph);
   if (cmd_check_chip_size("bench gibbs", L, chains, jumps, 0) != 0)
     return CMD_EXIT_USAGE;
+
+  if (gopt.kind_ix == 0 && gopt.states != 4)
+    return cmd_usage_error("bench gibbs", "--states needs --cells-kind potts");
+  if (gopt.kind_ix != 0)
+    return bench_nodes(graph, jumps, path);
 
   tsu_graph *g = NULL;
   tsu_coloring *col = NULL;

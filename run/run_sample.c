@@ -9,6 +9,7 @@
 #include "run/run_sample.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +19,8 @@
 #include "tsu/tsu_celltab.h"
 #include "tsu/tsu_color.h"
 #include "tsu/tsu_fast.h"
+#include "tsu/tsu_fastgauss.h"
+#include "tsu/tsu_fastpotts.h"
 #include "tsu/tsu_gauss.h"
 #include "tsu/tsu_graph.h"
 #include "tsu/tsu_potts.h"
@@ -77,8 +80,13 @@ typedef struct sample_run {
   tsu_gauss gauss;          /* gauss: model (couplings from g, a from gauss_a) */
   double *pot_h;            /* [n][K] Potts per-state biases */
   double *gauss_a;          /* [n] Gaussian self-couplings */
-  tsu_potts_chains *pc;     /* Potts chains */
-  tsu_gauss_chains *gc;     /* Gaussian chains */
+  tsu_potts_chains *pc;     /* Potts reference chains */
+  tsu_gauss_chains *gc;     /* Gaussian reference chains */
+  tsu_fastpotts *fpc;       /* Potts fast sampler */
+  tsu_fastgauss *fgc;       /* Gaussian fast sampler */
+  uint8_t *pstates;         /* fast Potts: final states [chains][n] */
+  double *gstates;          /* fast Gaussian: final states [chains][n] */
+  char kernel_name[32];     /* "potts-avx512", ... */
   tsu_run_result rr;        /* moments, timing, activity */
   double *buf;              /* mean, mean_se [n][K], corr, corr_se [m] */
   int8_t *states;           /* spin: final states [chains][n] */
@@ -91,6 +99,10 @@ static void run_free(sample_run *r)
   tsu_celltab_free(r->tab);
   tsu_potts_chains_free(r->pc);
   tsu_gauss_chains_free(r->gc);
+  tsu_fastpotts_free(r->fpc);
+  tsu_fastgauss_free(r->fgc);
+  free(r->pstates);
+  free(r->gstates);
   tsu_run_result_clear(&r->rr);
   tsu_coloring_free(r->col);
   tsu_graph_free(r->g);
@@ -173,8 +185,11 @@ static int run_spin(const run_sample_params *o, sample_run *r,
   return TK_OK;
 }
 
+/* Potts: the fast sampler (or the reference chains); the energy
+ * parameters from the node kind's cell figures (tsu_potts.h: all zero
+ * for ideal cells, i.e. the defaults). */
 static int run_potts(const run_sample_params *o, sample_run *r,
-                     io_samples *w, tk_err *err)
+                     tsu_energy_params *ep, io_samples *w, tk_err *err)
 {
   size_t n = r->g->n, K = (size_t)o->states;
   uint32_t C = (uint32_t)o->chains;
@@ -182,20 +197,38 @@ static int run_potts(const run_sample_params *o, sample_run *r,
     return TK_FAIL(err, TK_ENOMEM, "Potts biases");
   tsu_potts_bias_from_graph(r->g, (uint32_t)K, r->pot_h);
   r->potts = (tsu_potts){r->g, (uint32_t)K, r->pot_h, o->beta};
-  TK_TRY(tsu_potts_chains_alloc(&r->potts, r->col, C, o->seed, &r->pc, err));
+  tsu_potts_cell_energy ce = tsu_potts_cell_energy_default();
+  tsu_potts_cell_energy_apply(&ce, ep);
   tsu_run_params rp = run_params(o, 0);
-  TK_TRY(tsu_run_potts(r->pc, &r->potts, C, &rp, &r->rr, err));
-  if (o->save_states)
-    w->final_potts = tsu_potts_chains_states(r->pc);
+  if (o->reference) {
+    TK_TRY(tsu_potts_chains_alloc(&r->potts, r->col, C, o->seed, &r->pc,
+                                  err));
+    TK_TRY(tsu_run_potts(r->pc, &r->potts, C, &rp, &r->rr, err));
+    if (o->save_states)
+      w->final_potts = tsu_potts_chains_states(r->pc);
+    w->kernel = "potts-reference";
+  } else {
+    TK_TRY(tsu_fastpotts_alloc(&r->potts, r->col, C, o->seed, TSU_PATH_AUTO,
+                               &r->fpc, err));
+    TK_TRY(tsu_run_fastpotts(r->fpc, &r->potts, C, &rp, &r->rr, err));
+    if (o->save_states) {
+      if ((r->pstates = malloc((size_t)C * n + 1)) == NULL)
+        return TK_FAIL(err, TK_ENOMEM, "sample buffers");
+      tsu_fastpotts_states(r->fpc, r->pstates);
+      w->final_potts = r->pstates;
+    }
+    snprintf(r->kernel_name, sizeof r->kernel_name, "potts-%s",
+             tsu_fastpotts_path_name(r->fpc));
+    w->kernel = r->kernel_name;
+  }
   w->observables = "mean: P(s_i = k) [n, K]; edge_corr: P(s_i = s_j) "
                    "[n_edges]";
-  w->kernel = "potts-reference";
   w->states = o->states;
   return TK_OK;
 }
 
 static int run_gauss(const run_sample_params *o, sample_run *r,
-                     io_samples *w, tk_err *err)
+                     tsu_energy_params *ep, io_samples *w, tk_err *err)
 {
   size_t n = r->g->n;
   uint32_t C = (uint32_t)o->chains;
@@ -203,14 +236,33 @@ static int run_gauss(const run_sample_params *o, sample_run *r,
     return TK_FAIL(err, TK_ENOMEM, "Gaussian self-couplings");
   tsu_gauss_diag_dominant(r->g, 1.0, r->gauss_a);
   r->gauss = (tsu_gauss){r->g, r->gauss_a, o->beta};
-  TK_TRY(tsu_gauss_chains_alloc(&r->gauss, r->col, C, o->seed, &r->gc, err));
+  tsu_gauss_cell_energy ce = tsu_gauss_cell_energy_default();
+  tsu_gauss_cell_energy_apply(&ce, ep);
   tsu_run_params rp = run_params(o, 0);
-  TK_TRY(tsu_run_gauss(r->gc, r->g, C, &rp, &r->rr, err));
-  if (o->save_states)
-    w->final_gauss = tsu_gauss_chains_states(r->gc);
+  if (o->reference) {
+    TK_TRY(tsu_gauss_chains_alloc(&r->gauss, r->col, C, o->seed, &r->gc,
+                                  err));
+    TK_TRY(tsu_run_gauss(r->gc, r->g, C, &rp, &r->rr, err));
+    if (o->save_states)
+      w->final_gauss = tsu_gauss_chains_states(r->gc);
+    w->kernel = "gauss-reference";
+  } else {
+    TK_TRY(tsu_fastgauss_alloc(&r->gauss, r->col, C, o->seed, TSU_PATH_AUTO,
+                               &r->fgc, err));
+    TK_TRY(tsu_run_fastgauss(r->fgc, r->g, C, &rp, &r->rr, err));
+    if (o->save_states) {
+      if ((r->gstates = malloc(((size_t)C * n + 1) * sizeof *r->gstates)) ==
+          NULL)
+        return TK_FAIL(err, TK_ENOMEM, "sample buffers");
+      tsu_fastgauss_states(r->fgc, r->gstates);
+      w->final_gauss = r->gstates;
+    }
+    snprintf(r->kernel_name, sizeof r->kernel_name, "gauss-%s",
+             tsu_fastgauss_path_name(r->fgc));
+    w->kernel = r->kernel_name;
+  }
   w->observables = "mean: <x_i> [n]; edge_corr: <x_i x_j> [n_edges]; "
                    "a_i in /graph/a";
-  w->kernel = "gauss-reference";
   w->gauss_a = r->gauss_a;
   return TK_OK;
 }
@@ -231,9 +283,9 @@ static int sample(const run_sample_params *o, sample_run *r,
   if (o->kind == RUN_SAMPLE_SPIN)
     TK_TRY(run_spin(o, r, &ep, &w, err));
   else if (o->kind == RUN_SAMPLE_POTTS)
-    TK_TRY(run_potts(o, r, &w, err));
+    TK_TRY(run_potts(o, r, &ep, &w, err));
   else
-    TK_TRY(run_gauss(o, r, &w, err));
+    TK_TRY(run_gauss(o, r, &ep, &w, err));
   size_t n = r->g->n, m = r->g->n_edges;
   size_t K = o->kind == RUN_SAMPLE_POTTS ? (size_t)o->states : 1;
   if ((r->buf = malloc((2 * n * K + 2 * m + 1) * sizeof *r->buf)) == NULL)

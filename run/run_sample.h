@@ -17,8 +17,8 @@
 
 typedef enum run_sample_kind {
   RUN_SAMPLE_SPIN = 0,  /* s in {-1,+1}, the fast kernel */
-  RUN_SAMPLE_POTTS = 1, /* s in 0..K-1, the reference chains */
-  RUN_SAMPLE_GAUSS = 2, /* x real, the reference chains */
+  RUN_SAMPLE_POTTS = 1, /* s in 0..K-1, the fast (or reference) chains */
+  RUN_SAMPLE_GAUSS = 2, /* x real, the fast (or reference) chains */
   RUN_SAMPLE_N_KINDS
 } run_sample_kind;
 
@@ -49,6 +49,9 @@ typedef struct run_sample_params {
   int save_states;      /* 1: write /states/final */
   run_sample_kind kind; /* node kind (default spin) */
   long states;          /* Potts states K (default 3) */
+  int reference;        /* potts, gauss: 1 = the double-precision
+                         * reference chains instead of the fast kernel
+                         * (default 0) */
   const char *out;      /* output file; required */
   int force;            /* 1: overwrite out */
   const char *command;  /* provenance command line (NULL: "") */

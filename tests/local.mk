@@ -231,3 +231,13 @@ check_PROGRAMS += tests/test_bad_h5
 tests_test_bad_h5_SOURCES = tests/test_bad_h5.c tests/tk_test.h
 tests_test_bad_h5_LDADD = $(TKT_LDADD)
 TESTS += tests/test_bad_h5
+
+# fast Potts and Gaussian-node kernels on every code path
+check_PROGRAMS += tests/test_tsu_fastpotts
+tests_test_tsu_fastpotts_SOURCES = tests/test_tsu_fastpotts.c tests/tk_test.h
+tests_test_tsu_fastpotts_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_fastpotts
+check_PROGRAMS += tests/test_tsu_fastgauss
+tests_test_tsu_fastgauss_SOURCES = tests/test_tsu_fastgauss.c tests/tk_test.h
+tests_test_tsu_fastgauss_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_fastgauss

@@ -35,3 +35,16 @@ tsu_libtsu_la_SOURCES += tsu/tsu_dtm.c tsu/tsu_dtm.h tsu/tsu_dtm_impl.h \
 	tsu/tsu_dtm_train.c
 # FD-tsukit: classifier network and Frechet distance
 tsu_libtsu_la_SOURCES += tsu/tsu_clf.c tsu/tsu_clf.h tsu/tsu_clf_train.c tsu/tsu_clf_impl.h tsu/tsu_fd.c tsu/tsu_fd.h
+# Fast categorical (Potts) and Gaussian-node kernels (tsu_fastpotts.h,
+# tsu_fastgauss.h): the code paths live in their own convenience library
+# so that they alone are compiled with -ffp-contract=off (no fused
+# multiply-adds: the paths must compute the same IEEE operations).
+noinst_LTLIBRARIES += tsu/libtsufastnode.la
+tsu_libtsufastnode_la_SOURCES = tsu/tsu_fastnode_portable.c \
+	tsu/tsu_fastnode_avx2.c tsu/tsu_fastnode_avx512.c \
+	tsu/tsu_fastnode_body_impl.h tsu/tsu_fastnode_impl.h
+tsu_libtsufastnode_la_CFLAGS = $(AM_CFLAGS) -ffp-contract=off
+tsu_libtsu_la_LIBADD = tsu/libtsufastnode.la
+tsu_libtsu_la_SOURCES += tsu/tsu_fastnode.c tsu/tsu_fastpotts.c \
+	tsu/tsu_fastpotts.h tsu/tsu_fastgauss.c tsu/tsu_fastgauss.h
+nobase_pkginclude_HEADERS += tsu/tsu_fastpotts.h tsu/tsu_fastgauss.h

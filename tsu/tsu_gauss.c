@@ -230,3 +230,21 @@ uint64_t tsu_gauss_chains_sweeps(const tsu_gauss_chains *s)
 {
   return s->sweep;
 }
+
+tsu_gauss_cell_energy tsu_gauss_cell_energy_default(void)
+{
+  tsu_gauss_cell_energy ce;
+  memset(&ce, 0, sizeof ce);
+  return ce;
+}
+
+void tsu_gauss_cell_energy_apply(const tsu_gauss_cell_energy *ce,
+                              tsu_energy_params *ep)
+{
+  if (ce->e_update_J > 0)
+    ep->e_rng_J = ce->e_update_J;
+  if (ce->tau_s > 0)
+    ep->tau_s = ce->tau_s;
+  if (ce->dt_s > 0)
+    ep->dt_s = ce->dt_s;
+}

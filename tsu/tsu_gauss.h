@@ -37,6 +37,7 @@
 
 #include "common/tk_error.h"
 #include "tsu/tsu_color.h"
+#include "tsu/tsu_energy.h"
 #include "tsu/tsu_graph.h"
 #include "tsu/tsu_moments.h"
 
@@ -84,5 +85,22 @@ int tsu_gauss_chains_run(tsu_gauss_chains *s, uint64_t n_sweeps,
 /* States [n_chains][n] (row per chain), and sweeps done so far. */
 const double *tsu_gauss_chains_states(const tsu_gauss_chains *s);
 uint64_t tsu_gauss_chains_sweeps(const tsu_gauss_chains *s);
+
+/* Energy accounting of a run of these nodes (tsu_energy.h): the figures
+ * of the cell behind a node, which the library-driven path fills from a
+ * gmm2 cell library (energy per sample, correlation time).  Zero keeps the
+ * defaults of tsu_energy_default_params, which is what `tsukit sample
+ * --cells-kind gauss` reports for ideal cells. */
+typedef struct tsu_gauss_cell_energy {
+  double e_update_J;    /* energy per independent cell sample, J (0: default) */
+  double tau_s;         /* cell correlation time, s (0: one sample per update) */
+  double dt_s;          /* time between updates of one cell, s (with tau_s) */
+} tsu_gauss_cell_energy;
+
+/* All zero: the defaults. */
+tsu_gauss_cell_energy tsu_gauss_cell_energy_default(void);
+/* Put the nonzero figures of ce into ep (e_rng_J, tau_s, dt_s). */
+void tsu_gauss_cell_energy_apply(const tsu_gauss_cell_energy *ce,
+                              tsu_energy_params *ep);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -241,4 +242,22 @@ uint64_t tsu_potts_chains_changes(const tsu_potts_chains *s)
   for (uint32_t c = 0; c < s->n_chains; c++)
     tot += s->changes[c];
   return tot;
+}
+
+tsu_potts_cell_energy tsu_potts_cell_energy_default(void)
+{
+  tsu_potts_cell_energy ce;
+  memset(&ce, 0, sizeof ce);
+  return ce;
+}
+
+void tsu_potts_cell_energy_apply(const tsu_potts_cell_energy *ce,
+                              tsu_energy_params *ep)
+{
+  if (ce->e_update_J > 0)
+    ep->e_rng_J = ce->e_update_J;
+  if (ce->tau_s > 0)
+    ep->tau_s = ce->tau_s;
+  if (ce->dt_s > 0)
+    ep->dt_s = ce->dt_s;
 }

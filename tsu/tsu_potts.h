@@ -31,6 +31,7 @@
 #include "common/tk_error.h"
 #include "common/tk_rng.h"
 #include "tsu/tsu_color.h"
+#include "tsu/tsu_energy.h"
 #include "tsu/tsu_graph.h"
 #include "tsu/tsu_moments.h"
 
@@ -78,5 +79,22 @@ int tsu_potts_chains_run(tsu_potts_chains *s, uint64_t n_sweeps,
 const uint8_t *tsu_potts_chains_states(const tsu_potts_chains *s);
 uint64_t tsu_potts_chains_sweeps(const tsu_potts_chains *s);
 uint64_t tsu_potts_chains_changes(const tsu_potts_chains *s);
+
+/* Energy accounting of a run of these nodes (tsu_energy.h): the figures
+ * of the cell behind a node, which the library-driven path fills from a
+ * cat4 cell library (energy per sample, correlation time).  Zero keeps the
+ * defaults of tsu_energy_default_params, which is what `tsukit sample
+ * --cells-kind potts` reports for ideal cells. */
+typedef struct tsu_potts_cell_energy {
+  double e_update_J;    /* energy per independent cell sample, J (0: default) */
+  double tau_s;         /* cell correlation time, s (0: one sample per update) */
+  double dt_s;          /* time between updates of one cell, s (with tau_s) */
+} tsu_potts_cell_energy;
+
+/* All zero: the defaults. */
+tsu_potts_cell_energy tsu_potts_cell_energy_default(void);
+/* Put the nonzero figures of ce into ep (e_rng_J, tau_s, dt_s). */
+void tsu_potts_cell_energy_apply(const tsu_potts_cell_energy *ce,
+                              tsu_energy_params *ep);
 
 #endif

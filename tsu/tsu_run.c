@@ -183,3 +183,50 @@ int tsu_run_gauss(tsu_gauss_chains *c, const tsu_graph *g, uint32_t n_chains,
   finish(res);
   return TK_OK;
 }
+
+int tsu_run_fastpotts(tsu_fastpotts *s, const tsu_potts *model,
+                      uint32_t n_chains, const tsu_run_params *p,
+                      tsu_run_result *res, tk_err *err)
+{
+  uint64_t rec = begin(p, model->g->n, n_chains, res);
+  int rc = tsu_potts_moments_alloc(model, n_chains, rec, p->n_batches,
+                                   &res->mom, err);
+  if (rc == 0)
+    rc = tsu_fastpotts_run(s, p->burn_in, p->n_threads, NULL, err);
+  if (rc == 0) {
+    uint64_t ch0 = tsu_fastpotts_changes(s);
+    double t0 = tk_clock_s();
+    rc = tsu_fastpotts_run(s, rec, p->n_threads, res->mom, err);
+    res->t_rec_s = tk_clock_s() - t0;
+    res->activity = (double)(tsu_fastpotts_changes(s) - ch0) / res->updates;
+  }
+  if (rc != 0) {
+    tsu_run_result_clear(res);
+    return rc;
+  }
+  finish(res);
+  return TK_OK;
+}
+
+int tsu_run_fastgauss(tsu_fastgauss *s, const tsu_graph *g, uint32_t n_chains,
+                      const tsu_run_params *p, tsu_run_result *res,
+                      tk_err *err)
+{
+  uint64_t rec = begin(p, g->n, n_chains, res);
+  int rc = tsu_gauss_moments_alloc(g, n_chains, rec, p->n_batches, &res->mom,
+                                   err);
+  if (rc == 0)
+    rc = tsu_fastgauss_run(s, p->burn_in, p->n_threads, NULL, err);
+  if (rc == 0) {
+    double t0 = tk_clock_s();
+    rc = tsu_fastgauss_run(s, rec, p->n_threads, res->mom, err);
+    res->t_rec_s = tk_clock_s() - t0;
+    res->activity = 1.0;
+  }
+  if (rc != 0) {
+    tsu_run_result_clear(res);
+    return rc;
+  }
+  finish(res);
+  return TK_OK;
+}

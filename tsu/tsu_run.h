@@ -4,8 +4,10 @@
  * sweeps.
  *
  *   spin   the fast bit-packed kernel (tsu_fast.h);
- *   potts  the categorical reference chains (tsu_potts.h);
- *   gauss  the continuous reference chains (tsu_gauss.h).
+ *   potts  the categorical reference chains (tsu_potts.h), or the fast
+ *          categorical sampler (tsu_fastpotts.h);
+ *   gauss  the continuous reference chains (tsu_gauss.h), or the fast
+ *          Gaussian-node sampler (tsu_fastgauss.h).
  * Each runner takes the same parameters and fills the same result; the
  * chains (and their random streams) belong to the caller, who may read
  * the final states afterwards.  A run is a pure function of the chains'
@@ -21,6 +23,8 @@
 
 #include "common/tk_error.h"
 #include "tsu/tsu_fast.h"
+#include "tsu/tsu_fastgauss.h"
+#include "tsu/tsu_fastpotts.h"
 #include "tsu/tsu_gauss.h"
 #include "tsu/tsu_graph.h"
 #include "tsu/tsu_moments.h"
@@ -59,6 +63,13 @@ int tsu_run_potts(tsu_potts_chains *c, const tsu_potts *model,
                   tsu_run_result *res, tk_err *err);
 int tsu_run_gauss(tsu_gauss_chains *c, const tsu_graph *g, uint32_t n_chains,
                   const tsu_run_params *p, tsu_run_result *res, tk_err *err);
+/* The same for the fast samplers. */
+int tsu_run_fastpotts(tsu_fastpotts *s, const tsu_potts *model,
+                      uint32_t n_chains, const tsu_run_params *p,
+                      tsu_run_result *res, tk_err *err);
+int tsu_run_fastgauss(tsu_fastgauss *s, const tsu_graph *g, uint32_t n_chains,
+                      const tsu_run_params *p, tsu_run_result *res,
+                      tk_err *err);
 /* Free the moments (res may be zeroed or half filled). */
 void tsu_run_result_clear(tsu_run_result *res);
 

@@ -1,0 +1,40 @@
+/* tsu_fastnode.c -- code-path dispatch and Philox round keys of the fast
+ * Potts and Gaussian kernels (tsu_fastnode_impl.h).  The paths are those
+ * of the spin kernel (TSU_PATH_*, tsu_fast_path_supported), so one
+ * `--path` word means the same ISA for every node kind. */
+#include "tsu/tsu_fastnode_impl.h"
+
+#include "tsu/tsu_fast.h"
+
+const tsu__fn_path *tsu__fn_path_get(int path)
+{
+  if (path == TSU_PATH_AUTO)
+    path = tsu_fast_best_path();
+  if (!tsu_fast_path_supported(path))
+    return NULL;
+  switch (path) {
+  case TSU_PATH_PORTABLE:
+    return &tsu__fn_portable;
+  case TSU_PATH_AVX2:
+    return tsu__fn_avx2.potts != NULL ? &tsu__fn_avx2 : NULL;
+  case TSU_PATH_AVX512:   /* the kernels also compare bytes (VL) */
+#if defined(__x86_64__) && defined(__GNUC__)
+    if (!__builtin_cpu_supports("avx512vl"))
+      return NULL;
+#endif
+    return tsu__fn_avx512.potts != NULL ? &tsu__fn_avx512 : NULL;
+  default:
+    return NULL;
+  }
+}
+
+void tsu__fn_round_keys(uint64_t seed, uint32_t rk[10][2])
+{
+  uint32_t k0 = (uint32_t)seed, k1 = (uint32_t)(seed >> 32);
+  for (int r = 0; r < 10; r++) {
+    rk[r][0] = k0;
+    rk[r][1] = k1;
+    k0 += 0x9E3779B9u;
+    k1 += 0xBB67AE85u;
+  }
+}

@@ -1,0 +1,479 @@
+/* tsu_fastnode_body_impl.h -- the Potts and Gaussian kernels, written
+ * once in GNU C vectors of FN_VL lanes (a lane group of 16 chains is
+ * 16 / FN_VL vectors) and included by each code path's file, which
+ * first defines
+ *   FN_VL                 lanes per vector: 16 (AVX-512), 8 (AVX2), 4
+ *   FN_LOAD_U8(p)         the FN_VL bytes at p, zero-extended (fn_vu)
+ *   FN_STORE_U8(p, v)     the low bytes of the FN_VL lanes of v to p
+ *   FN_T                  the function attributes (target ISA, or empty)
+ *   FN_MULHILO(a, m, hi, lo)  hi, lo = high and low 32 bits of a * m per
+ *                         lane (m a 32-bit constant)
+ *   FN_MASKADD(acc, sj, k, wj)  acc + (sj == k ? wj : 0) per lane (wj
+ *                         the bits of a float, broadcast; sj of type
+ *                         FN_SV, by default fn_vu, loaded by FN_SLOAD(p)
+ *                         and broadcast by FN_SBCAST(x))
+ *   FN_FMA(a, b, c)       a b + c per lane with one rounding (fused)
+ *   FN_FLOOR(v)           floor per lane (float)
+ *   FN_SCALE2(p, n)       p 2^n per lane, n integral (float), p 2^n normal
+ *   FN_MAXF(a, b)         max(a, b) per lane (no NaNs reach it)
+ *   FN_SQRT(v)            v = its correctly rounded square root per lane
+ *   FN_PATH_NAME          the path's name, FN_PATH_VAR its tsu__fn_path.
+ * Every float operation below is a single IEEE-754 single-precision
+ * operation or an explicit fused multiply-add (fn_fma: FMA instructions,
+ * or C99 fmaf on the portable path); the files are compiled with
+ * -ffp-contract=off so the compiler fuses nothing else, and all paths
+ * compute the same bits.
+ *
+ * Workload: per Potts update and lane group, K-1 compare-and-add per
+ * neighbour, K exp2 polynomials and a cumulative compare; one
+ * Philox4x32-10 block per chain serves 8 nodes (16 bits each).  Per
+ * Gaussian update, a multiply-add per neighbour and half a Box-Muller;
+ * one block serves 4 nodes (32 bits each).
+ */
+#include <string.h>
+
+#include "tsu/tsu_fastnode_impl.h"
+#include "tsu/tsu_fast_impl.h"   /* TSU__EXP2_C*: 2^f on |f| <= 1/2 */
+
+/* Every function below that takes or returns a vector is static and
+ * inlined, so no vector crosses an ABI boundary; GCC's note about the
+ * 64-byte vector ABI without AVX-512 does not apply. */
+#pragma GCC diagnostic ignored "-Wpsabi"
+
+typedef uint32_t fn_vu __attribute__((vector_size(4 * FN_VL)));
+typedef int32_t fn_vi __attribute__((vector_size(4 * FN_VL)));
+typedef float fn_vf __attribute__((vector_size(4 * FN_VL)));
+
+#define FN_INL static inline __attribute__((always_inline))
+
+#ifndef FN_SV
+#define FN_SV fn_vu
+#define FN_SLOAD(p) FN_LOAD_U8(p)
+#define FN_SBCAST(x) ((fn_vu){0} + (x))
+#endif
+#ifndef FN_MASKADD
+#define FN_MASKADD(acc, sj, k, wj) ((acc) + (fn_vf)((fn_vu)((sj) == (k)) & (wj)))
+#endif
+#ifndef FN_SCALE2
+#define FN_SCALE2(p, n)                                                   \
+  ((fn_vf)((fn_vi)(p) + (__builtin_convertvector((n), fn_vi) << 23)))
+#endif
+#ifndef FN_MAXF
+#define FN_MAXF(a, b) fn_maxf_generic((a), (b))
+#endif
+
+#ifndef FN_HAVE_MAXF
+FN_T FN_INL fn_vf fn_maxf_generic(fn_vf a, fn_vf b)
+{
+  fn_vi gt = b > a;
+  return (fn_vf)(((fn_vi)b & gt) | ((fn_vi)a & ~gt));
+}
+#endif
+
+/* a b + c, one rounding. */
+FN_T FN_INL fn_vf fn_fma(fn_vf a, fn_vf b, fn_vf c)
+{
+  return FN_FMA(a, b, c);
+}
+
+#define FN_B(x) ((fn_vf){0} + (x))
+
+FN_T FN_INL fn_vu fn_lanes(void)
+{
+  fn_vu v;
+  for (uint32_t l = 0; l < FN_VL; l++)
+    v[l] = l;
+  return v;
+}
+
+/* Philox4x32-10 of 16 blocks, one per lane: counter words x[0..3]. */
+FN_T FN_INL void fn_philox(fn_vu x[4], const uint32_t rk[10][2])
+{
+  fn_vu x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+  for (int r = 0; r < 10; r++) {
+    fn_vu h0, l0, h1, l1;
+    FN_MULHILO(x0, 0xD2511F53u, h0, l0);
+    FN_MULHILO(x2, 0xCD9E8D57u, h1, l1);
+    fn_vu n0 = h1 ^ x1 ^ rk[r][0];
+    fn_vu n2 = h0 ^ x3 ^ rk[r][1];
+    x0 = n0;
+    x1 = l1;
+    x2 = n2;
+    x3 = l0;
+  }
+  x[0] = x0; x[1] = x1; x[2] = x2; x[3] = x3;
+}
+
+/* Words of the blocks (seed, stream, ctr = P << 32 | chain) for the
+ * chains c0 .. c0 + FN_VL - 1. */
+FN_T FN_INL void fn_blocks(const uint32_t rk[10][2], uint32_t c0, uint32_t P,
+                           uint64_t stream, fn_vu w[4])
+{
+  fn_vu c = fn_lanes() + c0;
+  w[0] = c;
+  w[1] = c * 0 + P;
+  w[2] = c * 0 + (uint32_t)stream;
+  w[3] = c * 0 + (uint32_t)(stream >> 32);
+  fn_philox(w, rk);
+}
+
+/* 2^y for y in [-126, 0]: n = floor(y), g = y - n in [0, 1) (exact),
+ * 2^y = q(g) 2^n with q the quartic minimax of 2^g on [0, 1]
+ * (TSU__EXP2Q_C*, relative error < 2.7e-6); the scaling by 2^n is exact
+ * (q(g) 2^n stays a normal float). */
+FN_T FN_INL fn_vf fn_exp2_neg(fn_vf y)
+{
+  fn_vf n = FN_FLOOR(y);
+  fn_vf g = y - n;
+  fn_vf p = fn_fma(g, FN_B(TSU__EXP2Q_C4), FN_B(TSU__EXP2Q_C3));
+  p = fn_fma(p, g, FN_B(TSU__EXP2Q_C2));
+  p = fn_fma(p, g, FN_B(TSU__EXP2Q_C1));
+  p = fn_fma(p, g, FN_B(TSU__EXP2Q_C0));
+  return FN_SCALE2(p, n);
+}
+
+/* New Potts states of FN_VL lanes from the fields f[k] (log2 units) and
+ * the 16-bit uniforms r16: the number of cumulative weights
+ * w_0 + .. + w_k (k < K-1) that are <= u Z, w_k = 2^max(f_k - max f, -126),
+ * Z = sum w_k, u = (r16 + 1/2) / 2^16. */
+FN_T FN_INL fn_vu fn_potts_draw(const fn_vf *f, const uint32_t K, fn_vu r16)
+{
+  fn_vf m = f[0];
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 1; k < K; k++)
+    m = FN_MAXF(m, f[k]);
+  fn_vf w[TSU_FASTPOTTS_MAX_K];
+  fn_vf z = (fn_vf){0};
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 0; k < K; k++) {
+    fn_vf d = FN_MAXF(f[k] - m, (fn_vf){0} - 126.0f);
+    w[k] = fn_exp2_neg(d);
+    z = z + w[k];
+  }
+  fn_vf u = __builtin_convertvector((fn_vi)(r16 * 2u + 1u), fn_vf) *
+            (1.0f / 131072.0f);
+  fn_vf t = u * z;
+  fn_vf c = (fn_vf){0};
+  fn_vu s = (fn_vu){0};
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 0; k + 1 < K; k++) {
+    c = c + w[k];
+    s -= (fn_vu)(c <= t);     /* comparison is -1 (true) or 0 */
+  }
+  return s;
+}
+
+/* State of the neighbour at table entry a (entries from a0): from the
+ * rows st, or s_nb if st is NULL; its coupling's bits, broadcast. */
+FN_T FN_INL FN_SV fn_potts_s(const tsu__fpplan *pl, const uint8_t *st,
+                             const uint8_t *s_nb, uint32_t a, uint32_t a0)
+{
+  if (st != NULL)
+    return FN_SLOAD(st + (size_t)pl->nbr[a] * TSU__FN_W);
+  return FN_SBCAST(s_nb[a - a0]);
+}
+
+FN_T FN_INL fn_vu fn_potts_w(const tsu__fpplan *pl, uint32_t a)
+{
+  uint32_t wbits;
+  memcpy(&wbits, &pl->wq[a], sizeof wbits);
+  return (fn_vu){0} + wbits;
+}
+
+/* Fields of position p for FN_VL lanes: from the state rows st (lane
+ * offset applied; row i at st + 16 i), or, if st is NULL, from the
+ * neighbour states s_nb (table order, the same in every lane).  The
+ * coupling sums run in two partial sums (even and odd table entries,
+ * added even + odd): independent add chains, the same order on every
+ * path. */
+FN_T FN_INL void fn_potts_field(const tsu__fpplan *pl, uint32_t p,
+                                const uint8_t *st, const uint8_t *s_nb,
+                                const uint32_t K, fn_vf *f)
+{
+  fn_vf ge[TSU_FASTPOTTS_MAX_K], go[TSU_FASTPOTTS_MAX_K];
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 0; k + 1 < K; k++)
+    ge[k] = go[k] = (fn_vf){0};
+  uint32_t a0 = pl->off[p], a1 = pl->off[p + 1], a = a0;
+  for (; a + 2 <= a1; a += 2) {
+    FN_SV se = fn_potts_s(pl, st, s_nb, a, a0);
+    FN_SV so = fn_potts_s(pl, st, s_nb, a + 1, a0);
+    fn_vu we = fn_potts_w(pl, a), wo = fn_potts_w(pl, a + 1);
+    _Pragma("GCC unroll 16")
+    for (uint32_t k = 0; k + 1 < K; k++) {
+      ge[k] = FN_MASKADD(ge[k], se, k, we);
+      go[k] = FN_MASKADD(go[k], so, k, wo);
+    }
+  }
+  if (a < a1) {
+    FN_SV se = fn_potts_s(pl, st, s_nb, a, a0);
+    fn_vu we = fn_potts_w(pl, a);
+    _Pragma("GCC unroll 16")
+    for (uint32_t k = 0; k + 1 < K; k++)
+      ge[k] = FN_MASKADD(ge[k], se, k, we);
+  }
+  const float *h = pl->hq + (size_t)p * K;
+  fn_vf rest = (fn_vf){0} + pl->tot[p];
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 0; k + 1 < K; k++) {
+    fn_vf gk = ge[k] + go[k];
+    f[k] = gk + h[k];
+    rest = rest - gk;
+  }
+  f[K - 1] = rest + h[K - 1];
+}
+
+/* The Potts kernel for a constant K (inlined once per K). */
+FN_T FN_INL void fn_potts_kernel_k(const tsu__fpplan *pl, uint8_t *st,
+                                   uint32_t g, uint32_t color, uint64_t sweep,
+                                   uint32_t *chg, const uint32_t K)
+{
+  uint32_t p0 = pl->start[color], p1 = pl->start[color + 1];
+  uint64_t stream = TSU__FN_STREAM(pl->tag, sweep);
+  fn_vu nchg[TSU__FN_W / FN_VL];
+  for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL)
+    nchg[hv / FN_VL] = (fn_vu){0};
+  for (uint32_t P = p0; P < p1; P += 8) {
+    uint32_t nj = p1 - P < 8 ? p1 - P : 8;
+    for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
+      uint8_t *sth = st + hv;
+      fn_vu w[4];
+      fn_blocks(pl->rk, TSU__FN_W * g + hv, P, stream, w);
+      uint32_t j = 0;
+      for (; j + 2 <= nj; j += 2) {   /* two independent updates at once */
+        uint32_t p = P + j;
+        fn_vu ra = w[j >> 1] & 0xFFFFu, rb = w[j >> 1] >> 16;
+        fn_vf fa[TSU_FASTPOTTS_MAX_K], fb[TSU_FASTPOTTS_MAX_K];
+        fn_potts_field(pl, p, sth, NULL, K, fa);
+        fn_potts_field(pl, p + 1, sth, NULL, K, fb);
+        fn_vu sa = fn_potts_draw(fa, K, ra);
+        fn_vu sb = fn_potts_draw(fb, K, rb);
+        uint8_t *rowa = sth + (size_t)pl->node[p] * TSU__FN_W;
+        uint8_t *rowb = sth + (size_t)pl->node[p + 1] * TSU__FN_W;
+        nchg[hv / FN_VL] -= (fn_vu)(sa != FN_LOAD_U8(rowa));
+        nchg[hv / FN_VL] -= (fn_vu)(sb != FN_LOAD_U8(rowb));
+        FN_STORE_U8(rowa, sa);
+        FN_STORE_U8(rowb, sb);
+      }
+      if (j < nj) {
+        uint32_t p = P + j;
+        fn_vu r16 = w[j >> 1] & 0xFFFFu;
+        fn_vf f[TSU_FASTPOTTS_MAX_K];
+        fn_potts_field(pl, p, sth, NULL, K, f);
+        fn_vu s = fn_potts_draw(f, K, r16);
+        uint8_t *row = sth + (size_t)pl->node[p] * TSU__FN_W;
+        nchg[hv / FN_VL] -= (fn_vu)(s != FN_LOAD_U8(row));
+        FN_STORE_U8(row, s);
+      }
+    }
+  }
+  for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL)
+    for (uint32_t l = 0; l < FN_VL; l++)
+      chg[hv + l] += nchg[hv / FN_VL][l];
+}
+
+FN_T static void fn_potts_kernel(const tsu__fpplan *pl, uint8_t *st,
+                                 uint32_t g, uint32_t color, uint64_t sweep,
+                                 uint32_t *chg)
+{
+  switch (pl->K) {
+#define FN_K_CASE(k_)                                                     \
+  case k_:                                                                \
+    fn_potts_kernel_k(pl, st, g, color, sweep, chg, k_);                  \
+    break;
+  FN_K_CASE(2) FN_K_CASE(3) FN_K_CASE(4) FN_K_CASE(5) FN_K_CASE(6)
+  FN_K_CASE(7) FN_K_CASE(8) FN_K_CASE(9) FN_K_CASE(10) FN_K_CASE(11)
+  FN_K_CASE(12) FN_K_CASE(13) FN_K_CASE(14) FN_K_CASE(15)
+  default:
+    fn_potts_kernel_k(pl, st, g, color, sweep, chg, 16);
+    break;
+#undef FN_K_CASE
+  }
+}
+
+FN_T FN_INL void fn_potts_probe_k(const tsu__fpplan *pl, uint32_t p,
+                                  const uint8_t *s_nb, const uint16_t *r16,
+                                  uint8_t *out, const uint32_t K)
+{
+  for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
+    fn_vf f[TSU_FASTPOTTS_MAX_K];
+    fn_potts_field(pl, p, NULL, s_nb, K, f);
+    fn_vu r;
+    for (uint32_t l = 0; l < FN_VL; l++)
+      r[l] = r16[hv + l];
+    fn_vu s = fn_potts_draw(f, K, r);
+    for (uint32_t l = 0; l < FN_VL; l++)
+      out[hv + l] = (uint8_t)s[l];
+  }
+}
+
+FN_T static void fn_potts_probe(const tsu__fpplan *pl, uint32_t p,
+                                const uint8_t *s_nb, const uint16_t *r16,
+                                uint8_t *out)
+{
+  switch (pl->K) {
+#define FN_K_CASE(k_)                                                     \
+  case k_:                                                                \
+    fn_potts_probe_k(pl, p, s_nb, r16, out, k_);                          \
+    break;
+  FN_K_CASE(2) FN_K_CASE(3) FN_K_CASE(4) FN_K_CASE(5) FN_K_CASE(6)
+  FN_K_CASE(7) FN_K_CASE(8) FN_K_CASE(9) FN_K_CASE(10) FN_K_CASE(11)
+  FN_K_CASE(12) FN_K_CASE(13) FN_K_CASE(14) FN_K_CASE(15)
+  default:
+    fn_potts_probe_k(pl, p, s_nb, r16, out, 16);
+    break;
+#undef FN_K_CASE
+  }
+}
+
+/* Two standard normals per lane from words a, b (Box-Muller):
+ * u = (2 (a >> 9) + 1) 2^-24 in (0, 1), r = sqrt(-2 ln u); angle
+ * theta = q pi/2 + phi with q = b >> 30 and phi = ((2 f + 1) 2^-22 - 1)
+ * pi/4, f = bits 8..29 of b; z0 = r cos theta, z1 = r sin theta.  ln by
+ * the atanh series on a mantissa in [sqrt(1/2), sqrt(2)) (error < 3e-8
+ * relative), sin and cos by Taylor polynomials on |phi| <= pi/4 (error
+ * < 2e-9), the quadrant by exact swaps and sign flips. */
+FN_T FN_INL void fn_normal2(fn_vu a, fn_vu b, fn_vf *z0, fn_vf *z1)
+{
+  fn_vf u = __builtin_convertvector((fn_vi)((a >> 9) * 2u + 1u), fn_vf) *
+            (1.0f / 16777216.0f);
+  fn_vi bits = (fn_vi)u;
+  fn_vi e = ((bits >> 23) & 0xFF) - 127;
+  fn_vf m = (fn_vf)((bits & 0x7FFFFF) | 0x3F800000);
+  fn_vi big = m > 1.41421356f;
+  m = (fn_vf)(((fn_vi)(m * 0.5f) & big) | ((fn_vi)m & ~big));
+  e = e - big;                  /* big is -1 where halved */
+  fn_vf s = (m - 1.0f) / (m + 1.0f);
+  fn_vf s2 = s * s;
+  fn_vf poly = fn_fma(s2, FN_B(1.0f / 9.0f), FN_B(1.0f / 7.0f));
+  poly = fn_fma(poly, s2, FN_B(1.0f / 5.0f));
+  poly = fn_fma(poly, s2, FN_B(1.0f / 3.0f));
+  poly = fn_fma(poly, s2, FN_B(1.0f));
+  fn_vf lnm = (s + s) * poly;
+  fn_vf ef = __builtin_convertvector(e, fn_vf);
+  fn_vf lnu = fn_fma(ef, FN_B(0.693145752f),
+                     fn_fma(ef, FN_B(1.42860677e-06f), lnm));
+  fn_vf r = lnu * -2.0f;
+  FN_SQRT(r);
+  fn_vu fb = (b >> 8) & 0x3FFFFFu;
+  fn_vf v = __builtin_convertvector((fn_vi)(fb * 2u + 1u), fn_vf) *
+                (1.0f / 4194304.0f) - 1.0f;
+  fn_vf phi = v * 0.785398163f;
+  fn_vf p2 = phi * phi;
+  fn_vf sp = fn_fma(p2, FN_B(1.0f / 362880.0f), FN_B(-1.0f / 5040.0f));
+  sp = fn_fma(sp, p2, FN_B(1.0f / 120.0f));
+  sp = fn_fma(sp, p2, FN_B(-1.0f / 6.0f));
+  fn_vf sn = fn_fma(phi, p2 * sp, phi);
+  fn_vf cp = fn_fma(p2, FN_B(-1.0f / 3628800.0f), FN_B(1.0f / 40320.0f));
+  cp = fn_fma(cp, p2, FN_B(-1.0f / 720.0f));
+  cp = fn_fma(cp, p2, FN_B(1.0f / 24.0f));
+  cp = fn_fma(cp, p2, FN_B(-0.5f));
+  fn_vf cs = fn_fma(p2, cp, FN_B(1.0f));
+  fn_vu q = b >> 30;
+  fn_vu sw = (fn_vu)((q & 1u) == 1u);
+  fn_vu c0 = ((fn_vu)sn & sw) | ((fn_vu)cs & ~sw);
+  fn_vu c1 = ((fn_vu)cs & sw) | ((fn_vu)sn & ~sw);
+  c0 ^= ((q ^ (q >> 1)) & 1u) << 31;
+  c1 ^= (q >> 1) << 31;
+  *z0 = r * (fn_vf)c0;
+  *z1 = r * (fn_vf)c1;
+}
+
+/* Neighbour value at table entry a of the node whose entries start at
+ * a0: from the rows x, or x_nb if x is NULL. */
+FN_T FN_INL fn_vf fn_gauss_x(const tsu__fgplan *pl, const float *x,
+                             const float *x_nb, uint32_t a, uint32_t a0)
+{
+  fn_vf xj;
+  if (x != NULL)
+    memcpy(&xj, x + (size_t)pl->nbr[a] * TSU__FN_W, sizeof xj);
+  else
+    xj = (fn_vf){0} + x_nb[a - a0];
+  return xj;
+}
+
+/* Conditional mean of p for FN_VL lanes: (h + sum_j J_ij x_j) / a_i.
+ * The sum runs in four partial sums over the neighbours t = 0, 1, 2, ..
+ * of the table (t mod 4), added as ((s0 + s1) + (s2 + s3)) + h: four
+ * independent add chains, the same order on every path.  From the rows
+ * x (lane offset applied) or, if x is NULL, from x_nb (table order, the
+ * same in every lane). */
+FN_T FN_INL fn_vf fn_gauss_mean(const tsu__fgplan *pl, uint32_t p,
+                                const float *x, const float *x_nb)
+{
+  fn_vf s0 = (fn_vf){0}, s1 = s0, s2 = s0, s3 = s0;
+  uint32_t a0 = pl->off[p], a1 = pl->off[p + 1], a = a0;
+#define FN_XJ(a_)                                                         \
+  fn_gauss_x(pl, x, x_nb, (a_), a0)
+  for (; a + 4 <= a1; a += 4) {
+    s0 = fn_fma(FN_XJ(a), FN_B(pl->wq[a]), s0);
+    s1 = fn_fma(FN_XJ(a + 1), FN_B(pl->wq[a + 1]), s1);
+    s2 = fn_fma(FN_XJ(a + 2), FN_B(pl->wq[a + 2]), s2);
+    s3 = fn_fma(FN_XJ(a + 3), FN_B(pl->wq[a + 3]), s3);
+  }
+  if (a < a1)
+    s0 = fn_fma(FN_XJ(a), FN_B(pl->wq[a]), s0);
+  if (a + 1 < a1)
+    s1 = fn_fma(FN_XJ(a + 1), FN_B(pl->wq[a + 1]), s1);
+  if (a + 2 < a1)
+    s2 = fn_fma(FN_XJ(a + 2), FN_B(pl->wq[a + 2]), s2);
+#undef FN_XJ
+  fn_vf sum = ((s0 + s1) + (s2 + s3)) + pl->hq[p];
+  return sum * pl->inv_a[p];
+}
+
+FN_T static int fn_gauss_kernel(const tsu__fgplan *pl, float *x, uint32_t g,
+                                uint32_t color, uint64_t sweep)
+{
+  uint32_t p0 = pl->start[color], p1 = pl->start[color + 1];
+  uint64_t stream = TSU__FN_STREAM(pl->tag, sweep);
+  fn_vi bad = (fn_vi){0};
+  for (uint32_t P = p0; P < p1; P += 4) {
+    uint32_t nj = p1 - P < 4 ? p1 - P : 4;
+    for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
+      float *xh = x + hv;
+      fn_vu w[4];
+      fn_blocks(pl->rk, TSU__FN_W * g + hv, P, stream, w);
+      fn_vf z[4];
+      fn_normal2(w[0], w[1], &z[0], &z[1]);
+      if (nj > 2)
+        fn_normal2(w[2], w[3], &z[2], &z[3]);
+      for (uint32_t j = 0; j < nj; j++) {
+        uint32_t p = P + j;
+        fn_vf v = fn_fma(z[j], FN_B(pl->sd[p]), fn_gauss_mean(pl, p, xh, NULL));
+        fn_vf av = (fn_vf)((fn_vu)v & 0x7FFFFFFFu);
+        bad |= ~(av <= TSU__FG_XMAX);
+        memcpy(xh + (size_t)pl->node[p] * TSU__FN_W, &v, sizeof v);
+      }
+    }
+  }
+  int any = 0;
+  for (uint32_t l = 0; l < FN_VL; l++)
+    any |= bad[l] != 0;
+  return any;
+}
+
+FN_T static float fn_gauss_mean_probe(const tsu__fgplan *pl, uint32_t p,
+                                      const float *x_nb)
+{
+  fn_vf m = fn_gauss_mean(pl, p, NULL, x_nb);
+  return m[0];
+}
+
+FN_T static void fn_gauss_normal_probe(const uint32_t *a, const uint32_t *b,
+                                       float *out)
+{
+  for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
+    fn_vu va, vb;
+    memcpy(&va, a + hv, sizeof va);
+    memcpy(&vb, b + hv, sizeof vb);
+    fn_vf z0, z1;
+    fn_normal2(va, vb, &z0, &z1);
+    memcpy(out + hv, &z0, sizeof z0);
+    memcpy(out + TSU__FN_W + hv, &z1, sizeof z1);
+  }
+}
+
+const tsu__fn_path FN_PATH_VAR = {fn_potts_kernel, fn_gauss_kernel,
+                                  fn_potts_probe, fn_gauss_mean_probe,
+                                  fn_gauss_normal_probe, FN_PATH_NAME};
