@@ -217,3 +217,9 @@ EXTRA_DIST += tests/install_external.sh tests/man_pages.sh \
 AM_TESTS_ENVIRONMENT += TSUKIT_PYTHON='$(TK_PYTHON)'; export TSUKIT_PYTHON;
 TESTS += tests/python.sh tests/install_python.sh
 EXTRA_DIST += tests/python.sh tests/install_python.sh
+
+# MOSFET charge model against BSIM4's .op capacitances (issue 15)
+check_PROGRAMS += tests/test_moscap
+tests_test_moscap_SOURCES = tests/test_moscap.c tests/tk_test.h
+tests_test_moscap_LDADD = $(TKT_LDADD)
+TESTS += tests/test_moscap
