@@ -41,7 +41,8 @@
  * common shift).  ngspice's small-signal names: C_gg = c[0][0],
  * C_gd = -c[0][1], C_gs = -c[0][2], C_gb = -c[0][3], etc.
  * Derivatives: central differences of the charges (step 1e-4 V), exact
- * to O(h^2) -- about 1e-8 relative.
+ * to O(h^2) -- about 1e-8 relative -- in V_G, V_D, V_S; the V_B column
+ * from invariance to a common shift (columns sum to 0 exactly).
  */
 #ifndef PHYS_MOSCAP_H
 #define PHYS_MOSCAP_H
