@@ -66,6 +66,14 @@ static double junction_q(double c0, double pb, double m, double vr)
   return qlo + clo * (vr - lo);
 }
 
+/* d junction_q / d vr */
+static double junction_c(double c0, double pb, double m, double vr)
+{
+  if (c0 == 0)
+    return 0;
+  return c0 * pow(1.0 + fmax(vr, -0.5 * pb) / pb, -m);
+}
+
 /* Gauss-Legendre on [0, 1], 3 points: exact to degree 5. */
 static const double gl_t[3] = {0.11270166537925831, 0.5, 0.88729833462074169};
 static const double gl_w[3] = {0.27777777777777778, 0.44444444444444444,
@@ -74,7 +82,7 @@ static const double gl_w[3] = {0.27777777777777778, 0.44444444444444444,
 /* NMOS-frame charges (bulk referenced voltages); q[4] G, D, S, B. */
 static void charges_nframe(const phys_mos_params *p, const phys_mos_cv *cv,
                            double vgb, double vdb, double vsb, double temp_K,
-                           double q[4])
+                           int junctions, double q[4])
 {
   double ut = phys_vt_V(temp_K);
   double vth = p->vth0_V + p->tc_vth_V_per_K * (temp_K - p->tnom_K);
@@ -112,9 +120,9 @@ static void charges_nframe(const phys_mos_params *p, const phys_mos_cv *cv,
   qs -= ovs;
   qd -= ovd;
   /* junctions: n+ source/drain over the p bulk, reverse voltage V_DB */
-  double jd = junction_q(cv->cj_F_per_m2 * cv->ad_m2, cv->pb_V, cv->mj, vdb) +
+  double jd = !junctions ? 0.0 : junction_q(cv->cj_F_per_m2 * cv->ad_m2, cv->pb_V, cv->mj, vdb) +
               junction_q(cv->cjsw_F_per_m * cv->pd_m, cv->pb_V, cv->mjsw, vdb);
-  double js = junction_q(cv->cj_F_per_m2 * cv->as_m2, cv->pb_V, cv->mj, vsb) +
+  double js = !junctions ? 0.0 : junction_q(cv->cj_F_per_m2 * cv->as_m2, cv->pb_V, cv->mj, vsb) +
               junction_q(cv->cjsw_F_per_m * cv->ps_m, cv->pb_V, cv->mjsw, vsb);
   qd += jd;
   qs += js;
@@ -138,11 +146,12 @@ static int check_args(const phys_mos_params *p, const phys_mos_cv *cv,
 }
 
 static void charges(const phys_mos_params *p, const phys_mos_cv *cv,
-                    const double v[4], double temp_K, double q[4])
+                    const double v[4], double temp_K, int junctions,
+                    double q[4])
 {
   double sgn = p->type == PHYS_PMOS ? -1.0 : 1.0;
   charges_nframe(p, cv, sgn * (v[0] - v[3]), sgn * (v[1] - v[3]),
-                 sgn * (v[2] - v[3]), temp_K, q);
+                 sgn * (v[2] - v[3]), temp_K, junctions, q);
   for (int i = 0; i < 4; i++)
     q[i] *= sgn;
 }
@@ -153,7 +162,7 @@ int phys_mos_charges(const phys_mos_params *p, const phys_mos_cv *cv,
 {
   double v[4] = {vg_V, vd_V, vs_V, vb_V};
   TK_TRY(check_args(p, cv, v, temp_K, err));
-  charges(p, cv, v, temp_K, q_C);
+  charges(p, cv, v, temp_K, 1, q_C);
   return TK_OK;
 }
 
@@ -164,33 +173,36 @@ int phys_mos_caps(const phys_mos_params *p, const phys_mos_cv *cv,
   double v[4] = {vg_V, vd_V, vs_V, vb_V};
   TK_TRY(check_args(p, cv, v, temp_K, err));
   const double h = 1e-4;
-  charges(p, cv, v, temp_K, op->q_C);
+  charges(p, cv, v, temp_K, 1, op->q_C);
+  /* the channel and overlap charges by differences, the junctions
+   * (two-terminal, D-B and S-B) from their closed-form capacitance */
   for (int j = 0; j < 3; j++) {
     double vp[4], vm[4], qp[4], qm[4];
     memcpy(vp, v, sizeof vp);
     memcpy(vm, v, sizeof vm);
     vp[j] += h;
     vm[j] -= h;
-    charges(p, cv, vp, temp_K, qp);
-    charges(p, cv, vm, temp_K, qm);
+    charges(p, cv, vp, temp_K, 0, qp);
+    charges(p, cv, vm, temp_K, 0, qm);
     for (int i = 0; i < 4; i++)
       op->c_F[i][j] = (qp[i] - qm[i]) / (2.0 * h);
   }
   /* a common shift of all terminals moves no charge: column B */
   for (int i = 0; i < 4; i++)
     op->c_F[i][3] = -(op->c_F[i][0] + op->c_F[i][1] + op->c_F[i][2]);
-  /* junction capacitances alone, from the same depletion formula */
   double sgn = p->type == PHYS_PMOS ? -1.0 : 1.0;
   double vdb = sgn * (vd_V - vb_V), vsb = sgn * (vs_V - vb_V);
-  double jd[2], js[2];
-  for (int k = 0; k < 2; k++) {
-    double e = k ? h : -h;
-    jd[k] = junction_q(cv->cj_F_per_m2 * cv->ad_m2, cv->pb_V, cv->mj, vdb + e) +
-            junction_q(cv->cjsw_F_per_m * cv->pd_m, cv->pb_V, cv->mjsw, vdb + e);
-    js[k] = junction_q(cv->cj_F_per_m2 * cv->as_m2, cv->pb_V, cv->mj, vsb + e) +
-            junction_q(cv->cjsw_F_per_m * cv->ps_m, cv->pb_V, cv->mjsw, vsb + e);
-  }
-  op->cbd_F = (jd[1] - jd[0]) / (2.0 * h);
-  op->cbs_F = (js[1] - js[0]) / (2.0 * h);
+  op->cbd_F = junction_c(cv->cj_F_per_m2 * cv->ad_m2, cv->pb_V, cv->mj, vdb) +
+              junction_c(cv->cjsw_F_per_m * cv->pd_m, cv->pb_V, cv->mjsw, vdb);
+  op->cbs_F = junction_c(cv->cj_F_per_m2 * cv->as_m2, cv->pb_V, cv->mj, vsb) +
+              junction_c(cv->cjsw_F_per_m * cv->ps_m, cv->pb_V, cv->mjsw, vsb);
+  op->c_F[PHYS_T_D][PHYS_T_D] += op->cbd_F;
+  op->c_F[PHYS_T_D][PHYS_T_B] -= op->cbd_F;
+  op->c_F[PHYS_T_B][PHYS_T_D] -= op->cbd_F;
+  op->c_F[PHYS_T_B][PHYS_T_B] += op->cbd_F;
+  op->c_F[PHYS_T_S][PHYS_T_S] += op->cbs_F;
+  op->c_F[PHYS_T_S][PHYS_T_B] -= op->cbs_F;
+  op->c_F[PHYS_T_B][PHYS_T_S] -= op->cbs_F;
+  op->c_F[PHYS_T_B][PHYS_T_B] += op->cbs_F;
   return TK_OK;
 }
