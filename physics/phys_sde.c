@@ -22,7 +22,7 @@ phys_sde_params phys_sde_default_params(void)
   p.t_stop_s = 1e-6;
   p.sample_dt_s = 2e-9;
   p.dt_s = 0.5e-9;
-  p.cap_refresh_V = 5e-3;
+  p.cap_refresh_V = 10e-3;
   p.temp_K = 300.0;
   p.seed = 1;
   p.noise = 1;
@@ -281,15 +281,20 @@ static void assemble(const phys_cell *c, const phys_sde_params *p, size_t nf,
 }
 
 /* The noise-free operating point from the nodes' initial voltages:
- * linearly-implicit Euler on the node capacitors alone with a step
- * doubling from 1 ns (pseudo-transient continuation; at large steps each
- * step is a Newton step), until no free node moves by 1 nV. */
+ * linearly-implicit Euler on the node capacitors alone (pseudo-transient
+ * continuation; at large steps each step is a Newton step), the step
+ * doubling from 1 ns while no node moves by more than 50 mV and halving
+ * when one does (a node's move is clamped to 0.2 V), until no free node
+ * moves by 1 nV at a step above 1 ms.  A regenerative digitiser right at
+ * its trip point can keep it from settling (measured: the pbit at -40 C,
+ * 0.196 V): after 2000 steps the run starts from the last iterate, a
+ * point of the deterministic trajectory. */
 static int dc_op(const phys_cell *c, const phys_sde_params *p, size_t nf,
                  sde_work *w, tk_err *err)
 {
   TK_TRY(cap_matrix(c, NULL, p, nf, -1.0, w, err));
   double dt = 1e-9;
-  for (int it = 0; it < 400; it++) {
+  for (int it = 0; it < 2000; it++) {
     assemble(c, p, nf, dt, 0, 0, w);
     if (lu(w->a, w->piv, nf) != 0)
       return TK_FAIL(err, TK_ENUMERIC, "singular matrix at the operating point");
@@ -299,17 +304,19 @@ static int dc_op(const phys_cell *c, const phys_sde_params *p, size_t nf,
       if (w->fidx[i] < 0)
         continue;
       double d = w->rhs[w->fidx[i]];
-      if (fabs(d) > 0.2)  /* damp large Newton steps */
+      if (fabs(d) > 0.2)
         d = d > 0 ? 0.2 : -0.2;
       w->v[i] += d;
       mv = fmax(mv, fabs(d));
     }
     if (mv < 1e-9 && dt > 1e-3)
       return TK_OK;
-    if (dt < 1e3)
+    if (mv > 0.05 && dt > 1e-12)
+      dt *= 0.5;
+    else if (dt < 1e3)
       dt *= 2;
   }
-  return TK_FAIL(err, TK_ENUMERIC, "no operating point after 400 steps");
+  return TK_OK;
 }
 
 int phys_sde_run(const phys_cell *c, const phys_mos_cv *cv,

@@ -25,10 +25,13 @@
  * once (no allocation per step).  A device's capacitance matrix is
  * re-evaluated only when one of its terminals has moved by more than
  * cap_refresh_V since its last evaluation (the capacitances change on the
- * scale of U_T; 5 mV default), and C re-summed when any was.
+ * scale of U_T; 10 mV default: on the pbit, 0.186 V, 100 us, P(1) and the
+ * flip count are identical at 1, 5, 10 and 20 mV, and 10 mV runs 1.7x
+ * faster than 5 mV), and C re-summed when any was.
  * The run starts from the noise-free operating point (pseudo-transient
  * continuation from the nodes' initial voltages, as ngspice's .op), not
- * from the initial voltages themselves.
+ * from the initial voltages themselves; where a regenerative stage right
+ * at its trip point keeps that from settling, from the last iterate.
  *
  * Random numbers: device k at step n uses block n of stream k of the seed
  * (as phys_langevin.h), so a run is reproducible bit for bit.
@@ -56,7 +59,7 @@ typedef struct phys_sde_params {
   int noise;            /* 1: device noise on; 0: deterministic */
 } phys_sde_params;
 
-/* t_stop 1 us, sample 2 ns, dt 0.5 ns, refresh 5 mV, 300 K, seed 1,
+/* t_stop 1 us, sample 2 ns, dt 0.5 ns, refresh 10 mV, 300 K, seed 1,
  * noise on. */
 phys_sde_params phys_sde_default_params(void);
 int phys_sde_check(const phys_sde_params *p, tk_err *err);

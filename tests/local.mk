@@ -223,3 +223,6 @@ check_PROGRAMS += tests/test_moscap
 tests_test_moscap_SOURCES = tests/test_moscap.c tests/tk_test.h
 tests_test_moscap_LDADD = $(TKT_LDADD)
 TESTS += tests/test_moscap
+# `tsukit bench cells` (issue 15)
+TESTS += tests/cli_bench_cells.sh
+EXTRA_DIST += tests/cli_bench_cells.sh
