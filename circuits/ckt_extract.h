@@ -20,6 +20,7 @@
 
 #include "circuits/ckt_session.h"
 #include "common/tk_error.h"
+#include "physics/phys_moscap.h"
 #include "physics/phys_mosfet.h"
 
 #define CKT_EXTRACT_MAX_VDS 4
@@ -55,5 +56,37 @@ int ckt_extract_mos(ckt_session *s, const ckt_extract_params *p,
 int ckt_extract_check(ckt_session *s, const ckt_extract_params *p,
                       const phys_mos_params *mp, ckt_extract_fit *fit,
                       tk_err *err);
+
+/* ---- capacitances (issue 15; circuits/ckt_extract_cv.c) ----
+ * The charge-model parameters (physics/phys_moscap.h) of a device of the
+ * card, read from ngspice itself after loading a one-device circuit (the
+ * card's values and BSIM4's defaults, "@nch[toxe]" etc.):
+ *   cox   = epsrox eps0 / toxe;  kp_cv = u0 cox (low-field mobility);
+ *   n_cv from the card's C_gg at V_GS = V_DS = V_BS = 0, 27 C (weak
+ *   inversion: C_gg = C_ox W L (n_cv - 1)/n_cv; one .op)
+ *   dl, dw = 2 dlc, 2 dwc
+ *   overlap cgso + cf, cgdo + cf per width (BSIM4 adds its fringing
+ *   capacitance cf to the overlap), cgbo per length;
+ *   junctions: cj = cjs, bottom areas as given by the instance (0 for the
+ *   cells: no AS/AD); sidewall cjsws + cjswgs over a perimeter W (ngspice
+ *   reports capbs = (cjsws + cjswgs) W at zero bias for the cells'
+ *   default geometry, measured), grading mjsws, potential pbsws.  Fails if
+ *   the card's gate-edge and sidewall gradings or potentials differ. */
+int ckt_extract_cv(ckt_session *s, const char *model, phys_mos_type type,
+                   double w_m, double l_m, phys_mos_cv *cv, tk_err *err);
+
+/* ngspice's small-signal capacitances of one device of the card at a bias
+ * (an .op), in the order of ckt_op_caps. */
+typedef struct ckt_op_caps {
+  double cgg, cgd, cgs, cgb;  /* dQ_G/dV_x, intrinsic, F (BSIM4 names) */
+  double cdg, cdd, cds, cdb;  /* dQ_D/dV_x */
+  double csg, csd, css, csb;  /* dQ_S/dV_x */
+  double capbd, capbs;        /* junction capacitances, F */
+} ckt_op_caps;
+
+int ckt_extract_op_caps(ckt_session *s, const char *model, phys_mos_type type,
+                        double w_m, double l_m, double vg_V, double vd_V,
+                        double vs_V, double vb_V, double temp_K,
+                        ckt_op_caps *out, tk_err *err);
 
 #endif

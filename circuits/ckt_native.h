@@ -7,14 +7,18 @@
  * shipped cells extracted from the bsim4 card, circuits/ckt_extract.h;
  * ngspice uses the model card of ckt_sim_params.model itself), the channel
  * noise 2q I_S (F'(x_f) + F'(x_r)) per MOSFET and 4kT/R per resistor.
- * It has no device capacitances: only the cell's own node capacitors
- * (ngspice adds BSIM4's gate, overlap and Miller capacitances; FINDINGS.md
- * measures what that changes on the pbit).
+ * Device charges (issue 15): every MOSFET carries the charge model of
+ * physics/phys_moscap.h with the bsim4 card's parameters (ckt_native_cv),
+ * on top of the cell's node capacitors, as ngspice adds BSIM4's; the
+ * integrator is physics/phys_sde.h (linearly-implicit Euler, fixed step =
+ * the noise slot nt_s rounded to divide tstep_s).  (Before: the Langevin
+ * solver of phys_langevin.h without device capacitances.)
  */
 #ifndef CKT_NATIVE_H
 #define CKT_NATIVE_H
 
 #include "circuits/ckt_sim.h"
+#include "physics/phys_moscap.h"
 
 /* Step bound of the cells' runs, in units of the fastest node's C/G
  * (phys_lgv_params.kappa).  The solver treats each node's own conductance
@@ -23,6 +27,9 @@
  * faster (measured, FINDINGS.md).  The fastest nodes are the digitiser's
  * outputs at a rail; the noise node's C/G is three orders slower. */
 #define CKT_NATIVE_KAPPA 0.05
+
+/* The charge parameters of a cell MOSFET of the bsim4 card. */
+void ckt_native_cv(const phys_mos *m, phys_mos_cv *cv);
 
 /* Run with p's temperature, stop time, output interval (tstep_s), seed
  * and noise switch; the solver's step is min(tstep_s, its own control). */

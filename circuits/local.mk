@@ -30,3 +30,5 @@ circuits_libckt_la_SOURCES += circuits/ckt_subckt.c circuits/ckt_subckt.h \
 	circuits/ckt_preflight_card.c circuits/ckt_preflight_impl.h \
 	circuits/ckt_names.c circuits/ckt_names_impl.h \
 	circuits/ckt_flicker.c circuits/ckt_flicker.h
+# charge-model parameters from the card (issue 15)
+circuits_libckt_la_SOURCES += circuits/ckt_extract_cv.c

@@ -28,6 +28,7 @@
 #include "tsu/tsu_ref.h"
 
 int cmd_bench_dtm(int argc, char **argv);
+int cmd_bench_cells(int argc, char **argv); /* cmd_bench_cells.c */
 
 /* The options of `bench gibbs` (static: usage() prints the table too). */
 static struct {
@@ -386,9 +387,12 @@ int cmd_bench(int argc, char **argv)
     return bench_gibbs(argc - 1, argv + 1);
   if (strcmp(argv[1], "dtm") == 0)
     return cmd_bench_dtm(argc - 1, argv + 1);
+  if (strcmp(argv[1], "cells") == 0)
+    return cmd_bench_cells(argc - 1, argv + 1);
   if (argv[1][0] == '-')
     return cmd_usage_error("bench", "unknown option '%s' (want: bench gibbs "
                            "[options])", argv[1]);
-  return cmd_usage_error("bench", "unknown benchmark '%s' (valid: gibbs, dtm)",
+  return cmd_usage_error("bench", "unknown benchmark '%s' (valid: gibbs, dtm, "
+                         "cells)",
                          argv[1]);
 }

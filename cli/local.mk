@@ -13,3 +13,4 @@ tsukit_SOURCES += cli/cmd_calibrate.c cli/calibrate_opts.c cli/calibrate_opts.h 
 tsukit_SOURCES += cli/cmd_characterize.c
 tsukit_SOURCES += cli/cmd_dtm.c cli/cmd_dtm_sample.c cli/cmd_dtm_eval.c cli/dtm_cli.h
 tsukit_SOURCES += cli/cmd_bench_dtm.c
+tsukit_SOURCES += cli/cmd_bench_cells.c

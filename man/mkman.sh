@@ -44,7 +44,7 @@ emit() {
 # subcommands with their own --help
 subcommands() {
   case $1 in
-  bench) echo "gibbs dtm" ;;
+  bench) echo "gibbs dtm cells" ;;
   dtm) echo "train sample eval" ;;
   esac
 }

@@ -16,3 +16,9 @@ physics_libphys_la_SOURCES += physics/phys_noise.c physics/phys_noise.h \
 	physics/phys_spectral.c physics/phys_spectral.h
 physics_libphys_la_SOURCES += physics/phys_dwell.c physics/phys_dwell.h
 physics_libphys_la_SOURCES += physics/phys_langevin.c physics/phys_langevin.h
+# MOSFET charges and capacitances (issue 15)
+physics_libphys_la_SOURCES += physics/phys_moscap.c physics/phys_moscap.h
+nobase_pkginclude_HEADERS += physics/phys_moscap.h
+# linearly-implicit stochastic integrator with device charges (issue 15)
+physics_libphys_la_SOURCES += physics/phys_sde.c physics/phys_sde.h
+nobase_pkginclude_HEADERS += physics/phys_sde.h

@@ -241,3 +241,12 @@ check_PROGRAMS += tests/test_tsu_fastgauss
 tests_test_tsu_fastgauss_SOURCES = tests/test_tsu_fastgauss.c tests/tk_test.h
 tests_test_tsu_fastgauss_LDADD = $(TKT_LDADD)
 TESTS += tests/test_tsu_fastgauss
+
+# MOSFET charge model against BSIM4's .op capacitances (issue 15)
+check_PROGRAMS += tests/test_moscap
+tests_test_moscap_SOURCES = tests/test_moscap.c tests/tk_test.h
+tests_test_moscap_LDADD = $(TKT_LDADD)
+TESTS += tests/test_moscap
+# `tsukit bench cells` (issue 15)
+TESTS += tests/cli_bench_cells.sh
+EXTRA_DIST += tests/cli_bench_cells.sh
