@@ -359,7 +359,7 @@ static const ckt_cell_info cells[] = {
    0.5e-9, 2e-9, build_cat4},
   {"gmm2", CKT_CELL_GMM, "vctl,vsep,y,vdd", "vctl,vsep", 2, {0.180, 0.2},
    {0.192, 0.4}, "y", PBIT_VDD_V, 700e-9, 0.5e-9, 2e-9, build_gmm2},
-  {"pbit-fast", CKT_CELL_PBIT, "vctl,out,vdd", "vctl", 1, {0.10}, {0.30},
+  {"pbit-fast", CKT_CELL_PBIT, "vctl,out,vdd", "vctl", 1, {0.182}, {0.195},
    "out", PBITF_VDD_V, 40e-9, 0.2e-9, 0.5e-9, build_pbit_fast},
 };
 
