@@ -10,6 +10,8 @@ int expt__energy_wall_plot(const char *h5, const char *png, tk_err *err);
 
 int expt__random_bits_run(expt_run *r, tk_err *err);
 int expt__random_bits_plot(const char *h5, const char *png, tk_err *err);
+int expt__pbit_speed_run(expt_run *r, tk_err *err);
+int expt__pbit_speed_plot(const char *h5, const char *png, tk_err *err);
 int expt__dwell_run(expt_run *r, tk_err *err);
 int expt__dwell_plot(const char *h5, const char *png, tk_err *err);
 int expt__pbit_run(expt_run *r, tk_err *err);

@@ -46,6 +46,17 @@ static const expt_info table[] = {
    "fit, and the energy per independent sample at the midpoint against the "
    "published energy per bit (inputs below).",
    expt__pbit_run, expt__pbit_plot},
+  {"pbit-speed", "The fast pbit: correlation time and energy per bit over its knob",
+   "pbit-fast over its supply (the knob): tau vs VDD and energy per bit vs tau, beside the published 100 ns / 350 aJ",
+   "The published all-transistor pbit decorrelates in ~100 ns for ~350 aJ "
+   "per bit; the shipped pbit takes 0.3-1.2 us and ~600 aJ. The pbit-fast "
+   "cell (same topology and BSIM4 card, a smaller and shorter-channel "
+   "digitiser) is swept over its supply, the knob that sets the first "
+   "inverter's current and so its output pole, which is what sets tau. At "
+   "each supply a pilot finds P(1) = 1/2; the measurement gives tau from "
+   "the flip rate and the energy per bit of entropy as random-bits does, "
+   "both with errors.",
+   expt__pbit_speed_run, expt__pbit_speed_plot},
   {"categorical", "The categorical cell: four states",
    "4-state cell (ngspice): state traces and occupancies for three programmed distributions",
    "The talk's four-state cell that moves randomly among its states. Our "

@@ -6,7 +6,7 @@ experiments_libexpt_la_SOURCES = experiments/expt.h experiments/expt_impl.h \
 	experiments/expt_file.c experiments/expt_registry.c \
 	experiments/expt_report.c \
 	experiments/expt_cellrun.h experiments/expt_cellrun.c \
-	experiments/expt_energy_wall.c experiments/expt_random_bits.c \
+	experiments/expt_energy_wall.c experiments/expt_random_bits.c experiments/expt_pbit_speed.c \
 	experiments/expt_dwell.c experiments/expt_pbit.c \
 	experiments/expt_optim.c experiments/expt_energy_cmp.c \
 	experiments/expt_cells.c experiments/expt_temp.c

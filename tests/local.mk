@@ -92,6 +92,11 @@ check_PROGRAMS += tests/test_ckt_pbit
 tests_test_ckt_pbit_SOURCES = tests/test_ckt_pbit.c tests/tk_test.h
 tests_test_ckt_pbit_LDADD = $(TKT_LDADD)
 TESTS += tests/test_ckt_pbit
+# pbit-fast (issue 20)
+check_PROGRAMS += tests/test_ckt_pbit_fast
+tests_test_ckt_pbit_fast_SOURCES = tests/test_ckt_pbit_fast.c tests/tk_test.h
+tests_test_ckt_pbit_fast_LDADD = $(TKT_LDADD)
+TESTS += tests/test_ckt_pbit_fast
 TESTS += tests/cli_trace.sh
 EXTRA_DIST += tests/cli_trace.sh
 

@@ -278,6 +278,78 @@ static int build_gmm2(const double *vctl_V, const ckt_cell_opts *o,
   return TK_OK;
 }
 
+/* pbit-fast (issue 20): the pbit at the published operating point.  The
+ * same topology as the pbit -- a noise node X on the control through an
+ * NMOS pseudo-resistor MR, four inverters to OUT -- with the digitiser cut
+ * down to what its speed needs:
+ *   MR       X    VB   VCTL 0      NMOS W 90n L 90n, VB 0.40 V (a gate)
+ *   MNk/MPk  inverter k = 1..4, W 90n L 60n: X->d1->d2->d3->OUT
+ *   C_X, C_d1..C_OUT  0.05 fF each (the devices' own capacitances, BSIM4
+ *                     capmod 2, dominate).
+ * Measured (ngspice, bsim4 card, 27 C; experiments/REPORT.md pbit-speed,
+ * docs/FINDINGS.md): the output's correlation time is set by the
+ * digitiser, not by MR -- the first inverter at its trip point is a
+ * high-gain stage whose output pole C_d1 / g_out (g_out ~ I_D sigma_DIBL /
+ * n U_T) low-passes X; lowering VB (MR's conductance 100x weaker) leaves
+ * tau unchanged.  The knob is therefore the supply VDD (`--vdd`, the
+ * cell's bias voltage): I_D at the trip point grows ~e^(VDD / 2 n U_T),
+ * tau 46 +- 2 ns at 0.40 V (the fastest documented setting), 123 ns at
+ * 0.32 V, 686 +- 28 ns at 0.22 V, while the energy per independent bit
+ * ~ VDD C_d1 n U_T / sigma_DIBL falls slowly with VDD (254 +- 12 aJ at
+ * 0.40 V, 98 +- 4 aJ at 0.22 V).  The trip point follows the supply:
+ * P(1) = 1/2 within ~1.5 mV of VCTL = 0.4888 VDD - 7.3 mV (measured 0.22-
+ * 0.40 V); the documented control range is at 0.40 V.
+ * Shorter inverters (L 60 nm against the pbit's 100 nm) have lower gain
+ * (more DIBL) and smaller capacitances: both shorten C_d1 / g_out. */
+#define PBITF_VDD_V 0.40   /* default supply = the fastest setting */
+#define PBITF_VB_V 0.40    /* MR's gate bias rail (no DC current) */
+#define PBITF_INV_W_M 90e-9
+#define PBITF_INV_L_M 60e-9
+#define PBITF_C_F 0.05e-15 /* explicit node capacitors */
+#define PBITF_NINV 4
+static int build_pbit_fast(const double *vctl_V, const ckt_cell_opts *o,
+                           phys_cell **out, tk_err *err)
+{
+  double vdd = pick(o ? o->vdd_V : 0, PBITF_VDD_V);
+  double cx = pick(o ? o->c_noise_F : 0, PBITF_C_F);
+  double vb = pick(o ? o->vbias_V : 0, PBITF_VB_V);
+  phys_cell *c = NULL;
+  int ivdd, ictl, ivb, ix, rc = 0, in;
+  char nm[PHYS_NAME_MAX];
+  TK_TRY(phys_cell_alloc(&c, err));
+  if ((rc = phys_cell_add_fixed(c, "vdd", vdd, 1, &ivdd, err)) != 0 ||
+      (rc = phys_cell_add_fixed(c, "vctl", vctl_V[0], 0, &ictl, err)) != 0 ||
+      (rc = phys_cell_add_fixed(c, "vb", vb, 0, &ivb, err)) != 0 ||
+      (rc = phys_cell_add_free(c, "x", cx, vctl_V[0], &ix, err)) != 0 ||
+      (rc = mos(c, "MR", PHYS_NMOS, ix, ivb, ictl, 0, 90e-9, 90e-9, err)) != 0)
+    goto fail;
+  in = ix;
+  for (int k = 1; k <= PBITF_NINV; k++) {
+    int od;
+    if (k == PBITF_NINV)
+      snprintf(nm, sizeof nm, "out");
+    else
+      snprintf(nm, sizeof nm, "d%d", k);
+    if ((rc = phys_cell_add_free(c, nm, PBITF_C_F, k % 2 ? vdd : 0.0, &od,
+                                 err)) != 0)
+      goto fail;
+    snprintf(nm, sizeof nm, "MN%d", k);
+    if ((rc = mos(c, nm, PHYS_NMOS, od, in, 0, 0, PBITF_INV_W_M,
+                  PBITF_INV_L_M, err)) != 0)
+      goto fail;
+    snprintf(nm, sizeof nm, "MP%d", k);
+    if ((rc = mos(c, nm, PHYS_PMOS, od, in, ivdd, ivdd, PBITF_INV_W_M,
+                  PBITF_INV_L_M, err)) != 0)
+      goto fail;
+    in = od;
+  }
+  *out = c;
+  return TK_OK;
+fail:
+  phys_cell_free(c);
+  return rc;
+}
+
 static const ckt_cell_info cells[] = {
   {"pbit", CKT_CELL_PBIT, "vctl,out,vdd", "vctl", 1, {0.178}, {0.194}, "out",
    PBIT_VDD_V, 700e-9, 0.5e-9, 2e-9, build_pbit},
@@ -287,6 +359,8 @@ static const ckt_cell_info cells[] = {
    0.5e-9, 2e-9, build_cat4},
   {"gmm2", CKT_CELL_GMM, "vctl,vsep,y,vdd", "vctl,vsep", 2, {0.180, 0.2},
    {0.192, 0.4}, "y", PBIT_VDD_V, 700e-9, 0.5e-9, 2e-9, build_gmm2},
+  {"pbit-fast", CKT_CELL_PBIT, "vctl,out,vdd", "vctl", 1, {0.182}, {0.195},
+   "out", PBITF_VDD_V, 40e-9, 0.2e-9, 0.5e-9, build_pbit_fast},
 };
 
 size_t ckt_cell_count(void) { return sizeof cells / sizeof cells[0]; }
