@@ -89,7 +89,7 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
   int inverse_ix = 0, inverse_set = 0;
   const cmd_opt own[N_OWN] = {
     {"cell", 0, CMD_OPT_STR, &p.cell, 0, 0, NULL, "NAME",
-     "cell name (`tsukit cells`: pbit, cat4 or gmm2; required)",
+     "cell name (`tsukit cells`: pbit, pbit-fast, cat4 or gmm2; required)",
      CMD_OPT_REQUIRED, NULL, NULL, NULL},
     {"vdd", 0, CMD_OPT_DOUBLE, &p.vdd_V, 0.1, 1.0, "V", "V",
      "cell supply, [0.1, 1] V (default the cell's; sets the digitiser "

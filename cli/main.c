@@ -14,7 +14,7 @@ static int cmd_version(int argc, char **argv);
 
 static const cmd_entry commands[] = {
   {"bench", cmd_bench, "speed: bench gibbs (flips/ns, fast vs reference), bench dtm (training throughput)"},
-  {"calibrate", cmd_calibrate, "sweep a cell (pbit, cat4) over control x temperature -> cell library (resumable, workers/MPI)"},
+  {"calibrate", cmd_calibrate, "sweep a cell (pbit, pbit-fast, cat4, gmm2) over control x temperature -> cell library (resumable, workers/MPI)"},
   {"cells", cmd_cells, "list the shipped sampling cells (pbit ...) and their control ranges"},
   {"characterize", cmd_characterize, "a designer's own .subckt pbit with device noise -> cell library"},
   {"demo", cmd_demo, "the whole chain on the embedded defaults"},
