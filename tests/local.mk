@@ -255,3 +255,7 @@ TESTS += tests/test_moscap
 # `tsukit bench cells` (issue 15)
 TESTS += tests/cli_bench_cells.sh
 EXTRA_DIST += tests/cli_bench_cells.sh
+
+# the layer rule of docs/ARCHITECTURE.md on the sources
+TESTS += tests/layers.sh
+EXTRA_DIST += tests/layers.sh
