@@ -21,6 +21,10 @@
 
 #include <stdint.h>
 
+#include "common/tk_error.h"
+#include "tsu/tsu_color.h"
+#include "tsu/tsu_graph.h"
+
 #define TSU__FN_W 16u
 
 /* Random-stream tags (top 4 bits of the Philox stream word), so a Potts
@@ -108,6 +112,19 @@ const tsu__fn_path *tsu__fn_path_get(int path);
 
 /* Philox round keys of a seed. */
 void tsu__fn_round_keys(uint64_t seed, uint32_t rk[10][2]);
+
+/* The checks both samplers make before allocating: at least one chain,
+ * a colouring of graph g, a path this CPU runs (*fp), and the size;
+ * *n_groups = chain groups of TSU__FN_W. */
+int tsu__fn_prepare(const tsu_graph *g, const tsu_coloring *col,
+                    uint32_t n_chains, int path, const tsu__fn_path **fp,
+                    uint32_t *n_groups, tk_err *err);
+/* The graph in colour order: start[n_colors+1] from the colouring,
+ * node[q] = the node at position q, its neighbours nbr[off[q]..off[q+1])
+ * (arrays sized as in the plans). */
+void tsu__fn_order(const tsu_graph *g, const tsu_coloring *col,
+                   uint32_t *start, uint32_t *node, uint32_t *off,
+                   uint32_t *nbr);
 
 /* The plans of the samplers (tests). */
 struct tsu_fastpotts;

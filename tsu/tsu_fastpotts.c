@@ -74,19 +74,10 @@ int tsu_fastpotts_alloc(const tsu_potts *p, const tsu_coloring *col,
 {
   *out = NULL;
   TK_TRY(tsu_potts_check(p, err));
-  if (n_chains < 1)
-    return TK_FAIL(err, TK_EINVAL, "need at least one chain");
-  if (col == NULL || col->n != p->g->n)
-    return TK_FAIL(err, TK_EINVAL, "colouring does not match the graph");
-  const tsu__fn_path *fp = tsu__fn_path_get(path);
-  if (fp == NULL)
-    return TK_FAIL(err, TK_EUNSUPPORTED, "kernel path %d is not supported "
-                   "by this CPU", path);
   const tsu_graph *g = p->g;
-  uint32_t n = g->n, ng = (n_chains + TSU__FN_W - 1) / TSU__FN_W;
-  if ((uint64_t)n * ng * TSU__FN_W >= (1ull << 40))
-    return TK_FAIL(err, TK_ERANGE, "%u nodes x %u chains is too large", n,
-                   n_chains);
+  const tsu__fn_path *fp = NULL;
+  uint32_t n = g->n, ng = 0;
+  TK_TRY(tsu__fn_prepare(g, col, n_chains, path, &fp, &ng, err));
   tsu_fastpotts *s = calloc(1, sizeof *s);
   if (s == NULL)
     return TK_FAIL(err, TK_ENOMEM, "fast Potts sampler");
@@ -117,15 +108,7 @@ int tsu_fastpotts_alloc(const tsu_potts *p, const tsu_coloring *col,
     return TK_FAIL(err, TK_ENOMEM, "fast Potts sampler: %u nodes x %u "
                    "chains", n, n_chains);
   }
-  memcpy(pl->start, col->start, (col->n_colors + 1) * sizeof *pl->start);
-  pl->off[0] = 0;
-  for (uint32_t q = 0; q < n; q++) {
-    uint32_t i = col->order[q];
-    pl->node[q] = i;
-    uint32_t d = g->off[i + 1] - g->off[i];
-    memcpy(pl->nbr + pl->off[q], g->adj + g->off[i], d * sizeof *pl->nbr);
-    pl->off[q + 1] = pl->off[q] + d;
-  }
+  tsu__fn_order(g, col, pl->start, pl->node, pl->off, pl->nbr);
   int rc = fill_weights(s, p, err);
   if (rc != 0) {
     tsu_fastpotts_free(s);
