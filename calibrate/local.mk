@@ -40,3 +40,6 @@ calibrate_libcal_la_SOURCES += calibrate/cal_summary.c calibrate/cal_summary.h \
 	calibrate/cal_track.c calibrate/cal_cellpt.c calibrate/cal_mc.c \
 	calibrate/cal_verify.c calibrate/cal_subckt.c \
 	calibrate/cal_predict.c calibrate/cal_predict.h
+# chip nodes from cat4 / gmm2 libraries (issue 14)
+calibrate_libcal_la_SOURCES += calibrate/cal_nodemap.c calibrate/cal_nodemap.h
+nobase_pkginclude_HEADERS += calibrate/cal_nodemap.h
