@@ -43,3 +43,5 @@ calibrate_libcal_la_SOURCES += calibrate/cal_summary.c calibrate/cal_summary.h \
 # chip nodes from cat4 / gmm2 libraries (issue 14)
 calibrate_libcal_la_SOURCES += calibrate/cal_nodemap.c calibrate/cal_nodemap.h
 nobase_pkginclude_HEADERS += calibrate/cal_nodemap.h
+calibrate_libcal_la_SOURCES += calibrate/cal_nodemix.c calibrate/cal_nodemix.h
+nobase_pkginclude_HEADERS += calibrate/cal_nodemix.h

@@ -259,3 +259,12 @@ EXTRA_DIST += tests/cli_bench_cells.sh
 # the layer rule of docs/ARCHITECTURE.md on the sources
 TESTS += tests/layers.sh
 EXTRA_DIST += tests/layers.sh
+# issue 14: mixed-node sampler and calibrated cat4 / gmm2 chip nodes
+check_PROGRAMS += tests/test_tsu_mixed
+tests_test_tsu_mixed_SOURCES = tests/test_tsu_mixed.c tests/tk_test.h
+tests_test_tsu_mixed_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_mixed
+check_PROGRAMS += tests/test_cal_nodemap
+tests_test_cal_nodemap_SOURCES = tests/test_cal_nodemap.c tests/tk_test.h
+tests_test_cal_nodemap_LDADD = $(TKT_LDADD)
+TESTS += tests/test_cal_nodemap

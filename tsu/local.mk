@@ -48,3 +48,6 @@ tsu_libtsu_la_LIBADD = tsu/libtsufastnode.la
 tsu_libtsu_la_SOURCES += tsu/tsu_fastnode.c tsu/tsu_fastpotts.c \
 	tsu/tsu_fastpotts.h tsu/tsu_fastgauss.c tsu/tsu_fastgauss.h
 nobase_pkginclude_HEADERS += tsu/tsu_fastpotts.h tsu/tsu_fastgauss.h
+# mixed spin / categorical / continuous graphs (issue 14)
+tsu_libtsu_la_SOURCES += tsu/tsu_mixed.c tsu/tsu_mixed.h
+nobase_pkginclude_HEADERS += tsu/tsu_mixed.h
