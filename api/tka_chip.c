@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calibrate/cal_nodemap.h"
+#include "calibrate/cal_nodemix.h"
 #include "common/tk_progress.h"
 #include "io/io_cells.h"
 #include "tsu/tsu_cell.h"
@@ -17,6 +19,7 @@
 #include "tsu/tsu_fast.h"
 #include "tsu/tsu_gauss.h"
 #include "tsu/tsu_graph.h"
+#include "tsu/tsu_mixed.h"
 #include "tsu/tsu_potts.h"
 #include "tsu/tsu_run.h"
 
@@ -41,6 +44,12 @@ struct tka_samples {
   tsu_gauss gauss;           /* continuous model */
   double *gauss_a;           /* [n] self-couplings (a copy) */
   tsu_gauss_chains *gc;      /* continuous chains */
+  tsu_mixed mixed;           /* mixed model (graph of the chip) */
+  uint8_t *node_kind;        /* [n] its node kinds (a copy) */
+  double *hold;              /* [n] finite-tau holds, or NULL */
+  cal_nodemap *map_cat, *map_gmm; /* calibrated cells, or NULL */
+  cal_nodemix mix;           /* the maps as callbacks */
+  tsu_mixed_chains *mc;      /* mixed chains */
   tsu_run_result rr;         /* moments, timing, activity */
   double *buf;               /* mean, mean_se [n][cols], corr, corr_se [m] */
 };
@@ -178,6 +187,11 @@ void tka_samples_free(tka_samples *s)
   tsu_celltab_free(s->tab);
   tsu_potts_chains_free(s->pc);
   tsu_gauss_chains_free(s->gc);
+  tsu_mixed_chains_free(s->mc);
+  cal_nodemap_free(s->map_cat);
+  cal_nodemap_free(s->map_gmm);
+  free(s->node_kind);
+  free(s->hold);
   tsu_run_result_clear(&s->rr);
   free(s->pot_h);
   free(s->gauss_a);
@@ -342,6 +356,10 @@ const void *tka_samples_states(const tka_samples *s, size_t dims[2],
   }
   dims[0] = s->chains;
   dims[1] = s->n;
+  if (s->kind == TKA_MIXED) {
+    *elem_size = sizeof(double);
+    return tsu_mixed_chains_states(s->mc);
+  }
   if (s->kind == TKA_CATEGORICAL) {
     *elem_size = sizeof(uint8_t);
     return tsu_potts_chains_states(s->pc);
@@ -417,6 +435,8 @@ const char *tka_samples_kernel(const tka_samples *s)
     return "";
   if (s->kind == TKA_SPIN)
     return tsu_sampler_path_name(s->s);
+  if (s->kind == TKA_MIXED)
+    return "mixed-reference";
   return s->kind == TKA_CATEGORICAL ? "potts-reference" : "gauss-reference";
 }
 
@@ -457,4 +477,135 @@ int tka_chip_bench(const tka_chip *c, long chains, long sweeps, int threads,
   tsu_sampler_free(s);
   tsu_cells_free(cells);
   return rc;
+}
+
+static int load_map(const char *path, const char *cell, int want,
+                    double temp_K, double design_K, uint64_t seed,
+                    cal_nodemap **out, tk_err *err)
+{
+  if (path == NULL)
+    return TK_OK;
+  if (!isfinite(temp_K))
+    return TK_FAIL(err, TK_EINVAL, "calibrated cells need a finite chip "
+                   "temperature");
+  cal_nodemap_params mp = cal_nodemap_default_params();
+  mp.cells = path;
+  mp.cell = cell;
+  mp.want = want;
+  mp.temp_K = temp_K;
+  mp.design_K = design_K;
+  mp.seed = seed;
+  return cal_nodemap_load(&mp, out, err);
+}
+
+static int run_mixed(const tka_chip *c, tka_samples *r,
+                     const uint8_t *node_kind, uint64_t seed, double beta,
+                     unsigned K, const double *kbias, const double *a,
+                     const char *const cells[4], double temp_K,
+                     double design_K, double clock_Hz, int clip,
+                     const tsu_run_params *rp, tk_err *err)
+{
+  size_t n = c->g->n;
+  int have_cat = 0, have_cont = 0;
+  if (node_kind == NULL)
+    return TK_FAIL(err, TK_EINVAL, "mixed graph: node kinds are required");
+  if ((r->node_kind = malloc(n + 1)) == NULL ||
+      (r->gauss_a = malloc((n + 1) * sizeof *r->gauss_a)) == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "mixed graph");
+  for (size_t i = 0; i < n; i++) {
+    if (node_kind[i] > TKA_CONTINUOUS)
+      return TK_FAIL(err, TK_EINVAL, "node %zu: kind %u (spin 0, "
+                     "categorical 1, continuous 2)", i, node_kind[i]);
+    /* TKA_SPIN/CATEGORICAL/CONTINUOUS are TSU_NODE_SPIN/CAT/CONT */
+    r->node_kind[i] = node_kind[i];
+    have_cat |= node_kind[i] == TKA_CATEGORICAL;
+    have_cont |= node_kind[i] == TKA_CONTINUOUS;
+  }
+  if (have_cat && (K < 2 || K > TSU_POTTS_MAX_K))
+    return TK_FAIL(err, TK_ERANGE, "categorical nodes: K = %u states must "
+                   "be in 2..%d", K, TSU_POTTS_MAX_K);
+  if (have_cat && kbias != NULL) {
+    if ((r->pot_h = malloc(n * K * sizeof *r->pot_h)) == NULL)
+      return TK_FAIL(err, TK_ENOMEM, "categorical biases");
+    memcpy(r->pot_h, kbias, n * K * sizeof *r->pot_h);
+  }
+  if (a != NULL)
+    memcpy(r->gauss_a, a, n * sizeof *r->gauss_a);
+  else
+    tsu_gauss_diag_dominant(c->g, 1.0, r->gauss_a);
+  TK_TRY(load_map(cells[0], cells[1], CAL_NODEMAP_CAT, temp_K, design_K,
+                  seed, &r->map_cat, err));
+  TK_TRY(load_map(cells[2], cells[3], CAL_NODEMAP_GMM, temp_K, design_K,
+                  seed, &r->map_gmm, err));
+  r->mixed = (tsu_mixed){c->g, r->node_kind, have_cat ? K : 2, r->pot_h,
+                         r->gauss_a, beta, NULL, NULL, NULL, NULL, NULL};
+  if (r->map_cat != NULL || r->map_gmm != NULL) {
+    if (!(clock_Hz > 0 && isfinite(clock_Hz)))
+      return TK_FAIL(err, TK_EINVAL, "calibrated cells need a clock > 0 Hz");
+    r->mix = (cal_nodemix){r->map_cat, r->map_gmm, clip != 0};
+    if ((r->hold = calloc(n + 1, sizeof *r->hold)) == NULL)
+      return TK_FAIL(err, TK_ENOMEM, "mixed graph");
+    TK_TRY(cal_nodemix_attach(&r->mix, &r->mixed,
+                              (c->col->n_colors ? c->col->n_colors : 1) /
+                                  clock_Hz,
+                              r->hold, err));
+  }
+  TK_TRY(tsu_mixed_chains_alloc(&r->mixed, c->col, r->chains, seed, &r->mc,
+                                err));
+  r->cols = tsu_mixed_cols(&r->mixed);
+  return tsu_run_mixed(r->mc, &r->mixed, r->chains, rp, &r->rr, err);
+}
+
+int tka_chip_sample_mixed(const tka_chip *c, const uint8_t *node_kind,
+                          uint64_t sweeps, uint64_t burn_in, long chains,
+                          double beta, uint64_t seed, int threads,
+                          unsigned K, const double *kbias, const double *a,
+                          const char *cat_cells, const char *cat_cell,
+                          const char *gmm_cells, const char *gmm_cell,
+                          double temp_K, double design_K, double clock_Hz,
+                          int clip, const volatile int *stop,
+                          tka_samples **out, tk_err *err)
+{
+  if (out == NULL)
+    return TK_FAIL(err, TK_EINVAL, "sample: NULL output");
+  *out = NULL;
+  TK_TRY(check_run(c, TKA_SPIN, sweeps, burn_in, chains, beta, threads, NULL,
+                   err));
+  tka_samples *r = calloc(1, sizeof *r);
+  if (r == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "samples");
+  r->kind = TKA_MIXED;
+  r->n = c->g->n;
+  r->n_edges = c->g->n_edges;
+  r->chains = (uint32_t)chains;
+  r->cols = 1;
+  tsu_run_params rp = tsu_run_default_params();
+  rp.burn_in = burn_in;
+  rp.sweeps = sweeps;
+  rp.n_batches = N_BATCHES;
+  rp.n_threads = threads;
+  rp.stop = stop;
+  const char *cells[4] = {cat_cells, cat_cell, gmm_cells, gmm_cell};
+  int rc = run_mixed(c, r, node_kind, seed, beta, K, kbias, a, cells, temp_K,
+                     design_K, clock_Hz, clip, &rp, err);
+  size_t n = r->n, m = r->n_edges, cols = r->cols;
+  if (rc == 0 &&
+      (r->buf = malloc((2 * n * cols + 2 * m + 1) * sizeof *r->buf)) == NULL)
+    rc = TK_FAIL(err, TK_ENOMEM, "moments");
+  if (rc != 0) {
+    tka_samples_free(r);
+    return rc;
+  }
+  double *mean = r->buf, *mse = mean + n * cols, *corr = mse + n * cols;
+  tsu_moments_result(r->rr.mom, mean, mse, corr, corr + m);
+  *out = r;
+  return TK_OK;
+}
+
+void tka_samples_map_dev(const tka_samples *s, double *n_mapped,
+                         double *mean_dev, double *max_dev)
+{
+  *n_mapped = *mean_dev = *max_dev = 0;
+  if (s != NULL && s->mc != NULL)
+    tsu_mixed_chains_dev(s->mc, n_mapped, mean_dev, max_dev);
 }

@@ -13,9 +13,11 @@
  *                    per-state biases h[n][K];
  *   TKA_CONTINUOUS   the Gaussian chains (tsu_gauss.h) with self-couplings
  *                    a[n] (NULL: diagonally dominant, margin 1).
- * One node kind per chip: tsukit's engine has no graph that mixes spin,
- * categorical and continuous nodes (TK_EUNSUPPORTED is the binding's
- * answer to such a request).
+ * tka_chip_sample_mixed runs a graph whose nodes mix the three kinds
+ * (tsu/tsu_mixed.h, the double-precision reference sampler), with ideal
+ * cells or calibrated categorical (cat4) / Gaussian-mixture (gmm2) cells
+ * from cell libraries (calibrate/cal_nodemix.h, as `tsukit sample
+ * --cells-kind mixed`).
  *
  * The run's result (tka_samples) owns the chains: their final states are
  * exposed as the kernel's own buffer (no copy) -- spin: the packed words
@@ -33,7 +35,8 @@
 
 #include "common/tk_error.h"
 
-enum { TKA_SPIN = 0, TKA_CATEGORICAL = 1, TKA_CONTINUOUS = 2 };
+enum { TKA_SPIN = 0, TKA_CATEGORICAL = 1, TKA_CONTINUOUS = 2,
+       TKA_MIXED = 3 };
 
 typedef struct tka_chip tka_chip;
 typedef struct tka_samples tka_samples;
@@ -77,6 +80,33 @@ int tka_chip_sample(const tka_chip *c, int kind, uint64_t sweeps,
                     double clock_Hz, unsigned K, const double *kbias,
                     const double *a, const volatile int *stop,
                     tka_samples **out, tk_err *err);
+/* A mixed graph: node_kind[n] (TKA_SPIN, TKA_CATEGORICAL or
+ * TKA_CONTINUOUS per node), K states of the categorical nodes with
+ * per-state biases kbias[n][K] (NULL: h_i on state 1), self-couplings
+ * a[n] of the continuous nodes (NULL: diagonally dominant, margin 1).
+ * Calibrated cells: cat_cells / cat_cell a categorical (cat4) library
+ * for the categorical nodes (its K must be K), gmm_cells / gmm_cell a
+ * gmm (gmm2) library for the continuous nodes (each NULL: ideal), at
+ * chip temperature temp_K, design_K (NaN: temp_K), clock_Hz (the
+ * finite-tau hold), clip (1: clip unreachable conditionals, 0: TK_ERANGE
+ * naming the calibrated range).  Other arguments as tka_chip_sample.
+ * The result's kind is TKA_MIXED: states double [chains][n] (s, k or x),
+ * mean [n][cols] (cols K with a categorical node, else 1; spin <s> and
+ * continuous <x> in column 0, categorical P(c = k)), corr the edge
+ * features (tsu_mixed.h). */
+int tka_chip_sample_mixed(const tka_chip *c, const uint8_t *node_kind,
+                          uint64_t sweeps, uint64_t burn_in, long chains,
+                          double beta, uint64_t seed, int threads,
+                          unsigned K, const double *kbias, const double *a,
+                          const char *cat_cells, const char *cat_cell,
+                          const char *gmm_cells, const char *gmm_cell,
+                          double temp_K, double design_K, double clock_Hz,
+                          int clip, const volatile int *stop,
+                          tka_samples **out, tk_err *err);
+/* Calibrated mixed runs: updates through library cells and their
+ * deviation from the ideal conditional (mean, max); 0 otherwise. */
+void tka_samples_map_dev(const tka_samples *s, double *n_mapped,
+                         double *mean_dev, double *max_dev);
 void tka_samples_free(tka_samples *s);
 
 /* The final states: the kernel's buffer (see above), valid until
@@ -96,7 +126,7 @@ const double *tka_samples_corr_se(const tka_samples *s);
 /* The run: kind, chains, recorded sweeps, cell updates per ns of the
  * recorded sweeps, the fraction of updates that changed a state, the
  * kernel ("avx512", "avx2", "portable", "potts-reference",
- * "gauss-reference"). */
+ * "gauss-reference", "mixed-reference"). */
 int tka_samples_kind(const tka_samples *s);
 uint32_t tka_samples_chains(const tka_samples *s);
 uint64_t tka_samples_recorded(const tka_samples *s);

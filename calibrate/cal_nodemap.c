@@ -21,6 +21,12 @@
 #define PULL_ITERS 20   /* bisection of the pull towards uniform: 1e-6 */
 #define Q_FLOOR 1e-9    /* target probabilities are raised to this */
 #define INST_STREAM 0x6e6f64656d6170ull  /* "nodemap": instance draws */
+/* The reachability grid: every 8th point of cal_priority_inverse's 4000
+ * steps of ln(lambda) over [-18, 18], so a point found reachable here is
+ * one the inverse's scan finds too. */
+#define LAM_N 500
+#define LAM_LO (-18.0)
+#define LAM_SPAN 36.0
 
 /* One cell's model at one temperature. */
 typedef struct tmodel {
@@ -37,6 +43,10 @@ struct cal_nodemap {
   double *dv0_V;             /* [n_inst] midpoint shift at temp_K, V */
   double *svs;               /* [n_inst] slope scale at temp_K */
   uint64_t seed;             /* instance draw (0: i mod n_inst) */
+  int fast;                  /* cal_nodemap_cat_p may skip the inverse */
+  double plo[CAL_MAX_STATES], phi[CAL_MAX_STATES]; /* design model: bit
+                                on-probabilities at vmin_V, vmax_V */
+  double lam[LAM_N + 1];     /* the reachability grid's lambdas */
 };
 
 cal_nodemap_params cal_nodemap_default_params(void)
@@ -453,6 +463,19 @@ static int build(const cal_nodemap_params *p, const io_celllib *L,
   TK_TRY(load_instances(L, in->temp_K, m, p->mismatch, err));
   in->n_instances = m->n_inst;
   m->seed = p->seed;
+  if (kind == CAL_NODEMAP_CAT && in->priority &&
+      fabs(in->design_K - in->temp_K) < 1e-9) {
+    const cal_priority_model *d = &m->design.pm;
+    m->fast = 1;
+    for (unsigned k = 0; k < in->K; k++) {
+      if (!(d->vs_V[k] > 0))
+        m->fast = 0;
+      m->plo[k] = sigmoid((in->vmin_V - d->v0_V[k]) / d->vs_V[k]);
+      m->phi[k] = sigmoid((in->vmax_V - d->v0_V[k]) / d->vs_V[k]);
+    }
+    for (int i = 0; i <= LAM_N; i++)
+      m->lam[i] = exp(LAM_LO + LAM_SPAN * i / LAM_N);
+  }
   if (kind == CAL_NODEMAP_GMM) {
     const tmodel *c = &m->chip, *d = &m->design;
     for (int j = 0; j < 2; j++) {
@@ -632,6 +655,81 @@ int cal_nodemap_cat(const cal_nodemap *m, size_t inst, const double *q,
   cat_forward(m, inst, out->ctl_V, out->p);
   for (unsigned k = 0; k < K; k++)
     out->err = fmax(out->err, fabs(out->p[k] - qn[k]));
+  return TK_OK;
+}
+
+/* Is qn reachable at a grid lambda (the bits p_k = q_k / (prod_{j<k}
+ * (1 - p_j) + lambda w_k) of cal_priority.h all within the control
+ * range)? */
+static int reachable(const cal_nodemap *m, const double *qn)
+{
+  const cal_priority_model *d = &m->design.pm;
+  unsigned K = m->info.K;
+  for (int i = 0; i <= LAM_N; i++) {
+    double rest = 1;
+    unsigned k = 0;
+    for (; k < K; k++) {
+      double pk = qn[k] / (rest + m->lam[i] * (d->w[k] > 0 ? d->w[k] : 1.0));
+      if (!(pk >= m->plo[k] && pk <= m->phi[k]))
+        break;
+      rest *= 1 - pk;
+    }
+    if (k == K)
+      return 1;
+  }
+  return 0;
+}
+
+int cal_nodemap_cat_p(const cal_nodemap *m, size_t inst, const double *q,
+                      int clip, double *p, double *err_max, tk_err *err)
+{
+  TK_TRY(check_kind(m, CAL_NODEMAP_CAT, inst, err));
+  unsigned K = m->info.K;
+  if (m->fast && m->dv0_V[inst] == 0 && m->svs[inst] == 1) {
+    double qn[CAL_MAX_STATES], s = 0, s2 = 0;
+    for (unsigned k = 0; k < K; k++) {
+      if (!(q[k] >= 0) || !isfinite(q[k]))
+        return TK_FAIL(err, TK_EINVAL, "target P(state %u) = %g", k, q[k]);
+      s += q[k];
+    }
+    if (!(s > 0))
+      return TK_FAIL(err, TK_EINVAL, "target distribution sums to %g", s);
+    for (unsigned k = 0; k < K; k++)
+      s2 += (qn[k] = fmax(q[k] / s, Q_FLOOR));
+    for (unsigned k = 0; k < K; k++)
+      qn[k] /= s2;
+    if (reachable(m, qn)) {
+      memcpy(p, qn, K * sizeof *p);
+      *err_max = 0;
+      return TK_OK;
+    }
+    if (clip) {
+      double qt[CAL_MAX_STATES], lo = 0, hi = 1;
+      for (unsigned k = 0; k < K; k++)
+        qt[k] = 1.0 / K;
+      if (reachable(m, qt)) {
+        for (int it = 0; it < PULL_ITERS; it++) {
+          double t = 0.5 * (lo + hi);
+          for (unsigned k = 0; k < K; k++)
+            qt[k] = (1 - t) * qn[k] + t / K;
+          if (reachable(m, qt))
+            hi = t;
+          else
+            lo = t;
+        }
+        *err_max = 0;
+        for (unsigned k = 0; k < K; k++) {
+          p[k] = (1 - hi) * qn[k] + hi / K;
+          *err_max = fmax(*err_max, fabs(p[k] - qn[k]));
+        }
+        return TK_OK;
+      }
+    }
+  }
+  cal_nodemap_cat_result r;
+  TK_TRY(cal_nodemap_cat(m, inst, q, clip, &r, err));
+  memcpy(p, r.p, K * sizeof *p);
+  *err_max = r.err;
   return TK_OK;
 }
 

@@ -149,6 +149,17 @@ typedef struct cal_nodemap_cat_result {
  * gmm map or a bad q. */
 int cal_nodemap_cat(const cal_nodemap *m, size_t inst, const double *q,
                     int clip, cal_nodemap_cat_result *out, tk_err *err);
+/* The achieved distribution alone, for a sampler's every update: the
+ * same as cal_nodemap_cat's p and err, faster where it can be.  For a
+ * nominal instance of a compensated chip (design = chip temperature, no
+ * mismatch) with the priority-encoder model, a reachable target is
+ * sampled exactly (P = q, the model's identity, cal_priority.h), so only
+ * reachability is decided: on every 8th point of the inverse's own
+ * ln(lambda) grid (no logarithms, ~1 us), confirmed by the full inverse
+ * when that finds none (strict), or (clip) the pull towards uniform
+ * bisected on that grid.  Elsewhere it is cal_nodemap_cat. */
+int cal_nodemap_cat_p(const cal_nodemap *m, size_t inst, const double *q,
+                      int clip, double *p, double *err_max, tk_err *err);
 /* P(k | ctl_V) of instance inst at the chip temperature (the forward
  * model alone). */
 int cal_nodemap_cat_eval(const cal_nodemap *m, size_t inst,

@@ -9,14 +9,8 @@ int cal_nodemix_cat(void *ctx, uint32_t node, const double *q, double *p,
                     double *dev, tk_err *err)
 {
   const cal_nodemix *x = ctx;
-  cal_nodemap_cat_result r;
-  cal_nodemap_info in;
-  cal_nodemap_get_info(x->cat, &in);
-  TK_TRY(cal_nodemap_cat(x->cat, cal_nodemap_instance(x->cat, node), q,
-                         x->clip, &r, err));
-  memcpy(p, r.p, in.K * sizeof *p);
-  *dev = r.err;
-  return TK_OK;
+  return cal_nodemap_cat_p(x->cat, cal_nodemap_instance(x->cat, node), q,
+                           x->clip, p, dev, err);
 }
 
 int cal_nodemix_cont(void *ctx, uint32_t node, double mean, double var,

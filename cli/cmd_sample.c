@@ -19,9 +19,10 @@ static const char sa_synopsis[] =
   "                     [--model random|FILE] [--beta B] [--chains C]\n"
   "                     [--sweeps K] [--burn-in B] [--seed S] [--threads N]\n"
   "                     [--cells cells.h5 --cell NAME --temp T\n"
-  "                      [--clock-hz F] [--design-temp T]]\n"
+  "                      [--clock-hz F] [--design-temp T] [--clip]]\n"
   "                     [--sample-sweeps K] [--save-states] [--force]\n"
-  "                     [--cells-kind spin|potts|gauss] [--states K]\n"
+  "                     [--cells-kind spin|potts|gauss|mixed] [--states K]\n"
+  "                     [--node-kinds LIST|FILE]\n"
   "                     [--kernel fast|reference]\n"
   "                     -o samples.h5";
 static const char sa_about[] =
@@ -48,7 +49,30 @@ static const char sa_about[] =
   "random numbers, so their samples agree in distribution, not bit for bit.\n"
   "There flips_per_ns counts cell updates per ns, and flip_activity is the\n"
   "fraction of updates that changed the state (1 for gauss); the energy\n"
-  "report applies the pbit cell model to them unchanged.\n";
+  "report applies the pbit cell model to them unchanged.\n"
+  "  mixed  spin, categorical and continuous nodes in one graph\n"
+  "         (tsu/tsu_mixed.h): --node-kinds spin,cat,cont (a list cycled\n"
+  "         over the node index) or a file of 'i kind' lines (unlisted\n"
+  "         nodes are spin); a categorical node couples to a scalar\n"
+  "         neighbour through [c = 1], two categorical nodes through\n"
+  "         [c_i = c_j]; continuous a_i as gauss; /moments/mean [n, K]\n"
+  "         (spin <s>, continuous <x> in column 0, categorical P(c = k)),\n"
+  "         /graph/node_kind; the double-precision reference sampler.\n"
+  "\n"
+  "Calibrated cells (--cells L.h5 --cell NAME --temp T): a pbit library\n"
+  "drives spin nodes (the fast kernel); a categorical library written by\n"
+  "`calibrate --cell cat4` drives categorical nodes (K from the library)\n"
+  "and a gmm library (`calibrate --cell gmm2`) continuous ones: each\n"
+  "update's ideal conditional is mapped to the cell's controls and the\n"
+  "cell's calibrated response at --temp is sampled (calibrate/\n"
+  "cal_nodemap.h; mismatch/ when present, finite tau as a hold\n"
+  "probability exp(-dt/tau), energy per update from the library).  Without\n"
+  "--cells-kind the node kind follows the library; mixed graphs take one\n"
+  "categorical and one gmm library as --cells A.h5,B.h5 --cell cat4,gmm2.\n"
+  "A conditional the cell cannot reach inside its calibrated control range\n"
+  "is an error (exit 2) naming the range, or with --clip is clipped and\n"
+  "the deviation reported (map_dev_mean, map_dev_max); --temp and\n"
+  "--design-temp must lie in the calibrated span (+-0.5 K).\n";
 
 /* --cells-kind: spin, potts or gauss */
 static int parse_kind(const char *arg, const char *what, void *target,
@@ -56,7 +80,7 @@ static int parse_kind(const char *arg, const char *what, void *target,
 {
   if (run_sample_kind_from_name(arg, target, NULL) != 0)
     return TK_FAIL(err, TK_ERANGE, "%s: '%s' is outside the valid range "
-                   "{spin, potts, gauss}", what, arg);
+                   "{spin, potts, gauss, mixed}", what, arg);
   return TK_OK;
 }
 
@@ -66,6 +90,7 @@ typedef struct sample_opts {
   int have_states;      /* --states given */
   int kernel_ix;        /* --kernel: 0 fast, 1 reference */
   int have_kernel;      /* --kernel given */
+  int have_kind;        /* --cells-kind given */
 } sample_opts;
 
 /* --kernel words */
@@ -120,8 +145,15 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
      "also write the final states /states/final [chains, n]", 0, NULL, NULL,
      NULL},
     {"cells-kind", 0, CMD_OPT_FN, &p->kind, 0, 0, NULL, "C",
-     "cell kind: spin (default), potts or gauss (see above)", 0, NULL, NULL,
-     parse_kind},
+     "cell kind: spin (default; with --cells the library's), potts, gauss "
+     "or mixed (see above)", 0, &o->have_kind, NULL, parse_kind},
+    {"node-kinds", 0, CMD_OPT_STR, &p->node_kinds, 0, 0, NULL, "LIST|FILE",
+     "mixed: spin,cat,cont cycled over the nodes, or a file of 'i kind' "
+     "lines", 0, NULL, NULL, NULL},
+    {"clip", 0, CMD_OPT_FLAG, &p->clip, 0, 0, NULL, NULL,
+     "calibrated cat4/gmm2 cells: clip unreachable conditionals to the "
+     "calibrated control range and report the deviation (default: error)",
+     0, NULL, NULL, NULL},
     {"states", 0, CMD_OPT_LONG, &p->states, 2, TSU_POTTS_MAX_K, NULL, "K",
      "states per Potts cell, 2..16 (default 3; potts only)", 0,
      &o->have_states, NULL, NULL},
@@ -142,15 +174,30 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
     return cmd_usage_error("sample", "--cells needs --cell NAME and --temp T");
   if (o->p.cells == NULL && (o->p.cell != NULL || o->have_temp))
     return cmd_usage_error("sample", "--cell and --temp need --cells FILE");
-  if (o->have_states && o->p.kind != RUN_SAMPLE_POTTS)
-    return cmd_usage_error("sample", "--states needs --cells-kind potts");
-  if (o->have_kernel && o->p.kind == RUN_SAMPLE_SPIN)
+  if (o->have_states && o->p.kind != RUN_SAMPLE_POTTS &&
+      o->p.kind != RUN_SAMPLE_MIXED)
+    return cmd_usage_error("sample", "--states needs --cells-kind potts or "
+                           "mixed");
+  if (o->have_states && o->p.cells != NULL)
+    return cmd_usage_error("sample", "--states: a calibrated categorical "
+                           "library brings its own K");
+  if (o->have_kernel && (o->p.kind == RUN_SAMPLE_SPIN ||
+                         o->p.kind == RUN_SAMPLE_MIXED))
     return cmd_usage_error("sample", "--kernel needs --cells-kind potts or "
                            "gauss");
+  if (o->have_kernel && o->p.cells != NULL)
+    return cmd_usage_error("sample", "--kernel: calibrated cat4/gmm2 cells "
+                           "run on the reference mixed-node sampler");
   o->p.reference = o->kernel_ix == 1;
-  if (o->p.cells != NULL && o->p.kind != RUN_SAMPLE_SPIN)
-    return cmd_usage_error("sample", "--cells (calibrated pbits) needs "
-                           "--cells-kind spin");
+  if (o->p.node_kinds != NULL && o->p.kind != RUN_SAMPLE_MIXED)
+    return cmd_usage_error("sample", "--node-kinds needs --cells-kind mixed");
+  if (o->p.kind == RUN_SAMPLE_MIXED && o->p.node_kinds == NULL)
+    return cmd_usage_error("sample", "--cells-kind mixed needs --node-kinds "
+                           "LIST|FILE");
+  if (o->p.clip && o->p.cells == NULL)
+    return cmd_usage_error("sample", "--clip needs --cells (calibrated "
+                           "cat4/gmm2 cells)");
+  o->p.infer_kind = o->p.cells != NULL && !o->have_kind;
   int jumps = tsu_grid_name_jumps(o->p.graph);
   if (jumps > 0)
     return cmd_check_chip_size("sample", o->p.L, o->p.chains, jumps,
@@ -177,11 +224,15 @@ static void put_summary(cmd_kv *kv, const char *out,
   cmd_kv_double(kv, "bias_J", r->en.bias_J);
   cmd_kv_double(kv, "clock_J", r->en.clock_J);
   cmd_kv_double(kv, "wire_J", r->en.wire_J);
+  if (r->map_updates > 0) {
+    cmd_kv_double(kv, "map_dev_mean", r->map_dev_mean);
+    cmd_kv_double(kv, "map_dev_max", r->map_dev_max);
+  }
 }
 
 int cmd_sample_kv(int argc, char **argv, cmd_kv *kv)
 {
-  sample_opts o = {run_sample_default_params(), 0, 0, 0, 0};
+  sample_opts o = {run_sample_default_params(), 0, 0, 0, 0, 0};
   int prc = parse_opts(argc, argv, &o);
   if (prc != 0)
     return prc == CMD_OPT_HELP ? CMD_EXIT_OK : prc;

@@ -27,6 +27,11 @@ static int write_all(io_file *f, const io_samples *s, int32_t *ibuf,
   if (rc == 0) rc = io_attr_str(f, "/graph", "spec", s->graph_spec, err);
   if (rc == 0 && s->gauss_a != NULL)
     rc = io_write_f64(f, "/graph/a", 1, dn, s->gauss_a, "1", err);
+  if (rc == 0 && s->node_kind != NULL)
+    rc = io_write_u8(f, "/graph/node_kind", 1, dn, s->node_kind, "1", err);
+  if (rc == 0 && s->node_kind != NULL)
+    rc = io_attr_str(f, "/graph/node_kind", "codes", "0 spin, 1 cat, 2 cont",
+                     err);
   if (rc == 0) rc = io_attr_i64(f, "/graph", "L", g->L, err);
   if (rc == 0) rc = io_attr_i64(f, "/graph", "torus", g->torus, err);
   if (rc == 0) rc = io_attr_i64(f, "/graph", "n_colors", s->n_colors, err);
@@ -42,6 +47,11 @@ static int write_all(io_file *f, const io_samples *s, int32_t *ibuf,
   if (rc == 0) rc = io_attr_str(f, "/run", "cells_kind", s->cells_kind, err);
   if (rc == 0 && s->states > 0) rc = io_attr_i64(f, "/run", "states", s->states, err);
   if (rc == 0) rc = io_attr_str(f, "/run", "cells", s->cells, err);
+  if (rc == 0 && s->map_updates > 0) {
+    rc = io_attr_f64(f, "/run", "map_updates", s->map_updates, err);
+    if (rc == 0) rc = io_attr_f64(f, "/run", "map_dev_mean", s->map_dev_mean, err);
+    if (rc == 0) rc = io_attr_f64(f, "/run", "map_dev_max", s->map_dev_max, err);
+  }
   struct { const char *name; double v; } en_ds[] = {
     {"/energy/rng_per_sweep_J", en->rng_J},
     {"/energy/bias_per_sweep_J", en->bias_J},

@@ -11,11 +11,15 @@
  *   /moments/edge_corr [n_edges], /moments/edge_corr_stderr; attributes
  *   stderr_method, observables (what mean and edge_corr hold);
  *   /graph/edges [n_edges, 2] (int32), /graph/J [n_edges], /graph/h [n],
- *   /graph/a [n] (Gaussian self-couplings, gauss only); attributes spec,
+ *   /graph/a [n] (Gaussian self-couplings, gauss and mixed with
+ *   continuous nodes), /graph/node_kind [n] (uint8, mixed-node runs: 0
+ *   spin, 1 cat, 2 cont; attribute codes); attributes spec,
  *   L, torus, n_colors;
  *   /run attributes beta, chains, sweeps (as asked), burn_in,
  *   flips_per_ns, flip_activity, kernel, cells_kind, states (potts only),
- *   cells (the library's cell name, or "ideal");
+ *   cells (the library's cell name, or "ideal"); with calibrated cat4 /
+ *   gmm2 cells map_updates, map_dev_mean, map_dev_max (the deviation of
+ *   what the cells sampled from the ideal conditional, run/run_sample.h);
  *   /energy/{rng,bias,clock,wire}_per_sweep_J, per_sweep_J,
  *   readout_per_sample_J, per_sample_J, paper_per_sample_J [1] each;
  *   attribute sweeps_per_sample;
@@ -57,6 +61,9 @@ typedef struct io_samples {
   const int8_t *final_spin;  /* [chains][n] or NULL */
   const uint8_t *final_potts; /* [chains][n] or NULL */
   const double *final_gauss; /* [chains][n] or NULL */
+  const uint8_t *node_kind; /* [n] mixed runs: tsu_node_kind, or NULL */
+  double map_updates;   /* calibrated cat4/gmm2 updates (0: none) ... */
+  double map_dev_mean, map_dev_max; /* ... their deviation (mean, max) */
 } io_samples;
 
 /* Write s to path (force: replace an existing file). */

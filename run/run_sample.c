@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "calibrate/cal_nodemap.h"
+#include "calibrate/cal_nodemix.h"
+#include "io/io_celllib.h"
 #include "io/io_cells.h"
 #include "io/io_samples.h"
 #include "tsu/tsu_cell.h"
@@ -23,6 +26,7 @@
 #include "tsu/tsu_fastpotts.h"
 #include "tsu/tsu_gauss.h"
 #include "tsu/tsu_graph.h"
+#include "tsu/tsu_mixed.h"
 #include "tsu/tsu_potts.h"
 #include "tsu/tsu_run.h"
 #include "physics/phys_const.h"
@@ -30,7 +34,7 @@
 #define N_BATCHES 20
 
 static const char *const kind_names[RUN_SAMPLE_N_KINDS] = {"spin", "potts",
-                                                            "gauss"};
+                                                            "gauss", "mixed"};
 
 const char *run_sample_kind_name(run_sample_kind k)
 {
@@ -45,8 +49,8 @@ int run_sample_kind_from_name(const char *name, run_sample_kind *out,
       *out = (run_sample_kind)k;
       return TK_OK;
     }
-  return TK_FAIL(err, TK_EINVAL, "node kind '%s': expected spin, potts or "
-                 "gauss", name != NULL ? name : "(null)");
+  return TK_FAIL(err, TK_EINVAL, "node kind '%s': expected spin, potts, "
+                 "gauss or mixed", name != NULL ? name : "(null)");
 }
 
 run_sample_params run_sample_default_params(void)
@@ -87,6 +91,14 @@ typedef struct sample_run {
   uint8_t *pstates;         /* fast Potts: final states [chains][n] */
   double *gstates;          /* fast Gaussian: final states [chains][n] */
   char kernel_name[32];     /* "potts-avx512", ... */
+  /* calibrated cat4 / gmm2 cells and mixed graphs (tsu_mixed.h) */
+  tsu_mixed mixed;          /* the model */
+  tsu_mixed_chains *mc;     /* its chains */
+  uint8_t *node_kind;       /* [n] tsu_node_kind */
+  double *hold;             /* [n] finite-tau hold probabilities, or NULL */
+  cal_nodemap *map_cat;     /* categorical library, or NULL */
+  cal_nodemap *map_gmm;     /* gmm library, or NULL */
+  cal_nodemix mix;          /* the maps as the sampler's callbacks */
   tsu_run_result rr;        /* moments, timing, activity */
   double *buf;              /* mean, mean_se [n][K], corr, corr_se [m] */
   int8_t *states;           /* spin: final states [chains][n] */
@@ -110,6 +122,11 @@ static void run_free(sample_run *r)
   free(r->gauss_a);
   free(r->buf);
   free(r->states);
+  tsu_mixed_chains_free(r->mc);
+  free(r->node_kind);
+  free(r->hold);
+  cal_nodemap_free(r->map_cat);
+  cal_nodemap_free(r->map_gmm);
 }
 
 static int build_graph(const run_sample_params *o, sample_run *r, tk_err *err)
@@ -267,6 +284,279 @@ static int run_gauss(const run_sample_params *o, sample_run *r,
   return TK_OK;
 }
 
+/* ---- calibrated cat4 / gmm2 cells and mixed graphs ---- */
+
+/* The kind attribute of cell `cell` of library `path` into kind[32] ("" if
+ * the file is not a readable cell library or has no such cell: the spin
+ * path then reports the problem as it always has). */
+static void peek_kind(const char *path, const char *cell, char *kind)
+{
+  kind[0] = '\0';
+  io_file *f = NULL;
+  if (io_file_open_read(path, &f, NULL) != TK_OK)
+    return;
+  char **names = NULL;
+  char (*kinds)[32] = NULL;
+  size_t n = 0;
+  if (io_celllib_list(f, &names, &kinds, &n, NULL) == TK_OK) {
+    for (size_t i = 0; i < n; i++)
+      if (strcmp(names[i], cell) == 0)
+        snprintf(kind, 32, "%s", kinds[i]);
+    io_names_free(names, n);
+    free(kinds);
+  }
+  io_file_close(f);
+}
+
+/* Item k (0, 1) of a comma list into buf ("" if absent). */
+static void list_item(const char *list, int k, char *buf, size_t size)
+{
+  buf[0] = '\0';
+  for (int i = 0; list != NULL; i++) {
+    const char *e = strchr(list, ',');
+    size_t len = e != NULL ? (size_t)(e - list) : strlen(list);
+    if (i == k) {
+      snprintf(buf, size, "%.*s", (int)len, list);
+      return;
+    }
+    list = e != NULL ? e + 1 : NULL;
+  }
+}
+
+/* With --cells: load the cat4 / gmm2 maps (pbit libraries stay with the
+ * spin path) and settle the node kind. */
+static int setup_cells(const run_sample_params *o, sample_run *r,
+                       run_sample_kind *kind, tk_err *err)
+{
+  char path[2][1024], cell[2][256], lk[2][32];
+  int nlib = 0;
+  for (int k = 0; k < 3; k++) {
+    char pb[1024], cb[256];
+    list_item(o->cells, k, pb, sizeof pb);
+    list_item(o->cell, k, cb, sizeof cb);
+    if (pb[0] == '\0' && cb[0] == '\0')
+      break;
+    if (k == 2)
+      return TK_FAIL(err, TK_EINVAL, "--cells: at most two libraries (one "
+                     "categorical, one gmm)");
+    if (pb[0] == '\0' || cb[0] == '\0')
+      return TK_FAIL(err, TK_EINVAL, "--cells and --cell: give one cell per "
+                     "library (%s / %s)", o->cells, o->cell);
+    snprintf(path[k], sizeof path[k], "%s", pb);
+    snprintf(cell[k], sizeof cell[k], "%s", cb);
+    peek_kind(pb, cb, lk[k]);
+    nlib++;
+  }
+  if (nlib == 1 && strcmp(lk[0], "categorical") != 0 &&
+      strcmp(lk[0], "gmm") != 0) {
+    /* a pbit library (or a file the spin path will refuse): as before */
+    if (o->infer_kind)
+      *kind = RUN_SAMPLE_SPIN;
+    if (*kind != RUN_SAMPLE_SPIN)
+      return TK_FAIL(err, TK_EINVAL, "%s: calibrated pbit cells drive spin "
+                     "nodes (--cells-kind spin), not %s", o->cells,
+                     run_sample_kind_name(*kind));
+    return TK_OK;
+  }
+  for (int k = 0; k < nlib; k++) {
+    int cat = strcmp(lk[k], "categorical") == 0;
+    if (!cat && strcmp(lk[k], "gmm") != 0)
+      return TK_FAIL(err, TK_EINVAL, "cell '%s' of %s is a%s %s cell; with "
+                     "two libraries both must be categorical (cat4) or gmm "
+                     "(gmm2)", cell[k], path[k], lk[k][0] ? "" : "n",
+                     lk[k][0] ? lk[k] : "unreadable");
+    if ((cat ? r->map_cat : r->map_gmm) != NULL)
+      return TK_FAIL(err, TK_EINVAL, "--cells: two %s libraries; give one "
+                     "categorical and one gmm", lk[k]);
+    cal_nodemap_params mp = cal_nodemap_default_params();
+    mp.cells = path[k];
+    mp.cell = cell[k];
+    mp.want = cat ? CAL_NODEMAP_CAT : CAL_NODEMAP_GMM;
+    mp.temp_K = o->temp_K;
+    mp.design_K = o->design_K;
+    mp.seed = o->seed;
+    TK_TRY(cal_nodemap_load(&mp, cat ? &r->map_cat : &r->map_gmm, err));
+  }
+  if (o->infer_kind)
+    *kind = nlib == 2 ? RUN_SAMPLE_MIXED
+                      : r->map_cat != NULL ? RUN_SAMPLE_POTTS
+                                           : RUN_SAMPLE_GAUSS;
+  if (*kind == RUN_SAMPLE_SPIN ||
+      (*kind == RUN_SAMPLE_POTTS && r->map_cat == NULL) ||
+      (*kind == RUN_SAMPLE_GAUSS && r->map_gmm == NULL) ||
+      (nlib == 2 && *kind != RUN_SAMPLE_MIXED))
+    return TK_FAIL(err, TK_EINVAL, "%s: a %s cell library drives %s nodes; "
+                   "--cells-kind %s has none of them (use %s or mixed)",
+                   o->cells, nlib == 2 ? "categorical + gmm"
+                   : r->map_cat != NULL ? "categorical" : "gmm",
+                   nlib == 2 ? "categorical and continuous"
+                   : r->map_cat != NULL ? "categorical" : "continuous",
+                   run_sample_kind_name(*kind),
+                   nlib == 2 ? "mixed" : r->map_cat != NULL ? "potts"
+                                                            : "gauss");
+  return TK_OK;
+}
+
+/* Node kinds of a mixed graph: a comma list cycled over the nodes, or a
+ * file of 'i kind' lines ('#' comments; nodes not listed are spin). */
+static int parse_node_kinds(const char *spec, uint32_t n, uint8_t *kind,
+                            tk_err *err)
+{
+  if (spec == NULL || spec[0] == '\0')
+    return TK_FAIL(err, TK_EINVAL, "--cells-kind mixed needs --node-kinds "
+                   "(a list such as spin,cat,cont or a file of 'i kind' "
+                   "lines)");
+  FILE *f = fopen(spec, "r");
+  if (f == NULL) {
+    tsu_node_kind list[64];
+    int len = 0;
+    char item[32];
+    for (int k = 0;; k++) {
+      list_item(spec, k, item, sizeof item);
+      if (item[0] == '\0') {
+        if (strchr(spec, ',') != NULL && k < 64 &&
+            (k == 0 || strlen(spec) > 0)) {
+          /* an empty item inside the list */
+          int commas = 0;
+          for (const char *c = spec; *c; c++)
+            commas += *c == ',';
+          if (commas >= k)
+            return TK_FAIL(err, TK_EINVAL, "--node-kinds '%s': empty item "
+                           "%d", spec, k + 1);
+        }
+        break;
+      }
+      if (len == 64)
+        return TK_FAIL(err, TK_EINVAL, "--node-kinds: at most 64 items");
+      if (tsu_node_kind_from_name(item, &list[len], err) != TK_OK)
+        return tk_err_wrap(err, TK_EINVAL, "--node-kinds '%s' (neither a "
+                           "file nor a list)", spec);
+      len++;
+    }
+    for (uint32_t i = 0; i < n; i++)
+      kind[i] = (uint8_t)list[i % (uint32_t)len];
+    return TK_OK;
+  }
+  memset(kind, TSU_NODE_SPIN, n);
+  uint8_t *seen = calloc(n + 1, 1);
+  if (seen == NULL) {
+    fclose(f);
+    return TK_FAIL(err, TK_ENOMEM, "node kinds");
+  }
+  char line[256];
+  long ln = 0;
+  int rc = TK_OK;
+  while (rc == TK_OK && fgets(line, sizeof line, f) != NULL) {
+    ln++;
+    char *h = strchr(line, '#');
+    if (h != NULL)
+      *h = '\0';
+    char word[32], extra[2];
+    long i;
+    int got = sscanf(line, "%ld %31s %1s", &i, word, extra);
+    if (got <= 0)
+      continue;
+    tsu_node_kind k;
+    if (got != 2)
+      rc = TK_FAIL(err, TK_EINVAL, "%s:%ld: expected 'node kind'", spec, ln);
+    else if (i < 0 || i >= (long)n)
+      rc = TK_FAIL(err, TK_EINVAL, "%s:%ld: node %ld outside 0..%u", spec, ln,
+                   i, n - 1);
+    else if (seen[i])
+      rc = TK_FAIL(err, TK_EINVAL, "%s:%ld: node %ld given twice", spec, ln,
+                   i);
+    else if (tsu_node_kind_from_name(word, &k, err) != TK_OK)
+      rc = tk_err_wrap(err, TK_EINVAL, "%s:%ld", spec, ln);
+    else {
+      seen[i] = 1;
+      kind[i] = (uint8_t)k;
+    }
+  }
+  free(seen);
+  fclose(f);
+  return rc;
+}
+
+/* Potts or gauss on calibrated cells, or a mixed graph: the reference
+ * mixed-node sampler (tsu_mixed.h). */
+static int run_mixed(const run_sample_params *o, sample_run *r,
+                     run_sample_kind kind, tsu_energy_params *ep,
+                     io_samples *w, tk_err *err)
+{
+  uint32_t n = r->g->n, C = (uint32_t)o->chains;
+  if ((r->node_kind = malloc(n + 1)) == NULL ||
+      (r->gauss_a = malloc((n + 1) * sizeof *r->gauss_a)) == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "mixed graph");
+  if (kind == RUN_SAMPLE_MIXED)
+    TK_TRY(parse_node_kinds(o->node_kinds, n, r->node_kind, err));
+  else
+    memset(r->node_kind, kind == RUN_SAMPLE_POTTS ? TSU_NODE_CAT
+                                                  : TSU_NODE_CONT, n);
+  tsu_gauss_diag_dominant(r->g, 1.0, r->gauss_a);
+  cal_nodemap_info ci, gi;
+  uint32_t K = (uint32_t)o->states;
+  if (r->map_cat != NULL) {
+    cal_nodemap_get_info(r->map_cat, &ci);
+    K = ci.K;
+  }
+  if (r->map_gmm != NULL)
+    cal_nodemap_get_info(r->map_gmm, &gi);
+  double dt_s = (r->col->n_colors > 0 ? r->col->n_colors : 1) / o->clock_Hz;
+  size_t count[TSU_NODE_N_KINDS] = {0, 0, 0};
+  for (uint32_t i = 0; i < n; i++)
+    count[r->node_kind[i]]++;
+  r->mixed = (tsu_mixed){r->g, r->node_kind, K, NULL, r->gauss_a, o->beta,
+                         NULL, NULL, NULL, NULL, NULL};
+  int mapped = r->map_cat != NULL || r->map_gmm != NULL;
+  if (mapped) {
+    r->mix = (cal_nodemix){r->map_cat, r->map_gmm, o->clip};
+    if ((r->hold = calloc(n + 1, sizeof *r->hold)) == NULL)
+      return TK_FAIL(err, TK_ENOMEM, "mixed graph");
+    TK_TRY(cal_nodemix_attach(&r->mix, &r->mixed, dt_s, r->hold, err));
+  }
+  /* energy: the library's figures through the node kind's hook; a mixed
+   * graph pays the mean over its nodes of each one's rng energy per
+   * update */
+  if (kind == RUN_SAMPLE_POTTS && r->map_cat != NULL) {
+    tsu_potts_cell_energy ce = tsu_potts_cell_energy_default();
+    ce.e_update_J = isfinite(ci.e_sample_J) ? ci.e_sample_J : 0;
+    ce.tau_s = isfinite(ci.tau_s) ? ci.tau_s : 0;
+    ce.dt_s = dt_s;
+    tsu_potts_cell_energy_apply(&ce, ep);
+  } else if (kind == RUN_SAMPLE_GAUSS && r->map_gmm != NULL) {
+    tsu_gauss_cell_energy ce = tsu_gauss_cell_energy_default();
+    ce.e_update_J = isfinite(gi.e_sample_J) ? gi.e_sample_J : 0;
+    ce.tau_s = isfinite(gi.tau_s) ? gi.tau_s : 0;
+    ce.dt_s = dt_s;
+    tsu_gauss_cell_energy_apply(&ce, ep);
+  } else if (mapped) {
+    tsu_potts_cell_energy ce = tsu_potts_cell_energy_default();
+    ce.e_update_J = cal_nodemix_update_J(&r->mix, &r->mixed, dt_s,
+                                         ep->e_rng_J);
+    tsu_potts_cell_energy_apply(&ce, ep);   /* tau 0: per update */
+  }
+  TK_TRY(tsu_mixed_chains_alloc(&r->mixed, r->col, C, o->seed, &r->mc, err));
+  tsu_run_params rp = run_params(o, 0);
+  TK_TRY(tsu_run_mixed(r->mc, &r->mixed, C, &rp, &r->rr, err));
+  if (o->save_states)
+    w->final_gauss = tsu_mixed_chains_states(r->mc);
+  w->kernel = "mixed-reference";
+  w->observables = "mean [n, cols]: spin <s_i> and continuous <x_i> in "
+                   "column 0, categorical P(c_i = k) in column k; "
+                   "edge_corr: <f_ij> with f = [c_i = c_j] for two "
+                   "categorical nodes, else u_i u_j (u: s, x, or [c = 1]); "
+                   "states/final: values (s, k, x)";
+  if (count[TSU_NODE_CONT] > 0)
+    w->gauss_a = r->gauss_a;
+  if (count[TSU_NODE_CAT] > 0)
+    w->states = K;
+  if (kind == RUN_SAMPLE_MIXED)
+    w->node_kind = r->node_kind;
+  tsu_mixed_chains_dev(r->mc, &w->map_updates, &w->map_dev_mean,
+                       &w->map_dev_max);
+  return TK_OK;
+}
+
 static int sample(const run_sample_params *o, sample_run *r,
                   run_sample_result *res, tk_err *err)
 {
@@ -274,28 +564,34 @@ static int sample(const run_sample_params *o, sample_run *r,
     return TK_FAIL(err, TK_EINVAL, "sample: no output file");
   if ((unsigned)o->kind >= RUN_SAMPLE_N_KINDS)
     return TK_FAIL(err, TK_EINVAL, "sample: node kind %d", (int)o->kind);
-  if (o->cells != NULL && o->kind != RUN_SAMPLE_SPIN)
-    return TK_FAIL(err, TK_EINVAL, "calibrated cells need spin nodes");
+  run_sample_kind kind = o->kind;
+  if (o->cells != NULL)
+    TK_TRY(setup_cells(o, r, &kind, err));
   TK_TRY(build_graph(o, r, err));
   io_samples w;
   memset(&w, 0, sizeof w);
   tsu_energy_params ep = tsu_energy_default_params();
-  if (o->kind == RUN_SAMPLE_SPIN)
+  int mapped = r->map_cat != NULL || r->map_gmm != NULL;
+  if (kind == RUN_SAMPLE_MIXED || mapped)
+    TK_TRY(run_mixed(o, r, kind, &ep, &w, err));
+  else if (kind == RUN_SAMPLE_SPIN)
     TK_TRY(run_spin(o, r, &ep, &w, err));
-  else if (o->kind == RUN_SAMPLE_POTTS)
+  else if (kind == RUN_SAMPLE_POTTS)
     TK_TRY(run_potts(o, r, &ep, &w, err));
   else
     TK_TRY(run_gauss(o, r, &ep, &w, err));
   size_t n = r->g->n, m = r->g->n_edges;
-  size_t K = o->kind == RUN_SAMPLE_POTTS ? (size_t)o->states : 1;
+  size_t K = r->rr.mom->cols;
   if ((r->buf = malloc((2 * n * K + 2 * m + 1) * sizeof *r->buf)) == NULL)
     return TK_FAIL(err, TK_ENOMEM, "sample buffers");
   double *mean = r->buf, *mse = mean + n * K, *corr = mse + n * K;
   double *cse = corr + m;
   tsu_moments_result(r->rr.mom, mean, mse, corr, cse);
   double mag = 0;
-  for (size_t i = 0; i < n; i++)
-    mag += K > 1 ? (K * mean[i * K + 1] - 1) / (K - 1.0) : mean[i];
+  for (size_t i = 0; i < n; i++) {
+    int cat = r->node_kind != NULL ? r->node_kind[i] == TSU_NODE_CAT : K > 1;
+    mag += cat ? (K * mean[i * K + 1] - 1) / (K - 1.0) : mean[i * K];
+  }
   mag /= (double)n;
   ep.activity = r->rr.activity;
   TK_TRY(tsu_energy_compute(&ep, r->g, r->col->n_colors,
@@ -308,7 +604,7 @@ static int sample(const run_sample_params *o, sample_run *r,
   w.corr = corr;
   w.corr_se = cse;
   w.mean_cols = K;
-  w.cells_kind = run_sample_kind_name(o->kind);
+  w.cells_kind = run_sample_kind_name(kind);
   w.cells = o->cells ? o->cell : "ideal";
   w.beta = o->beta;
   w.chains = (double)o->chains;
@@ -318,6 +614,9 @@ static int sample(const run_sample_params *o, sample_run *r,
   w.activity = r->rr.activity;
   w.en = &res->en;
   w.sweeps_per_sample = (double)o->sample_sweeps;
+  res->map_updates = w.map_updates;
+  res->map_dev_mean = w.map_dev_mean;
+  res->map_dev_max = w.map_dev_max;
   io_prov prov = {o->command != NULL ? o->command : "", o->seed};
   TK_TRY(io_samples_write(o->out, &prov, o->force, &w, err));
   res->nodes = (long)n;

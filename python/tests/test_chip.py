@@ -9,6 +9,7 @@ themselves uncertain by ~ 1/sqrt(20)); with ~40 moments per test and
 Gaussian errors the false-alarm rate is < 1e-4."""
 import gc
 import itertools
+import os
 
 import numpy as np
 import pytest
@@ -141,9 +142,85 @@ def test_grid_model_and_spin_moments():
     assert abs(float(s.mean.mean())) < 0.05
 
 
-def test_mixed_node_kinds_unsupported():
+CAT4 = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                    "tests", "data", "cat4_300K.h5")
+
+
+def _mixed_exact(kinds, K, edges, w, h, beta):
+    """Exact node and edge moments of a small spin/categorical graph by
+    enumeration (the energy of tsu/tsu_mixed.h)."""
+    n = len(kinds)
+    ranges = [range(K) if k == "categorical" else (-1, 1) for k in kinds]
+
+    def u(i, v):
+        return float(v == 1) if kinds[i] == "categorical" else float(v)
+
+    def feat(i, j, v):
+        if kinds[i] == kinds[j] == "categorical":
+            return float(v[i] == v[j])
+        return u(i, v[i]) * u(j, v[j])
+
+    mean = np.zeros((n, K))
+    corr = np.zeros(len(edges))
+    Z_ = 0.0
+    for v in itertools.product(*ranges):
+        E = -sum(w[e] * feat(i, j, v) for e, (i, j) in enumerate(edges))
+        E -= sum(h[i] * u(i, v[i]) for i in range(n))
+        p = np.exp(-beta * E)
+        Z_ += p
+        for i in range(n):
+            if kinds[i] == "categorical":
+                mean[i, v[i]] += p
+            else:
+                mean[i, 0] += p * v[i]
+        for e, (i, j) in enumerate(edges):
+            corr[e] += p * feat(i, j, v)
+    return mean / Z_, corr / Z_
+
+
+def test_mixed_graph_exact():
+    # 6 nodes, spin and categorical (K = 3): moments against enumeration
+    # of the 2^3 3^3 = 216 states (Z sigma + FLOOR, as above)
+    kinds = ["spin", "categorical", "spin", "categorical", "categorical",
+             "spin"]
+    edges = [[0, 1], [1, 2], [2, 3], [3, 4], [4, 5], [0, 5], [1, 4]]
+    w = [0.83, -0.61, 1.12, 0.47, -0.92, 0.38, 0.71]
+    h = [0.21, -0.33, 0.15, 0.42, -0.27, 0.09]
+    chip = tsukit.Chip(edges=edges, weights=w, biases=h, nodes=kinds, K=3)
+    assert chip.node_kind == "mixed" and chip.K == 3
+    s = chip.sample(sweeps=3000, chains=64, beta=0.9, seed=7)
+    assert s.kind == "mixed" and s.kernel == "mixed-reference"
+    assert s.mean.shape == (6, 3) and s.states.shape == (64, 6)
+    mean, corr = _mixed_exact(kinds, 3, edges, w, h, 0.9)
+    assert np.all(np.abs(s.mean - mean) <= Z * s.mean_se + FLOOR), \
+        (s.mean, mean)
+    assert np.all(np.abs(s.corr - corr) <= Z * s.corr_se + FLOOR), \
+        (s.corr, corr)
+    cat = np.array([k == "categorical" for k in kinds])
+    assert set(np.unique(s.states[:, ~cat])) <= {-1.0, 1.0}
+    assert set(np.unique(s.states[:, cat])) <= {0.0, 1.0, 2.0}
+    assert s.map_updates == 0
+
+
+def test_mixed_node_kinds_and_calibrated_cells(pbit_lib):
     kinds = ["spin"] * 5 + ["categorical"] * 3 + ["continuous"] * 2
-    with pytest.raises(tsukit.Unsupported, match="mixing"):
-        tsukit.Chip(edges=[[0, 1]], weights=[0.5], n=10, nodes=kinds)
-    with pytest.raises(NotImplementedError):
-        tsukit.Chip(edges=[[0, 1]], weights=[0.5], nodes=["spin", "continuous"])
+    chip = tsukit.Chip(edges=[[0, 5], [5, 8], [8, 9]],
+                       weights=[0.5, 0.3, 0.2], n=10, nodes=kinds, K=4)
+    s = chip.sample(sweeps=40, chains=8, seed=3)
+    assert s.mean.shape == (10, 4)
+    with pytest.raises(tsukit.InvalidArgument, match="kinds for"):
+        tsukit.Chip(edges=[[0, 1]], weights=[0.5], n=3,
+                    nodes=["spin", "continuous"])
+    with pytest.raises(tsukit.InvalidArgument, match="unknown kind"):
+        tsukit.Chip(edges=[[0, 1]], weights=[0.5], nodes=["spin", "ising"])
+    # calibrated cat4 cells on the categorical nodes (tests/data fixture)
+    cat4 = tsukit.CellLibrary(CAT4)
+    s = chip.sample(sweeps=40, chains=8, seed=3, cells=cat4, temp=300.0,
+                    beta=0.3, clip=True)
+    assert s.map_updates > 0 and 0 <= s.map_dev_mean <= s.map_dev_max
+    with pytest.raises(tsukit.OutOfRange, match="calibrated span"):
+        chip.sample(sweeps=40, chains=8, cells=cat4, temp=350.0)
+    # what stays unsupported: calibrated pbits in a mixed graph
+    with pytest.raises(tsukit.Unsupported, match="mixed graph"):
+        chip.sample(sweeps=40, chains=8, cells=tsukit.CellLibrary(pbit_lib),
+                    temp=300.0)

@@ -12,6 +12,7 @@ from ._check import index, integer, number, ptr, real, view
 from ._errors import InvalidArgument, Unsupported
 
 KINDS = {"spin": 0, "categorical": 1, "continuous": 2}
+_RESULT_KINDS = {0: "spin", 1: "categorical", 2: "continuous", 3: "mixed"}
 _PATHS = {"auto": 0, "portable": 1, "avx2": 2, "avx512": 3}
 
 
@@ -25,12 +26,20 @@ class Samples:
                      chain 64 g + q, 1 = spin +1 (the kernel's packed
                      layout; :meth:`spins` unpacks a copy);
         categorical  uint8 [chains, n], states 0..K-1;
-        continuous   float64 [chains, n].
+        continuous   float64 [chains, n];
+        mixed        float64 [chains, n]: s (+-1), k or x per node (mixed
+                     graphs, and calibrated cat4 / gmm2 cells).
     mean, mean_se: [n] (categorical [n, K]) moments and standard errors
       over the recorded sweeps (spin <s_i>, categorical P(s_i = k),
       continuous <x_i>), batch means over 20 batches;
     corr, corr_se: [n_edges] edge moments in the chip's edge order (spin
       <s_i s_j>, categorical P(s_i = s_j), continuous <x_i x_j>);
+    mixed runs: mean [n, K] with a categorical node (spin <s> and
+      continuous <x> in column 0, categorical P(c = k)), else [n]; corr
+      the edge features (<s_i s_j>, [c_i = c_j], u_i u_j with u = [c = 1]
+      for a categorical node next to a scalar one); map_updates,
+      map_dev_mean, map_dev_max: the deviation of calibrated cells from
+      the ideal conditional (0 without them).
     flips_per_ns, activity, recorded, kernel, kind, chains.
     The moment arrays are views of C memory too (read-only).
     """
@@ -40,7 +49,7 @@ class Samples:
         self.chip = chip           # the chains refer to its graph
         self._h = handle
         self._fin = weakref.finalize(self, L.tka_samples_free, handle)
-        self.kind = {v: k for k, v in KINDS.items()}[L.tka_samples_kind(handle)]
+        self.kind = _RESULT_KINDS[L.tka_samples_kind(handle)]
         self.chains = L.tka_samples_chains(handle)
         self.recorded = L.tka_samples_recorded(handle)
         self.flips_per_ns = L.tka_samples_flips_per_ns(handle)
@@ -50,18 +59,22 @@ class Samples:
         es = ctypes.c_size_t()
         addr = L.tka_samples_states(handle, dims, ctypes.byref(es))
         dt = {"spin": np.uint64, "categorical": np.uint8,
-              "continuous": np.float64}[self.kind]
+              "continuous": np.float64, "mixed": np.float64}[self.kind]
         self.states = view(self, addr, (dims[0], dims[1]), dt)
         cols = ctypes.c_size_t()
         n, m = chip.n, chip.n_edges
-        shp = (n,) if self.kind != "categorical" else (n, chip.K)
-        self.mean = view(self, L.tka_samples_mean(handle, ctypes.byref(cols)),
-                         shp, np.float64)
+        maddr = L.tka_samples_mean(handle, ctypes.byref(cols))
+        shp = (n, cols.value) if cols.value > 1 else (n,)
+        self.mean = view(self, maddr, shp, np.float64)
         self.mean_se = view(self, L.tka_samples_mean_se(handle), shp,
                             np.float64)
         self.corr = view(self, L.tka_samples_corr(handle), (m,), np.float64)
         self.corr_se = view(self, L.tka_samples_corr_se(handle), (m,),
                             np.float64)
+        dev = [ctypes.c_double() for _ in range(3)]
+        L.tka_samples_map_dev(handle, *(ctypes.byref(d) for d in dev))
+        self.map_updates, self.map_dev_mean, self.map_dev_max = \
+            (d.value for d in dev)
 
     def spins(self) -> np.ndarray:
         """Spin runs: the final states unpacked, int8 [chains, n] of -1/+1
@@ -96,11 +109,14 @@ class Chip:
         max index + 1 unless given).
 
     nodes: "spin" (default), "categorical" or "continuous" -- or one kind
-      per node; tsukit's engine runs one node kind per graph, so a mix
-      raises :class:`tsukit.Unsupported` (mixed graphs are not
-      implemented in the C engine).
+      per node, a mixed graph (tsu/tsu_mixed.h, the reference sampler:
+      a categorical node couples to a spin or continuous neighbour u
+      through J u [c = 1], two categorical nodes through J [c_i = c_j];
+      biases [n] act on s, x or state 1; as `tsukit sample --cells-kind
+      mixed`).
     categorical: K states (2..16, default 3 or biases.shape[1]); biases
-      may be [n] (h_i on state 1, as `tsukit sample`) or [n, K].
+      may be [n] (h_i on state 1, as `tsukit sample`) or [n, K] (not in
+      a mixed graph).
     continuous: self_coupling a [n] > 0 (default: a_i = 1 + sum_j |J_ij|,
       diagonally dominant so the Gaussian exists).
     """
@@ -110,7 +126,7 @@ class Chip:
                  nodes="spin", K: int = None, self_coupling=None,
                  torus: bool = False, seed: int = 1):
         Lb = _lib.lib
-        self.node_kind = self._kind(nodes)
+        self.node_kind, kinds = self._kind(nodes)
         h = ctypes.c_void_p()
         if graph is not None:
             if edges is not None:
@@ -161,10 +177,19 @@ class Chip:
                       what="Chip model")
         self.K = None
         self.kbias = None
+        self.node_kinds = None
+        if self.node_kind == "mixed":
+            if kinds.shape != (self.n,):
+                raise InvalidArgument(f"nodes: {kinds.shape[0]} kinds for "
+                                      f"{self.n} nodes")
+            self.node_kinds = kinds
+            if np.any(kinds == KINDS["categorical"]):
+                self.K = integer(3 if K is None else K, "K", 2, 16)
         if self.node_kind == "categorical":
             self._categorical(biases, K)
         self.self_coupling = None
-        if self.node_kind == "continuous" and self_coupling is not None:
+        if self.node_kind in ("continuous", "mixed") and \
+                self_coupling is not None:
             self.self_coupling = real(self_coupling, "self_coupling",
                                       shape=(self.n,))
             if np.any(self.self_coupling <= 0):
@@ -172,25 +197,30 @@ class Chip:
 
     @staticmethod
     def _kind(nodes):
+        """(kind, per-node uint8 codes or None)."""
         if isinstance(nodes, str):
             if nodes not in KINDS:
                 raise InvalidArgument(f"nodes {nodes!r}: 'spin', "
-                                      "'categorical' or 'continuous'")
-            return nodes
-        kinds = set(np.asarray(nodes, dtype=object).ravel().tolist())
+                                      "'categorical' or 'continuous' (or "
+                                      "one per node)")
+            return nodes, None
+        flat = np.asarray(nodes, dtype=object).ravel().tolist()
+        kinds = set(flat)
         bad = kinds - set(KINDS)
         if bad:
             raise InvalidArgument(f"nodes: unknown kind(s) {sorted(bad)}")
-        if len(kinds) > 1:
-            raise Unsupported(
-                f"nodes: a graph mixing {sorted(kinds)} nodes is not "
-                "supported by tsukit's C engine (one node kind per graph: "
-                "spin, categorical or continuous)", None)
-        return kinds.pop()
+        if len(kinds) == 1:
+            return kinds.pop(), None
+        if not kinds:
+            raise InvalidArgument("nodes: an empty list")
+        return "mixed", np.array([KINDS[k] for k in flat], dtype=np.uint8)
 
     def _spin_bias(self, biases, n):
         if biases is None or self.node_kind == "categorical":
             return None
+        if self.node_kind == "mixed" and np.ndim(biases) == 2:
+            raise InvalidArgument("biases: a mixed graph takes biases [n] "
+                                  "(on s, x or state 1)")
         return real(biases, "biases", shape=(n,))
 
     def _categorical(self, biases, K):
@@ -231,15 +261,22 @@ class Chip:
                beta: float = 1.0, seed: int = 1, *, burn_in: int = 100,
                cells=None, cell: str = None, temp: float = None,
                design_temp: float = None, clock: float = 1e7,
-               threads: int = 0) -> Samples:
+               threads: int = 0, clip: bool = False) -> Samples:
         """Chromatic block Gibbs: burn_in discarded sweeps, then `sweeps`
         recorded ones (>= 20; a multiple of 20 is used) on `chains`
         chains at inverse temperature beta, from seed.
 
-        cells: a :class:`CellLibrary` (or a library path, with cell=) of
-        calibrated pbit cells, spin nodes only: the chip at temperature
-        temp (K), its controls designed at design_temp (default temp),
-        clock in Hz -- as `tsukit sample --cells`.  None: ideal cells.
+        cells: a :class:`CellLibrary` (or a library path, with cell=):
+        calibrated pbit cells drive spin nodes (the fast kernel);
+        categorical (cat4) cells drive categorical nodes and gmm (gmm2)
+        cells continuous ones (a list of up to two libraries for a mixed
+        graph), run on the mixed-node reference sampler through
+        calibrate/cal_nodemap.h as `tsukit sample --cells`: the chip at
+        temperature temp (K), its controls designed at design_temp
+        (default temp), clock in Hz; clip=True clips conditionals the
+        cells cannot reach (else InvalidArgument naming the calibrated
+        range).  None: ideal cells.  Calibrated pbits in a mixed graph
+        raise :class:`tsukit.Unsupported`.
         threads: OpenMP threads, 0 = all.  The GIL is released during
         the run and Ctrl-C stops it between sweeps (KeyboardInterrupt).
         """
@@ -249,25 +286,9 @@ class Chip:
         seed = integer(seed, "seed", 0, 2**64 - 1)
         threads = integer(threads, "threads", 0, 1024)
         beta = number(beta, "beta", 0, 1e6)
-        path = name = None
+        libs = self._libraries(cells, cell)
         t = dt = float("nan")
-        if cells is not None:
-            if self.node_kind != "spin":
-                raise InvalidArgument("calibrated cells need spin nodes")
-            if hasattr(cells, "path") and hasattr(cells, "kind"):
-                if cells.kind != "pbit":
-                    raise InvalidArgument(f"cells: {cells.name!r} is a "
-                                          f"{cells.kind} cell; the chip's "
-                                          "spin nodes need pbit cells")
-                path, name = cells.path, cells.name
-            elif isinstance(cells, (str, os.PathLike)):
-                if cell is None:
-                    raise InvalidArgument("cells given as a path: name the "
-                                          "cell (cell=)")
-                path, name = os.fspath(cells), cell
-            else:
-                raise InvalidArgument(f"cells: {cells!r} is not a "
-                                      "CellLibrary or a path")
+        if libs:
             if temp is None:
                 raise InvalidArgument("calibrated cells need the chip "
                                       "temperature temp= (K)")
@@ -277,20 +298,97 @@ class Chip:
             clock = number(clock, "clock", 1, 1e13)
         Lb = _lib.lib
         out = ctypes.c_void_p()
-        kb = self.kbias if self.node_kind == "categorical" else None
-        a = self.self_coupling if self.node_kind == "continuous" else None
         K = self.K or 0
+        pbit = [lib for lib in libs if lib[0] == "pbit"]
+        if self.node_kind == "spin" or (pbit and self.node_kind != "mixed"):
+            if libs and (len(libs) > 1 or not pbit):
+                raise InvalidArgument(
+                    f"cells: a {libs[0][0]} cell drives "
+                    f"{'categorical' if libs[0][0] == 'categorical' else 'continuous'}"
+                    " nodes; this chip's nodes are spins")
+            if pbit and self.node_kind != "spin":
+                raise InvalidArgument("calibrated pbit cells need spin nodes")
+            path, name = (pbit[0][1], pbit[0][2]) if pbit else (None, None)
+            kb = self.kbias if self.node_kind == "categorical" else None
+            a = self.self_coupling if self.node_kind == "continuous" else None
 
-        def invoke(stop, err):
-            return Lb.tka_chip_sample(
-                self._h, KINDS[self.node_kind], sweeps, burn_in, chains, beta,
-                seed, threads, _lib.cstr(path), _lib.cstr(name), t, dt,
-                float(clock), K, ptr(kb), ptr(a), stop, ctypes.byref(out),
-                err)
+            def invoke(stop, err):
+                return Lb.tka_chip_sample(
+                    self._h, KINDS[self.node_kind], sweeps, burn_in, chains,
+                    beta, seed, threads, _lib.cstr(path), _lib.cstr(name), t,
+                    dt, float(clock), K, ptr(kb), ptr(a), stop,
+                    ctypes.byref(out), err)
+        elif self.node_kind in ("categorical", "continuous") and not libs:
+            kb = self.kbias if self.node_kind == "categorical" else None
+            a = self.self_coupling if self.node_kind == "continuous" else None
+
+            def invoke(stop, err):
+                return Lb.tka_chip_sample(
+                    self._h, KINDS[self.node_kind], sweeps, burn_in, chains,
+                    beta, seed, threads, None, None, t, dt, float(clock), K,
+                    ptr(kb), ptr(a), stop, ctypes.byref(out), err)
+        else:
+            if pbit:
+                raise Unsupported("calibrated pbit cells in a mixed graph: "
+                                  "the mixed-node sampler's spin nodes are "
+                                  "ideal (pbit libraries drive the spin "
+                                  "kernel of an all-spin chip)", None)
+            kinds = self.node_kinds if self.node_kinds is not None else \
+                np.full(self.n, KINDS[self.node_kind], dtype=np.uint8)
+            cat = [lib for lib in libs if lib[0] == "categorical"]
+            gmm = [lib for lib in libs if lib[0] == "gmm"]
+            if len(cat) > 1 or len(gmm) > 1:
+                raise InvalidArgument("cells: at most one categorical and "
+                                      "one gmm library")
+            if cat:
+                Kc = cat[0][3]
+                if self.kbias is not None and self.kbias.shape[1] != Kc:
+                    raise InvalidArgument(
+                        f"cells: {cat[0][2]!r} has {Kc} states; the "
+                        f"biases have {self.kbias.shape[1]}")
+                K = Kc
+            kb = self.kbias
+            a = self.self_coupling
+            cp, cn = (cat[0][1], cat[0][2]) if cat else (None, None)
+            gp, gn = (gmm[0][1], gmm[0][2]) if gmm else (None, None)
+
+            def invoke(stop, err):
+                return Lb.tka_chip_sample_mixed(
+                    self._h, kinds.ctypes.data_as(
+                        ctypes.POINTER(ctypes.c_uint8)),
+                    sweeps, burn_in, chains, beta, seed, threads, K,
+                    ptr(kb), ptr(a), _lib.cstr(cp), _lib.cstr(cn),
+                    _lib.cstr(gp), _lib.cstr(gn), t, dt, float(clock),
+                    int(bool(clip)), stop, ctypes.byref(out), err)
 
         _lib.stoppable(invoke, "sample",
                        discard=lambda: Lb.tka_samples_free(out))
         return Samples(self, out)
+
+    @staticmethod
+    def _libraries(cells, cell):
+        """[(kind, path, name, n_states)] of the cells given (a
+        CellLibrary, a path with cell=, or a list of CellLibrary)."""
+        if cells is None:
+            return []
+        items = cells if isinstance(cells, (list, tuple)) else [cells]
+        if len(items) > 2:
+            raise InvalidArgument("cells: at most two libraries")
+        out = []
+        for c in items:
+            if hasattr(c, "path") and hasattr(c, "kind"):
+                out.append((c.kind, c.path, c.name, c.n_states))
+            elif isinstance(c, (str, os.PathLike)) and len(items) == 1:
+                if cell is None:
+                    raise InvalidArgument("cells given as a path: name the "
+                                          "cell (cell=)")
+                from ._cells import CellLibrary
+                lib = CellLibrary(os.fspath(c), cell)
+                out.append((lib.kind, lib.path, lib.name, lib.n_states))
+            else:
+                raise InvalidArgument(f"cells: {c!r} is not a CellLibrary "
+                                      "or a path")
+        return out
 
     def bench(self, chains: int = 256, sweeps: int = 200, threads: int = 1,
               beta: float = 0.5, seed: int = 1, path: str = "auto") -> dict:
