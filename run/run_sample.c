@@ -348,7 +348,8 @@ static int setup_cells(const run_sample_params *o, sample_run *r,
     nlib++;
   }
   if (nlib == 1 && strcmp(lk[0], "categorical") != 0 &&
-      strcmp(lk[0], "gmm") != 0) {
+      strcmp(lk[0], "gmm") != 0 &&
+      (lk[0][0] != '\0' || o->infer_kind || *kind == RUN_SAMPLE_SPIN)) {
     /* a pbit library (or a file the spin path will refuse): as before */
     if (o->infer_kind)
       *kind = RUN_SAMPLE_SPIN;
@@ -360,6 +361,18 @@ static int setup_cells(const run_sample_params *o, sample_run *r,
   }
   for (int k = 0; k < nlib; k++) {
     int cat = strcmp(lk[k], "categorical") == 0;
+    if (lk[k][0] == '\0') {
+      /* unreadable, not a library or no such cell: the map says why */
+      cal_nodemap_params mp = cal_nodemap_default_params();
+      mp.cells = path[k];
+      mp.cell = cell[k];
+      mp.temp_K = o->temp_K;
+      cal_nodemap *x = NULL;
+      int rc = cal_nodemap_load(&mp, &x, err);
+      cal_nodemap_free(x);
+      if (rc != TK_OK)
+        return rc;
+    }
     if (!cat && strcmp(lk[k], "gmm") != 0)
       return TK_FAIL(err, TK_EINVAL, "cell '%s' of %s is a%s %s cell; with "
                      "two libraries both must be categorical (cat4) or gmm "

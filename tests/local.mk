@@ -268,3 +268,6 @@ check_PROGRAMS += tests/test_cal_nodemap
 tests_test_cal_nodemap_SOURCES = tests/test_cal_nodemap.c tests/tk_test.h
 tests_test_cal_nodemap_LDADD = $(TKT_LDADD)
 TESTS += tests/test_cal_nodemap
+TESTS += tests/cli_sample_cells.sh tests/bad_input_cells.sh
+EXTRA_DIST += tests/cli_sample_cells.sh tests/bad_input_cells.sh \
+	tests/data/cat4_300K.h5 tests/data/gmm2_300K.h5
