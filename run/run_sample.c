@@ -370,8 +370,14 @@ static int setup_cells(const run_sample_params *o, sample_run *r,
       cal_nodemap *x = NULL;
       int rc = cal_nodemap_load(&mp, &x, err);
       cal_nodemap_free(x);
-      if (rc != TK_OK)
-        return rc;
+      if (rc != TK_OK) {
+        /* a usage error, as `--cells` with a non-spin kind always was */
+        tk_err_wrap(err, TK_EINVAL, "--cells-kind %s needs a categorical "
+                    "or gmm cell library", run_sample_kind_name(*kind));
+        if (err != NULL)
+          err->status = TK_EINVAL;
+        return TK_EINVAL;
+      }
     }
     if (!cat && strcmp(lk[k], "gmm") != 0)
       return TK_FAIL(err, TK_EINVAL, "cell '%s' of %s is a%s %s cell; with "
