@@ -9,8 +9,9 @@ int cal_nodemix_cat(void *ctx, uint32_t node, const double *q, double *p,
                     double *dev, tk_err *err)
 {
   const cal_nodemix *x = ctx;
-  return cal_nodemap_cat_p(x->cat, cal_nodemap_instance(x->cat, node), q,
-                           x->clip, p, dev, err);
+  int rc = cal_nodemap_cat_p(x->cat, cal_nodemap_instance(x->cat, node), q,
+                             x->clip, p, dev, err);
+  return rc == TK_OK ? rc : tk_err_wrap(err, rc, "node %u", node);
 }
 
 int cal_nodemix_cont(void *ctx, uint32_t node, double mean, double var,
@@ -19,8 +20,10 @@ int cal_nodemix_cont(void *ctx, uint32_t node, double mean, double var,
   (void)var;   /* the cell's widths are its own */
   const cal_nodemix *x = ctx;
   cal_nodemap_gmm_result r;
-  TK_TRY(cal_nodemap_gmm_mean(x->gmm, cal_nodemap_instance(x->gmm, node),
-                              mean, x->clip, &r, err));
+  int rc = cal_nodemap_gmm_mean(x->gmm, cal_nodemap_instance(x->gmm, node),
+                                mean, x->clip, &r, err);
+  if (rc != TK_OK)
+    return tk_err_wrap(err, rc, "node %u", node);
   out->w0 = r.w0;
   for (int j = 0; j < 2; j++) {
     out->mu[j] = r.mu_x[j];

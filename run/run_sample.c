@@ -427,30 +427,23 @@ static int parse_node_kinds(const char *spec, uint32_t n, uint8_t *kind,
                    "lines)");
   FILE *f = fopen(spec, "r");
   if (f == NULL) {
+    /* not a file: a comma list, every item a kind */
     tsu_node_kind list[64];
-    int len = 0;
-    char item[32];
-    for (int k = 0;; k++) {
+    int len = 1;
+    for (const char *c = spec; *c; c++)
+      len += *c == ',';
+    if (len > 64)
+      return TK_FAIL(err, TK_EINVAL, "--node-kinds: %d items, at most 64",
+                     len);
+    for (int k = 0; k < len; k++) {
+      char item[32];
       list_item(spec, k, item, sizeof item);
-      if (item[0] == '\0') {
-        if (strchr(spec, ',') != NULL && k < 64 &&
-            (k == 0 || strlen(spec) > 0)) {
-          /* an empty item inside the list */
-          int commas = 0;
-          for (const char *c = spec; *c; c++)
-            commas += *c == ',';
-          if (commas >= k)
-            return TK_FAIL(err, TK_EINVAL, "--node-kinds '%s': empty item "
-                           "%d", spec, k + 1);
-        }
-        break;
-      }
-      if (len == 64)
-        return TK_FAIL(err, TK_EINVAL, "--node-kinds: at most 64 items");
-      if (tsu_node_kind_from_name(item, &list[len], err) != TK_OK)
+      if (item[0] == '\0')
+        return TK_FAIL(err, TK_EINVAL, "--node-kinds '%s': empty item %d",
+                       spec, k + 1);
+      if (tsu_node_kind_from_name(item, &list[k], err) != TK_OK)
         return tk_err_wrap(err, TK_EINVAL, "--node-kinds '%s' (neither a "
                            "file nor a list)", spec);
-      len++;
     }
     for (uint32_t i = 0; i < n; i++)
       kind[i] = (uint8_t)list[i % (uint32_t)len];
