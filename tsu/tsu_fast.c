@@ -437,6 +437,36 @@ static void run_groups(const tsu__plan *pl, tsu__kernel_fn kern,
     }
 }
 
+#ifdef _OPENMP
+/* run_groups for one thread of several on a private copy of the state
+ * (same stride, so the neighbour indices hold; only columns [g_lo, g_hi)
+ * and the zero row are filled), written back at the end.  A node's words
+ * of all groups share a cache line when n_groups < 8: updated in place,
+ * every store of one thread would invalidate the line in the other
+ * core's cache (false sharing).  The private copy lives in the thread's
+ * own cache; the same states as in place.  Falls back to in place if
+ * the copy cannot be allocated. */
+static void run_groups_private(const tsu__plan *pl, tsu__kernel_fn kern,
+                               uint64_t *bits, uint64_t t0,
+                               uint64_t n_sweeps, uint32_t n_active,
+                               uint32_t g_lo, uint32_t g_hi)
+{
+  const size_t G = pl->n_groups, rows = (size_t)pl->n + 1;
+  const size_t w = g_hi - g_lo;
+  uint64_t *own = aligned_alloc(64, (rows * G * 8 + 63) / 64 * 64);
+  if (own == NULL) {
+    run_groups(pl, kern, bits, t0, n_sweeps, n_active, g_lo, g_hi);
+    return;
+  }
+  for (size_t r = 0; r < rows; r++)
+    memcpy(own + r * G + g_lo, bits + r * G + g_lo, w * 8);
+  run_groups(pl, kern, own, t0, n_sweeps, n_active, g_lo, g_hi);
+  for (size_t r = 0; r + 1 < rows; r++)
+    memcpy(bits + r * G + g_lo, own + r * G + g_lo, w * 8);
+  free(own);
+}
+#endif
+
 void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
                             uint32_t n_active, int n_threads)
 {
@@ -461,7 +491,8 @@ void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
       uint32_t g_lo = (uint32_t)((uint64_t)G * id / m);
       uint32_t g_hi = (uint32_t)((uint64_t)G * (id + 1) / m);
       if (g_lo < g_hi)
-        run_groups(pl, kern, bits, t0, n_sweeps, n_active, g_lo, g_hi);
+        run_groups_private(pl, kern, bits, t0, n_sweeps, n_active, g_lo,
+                           g_hi);
     }
     return;
   }
