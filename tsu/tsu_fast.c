@@ -6,9 +6,10 @@
  * ~0.9 MB of byte-plane quad tables and indices for the AVX2 and
  * portable kernels) streams from L2/L3 while the chain words of a group
  * (n x 8 bytes) stay in L1.  Threads take whole chain groups when
- * there are enough of them (no synchronisation at all), else split the
- * node pairs of one colour (static schedule), with a barrier between
- * colours.
+ * there are enough of them (a static partition, each thread on a
+ * private copy of the state, no synchronisation and no false sharing),
+ * else split the node pairs of one colour (static schedule), with a
+ * barrier between colours.
  */
 #include "tsu/tsu_fast_impl.h"
 
