@@ -666,7 +666,10 @@ swar_nibbles(uint64_t m0, uint64_t m1, uint64_t m2, uint64_t m3,
 }
 
 /* Fixed-point field and decision per chain (tsu_fast.h), the same
- * integer sums and IEEE operations as the AVX2 kernel.  Compiled twice:
+ * integer sums and IEEE operations as the AVX2 kernel, in plain C with
+ * word-parallel (SWAR) subset indices, Philox over 16 blocks and
+ * branch-free decisions 16 at a time (the old state was a branch on a
+ * random bit: half the decisions mispredicted).  Compiled twice:
  * plain, and for CPUs with FMA (fmaf becomes one instruction instead of
  * a libm call; the results are the same, fmaf is exact either way). */
 static inline __attribute__((always_inline)) void
