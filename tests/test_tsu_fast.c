@@ -2,8 +2,10 @@
  *
  *  - Same seed, same samples: G12 torus L=30, 128 chains, 30 sweeps with 1
  *    and 2 threads give bit-identical states (ideal and memory cells;
- *    2 chain groups: each thread takes one); with 64 chains (one group:
- *    threads split the node pairs of a colour) on the other paths.
+ *    2 chain groups: each thread takes one); on every path, forced, with
+ *    64 and 192 chains (threads split the node pairs of a colour) and
+ *    256 chains over 2 threads (threads take whole groups and sweep a
+ *    private copy of the state) and over 3.
  *  - Perfect-cell limit: cells with tau -> 0 and no mismatch have a_i =
  *    2 beta, b_i = 0, e_i = 0 and sample bit-identically to ideal cells.
  *  - Mismatch: offsets b_i have the drawn spread (chi-square-free check:
@@ -242,23 +244,34 @@ int main(void)
            "(worst error / bound)");
     tsu_cells_free(ch);
   }
-  /* the same for every other path the CPU has */
+  /* the same on every path the CPU has, each forced, for the three
+   * ways of splitting: 64 chains (one group: threads split the node
+   * pairs of a colour), 192 (3 groups over 2 threads: the same) and 256
+   * (4 groups: each thread sweeps 2 groups in its private copy), and 3
+   * threads on 256 chains (an uneven split of groups) */
   {
-    const int paths[2] = {TSU_PATH_AVX2, TSU_PATH_PORTABLE};
-    for (int k = 0; k < 2; k++) {
-      if (!tsu_fast_path_supported(paths[k]) || paths[k] == tsu_fast_best_path())
+    const int paths[3] = {TSU_PATH_AVX512, TSU_PATH_AVX2, TSU_PATH_PORTABLE};
+    const uint32_t chains[3] = {64, 192, 256};
+    for (int k = 0; k < 3; k++) {
+      if (!tsu_fast_path_supported(paths[k]))
         continue;
-      tsu_sampler *a = NULL, *b = NULL;
-      tsu_sampler_alloc(g, col, cm, 64, 0xfa57, paths[k], &a, &err);
-      tsu_sampler_alloc(g, col, cm, 64, 0xfa57, paths[k], &b, &err);
-      tsu_sampler_run(a, 6, 1);
-      tsu_sampler_run(b, 6, 2);
-      TKT_OK(memcmp(tsu_sampler_bits(a, NULL), tsu_sampler_bits(b, NULL),
-                    (size_t)g->n * 8) == 0,
-             "%s path: 1 and 2 threads bit-identical",
-             tsu_sampler_path_name(a));
-      tsu_sampler_free(a);
-      tsu_sampler_free(b);
+      for (int c = 0; c < 4; c++) {
+        uint32_t nc = chains[c < 3 ? c : 2], ng = 0;
+        int nt = c < 3 ? 2 : 3;
+        tsu_sampler *a = NULL, *b = NULL;
+        tsu_sampler_alloc(g, col, cm, nc, 0xfa57, paths[k], &a, &err);
+        tsu_sampler_alloc(g, col, cm, nc, 0xfa57, paths[k], &b, &err);
+        tsu_sampler_run(a, 6, 1);
+        tsu_sampler_run(b, 4, nt);
+        tsu_sampler_run(b, 2, nt);
+        const uint64_t *ba = tsu_sampler_bits(a, &ng);
+        TKT_OK(memcmp(ba, tsu_sampler_bits(b, NULL),
+                      (size_t)g->n * ng * 8) == 0,
+               "%s path, %u chains: 1 and %d threads bit-identical",
+               tsu_sampler_path_name(a), nc, nt);
+        tsu_sampler_free(a);
+        tsu_sampler_free(b);
+      }
     }
   }
 

@@ -6,9 +6,10 @@
  * ~0.9 MB of byte-plane quad tables and indices for the AVX2 and
  * portable kernels) streams from L2/L3 while the chain words of a group
  * (n x 8 bytes) stay in L1.  Threads take whole chain groups when
- * there are enough of them (no synchronisation at all), else split the
- * node pairs of one colour (static schedule), with a barrier between
- * colours.
+ * there are enough of them (a static partition, each thread on a
+ * private copy of the state, no synchronisation and no false sharing),
+ * else split the node pairs of one colour (static schedule), with a
+ * barrier between colours.
  */
 #include "tsu/tsu_fast_impl.h"
 
@@ -20,6 +21,14 @@
 #endif
 
 #include "common/tk_rng.h"
+
+/* `omp simd` on the portable kernel's lane loops: vectorised whatever
+ * the optimiser's cost model says (a no-op without OpenMP). */
+#ifdef _OPENMP
+#define TSU_SIMD _Pragma("omp simd")
+#else
+#define TSU_SIMD
+#endif
 
 struct tsu_sampler {
   tsu__plan pl;         /* read-only plan */
@@ -276,6 +285,49 @@ fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc, uint32_t r16,
   return fmaf(um, e2, um) < pl->qthr[p];
 }
 
+/* fix_decide for 16 chains of position p: field acc[j], random field
+ * sh of rw[j], old state bit j of old16; x[j] = 1 or 0.  The same
+ * operations as fix_decide, written over the 16 lanes so that compilers
+ * can vectorise them. */
+static inline __attribute__((always_inline)) void
+fix_decide16(const tsu__plan *pl, uint32_t p, const int32_t *acc,
+             const uint32_t *rw, unsigned sh, uint16_t old16, int32_t *x)
+{
+  const int F = pl->qF[p];
+  const int32_t c = pl->qclamp[p];
+  const int32_t mask = (int32_t)((1u << F) - 1);
+  const float *k = pl->qk + 5 * (size_t)p;
+  const float k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4];
+  const float e16 = pl->qe16[p], thr = pl->qthr[p];
+  TSU_SIMD
+  for (int j = 0; j < 16; j++) {
+    int32_t a = acc[j] > -c ? acc[j] : -c;
+    a = a < c ? a : c;
+    int32_t nn = a >> F;
+    float ff = (float)(a & mask);
+    float q = fmaf(k4, ff, k3);
+    q = fmaf(q, ff, k2);
+    q = fmaf(q, ff, k1);
+    q = fmaf(q, ff, k0);
+    float e2 = f32_from_bits(f32_bits(q) + ((uint32_t)nn << 23));
+    float r = f32_from_bits(0x4B000000u | ((rw[j] >> sh) & 0xFFFFu)) -
+              8388607.5f;
+    /* r - e16 x_old: exact either way (the product is e16 or 0) */
+    float um = r - e16 * (float)((old16 >> j) & 1);
+    x[j] = fmaf(um, e2, um) < thr;
+  }
+}
+
+/* Bits 0, 4, 8, ..., 60 of w as a 16-bit word. */
+static inline uint32_t pext4(uint64_t w)
+{
+  w &= 0x1111111111111111ull;
+  w = (w | (w >> 3)) & 0x0303030303030303ull;
+  w = (w | (w >> 6)) & 0x000F000F000F000Full;
+  w = (w | (w >> 12)) & 0x000000FF000000FFull;
+  return (uint32_t)((w | (w >> 24)) & 0xFFFFu);
+}
+
 int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
                     uint32_t r16, int x_old)
 {
@@ -437,6 +489,36 @@ static void run_groups(const tsu__plan *pl, tsu__kernel_fn kern,
     }
 }
 
+#ifdef _OPENMP
+/* run_groups for one thread of several on a private copy of the state
+ * (same stride, so the neighbour indices hold; only columns [g_lo, g_hi)
+ * and the zero row are filled), written back at the end.  A node's words
+ * of all groups share a cache line when n_groups < 8: updated in place,
+ * every store of one thread would invalidate the line in the other
+ * core's cache (false sharing).  The private copy lives in the thread's
+ * own cache; the same states as in place.  Falls back to in place if
+ * the copy cannot be allocated. */
+static void run_groups_private(const tsu__plan *pl, tsu__kernel_fn kern,
+                               uint64_t *bits, uint64_t t0,
+                               uint64_t n_sweeps, uint32_t n_active,
+                               uint32_t g_lo, uint32_t g_hi)
+{
+  const size_t G = pl->n_groups, rows = (size_t)pl->n + 1;
+  const size_t w = g_hi - g_lo;
+  uint64_t *own = aligned_alloc(64, (rows * G * 8 + 63) / 64 * 64);
+  if (own == NULL) {
+    run_groups(pl, kern, bits, t0, n_sweeps, n_active, g_lo, g_hi);
+    return;
+  }
+  for (size_t r = 0; r < rows; r++)
+    memcpy(own + r * G + g_lo, bits + r * G + g_lo, w * 8);
+  run_groups(pl, kern, own, t0, n_sweeps, n_active, g_lo, g_hi);
+  for (size_t r = 0; r + 1 < rows; r++)
+    memcpy(bits + r * G + g_lo, own + r * G + g_lo, w * 8);
+  free(own);
+}
+#endif
+
 void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
                             uint32_t n_active, int n_threads)
 {
@@ -461,7 +543,8 @@ void tsu_sampler_run_colors(tsu_sampler *s, uint64_t n_sweeps,
       uint32_t g_lo = (uint32_t)((uint64_t)G * id / m);
       uint32_t g_hi = (uint32_t)((uint64_t)G * (id + 1) / m);
       if (g_lo < g_hi)
-        run_groups(pl, kern, bits, t0, n_sweeps, n_active, g_lo, g_hi);
+        run_groups_private(pl, kern, bits, t0, n_sweeps, n_active, g_lo,
+                           g_hi);
     }
     return;
   }
@@ -524,8 +607,69 @@ int tsu_sampler_spin(const tsu_sampler *s, uint32_t chain, uint32_t node)
   return ((w >> (chain % 64)) & 1) ? 1 : -1;
 }
 
+/* Philox4x32-10 blocks b0 .. b0 + 15 of counter (pa, sweep), as
+ * tk_philox4x32_10 computes them one at a time (the plan's round keys):
+ * rw[w][b] = word w of block b0 + b.  Written across the 16 blocks so
+ * that compilers vectorise the rounds with whatever SIMD the target
+ * has. */
+static inline __attribute__((always_inline)) void
+philox16(const tsu__plan *pl, uint32_t b0, uint32_t pa, uint64_t sweep,
+         uint32_t rw[4][16])
+{
+  uint32_t c0[16], c1[16], c2[16], c3[16];
+  for (uint32_t b = 0; b < 16; b++) {
+    c0[b] = b0 + b;
+    c1[b] = pa;
+    c2[b] = (uint32_t)sweep;
+    c3[b] = (uint32_t)(sweep >> 32);
+  }
+  for (int r = 0; r < 10; r++) {
+    const uint32_t k0 = (uint32_t)pl->rk[r][0], k1 = (uint32_t)pl->rk[r][1];
+    TSU_SIMD
+    for (uint32_t b = 0; b < 16; b++) {
+      uint64_t p0 = (uint64_t)0xD2511F53u * c0[b];
+      uint64_t p1 = (uint64_t)0xCD9E8D57u * c2[b];
+      uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1[b] ^ k0;
+      uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3[b] ^ k1;
+      c1[b] = (uint32_t)p1;
+      c3[b] = (uint32_t)p0;
+      c0[b] = n0;
+      c2[b] = n2;
+    }
+  }
+  for (uint32_t b = 0; b < 16; b++) {
+    rw[0][b] = c0[b];
+    rw[1][b] = c1[b];
+    rw[2][b] = c2[b];
+    rw[3][b] = c3[b];
+  }
+}
+
+/* The 4-bit subset index of the 64 chains of a quad, bit s from
+ * neighbour word m_s, SWAR: nibble j of z[k] is chain 4 j + {0, 2, 1,
+ * 3}[k] (two rounds of bit interleaving, 32 word operations for 64
+ * chains instead of 10 per chain). */
+static inline __attribute__((always_inline)) void
+swar_nibbles(uint64_t m0, uint64_t m1, uint64_t m2, uint64_t m3,
+             uint64_t z[4])
+{
+  const uint64_t e1 = 0x5555555555555555ull, e2 = 0x3333333333333333ull;
+  /* bit 2b: m0 (m2) at 2b (x0, y0) or 2b + 1 (x1, y1); bit 2b + 1: m1 (m3) */
+  uint64_t x0 = (m0 & e1) | ((m1 << 1) & ~e1);
+  uint64_t x1 = ((m0 >> 1) & e1) | (m1 & ~e1);
+  uint64_t y0 = (m2 & e1) | ((m3 << 1) & ~e1);
+  uint64_t y1 = ((m2 >> 1) & e1) | (m3 & ~e1);
+  z[0] = (x0 & e2) | ((y0 << 2) & ~e2);          /* chains 4 j */
+  z[1] = ((x0 >> 2) & e2) | (y0 & ~e2);          /* 4 j + 2 */
+  z[2] = (x1 & e2) | ((y1 << 2) & ~e2);          /* 4 j + 1 */
+  z[3] = ((x1 >> 2) & e2) | (y1 & ~e2);          /* 4 j + 3 */
+}
+
 /* Fixed-point field and decision per chain (tsu_fast.h), the same
- * integer sums and IEEE operations as the AVX2 kernel.  Compiled twice:
+ * integer sums and IEEE operations as the AVX2 kernel, in plain C with
+ * word-parallel (SWAR) subset indices, Philox over 16 blocks and
+ * branch-free decisions 16 at a time (the old state was a branch on a
+ * random bit: half the decisions mispredicted).  Compiled twice:
  * plain, and for CPUs with FMA (fmaf becomes one instruction instead of
  * a libm call; the results are the same, fmaf is exact either way). */
 static inline __attribute__((always_inline)) void
@@ -540,35 +684,35 @@ kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
     uint32_t nh = pa + 1 < end ? 2 : 1;
     for (uint32_t g = g_lo; g < g_hi; g++) {
       uint32_t rw[4][16];   /* word w of block b: chain 4 b + w */
-      for (uint32_t b = 0; b < 16; b++) {
-        uint32_t ctr[4] = {16 * (pl->g0 + g) + b, pa, (uint32_t)sweep,
-                           (uint32_t)(sweep >> 32)};
-        uint32_t o[4];
-        tk_philox4x32_10(ctr, pl->key, o);
-        for (int w = 0; w < 4; w++)
-          rw[w][b] = o[w];
-      }
+      philox16(pl, 16 * (pl->g0 + g), pa, sweep, rw);
       for (uint32_t h = 0; h < nh; h++) {
         uint32_t p = pa + h, i = pl->node[p];
+        /* acc[16 k + j]: chain 4 j + ck[k] (the nibble order of
+         * swar_nibbles) */
+        static const int ck[4] = {0, 2, 1, 3};
         int32_t acc[64];
         for (int c = 0; c < 64; c++)
           acc[c] = 0;
         for (uint32_t t = pl->qt_off[p]; t < pl->qt_off[p + 1]; t++) {
           const uint32_t *nb = pl->qnb + 4 * (size_t)t;
-          uint64_t m0 = bits[(size_t)nb[0] + g], m1 = bits[(size_t)nb[1] + g];
-          uint64_t m2 = bits[(size_t)nb[2] + g], m3 = bits[(size_t)nb[3] + g];
+          uint64_t z[4];
+          swar_nibbles(bits[(size_t)nb[0] + g], bits[(size_t)nb[1] + g],
+                       bits[(size_t)nb[2] + g], bits[(size_t)nb[3] + g], z);
           int32_t v[16];
           for (uint32_t m = 0; m < 16; m++)
             v[m] = fix_entry(pl->qtab + 48 * (size_t)t, m);
-          for (int c = 0; c < 64; c++)
-            acc[c] += v[((m0 >> c) & 1) | ((m1 >> c) & 1) << 1 |
-                        ((m2 >> c) & 1) << 2 | ((m3 >> c) & 1) << 3];
+          for (int k = 0; k < 4; k++)
+            for (int j = 0; j < 16; j++)
+              acc[16 * k + j] += v[(z[k] >> (4 * j)) & 15];
         }
         uint64_t old = bits[(size_t)i * G + g], nw = 0;
-        for (int c = 0; c < 64; c++) {
-          uint32_t r16 = (rw[c % 4][c / 4] >> (16 * h)) & 0xFFFFu;
-          if (fix_decide(pl, p, acc[c], r16, (int)((old >> c) & 1)))
-            nw |= 1ull << c;
+        for (int k = 0; k < 4; k++) {
+          /* 16 decisions side by side (vectorisable), then their bits */
+          int32_t x[16];
+          fix_decide16(pl, p, acc + 16 * k, rw[ck[k]], 16 * h,
+                       (uint16_t)pext4(old >> ck[k]), x);
+          for (int j = 0; j < 16; j++)
+            nw |= (uint64_t)(x[j] & 1) << (4 * j + ck[k]);
         }
         bits[(size_t)i * G + g] = nw;
       }
