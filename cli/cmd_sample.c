@@ -29,6 +29,9 @@ static const char sa_about[] =
   "('b i h' and 'e i j w' lines).  Writes /moments/mean [n],\n"
   "/moments/edge_corr [n_edges] (file-edge order) with their standard\n"
   "errors (batch means), the graph, the energy report and provenance.\n"
+  "With --cells the summary adds chip_tau_s and chip_s_per_sample, the\n"
+  "simulated chip's wall-clock time per sample: --sample-sweeps x colours x\n"
+  "the library's tau at --temp (run/run_chiptime.h).\n"
   "\n"
   "Cell kinds (--cells-kind, default spin):\n"
   "  spin   s in {-1,+1}, the fast kernel (above);\n"
@@ -177,6 +180,10 @@ static void put_summary(cmd_kv *kv, const char *out,
   cmd_kv_double(kv, "bias_J", r->en.bias_J);
   cmd_kv_double(kv, "clock_J", r->en.clock_J);
   cmd_kv_double(kv, "wire_J", r->en.wire_J);
+  if (isfinite(r->chip.per_sample_s)) {
+    cmd_kv_double(kv, "chip_tau_s", r->chip.tau_s);
+    cmd_kv_double(kv, "chip_s_per_sample", r->chip.per_sample_s);
+  }
 }
 
 int cmd_sample_kv(int argc, char **argv, cmd_kv *kv)

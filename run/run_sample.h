@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "common/tk_error.h"
+#include "run/run_chiptime.h"
 #include "tsu/tsu_energy.h"
 
 typedef enum run_sample_kind {
@@ -67,6 +68,9 @@ typedef struct run_sample_result {
   double mean_magnetisation; /* mean over nodes (see `sample --help`) */
   double flip_activity; /* fraction of updates that changed the state */
   tsu_energy_report en; /* energy report */
+  run_chiptime chip;    /* the chip's time per sample (--sample-sweeps
+                         * sweeps) from the cells' tau (run/run_chiptime.h;
+                         * NaN for ideal cells) */
 } run_sample_result;
 
 int run_sample(const run_sample_params *p, run_sample_result *res,
