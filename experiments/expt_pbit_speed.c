@@ -3,14 +3,16 @@
  * (circuits/cells/ckt_cells.c), beside the published point (~100 ns,
  * ~350 aJ per bit).
  *
- * Workload: at each supply (full: 6 from 0.40 to 0.22 V; quick: 0.40 and
- * 0.30 V) a pilot of five controls 1 mV apart around the predicted trip
- * point (P(1) = 1/2 near 0.4888 VDD - 7.3 mV), each ~40 correlation times
- * long (quick 25), the control of P(1) = 1/2 interpolated from it
- * (shifted by 4 mV and repeated, at most three times, when the pilot
- * does not straddle 1/2), then the measurement at that control: 3 seeds of
- * ~400 correlation times (quick: 1 of ~120).  All ngspice transients run
- * in forked workers (expt_cellrun.h).
+ * Workload: at each supply (full: 6 from 0.40 to 0.20 V, the knob's
+ * documented range, tau ~46 ns to ~1 us; quick: 0.40 and 0.30 V) a pilot
+ * of five controls 1 mV apart around the predicted trip point (P(1) = 1/2
+ * near 0.4888 VDD - 7.3 mV), each ~30 correlation times long (quick 25),
+ * the control of P(1) = 1/2 interpolated from it (shifted by 4 mV and
+ * repeated, at most three times, when the pilot does not straddle 1/2),
+ * then the measurement at that control: 3 seeds of ~300 correlation times
+ * (quick: 1 of ~120).  Simulated time ~2.1 ms in all, most of it at the
+ * two lowest supplies (~0.3 s of CPU per simulated us).  All ngspice transients
+ * run in forked workers (expt_cellrun.h).
  *
  * Figures, as random-bits computes them: tau from the pooled flip rate
  * (expt_tau_flip_s: 2 p0 p1 T / flips, relative error 1 / sqrt(flips),
@@ -96,11 +98,11 @@ int expt__pbit_speed_run(expt_run *r, tk_err *err)
   const ckt_cell_info *ci = ckt_cell_find("pbit-fast");
   if (ci == NULL)
     return TK_FAIL(err, TK_ENOTFOUND, "no pbit-fast cell");
-  static const double vdd_full[] = {0.40, 0.36, 0.32, 0.28, 0.25, 0.22};
+  static const double vdd_full[] = {0.40, 0.36, 0.32, 0.28, 0.24, 0.20};
   static const double vdd_quick[] = {0.40, 0.30};
   const double *vdd = c->quick ? vdd_quick : vdd_full;
   size_t nv = c->quick ? 2 : 6, nseed = c->quick ? 1 : 3;
-  double pilot_tau = c->quick ? 25 : 40, meas_tau = c->quick ? 120 : 400;
+  double pilot_tau = c->quick ? 25 : 30, meas_tau = c->quick ? 120 : 300;
   TK_TRY(expt_input(r, "pilot_taus", pilot_tau, "1", "ours: pilot length in predicted correlation times", err));
   TK_TRY(expt_input(r, "measure_taus", meas_tau, "1", "ours: measurement length per seed in predicted correlation times", err));
   TK_TRY(expt_input(r, "seeds", (double)nseed, "1", "ours: measurement seeds per supply", err));

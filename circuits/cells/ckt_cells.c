@@ -302,6 +302,7 @@ static int build_gmm2(const double *vctl_V, const ckt_cell_opts *o,
  * Shorter inverters (L 60 nm against the pbit's 100 nm) have lower gain
  * (more DIBL) and smaller capacitances: both shorten C_d1 / g_out. */
 #define PBITF_VDD_V 0.40   /* default supply = the fastest setting */
+#define PBITF_VDD_MIN_V 0.20 /* the knob's slow end (tau ~1 us) */
 #define PBITF_VB_V 0.40    /* MR's gate bias rail (no DC current) */
 #define PBITF_INV_W_M 90e-9
 #define PBITF_INV_L_M 60e-9
@@ -360,7 +361,8 @@ static const ckt_cell_info cells[] = {
   {"gmm2", CKT_CELL_GMM, "vctl,vsep,y,vdd", "vctl,vsep", 2, {0.180, 0.2},
    {0.192, 0.4}, "y", PBIT_VDD_V, 700e-9, 0.5e-9, 2e-9, build_gmm2},
   {"pbit-fast", CKT_CELL_PBIT, "vctl,out,vdd", "vctl", 1, {0.182}, {0.195},
-   "out", PBITF_VDD_V, 40e-9, 0.2e-9, 0.5e-9, build_pbit_fast},
+   "out", PBITF_VDD_V, 40e-9, 0.2e-9, 0.5e-9, build_pbit_fast, "vdd",
+   PBITF_VDD_MIN_V, PBITF_VDD_V},
 };
 
 size_t ckt_cell_count(void) { return sizeof cells / sizeof cells[0]; }

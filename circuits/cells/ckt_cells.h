@@ -39,6 +39,10 @@ typedef struct ckt_cell_info {
   double nt_s;          /* noise slot to simulate with */
   double tstep_s;       /* output sample interval */
   ckt_cell_build_fn build;
+  const char *knob;     /* the documented bias knob that sets tau (its
+                         * ckt_cell_opts field / option name, e.g. "vdd"),
+                         * NULL: none listed */
+  double knob_lo_V, knob_hi_V; /* the knob's documented range, V */
 } ckt_cell_info;
 
 size_t ckt_cell_count(void);
