@@ -2,14 +2,17 @@
 # the cell library's tau (issue 20, run/run_chiptime.h): `sample --cells`
 # and `dtm sample --cells` report chip_tau_s and chip_s_per_sample =
 # steps x sweeps x colours x tau; ideal cells report neither.  On a small
-# pbit-fast library (300 K, made here: ~10 s) and the pbit library in
-# tests/data (295-305 K), the time per sample differs by exactly the ratio
-# of the two taus, and pbit-fast's is the shorter (its tau is ~10-50x
-# shorter; the check only asks for 3x: the small libraries' taus come from
-# few flips).
+# pbit-fast library and a small pbit library (300 K, made here: ~20 s of
+# CPU), the time per sample differs by exactly the ratio of the two taus,
+# and pbit-fast's is the shorter (its tau is ~10-50x shorter; the check
+# only asks for 2x: the small libraries' taus come from few flips, and a
+# 6 us record cannot show the pbit's full ~0.5 us).
 . "$TSUKIT_SRCDIR/tests/tap.sh"
-plib="$TSUKIT_SRCDIR/tests/data/pbit_mc3.h5"
+plib=$tap_tmp/pbit.h5
 flib=$tap_tmp/fast.h5
+tap_run_rc 0 "calibrate a small pbit library" "$TSUKIT" calibrate \
+  --cell pbit --vctl 0.186:0.187:3 --temp 300 --time 6e-6 --seed 3 \
+  --workers 2 -o "$plib"
 tap_run_rc 0 "calibrate a small pbit-fast library" "$TSUKIT" calibrate \
   --cell pbit-fast --vctl 0.186:0.190:3 --temp 300 --time 1.5e-6 --seed 3 \
   --workers 2 -o "$flib"
@@ -20,7 +23,7 @@ tap_run_rc 0 "sample on ideal cells" "$TSUKIT" sample $g -o "$tap_tmp/i.h5"
 for c in pbit pbit-fast; do
   lib=$plib; [ $c = pbit-fast ] && lib=$flib
   tap_run_rc 0 "sample --cells ($c)" "$TSUKIT" sample $g --cells "$lib" --cell $c \
-    --temp 300 -o "$tap_tmp/$c.h5"
+    --temp 300 -o "$tap_tmp/s-$c.h5"
   eval "tau_$(echo $c | tr - _)=\$(kv chip_tau_s \"\$tap_tmp/out\")"
   eval "s_$(echo $c | tr - _)=\$(kv chip_s_per_sample \"\$tap_tmp/out\")"
   col=$(kv colors "$tap_tmp/out")
@@ -32,7 +35,7 @@ for c in pbit pbit-fast; do
 done
 fcmp "($s_pbit / $s_pbit_fast) / ($tau_pbit / $tau_pbit_fast) > 0.99999 && ($s_pbit / $s_pbit_fast) / ($tau_pbit / $tau_pbit_fast) < 1.00001"
 tap_ok $? "time per sample pbit / pbit-fast = tau ratio ($s_pbit / $s_pbit_fast s, $tau_pbit / $tau_pbit_fast s)"
-fcmp "$s_pbit > 3 * $s_pbit_fast"; tap_ok $? "pbit-fast's chip is > 3x faster per sample"
+fcmp "$s_pbit > 2 * $s_pbit_fast"; tap_ok $? "pbit-fast's chip is > 2x faster per sample"
 
 ds=${TK_FASHION_MNIST_DIR:-/usr/share/datasets/fashion-mnist}
 if [ -r "$ds/train-images-idx3-ubyte.gz" ] || [ -r "$ds/train-images-idx3-ubyte" ]; then
