@@ -5,7 +5,7 @@
  *
  * Steps, each the library call behind a `tsukit` command (the equivalent
  * command lines are recorded under /children, in order):
- *   1. calibrate --cell pbit-fast over 8 temperatures from -40 to 125 C
+ *   1. calibrate --cell pbit-fast over 6 temperatures from -40 to 125 C
  *      (quick: 4), --track (window moved with the trip point, constant
  *      width), --time-tau (record lengths in pilot correlation times, so
  *      the hot, fast temperatures cost little), --repeats (the records'
@@ -21,9 +21,10 @@
  * (finished points are not recomputed), so an interrupted run loses only
  * the points in flight.
  *
- * Workload: full ~20-30 min on 2 busy cores (pbit-fast: 8 x 15 points
- * of <= 400 pilot tau, <= 12 us, in 4 records, ~1.1 ms simulated at ~0.3
- * s of CPU per us; the pbit: 3 x 11 points of 10 us); quick ~1 min.
+ * Workload: full ~0.33 ms of pbit-fast simulated (6 x 11 points of 4 us,
+ * the track pilots and the noise-model records) at ~0.3 s of CPU per us,
+ * and 3 x 9 points of 6 us of the pbit; ~30 min on a shared, loaded
+ * 2-core machine; quick ~1 min.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -54,11 +55,14 @@ typedef struct pfc_cfg {
 
 /* pbit-fast: P(1) = 1/2 near 188 mV at 300 K, logistic scale ~1 mV, tau
  * ~47 / 17 / 6 ns at -40 / 27 / 125 C (docs/FINDINGS.md): a window of
- * +-4 scales, 400 pilot tau per point (at most 12 us: ~250 tau at -40 C). */
+ * +-3.5 scales at the temperatures of the `temperature` experiment; 400
+ * pilot tau per point, at most 4 us (the pilot's tau, 50-125 ns, is
+ * longer than the fitted one, so every point takes the 4 us: 80-600
+ * fitted tau), in 4 records.  Sized for a shared 2-core machine. */
 static const pfc_cfg full_cfg = {
-  "0.184:0.192:15", "-40C,258,283,300,323,348,373,125C", "12e-6", "400",
-  "4", "10e-6", "0",
-  "0.184:0.189:11", "290,300,310", "10e-6"};
+  "0.1845:0.1915:11", "-40C,0C,27C,60C,95C,125C", "4e-6", "400", "4",
+  "3e-6", "0",
+  "0.1845:0.1885:9", "290,300,310", "6e-6"};
 static const pfc_cfg quick_cfg = {
   "0.185:0.191:5", "-40C,283,323,125C", "2e-6", "60", "2", NULL, "0",
   "0.185:0.188:5", "300", "3e-6"};

@@ -70,6 +70,13 @@ int main(void)
     ckt_session_close(s);
     return tkt_done();
   }
+  /* its documented knob: the supply, 0.20-0.40 V, the default at the
+   * fast end */
+  TKT_OK(ci->knob != NULL && strcmp(ci->knob, "vdd") == 0 &&
+         fabs(ci->knob_lo_V - 0.20) < 1e-12 &&
+         fabs(ci->knob_hi_V - 0.40) < 1e-12 &&
+         fabs(ci->vdd_V - ci->knob_hi_V) < 1e-12,
+         "pbit-fast's knob is vdd over 0.20..0.40 V, default 0.40 V");
 
   phys_cell *c = NULL;
   double v0 = 0.188;
