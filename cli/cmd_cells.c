@@ -33,9 +33,9 @@ int cmd_cells(int argc, char **argv)
            "vdd_V=%g tau_s=%g",
            ci->name, ckt_cellkind_name(ci->cellkind), ci->ports, ci->controls, range, ci->outputs,
            ci->vdd_V, ci->tau_s);
-    if (ci->knob != NULL)
-      printf(" knob=%s knob_range_V=%g:%g", ci->knob, ci->knob_lo_V,
-             ci->knob_hi_V);
+    const ckt_cell_knob *kn = ckt_cell_knob_of(ci);
+    if (kn != NULL)
+      printf(" knob=%s knob_range_V=%g:%g", kn->knob, kn->lo_V, kn->hi_V);
     printf("\n");
   }
   return CMD_EXIT_OK;

@@ -362,9 +362,21 @@ static const ckt_cell_info cells[] = {
   {"gmm2", CKT_CELL_GMM, "vctl,vsep,y,vdd", "vctl,vsep", 2, {0.180, 0.2},
    {0.192, 0.4}, "y", PBIT_VDD_V, 700e-9, 0.5e-9, 2e-9, build_gmm2},
   {"pbit-fast", CKT_CELL_PBIT, "vctl,out,vdd", "vctl", 1, {0.182}, {0.195},
-   "out", PBITF_VDD_V, 40e-9, 0.2e-9, 0.5e-9, build_pbit_fast, "vdd",
-   PBITF_VDD_MIN_V, PBITF_VDD_V},
+   "out", PBITF_VDD_V, 40e-9, 0.2e-9, 0.5e-9, build_pbit_fast},
 };
+
+/* The documented bias knobs (`tsukit cells`: knob=, knob_range_V=). */
+static const ckt_cell_knob knobs[] = {
+  {"pbit-fast", "vdd", PBITF_VDD_MIN_V, PBITF_VDD_V},
+};
+
+const ckt_cell_knob *ckt_cell_knob_of(const ckt_cell_info *ci)
+{
+  for (size_t i = 0; ci != NULL && i < sizeof knobs / sizeof knobs[0]; i++)
+    if (strcmp(knobs[i].cell, ci->name) == 0)
+      return &knobs[i];
+  return NULL;
+}
 
 size_t ckt_cell_count(void) { return sizeof cells / sizeof cells[0]; }
 
