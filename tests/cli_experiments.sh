@@ -1,7 +1,7 @@
 # cli_experiments.sh -- `tsukit experiment`: the quick set runs, writes
 # HDF5 + PNG with provenance, and its summary values hold against physics
 # and the published figures within the tolerances stated at each check;
-# the report is regenerated from the files.  About a minute on 2 cores.
+# the report is regenerated from the files.  A few minutes on 2 cores.
 . "$TSUKIT_SRCDIR/tests/tap.sh"
 
 dir="$tap_tmp/results"
