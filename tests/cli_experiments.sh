@@ -149,7 +149,7 @@ tap_run_rc 0 "experiment plot redraws a figure" "$TSUKIT" experiment plot energy
 # the report, from the files
 tap_run_rc 0 "experiment report" "$TSUKIT" experiment report -d "$dir" -o "$tap_tmp/REPORT.md"
 n=$(kv experiments "$tap_tmp/out")
-[ "$n" -eq 10 ]; tap_ok $? "report found 10 experiments ($n)"
+[ "$n" -eq 11 ]; tap_ok $? "report found 11 experiments ($n)"
 for e in $names; do
   grep -q "^## .*(\`$e\`)" "$tap_tmp/REPORT.md" && grep -q "tsukit experiment $e --quick" "$tap_tmp/REPORT.md" \
     && grep -q "($e\\.png)\|(results/$e\\.png)\|/$e\\.png)" "$tap_tmp/REPORT.md"
