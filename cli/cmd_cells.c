@@ -13,7 +13,10 @@ int cmd_cells(int argc, char **argv)
   if (cmd_wants_help(argc, argv)) {
     printf("usage: tsukit cells\n\nLists the shipped cells: name= kind= ports= "
            "controls= range_V=LO:HI[,LO:HI...] (one range per control, in\n"
-           "the order of controls=) vdd_V= tau_s= (nominal).\n");
+           "the order of controls=) vdd_V= tau_s= (nominal); a cell whose\n"
+           "correlation time is set by a documented bias knob adds knob=OPTION\n"
+           "knob_range_V=LO:HI (pbit-fast: --vdd 0.2:0.4, tau ~1 us to ~46 ns;\n"
+           "range_V is at the default vdd_V, the trip point follows the knob).\n");
     return CMD_EXIT_OK;
   }
   if (argc > 1)
@@ -27,9 +30,13 @@ int cmd_cells(int argc, char **argv)
       len += (size_t)snprintf(range + len, sizeof range - len, "%s%g:%g",
                               c ? "," : "", ci->lo_V[c], ci->hi_V[c]);
     printf("name=%s kind=%s ports=%s controls=%s range_V=%s outputs=%s "
-           "vdd_V=%g tau_s=%g\n",
+           "vdd_V=%g tau_s=%g",
            ci->name, ckt_cellkind_name(ci->cellkind), ci->ports, ci->controls, range, ci->outputs,
            ci->vdd_V, ci->tau_s);
+    const ckt_cell_knob *kn = ckt_cell_knob_of(ci);
+    if (kn != NULL)
+      printf(" knob=%s knob_range_V=%g:%g", kn->knob, kn->lo_V, kn->hi_V);
+    printf("\n");
   }
   return CMD_EXIT_OK;
 }

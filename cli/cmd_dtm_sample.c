@@ -21,7 +21,9 @@ static const char sample_about[] =
   "Writes images [n,28,28], labels, the denoising chain of the first 16\n"
   "samples and the energy report.  Summary: samples steps sweeps wall_s\n"
   "flips_per_ns activity energy_per_sample_J paper_energy_per_sample_J\n"
-  "energy_ratio.\n";
+  "energy_ratio; with --cells also chip_tau_s and chip_s_per_sample, the\n"
+  "simulated chip's wall-clock time per sample: steps x sweeps x 2\n"
+  "colours x the library's tau at --temp (run/run_chiptime.h).\n";
 
 /* --label: a class 0..9 or "all" (RUN_DTM_LABEL_ALL) into *(int *)target */
 static int parse_label(const char *s, const char *opt, void *target,
@@ -116,6 +118,10 @@ int cmd_dtm_sample_kv(int argc, char **argv, cmd_kv *kv)
   cmd_kv_double(kv, "energy_per_sample_J", r.energy.per_sample_J);
   cmd_kv_double(kv, "paper_energy_per_sample_J", r.energy.paper_per_sample_J);
   cmd_kv_double(kv, "energy_ratio", r.energy_ratio);
+  if (isfinite(r.chip.per_sample_s)) {
+    cmd_kv_double(kv, "chip_tau_s", r.chip.tau_s);
+    cmd_kv_double(kv, "chip_s_per_sample", r.chip.per_sample_s);
+  }
   cmd_kv_str(kv, "cells", r.cells);
   return CMD_EXIT_OK;
 }

@@ -30,6 +30,9 @@ static const char sa_about[] =
   "('b i h' and 'e i j w' lines).  Writes /moments/mean [n],\n"
   "/moments/edge_corr [n_edges] (file-edge order) with their standard\n"
   "errors (batch means), the graph, the energy report and provenance.\n"
+  "With --cells the summary adds chip_tau_s and chip_s_per_sample, the\n"
+  "simulated chip's wall-clock time per sample: --sample-sweeps x colours x\n"
+  "the library's tau at --temp (run/run_chiptime.h).\n"
   "\n"
   "Cell kinds (--cells-kind, default spin):\n"
   "  spin   s in {-1,+1}, the fast kernel (above);\n"
@@ -227,6 +230,10 @@ static void put_summary(cmd_kv *kv, const char *out,
   if (r->map_updates > 0) {
     cmd_kv_double(kv, "map_dev_mean", r->map_dev_mean);
     cmd_kv_double(kv, "map_dev_max", r->map_dev_max);
+  }
+  if (isfinite(r->chip.per_sample_s)) {
+    cmd_kv_double(kv, "chip_tau_s", r->chip.tau_s);
+    cmd_kv_double(kv, "chip_s_per_sample", r->chip.per_sample_s);
   }
 }
 

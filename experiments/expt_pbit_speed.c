@@ -3,14 +3,18 @@
  * (circuits/cells/ckt_cells.c), beside the published point (~100 ns,
  * ~350 aJ per bit).
  *
- * Workload: at each supply (full: 6 from 0.40 to 0.22 V; quick: 0.40 and
- * 0.30 V) a pilot of five controls 1 mV apart around the predicted trip
- * point (P(1) = 1/2 near 0.4888 VDD - 7.3 mV), each ~40 correlation times
- * long (quick 25), the control of P(1) = 1/2 interpolated from it
- * (shifted by 4 mV and repeated, at most three times, when the pilot
- * does not straddle 1/2), then the measurement at that control: 3 seeds of
- * ~400 correlation times (quick: 1 of ~120).  All ngspice transients run
- * in forked workers (expt_cellrun.h).
+ * Workload: at each supply (full: 5 from 0.40 to 0.20 V, the knob's
+ * documented range, tau ~46 ns to ~1 us; quick: 0.40 and 0.30 V) a pilot
+ * of five controls 1 mV apart around the predicted trip point (P(1) = 1/2
+ * near 0.4888 VDD - 7.3 mV), each ~15 correlation times long (quick 25),
+ * the control of P(1) = 1/2 interpolated from it (shifted by 4 mV and
+ * repeated, at most three times, when the pilot does not straddle 1/2),
+ * then the measurement at that control: 2 seeds of ~130 correlation times
+ * (quick: 1 of ~120; tau's error ~9 %).  Simulated time ~0.6 ms in all,
+ * half of it at 0.20 V (~0.3 s of CPU per simulated us; sized for a
+ * shared 2-core machine: the run of 2026-12-06 took 3 seeds of ~400
+ * tau at 6 supplies down to 0.22 V, 34 min).  All ngspice transients
+ * run in forked workers (expt_cellrun.h).
  *
  * Figures, as random-bits computes them: tau from the pooled flip rate
  * (expt_tau_flip_s: 2 p0 p1 T / flips, relative error 1 / sqrt(flips),
@@ -96,11 +100,11 @@ int expt__pbit_speed_run(expt_run *r, tk_err *err)
   const ckt_cell_info *ci = ckt_cell_find("pbit-fast");
   if (ci == NULL)
     return TK_FAIL(err, TK_ENOTFOUND, "no pbit-fast cell");
-  static const double vdd_full[] = {0.40, 0.36, 0.32, 0.28, 0.25, 0.22};
+  static const double vdd_full[] = {0.40, 0.34, 0.28, 0.24, 0.20};
   static const double vdd_quick[] = {0.40, 0.30};
   const double *vdd = c->quick ? vdd_quick : vdd_full;
-  size_t nv = c->quick ? 2 : 6, nseed = c->quick ? 1 : 3;
-  double pilot_tau = c->quick ? 25 : 40, meas_tau = c->quick ? 120 : 400;
+  size_t nv = c->quick ? 2 : 5, nseed = c->quick ? 1 : 2;
+  double pilot_tau = c->quick ? 25 : 15, meas_tau = c->quick ? 120 : 130;
   TK_TRY(expt_input(r, "pilot_taus", pilot_tau, "1", "ours: pilot length in predicted correlation times", err));
   TK_TRY(expt_input(r, "measure_taus", meas_tau, "1", "ours: measurement length per seed in predicted correlation times", err));
   TK_TRY(expt_input(r, "seeds", (double)nseed, "1", "ours: measurement seeds per supply", err));

@@ -85,6 +85,21 @@ static const expt_info table[] = {
    "P(1) = 1/2, and both the compensated and the uncompensated cell are "
    "simulated at every temperature.",
    expt__temp_run, expt__temp_plot},
+  {"pbit-fast-cal", "The fast pbit calibrated: -40 to 125 C, leave-one-out, the chip's time per sample",
+   "pbit-fast calibrated over -40..125 C (fits, temperature model, leave-one-out) and the DTM's chip time per sample on its library vs the pbit's",
+   "The pbit-fast cell calibrated as the pbit is (`tsukit calibrate "
+   "--track` over -40..125 C at VDD 0.40 V, its fastest setting; record "
+   "lengths in pilot correlation times, so that the fast hot points cost "
+   "little; repeated records scale the fit errors): per temperature the "
+   "logistic fit, the temperature model fitted to all temperatures "
+   "(calibrate/cal_temp.h: v0 follows the noiseless trip point plus a "
+   "linear offset, vs ~ T^m, Arrhenius tau) and the leave-one-out check "
+   "(the model refitted without that temperature predicts it). Then the "
+   "simulated chip on this library and on a pbit library: its wall-clock "
+   "time per sample is steps x sweeps x colours x the cell's tau "
+   "(run/run_chiptime.h, as `sample` and `dtm sample` report it), so the "
+   "faster cell speeds the DTM by the ratio of the taus.",
+   expt__pbit_fast_cal_run, expt__pbit_fast_cal_plot},
   {"optimisation", "Optimisation: graph colouring and max-cut",
    "graph colouring (Potts cells) and max-cut (spin cells): success rate vs sweeps",
    "The academic use of such hardware: constraint problems as energy "

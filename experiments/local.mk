@@ -10,6 +10,8 @@ experiments_libexpt_la_SOURCES = experiments/expt.h experiments/expt_impl.h \
 	experiments/expt_dwell.c experiments/expt_pbit.c \
 	experiments/expt_optim.c experiments/expt_energy_cmp.c \
 	experiments/expt_cells.c experiments/expt_temp.c
+# pbit-fast calibrated, the chip's time per sample (issue 20)
+experiments_libexpt_la_SOURCES += experiments/expt_pbit_fast_cal.c
 # public headers, installed as $(includedir)/tsukit/experiments/NAME.h
 nobase_pkginclude_HEADERS += \
 	experiments/expt.h \

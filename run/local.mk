@@ -15,9 +15,12 @@ run_librun_la_SOURCES += run/run_dtm_bench.c
 run_librun_la_SOURCES += run/run_dtm_plot.c
 run_librun_la_SOURCES += run/run_plot.c run/run_plot.h
 run_librun_la_SOURCES += run/run_demo.c run/run_demo.h
+# the chip's time per sample from the cells' tau (issue 20)
+run_librun_la_SOURCES += run/run_chiptime.c run/run_chiptime.h
 # public headers, installed as $(includedir)/tsukit/run/NAME.h
 nobase_pkginclude_HEADERS += \
 	run/run_cellmeasure.h \
+	run/run_chiptime.h \
 	run/run_demo.h \
 	run/run_doublewell.h \
 	run/run_dtm.h \

@@ -21,6 +21,7 @@
 #include "common/tk_error.h"
 #include "io/io_dtm.h"
 #include "io/io_idx.h"
+#include "run/run_chiptime.h"
 #include "tsu/tsu_dtm.h"
 
 /* Fashion-MNIST split ("train" / "test") as 0/1 images (pixel > 0.1);
@@ -104,6 +105,8 @@ typedef struct run_dtm_sample_result {
                           * summary's energy_per_sample_J is
                           * energy.per_sample_J, activity energy.activity */
   double energy_ratio;   /* chip energy / paper formula */
+  run_chiptime chip;     /* the chip's time per sample from the cells' tau
+                          * (run/run_chiptime.h; NaN for ideal cells) */
 } run_dtm_sample_result;
 
 run_dtm_sample_params run_dtm_sample_default_params(void);

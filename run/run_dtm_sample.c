@@ -206,6 +206,7 @@ int run_dtm_sample(const run_dtm_sample_params *o, run_dtm_sample_result *res,
     res->cells = cell_name;
     res->energy = s.energy;
     res->energy_ratio = en.per_sample_J / en.paper_per_sample_J;
+    res->chip = run_chiptime_compute(ep.tau_s, 2, (double)K, (double)T);
   }
   s.model = NULL;
   io_dtm_samples_free(&s);

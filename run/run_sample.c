@@ -639,6 +639,7 @@ static int sample(const run_sample_params *o, sample_run *r,
   res->flips_per_ns = r->rr.updates_per_ns;
   res->mean_magnetisation = mag;
   res->flip_activity = r->rr.activity;
+  res->chip = run_chiptime_compute(ep.tau_s, r->col->n_colors, (double)o->sample_sweeps, 1);
   return TK_OK;
 }
 

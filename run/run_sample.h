@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "common/tk_error.h"
+#include "run/run_chiptime.h"
 #include "tsu/tsu_energy.h"
 
 typedef enum run_sample_kind {
@@ -93,6 +94,9 @@ typedef struct run_sample_result {
   double map_updates;   /* updates through calibrated cat4/gmm2 cells */
   double map_dev_mean;  /* their deviation from the ideal conditional: */
   double map_dev_max;   /* max_k |p_k - q_k| (cat), |mean error| (gmm) */
+  run_chiptime chip;    /* the chip's time per sample (--sample-sweeps
+                         * sweeps) from the cells' tau (run/run_chiptime.h;
+                         * NaN for ideal cells) */
 } run_sample_result;
 
 int run_sample(const run_sample_params *p, run_sample_result *res,

@@ -97,6 +97,12 @@ check_PROGRAMS += tests/test_ckt_pbit_fast
 tests_test_ckt_pbit_fast_SOURCES = tests/test_ckt_pbit_fast.c tests/tk_test.h
 tests_test_ckt_pbit_fast_LDADD = $(TKT_LDADD)
 TESTS += tests/test_ckt_pbit_fast
+# the chip's time per sample from the cells' tau (issue 20)
+check_PROGRAMS += tests/test_run_chiptime
+tests_test_run_chiptime_SOURCES = tests/test_run_chiptime.c tests/tk_test.h
+tests_test_run_chiptime_LDADD = $(TKT_LDADD)
+TESTS += tests/test_run_chiptime tests/cli_chiptime.sh
+EXTRA_DIST += tests/cli_chiptime.sh
 TESTS += tests/cli_trace.sh
 EXTRA_DIST += tests/cli_trace.sh
 

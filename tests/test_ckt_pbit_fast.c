@@ -70,6 +70,15 @@ int main(void)
     ckt_session_close(s);
     return tkt_done();
   }
+  /* its documented knob: the supply, 0.20-0.40 V, the default at the
+   * fast end */
+  const ckt_cell_knob *kn = ckt_cell_knob_of(ci);
+  TKT_OK(kn != NULL && strcmp(kn->knob, "vdd") == 0 &&
+         fabs(kn->lo_V - 0.20) < 1e-12 && fabs(kn->hi_V - 0.40) < 1e-12 &&
+         fabs(ci->vdd_V - kn->hi_V) < 1e-12,
+         "pbit-fast's knob is vdd over 0.20..0.40 V, default 0.40 V");
+  TKT_OK(ckt_cell_knob_of(ckt_cell_find("pbit")) == NULL &&
+         ckt_cell_knob_of(NULL) == NULL, "the pbit lists no knob; NULL is none");
 
   phys_cell *c = NULL;
   double v0 = 0.188;

@@ -292,16 +292,18 @@ static int build_gmm2(const double *vctl_V, const ckt_cell_opts *o,
  * high-gain stage whose output pole C_d1 / g_out (g_out ~ I_D sigma_DIBL /
  * n U_T) low-passes X; lowering VB (MR's conductance 100x weaker) leaves
  * tau unchanged.  The knob is therefore the supply VDD (`--vdd`, the
- * cell's bias voltage): I_D at the trip point grows ~e^(VDD / 2 n U_T),
- * tau 46 +- 2 ns at 0.40 V (the fastest documented setting), 123 ns at
- * 0.32 V, 686 +- 28 ns at 0.22 V, while the energy per independent bit
- * ~ VDD C_d1 n U_T / sigma_DIBL falls slowly with VDD (254 +- 12 aJ at
- * 0.40 V, 98 +- 4 aJ at 0.22 V).  The trip point follows the supply:
- * P(1) = 1/2 within ~1.5 mV of VCTL = 0.4888 VDD - 7.3 mV (measured 0.22-
+ * cell's bias voltage, documented over 0.20-0.40 V: `tsukit cells`
+ * knob=vdd): I_D at the trip point grows ~e^(VDD / 2 n U_T), tau 38-46
+ * ns at 0.40 V (the fastest setting; two runs), 123 ns at 0.32 V, 686 ns
+ * at 0.22 V, 1.01 +- 0.09 us at 0.20 V, while the energy per independent
+ * bit ~ VDD C_d1 n U_T / sigma_DIBL falls slowly with VDD (220-254 aJ at
+ * 0.40 V, 91 +- 9 aJ at 0.20 V).  The trip point follows the supply:
+ * P(1) = 1/2 within ~1.5 mV of VCTL = 0.4888 VDD - 7.3 mV (measured 0.20-
  * 0.40 V); the documented control range is at 0.40 V.
  * Shorter inverters (L 60 nm against the pbit's 100 nm) have lower gain
  * (more DIBL) and smaller capacitances: both shorten C_d1 / g_out. */
 #define PBITF_VDD_V 0.40   /* default supply = the fastest setting */
+#define PBITF_VDD_MIN_V 0.20 /* the knob's slow end (tau ~1 us) */
 #define PBITF_VB_V 0.40    /* MR's gate bias rail (no DC current) */
 #define PBITF_INV_W_M 90e-9
 #define PBITF_INV_L_M 60e-9
@@ -362,6 +364,19 @@ static const ckt_cell_info cells[] = {
   {"pbit-fast", CKT_CELL_PBIT, "vctl,out,vdd", "vctl", 1, {0.182}, {0.195},
    "out", PBITF_VDD_V, 40e-9, 0.2e-9, 0.5e-9, build_pbit_fast},
 };
+
+/* The documented bias knobs (`tsukit cells`: knob=, knob_range_V=). */
+static const ckt_cell_knob knobs[] = {
+  {"pbit-fast", "vdd", PBITF_VDD_MIN_V, PBITF_VDD_V},
+};
+
+const ckt_cell_knob *ckt_cell_knob_of(const ckt_cell_info *ci)
+{
+  for (size_t i = 0; ci != NULL && i < sizeof knobs / sizeof knobs[0]; i++)
+    if (strcmp(knobs[i].cell, ci->name) == 0)
+      return &knobs[i];
+  return NULL;
+}
 
 size_t ckt_cell_count(void) { return sizeof cells / sizeof cells[0]; }
 

@@ -41,6 +41,17 @@ typedef struct ckt_cell_info {
   ckt_cell_build_fn build;
 } ckt_cell_info;
 
+/* A documented bias knob that sets a cell's tau (issue 20). */
+typedef struct ckt_cell_knob {
+  const char *cell;     /* the cell's name */
+  const char *knob;     /* its ckt_cell_opts field / option name, "vdd" */
+  double lo_V, hi_V;    /* the documented range, V */
+} ckt_cell_knob;
+
+/* The knob of cell ci, NULL when none is documented (pbit-fast: vdd
+ * 0.20-0.40 V). */
+const ckt_cell_knob *ckt_cell_knob_of(const ckt_cell_info *ci);
+
 size_t ckt_cell_count(void);
 const ckt_cell_info *ckt_cell_at(size_t i);
 const ckt_cell_info *ckt_cell_find(const char *name);
