@@ -109,6 +109,10 @@ int tsu_fastgauss_alloc(const tsu_gauss *m, const tsu_coloring *col,
                    "chains", n, n_chains);
   }
   tsu__fn_order(g, col, pl->start, pl->node, pl->off, pl->nbr);
+  if (n <= 65536u && (pl->nb16 = malloc((nl + 1) * sizeof *pl->nb16)) !=
+      NULL)
+    for (size_t a = 0; a < nl; a++)
+      pl->nb16[a] = (uint16_t)pl->nbr[a];
   int rc = fill_weights(s, m, err);
   if (rc != 0) {
     tsu_fastgauss_free(s);
@@ -136,6 +140,7 @@ void tsu_fastgauss_free(tsu_fastgauss *s)
   free(s->pl.node);
   free(s->pl.off);
   free(s->pl.nbr);
+  free(s->pl.nb16);
   free(s->pl.wq);
   free(s->pl.hq);
   free(s->pl.inv_a);

@@ -44,27 +44,40 @@ static int fill_weights(tsu_fastpotts *s, const tsu_potts *p, tk_err *err)
   const tsu_graph *g = p->g;
   tsu__fpplan *pl = &s->pl;
   double sc = p->beta / log(2.0);
+  int lin = 1;
   for (uint32_t q = 0; q < pl->n; q++) {
     uint32_t i = pl->node[q];
     float tot = 0.0f;
+    double sum = 0, bound = 0;
     for (uint32_t a = pl->off[q], b = g->off[i]; a < pl->off[q + 1];
          a++, b++) {
       double v = sc * g->adj_w[b];
       if (!(fabs(v) < 1e30))
         return TK_FAIL(err, TK_ERANGE, "node %u: coupling %g x beta does "
                        "not fit fp32", i, g->adj_w[b]);
-      pl->wq[a] = (float)v;
+      pl->wq[a] = (float)v + 0.0f;    /* +0.0f: no -0 */
       tot += pl->wq[a];
+      sum += v;
+      bound += fabs(v);
+      pl->ew[a] = (float)exp2(fmax(fmin(v, 120.0), -120.0));
     }
     pl->tot[q] = tot;
+    double hmax = 0;
     for (uint32_t k = 0; k < pl->K; k++) {
       double v = sc * p->h[(size_t)i * p->K + k];
       if (!(fabs(v) < 1e30))
         return TK_FAIL(err, TK_ERANGE, "node %u state %u: bias does not "
                        "fit fp32", i, k);
-      pl->hq[(size_t)q * pl->K + k] = (float)v;
+      pl->hq[(size_t)q * pl->K + k] = (float)v + 0.0f;
+      hmax = fabs(v) > hmax ? fabs(v) : hmax;
+      pl->eh[(size_t)q * pl->K + k] =
+          (float)exp2(fmax(fmin(k + 1 < pl->K ? v : v + sum, 120.0),
+                          -120.0));  /* used if bound <= 100 */
     }
+    if (!(bound + hmax <= TSU__FP_LIN_MAX))
+      lin = 0;
   }
+  pl->lin = lin;
   return TK_OK;
 }
 
@@ -99,11 +112,14 @@ int tsu_fastpotts_alloc(const tsu_potts *p, const tsu_coloring *col,
   pl->wq = malloc((nl + 1) * sizeof *pl->wq);
   pl->hq = malloc((size_t)n * p->K * sizeof *pl->hq);
   pl->tot = malloc(n * sizeof *pl->tot);
+  pl->ew = malloc((nl + 1) * sizeof *pl->ew);
+  pl->eh = malloc((size_t)n * p->K * sizeof *pl->eh);
   s->st = malloc((size_t)ng * n * TSU__FN_W + 1);
   s->changes = calloc((size_t)ng * TSU__FN_W, sizeof *s->changes);
   if (pl->start == NULL || pl->node == NULL || pl->off == NULL ||
       pl->nbr == NULL || pl->wq == NULL || pl->hq == NULL ||
-      pl->tot == NULL || s->st == NULL || s->changes == NULL) {
+      pl->tot == NULL || pl->ew == NULL || pl->eh == NULL ||
+      s->st == NULL || s->changes == NULL) {
     tsu_fastpotts_free(s);
     return TK_FAIL(err, TK_ENOMEM, "fast Potts sampler: %u nodes x %u "
                    "chains", n, n_chains);
@@ -139,6 +155,8 @@ void tsu_fastpotts_free(tsu_fastpotts *s)
   free(s->pl.wq);
   free(s->pl.hq);
   free(s->pl.tot);
+  free(s->pl.ew);
+  free(s->pl.eh);
   free(s->st);
   free(s->changes);
   free(s);
