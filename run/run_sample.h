@@ -52,6 +52,7 @@ typedef struct run_sample_params {
   int reference;        /* potts, gauss: 1 = the double-precision
                          * reference chains instead of the fast kernel
                          * (default 0) */
+  int path;             /* kernel path, TSU_PATH_* (default 0: auto) */
   const char *out;      /* output file; required */
   int force;            /* 1: overwrite out */
   const char *command;  /* provenance command line (NULL: "") */
