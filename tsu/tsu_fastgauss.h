@@ -73,6 +73,14 @@ float tsu_fastgauss_state(const tsu_fastgauss *s, uint32_t chain,
 void tsu_fastgauss_states(const tsu_fastgauss *s, double *out);
 void tsu_fastgauss_set_state(tsu_fastgauss *s, uint32_t chain, uint32_t node,
                              float x);
+/* Chains split over processes (MPI ranks), as tsu_sampler_set_group_offset:
+ * this sampler's lane group g (chains 16 g .. 16 g + 15) draws the random
+ * numbers of global lane group g0 + g, so rank r with g0 = its first
+ * global group runs exactly the chains 16 g0 + c of one process running
+ * them all.  Before the first sweep the random start is redrawn for the
+ * global chains too; later only the sweeps' numbers change.  TK_ERANGE if
+ * 16 (g0 + groups) passes 2^32.  Default 0. */
+int tsu_fastgauss_set_group_offset(tsu_fastgauss *s, uint32_t g0, tk_err *err);
 uint64_t tsu_fastgauss_sweeps(const tsu_fastgauss *s);
 const char *tsu_fastgauss_path_name(const tsu_fastgauss *s);
 

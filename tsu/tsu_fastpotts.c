@@ -31,7 +31,25 @@ struct tsu_fastpotts {
   uint64_t sweep;       /* sweeps done */
   uint8_t *st;          /* [n_groups][n][16] states */
   uint64_t *changes;    /* [16 n_groups] updates that changed the state */
+  uint64_t seed;        /* random seed */
+  uint32_t g0;          /* global lane group of group 0 (MPI ranks) */
 };
+
+/* The random start of every chain (global chain 16 (g0 + g) + l). */
+static void draw_start(tsu_fastpotts *s)
+{
+  uint32_t n = s->pl.n, K = s->pl.K;
+  for (uint32_t gr = 0; gr < s->n_groups; gr++)
+    for (uint32_t i = 0; i < n; i++)
+      for (uint32_t l = 0; l < TSU__FN_W; l++) {
+        uint32_t w[4];
+        uint64_t c = ((uint64_t)s->g0 + gr) * TSU__FN_W + l;
+        tk_rng_block_at(s->seed, TSU__FN_START(TSU__FN_TAG_POTTS),
+                        ((uint64_t)i << 32) | c, w);
+        s->st[((size_t)gr * n + i) * TSU__FN_W + l] =
+            (uint8_t)(((w[0] >> 16) * K) >> 16);
+      }
+}
 
 const tsu__fpplan *tsu__fastpotts_plan(const tsu_fastpotts *s)
 {
@@ -130,16 +148,8 @@ int tsu_fastpotts_alloc(const tsu_potts *p, const tsu_coloring *col,
     tsu_fastpotts_free(s);
     return rc;
   }
-  for (uint32_t gr = 0; gr < ng; gr++)
-    for (uint32_t i = 0; i < n; i++)
-      for (uint32_t l = 0; l < TSU__FN_W; l++) {
-        uint32_t w[4];
-        uint64_t c = (uint64_t)gr * TSU__FN_W + l;
-        tk_rng_block_at(seed, TSU__FN_START(TSU__FN_TAG_POTTS),
-                        ((uint64_t)i << 32) | c, w);
-        s->st[((size_t)gr * n + i) * TSU__FN_W + l] =
-            (uint8_t)(((w[0] >> 16) * p->K) >> 16);
-      }
+  s->seed = seed;
+  draw_start(s);
   *out = s;
   return TK_OK;
 }
@@ -245,7 +255,7 @@ int tsu_fastpotts_run(tsu_fastpotts *s, uint64_t n_sweeps, int n_threads,
       uint32_t chg[TSU__FN_W] = {0};
       uint8_t *st = s->st + (size_t)gr * n * TSU__FN_W;
       for (uint32_t c = 0; c < s->pl.n_colors; c++)
-        kern(&s->pl, st, gr, c, t, chg);
+        kern(&s->pl, st, s->g0 + gr, c, t, chg);
       for (uint32_t l = 0; l < TSU__FN_W; l++)
         s->changes[(size_t)gr * TSU__FN_W + l] += chg[l];
     }
@@ -277,6 +287,18 @@ void tsu_fastpotts_set_state(tsu_fastpotts *s, uint32_t chain, uint32_t node,
 {
   size_t gr = chain / TSU__FN_W, l = chain % TSU__FN_W;
   s->st[(gr * s->pl.n + node) * TSU__FN_W + l] = (uint8_t)(k % s->pl.K);
+}
+
+int tsu_fastpotts_set_group_offset(tsu_fastpotts *s, uint32_t g0,
+                                   tk_err *err)
+{
+  if (((uint64_t)g0 + s->n_groups) * TSU__FN_W > (1ull << 32))
+    return TK_FAIL(err, TK_ERANGE, "group offset %u: global chains past "
+                   "2^32", g0);
+  s->g0 = g0;
+  if (s->sweep == 0)
+    draw_start(s);
+  return TK_OK;
 }
 
 uint64_t tsu_fastpotts_sweeps(const tsu_fastpotts *s)

@@ -87,6 +87,14 @@ void tsu_fastpotts_states(const tsu_fastpotts *s, uint8_t *out);
  * values >= K are reduced mod K. */
 void tsu_fastpotts_set_state(tsu_fastpotts *s, uint32_t chain, uint32_t node,
                              uint8_t k);
+/* Chains split over processes (MPI ranks), as tsu_sampler_set_group_offset:
+ * this sampler's lane group g (chains 16 g .. 16 g + 15) draws the random
+ * numbers of global lane group g0 + g, so rank r with g0 = its first
+ * global group runs exactly the chains 16 g0 + c of one process running
+ * them all.  Before the first sweep the random start is redrawn for the
+ * global chains too; later only the sweeps' numbers change.  TK_ERANGE if
+ * 16 (g0 + groups) passes 2^32.  Default 0. */
+int tsu_fastpotts_set_group_offset(tsu_fastpotts *s, uint32_t g0, tk_err *err);
 uint64_t tsu_fastpotts_sweeps(const tsu_fastpotts *s);
 /* Updates that changed a state, over all chains and sweeps so far. */
 uint64_t tsu_fastpotts_changes(const tsu_fastpotts *s);
