@@ -30,7 +30,10 @@
  * bit-identical for any thread count and across the code paths.
  *
  * Code paths: as tsu_fastpotts.h.  Workload: G12, 70 x 70, 256 chains:
- * 0.46 updates/ns on one Zen 4 core with AVX-512, 0.31 with AVX2.  Divergence (a model whose diag(a) -
+ * 0.46 updates/ns on one Zen 4 core with AVX-512, 0.32 with AVX2
+ * (README.md); the normals of the next quad are made while the updates
+ * of this one wait on memory, the neighbour table is 16-bit where n <=
+ * 65536.  Divergence (a model whose diag(a) -
  * J is not positive definite): |x| > 1e30 or NaN after a sweep is
  * TK_ENUMERIC.
  *

@@ -24,8 +24,9 @@
  * -ffp-contract=off so the compiler fuses nothing else, and all paths
  * compute the same bits.
  *
- * Workload: per Potts update and lane group, K-1 compare-and-add per
- * neighbour, K exp2 polynomials and a cumulative compare; one
+ * Workload: per Potts update and lane group, K-1 compare-and-multiply
+ * per neighbour, one division and a cumulative compare (linear mode;
+ * the log mode: compare-and-add and K exp2 polynomials); one
  * Philox4x32-10 block per chain serves 8 nodes (16 bits each).  Per
  * Gaussian update, a multiply-add per neighbour and half a Box-Muller;
  * one block serves 4 nodes (32 bits each).
