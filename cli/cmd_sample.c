@@ -9,6 +9,7 @@
 #include "cli/cmd.h"
 #include "cli/cmd_opt.h"
 #include "run/run_sample.h"
+#include "tsu/tsu_fast.h"
 #include "tsu/tsu_graph.h"
 #include "tsu/tsu_potts.h"
 
@@ -24,6 +25,7 @@ static const char sa_synopsis[] =
   "                     [--cells-kind spin|potts|gauss|mixed] [--states K]\n"
   "                     [--node-kinds LIST|FILE]\n"
   "                     [--kernel fast|reference]\n"
+  "                     [--path auto|avx512|avx2|portable]\n"
   "                     -o samples.h5";
 static const char sa_about[] =
   "Chromatic block Gibbs on a TSU grid (G4..G24) or a text graph file\n"
@@ -94,7 +96,15 @@ typedef struct sample_opts {
   int kernel_ix;        /* --kernel: 0 fast, 1 reference */
   int have_kernel;      /* --kernel given */
   int have_kind;        /* --cells-kind given */
+  int path_ix;          /* --path: index into path_words */
+  int have_path;        /* --path given */
 } sample_opts;
+
+/* --path words, in the order of path_of[] (as bench gibbs) */
+static const char *const path_words[] = {"auto", "avx512", "avx2", "portable",
+                                         NULL};
+static const int path_of[] = {TSU_PATH_AUTO, TSU_PATH_AVX512, TSU_PATH_AVX2,
+                              TSU_PATH_PORTABLE};
 
 /* --kernel words */
 static const char *const kernel_words[] = {"fast", "reference", NULL};
@@ -164,6 +174,10 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
      "potts, gauss: fast (default; SIMD, fp32, the best path of this CPU) "
      "or reference (double precision)", 0, &o->have_kernel, kernel_words,
      NULL},
+    {"path", 0, CMD_OPT_CHOICE, &o->path_ix, 0, 0, NULL, "P",
+     "fast kernels' code path: auto (default; the best of this CPU), "
+     "avx512, avx2 or portable (the same samples on every path)", 0,
+     &o->have_path, path_words, NULL},
     {"force", 0, CMD_OPT_FLAG, &p->force, 0, 0, NULL, NULL,
      "overwrite the output file", 0, NULL, NULL, NULL},
     {"output", 'o', CMD_OPT_STR, &p->out, 0, 0, NULL, "FILE",
@@ -201,6 +215,13 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
     return cmd_usage_error("sample", "--clip needs --cells (calibrated "
                            "cat4/gmm2 cells)");
   o->p.infer_kind = o->p.cells != NULL && !o->have_kind;
+  if (o->have_path && o->p.reference)
+    return cmd_usage_error("sample", "--path needs the fast kernel (not "
+                           "--kernel reference)");
+  o->p.path = path_of[o->path_ix];
+  if (o->p.cells != NULL && o->p.kind != RUN_SAMPLE_SPIN)
+    return cmd_usage_error("sample", "--cells (calibrated pbits) needs "
+                           "--cells-kind spin");
   int jumps = tsu_grid_name_jumps(o->p.graph);
   if (jumps > 0)
     return cmd_check_chip_size("sample", o->p.L, o->p.chains, jumps,
@@ -239,7 +260,7 @@ static void put_summary(cmd_kv *kv, const char *out,
 
 int cmd_sample_kv(int argc, char **argv, cmd_kv *kv)
 {
-  sample_opts o = {run_sample_default_params(), 0, 0, 0, 0, 0};
+  sample_opts o = {.p = run_sample_default_params()};
   int prc = parse_opts(argc, argv, &o);
   if (prc != 0)
     return prc == CMD_OPT_HELP ? CMD_EXIT_OK : prc;

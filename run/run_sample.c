@@ -184,7 +184,7 @@ static int run_spin(const run_sample_params *o, sample_run *r,
   }
   TK_TRY(tsu_cells_build(&cp, r->g->n, &r->cells, err));
   TK_TRY(tsu_sampler_alloc(r->g, r->col, r->cells, C, o->seed,
-                           TSU_PATH_AUTO, &r->s, err));
+                           o->path, &r->s, err));
   tsu_run_params rp = run_params(o, 1);
   TK_TRY(tsu_run_spin(r->s, r->g, C, &rp, &r->rr, err));
   size_t n = r->g->n;
@@ -225,7 +225,7 @@ static int run_potts(const run_sample_params *o, sample_run *r,
       w->final_potts = tsu_potts_chains_states(r->pc);
     w->kernel = "potts-reference";
   } else {
-    TK_TRY(tsu_fastpotts_alloc(&r->potts, r->col, C, o->seed, TSU_PATH_AUTO,
+    TK_TRY(tsu_fastpotts_alloc(&r->potts, r->col, C, o->seed, o->path,
                                &r->fpc, err));
     TK_TRY(tsu_run_fastpotts(r->fpc, &r->potts, C, &rp, &r->rr, err));
     if (o->save_states) {
@@ -264,7 +264,7 @@ static int run_gauss(const run_sample_params *o, sample_run *r,
       w->final_gauss = tsu_gauss_chains_states(r->gc);
     w->kernel = "gauss-reference";
   } else {
-    TK_TRY(tsu_fastgauss_alloc(&r->gauss, r->col, C, o->seed, TSU_PATH_AUTO,
+    TK_TRY(tsu_fastgauss_alloc(&r->gauss, r->col, C, o->seed, o->path,
                                &r->fgc, err));
     TK_TRY(tsu_run_fastgauss(r->fgc, r->g, C, &rp, &r->rr, err));
     if (o->save_states) {

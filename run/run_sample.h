@@ -76,6 +76,7 @@ typedef struct run_sample_params {
   int infer_kind;       /* 1: with cells, the node kind follows the
                          * library's kind (pbit spin, categorical potts,
                          * gmm gauss) instead of `kind` (default 0) */
+  int path;             /* kernel path, TSU_PATH_* (default 0: auto) */
   const char *out;      /* output file; required */
   int force;            /* 1: overwrite out */
   const char *command;  /* provenance command line (NULL: "") */

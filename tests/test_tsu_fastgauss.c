@@ -317,6 +317,33 @@ static void test_repro(const model *md)
   free(got);
 }
 
+/* MPI split: 32 chains with group offset 3 are chains 48..79 of an
+ * 80-chain run, bit for bit (start and sweeps). */
+static void test_offset(const model *md)
+{
+  tk_err err = {0};
+  tsu_fastgauss *all = NULL, *part = NULL;
+  int ok = tsu_fastgauss_alloc(&md->gm, md->col, 80, 0x0ff6, TSU_PATH_AUTO,
+                               &all, &err) == 0 &&
+           tsu_fastgauss_alloc(&md->gm, md->col, 32, 0x0ff6, TSU_PATH_AUTO,
+                               &part, &err) == 0 &&
+           tsu_fastgauss_set_group_offset(part, 3, &err) == 0 &&
+           tsu_fastgauss_run(all, 57, 1, NULL, &err) == 0 &&
+           tsu_fastgauss_run(part, 57, 1, NULL, &err) == 0;
+  uint32_t diff = 0;
+  for (uint32_t c = 0; ok && c < 32; c++)
+    for (uint32_t i = 0; i < md->g->n; i++)
+      diff += tsu_fastgauss_state(part, c, i) !=
+              tsu_fastgauss_state(all, 48 + c, i);
+  TKT_OK(ok && diff == 0, "group offset 3: chains 0..31 are chains 48..79 "
+         "of one run (%u states differ) %s", diff, ok ? "" : err.msg);
+  TKT_OK(part != NULL && tsu_fastgauss_set_group_offset(
+                             part, 0x0FFFFFFFu, &err) == TK_ERANGE,
+         "an offset past 2^32 chains rejected: %s", err.msg);
+  tsu_fastgauss_free(all);
+  tsu_fastgauss_free(part);
+}
+
 int main(void)
 {
   model g9, ch;
@@ -331,6 +358,7 @@ int main(void)
   test_exact(&g9, "random 9-node graph");
   test_exact(&ch, "10-node chain");
   test_repro(&g9);
+  test_offset(&g9);
 
   /* not positive definite: a_i far below sum |J| */
   double a_bad[NMAX];

@@ -33,7 +33,7 @@
 #include "tsu/tsu_stats.h"
 
 #define NCELL 8
-#define MAXK 8
+#define MAXK 16
 
 static const int paths[3] = {TSU_PATH_PORTABLE, TSU_PATH_AVX2,
                              TSU_PATH_AVX512};
@@ -58,14 +58,14 @@ static void exact_cond(const tsu_potts *p, uint32_t i, const uint8_t *s,
 }
 
 static void test_conditionals(const tsu_graph *g, const tsu_coloring *col,
-                              uint32_t K)
+                              uint32_t K, double beta, int want_lin)
 {
   double h[NCELL * MAXK];
   tk_rng r;
   tk_rng_init(&r, 0x9077, 50 + K);
   for (uint32_t i = 0; i < NCELL * K; i++)
     h[i] = 1.8 * tk_rng_uniform(&r) - 0.9;
-  tsu_potts p = {g, K, h, 1.1};
+  tsu_potts p = {g, K, h, beta};
   tk_err err = {0};
   tsu_fastpotts *s = NULL;
   if (tsu_fastpotts_alloc(&p, col, 16, 1, TSU_PATH_PORTABLE, &s, &err) != 0) {
@@ -73,6 +73,8 @@ static void test_conditionals(const tsu_graph *g, const tsu_coloring *col,
     return;
   }
   const tsu__fpplan *pl = tsu__fastpotts_plan(s);
+  TKT_OK(pl->lin == want_lin, "K=%u beta=%g: the %s mode", K, beta,
+         want_lin ? "linear" : "log");
   double worst = 0;
   int same = 1;
   uint8_t *draws[3];
@@ -110,8 +112,9 @@ static void test_conditionals(const tsu_graph *g, const tsu_coloring *col,
     }
   }
   double lim = 1.0 / 65536 + 7e-6;
-  TKT_OK(worst <= lim, "K=%u: kernel conditional vs exact softmax: worst "
-         "|dP| %.3g <= %.3g (2^-16 + 7e-6)", K, worst, lim);
+  TKT_OK(worst <= lim, "K=%u beta=%g: kernel conditional vs exact "
+         "softmax: worst |dP| %.3g <= %.3g (2^-16 + 7e-6)", K, beta, worst,
+         lim);
   TKT_OK(same, "K=%u: every path draws the same states from the same "
          "uniforms", K);
   for (int q = 0; q < 3; q++)
@@ -271,6 +274,38 @@ static void test_repro(const tsu_graph *g, const tsu_coloring *col)
   free(got);
 }
 
+/* MPI split: 32 chains with group offset 3 are chains 48..79 of an
+ * 80-chain run, bit for bit (start and sweeps). */
+static void test_offset(const tsu_graph *g, const tsu_coloring *col)
+{
+  const uint32_t K = 5;
+  double h[NCELL * 5];
+  for (uint32_t i = 0; i < NCELL * K; i++)
+    h[i] = 0.41 * cos(0.7 * i);
+  tsu_potts p = {g, K, h, 0.91};
+  tk_err err = {0};
+  tsu_fastpotts *all = NULL, *part = NULL;
+  int ok = tsu_fastpotts_alloc(&p, col, 80, 0x0ff5, TSU_PATH_AUTO, &all,
+                               &err) == 0 &&
+           tsu_fastpotts_alloc(&p, col, 32, 0x0ff5, TSU_PATH_AUTO, &part,
+                               &err) == 0 &&
+           tsu_fastpotts_set_group_offset(part, 3, &err) == 0 &&
+           tsu_fastpotts_run(all, 57, 1, NULL, &err) == 0 &&
+           tsu_fastpotts_run(part, 57, 1, NULL, &err) == 0;
+  uint32_t diff = 0;
+  for (uint32_t c = 0; ok && c < 32; c++)
+    for (uint32_t i = 0; i < NCELL; i++)
+      diff += tsu_fastpotts_state(part, c, i) !=
+              tsu_fastpotts_state(all, 48 + c, i);
+  TKT_OK(ok && diff == 0, "group offset 3: chains 0..31 are chains 48..79 "
+         "of one run (%u states differ) %s", diff, ok ? "" : err.msg);
+  TKT_OK(part != NULL && tsu_fastpotts_set_group_offset(
+                             part, 0x0FFFFFFFu, &err) == TK_ERANGE,
+         "an offset past 2^32 chains rejected: %s", err.msg);
+  tsu_fastpotts_free(all);
+  tsu_fastpotts_free(part);
+}
+
 int main(void)
 {
   uint32_t ei[64], ej[64], m = 0;
@@ -295,11 +330,16 @@ int main(void)
   for (int q = 0; q < 3; q++)
     printf("# path %s: %s\n", path_names[q],
            tsu_fast_path_supported(paths[q]) ? "tested" : "not supported");
-  test_conditionals(g, col, 3);
-  test_conditionals(g, col, 4);
-  test_conditionals(g, col, 8);
+  test_conditionals(g, col, 3, 1.1, 1);
+  test_conditionals(g, col, 4, 1.1, 1);
+  test_conditionals(g, col, 8, 1.1, 1);
+  test_conditionals(g, col, 12, 1.1, 1);   /* a K without its own instance */
+  /* fields beyond 2^100: the log mode (beta log2(e) |J| up to 100 here) */
+  test_conditionals(g, col, 4, 53.0, 0);
+  test_conditionals(g, col, 12, 53.0, 0);
   test_exact(g, col);
   test_repro(g, col);
+  test_offset(g, col);
 
   /* bad input */
   double h1[NCELL * 4] = {0};

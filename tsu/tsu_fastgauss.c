@@ -29,7 +29,26 @@ struct tsu_fastgauss {
   uint64_t sweep;       /* sweeps done */
   float *x;             /* [n_groups][n][16] states */
   int *bad;             /* [n_groups] diverged in the last sweep */
+  const tsu_gauss *m;   /* the model (start state), not owned */
+  uint64_t seed;        /* random seed */
+  uint32_t g0;          /* global lane group of group 0 (MPI ranks) */
 };
+
+/* The random start of every chain (global chain 16 (g0 + g) + l). */
+static void draw_start(tsu_fastgauss *s)
+{
+  uint32_t n = s->pl.n;
+  for (uint32_t gr = 0; gr < s->n_groups; gr++)
+    for (uint32_t i = 0; i < n; i++)
+      for (uint32_t l = 0; l < TSU__FN_W; l++) {
+        double z[2];
+        uint64_t c = ((uint64_t)s->g0 + gr) * TSU__FN_W + l;
+        tk_rng_gauss2_at(s->seed, TSU__FN_START(TSU__FN_TAG_GAUSS),
+                         ((uint64_t)i << 32) | c, z);
+        s->x[((size_t)gr * n + i) * TSU__FN_W + l] =
+            (float)(z[0] / sqrt(s->m->beta * s->m->a[i]));
+      }
+}
 
 const tsu__fgplan *tsu__fastgauss_plan(const tsu_fastgauss *s)
 {
@@ -109,21 +128,18 @@ int tsu_fastgauss_alloc(const tsu_gauss *m, const tsu_coloring *col,
                    "chains", n, n_chains);
   }
   tsu__fn_order(g, col, pl->start, pl->node, pl->off, pl->nbr);
+  if (n <= 65536u && (pl->nb16 = malloc((nl + 1) * sizeof *pl->nb16)) !=
+      NULL)
+    for (size_t a = 0; a < nl; a++)
+      pl->nb16[a] = (uint16_t)pl->nbr[a];
   int rc = fill_weights(s, m, err);
   if (rc != 0) {
     tsu_fastgauss_free(s);
     return rc;
   }
-  for (uint32_t gr = 0; gr < ng; gr++)
-    for (uint32_t i = 0; i < n; i++)
-      for (uint32_t l = 0; l < TSU__FN_W; l++) {
-        double z[2];
-        uint64_t c = (uint64_t)gr * TSU__FN_W + l;
-        tk_rng_gauss2_at(seed, TSU__FN_START(TSU__FN_TAG_GAUSS),
-                         ((uint64_t)i << 32) | c, z);
-        s->x[((size_t)gr * n + i) * TSU__FN_W + l] =
-            (float)(z[0] / sqrt(m->beta * m->a[i]));
-      }
+  s->m = m;
+  s->seed = seed;
+  draw_start(s);
   *out = s;
   return TK_OK;
 }
@@ -136,6 +152,7 @@ void tsu_fastgauss_free(tsu_fastgauss *s)
   free(s->pl.node);
   free(s->pl.off);
   free(s->pl.nbr);
+  free(s->pl.nb16);
   free(s->pl.wq);
   free(s->pl.hq);
   free(s->pl.inv_a);
@@ -159,6 +176,7 @@ int tsu_fastgauss_reload(tsu_fastgauss *s, const tsu_gauss *m, tk_err *err)
                      "neighbours", i);
   }
   s->g = g;
+  s->m = m;
   return fill_weights(s, m, err);
 }
 
@@ -226,7 +244,7 @@ int tsu_fastgauss_run(tsu_fastgauss *s, uint64_t n_sweeps, int n_threads,
       float *x = s->x + (size_t)gr * n * TSU__FN_W;
       int bad = 0;
       for (uint32_t c = 0; c < s->pl.n_colors; c++)
-        bad |= kern(&s->pl, x, gr, c, t);
+        bad |= kern(&s->pl, x, s->g0 + gr, c, t);
       s->bad[gr] = bad;
     }
     s->sweep = t + 1;
@@ -263,6 +281,18 @@ void tsu_fastgauss_set_state(tsu_fastgauss *s, uint32_t chain, uint32_t node,
 {
   size_t gr = chain / TSU__FN_W, l = chain % TSU__FN_W;
   s->x[(gr * s->pl.n + node) * TSU__FN_W + l] = x;
+}
+
+int tsu_fastgauss_set_group_offset(tsu_fastgauss *s, uint32_t g0,
+                                   tk_err *err)
+{
+  if (((uint64_t)g0 + s->n_groups) * TSU__FN_W > (1ull << 32))
+    return TK_FAIL(err, TK_ERANGE, "group offset %u: global chains past "
+                   "2^32", g0);
+  s->g0 = g0;
+  if (s->sweep == 0)
+    draw_start(s);
+  return TK_OK;
 }
 
 uint64_t tsu_fastgauss_sweeps(const tsu_fastgauss *s)

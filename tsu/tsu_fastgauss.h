@@ -30,7 +30,10 @@
  * bit-identical for any thread count and across the code paths.
  *
  * Code paths: as tsu_fastpotts.h.  Workload: G12, 70 x 70, 256 chains:
- * 0.46 updates/ns on one Zen 4 core with AVX-512, 0.31 with AVX2.  Divergence (a model whose diag(a) -
+ * 0.46 updates/ns on one Zen 4 core with AVX-512, 0.32 with AVX2
+ * (README.md); the normals of the next quad are made while the updates
+ * of this one wait on memory, the neighbour table is 16-bit where n <=
+ * 65536.  Divergence (a model whose diag(a) -
  * J is not positive definite): |x| > 1e30 or NaN after a sweep is
  * TK_ENUMERIC.
  *
@@ -73,6 +76,14 @@ float tsu_fastgauss_state(const tsu_fastgauss *s, uint32_t chain,
 void tsu_fastgauss_states(const tsu_fastgauss *s, double *out);
 void tsu_fastgauss_set_state(tsu_fastgauss *s, uint32_t chain, uint32_t node,
                              float x);
+/* Chains split over processes (MPI ranks), as tsu_sampler_set_group_offset:
+ * this sampler's lane group g (chains 16 g .. 16 g + 15) draws the random
+ * numbers of global lane group g0 + g, so rank r with g0 = its first
+ * global group runs exactly the chains 16 g0 + c of one process running
+ * them all.  Before the first sweep the random start is redrawn for the
+ * global chains too; later only the sweeps' numbers change.  TK_ERANGE if
+ * 16 (g0 + groups) passes 2^32.  Default 0. */
+int tsu_fastgauss_set_group_offset(tsu_fastgauss *s, uint32_t g0, tk_err *err);
 uint64_t tsu_fastgauss_sweeps(const tsu_fastgauss *s);
 const char *tsu_fastgauss_path_name(const tsu_fastgauss *s);
 

@@ -40,6 +40,10 @@ void fn_mulhilo8(__m256i a, uint32_t m, __m256i *hi, __m256i *lo)
     (lo) = (fn_vu)l_;                                                     \
   } while (0)
 
+#define FN_MASKMUL(acc, sj, k, d)                                         \
+  ((acc) * (fn_vf)_mm256_blendv_ps(_mm256_set1_ps(1.0f),                  \
+                                   (__m256)((d) ^ 0x3F800000u),           \
+                                   (__m256)((sj) == (k))))
 #define FN_SQRT(v) ((v) = (fn_vf)_mm256_sqrt_ps((__m256)(v)))
 #define FN_FMA(a, b, c)                                                   \
   ((fn_vf)_mm256_fmadd_ps((__m256)(a), (__m256)(b), (__m256)(c)))

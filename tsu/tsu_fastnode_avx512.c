@@ -41,6 +41,10 @@ void fn_mulhilo16(__m512i a, uint32_t m, __m512i *hi, __m512i *lo)
   ((fn_vf)_mm512_mask_add_ps(                                             \
       (__m512)(acc), _mm_cmpeq_epi8_mask((sj), _mm_set1_epi8((char)(k))), \
       (__m512)(acc), (__m512)(wj)))
+#define FN_MASKMUL(acc, sj, k, d)                                         \
+  ((fn_vf)_mm512_mask_mul_ps(                                             \
+      (__m512)(acc), _mm_cmpeq_epi8_mask((sj), _mm_set1_epi8((char)(k))), \
+      (__m512)(acc), (__m512)((d) ^ 0x3F800000u)))
 #define FN_FMA(a, b, c)                                                   \
   ((fn_vf)_mm512_fmadd_ps((__m512)(a), (__m512)(b), (__m512)(c)))
 #define FN_FLOOR(v)                                                       \

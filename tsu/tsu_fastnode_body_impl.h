@@ -24,8 +24,9 @@
  * -ffp-contract=off so the compiler fuses nothing else, and all paths
  * compute the same bits.
  *
- * Workload: per Potts update and lane group, K-1 compare-and-add per
- * neighbour, K exp2 polynomials and a cumulative compare; one
+ * Workload: per Potts update and lane group, K-1 compare-and-multiply
+ * per neighbour, one division and a cumulative compare (linear mode;
+ * the log mode: compare-and-add and K exp2 polynomials); one
  * Philox4x32-10 block per chain serves 8 nodes (16 bits each).  Per
  * Gaussian update, a multiply-add per neighbour and half a Box-Muller;
  * one block serves 4 nodes (32 bits each).
@@ -54,6 +55,11 @@ typedef float fn_vf __attribute__((vector_size(4 * FN_VL)));
 #ifndef FN_MASKADD
 #define FN_MASKADD(acc, sj, k, wj) ((acc) + (fn_vf)((fn_vu)((sj) == (k)) & (wj)))
 #endif
+/* acc * (sj == k ? e : 1) per lane, from d = bits(e) ^ bits(1.0f). */
+#ifndef FN_MASKMUL
+#define FN_MASKMUL(acc, sj, k, d)                                         \
+  ((acc) * (fn_vf)(((fn_vu)((sj) == (k)) & (d)) ^ 0x3F800000u))
+#endif
 #ifndef FN_SCALE2
 #define FN_SCALE2(p, n)                                                   \
   ((fn_vf)((fn_vi)(p) + (__builtin_convertvector((n), fn_vi) << 23)))
@@ -76,7 +82,16 @@ FN_T FN_INL fn_vf fn_fma(fn_vf a, fn_vf b, fn_vf c)
   return FN_FMA(a, b, c);
 }
 
-#define FN_B(x) ((fn_vf){0} + (x))
+/* x in every lane (a broadcast; not 0 + x, which the compiler must
+ * keep as an addition because of -0). */
+FN_T FN_INL fn_vf fn_bcast(float x)
+{
+  fn_vf v;
+  for (uint32_t l = 0; l < FN_VL; l++)
+    v[l] = x;
+  return v;
+}
+#define FN_B(x) fn_bcast(x)
 
 FN_T FN_INL fn_vu fn_lanes(void)
 {
@@ -132,24 +147,17 @@ FN_T FN_INL fn_vf fn_exp2_neg(fn_vf y)
   return FN_SCALE2(p, n);
 }
 
-/* New Potts states of FN_VL lanes from the fields f[k] (log2 units) and
- * the 16-bit uniforms r16: the number of cumulative weights
- * w_0 + .. + w_k (k < K-1) that are <= u Z, w_k = 2^max(f_k - max f, -126),
- * Z = sum w_k, u = (r16 + 1/2) / 2^16. */
-FN_T FN_INL fn_vu fn_potts_draw(const fn_vf *f, const uint32_t K, fn_vu r16)
+/* New Potts states of FN_VL lanes from the weights w[k] >= 0 (normal
+ * floats, sum finite) and the 16-bit uniforms r16: the number of
+ * cumulative weights w_0 + .. + w_k (k < K-1) that are <= u Z,
+ * Z = sum w_k (k in order), u = (r16 + 1/2) / 2^16. */
+FN_T FN_INL fn_vu fn_potts_draw_w(const fn_vf *w, const uint32_t K,
+                                  fn_vu r16)
 {
-  fn_vf m = f[0];
-  _Pragma("GCC unroll 16")
-  for (uint32_t k = 1; k < K; k++)
-    m = FN_MAXF(m, f[k]);
-  fn_vf w[TSU_FASTPOTTS_MAX_K];
   fn_vf z = (fn_vf){0};
   _Pragma("GCC unroll 16")
-  for (uint32_t k = 0; k < K; k++) {
-    fn_vf d = FN_MAXF(f[k] - m, (fn_vf){0} - 126.0f);
-    w[k] = fn_exp2_neg(d);
+  for (uint32_t k = 0; k < K; k++)
     z = z + w[k];
-  }
   fn_vf u = __builtin_convertvector((fn_vi)(r16 * 2u + 1u), fn_vf) *
             (1.0f / 131072.0f);
   fn_vf t = u * z;
@@ -161,6 +169,26 @@ FN_T FN_INL fn_vu fn_potts_draw(const fn_vf *f, const uint32_t K, fn_vu r16)
     s -= (fn_vu)(c <= t);     /* comparison is -1 (true) or 0 */
   }
   return s;
+}
+
+/* The log mode's draw from the fields f[k] (log2 units):
+ * w_k = 2^max(f_k - max f, -126), then fn_potts_draw_w. */
+FN_T FN_INL fn_vu fn_potts_draw(const fn_vf *f, const uint32_t K, fn_vu r16)
+{
+  fn_vf m = f[0];
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 1; k < K; k++)
+    m = FN_MAXF(m, f[k]);
+  fn_vf w[TSU_FASTPOTTS_MAX_K];
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 0; k < TSU_FASTPOTTS_MAX_K; k++)
+    w[k] = (fn_vf){0};
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 0; k < K; k++) {
+    fn_vf d = FN_MAXF(f[k] - m, (fn_vf){0} - 126.0f);
+    w[k] = fn_exp2_neg(d);
+  }
+  return fn_potts_draw_w(w, K, r16);
 }
 
 /* State of the neighbour at table entry a (entries from a0): from the
@@ -192,7 +220,7 @@ FN_T FN_INL void fn_potts_field(const tsu__fpplan *pl, uint32_t p,
 {
   fn_vf ge[TSU_FASTPOTTS_MAX_K], go[TSU_FASTPOTTS_MAX_K];
   _Pragma("GCC unroll 16")
-  for (uint32_t k = 0; k + 1 < K; k++)
+  for (uint32_t k = 0; k < TSU_FASTPOTTS_MAX_K; k++) /* all: see fn_potts_new */
     ge[k] = go[k] = (fn_vf){0};
   uint32_t a0 = pl->off[p], a1 = pl->off[p + 1], a = a0;
   for (; a + 2 <= a1; a += 2) {
@@ -223,31 +251,113 @@ FN_T FN_INL void fn_potts_field(const tsu__fpplan *pl, uint32_t p,
   f[K - 1] = rest + h[K - 1];
 }
 
-/* The Potts kernel for a constant K (inlined once per K). */
+/* Bits of 2^(coupling) of table entry a, xor the bits of 1.0f,
+ * broadcast (FN_MASKMUL's operand). */
+FN_T FN_INL fn_vu fn_potts_e(const tsu__fpplan *pl, uint32_t a)
+{
+  uint32_t ebits;
+  memcpy(&ebits, &pl->ew[a], sizeof ebits);
+  return (fn_vu){0} + (ebits ^ 0x3F800000u);
+}
+
+/* The linear mode's weights of position p for FN_VL lanes (rows and
+ * s_nb as fn_potts_field): for k < K-1 the products G_k of 2^(w_j) over
+ * the neighbours in state k (even and odd table entries in two partial
+ * products, G_k = even * odd), w_k = G_k 2^(h_k); w_(K-1) =
+ * 2^(h_(K-1) + sum_j w_j) / (G_0 G_1 .. G_(K-2)).  No exponential per
+ * update; every intermediate stays within 2^(+-TSU__FP_LIN_MAX). */
+FN_T FN_INL void fn_potts_lin(const tsu__fpplan *pl, uint32_t p,
+                              const uint8_t *st, const uint8_t *s_nb,
+                              const uint32_t K, fn_vf *w)
+{
+  fn_vf ge[TSU_FASTPOTTS_MAX_K], go[TSU_FASTPOTTS_MAX_K];
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 0; k < TSU_FASTPOTTS_MAX_K; k++)
+    ge[k] = go[k] = (fn_vf){0} + 1.0f;
+  uint32_t a0 = pl->off[p], a1 = pl->off[p + 1], a = a0;
+  for (; a + 2 <= a1; a += 2) {
+    FN_SV se = fn_potts_s(pl, st, s_nb, a, a0);
+    FN_SV so = fn_potts_s(pl, st, s_nb, a + 1, a0);
+    fn_vu de = fn_potts_e(pl, a), dd = fn_potts_e(pl, a + 1);
+    _Pragma("GCC unroll 16")
+    for (uint32_t k = 0; k + 1 < K; k++) {
+      ge[k] = FN_MASKMUL(ge[k], se, k, de);
+      go[k] = FN_MASKMUL(go[k], so, k, dd);
+    }
+  }
+  if (a < a1) {
+    FN_SV se = fn_potts_s(pl, st, s_nb, a, a0);
+    fn_vu de = fn_potts_e(pl, a);
+    _Pragma("GCC unroll 16")
+    for (uint32_t k = 0; k + 1 < K; k++)
+      ge[k] = FN_MASKMUL(ge[k], se, k, de);
+  }
+  const float *eh = pl->eh + (size_t)p * K;
+  fn_vf q = ge[0] * go[0];
+  w[0] = q * eh[0];
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 1; k + 1 < K; k++) {
+    fn_vf gk = ge[k] * go[k];
+    w[k] = gk * eh[k];
+    q = q * gk;
+  }
+  w[K - 1] = ((fn_vf){0} + eh[K - 1]) / q;
+}
+
+/* New states of position p for FN_VL lanes in mode LIN (constant). */
+FN_T FN_INL fn_vu fn_potts_new(const tsu__fpplan *pl, uint32_t p,
+                               const uint8_t *st, const uint8_t *s_nb,
+                               const uint32_t K, const int LIN, fn_vu r16)
+{
+  fn_vf f[TSU_FASTPOTTS_MAX_K];
+  /* every element set (dead stores for a constant K; for the variable
+   * K of K > 8 it keeps the compiler's uninitialised-use check quiet) */
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 0; k < TSU_FASTPOTTS_MAX_K; k++)
+    f[k] = (fn_vf){0};
+  if (LIN) {
+    fn_potts_lin(pl, p, st, s_nb, K, f);
+    return fn_potts_draw_w(f, K, r16);
+  }
+  fn_potts_field(pl, p, st, s_nb, K, f);
+  return fn_potts_draw(f, K, r16);
+}
+
+/* Positions per chunk of the Potts kernel (a multiple of 8). */
+#define FN_PCH 64u
+
+/* The Potts kernel for K and mode LIN (inlined once per constant K in
+ * 2..8 and mode; once with a variable K for larger K). */
 FN_T FN_INL void fn_potts_kernel_k(const tsu__fpplan *pl, uint8_t *st,
                                    uint32_t g, uint32_t color, uint64_t sweep,
-                                   uint32_t *chg, const uint32_t K)
+                                   uint32_t *chg, const uint32_t K,
+                                   const int LIN)
 {
   uint32_t p0 = pl->start[color], p1 = pl->start[color + 1];
   uint64_t stream = TSU__FN_STREAM(pl->tag, sweep);
   fn_vu nchg[TSU__FN_W / FN_VL];
   for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL)
     nchg[hv / FN_VL] = (fn_vu){0};
-  for (uint32_t P = p0; P < p1; P += 8) {
-    uint32_t nj = p1 - P < 8 ? p1 - P : 8;
-    for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
-      uint8_t *sth = st + hv;
-      fn_vu w[4];
-      fn_blocks(pl->rk, TSU__FN_W * g + hv, P, stream, w);
-      uint32_t j = 0;
-      for (; j + 2 <= nj; j += 2) {   /* two independent updates at once */
-        uint32_t p = P + j;
-        fn_vu ra = w[j >> 1] & 0xFFFFu, rb = w[j >> 1] >> 16;
-        fn_vf fa[TSU_FASTPOTTS_MAX_K], fb[TSU_FASTPOTTS_MAX_K];
-        fn_potts_field(pl, p, sth, NULL, K, fa);
-        fn_potts_field(pl, p + 1, sth, NULL, K, fb);
-        fn_vu sa = fn_potts_draw(fa, K, ra);
-        fn_vu sb = fn_potts_draw(fb, K, rb);
+  /* random words of a chunk of FN_PCH positions (FN_PCH / 8 blocks),
+   * made before its updates (see FN_GCH) */
+  fn_vu wb[FN_PCH / 8][4][TSU__FN_W / FN_VL];
+  for (uint32_t C0 = p0; C0 < p1; C0 += FN_PCH) {
+    uint32_t C1 = p1 - C0 < FN_PCH ? p1 : C0 + FN_PCH;
+    for (uint32_t P = C0; P < C1; P += 8)
+      for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
+        fn_vu w[4];
+        fn_blocks(pl->rk, TSU__FN_W * g + hv, P, stream, w);
+        for (int q = 0; q < 4; q++)
+          wb[(P - C0) / 8][q][hv / FN_VL] = w[q];
+      }
+    uint32_t p = C0;
+    for (; p + 2 <= C1; p += 2) {   /* two independent updates at once */
+      const fn_vu *wp = wb[(p - C0) / 8][(p - C0) % 8 / 2];
+      for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
+        uint8_t *sth = st + hv;
+        fn_vu ra = wp[hv / FN_VL] & 0xFFFFu, rb = wp[hv / FN_VL] >> 16;
+        fn_vu sa = fn_potts_new(pl, p, sth, NULL, K, LIN, ra);
+        fn_vu sb = fn_potts_new(pl, p + 1, sth, NULL, K, LIN, rb);
         uint8_t *rowa = sth + (size_t)pl->node[p] * TSU__FN_W;
         uint8_t *rowb = sth + (size_t)pl->node[p + 1] * TSU__FN_W;
         nchg[hv / FN_VL] -= (fn_vu)(sa != FN_LOAD_U8(rowa));
@@ -255,12 +365,13 @@ FN_T FN_INL void fn_potts_kernel_k(const tsu__fpplan *pl, uint8_t *st,
         FN_STORE_U8(rowa, sa);
         FN_STORE_U8(rowb, sb);
       }
-      if (j < nj) {
-        uint32_t p = P + j;
-        fn_vu r16 = w[j >> 1] & 0xFFFFu;
-        fn_vf f[TSU_FASTPOTTS_MAX_K];
-        fn_potts_field(pl, p, sth, NULL, K, f);
-        fn_vu s = fn_potts_draw(f, K, r16);
+    }
+    if (p < C1) {
+      const fn_vu *wp = wb[(p - C0) / 8][(p - C0) % 8 / 2];
+      for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
+        uint8_t *sth = st + hv;
+        fn_vu r16 = wp[hv / FN_VL] & 0xFFFFu;
+        fn_vu s = fn_potts_new(pl, p, sth, NULL, K, LIN, r16);
         uint8_t *row = sth + (size_t)pl->node[p] * TSU__FN_W;
         nchg[hv / FN_VL] -= (fn_vu)(s != FN_LOAD_U8(row));
         FN_STORE_U8(row, s);
@@ -272,36 +383,44 @@ FN_T FN_INL void fn_potts_kernel_k(const tsu__fpplan *pl, uint8_t *st,
       chg[hv + l] += nchg[hv / FN_VL][l];
 }
 
+/* The instances of K and mode: constant K in 2..8, else variable. */
+#define FN_K_SWITCH(call_)                                                \
+  switch (pl->K) {                                                        \
+  case 2: if (pl->lin) call_(2, 1) else call_(2, 0) break;                \
+  case 3: if (pl->lin) call_(3, 1) else call_(3, 0) break;                \
+  case 4: if (pl->lin) call_(4, 1) else call_(4, 0) break;                \
+  case 5: if (pl->lin) call_(5, 1) else call_(5, 0) break;                \
+  case 6: if (pl->lin) call_(6, 1) else call_(6, 0) break;                \
+  case 7: if (pl->lin) call_(7, 1) else call_(7, 0) break;                \
+  case 8: if (pl->lin) call_(8, 1) else call_(8, 0) break;                \
+  default: {                                                              \
+    uint32_t kv_ = pl->K;                                                 \
+    if (kv_ < 9 || kv_ > TSU_FASTPOTTS_MAX_K)                             \
+      __builtin_unreachable();                                            \
+    if (pl->lin) call_(kv_, 1) else call_(kv_, 0) break;                  \
+  }                                                                       \
+  }
+
 FN_T static void fn_potts_kernel(const tsu__fpplan *pl, uint8_t *st,
                                  uint32_t g, uint32_t color, uint64_t sweep,
                                  uint32_t *chg)
 {
-  switch (pl->K) {
-#define FN_K_CASE(k_)                                                     \
-  case k_:                                                                \
-    fn_potts_kernel_k(pl, st, g, color, sweep, chg, k_);                  \
-    break;
-  FN_K_CASE(2) FN_K_CASE(3) FN_K_CASE(4) FN_K_CASE(5) FN_K_CASE(6)
-  FN_K_CASE(7) FN_K_CASE(8) FN_K_CASE(9) FN_K_CASE(10) FN_K_CASE(11)
-  FN_K_CASE(12) FN_K_CASE(13) FN_K_CASE(14) FN_K_CASE(15)
-  default:
-    fn_potts_kernel_k(pl, st, g, color, sweep, chg, 16);
-    break;
-#undef FN_K_CASE
-  }
+#define FN_CALL(k_, lin_)                                                 \
+  { fn_potts_kernel_k(pl, st, g, color, sweep, chg, (k_), (lin_)); }
+  FN_K_SWITCH(FN_CALL)
+#undef FN_CALL
 }
 
 FN_T FN_INL void fn_potts_probe_k(const tsu__fpplan *pl, uint32_t p,
                                   const uint8_t *s_nb, const uint16_t *r16,
-                                  uint8_t *out, const uint32_t K)
+                                  uint8_t *out, const uint32_t K,
+                                  const int LIN)
 {
   for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
-    fn_vf f[TSU_FASTPOTTS_MAX_K];
-    fn_potts_field(pl, p, NULL, s_nb, K, f);
     fn_vu r;
     for (uint32_t l = 0; l < FN_VL; l++)
       r[l] = r16[hv + l];
-    fn_vu s = fn_potts_draw(f, K, r);
+    fn_vu s = fn_potts_new(pl, p, NULL, s_nb, K, LIN, r);
     for (uint32_t l = 0; l < FN_VL; l++)
       out[hv + l] = (uint8_t)s[l];
   }
@@ -311,19 +430,10 @@ FN_T static void fn_potts_probe(const tsu__fpplan *pl, uint32_t p,
                                 const uint8_t *s_nb, const uint16_t *r16,
                                 uint8_t *out)
 {
-  switch (pl->K) {
-#define FN_K_CASE(k_)                                                     \
-  case k_:                                                                \
-    fn_potts_probe_k(pl, p, s_nb, r16, out, k_);                          \
-    break;
-  FN_K_CASE(2) FN_K_CASE(3) FN_K_CASE(4) FN_K_CASE(5) FN_K_CASE(6)
-  FN_K_CASE(7) FN_K_CASE(8) FN_K_CASE(9) FN_K_CASE(10) FN_K_CASE(11)
-  FN_K_CASE(12) FN_K_CASE(13) FN_K_CASE(14) FN_K_CASE(15)
-  default:
-    fn_potts_probe_k(pl, p, s_nb, r16, out, 16);
-    break;
-#undef FN_K_CASE
-  }
+#define FN_CALL(k_, lin_)                                                 \
+  { fn_potts_probe_k(pl, p, s_nb, r16, out, (k_), (lin_)); }
+  FN_K_SWITCH(FN_CALL)
+#undef FN_CALL
 }
 
 /* Two standard normals per lane from words a, b (Box-Muller):
@@ -382,13 +492,15 @@ FN_T FN_INL void fn_normal2(fn_vu a, fn_vu b, fn_vf *z0, fn_vf *z1)
 /* Neighbour value at table entry a of the node whose entries start at
  * a0: from the rows x, or x_nb if x is NULL. */
 FN_T FN_INL fn_vf fn_gauss_x(const tsu__fgplan *pl, const float *x,
-                             const float *x_nb, uint32_t a, uint32_t a0)
+                             const float *x_nb, uint32_t a, uint32_t a0,
+                             const int NB16)
 {
   fn_vf xj;
   if (x != NULL)
-    memcpy(&xj, x + (size_t)pl->nbr[a] * TSU__FN_W, sizeof xj);
+    memcpy(&xj, x + (size_t)(NB16 ? pl->nb16[a] : pl->nbr[a]) * TSU__FN_W,
+           sizeof xj);
   else
-    xj = (fn_vf){0} + x_nb[a - a0];
+    xj = FN_B(x_nb[a - a0]);
   return xj;
 }
 
@@ -399,12 +511,13 @@ FN_T FN_INL fn_vf fn_gauss_x(const tsu__fgplan *pl, const float *x,
  * x (lane offset applied) or, if x is NULL, from x_nb (table order, the
  * same in every lane). */
 FN_T FN_INL fn_vf fn_gauss_mean(const tsu__fgplan *pl, uint32_t p,
-                                const float *x, const float *x_nb)
+                                const float *x, const float *x_nb,
+                                const int NB16)
 {
   fn_vf s0 = (fn_vf){0}, s1 = s0, s2 = s0, s3 = s0;
   uint32_t a0 = pl->off[p], a1 = pl->off[p + 1], a = a0;
 #define FN_XJ(a_)                                                         \
-  fn_gauss_x(pl, x, x_nb, (a_), a0)
+  fn_gauss_x(pl, x, x_nb, (a_), a0, NB16)
   for (; a + 4 <= a1; a += 4) {
     s0 = fn_fma(FN_XJ(a), FN_B(pl->wq[a]), s0);
     s1 = fn_fma(FN_XJ(a + 1), FN_B(pl->wq[a + 1]), s1);
@@ -422,30 +535,47 @@ FN_T FN_INL fn_vf fn_gauss_mean(const tsu__fgplan *pl, uint32_t p,
   return sum * pl->inv_a[p];
 }
 
-FN_T static int fn_gauss_kernel(const tsu__fgplan *pl, float *x, uint32_t g,
-                                uint32_t color, uint64_t sweep)
+/* The normals of the quad of positions at P (all four, also past the
+ * colour's end: they are not used there) for lanes hv.. of group g. */
+FN_T FN_INL void fn_gauss_quad(const tsu__fgplan *pl, uint32_t g, uint32_t P,
+                               uint64_t stream, fn_vf z[4][TSU__FN_W / FN_VL])
+{
+  for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
+    fn_vu w[4];
+    fn_blocks(pl->rk, TSU__FN_W * g + hv, P, stream, w);
+    fn_normal2(w[0], w[1], &z[0][hv / FN_VL], &z[1][hv / FN_VL]);
+    fn_normal2(w[2], w[3], &z[2][hv / FN_VL], &z[3][hv / FN_VL]);
+  }
+}
+
+/* The Gaussian kernel, software-pipelined: the normals of the next quad
+ * are made while the updates of this quad wait for their neighbours'
+ * rows, so the long dependency chains of Philox and Box-Muller overlap
+ * the memory latency of the updates. */
+FN_T FN_INL int fn_gauss_kernel_t(const tsu__fgplan *pl, float *x,
+                                  uint32_t g, uint32_t color, uint64_t sweep,
+                                  const int NB16)
 {
   uint32_t p0 = pl->start[color], p1 = pl->start[color + 1];
   uint64_t stream = TSU__FN_STREAM(pl->tag, sweep);
   fn_vi bad = (fn_vi){0};
-  for (uint32_t P = p0; P < p1; P += 4) {
+  fn_vf zb[2][4][TSU__FN_W / FN_VL];
+  if (p0 < p1)
+    fn_gauss_quad(pl, g, p0, stream, zb[0]);
+  for (uint32_t P = p0, cur = 0; P < p1; P += 4, cur ^= 1) {
     uint32_t nj = p1 - P < 4 ? p1 - P : 4;
-    for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
-      float *xh = x + hv;
-      fn_vu w[4];
-      fn_blocks(pl->rk, TSU__FN_W * g + hv, P, stream, w);
-      fn_vf z[4];
-      fn_normal2(w[0], w[1], &z[0], &z[1]);
-      if (nj > 2)
-        fn_normal2(w[2], w[3], &z[2], &z[3]);
-      for (uint32_t j = 0; j < nj; j++) {
+    if (P + 4 < p1)
+      fn_gauss_quad(pl, g, P + 4, stream, zb[cur ^ 1]);
+    for (uint32_t j = 0; j < nj; j++)
+      for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
         uint32_t p = P + j;
-        fn_vf v = fn_fma(z[j], FN_B(pl->sd[p]), fn_gauss_mean(pl, p, xh, NULL));
+        float *xh = x + hv;
+        fn_vf v = fn_fma(zb[cur][j][hv / FN_VL], FN_B(pl->sd[p]),
+                         fn_gauss_mean(pl, p, xh, NULL, NB16));
         fn_vf av = (fn_vf)((fn_vu)v & 0x7FFFFFFFu);
         bad |= ~(av <= TSU__FG_XMAX);
         memcpy(xh + (size_t)pl->node[p] * TSU__FN_W, &v, sizeof v);
       }
-    }
   }
   int any = 0;
   for (uint32_t l = 0; l < FN_VL; l++)
@@ -453,10 +583,19 @@ FN_T static int fn_gauss_kernel(const tsu__fgplan *pl, float *x, uint32_t g,
   return any;
 }
 
+/* The kernel with 16-bit neighbour indices where the plan has them. */
+FN_T static int fn_gauss_kernel(const tsu__fgplan *pl, float *x, uint32_t g,
+                                uint32_t color, uint64_t sweep)
+{
+  if (pl->nb16 != NULL)
+    return fn_gauss_kernel_t(pl, x, g, color, sweep, 1);
+  return fn_gauss_kernel_t(pl, x, g, color, sweep, 0);
+}
+
 FN_T static float fn_gauss_mean_probe(const tsu__fgplan *pl, uint32_t p,
                                       const float *x_nb)
 {
-  fn_vf m = fn_gauss_mean(pl, p, NULL, x_nb);
+  fn_vf m = fn_gauss_mean(pl, p, NULL, x_nb, 0);
   return m[0];
 }
 

@@ -47,9 +47,19 @@ typedef struct tsu__fpplan {
   float *wq;            /* [off[n]] beta log2(e) J_ij (log2 units) */
   float *hq;            /* [n][K] beta log2(e) h_i(k), by position */
   float *tot;           /* [n] sum of wq of p in table order, by position */
+  int lin;              /* 1: the linear mode (ew, eh; every node's
+                           max_k |hq| + sum |wq| <= TSU__FP_LIN_MAX),
+                           0: the log mode (wq, hq, tot) */
+  float *ew;            /* [off[n]] 2^wq, rounded once from double */
+  float *eh;            /* [n][K] 2^hq(k) for k < K-1; at K-1:
+                           2^(hq(K-1) + sum_j wq_j), by position */
   uint32_t rk[10][2];   /* Philox round keys {k0 + r W0, k1 + r W1} */
   uint64_t tag;         /* stream tag */
 } tsu__fpplan;
+
+/* Largest log2 bound of a node's weights for the linear mode: its
+ * products stay within 2^(+-100), far from overflow and subnormals. */
+#define TSU__FP_LIN_MAX 100.0
 
 /* Gaussian plan (positions p in colour order). */
 typedef struct tsu__fgplan {
@@ -59,6 +69,9 @@ typedef struct tsu__fgplan {
   uint32_t *node;       /* [n] node id at position p */
   uint32_t *off;        /* [n+1] neighbour table offsets, by position */
   uint32_t *nbr;        /* [off[n]] neighbour node id */
+  uint16_t *nb16;       /* [off[n]] nbr in 16 bits if n <= 65536, else
+                           NULL (a smaller table keeps a lane group's
+                           rows and the plan in L2 on 70 x 70 G12) */
   float *wq;            /* [off[n]] J_ij */
   float *hq;            /* [n] h_i, by position */
   float *inv_a;         /* [n] 1 / a_i, by position */

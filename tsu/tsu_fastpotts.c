@@ -31,7 +31,25 @@ struct tsu_fastpotts {
   uint64_t sweep;       /* sweeps done */
   uint8_t *st;          /* [n_groups][n][16] states */
   uint64_t *changes;    /* [16 n_groups] updates that changed the state */
+  uint64_t seed;        /* random seed */
+  uint32_t g0;          /* global lane group of group 0 (MPI ranks) */
 };
+
+/* The random start of every chain (global chain 16 (g0 + g) + l). */
+static void draw_start(tsu_fastpotts *s)
+{
+  uint32_t n = s->pl.n, K = s->pl.K;
+  for (uint32_t gr = 0; gr < s->n_groups; gr++)
+    for (uint32_t i = 0; i < n; i++)
+      for (uint32_t l = 0; l < TSU__FN_W; l++) {
+        uint32_t w[4];
+        uint64_t c = ((uint64_t)s->g0 + gr) * TSU__FN_W + l;
+        tk_rng_block_at(s->seed, TSU__FN_START(TSU__FN_TAG_POTTS),
+                        ((uint64_t)i << 32) | c, w);
+        s->st[((size_t)gr * n + i) * TSU__FN_W + l] =
+            (uint8_t)(((w[0] >> 16) * K) >> 16);
+      }
+}
 
 const tsu__fpplan *tsu__fastpotts_plan(const tsu_fastpotts *s)
 {
@@ -44,27 +62,40 @@ static int fill_weights(tsu_fastpotts *s, const tsu_potts *p, tk_err *err)
   const tsu_graph *g = p->g;
   tsu__fpplan *pl = &s->pl;
   double sc = p->beta / log(2.0);
+  int lin = 1;
   for (uint32_t q = 0; q < pl->n; q++) {
     uint32_t i = pl->node[q];
     float tot = 0.0f;
+    double sum = 0, bound = 0;
     for (uint32_t a = pl->off[q], b = g->off[i]; a < pl->off[q + 1];
          a++, b++) {
       double v = sc * g->adj_w[b];
       if (!(fabs(v) < 1e30))
         return TK_FAIL(err, TK_ERANGE, "node %u: coupling %g x beta does "
                        "not fit fp32", i, g->adj_w[b]);
-      pl->wq[a] = (float)v;
+      pl->wq[a] = (float)v + 0.0f;    /* +0.0f: no -0 */
       tot += pl->wq[a];
+      sum += v;
+      bound += fabs(v);
+      pl->ew[a] = (float)exp2(fmax(fmin(v, 120.0), -120.0));
     }
     pl->tot[q] = tot;
+    double hmax = 0;
     for (uint32_t k = 0; k < pl->K; k++) {
       double v = sc * p->h[(size_t)i * p->K + k];
       if (!(fabs(v) < 1e30))
         return TK_FAIL(err, TK_ERANGE, "node %u state %u: bias does not "
                        "fit fp32", i, k);
-      pl->hq[(size_t)q * pl->K + k] = (float)v;
+      pl->hq[(size_t)q * pl->K + k] = (float)v + 0.0f;
+      hmax = fabs(v) > hmax ? fabs(v) : hmax;
+      pl->eh[(size_t)q * pl->K + k] =
+          (float)exp2(fmax(fmin(k + 1 < pl->K ? v : v + sum, 120.0),
+                          -120.0));  /* used if bound <= 100 */
     }
+    if (!(bound + hmax <= TSU__FP_LIN_MAX))
+      lin = 0;
   }
+  pl->lin = lin;
   return TK_OK;
 }
 
@@ -99,11 +130,14 @@ int tsu_fastpotts_alloc(const tsu_potts *p, const tsu_coloring *col,
   pl->wq = malloc((nl + 1) * sizeof *pl->wq);
   pl->hq = malloc((size_t)n * p->K * sizeof *pl->hq);
   pl->tot = malloc(n * sizeof *pl->tot);
+  pl->ew = malloc((nl + 1) * sizeof *pl->ew);
+  pl->eh = malloc((size_t)n * p->K * sizeof *pl->eh);
   s->st = malloc((size_t)ng * n * TSU__FN_W + 1);
   s->changes = calloc((size_t)ng * TSU__FN_W, sizeof *s->changes);
   if (pl->start == NULL || pl->node == NULL || pl->off == NULL ||
       pl->nbr == NULL || pl->wq == NULL || pl->hq == NULL ||
-      pl->tot == NULL || s->st == NULL || s->changes == NULL) {
+      pl->tot == NULL || pl->ew == NULL || pl->eh == NULL ||
+      s->st == NULL || s->changes == NULL) {
     tsu_fastpotts_free(s);
     return TK_FAIL(err, TK_ENOMEM, "fast Potts sampler: %u nodes x %u "
                    "chains", n, n_chains);
@@ -114,16 +148,8 @@ int tsu_fastpotts_alloc(const tsu_potts *p, const tsu_coloring *col,
     tsu_fastpotts_free(s);
     return rc;
   }
-  for (uint32_t gr = 0; gr < ng; gr++)
-    for (uint32_t i = 0; i < n; i++)
-      for (uint32_t l = 0; l < TSU__FN_W; l++) {
-        uint32_t w[4];
-        uint64_t c = (uint64_t)gr * TSU__FN_W + l;
-        tk_rng_block_at(seed, TSU__FN_START(TSU__FN_TAG_POTTS),
-                        ((uint64_t)i << 32) | c, w);
-        s->st[((size_t)gr * n + i) * TSU__FN_W + l] =
-            (uint8_t)(((w[0] >> 16) * p->K) >> 16);
-      }
+  s->seed = seed;
+  draw_start(s);
   *out = s;
   return TK_OK;
 }
@@ -139,6 +165,8 @@ void tsu_fastpotts_free(tsu_fastpotts *s)
   free(s->pl.wq);
   free(s->pl.hq);
   free(s->pl.tot);
+  free(s->pl.ew);
+  free(s->pl.eh);
   free(s->st);
   free(s->changes);
   free(s);
@@ -227,7 +255,7 @@ int tsu_fastpotts_run(tsu_fastpotts *s, uint64_t n_sweeps, int n_threads,
       uint32_t chg[TSU__FN_W] = {0};
       uint8_t *st = s->st + (size_t)gr * n * TSU__FN_W;
       for (uint32_t c = 0; c < s->pl.n_colors; c++)
-        kern(&s->pl, st, gr, c, t, chg);
+        kern(&s->pl, st, s->g0 + gr, c, t, chg);
       for (uint32_t l = 0; l < TSU__FN_W; l++)
         s->changes[(size_t)gr * TSU__FN_W + l] += chg[l];
     }
@@ -259,6 +287,18 @@ void tsu_fastpotts_set_state(tsu_fastpotts *s, uint32_t chain, uint32_t node,
 {
   size_t gr = chain / TSU__FN_W, l = chain % TSU__FN_W;
   s->st[(gr * s->pl.n + node) * TSU__FN_W + l] = (uint8_t)(k % s->pl.K);
+}
+
+int tsu_fastpotts_set_group_offset(tsu_fastpotts *s, uint32_t g0,
+                                   tk_err *err)
+{
+  if (((uint64_t)g0 + s->n_groups) * TSU__FN_W > (1ull << 32))
+    return TK_FAIL(err, TK_ERANGE, "group offset %u: global chains past "
+                   "2^32", g0);
+  s->g0 = g0;
+  if (s->sweep == 0)
+    draw_start(s);
+  return TK_OK;
 }
 
 uint64_t tsu_fastpotts_sweeps(const tsu_fastpotts *s)

@@ -9,18 +9,31 @@
  * colours in order 0..n_colors-1.
  *
  * Representation and precision (all paths): the scaled couplings
- * beta log2(e) J_ij and biases are fp32; the field of state k < K-1 is
- * the fp32 sum of the couplings of the neighbours in state k (table
- * order), f_(K-1) = (sum of all couplings) - (the others) in fp32 (so a
- * field carries an absolute rounding error of a few ulp of the node's
- * total |coupling|, ~1e-6 log2 units on G12); w_k = 2^(f_k - max f) by a
- * degree-6 polynomial (relative error < 2e-7; w_k < 2^-126 is clamped to
- * 2^-126); the draw is the inverse CDF: s = #{k < K-1 : w_0 + .. + w_k
+ * w_ij = beta log2(e) J_ij and biases are rounded once to fp32 from
+ * double, in one of two modes chosen per plan (and per reload):
+ *  - linear mode, when every node has max_k |h_i(k)| + sum_j |w_ij| <=
+ *    100 (log2 units; every G12 chip at beta <= ~2): the weights are
+ *    products, never exponentials: G_k = the fp32 product of 2^(w_ij)
+ *    (each rounded once from double) over the neighbours in state k
+ *    (table order, even and odd entries in two partial products),
+ *    w_k = G_k 2^(h_i(k)) for k < K-1 and w_(K-1) = 2^(h_i(K-1) +
+ *    sum_j w_ij) / (G_0 .. G_(K-2)); every intermediate stays within
+ *    2^(+-100), so each w_k carries a relative error of at most
+ *    (degree + K + 2) 2^-24 (~1e-6 on G12).  No exp2 per update.
+ *  - log mode, otherwise: the field of state k < K-1 is the fp32 sum of
+ *    the couplings of the neighbours in state k (table order), f_(K-1) =
+ *    (sum of all couplings) - (the others) (absolute error a few ulp of
+ *    the node's total |coupling|); w_k = 2^(f_k - max f) by a quartic
+ *    (relative error < 2.7e-6; w_k < 2^-126 is clamped to 2^-126).
+ * In both the draw is the inverse CDF: s = #{k < K-1 : w_0 + .. + w_k
  * <= u Z}, Z = sum w_k, u = (r + 1/2)/2^16 with r a 16-bit random field.
  * The draw's probabilities are those of the softmax rounded to the
- * 2^-16 grid of u: |P_fast(k) - P(k)| <= 2^-16 + 2e-6 for every state
- * (test_tsu_fastpotts enumerates all 2^16 u for random fields and checks
- * this against tsu_potts' double-precision softmax).
+ * 2^-16 grid of u: |P_fast(k) - P(k)| <= 2^-16 + 7e-6 for every state
+ * (test_tsu_fastpotts enumerates all 2^16 u for random fields, in both
+ * modes, and checks this against tsu_potts' double-precision softmax).
+ * The linear mode replaced the log mode for small fields in issue 14:
+ * the random numbers are the same, the arithmetic differs, so a seed's
+ * Potts samples changed (in distribution they agree).
  *
  * Randomness: chain c (lane l = c mod 16 of lane group g = c / 16) at
  * colour-order position p (the j-th, j = 0..7, of the octet of its
@@ -36,9 +49,11 @@
  * Code paths (TSU_PATH_* of tsu_fast.h): AVX-512 (F/BW/DQ/VL), AVX2 and
  * portable; TSU_PATH_AUTO takes the best the CPU supports.
  *
- * Workload: G12 on a 70 x 70 grid with 256 chains at K = 4: 0.45
- * updates/ns on one Zen 4 core with AVX-512, 0.31 with AVX2, 0.02
- * portable (README.md has the figures).
+ * Workload: G12 on a 70 x 70 grid with 256 chains at K = 4 (README.md
+ * has the figures).  Per update and 16 chains: per neighbour a state
+ * load and K-1 compare-and-multiply; the random words of 64 positions
+ * are made before their updates (Philox's long dependency chain then
+ * overlaps the updates' memory latency).
  *
  * Energy (tsu_energy.h): a Potts run is accounted with e_rng_J = the
  * model's e_update_J (tsu_potts.h) when it is > 0, else the default of
@@ -87,6 +102,14 @@ void tsu_fastpotts_states(const tsu_fastpotts *s, uint8_t *out);
  * values >= K are reduced mod K. */
 void tsu_fastpotts_set_state(tsu_fastpotts *s, uint32_t chain, uint32_t node,
                              uint8_t k);
+/* Chains split over processes (MPI ranks), as tsu_sampler_set_group_offset:
+ * this sampler's lane group g (chains 16 g .. 16 g + 15) draws the random
+ * numbers of global lane group g0 + g, so rank r with g0 = its first
+ * global group runs exactly the chains 16 g0 + c of one process running
+ * them all.  Before the first sweep the random start is redrawn for the
+ * global chains too; later only the sweeps' numbers change.  TK_ERANGE if
+ * 16 (g0 + groups) passes 2^32.  Default 0. */
+int tsu_fastpotts_set_group_offset(tsu_fastpotts *s, uint32_t g0, tk_err *err);
 uint64_t tsu_fastpotts_sweeps(const tsu_fastpotts *s);
 /* Updates that changed a state, over all chains and sweeps so far. */
 uint64_t tsu_fastpotts_changes(const tsu_fastpotts *s);
