@@ -259,3 +259,10 @@ EXTRA_DIST += tests/cli_bench_cells.sh
 # the layer rule of docs/ARCHITECTURE.md on the sources
 TESTS += tests/layers.sh
 EXTRA_DIST += tests/layers.sh
+# Categorical (grayscale) DTM, issue 14 part 3
+check_PROGRAMS += tests/test_tsu_dtm_cat
+tests_test_tsu_dtm_cat_SOURCES = tests/test_tsu_dtm_cat.c tests/tk_test.h
+tests_test_tsu_dtm_cat_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_dtm_cat
+TESTS += tests/cli_dtm_gray.sh
+EXTRA_DIST += tests/cli_dtm_gray.sh

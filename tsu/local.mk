@@ -48,3 +48,7 @@ tsu_libtsu_la_LIBADD = tsu/libtsufastnode.la
 tsu_libtsu_la_SOURCES += tsu/tsu_fastnode.c tsu/tsu_fastpotts.c \
 	tsu/tsu_fastpotts.h tsu/tsu_fastgauss.c tsu/tsu_fastgauss.h
 nobase_pkginclude_HEADERS += tsu/tsu_fastpotts.h tsu/tsu_fastgauss.h
+# Categorical (grayscale) DTM, issue 14 part 3 (tsu_dtm_cat.h)
+tsu_libtsu_la_SOURCES += tsu/tsu_dtm_cat.c tsu/tsu_dtm_cat.h \
+	tsu/tsu_dtm_cat_impl.h tsu/tsu_dtm_cat_train.c
+nobase_pkginclude_HEADERS += tsu/tsu_dtm_cat.h
