@@ -14,7 +14,7 @@
  * `eval` dispatch on it (io_dtmc_is_model).
  *
  * Samples: io_dtm.h's sample set with images and chain holding levels
- * 0..K-1 (label spins 0/1 in visible) and /samples attrs pixels =
+ * 0..K-1 (label nodes 0 / K-1 in visible) and /samples attrs pixels =
  * "cat<K>", levels = K.
  */
 #ifndef IO_DTM_CAT_H

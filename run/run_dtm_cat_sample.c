@@ -17,12 +17,12 @@
 
 #define CHAIN_KEEP 16u
 
-static int vote_label(const tsu_dtm *m, const uint8_t *x)
+static int vote_label(const tsu_dtm *m, const uint8_t *x, uint8_t on)
 {
   int cnt[TSU_DTM_N_CLASS] = {0}, best = 0;
   for (uint32_t r = 0; r < m->p.label_copies; r++)
     for (uint32_t c = 0; c < TSU_DTM_N_CLASS; c++)
-      cnt[c] += x[TSU_DTM_N_PIX + TSU_DTM_N_CLASS * r + c] == 1;
+      cnt[c] += x[TSU_DTM_N_PIX + TSU_DTM_N_CLASS * r + c] == on;
   for (int c = 1; c < (int)TSU_DTM_N_CLASS; c++)
     if (cnt[c] > cnt[best])
       best = c;
@@ -69,7 +69,7 @@ static int generate(const run_dtm_sample_params *o, const tsu_dtmc *m,
     for (size_t i = 0; i < n; i++) {
       s->label_clamped[i] = per ? per[i] : o->label;
       memcpy(s->images + i * TSU_DTM_N_PIX, s->visible + i * V, TSU_DTM_N_PIX);
-      s->labels[i] = vote_label(m->b, s->visible + i * V);
+      s->labels[i] = vote_label(m->b, s->visible + i * V, (uint8_t)(m->K - 1));
     }
   }
   free(ch);

@@ -266,3 +266,5 @@ tests_test_tsu_dtm_cat_LDADD = $(TKT_LDADD)
 TESTS += tests/test_tsu_dtm_cat
 TESTS += tests/cli_dtm_gray.sh
 EXTRA_DIST += tests/cli_dtm_gray.sh
+TESTS += tests/cli_experiments_dtm_gray.sh
+EXTRA_DIST += tests/cli_experiments_dtm_gray.sh

@@ -72,6 +72,14 @@ void tsu_dtmc_quantise(uint8_t *pixels, size_t n, uint32_t K)
   }
 }
 
+void tsu_dtmc_visible(const tsu_dtmc *m, const uint8_t *img, unsigned label,
+                      uint8_t *x)
+{
+  tsu_dtm_visible(m->b, img, label, x);
+  for (uint32_t v = TSU_DTM_N_PIX; v < m->b->n_vis; v++)
+    x[v] = (uint8_t)(x[v] * (m->K - 1));
+}
+
 uint32_t tsu_dtmc_states(const tsu_dtmc *m, uint32_t v)
 {
   return v < TSU_DTM_N_PIX ? m->K : 2;
@@ -110,7 +118,7 @@ int tsu_dtmc_step_model(const tsu_dtmc *m, uint32_t k, tsu_graph **g,
   memcpy(*h, m->h + (size_t)(k - 1) * b->n_grid * K,
          (size_t)b->n_grid * K * sizeof **h);
   for (uint32_t v = TSU_DTM_N_PIX; v < b->n_vis; v++)
-    for (size_t s = 2; s < K; s++)
+    for (size_t s = 1; s + 1 < K; s++)
       (*h)[(size_t)b->vis_node[v] * K + s] = -TSU_DTMC_LABEL_MASK;
   return TK_OK;
 }
@@ -142,7 +150,10 @@ void tsu_dtmc_noise(const tsu_dtmc *m, const uint8_t *x_in, uint8_t *x_out,
       uint64_t u = tk_rng_u32(&r), w = tk_rng_u32(&r);
       int lab = v >= TSU_DTM_N_PIX;
       uint32_t M = lab ? 2 : m->K;
-      o[v] = u < (lab ? thr_l : thr_i) ? (uint8_t)((w * M) >> 32) : a[v];
+      uint8_t nw = (uint8_t)((w * M) >> 32);
+      if (lab)
+        nw = (uint8_t)(nw * (m->K - 1)); /* label states 0, K-1 */
+      o[v] = u < (lab ? thr_l : thr_i) ? nw : a[v];
     }
   }
 }
@@ -229,7 +240,7 @@ static void start_state(const tsu_dtmc *m, const tsu_dtm_gen_opts *o,
     unsigned label = fixed >= 0 ? (unsigned)fixed
                                 : tk_rng_below(&r, TSU_DTM_N_CLASS);
     uint8_t *row = x + (size_t)c * b->n_vis;
-    tsu_dtm_visible(b, img, label, row);
+    tsu_dtmc_visible(m, img, label, row);
     for (uint32_t v = 0; v < b->n_vis; v++) {
       double u = tk_rng_uniform(&r), w = tk_rng_uniform(&r);
       if (v < TSU_DTM_N_PIX) {
@@ -237,7 +248,7 @@ static void start_state(const tsu_dtmc *m, const tsu_dtm_gen_opts *o,
           p[k] = ai * m->pix_p[(size_t)v * K + k] + (1 - ai) / K;
         row[v] = draw(p, K, u);
       } else if (fixed < 0 && u < 1 - al) {
-        row[v] = w < 0.5;
+        row[v] = (uint8_t)(w < 0.5 ? K - 1 : 0);
       }
     }
   }

@@ -13,8 +13,10 @@
  * DTM's "dark", so level > 0 is exactly its lit pixel), else
  * 1 + floor((pixel - 26) (K - 1) / 230), i.e. levels 1..K-1 split 26..255
  * evenly.  Label nodes are the binary DTM's ten one-hot copies, with
- * states 0/1 of a K-state node (states >= 2 get a fixed bias of
- * -TSU_DTMC_LABEL_MASK, never trained: P < 1e-13).
+ * states 0 (off) and K-1 (on, "bright": an on-label pushes latents
+ * towards the bright level, an off-label towards the background) of a
+ * K-state node; states 1..K-2 get a fixed bias of -TSU_DTMC_LABEL_MASK,
+ * never trained (P < 1e-13).
  *
  * Model of step k: Potts energy on the grid and the input nodes
  *   E_k(x, z | x^k) = - sum_i h_i(s_i) - sum_(ij grid) J_ij [s_i = s_j]
@@ -23,7 +25,8 @@
  *
  * Forward process (uniform replacement).  Every visible node is replaced
  * at rate lambda (rate_image for pixels, rate_label for label nodes) by a
- * uniform draw from its M states (M = K for pixels, 2 for labels; the
+ * uniform draw from its M states (M = K for pixels, 2 for labels: 0 and
+ * K-1; the
  * draw may repeat the old state).  The keep probability after time t is
  *   a(t) = exp(-lambda t),
  * the schedule of step k is a_k = a(t_k - t_(k-1)) with the binary DTM's
@@ -81,6 +84,10 @@ void tsu_dtmc_free(tsu_dtmc *m);
 /* Grey bytes 0..255 -> levels 0..K-1 in place (see above). */
 void tsu_dtmc_quantise(uint8_t *pixels, size_t n, uint32_t K);
 
+/* The visible vector (n_vis bytes) of one image of levels and its label:
+ * tsu_dtm_visible with the on-labels at state K-1. */
+void tsu_dtmc_visible(const tsu_dtmc *m, const uint8_t *img, unsigned label,
+                      uint8_t *x);
 /* States of visible node v: K for pixels, 2 for label nodes. */
 uint32_t tsu_dtmc_states(const tsu_dtmc *m, uint32_t v);
 /* Keep probability a(t) and the forward coupling J_fwd of step k. */
@@ -113,7 +120,7 @@ typedef struct tsu_dtmc_cells {
 
 /* Generation as tsu_dtm_generate (o->cells must be NULL; cells: NULL for
  * ideal cells on the fast sampler, else the scalar chain above); out and
- * chain hold levels 0..K-1 and label states 0/1.  x^T is drawn from the
+ * chain hold levels 0..K-1 and label states 0 / K-1.  x^T is drawn from the
  * forward marginal of the training-set pixel marginals. */
 int tsu_dtmc_generate(const tsu_dtmc *m, const tsu_dtm_gen_opts *o,
                       const tsu_dtmc_cells *cells, uint8_t *out,

@@ -309,7 +309,7 @@ int tsu_dtmc_train_epoch(tsu_dtmc *m, const tsu_dtm_data *d, int n_threads,
   for (size_t bt = 0; bt < n_batches && rc == TK_OK; bt++) {
     for (uint32_t i = 0; i < B; i++) {
       uint32_t ex = perm[bt * B + i];
-      tsu_dtm_visible(b, d->img + (size_t)ex * TSU_DTM_N_PIX, d->label[ex],
+      tsu_dtmc_visible(m, d->img + (size_t)ex * TSU_DTM_N_PIX, d->label[ex],
                       x0 + (size_t)i * b->n_vis);
     }
     memcpy(J_bak, b->J, nJ * sizeof *J_bak);
@@ -388,7 +388,7 @@ double tsu_dtmc_autocorr(const tsu_dtmc *m, uint32_t k, const tsu_dtm_data *d,
     size_t ex = (size_t)(tk_rng_uniform_at(seed, TSU__DTMC_S_PROJ, c / 2) * d->n);
     if (ex >= d->n)
       ex = d->n - 1;
-    tsu_dtm_visible(b, d->img + ex * TSU_DTM_N_PIX, d->label[ex],
+    tsu_dtmc_visible(m, d->img + ex * TSU_DTM_N_PIX, d->label[ex],
                     x0 + (size_t)c * b->n_vis);
   }
   for (uint32_t c = 0; c < nc; c += 2) {
