@@ -57,6 +57,34 @@ int main(void)
   TKT_OK(memcmp(px, want, 7) == 0, "quantise 0,25,26,102,103,179,255 -> "
          "%u%u%u%u%u%u%u", px[0], px[1], px[2], px[3], px[4], px[5], px[6]);
 
+  /* Thermometer code: plane j lit iff level > j. */
+  uint8_t im[TSU_DTM_N_PIX] = {0}, th[3 * TSU_DTM_N_PIX];
+  im[0] = 0;
+  im[1] = 1;
+  im[2] = 2;
+  im[3] = 3;
+  tsu_dtmc_thermometer(im, 1, 4, th);
+  const size_t P = TSU_DTM_N_PIX;
+  TKT_OK(th[0] == 0 && th[P] == 0 && th[2 * P] == 0 && th[1] == 1 &&
+         th[P + 1] == 0 && th[2] == 1 && th[P + 2] == 1 &&
+         th[2 * P + 2] == 0 && th[3] + th[P + 3] + th[2 * P + 3] == 3,
+         "thermometer code of levels 0..3");
+  /* Independent pixels: level frequencies of 4000 images at pixel 0 with
+   * p = (0.1, 0.2, 0.3, 0.4), binomial, 5 sigma. */
+  double *pp = calloc(P * 4, sizeof *pp);
+  for (size_t j = 0; j < P; j++)
+    for (int k = 0; k < 4; k++)
+      pp[j * 4 + k] = 0.1 * (k + 1);
+  uint8_t *dr = malloc(4000 * P);
+  tsu_dtmc_marginal_draw(pp, 4, 4000, 3, dr);
+  double f3 = 0;
+  for (size_t i = 0; i < 4000; i++)
+    f3 += dr[i * P] == 3;
+  TKT_SIGMA(f3 / 4000, 0.4, sqrt(0.24 / 4000), 5,
+            "marginal draw: P(level 3) = 0.4");
+  free(pp);
+  free(dr);
+
   tsu_dtm_params p = small_params();
   tsu_dtmc *m = NULL;
   TKT_OK(tsu_dtmc_alloc(&p, 4, &m, &err) == TK_OK, "alloc L=43 T=1 cat4");
