@@ -14,7 +14,8 @@
  *
  * Workload: full: L = 48 G12, 20000 images, 4 epochs of 40 + 16 sweeps,
  * 1000 samples each, a cat4 library of 3 temperatures x 8 random control
- * rows x 5 us, 40 samples of 20 sweeps per step on the cells; FD
+ * rows x 5 us, 10 samples of 4 sweeps per step on the cells (one
+ * cell-model inversion per update, ~50 us with the priority model); FD
  * classifiers on 20000 images: ~35-40 min on two shared cores;
  * quick: L = 44, 512 images, 1 epoch, a one-temperature one-at-a-time
  * library of 2 us records, ~1-2 min of CPU.
@@ -45,7 +46,7 @@ typedef struct gray_cfg {
 
 static const gray_cfg full_cfg = {
   "48", "20000", "4", "40", "16", "8", "40", "1000", "20000", "5000",
-  "0.329:0.335:3", "random:8", "5e-6", "40", "20", "300",
+  "0.329:0.335:3", "random:8", "5e-6", "10", "4", "300",
   {"295", "300", "305"}, 3};
 static const gray_cfg quick_cfg = {
   "44", "512", "1", "10", "8", "4", "2", "60", "2000", "500",
