@@ -15,6 +15,7 @@
 #include "cli/dtm_cli.h"
 #include "common/tk_parse.h"
 #include "run/run_dtm.h"
+#include "tsu/tsu_dtm_cat.h"
 
 static void usage(FILE *f)
 {
@@ -42,6 +43,26 @@ int cmd_dtm__graph(const char *s, const char *opt, void *target, tk_err *err)
   return TK_OK;
 }
 
+/* --pixels binary|catK (K = 2..16) into *(uint32_t *)target: 0 or K. */
+static int parse_pixels(const char *s, const char *opt, void *target,
+                        tk_err *err)
+{
+  char *end = NULL;
+  long k = 0;
+  if (strcmp(s, "binary") == 0) {
+    *(uint32_t *)target = 0;
+    return TK_OK;
+  }
+  if (strncmp(s, "cat", 3) == 0 && s[3] >= '0' && s[3] <= '9')
+    k = strtol(s + 3, &end, 10);
+  if (end == NULL || *end != '\0' || k < 2 || k > TSU_DTMC_MAX_K)
+    return TK_FAIL(err, TK_ERANGE, "%s: '%s' is outside the valid range "
+                   "{binary, cat2..cat16} (cat4: four gray levels on cat4 "
+                   "cells)", opt, s);
+  *(uint32_t *)target = (uint32_t)k;
+  return TK_OK;
+}
+
 /* ---- train ------------------------------------------------------------ */
 
 static const char train_synopsis[] =
@@ -50,7 +71,7 @@ static const char train_synopsis[] =
   "         [--sweeps K] [--sweeps-pos K] [--record R] [--acp|--no-acp]\n"
   "         [--acp-target R] [--acp-every N] [--lr X] [--fresh-chains]\n"
   "         [--train-limit N] [--seed S] [--threads N] [--resume|--force]\n"
-  "         [--stop-after N]";
+  "         [--stop-after N] [--pixels binary|cat4]";
 static const char train_about[] =
   "Summary: epochs steps wall_s images_per_s flips_per_ns autocorr\n"
   "acp_lambda_max.\n";
@@ -116,6 +137,10 @@ static int train_parse(int argc, char **argv, run_dtm_train_params *o)
     {"threads", 0, CMD_OPT_U32, &threads, 0, 1024, NULL, "N",
      "OpenMP threads (steps train in parallel), 0..1024, 0 = all", 0, NULL,
      NULL, NULL},
+    {"pixels", 0, CMD_OPT_FN, &o->pixel_levels, 0, 0, NULL, "P",
+     "binary (pixel > 0.1, default) or cat4: four gray levels, one "
+     "categorical (Potts) node per pixel, uniform-replacement noise "
+     "(catK: K levels, 2..16)", 0, NULL, NULL, parse_pixels},
     {"resume", 0, CMD_OPT_FLAG, &o->resume, 0, 0, NULL, NULL,
      "continue MODEL.h5 from its last checkpoint", 0, NULL, NULL, NULL},
     {"stop-after", 0, CMD_OPT_U32, &o->stop_after, 1, 100000, NULL, "N",

@@ -68,7 +68,8 @@ static int sample_parse(int argc, char **argv, run_dtm_sample_params *o)
      "run on calibrated cells from a cell library at chip temperature "
      "--temp: mismatch and finite tau", 0, NULL, NULL, NULL},
     {"cell", 0, CMD_OPT_STR, &o->cell, 0, 0, NULL, "NAME",
-     "cell in the library (with --cells)", 0, NULL, NULL, NULL},
+     "cell in the library (with --cells): a pbit cell for a binary model, a "
+     "categorical one (cat4) for a --pixels cat4 model", 0, NULL, NULL, NULL},
     {"temp", 0, CMD_OPT_TEMP, &o->temp_K, 0, 0, NULL, "K",
      "chip temperature, K or Celsius with a C suffix (with --cells)", 0,
      &have_temp, NULL, NULL},

@@ -36,5 +36,7 @@ int expt__dtm_run(expt_run *r, tk_err *err);
 int expt__dtm_plot(const char *h5, const char *png, tk_err *err);
 int expt__mixing_run(expt_run *r, tk_err *err);
 int expt__mixing_plot(const char *h5, const char *png, tk_err *err);
+int expt__dtm_gray_run(expt_run *r, tk_err *err);
+int expt__dtm_gray_plot(const char *h5, const char *png, tk_err *err);
 
 #endif

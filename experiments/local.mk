@@ -25,3 +25,5 @@ experiments: tsukit$(EXEEXT)
 	./tsukit$(EXEEXT) experiment report -d $(EXPT_DIR) -o $(abs_top_srcdir)/experiments/REPORT.md
 .PHONY: experiments
 experiments_libexpt_la_SOURCES += experiments/expt_dtm.c
+# Grayscale DTM on categorical pixels, issue 14 part 3
+experiments_libexpt_la_SOURCES += experiments/expt_dtm_gray.c

@@ -18,6 +18,8 @@
  *   /train/acp/{epoch, autocorr, lambda}  [H, T] every measurement
  * A checkpoint is a whole new file renamed over the old one, so a kill
  * leaves the previous epoch's model intact.
+ * Categorical (grayscale) models add /dtm attrs pixels, levels and
+ * datasets h_cat, pix_p, adam/{mh,vh}_cat: io/io_dtm_cat.h.
  */
 #ifndef IO_DTM_H
 #define IO_DTM_H

@@ -21,3 +21,6 @@ io_libio_la_SOURCES += io/io_trace.c io/io_trace.h
 io_libio_la_SOURCES += io/io_samples.c io/io_samples.h
 io_libio_la_SOURCES += io/io_dwell.c io/io_dwell.h
 io_libio_la_SOURCES += io/io_dtm_samples.c io/io_clf.c io/io_clf.h
+# Categorical (grayscale) DTM files, issue 14 part 3 (io_dtm_cat.h)
+io_libio_la_SOURCES += io/io_dtm_cat.c io/io_dtm_cat.h
+nobase_pkginclude_HEADERS += io/io_dtm_cat.h

@@ -27,3 +27,7 @@ nobase_pkginclude_HEADERS += \
 	run/run_plot.h \
 	run/run_sample.h \
 	run/run_trace.h
+# Categorical (grayscale) DTM runs, issue 14 part 3 (run_dtm_cat.h)
+run_librun_la_SOURCES += run/run_dtm_cat.c run/run_dtm_cat.h \
+	run/run_dtm_cat_sample.c run/run_dtm_cat_cells.c run/run_dtm_cat_impl.h
+nobase_pkginclude_HEADERS += run/run_dtm_cat.h

@@ -51,6 +51,8 @@ typedef struct run_dtm_train_params {
    * rank: an MPI caller returns the same value on all. */
   int (*progress)(void *ctx, uint32_t epoch, uint32_t epochs, double done);
   void *progress_ctx;    /* passed to progress */
+  uint32_t pixel_levels; /* 0: binary pixels; K >= 2: categorical pixels
+                          * of K levels (`--pixels cat4`, run_dtm_cat.h) */
 } run_dtm_train_params;
 
 typedef struct run_dtm_train_result {

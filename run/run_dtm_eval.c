@@ -18,7 +18,9 @@
 #include <sys/stat.h>
 
 #include "io/io_clf.h"
+#include "io/io_dtm_cat.h"
 #include "run/run_dtm.h"
+#include "run/run_dtm_cat.h"
 #include "tsu/tsu_clf.h"
 #include "tsu/tsu_fd.h"
 
@@ -139,6 +141,8 @@ int run_dtm_eval(const run_dtm_eval_params *o, run_dtm_eval_result *res,
       o->data == NULL)
     return TK_FAIL(err, TK_EINVAL, "dtm eval: a model and its samples are "
                    "required");
+  if (io_dtmc_is_model(o->model))
+    return run_dtmc_eval(o, res, err); /* categorical pixels, issue 14 */
   memset(res, 0, sizeof *res);
   io_dtm_eval v = {NAN, NAN, NAN, NAN, NAN, NAN};
   tsu_dtm *m = NULL;

@@ -11,7 +11,9 @@
 
 #include "common/tk_progress.h"
 #include "io/io_cells.h"
+#include "io/io_dtm_cat.h"
 #include "run/run_dtm.h"
+#include "run/run_dtm_cat.h"
 #include "tsu/tsu_celltab.h"
 #include "tsu/tsu_energy.h"
 #include "physics/phys_const.h"
@@ -148,6 +150,8 @@ int run_dtm_sample(const run_dtm_sample_params *o, run_dtm_sample_result *res,
 {
   if (o == NULL || res == NULL)
     return TK_FAIL(err, TK_EINVAL, "dtm sample: no parameters");
+  if (o->model != NULL && io_dtmc_is_model(o->model))
+    return run_dtmc_sample(o, res, err); /* categorical pixels, issue 14 */
   TK_TRY(check_params(o, err));
   memset(res, 0, sizeof *res);
   tsu_dtm *m = NULL;

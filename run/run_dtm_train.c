@@ -15,7 +15,9 @@
 #include <sys/stat.h>
 
 #include "common/tk_progress.h"
+#include "io/io_dtm_cat.h"
 #include "run/run_dtm.h"
+#include "run/run_dtm_cat.h"
 #ifdef TK_HAVE_MPI
 #include <mpi.h>
 #endif
@@ -238,6 +240,9 @@ int run_dtm_train(const run_dtm_train_params *p, run_dtm_train_result *res,
   if (p->resume && p->force)
     return TK_FAIL(err, TK_EINVAL, "dtm train: resume and force exclude "
                    "each other");
+  /* categorical pixels (issue 14): run_dtm_cat.c */
+  if (p->pixel_levels >= 2 || (p->resume && io_dtmc_is_model(p->out)))
+    return run_dtmc_train(p, res, err);
   memset(res, 0, sizeof *res);
 #ifdef TK_HAVE_MPI
   /* MPI started here is finalised here; once finalised (a second run in

@@ -277,3 +277,12 @@ TESTS += tests/test_cal_nodemap
 TESTS += tests/cli_sample_cells.sh tests/bad_input_cells.sh
 EXTRA_DIST += tests/cli_sample_cells.sh tests/bad_input_cells.sh \
 	tests/data/cat4_300K.h5 tests/data/gmm2_300K.h5
+# Categorical (grayscale) DTM, issue 14 part 3
+check_PROGRAMS += tests/test_tsu_dtm_cat
+tests_test_tsu_dtm_cat_SOURCES = tests/test_tsu_dtm_cat.c tests/tk_test.h
+tests_test_tsu_dtm_cat_LDADD = $(TKT_LDADD)
+TESTS += tests/test_tsu_dtm_cat
+TESTS += tests/cli_dtm_gray.sh
+EXTRA_DIST += tests/cli_dtm_gray.sh
+TESTS += tests/cli_experiments_dtm_gray.sh
+EXTRA_DIST += tests/cli_experiments_dtm_gray.sh

@@ -51,3 +51,7 @@ nobase_pkginclude_HEADERS += tsu/tsu_fastpotts.h tsu/tsu_fastgauss.h
 # mixed spin / categorical / continuous graphs (issue 14)
 tsu_libtsu_la_SOURCES += tsu/tsu_mixed.c tsu/tsu_mixed.h
 nobase_pkginclude_HEADERS += tsu/tsu_mixed.h
+# Categorical (grayscale) DTM, issue 14 part 3 (tsu_dtm_cat.h)
+tsu_libtsu_la_SOURCES += tsu/tsu_dtm_cat.c tsu/tsu_dtm_cat.h \
+	tsu/tsu_dtm_cat_impl.h tsu/tsu_dtm_cat_train.c
+nobase_pkginclude_HEADERS += tsu/tsu_dtm_cat.h
