@@ -169,6 +169,16 @@ static int ensure_models(expt_run *r, const dtm_cfg *g, char dir[1024],
            mods[i].steps, g->L, g->limit, mods[i].epochs, g->sweeps, g->spos,
            g->rec, mods[i].acp, g->acp_every, (unsigned long long)c->seed,
            c->workers, p.resume ? " --resume" : "", path));
+    /* training log: one classifier file for the three models */
+    char lclf[1100];
+    snprintf(lclf, sizeof lclf, "%s/logclf.h5", dir);
+    p.log.classifier = lclf;
+    if (c->quick) {
+      p.log.samples = 100;
+      p.log.test = 500;
+      p.log.clf_images = 2000;
+    }
+    p.log.quiet = c->quiet;
     p.command = cmd;
     run_dtm_train_result res;
     int rc = run_dtm_train(&p, &res, err);

@@ -23,3 +23,7 @@ experiments: tsukit$(EXEEXT)
 	./tsukit$(EXEEXT) experiment report -d $(EXPT_DIR) -o $(abs_top_srcdir)/experiments/REPORT.md
 .PHONY: experiments
 experiments_libexpt_la_SOURCES += experiments/expt_dtm.c
+# The DTM study (issue 19)
+experiments_libexpt_la_SOURCES += experiments/expt_dtm_study.c \
+	experiments/expt_dtm_study_ablate.c experiments/expt_dtm_study_pareto.c \
+	experiments/expt_dtm_study_impl.h

@@ -9,6 +9,7 @@ nobase_pkginclude_HEADERS += \
 	io/io_clf.h \
 	io/io_dwell.h \
 	io/io_dtm.h \
+	io/io_dtm_log.h \
 	io/io_h5.h \
 	io/io_idx.h \
 	io/io_plot.h \
@@ -21,3 +22,5 @@ io_libio_la_SOURCES += io/io_trace.c io/io_trace.h
 io_libio_la_SOURCES += io/io_samples.c io/io_samples.h
 io_libio_la_SOURCES += io/io_dwell.c io/io_dwell.h
 io_libio_la_SOURCES += io/io_dtm_samples.c io/io_clf.c io/io_clf.h
+# DTM training log (issue 19)
+io_libio_la_SOURCES += io/io_dtm_log.c io/io_dtm_log.h

@@ -21,6 +21,7 @@
 #include "common/tk_error.h"
 #include "io/io_dtm.h"
 #include "io/io_idx.h"
+#include "run/run_dtm_log.h"
 #include "tsu/tsu_dtm.h"
 
 /* Fashion-MNIST split ("train" / "test") as 0/1 images (pixel > 0.1);
@@ -50,6 +51,9 @@ typedef struct run_dtm_train_params {
    * rank: an MPI caller returns the same value on all. */
   int (*progress)(void *ctx, uint32_t epoch, uint32_t epochs, double done);
   void *progress_ctx;    /* passed to progress */
+  run_dtm_log_params log;/* the per-epoch training log (run_dtm_log.h;
+                          * log.samples = 0: none); data and threads
+                          * default to the run's */
 } run_dtm_train_params;
 
 typedef struct run_dtm_train_result {

@@ -48,6 +48,8 @@ run_dtm_train_params run_dtm_train_default_params(void)
   memset(&p, 0, sizeof p);
   p.data = "fashion-mnist";
   p.p = tsu_dtm_default_params();
+  p.log = run_dtm_log_default_params();
+  p.log.data = NULL;
   return p;
 }
 
@@ -154,6 +156,19 @@ static void epoch_line(const tsu_dtm *m, const tsu_dtm_epoch_stats *st,
   fprintf(stderr, "; checkpoint %s\n", out);
 }
 
+/* The training log's set-up, with the run's data and threads unless the
+ * log names its own. */
+static int train_logger(const run_dtm_train_params *o, run_dtm_logger **lg,
+                        tk_err *err)
+{
+  run_dtm_log_params lp = o->log;
+  if (lp.data == NULL)
+    lp.data = o->data;
+  if (lp.threads == 0)
+    lp.threads = o->threads;
+  return run_dtm_logger_alloc(&lp, lg, err);
+}
+
 static int train_body(const run_dtm_train_params *o, int rank, int size,
                       const tsu_dtm_comm *comm, run_dtm_train_result *res,
                       tk_err *err)
@@ -169,6 +184,11 @@ static int train_body(const run_dtm_train_params *o, int rank, int size,
     return rc;
   }
   tsu_dtm_data d = {set.n, set.pixels, set.labels};
+  run_dtm_logger *lg = NULL;
+  if (rank == 0 && o->log.samples > 0 && m->epochs_done < m->p.epochs)
+    rc = train_logger(o, &lg, err);
+  if (all_rc(rc, size) != TK_OK && rc == TK_OK)
+    rc = TK_FAIL(err, TK_EIO, "rank 0 could not set up the training log");
   double wall = 0, imgs = 0, fl = 0;
   uint32_t e0 = m->epochs_done;
   tsu_dtm_epoch_stats st;
@@ -197,6 +217,8 @@ static int train_body(const run_dtm_train_params *o, int rank, int size,
     imgs += st.images_per_s * st.wall_s;
     fl += st.flips;
     rc = io_dtm_history_add(&hist, m, &st, err);
+    if (rc == TK_OK && lg != NULL)
+      rc = run_dtm_logger_entry(lg, m, st.autocorr, &hist.log, err);
     if (rc == TK_OK && rank == 0)
       rc = io_dtm_save(o->out, m, &hist, o->command, 1, err);
     if (all_rc(rc, size) != TK_OK && rc == TK_OK)
@@ -223,6 +245,7 @@ static int train_body(const run_dtm_train_params *o, int rank, int size,
     res->acp_lambda_max = max_of(m->acp_lambda, m->p.T);
   }
   tsu_dtm_stats_free(&st);
+  run_dtm_logger_free(lg);
   tsu_dtm_free(m);
   io_dtm_history_free(&hist);
   io_image_set_free(&set);
