@@ -27,9 +27,10 @@
 #include "tsu/tsu_graph.h"
 
 static const study_cfg full_cfg = {
-  44, 10000, 10, 160, 4, 500, 1000, 10000,
-  "full: L = 44, 10000 images, 10 epochs, 160 sweeps per sample; "
-  "~2-4 min per model on two idle cores"};
+  44, 6400, 8, 160, 4, 500, 1000, 10000,
+  "full: L = 44, the first 6400 training images, 8 epochs of 100 batches "
+  "of 64, 160 sweeps per sample; ~25 s per epoch per model on two shared "
+  "cores (load ~15), ~30 min for the nine models of the study"};
 static const study_cfg quick_cfg = {
   44, 256, 2, 16, 2, 50, 200, 1000,
   "quick: L = 44, 256 images, 2 epochs, 16 sweeps per sample; seconds"};

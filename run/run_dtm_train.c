@@ -156,17 +156,21 @@ static void epoch_line(const tsu_dtm *m, const tsu_dtm_epoch_stats *st,
   fprintf(stderr, "; checkpoint %s\n", out);
 }
 
-/* The training log's set-up, with the run's data and threads unless the
- * log names its own. */
-static int train_logger(const run_dtm_train_params *o, run_dtm_logger **lg,
-                        tk_err *err)
+/* The training log's set-up (*lg stays NULL if it fails), with the run's
+ * data and threads unless the log names its own. */
+static void train_logger(const run_dtm_train_params *o, run_dtm_logger **lg)
 {
   run_dtm_log_params lp = o->log;
   if (lp.data == NULL)
     lp.data = o->data;
   if (lp.threads == 0)
     lp.threads = o->threads;
-  return run_dtm_logger_alloc(&lp, lg, err);
+  tk_err le = {0};
+  /* training goes on without the log (a data folder without the test
+   * split, an unreadable classifier file): say so */
+  if (run_dtm_logger_alloc(&lp, lg, &le) != TK_OK)
+    fprintf(stderr, "tsukit dtm: warning: no training log: %s\n",
+            tk_err_text(&le));
 }
 
 static int train_body(const run_dtm_train_params *o, int rank, int size,
@@ -186,9 +190,7 @@ static int train_body(const run_dtm_train_params *o, int rank, int size,
   tsu_dtm_data d = {set.n, set.pixels, set.labels};
   run_dtm_logger *lg = NULL;
   if (rank == 0 && o->log.samples > 0 && m->epochs_done < m->p.epochs)
-    rc = train_logger(o, &lg, err);
-  if (all_rc(rc, size) != TK_OK && rc == TK_OK)
-    rc = TK_FAIL(err, TK_EIO, "rank 0 could not set up the training log");
+    train_logger(o, &lg);
   double wall = 0, imgs = 0, fl = 0;
   uint32_t e0 = m->epochs_done;
   tsu_dtm_epoch_stats st;
