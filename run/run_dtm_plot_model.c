@@ -78,12 +78,12 @@ int run_dtm_plot_model(io_file *f, const char *png, tk_err *err)
     io_plot_data_xy(&p, "acc", lg->epoch, lg->label_accuracy, lg->n);
     io_plot_cmd(&p, "set title 'FD-tsukit (%u samples vs %u test images)'\n"
                     "set xlabel 'epoch'\nset ylabel 'FD-tsukit'\n"
-                    "plot $fd with linespoints pt 7 lw 2 notitle\n",
+                    "unset key\nplot $fd with linespoints pt 7 lw 2 notitle\n",
                 lg->samples, lg->test_images);
     io_plot_cmd(&p, "set title 'label accuracy of label-clamped samples'\n"
                     "set ylabel 'accuracy'\nset yrange [0:1]\n"
                     "plot $acc with linespoints pt 7 lw 2 notitle\n"
-                    "set yrange [*:*]\n");
+                    "set yrange [*:*]\nset key top right\n");
   } else {
     fprintf(stderr, "tsukit plot: %s has no training log (made before "
             "`dtm train` kept one): its quality panels are empty\n",
