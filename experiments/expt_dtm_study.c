@@ -85,6 +85,7 @@ static void summarise(study_model *m)
 {
   const io_dtm_log *l = &m->log;
   m->fd_best = m->fd_final = m->best_epoch = m->acc_final = NAN;
+  m->fd_tail = m->fd_tail_sd = NAN;
   m->ac_final = m->activity = NAN;
   for (size_t i = 0; i < l->n; i++)
     if (!(l->fd_tsukit[i] >= m->fd_best)) {
@@ -93,7 +94,14 @@ static void summarise(study_model *m)
     }
   if (l->n == 0)
     return;
-  size_t e = l->n - 1;
+  size_t e = l->n - 1, n3 = l->n < 3 ? l->n : 3;
+  double s1 = 0, s2 = 0;
+  for (size_t i = l->n - n3; i < l->n; i++)
+    s1 += l->fd_tsukit[i];
+  m->fd_tail = s1 / n3;
+  for (size_t i = l->n - n3; i < l->n; i++)
+    s2 += (l->fd_tsukit[i] - m->fd_tail) * (l->fd_tsukit[i] - m->fd_tail);
+  m->fd_tail_sd = n3 > 1 ? sqrt(s2 / (n3 - 1)) : NAN;
   m->fd_final = l->fd_tsukit[e];
   m->acc_final = l->label_accuracy[e];
   m->activity = l->activity[e];

@@ -39,6 +39,8 @@ typedef struct study_model {
   io_dtm_log log;        /* /training of the file */
   double fd_best, fd_final;   /* min and last FD-tsukit of the log */
   double best_epoch;          /* epoch of the min */
+  double fd_tail, fd_tail_sd; /* mean and sd of the last 3 entries (less
+                               * noisy than the last one alone) */
   double acc_final;           /* last label accuracy */
   double ac_final;            /* last autocorrelation, max over steps */
   double activity;            /* last generation's flips per update */

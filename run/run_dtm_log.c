@@ -120,7 +120,8 @@ int run_dtm_logger_entry(run_dtm_logger *lg, const tsu_dtm *m,
   for (uint32_t i = 0; rc == TK_OK && i < n; i++)
     lab[i] = (int8_t)((uint64_t)i * 10 / n);
   if (rc == TK_OK) {
-    tsu_dtm_gen_opts go = {.n = n, .label = -1, .labels = lab, .sweeps = 0,
+    tsu_dtm_gen_opts go = {.n = n, .label = -1, .labels = lab,
+                           .sweeps = p->sweeps,
                            .cells = NULL, .seed = p->seed,
                            .n_threads = p->threads};
     rc = tsu_dtm_generate(m, &go, vis, NULL, NULL, &act, err);
@@ -148,7 +149,7 @@ int run_dtm_logger_entry(run_dtm_logger *lg, const tsu_dtm *m,
   if (rc != TK_OK)
     return tk_err_wrap(err, rc, "training log");
   log->samples = n;
-  log->sweeps = m->p.sweeps;
+  log->sweeps = p->sweeps ? p->sweeps : m->p.sweeps;
   log->seed = p->seed;
   log->test_images = (uint32_t)lg->n_test;
   if (lg->clf_images > 0) {

@@ -34,6 +34,8 @@ typedef struct run_dtm_log_params {
   const char *classifier;/* file: loaded if present, else trained and
                           * saved there; NULL: trained, not saved */
   uint64_t seed;         /* generation seed (the same every epoch) */
+  uint32_t sweeps;       /* sweeps per step of the generation (0: the
+                          * model's K; others for quality-vs-sweeps) */
   const char *data;      /* "fashion-mnist" or a folder */
   int threads;           /* OpenMP threads, 0 = all */
   int quiet;             /* 1: no line per entry on stderr */
