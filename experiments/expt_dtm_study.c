@@ -311,7 +311,8 @@ int expt__dtm_collapse_run(expt_run *r, tk_err *err)
   static const double pb[3] = {REPL_ACP_BEST, REPL_NOACP_BEST, REPL_MONO_BEST};
   static const double pf[3] = {REPL_ACP_FINAL, REPL_NOACP_FINAL,
                                REPL_MONO_FINAL};
-  double best[3], bep[3], fin[3], ratio[3], acc[3], ac[3], prat[3];
+  double best[3], bep[3], fin[3], ratio[3], acc[3], ac[3], prat[3], wab[3],
+      ac0[3];
   for (int i = 0; i < 3 && rc == TK_OK; i++) {
     rc = study_write_curves(r, &m[i], err);
     best[i] = m[i].fd_best;
@@ -321,20 +322,33 @@ int expt__dtm_collapse_run(expt_run *r, tk_err *err)
     acc[i] = m[i].acc_final;
     ac[i] = m[i].ac_final;
     prat[i] = pf[i] / pb[i];
+    /* the worst FD after the best epoch, over the best: swings that the
+     * final value alone can hide */
+    const io_dtm_log *l = &m[i].log;
+    wab[i] = 1;
+    for (size_t e = 0; e < l->n; e++)
+      if (l->epoch[e] > bep[i])
+        wab[i] = fmax(wab[i], l->fd_tsukit[e] / best[i]);
+    ac0[i] = -INFINITY;
+    for (uint32_t k = 0; l->n > 0 && k < l->T; k++)
+      ac0[i] = fmax(ac0[i], l->autocorr[k]);
   }
   if (rc == TK_OK) {
     const char *names[] = {"fd_best", "best_epoch", "fd_final",
-                           "final_over_best", "label_accuracy_final",
+                           "final_over_best", "worst_after_best_over_best",
+                           "label_accuracy_final", "autocorr_first",
                            "autocorr_final", "replication_final_over_best"};
-    const char *units[] = {"1", "epochs", "1", "1", "1", "1", "1"};
-    const double *cols[] = {best, bep, fin, ratio, acc, ac, prat};
+    const char *units[] = {"1", "epochs", "1", "1", "1", "1", "1", "1", "1"};
+    const double *cols[] = {best, bep, fin, ratio, wab, acc, ac0, ac, prat};
     rc = expt_table(r, "collapse", "FD-tsukit through training (training "
-                    "log) beside the replication's FID ratio", 3, 7, names,
-                    units, cols, rows, err);
+                    "log) beside the replication's FID ratio; "
+                    "autocorrelation at lag K after the first and the last "
+                    "epoch (worst step)", 3, 9, names, units, cols, rows,
+                    err);
   }
   static const char *keys[3] = {"acp", "noacp", "mono"};
   for (int i = 0; i < 3 && rc == TK_OK; i++) {
-    char k[48], why[768];
+    char k[48], why[1400];
     snprintf(k, sizeof k, "fd_best_%s", keys[i]);
     rc = expt_sum(r, k, best[i], "1", err);
     snprintf(k, sizeof k, "fd_final_%s", keys[i]);
@@ -343,11 +357,13 @@ int expt__dtm_collapse_run(expt_run *r, tk_err *err)
     if (rc == TK_OK)
       rc = expt_sum(r, k, ratio[i] >= COLLAPSE_RATIO ? 1 : 0, "1", err);
     snprintf(why, sizeof why, "final / best FD: %.2f here (best %.1f at "
-             "epoch %.0f, final %.1f after %u epochs = %u Adam updates; "
-             "final autocorrelation %.3f) against %.2f in the replication "
+             "epoch %.0f, final %.1f after %u epochs = %u Adam updates, "
+             "worst after the best %.2f x best; autocorrelation %.3f after "
+             "epoch 1, %.3f at the end) against %.2f in the replication "
              "(FID %.1f then %.1f); %s. FD-tsukit and FID differ in scale, "
              "so only the ratio is compared.", ratio[i], best[i], bep[i],
-             fin[i], g->epochs, g->epochs * (g->images / 64), ac[i], prat[i],
+             fin[i], g->epochs, g->epochs * (g->images / 64), wab[i], ac0[i],
+             ac[i], prat[i],
              pb[i], pf[i],
              ratio[i] >= COLLAPSE_RATIO
                  ? "this run collapses as the replication's does"
