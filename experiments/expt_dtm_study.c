@@ -55,7 +55,11 @@ int study_inputs(expt_run *r, const study_cfg *g, tk_err *err)
                     "first N Fashion-MNIST test images", err));
   TK_TRY(expt_input(r, "clf_images", g->clf_images, "1", "FD-tsukit "
                     "classifier's training images", err));
-  expt_note(r, "Set-up (%s).", g->about);
+  expt_note(r, "Set-up (%s). The models are files in dtm-study/, trained "
+            "by the `tsukit dtm train` commands under /children (an "
+            "existing file is resumed or only read), so this run's own time "
+            "excludes their training when they were already there.",
+            g->about);
   return TK_OK;
 }
 
@@ -367,6 +371,12 @@ int expt__dtm_collapse_run(expt_run *r, tk_err *err)
              pb[i], pf[i],
              ratio[i] >= COLLAPSE_RATIO
                  ? "this run collapses as the replication's does"
+             : wab[i] >= COLLAPSE_RATIO
+                 ? "no lasting collapse at this scale, but the run is "
+                   "unstable: after its best epoch the FD swings up to the "
+                   "worst value above while its chain's autocorrelation "
+                   "climbs, the onset of the mixing failure behind the "
+                   "replication's collapse"
              : prat[i] >= COLLAPSE_RATIO
                  ? "no collapse at this scale, where the replication's run "
                    "collapsed: in this short training the couplings stay "

@@ -142,7 +142,7 @@ int expt__dtm_pareto_run(expt_run *r, tk_err *err)
   study_model m[N_MOD];
   memset(m, 0, sizeof m);
   double chip[N_MOD], paper[N_MOD], fd[N_MOD], best[N_MOD], front[N_MOD],
-      tt[N_MOD], kk[N_MOD], deg[N_MOD], acp[N_MOD];
+      tt[N_MOD], kk[N_MOD], deg[N_MOD], acp[N_MOD], act[N_MOD];
   const char *rows[N_MOD];
   int rc = TK_OK;
   for (int i = 0; i < N_MOD && rc == TK_OK; i++) {
@@ -156,6 +156,7 @@ int expt__dtm_pareto_run(expt_run *r, tk_err *err)
     kk[i] = m[i].K;
     deg[i] = 4 * m[i].n_jumps;
     acp[i] = m[i].acp;
+    act[i] = m[i].activity;
     rows[i] = m[i].tag;
   }
   size_t n_front = 0, ibest = 0;
@@ -172,12 +173,15 @@ int expt__dtm_pareto_run(expt_run *r, tk_err *err)
   if (rc == TK_OK) {
     const char *names[] = {"steps", "sweeps_per_step", "degree", "acp",
                            "fd_last3", "fd_best", "chip_J_per_sample",
-                           "paper_J_per_sample", "pareto_front"};
-    const char *units[] = {"1", "1", "1", "1", "1", "1", "J", "J", "1"};
-    const double *cols[] = {tt, kk, deg, acp, fd, best, chip, paper, front};
+                           "paper_J_per_sample", "pareto_front",
+                           "activity"};
+    const char *units[] = {"1", "1", "1", "1", "1", "1", "J", "J", "1", "1"};
+    const double *cols[] = {tt, kk, deg, acp, fd, best, chip, paper, front,
+                            act};
     rc = expt_table(r, "pareto", "Quality against energy per sample "
                     "(chip's per-term model and the paper's T K L^2 "
-                    "E_cell)", N_MOD, 9, names, units, cols, rows, err);
+                    "E_cell; activity = flips per cell update while "
+                    "sampling)", N_MOD, 10, names, units, cols, rows, err);
   }
   if (rc == TK_OK) rc = expt_vec(r, "/points/fd_last3", fd, N_MOD, "1", err);
   if (rc == TK_OK) rc = expt_vec(r, "/points/chip_J", chip, N_MOD, "J", err);
@@ -214,6 +218,14 @@ int expt__dtm_pareto_run(expt_run *r, tk_err *err)
                                 len ? ", " : "", m[i].tag);
     expt_note(r, "Pareto front (no model better on both FD-tsukit and chip "
               "energy): %s.", fr);
+    expt_note(r, "At the same T K = %u sweeps the formula charges every "
+              "model %.3g J; the chip model charges the monolithic EBM "
+              "(T1-G12-acp) %.3g J and the 4-step DTM (T4-G12-acp) %.3g J, "
+              "because its chain flips less (activity %.3f against %.3f) "
+              "and the wires are paid per flip, and it charges G8 to G20 "
+              "from %.3g to %.3g J (bias sums per input, longer wires).",
+              g->k_total, paper[0], chip[6], chip[0], act[6], act[0],
+              chip[3], chip[5]);
   }
   if (rc == TK_OK) {
     /* the depth models: T = 1, 2, 4, 8 on G12 with ACP */
