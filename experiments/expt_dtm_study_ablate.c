@@ -264,7 +264,7 @@ int expt__dtm_degree_plot(const char *h5, const char *png, tk_err *err)
                                       "T4-G16-acp", "T4-G20-acp"};
   static const char *const labels[4] = {"G8", "G12", "G16", "G20"};
   return ablate_plot(h5, png, "degree", "grid degree", tags, labels,
-                     "set xtics 8, 4, 20\n", err);
+                     "set xrange [7:21]\nset xtics 8, 4, 20\n", err);
 }
 
 int expt__dtm_depth_plot(const char *h5, const char *png, tk_err *err)
@@ -272,7 +272,7 @@ int expt__dtm_depth_plot(const char *h5, const char *png, tk_err *err)
   static const char *const tags[4] = {"T1-G12-acp", "T2-G12-acp",
                                       "T4-G12-acp", "T8-G12-acp"};
   static const char *const labels[4] = {"T=1", "T=2", "T=4", "T=8"};
-  return ablate_plot(h5, png, "depth", "denoising steps T (K = k_total / T)",
-                     tags, labels, "set logscale x 2\nset xtics (1, 2, 4, 8)\n",
-                     err);
+  return ablate_plot(h5, png, "depth", "denoising steps T (K = sweeps per "
+                     "sample / T)", tags, labels, "set logscale x 2\n"
+                     "set xrange [0.8:10]\nset xtics (1, 2, 4, 8)\n", err);
 }
