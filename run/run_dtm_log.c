@@ -165,7 +165,8 @@ int run_dtm_logger_entry(run_dtm_logger *lg, const tsu_dtm *m,
   TK_TRY(io_dtm_log_append(log, m->p.T, m->epochs_done, fd, acc, act, dt,
                            autocorr, m->acp_lambda, err));
   if (!p->quiet)
-    fprintf(stderr, "tsukit dtm: epoch %u: FD-tsukit %.2f, label accuracy "
+    fprintf(stderr, "tsukit dtm: training log, epoch %u: FD-tsukit %.2f, "
+            "label accuracy "
             "%.3f (%u samples vs %zu test images, %.1f s)\n", m->epochs_done,
             fd, acc, n, lg->n_test, dt);
   return TK_OK;
