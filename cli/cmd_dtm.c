@@ -71,10 +71,17 @@ static const char train_synopsis[] =
   "         [--sweeps K] [--sweeps-pos K] [--record R] [--acp|--no-acp]\n"
   "         [--acp-target R] [--acp-every N] [--lr X] [--fresh-chains]\n"
   "         [--train-limit N] [--seed S] [--threads N] [--resume|--force]\n"
-  "         [--stop-after N] [--pixels binary|cat4]";
+  "         [--stop-after N] [--pixels binary|cat4] [--log-samples N]\n"
+  "         [--log-test N] [--log-classifier FILE] [--log-clf-images N]\n"
+  "         [--log-seed S]";
 static const char train_about[] =
   "Summary: epochs steps wall_s images_per_s flips_per_ns autocorr\n"
-  "acp_lambda_max.\n";
+  "acp_lambda_max.\n"
+  "After every epoch a training log goes into MODEL.h5 (/training):\n"
+  "FD-tsukit of --log-samples label-clamped samples (fixed --log-seed)\n"
+  "against the first --log-test test images, their label accuracy, the\n"
+  "per-step autocorrelation and penalty weight; `tsukit plot MODEL.h5`\n"
+  "draws it.  The log does not change the trained weights.\n";
 
 /* Options into o; 0 to run, CMD_OPT_HELP after --help, else the exit
  * status. */
@@ -148,6 +155,22 @@ static int train_parse(int argc, char **argv, run_dtm_train_params *o)
      "schedule still spans --epochs)", 0, NULL, NULL, NULL},
     {"force", 0, CMD_OPT_FLAG, &o->force, 0, 0, NULL, NULL,
      "overwrite an existing MODEL.h5", 0, NULL, NULL, NULL},
+    {"log-samples", 0, CMD_OPT_U32, &o->log.samples, 0, 100000, NULL, "N",
+     "samples of the training log per epoch, 0 or 10..100000 (default 500; "
+     "0: no log)", 0, NULL, NULL, NULL},
+    {"log-test", 0, CMD_OPT_U32, &o->log.test, 2, 10000, NULL, "N",
+     "held-out test images of the log's FD-tsukit, 2..10000 (default 1000)",
+     0, NULL, NULL, NULL},
+    {"log-classifier", 0, CMD_OPT_STR, &o->log.classifier, 0, 0, NULL,
+     "FILE", "FD classifier of the log: loaded if FILE exists, else trained "
+     "and saved there (default: trained, not saved)",
+     0, NULL, NULL, NULL},
+    {"log-clf-images", 0, CMD_OPT_U32, &o->log.clf_images, 0, 60000, NULL,
+     "N", "training images of the log's classifier when it is trained, "
+     "0..60000 (default 10000; 0: all)", 0, NULL, NULL, NULL},
+    {"log-seed", 0, CMD_OPT_U64, &o->log.seed, 0, 0, NULL, "S",
+     "seed of the log's samples, the same every epoch (default 1)", 0, NULL,
+     NULL, NULL},
     {0}};
   const cmd_spec spec = {"dtm train", train_synopsis, train_about, opts, 0,
                          NULL};
@@ -161,6 +184,9 @@ static int train_parse(int argc, char **argv, run_dtm_train_params *o)
   if (p->record > p->sweeps || p->record > p->sweeps_pos)
     return cmd_usage_error("dtm train", "--record %u exceeds --sweeps or --sweeps-pos",
                            p->record);
+  if (o->log.samples > 0 && o->log.samples < 10)
+    return cmd_usage_error("dtm train", "--log-samples %u: 0 (no log) or at "
+                           "least 10", o->log.samples);
   return 0;
 }
 

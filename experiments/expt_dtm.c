@@ -162,13 +162,26 @@ static int ensure_models(expt_run *r, const dtm_cfg *g, char dir[1024],
     p.threads = (int)c->workers;
     p.resume = exists(path);
     p.set_steps = p.set_graph = p.set_L = 1;
+    /* training log: one classifier file for the three models */
+    char lclf[1100];
+    snprintf(lclf, sizeof lclf, "%s/logclf.h5", dir);
+    p.log.classifier = lclf;
+    if (c->quick) {
+      p.log.samples = 100;
+      p.log.test = 500;
+      p.log.clf_images = 2000;
+    }
+    p.log.quiet = c->quiet;
     TK_TRY(record_child(r, cmd, sizeof cmd, err,
            "dtm train --data fashion-mnist --steps %s --graph G12 --L %s "
            "--train-limit %s --epochs %s --sweeps %s --sweeps-pos %s "
-           "--record %s %s --acp-every %s --seed %llu --threads %u%s -o %s",
+           "--record %s %s --acp-every %s --seed %llu --threads %u "
+           "--log-samples %u --log-test %u --log-clf-images %u "
+           "--log-classifier %s%s -o %s",
            mods[i].steps, g->L, g->limit, mods[i].epochs, g->sweeps, g->spos,
            g->rec, mods[i].acp, g->acp_every, (unsigned long long)c->seed,
-           c->workers, p.resume ? " --resume" : "", path));
+           c->workers, p.log.samples, p.log.test, p.log.clf_images, lclf,
+           p.resume ? " --resume" : "", path));
     p.command = cmd;
     run_dtm_train_result res;
     int rc = run_dtm_train(&p, &res, err);

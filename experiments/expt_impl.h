@@ -39,4 +39,14 @@ int expt__mixing_plot(const char *h5, const char *png, tk_err *err);
 int expt__dtm_gray_run(expt_run *r, tk_err *err);
 int expt__dtm_gray_plot(const char *h5, const char *png, tk_err *err);
 
+/* The DTM study (issue 19): expt_dtm_study*.c. */
+int expt__dtm_collapse_run(expt_run *r, tk_err *err);
+int expt__dtm_collapse_plot(const char *h5, const char *png, tk_err *err);
+int expt__dtm_degree_run(expt_run *r, tk_err *err);
+int expt__dtm_degree_plot(const char *h5, const char *png, tk_err *err);
+int expt__dtm_depth_run(expt_run *r, tk_err *err);
+int expt__dtm_depth_plot(const char *h5, const char *png, tk_err *err);
+int expt__dtm_pareto_run(expt_run *r, tk_err *err);
+int expt__dtm_pareto_plot(const char *h5, const char *png, tk_err *err);
+
 #endif

@@ -27,3 +27,7 @@ experiments: tsukit$(EXEEXT)
 experiments_libexpt_la_SOURCES += experiments/expt_dtm.c
 # Grayscale DTM on categorical pixels, issue 14 part 3
 experiments_libexpt_la_SOURCES += experiments/expt_dtm_gray.c
+# The DTM study (issue 19)
+experiments_libexpt_la_SOURCES += experiments/expt_dtm_study.c \
+	experiments/expt_dtm_study_ablate.c experiments/expt_dtm_study_pareto.c \
+	experiments/expt_dtm_study_impl.h

@@ -19,6 +19,7 @@ void io_dtm_history_free(io_dtm_history *h)
   free(h->acp_epoch);
   free(h->acp_autocorr);
   free(h->acp_lambda);
+  io_dtm_log_free(&h->log);
   memset(h, 0, sizeof *h);
 }
 
@@ -196,6 +197,8 @@ int io_dtm_save(const char *path, const tsu_dtm *m, const io_dtm_history *h,
     if (rc == TK_OK)
       rc = write_hist(f, "/train/acp/lambda", h->acp_lambda, h->n_acp, T, "1",
                       err);
+    if (rc == TK_OK)
+      rc = io_dtm_log_write(f, &h->log, err);
   }
   if (rc != TK_OK) {
     io_file_abort(f);
@@ -331,6 +334,8 @@ static int load_body(io_file *f, const char *path, tsu_dtm **out,
                    path);
     h->n_epoch = rc == TK_OK ? r[0] : 0;
     h->n_acp = rc == TK_OK ? r[5] : 0;
+    if (rc == TK_OK)
+      rc = io_dtm_log_read(f, (uint32_t)T, &h->log, err);
   }
   if (rc != TK_OK) {
     tsu_dtm_free(m);

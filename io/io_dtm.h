@@ -16,6 +16,7 @@
  *   /train/epoch/{wall_s, images_per_s, flips_per_ns}  [E]
  *   /train/epoch/autocorr, lambda [E, T]  (end of each epoch)
  *   /train/acp/{epoch, autocorr, lambda}  [H, T] every measurement
+ *   /training/...  the per-epoch quality log (io/io_dtm_log.h)
  * A checkpoint is a whole new file renamed over the old one, so a kill
  * leaves the previous epoch's model intact.
  * Categorical (grayscale) models add /dtm attrs pixels, levels and
@@ -25,6 +26,7 @@
 #define IO_DTM_H
 
 #include "common/tk_error.h"
+#include "io/io_dtm_log.h"
 #include "io/io_h5.h"
 #include "tsu/tsu_dtm.h"
 
@@ -35,6 +37,7 @@ typedef struct io_dtm_history {
   double *autocorr, *lambda;                    /* [n_epoch][T] */
   size_t n_acp;          /* ACP measurements */
   double *acp_epoch, *acp_autocorr, *acp_lambda; /* [n_acp][T] */
+  io_dtm_log log;        /* /training (empty in older files) */
 } io_dtm_history;
 
 void io_dtm_history_free(io_dtm_history *h);

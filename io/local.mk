@@ -9,6 +9,7 @@ nobase_pkginclude_HEADERS += \
 	io/io_clf.h \
 	io/io_dwell.h \
 	io/io_dtm.h \
+	io/io_dtm_log.h \
 	io/io_h5.h \
 	io/io_idx.h \
 	io/io_plot.h \
@@ -24,3 +25,5 @@ io_libio_la_SOURCES += io/io_dtm_samples.c io/io_clf.c io/io_clf.h
 # Categorical (grayscale) DTM files, issue 14 part 3 (io_dtm_cat.h)
 io_libio_la_SOURCES += io/io_dtm_cat.c io/io_dtm_cat.h
 nobase_pkginclude_HEADERS += io/io_dtm_cat.h
+# DTM training log (issue 19)
+io_libio_la_SOURCES += io/io_dtm_log.c io/io_dtm_log.h

@@ -24,6 +24,7 @@ nobase_pkginclude_HEADERS += \
 	run/run_demo.h \
 	run/run_doublewell.h \
 	run/run_dtm.h \
+	run/run_dtm_log.h \
 	run/run_plot.h \
 	run/run_sample.h \
 	run/run_trace.h
@@ -31,3 +32,5 @@ nobase_pkginclude_HEADERS += \
 run_librun_la_SOURCES += run/run_dtm_cat.c run/run_dtm_cat.h \
 	run/run_dtm_cat_sample.c run/run_dtm_cat_cells.c run/run_dtm_cat_impl.h
 nobase_pkginclude_HEADERS += run/run_dtm_cat.h
+# DTM training log and model-file figure (issue 19)
+run_librun_la_SOURCES += run/run_dtm_log.c run/run_dtm_log.h run/run_dtm_plot_model.c

@@ -298,6 +298,9 @@ static int step_dtm(const run_demo_params *ctx, run_demo_result *res,
   tp.p.acp_every = 5;
   tp.p.seed = ctx->seed;
   tp.force = 1;
+  tp.log.samples = 100; /* a small training log: classifier on 2000 images */
+  tp.log.test = 500;
+  tp.log.clf_images = 2000;
   tp.set_steps = tp.set_graph = tp.set_L = 1;
   tp.command = ctx->command;
   run_dtm_train_result tr;

@@ -22,6 +22,7 @@
 #include "io/io_dtm.h"
 #include "io/io_idx.h"
 #include "run/run_chiptime.h"
+#include "run/run_dtm_log.h"
 #include "tsu/tsu_dtm.h"
 
 /* Fashion-MNIST split ("train" / "test") as 0/1 images (pixel > 0.1);
@@ -53,6 +54,9 @@ typedef struct run_dtm_train_params {
   void *progress_ctx;    /* passed to progress */
   uint32_t pixel_levels; /* 0: binary pixels; K >= 2: categorical pixels
                           * of K levels (`--pixels cat4`, run_dtm_cat.h) */
+  run_dtm_log_params log;/* the per-epoch training log (run_dtm_log.h;
+                          * log.samples = 0: none); data and threads
+                          * default to the run's */
 } run_dtm_train_params;
 
 typedef struct run_dtm_train_result {

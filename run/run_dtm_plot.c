@@ -1,7 +1,7 @@
 /* run_dtm_plot.c -- the figures of `tsukit plot` for DTM files, read
  * through io/io_dtm.h: a sample set (grid of generated images beside the
- * denoising chains) and a model (chain autocorrelation and penalty weight
- * through training).  Workload: one gnuplot run of a few hundred
+ * denoising chains); the model's training curves are drawn by
+ * run_dtm_plot_model.c.  Workload: one gnuplot run of a few hundred
  * thousand pixels. */
 #include <math.h>
 #include <stdint.h>
@@ -103,53 +103,5 @@ int run_dtm_plot_samples(io_file *f, const char *png, tk_err *err)
   free(flip);
   free(canvas);
   io_dtm_samples_free(&s);
-  return rc;
-}
-
-int run_dtm_plot_model(io_file *f, const char *png, tk_err *err)
-{
-  tsu_dtm *m = NULL;
-  io_dtm_history h = {0};
-  TK_TRY(io_dtm_load(io_file_path(f), &m, &h, err));
-  int rc = TK_OK;
-  if (h.n_acp == 0)
-    rc = TK_FAIL(err, TK_EFORMAT, "the model has no training history yet");
-  io_plot p;
-  if (rc == TK_OK)
-    rc = io_plot_begin(&p, png, 900, 700, err);
-  if (rc == TK_OK) {
-    size_t H = h.n_acp, T = m->p.T;
-    double *tab = malloc(H * (2 * T + 1) * sizeof *tab);
-    if (tab == NULL) {
-      io_plot_discard(&p);
-      rc = TK_FAIL(err, TK_ENOMEM, "plot table");
-    } else {
-      for (size_t i = 0; i < H; i++) {
-        tab[i * (2 * T + 1)] = h.acp_epoch[i * T];
-        for (size_t k = 0; k < T; k++) {
-          tab[i * (2 * T + 1) + 1 + k] = h.acp_autocorr[i * T + k];
-          tab[i * (2 * T + 1) + 1 + T + k] = h.acp_lambda[i * T + k];
-        }
-      }
-      io_plot_data_table(&p, "h", tab, H, 2 * T + 1);
-      free(tab);
-      io_plot_cmd(&p, "set multiplot layout 2,1 title \"DTM training: chain "
-                      "autocorrelation at the sampling lag (ACP %s)\"\n",
-                  m->p.acp ? "on" : "off");
-      io_plot_cmd(&p, "set ylabel 'autocorrelation'\nset key outside right\n"
-                      "set arrow 1 from graph 0, first %g to graph 1, first %g "
-                      "nohead dt 2\n", m->p.acp_target, m->p.acp_target);
-      io_plot_cmd(&p, "plot for [k=1:%zu] $h using 1:(column(k+1)) with "
-                      "linespoints title sprintf('step %%d', k)\n", T);
-      io_plot_cmd(&p, "unset arrow 1\nset xlabel 'epoch'\nset ylabel "
-                      "'penalty weight'\nset logscale y\n");
-      io_plot_cmd(&p, "plot for [k=1:%zu] $h using 1:(column(k+%zu)) with "
-                      "linespoints title sprintf('step %%d', k)\n", T, T + 1);
-      io_plot_cmd(&p, "unset multiplot\n");
-      rc = io_plot_run(&p, err);
-    }
-  }
-  io_dtm_history_free(&h);
-  tsu_dtm_free(m);
   return rc;
 }

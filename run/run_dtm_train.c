@@ -50,6 +50,8 @@ run_dtm_train_params run_dtm_train_default_params(void)
   memset(&p, 0, sizeof p);
   p.data = "fashion-mnist";
   p.p = tsu_dtm_default_params();
+  p.log = run_dtm_log_default_params();
+  p.log.data = NULL;
   return p;
 }
 
@@ -156,6 +158,23 @@ static void epoch_line(const tsu_dtm *m, const tsu_dtm_epoch_stats *st,
   fprintf(stderr, "; checkpoint %s\n", out);
 }
 
+/* The training log's set-up (*lg stays NULL if it fails), with the run's
+ * data and threads unless the log names its own. */
+static void train_logger(const run_dtm_train_params *o, run_dtm_logger **lg)
+{
+  run_dtm_log_params lp = o->log;
+  if (lp.data == NULL)
+    lp.data = o->data;
+  if (lp.threads == 0)
+    lp.threads = o->threads;
+  tk_err le = {0};
+  /* training goes on without the log (a data folder without the test
+   * split, an unreadable classifier file): say so */
+  if (run_dtm_logger_alloc(&lp, lg, &le) != TK_OK)
+    fprintf(stderr, "tsukit dtm: warning: no training log: %s\n",
+            tk_err_text(&le));
+}
+
 static int train_body(const run_dtm_train_params *o, int rank, int size,
                       const tsu_dtm_comm *comm, run_dtm_train_result *res,
                       tk_err *err)
@@ -171,6 +190,9 @@ static int train_body(const run_dtm_train_params *o, int rank, int size,
     return rc;
   }
   tsu_dtm_data d = {set.n, set.pixels, set.labels};
+  run_dtm_logger *lg = NULL;
+  if (rank == 0 && o->log.samples > 0 && m->epochs_done < m->p.epochs)
+    train_logger(o, &lg);
   double wall = 0, imgs = 0, fl = 0;
   uint32_t e0 = m->epochs_done;
   tsu_dtm_epoch_stats st;
@@ -199,6 +221,8 @@ static int train_body(const run_dtm_train_params *o, int rank, int size,
     imgs += st.images_per_s * st.wall_s;
     fl += st.flips;
     rc = io_dtm_history_add(&hist, m, &st, err);
+    if (rc == TK_OK && lg != NULL)
+      rc = run_dtm_logger_entry(lg, m, st.autocorr, &hist.log, err);
     if (rc == TK_OK && rank == 0)
       rc = io_dtm_save(o->out, m, &hist, o->command, 1, err);
     if (all_rc(rc, size) != TK_OK && rc == TK_OK)
@@ -225,6 +249,7 @@ static int train_body(const run_dtm_train_params *o, int rank, int size,
     res->acp_lambda_max = max_of(m->acp_lambda, m->p.T);
   }
   tsu_dtm_stats_free(&st);
+  run_dtm_logger_free(lg);
   tsu_dtm_free(m);
   io_dtm_history_free(&hist);
   io_image_set_free(&set);

@@ -201,6 +201,9 @@ TESTS += tests/cli_dtm_mpi.sh
 EXTRA_DIST += tests/cli_dtm_mpi.sh
 TESTS += tests/cli_experiments_dtm.sh
 EXTRA_DIST += tests/cli_experiments_dtm.sh
+# the DTM study and the training log (issue 19)
+TESTS += tests/cli_experiments_dtm_study.sh
+EXTRA_DIST += tests/cli_experiments_dtm_study.sh
 TESTS += tests/cli_demo.sh
 EXTRA_DIST += tests/cli_demo.sh
 TESTS += tests/cli_calibrate_mpi.sh
