@@ -17,8 +17,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   const char *path = NULL;
   io_file *f = fuzz_h5_open(data, size, &path);
-  if (f == NULL)
+  if (f == NULL) {
+    if (path != NULL)
+      fuzz_h5_image_done();
     return 0;
+  }
   tk_err err = {0};
   char **names = NULL;
   char (*kinds)[32] = NULL;
@@ -44,5 +47,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     io_names_free(names, n);
     free(kinds);
   }
+  fuzz_h5_image_done();
   return 0;
 }

@@ -9,7 +9,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  const char *path = fuzz_memfile(data, size);
+  const char *path = fuzz_h5_image(data, size);
   if (path == NULL)
     return 0;
   tsu_clf *c = NULL;
@@ -19,5 +19,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (rc != 0 && c != NULL)
     fuzz_fail("io_clf_load", "failure left a classifier");
   tsu_clf_free(c);
+  fuzz_h5_image_done();
   return 0;
 }

@@ -15,8 +15,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   const char *path = NULL;
   io_file *f = fuzz_h5_open(data, size, &path);
-  if (f == NULL)
+  if (f == NULL) {
+    if (path != NULL)
+      fuzz_h5_image_done();
     return 0;
+  }
   io_dtm_samples s;
   memset(&s, 0, sizeof s);
   tk_err err = {0};
@@ -35,5 +38,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_fail("io_dtm_load", "failure left a model");
   tsu_dtm_free(m);
   io_dtm_history_free(&h);
+  fuzz_h5_image_done();
   return 0;
 }

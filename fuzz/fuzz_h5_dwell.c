@@ -10,7 +10,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-  const char *path = fuzz_memfile(data, size);
+  const char *path = fuzz_h5_image(data, size);
   if (path == NULL)
     return 0;
   double *x[6] = {0};
@@ -27,5 +27,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   }
   for (int i = 0; i < 6; i++)
     free(x[i]);
+  fuzz_h5_image_done();
   return 0;
 }

@@ -11,8 +11,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   const char *path = NULL;
   io_file *f = fuzz_h5_open(data, size, &path);
-  if (f == NULL)
+  if (f == NULL) {
+    if (path != NULL)
+      fuzz_h5_image_done();
     return 0;
+  }
   static const char *const root[] = {"kind", "version", "command", "seed",
                                      NULL};
   static const char *const moments[] = {"stderr_method", "observables", NULL};
@@ -27,5 +30,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   fuzz_h5_walk(f, "/energy", energy);
   fuzz_h5_walk(f, "/states", NULL);
   io_file_close(f);
+  fuzz_h5_image_done();
   return 0;
 }

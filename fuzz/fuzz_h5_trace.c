@@ -13,8 +13,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   const char *path = NULL;
   io_file *f = fuzz_h5_open(data, size, &path);
-  if (f == NULL)
+  if (f == NULL) {
+    if (path != NULL)
+      fuzz_h5_image_done();
     return 0;
+  }
   io_trace_info info;
   memset(&info, 0, sizeof info);
   tk_err err = {0};
@@ -40,5 +43,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
   if (rc == 0)
     io_trace_info_clear(&info);
   io_file_close(f);
+  fuzz_h5_image_done();
   return 0;
 }
