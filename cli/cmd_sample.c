@@ -219,9 +219,6 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
     return cmd_usage_error("sample", "--path needs the fast kernel (not "
                            "--kernel reference)");
   o->p.path = path_of[o->path_ix];
-  if (o->p.cells != NULL && o->p.kind != RUN_SAMPLE_SPIN)
-    return cmd_usage_error("sample", "--cells (calibrated pbits) needs "
-                           "--cells-kind spin");
   int jumps = tsu_grid_name_jumps(o->p.graph);
   if (jumps > 0)
     return cmd_check_chip_size("sample", o->p.L, o->p.chains, jumps,
