@@ -394,7 +394,17 @@ static int setup_cells(const run_sample_params *o, sample_run *r,
     mp.temp_K = o->temp_K;
     mp.design_K = o->design_K;
     mp.seed = o->seed;
-    TK_TRY(cal_nodemap_load(&mp, cat ? &r->map_cat : &r->map_gmm, err));
+    int rc = cal_nodemap_load(&mp, cat ? &r->map_cat : &r->map_gmm, err);
+    if (rc == TK_ENOTFOUND && nlib == 1 && o->infer_kind) {
+      /* a categorical / gmm library without its fits (an unfinished
+       * sweep): refused by the spin path as it always was */
+      if (err != NULL)
+        *err = (tk_err){0};
+      *kind = RUN_SAMPLE_SPIN;
+      return TK_OK;
+    }
+    if (rc != TK_OK)
+      return rc;
   }
   if (o->infer_kind)
     *kind = nlib == 2 ? RUN_SAMPLE_MIXED
