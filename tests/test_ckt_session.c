@@ -45,7 +45,8 @@ static int run_noisy(ckt_session *s, uint64_t seed, double **v, size_t *n)
   tk_err err = {0};
   const char *names[] = {"Inz"};
   double psd[] = {4 * 1.380649e-23 * 300.15 / 1e6};
-  ckt_noise nz = {1, names, psd, 1e-9, seed, 0, NULL, NULL, NULL};
+  ckt_noise nz = {.n_src = 1, .src_names = names, .psd_A2_per_Hz = psd,
+                  .nt_s = 1e-9, .seed = seed};
   int rc = ckt_session_run(s, noisy_lines, NL(noisy_lines), &nz, &err);
   if (rc != 0) {
     printf("# %s\n", tk_err_text(&err));

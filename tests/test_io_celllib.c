@@ -207,7 +207,9 @@ static void full_roundtrip(void)
   double p[2] = {0.25, 0.75}, pe[2] = {0.01, 0.02}, g[10];
   for (int k = 0; k < 10; k++)
     g[k] = 1.5 + k;
-  io_celllib_point q = {p, pe, NULL, g, 2.5e-7, 3e-8, 4e-16, 5e-9, 42, 1};
+  io_celllib_point q = {.p = p, .p_err = pe, .gmm = g, .tau_s = 2.5e-7,
+                       .tau_err_s = 3e-8, .energy_J = 4e-16,
+                       .power_W = 5e-9, .flips = 42, .no_transitions = 1};
   rc = io_file_open_rw(path, &f, &err);
   if (rc == 0)
     rc = io_celllib_put_point(f, "pbit", 2, 7, &q, &err);
