@@ -6,6 +6,7 @@
  * weight logistic fitted here.
  */
 #include "calibrate/cal_nodemap.h"
+#include "calibrate/cal_nodemap_impl.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -18,36 +19,6 @@
 #include "io/io_celllib.h"
 #include "io/io_h5.h"
 
-#define PULL_ITERS 20   /* bisection of the pull towards uniform: 1e-6 */
-#define Q_FLOOR 1e-9    /* target probabilities are raised to this */
-#define INST_STREAM 0x6e6f64656d6170ull  /* "nodemap": instance draws */
-/* The reachability grid: every 8th point of cal_priority_inverse's 4000
- * steps of ln(lambda) over [-18, 18], so a point found reachable here is
- * one the inverse's scan finds too. */
-#define LAM_N 500
-#define LAM_LO (-18.0)
-#define LAM_SPAN 36.0
-
-/* One cell's model at one temperature. */
-typedef struct tmodel {
-  cal_priority_model pm;     /* categorical, priority encoder */
-  cal_softmax_model sm;      /* categorical, softmax */
-  double mu_V[2], sd_V[2];   /* gmm modes */
-  double w_v0_V, w_vs_V;     /* gmm weight logistic */
-} tmodel;
-
-struct cal_nodemap {
-  cal_nodemap_info info;     /* what cal_nodemap_get_info returns */
-  tmodel chip, design;       /* the nominal model at temp_K and design_K */
-  size_t n_inst;             /* instances (1: nominal) */
-  double *dv0_V;             /* [n_inst] midpoint shift at temp_K, V */
-  double *svs;               /* [n_inst] slope scale at temp_K */
-  uint64_t seed;             /* instance draw (0: i mod n_inst) */
-  int fast;                  /* cal_nodemap_cat_p may skip the inverse */
-  double plo[CAL_MAX_STATES], phi[CAL_MAX_STATES]; /* design model: bit
-                                on-probabilities at vmin_V, vmax_V */
-  double lam[LAM_N + 1];     /* the reachability grid's lambdas */
-};
 
 cal_nodemap_params cal_nodemap_default_params(void)
 {
@@ -65,11 +36,6 @@ void cal_nodemap_free(cal_nodemap *m)
   free(m->dv0_V);
   free(m->svs);
   free(m);
-}
-
-static double sigmoid(double x)
-{
-  return 1.0 / (1.0 + exp(-x));
 }
 
 /* Bracketing temperatures of t: i0, i1 and the weight f of i1. */
@@ -380,11 +346,6 @@ static int read_lib(const cal_nodemap_params *p, io_celllib *L, tk_err *err)
   return rc;
 }
 
-static const char *kind_word(cal_nodemap_kind k)
-{
-  return k == CAL_NODEMAP_CAT ? "categorical" : "gmm";
-}
-
 static int build(const cal_nodemap_params *p, const io_celllib *L,
                  cal_nodemap *m, tk_err *err)
 {
@@ -404,7 +365,7 @@ static int build(const cal_nodemap_params *p, const io_celllib *L,
   if (p->want != 0 && (int)kind != p->want)
     return TK_FAIL(err, TK_EINVAL, "cell '%s' of %s is a %s cell; this "
                    "needs a %s cell", L->name, p->cells, L->kind,
-                   kind_word((cal_nodemap_kind)p->want));
+                   cal__nodemap_kind_word((cal_nodemap_kind)p->want));
   if (L->temperature_K == NULL || L->nt == 0 || L->control_V == NULL ||
       L->nv == 0)
     return TK_FAIL(err, TK_EFORMAT, "%s: cell '%s' has no temperature_K "
@@ -470,8 +431,10 @@ static int build(const cal_nodemap_params *p, const io_celllib *L,
     for (unsigned k = 0; k < in->K; k++) {
       if (!(d->vs_V[k] > 0))
         m->fast = 0;
-      m->plo[k] = sigmoid((in->vmin_V - d->v0_V[k]) / d->vs_V[k]);
-      m->phi[k] = sigmoid((in->vmax_V - d->v0_V[k]) / d->vs_V[k]);
+      m->plo[k] =
+          cal__nodemap_sigmoid((in->vmin_V - d->v0_V[k]) / d->vs_V[k]);
+      m->phi[k] =
+          cal__nodemap_sigmoid((in->vmax_V - d->v0_V[k]) / d->vs_V[k]);
     }
     for (int i = 0; i <= LAM_N; i++)
       m->lam[i] = exp(LAM_LO + LAM_SPAN * i / LAM_N);
@@ -484,8 +447,8 @@ static int build(const cal_nodemap_params *p, const io_celllib *L,
     }
     in->w_v0_V = c->w_v0_V;
     in->w_vs_V = c->w_vs_V;
-    double wa = sigmoid((in->vmin_V - d->w_v0_V) / d->w_vs_V);
-    double wb = sigmoid((in->vmax_V - d->w_v0_V) / d->w_vs_V);
+    double wa = cal__nodemap_sigmoid((in->vmin_V - d->w_v0_V) / d->w_vs_V);
+    double wb = cal__nodemap_sigmoid((in->vmax_V - d->w_v0_V) / d->w_vs_V);
     in->w0_min = fmin(wa, wb);
     in->w0_max = fmax(wa, wb);
     in->centre_V = 0.5 * (d->mu_V[0] + d->mu_V[1]);
@@ -540,271 +503,4 @@ size_t cal_nodemap_instance(const cal_nodemap *m, size_t node)
   size_t j = (size_t)(tk_rng_uniform_at(m->seed, INST_STREAM, node) *
                       (double)m->n_inst);
   return j < m->n_inst ? j : m->n_inst - 1;
-}
-
-/* ---- categorical ---- */
-
-static int check_kind(const cal_nodemap *m, cal_nodemap_kind k, size_t inst,
-                      tk_err *err)
-{
-  if (m == NULL)
-    return TK_FAIL(err, TK_EINVAL, "node map: NULL");
-  if (m->info.kind != k)
-    return TK_FAIL(err, TK_EINVAL, "cell '%s' is a %s cell, not %s",
-                   m->info.cell, kind_word(m->info.kind), kind_word(k));
-  if (inst >= m->n_inst)
-    return TK_FAIL(err, TK_EINVAL, "instance %zu of %zu", inst, m->n_inst);
-  return TK_OK;
-}
-
-/* The chip-temperature model of instance inst, evaluated at ctl_V. */
-static void cat_forward(const cal_nodemap *m, size_t inst,
-                        const double *ctl_V, double *p)
-{
-  double dv = m->dv0_V[inst], s = m->svs[inst];
-  if (m->info.priority) {
-    cal_priority_model pm = m->chip.pm;
-    for (unsigned k = 0; k < pm.K; k++) {
-      pm.v0_V[k] += dv;
-      pm.vs_V[k] *= s;
-    }
-    cal_priority_eval(&pm, ctl_V, p);
-    return;
-  }
-  /* softmax: logit_k = a_k + b_k V_k; the instance moves state k's
-   * midpoint c_k = -a_k / b_k by dv and scales its slope by 1/s */
-  cal_softmax_model sm = m->chip.sm;
-  for (unsigned k = 0; k < sm.K; k++) {
-    double b = sm.b_per_V[k];
-    if (b == 0)
-      continue;
-    double c = -sm.a[k] / b;
-    sm.b_per_V[k] = b / s;
-    sm.a[k] = -(c + dv) * sm.b_per_V[k];
-  }
-  cal_softmax_eval(&sm, ctl_V, p);
-}
-
-static int cat_inverse(const cal_nodemap *m, const double *q, double *ctl_V)
-{
-  /* the error text is not needed: the caller names the range */
-  tk_err e = {0};
-  return m->info.priority
-             ? cal_priority_inverse(&m->design.pm, q, m->info.vmin_V,
-                                    m->info.vmax_V, ctl_V, &e)
-             : cal_softmax_inverse(&m->design.sm, q, m->info.vmin_V,
-                                   m->info.vmax_V, ctl_V, &e);
-}
-
-int cal_nodemap_cat(const cal_nodemap *m, size_t inst, const double *q,
-                    int clip, cal_nodemap_cat_result *out, tk_err *err)
-{
-  TK_TRY(check_kind(m, CAL_NODEMAP_CAT, inst, err));
-  unsigned K = m->info.K;
-  double qn[CAL_MAX_STATES], qt[CAL_MAX_STATES], s = 0;
-  for (unsigned k = 0; k < K; k++) {
-    if (!(q[k] >= 0) || !isfinite(q[k]))
-      return TK_FAIL(err, TK_EINVAL, "target P(state %u) = %g", k, q[k]);
-    s += q[k];
-  }
-  if (!(s > 0))
-    return TK_FAIL(err, TK_EINVAL, "target distribution sums to %g", s);
-  double s2 = 0;
-  for (unsigned k = 0; k < K; k++)
-    s2 += (qn[k] = fmax(q[k] / s, Q_FLOOR));
-  for (unsigned k = 0; k < K; k++)
-    qn[k] /= s2;
-  memset(out, 0, sizeof *out);
-  int rc = cat_inverse(m, qn, out->ctl_V);
-  if (rc != TK_OK && rc != TK_ERANGE)
-    return TK_FAIL(err, rc, "cell '%s': the inverse failed", m->info.cell);
-  if (rc == TK_ERANGE) {
-    if (!clip) {
-      char t[160] = "";
-      for (unsigned k = 0; k < K; k++)
-        snprintf(t + strlen(t), sizeof t - strlen(t), "%s%.4g", k ? "," : "",
-                 qn[k]);
-      return TK_FAIL(err, TK_ERANGE, "target distribution (%s) needs "
-                     "controls outside the calibrated range %g..%g V of "
-                     "cell '%s' at %g K", t, m->info.vmin_V, m->info.vmax_V,
-                     m->info.cell, m->info.design_K);
-    }
-    for (unsigned k = 0; k < K; k++)
-      qt[k] = 1.0 / K;
-    if (cat_inverse(m, qt, out->ctl_V) != TK_OK)
-      return TK_FAIL(err, TK_ERANGE, "cell '%s' cannot reach even the "
-                     "uniform distribution inside its calibrated control "
-                     "range %g..%g V", m->info.cell, m->info.vmin_V,
-                     m->info.vmax_V);
-    double lo = 0, hi = 1, best[CAL_MAX_STATES];
-    memcpy(best, out->ctl_V, sizeof best);
-    for (int it = 0; it < PULL_ITERS; it++) {
-      double t = 0.5 * (lo + hi), v[CAL_MAX_STATES];
-      for (unsigned k = 0; k < K; k++)
-        qt[k] = (1 - t) * qn[k] + t / K;
-      if (cat_inverse(m, qt, v) == TK_OK) {
-        hi = t;
-        memcpy(best, v, sizeof best);
-      } else {
-        lo = t;
-      }
-    }
-    memcpy(out->ctl_V, best, sizeof best);
-    out->pull = hi;
-  }
-  cat_forward(m, inst, out->ctl_V, out->p);
-  for (unsigned k = 0; k < K; k++)
-    out->err = fmax(out->err, fabs(out->p[k] - qn[k]));
-  return TK_OK;
-}
-
-/* Is qn reachable at a grid lambda (the bits p_k = q_k / (prod_{j<k}
- * (1 - p_j) + lambda w_k) of cal_priority.h all within the control
- * range)? */
-static int reachable(const cal_nodemap *m, const double *qn)
-{
-  const cal_priority_model *d = &m->design.pm;
-  unsigned K = m->info.K;
-  for (int i = 0; i <= LAM_N; i++) {
-    double rest = 1;
-    unsigned k = 0;
-    for (; k < K; k++) {
-      double pk = qn[k] / (rest + m->lam[i] * (d->w[k] > 0 ? d->w[k] : 1.0));
-      if (!(pk >= m->plo[k] && pk <= m->phi[k]))
-        break;
-      rest *= 1 - pk;
-    }
-    if (k == K)
-      return 1;
-  }
-  return 0;
-}
-
-int cal_nodemap_cat_p(const cal_nodemap *m, size_t inst, const double *q,
-                      int clip, double *p, double *err_max, tk_err *err)
-{
-  TK_TRY(check_kind(m, CAL_NODEMAP_CAT, inst, err));
-  unsigned K = m->info.K;
-  if (m->fast && m->dv0_V[inst] == 0 && m->svs[inst] == 1) {
-    double qn[CAL_MAX_STATES], s = 0, s2 = 0;
-    for (unsigned k = 0; k < K; k++) {
-      if (!(q[k] >= 0) || !isfinite(q[k]))
-        return TK_FAIL(err, TK_EINVAL, "target P(state %u) = %g", k, q[k]);
-      s += q[k];
-    }
-    if (!(s > 0))
-      return TK_FAIL(err, TK_EINVAL, "target distribution sums to %g", s);
-    for (unsigned k = 0; k < K; k++)
-      s2 += (qn[k] = fmax(q[k] / s, Q_FLOOR));
-    for (unsigned k = 0; k < K; k++)
-      qn[k] /= s2;
-    if (reachable(m, qn)) {
-      memcpy(p, qn, K * sizeof *p);
-      *err_max = 0;
-      return TK_OK;
-    }
-    if (clip) {
-      double qt[CAL_MAX_STATES], lo = 0, hi = 1;
-      for (unsigned k = 0; k < K; k++)
-        qt[k] = 1.0 / K;
-      if (reachable(m, qt)) {
-        for (int it = 0; it < PULL_ITERS; it++) {
-          double t = 0.5 * (lo + hi);
-          for (unsigned k = 0; k < K; k++)
-            qt[k] = (1 - t) * qn[k] + t / K;
-          if (reachable(m, qt))
-            hi = t;
-          else
-            lo = t;
-        }
-        *err_max = 0;
-        for (unsigned k = 0; k < K; k++) {
-          p[k] = (1 - hi) * qn[k] + hi / K;
-          *err_max = fmax(*err_max, fabs(p[k] - qn[k]));
-        }
-        return TK_OK;
-      }
-    }
-  }
-  cal_nodemap_cat_result r;
-  TK_TRY(cal_nodemap_cat(m, inst, q, clip, &r, err));
-  memcpy(p, r.p, K * sizeof *p);
-  *err_max = r.err;
-  return TK_OK;
-}
-
-int cal_nodemap_cat_eval(const cal_nodemap *m, size_t inst,
-                         const double *ctl_V, double *p, tk_err *err)
-{
-  TK_TRY(check_kind(m, CAL_NODEMAP_CAT, inst, err));
-  for (unsigned k = 0; k < m->info.K; k++)
-    if (!isfinite(ctl_V[k]))
-      return TK_FAIL(err, TK_EINVAL, "control %u is not finite", k);
-  cat_forward(m, inst, ctl_V, p);
-  return TK_OK;
-}
-
-/* ---- Gaussian mixture ---- */
-
-static void gmm_fill(const cal_nodemap *m, size_t inst, double v,
-                     cal_nodemap_gmm_result *out)
-{
-  const tmodel *c = &m->chip;
-  out->ctl_V = v;
-  out->w0 = sigmoid((v - (c->w_v0_V + m->dv0_V[inst])) /
-                    (c->w_vs_V * m->svs[inst]));
-  for (int j = 0; j < 2; j++) {
-    out->mu_V[j] = c->mu_V[j];
-    out->sd_V[j] = c->sd_V[j];
-    out->mu_x[j] = (c->mu_V[j] - m->info.centre_V) / m->info.half_V;
-    out->sd_x[j] = c->sd_V[j] / m->info.half_V;
-  }
-}
-
-int cal_nodemap_gmm(const cal_nodemap *m, size_t inst, double w0, int clip,
-                    cal_nodemap_gmm_result *out, tk_err *err)
-{
-  TK_TRY(check_kind(m, CAL_NODEMAP_GMM, inst, err));
-  if (!(w0 > 0 && w0 < 1))
-    return TK_FAIL(err, TK_ERANGE, "lower-mode weight %g must be in (0, 1)",
-                   w0);
-  const tmodel *d = &m->design;
-  double v = d->w_v0_V + d->w_vs_V * log(w0 / (1 - w0));
-  if (!(v >= m->info.vmin_V && v <= m->info.vmax_V)) {
-    if (!clip)
-      return TK_FAIL(err, TK_ERANGE, "lower-mode weight %g needs control "
-                     "%.4g V, outside the calibrated range %g..%g V of cell "
-                     "'%s' (weights %.4g..%.4g)", w0, v, m->info.vmin_V,
-                     m->info.vmax_V, m->info.cell, m->info.w0_min,
-                     m->info.w0_max);
-    v = fmin(fmax(v, m->info.vmin_V), m->info.vmax_V);
-  }
-  memset(out, 0, sizeof *out);
-  gmm_fill(m, inst, v, out);
-  out->err = fabs(out->w0 - w0);
-  return TK_OK;
-}
-
-int cal_nodemap_gmm_mean(const cal_nodemap *m, size_t inst, double mean_x,
-                         int clip, cal_nodemap_gmm_result *out, tk_err *err)
-{
-  TK_TRY(check_kind(m, CAL_NODEMAP_GMM, inst, err));
-  if (!isfinite(mean_x))
-    return TK_FAIL(err, TK_EINVAL, "target mean %g", mean_x);
-  /* design modes sit at -1 and +1 in node units */
-  double w0 = 0.5 * (1 - mean_x);
-  double wlo = m->info.w0_min, whi = m->info.w0_max;
-  if (!(w0 >= wlo && w0 <= whi)) {
-    if (!clip)
-      return TK_FAIL(err, TK_ERANGE, "conditional mean %.4g (node units) "
-                     "is outside what cell '%s' reaches in its calibrated "
-                     "control range %g..%g V: %.4g..%.4g", mean_x,
-                     m->info.cell, m->info.vmin_V, m->info.vmax_V,
-                     1 - 2 * whi, 1 - 2 * wlo);
-    w0 = fmin(fmax(w0, wlo), whi);
-  }
-  TK_TRY(cal_nodemap_gmm(m, inst, w0, 1, out, err));
-  double got = out->w0 * out->mu_x[0] + (1 - out->w0) * out->mu_x[1];
-  out->err = fabs(got - mean_x);
-  return TK_OK;
 }

@@ -41,7 +41,8 @@ calibrate_libcal_la_SOURCES += calibrate/cal_summary.c calibrate/cal_summary.h \
 	calibrate/cal_verify.c calibrate/cal_subckt.c \
 	calibrate/cal_predict.c calibrate/cal_predict.h
 # chip nodes from cat4 / gmm2 libraries (issue 14)
-calibrate_libcal_la_SOURCES += calibrate/cal_nodemap.c calibrate/cal_nodemap.h
+calibrate_libcal_la_SOURCES += calibrate/cal_nodemap.c calibrate/cal_nodemap.h \
+	calibrate/cal_nodemap_eval.c calibrate/cal_nodemap_impl.h
 nobase_pkginclude_HEADERS += calibrate/cal_nodemap.h
 calibrate_libcal_la_SOURCES += calibrate/cal_nodemix.c calibrate/cal_nodemix.h
 nobase_pkginclude_HEADERS += calibrate/cal_nodemix.h
