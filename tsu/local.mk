@@ -5,7 +5,7 @@ tsu_libtsu_la_SOURCES = \
 	tsu/tsu_color.c tsu/tsu_color.h \
 	tsu/tsu_cell.c tsu/tsu_cell.h \
 	tsu/tsu_ref.c tsu/tsu_ref.h \
-	tsu/tsu_fast.c tsu/tsu_fast.h tsu/tsu_fast_impl.h \
+	tsu/tsu_fast.c tsu/tsu_fast.h tsu/tsu_fast_impl.h tsu/tsu_fast_portable.c \
 	tsu/tsu_fast_avx512.c tsu/tsu_fast_avx2.c \
 	tsu/tsu_stats.c tsu/tsu_stats.h \
 	tsu/tsu_moments.c tsu/tsu_moments.h \

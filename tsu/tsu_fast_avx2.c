@@ -2,7 +2,7 @@
  * table lookups, 64 chains at a time.
  *
  * Workload: as tsu_fast_avx512.c, for CPUs with AVX2 + FMA but no
- * AVX-512; bit-identical to the portable kernel (tsu_fast.c), which
+ * AVX-512; bit-identical to the portable kernel (tsu_fast_portable.c), which
  * does the same integer sums and IEEE operations one chain at a time.
  * Per node pair and 64-chain group:
  *  - 16 Philox4x32-10 blocks, four per vector (64-bit lanes, mul_epu32),

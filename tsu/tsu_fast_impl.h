@@ -90,6 +90,14 @@ int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
  * (neighbour-table order, k < degree): the sum of the quad tables. */
 int32_t tsu__fix_field(const tsu__plan *pl, uint32_t p, const uint8_t *s);
 
+/* V_t[m] of quad table tb (the byte planes above): the low 6 bits in
+ * plane 0, the signed high part in planes 1 and 2. */
+static inline int32_t tsu__fix_entry(const uint8_t *tb, uint32_t m)
+{
+  int16_t h = (int16_t)(uint16_t)(tb[16 + m] | (uint16_t)tb[32 + m] << 8);
+  return (int32_t)h * 64 + tb[m];
+}
+
 /* The plan of a sampler (tests). */
 const tsu__plan *tsu__sampler_plan(const tsu_sampler *s);
 
