@@ -38,4 +38,10 @@ void tsu__dtm_noise(const tsu_dtm *m, const uint8_t *x_in, uint8_t *x_out,
                     uint32_t n_rows, double dt, uint64_t seed,
                     uint64_t stream, uint64_t ctr0);
 
+/* The chains' autocorrelation at lag `lag` from their projections
+ * y[P][nc][N] (tsu_dtm_train.c; used by the binary and categorical
+ * models' ACP). */
+double tsu__dtm_proj_autocorr(const double *y, uint32_t P, uint32_t nc,
+                              uint32_t N, uint32_t lag);
+
 #endif

@@ -492,6 +492,38 @@ done:
   return rc;
 }
 
+/* The mean over P projections of the lag-`lag` autocorrelation of
+ * y[P][nc][N] (nc chains of N recorded values each; chains 2c and 2c + 1
+ * share their conditioning input): (C(lag) - C_pair) / (V - C_pair), the
+ * pair covariance C_pair taking out what the shared conditioning
+ * explains; 0 for a projection whose V - C_pair is not positive. */
+double tsu__dtm_proj_autocorr(const double *y, uint32_t P, uint32_t nc,
+                              uint32_t N, uint32_t lag)
+{
+  double sum_rho = 0;
+  for (uint32_t pj = 0; pj < P; pj++) {
+    const double *yp = y + (size_t)pj * nc * N;
+    double mu = 0, V = 0, Cl = 0, Cr = 0;
+    for (size_t i = 0; i < (size_t)nc * N; i++)
+      mu += yp[i];
+    mu /= (double)nc * N;
+    for (size_t i = 0; i < (size_t)nc * N; i++)
+      V += (yp[i] - mu) * (yp[i] - mu);
+    V /= (double)nc * N;
+    for (uint32_t c = 0; c < nc; c++)
+      for (uint32_t t = 0; t + lag < N; t++)
+        Cl += (yp[(size_t)c * N + t] - mu) * (yp[(size_t)c * N + t + lag] - mu);
+    Cl /= (double)nc * (N - lag);
+    for (uint32_t c = 0; c < nc; c += 2)
+      for (uint32_t t = 0; t < N; t++)
+        Cr += (yp[(size_t)c * N + t] - mu) * (yp[(size_t)(c + 1) * N + t] - mu);
+    Cr /= (double)(nc / 2) * N;
+    double den = V - Cr;
+    sum_rho += den > 0 ? (Cl - Cr) / den : 0;
+  }
+  return sum_rho / P;
+}
+
 double tsu_dtm_autocorr(const tsu_dtm *m, uint32_t k, const tsu_dtm_data *d,
                         uint32_t lag, uint64_t seed, double *flips)
 {
@@ -553,28 +585,7 @@ double tsu_dtm_autocorr(const tsu_dtm *m, uint32_t k, const tsu_dtm_data *d,
   }
   if (flips != NULL)
     *flips = (double)(lag + N) * col->start[2] * nc;
-  double sum_rho = 0;
-  for (uint32_t pj = 0; pj < P; pj++) {
-    const double *yp = y + (size_t)pj * nc * N;
-    double mu = 0, V = 0, Cl = 0, Cr = 0;
-    for (size_t i = 0; i < (size_t)nc * N; i++)
-      mu += yp[i];
-    mu /= (double)nc * N;
-    for (size_t i = 0; i < (size_t)nc * N; i++)
-      V += (yp[i] - mu) * (yp[i] - mu);
-    V /= (double)nc * N;
-    for (uint32_t c = 0; c < nc; c++)
-      for (uint32_t t = 0; t + lag < N; t++)
-        Cl += (yp[(size_t)c * N + t] - mu) * (yp[(size_t)c * N + t + lag] - mu);
-    Cl /= (double)nc * (N - lag);
-    for (uint32_t c = 0; c < nc; c += 2)
-      for (uint32_t t = 0; t < N; t++)
-        Cr += (yp[(size_t)c * N + t] - mu) * (yp[(size_t)(c + 1) * N + t] - mu);
-    Cr /= (double)(nc / 2) * N;
-    double den = V - Cr;
-    sum_rho += den > 0 ? (Cl - Cr) / den : 0;
-  }
-  rho = sum_rho / P;
+  rho = tsu__dtm_proj_autocorr(y, P, nc, N, lag);
 done:
   free(x0);
   free(xk);
