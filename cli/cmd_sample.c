@@ -267,6 +267,12 @@ int cmd_sample_kv(int argc, char **argv, cmd_kv *kv)
   if (run_sample(&o.p, &res, &err) != 0)
     return cmd_fail("sample", &err);
   put_summary(kv, o.p.out, &res);
+  if (res.gmm_cells)
+    fprintf(stderr, "tsukit sample: warning: gmm cells realise each "
+            "continuous node's conditional mean, not its variance or "
+            "Gaussian shape: second moments are the cells', not the "
+            "Gaussian model's (README, 'Calibrated cat4 / gmm2 chip "
+            "nodes')\n");
   return CMD_EXIT_OK;
 }
 

@@ -639,6 +639,7 @@ static int sample(const run_sample_params *o, sample_run *r,
   res->map_updates = w.map_updates;
   res->map_dev_mean = w.map_dev_mean;
   res->map_dev_max = w.map_dev_max;
+  res->gmm_cells = r->map_gmm != NULL;
   io_prov prov = {o->command != NULL ? o->command : "", o->seed};
   TK_TRY(io_samples_write(o->out, &prov, o->force, &w, err));
   res->nodes = (long)n;

@@ -95,6 +95,9 @@ typedef struct run_sample_result {
   double map_updates;   /* updates through calibrated cat4/gmm2 cells */
   double map_dev_mean;  /* their deviation from the ideal conditional: */
   double map_dev_max;   /* max_k |p_k - q_k| (cat), |mean error| (gmm) */
+  int gmm_cells;        /* 1: continuous nodes ran on calibrated gmm cells,
+                         * whose conditional keeps the mean of the ideal
+                         * Gaussian conditional but not its variance */
   run_chiptime chip;    /* the chip's time per sample (--sample-sweeps
                          * sweeps) from the cells' tau (run/run_chiptime.h;
                          * NaN for ideal cells) */

@@ -38,6 +38,8 @@ printf 'b 0 0.2\n' > "$tap_tmp/one_g.txt"
 tap_run_rc 0 "gmm2 library drives a continuous node" "$TSUKIT" sample \
   --cells "$D/gmm2_300K.h5" --cell gmm2 --temp 300 \
   --graph "$tap_tmp/one_g.txt" --chains 64 --sweeps 2000 --seed 11 -o "$tap_tmp/g.h5"
+grep -q "warning: gmm cells realise each continuous node's conditional mean, not its variance" "$tap_tmp/err"
+tap_ok $? "gmm2: the run warns that the Gaussian conditional's variance is not realised"
 m=$(row "$tap_tmp/g.h5" /moments/mean); s=$(row "$tap_tmp/g.h5" /moments/mean_stderr)
 echo "# <x> sampled $m se $s model 0.2"
 fcmp "($m - 0.2) < 4.5 * $s + 0.002 && (0.2 - $m) < 4.5 * $s + 0.002"
