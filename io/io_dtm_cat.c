@@ -199,11 +199,10 @@ static int read_levels(io_file *f, const char *path, const char *name,
   return TK_OK;
 }
 
-int io_dtmc_samples_read(const char *path, io_dtm_samples *s, uint32_t *K,
-                         tk_err *err)
+int io_dtmc_samples_read_f(io_file *f, io_dtm_samples *s, uint32_t *K,
+                           tk_err *err)
 {
-  io_file *f = NULL;
-  TK_TRY(io_file_open_read(path, &f, err));
+  const char *path = io_file_path(f);
   int64_t k = 0;
   int rc = io_dtm_samples_read(f, s, err);
   if (rc == TK_OK &&
@@ -229,11 +228,27 @@ int io_dtmc_samples_read(const char *path, io_dtm_samples *s, uint32_t *K,
       }
     }
   }
-  io_file_close(f);
   if (rc != TK_OK) {
     io_dtm_samples_free(s);
     return rc;
   }
   *K = (uint32_t)k;
   return TK_OK;
+}
+
+int io_dtmc_samples_read(const char *path, io_dtm_samples *s, uint32_t *K,
+                         tk_err *err)
+{
+  io_file *f = NULL;
+  TK_TRY(io_file_open_read(path, &f, err));
+  int rc = io_dtmc_samples_read_f(f, s, K, err);
+  io_file_close(f);
+  return rc;
+}
+
+int io_dtmc_is_samples(io_file *f)
+{
+  int64_t k = 0;
+  return io_exists(f, "/samples") &&
+         io_get_attr_i64(f, "/samples", "levels", &k, NULL) == TK_OK;
 }

@@ -50,5 +50,11 @@ int io_dtmc_samples_write(const char *path, const io_dtm_samples *s,
  * with a level >= K). */
 int io_dtmc_samples_read(const char *path, io_dtm_samples *s, uint32_t *K,
                          tk_err *err);
+/* The same from an open file (`tsukit plot`). */
+int io_dtmc_samples_read_f(io_file *f, io_dtm_samples *s, uint32_t *K,
+                           tk_err *err);
+/* 1 if the open file's sample set has /samples attr `levels` (categorical
+ * pixels), else 0. */
+int io_dtmc_is_samples(io_file *f);
 
 #endif

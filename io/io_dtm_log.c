@@ -95,6 +95,17 @@ int io_dtm_log_write(io_file *f, const io_dtm_log *l, tk_err *err)
                      "Fashion-MNIST test split, label accuracy by the same "
                      "classifier; autocorr and acp_lambda as the training "
                      "measured them", err));
+  if (l->levels >= 2) {
+    char px[16];
+    snprintf(px, sizeof px, "cat%u", l->levels);
+    TK_TRY(io_attr_str(f, "/training", "pixels", px, err));
+    TK_TRY(io_attr_i64(f, "/training", "levels", l->levels, err));
+    TK_TRY(io_attr_str(f, "/training", "about_levels", "categorical "
+                       "pixels: test images quantised to the model's "
+                       "levels, the classifier reads their thermometer "
+                       "code (levels - 1 binary planes); activity counts "
+                       "updates that change a node's state", err));
+  }
   io_dtm_log *w = (io_dtm_log *)l;
   for (size_t i = 0; i < N_COLS; i++) {
     char path[64];
@@ -121,6 +132,13 @@ static int read_body(io_file *f, uint32_t T, io_dtm_log *l, tk_err *err)
   l->clf_images = (uint32_t)v;
   TK_TRY(io_get_attr_str(f, "/training", "classifier", l->classifier,
                          sizeof l->classifier, err));
+  /* binary logs have no levels */
+  if (io_get_attr_i64(f, "/training", "levels", &v, NULL) == TK_OK) {
+    if (v < 2 || v > 255)
+      return TK_FAIL(err, TK_EFORMAT, "/training: levels = %lld (need "
+                     "2..255)", (long long)v);
+    l->levels = (uint32_t)v;
+  }
   size_t rows = 0;
   for (size_t i = 0; i < N_COLS; i++) {
     char path[64];

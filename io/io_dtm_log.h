@@ -10,11 +10,15 @@
  *   seed (of the generation: the same every epoch), test_images (the
  *   first N of the Fashion-MNIST test split, never trained on),
  *   classifier (how the FD-tsukit classifier was made), clf_images;
+ *   categorical models only (io/io_dtm_cat.h): pixels = "cat<K>",
+ *   levels = K (the classifier reads the thermometer code of the levels,
+ *   tsu_dtmc_thermometer; activity counts state changes);
  * datasets (E entries, T steps):
  *   epoch [E] epochs           epochs done when the entry was made
  *   fd_tsukit [E] 1            FD-tsukit of the samples vs the test images
  *   label_accuracy [E] 1       samples the classifier assigns their label
- *   activity [E] 1             cell flips per update while generating
+ *   activity [E] 1             cell flips (categorical: state changes)
+ *                              per update while generating
  *   eval_s [E] s               time the entry took
  *   autocorr [E, T] 1          end-of-epoch chain autocorrelation per step
  *   acp_lambda [E, T] 1        correlation-penalty weight per step
@@ -45,6 +49,7 @@ typedef struct io_dtm_log {
   uint32_t test_images;  /* held-out test images compared with */
   uint32_t clf_images;   /* training images of the classifier */
   char classifier[256];  /* "trained" or the classifier file */
+  uint32_t levels;       /* 0: binary pixels; K >= 2: categorical */
 } io_dtm_log;
 
 void io_dtm_log_free(io_dtm_log *l);

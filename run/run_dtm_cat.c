@@ -1,6 +1,6 @@
 /* run_dtm_cat.c -- training and evaluation runs of the categorical DTM
- * (run_dtm_cat.h): the binary runs' checkpointing and reporting, on the
- * categorical model.  Workload: as the binary DTM's, ~5-10x the time per
+ * (run_dtm_cat.h): the binary runs' checkpointing, reporting and
+ * per-epoch training log (run_dtm_log.h), on the categorical model.  Workload: as the binary DTM's, ~5-10x the time per
  * cell update (the fast Potts sampler against the bit-packed spins). */
 #include <math.h>
 #include <stdio.h>
@@ -103,6 +103,10 @@ int run_dtmc_train(const run_dtm_train_params *o, run_dtm_train_result *res,
   int rc = run_dtmc_load_data(o->data, "train", o->train_limit, m->K, &set,
                               err);
   tsu_dtm_data d = {set.n, set.pixels, set.labels};
+  /* the per-epoch log (run_dtm_log.h) of the binary trainer, on levels */
+  run_dtm_logger *lg = NULL;
+  if (rc == TK_OK && o->log.samples > 0 && m->b->epochs_done < m->b->p.epochs)
+    run_dtm_logger_for_run(&o->log, o->data, o->threads, m->K, &lg);
   tsu_dtm_epoch_stats st = {0};
   double wall = 0, imgs = 0, fl = 0;
   uint32_t e0 = m->b->epochs_done, stop_at = m->b->p.epochs;
@@ -129,6 +133,8 @@ int run_dtmc_train(const run_dtm_train_params *o, run_dtm_train_result *res,
     imgs += st.images_per_s * st.wall_s;
     fl += st.flips;
     rc = io_dtm_history_add(&hist, m->b, &st, err);
+    if (rc == TK_OK && lg != NULL)
+      rc = run_dtmc_logger_entry(lg, m, st.autocorr, &hist.log, err);
     if (rc == TK_OK)
       rc = io_dtmc_save(o->out, m, &hist, o->command, 1, err);
     if (rc == TK_OK) {
@@ -164,6 +170,7 @@ int run_dtmc_train(const run_dtm_train_params *o, run_dtm_train_result *res,
       res->acp_lambda_max = fmax(res->acp_lambda_max, m->b->acp_lambda[k]);
   }
   tsu_dtm_stats_free(&st);
+  run_dtm_logger_free(lg);
   tsu_dtmc_free(m);
   io_dtm_history_free(&hist);
   io_image_set_free(&set);

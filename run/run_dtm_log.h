@@ -8,6 +8,14 @@
  * the training's own per-step autocorrelation and penalty weights go in
  * beside it.
  *
+ * Categorical (grayscale) models (tsu/tsu_dtm_cat.h, `--pixels cat4`):
+ * the same log with levels = K: the test images and the classifier's
+ * training images are quantised to K levels and the classifier reads
+ * their thermometer code (tsu_dtmc_thermometer, as `tsukit dtm eval` of a
+ * categorical model), so its FD-tsukit is comparable with that of `dtm
+ * eval` on the same classifier, not with the binary DTM's; activity
+ * counts updates that change a node's state.
+ *
  * The log never touches the training's random streams or the model: the
  * generation is keyed by its own seed and only reads the weights, so a
  * run trains bit-identical weights with or without it.
@@ -26,6 +34,7 @@
 #include "common/tk_error.h"
 #include "io/io_dtm_log.h"
 #include "tsu/tsu_dtm.h"
+#include "tsu/tsu_dtm_cat.h"
 
 typedef struct run_dtm_log_params {
   uint32_t samples;      /* generated per epoch (>= 10; 0: no log) */
@@ -39,10 +48,12 @@ typedef struct run_dtm_log_params {
   const char *data;      /* "fashion-mnist" or a folder */
   int threads;           /* OpenMP threads, 0 = all */
   int quiet;             /* 1: no line per entry on stderr */
+  uint32_t levels;       /* 0: binary model; K >= 2: categorical model of
+                          * K levels (thermometer-coded classifier) */
 } run_dtm_log_params;
 
 /* 500 samples, 1000 test images, classifier on 10000 training images,
- * seed 1, quiet 0. */
+ * seed 1, quiet 0, binary (levels 0). */
 run_dtm_log_params run_dtm_log_default_params(void);
 
 typedef struct run_dtm_logger run_dtm_logger;
@@ -51,11 +62,25 @@ typedef struct run_dtm_logger run_dtm_logger;
 int run_dtm_logger_alloc(const run_dtm_log_params *p, run_dtm_logger **out,
                          tk_err *err);
 void run_dtm_logger_free(run_dtm_logger *lg);
-/* One entry for model m (its epochs_done, acp_lambda) with the
+/* The logger of a training run: p with its data and threads defaulting
+ * to the run's (data, threads) and levels set.  A log that cannot be set
+ * up (a data folder without the test split, an unreadable or mismatched
+ * classifier file) is a warning on stderr and *lg = NULL: the training
+ * goes on without it. */
+void run_dtm_logger_for_run(const run_dtm_log_params *p, const char *data,
+                            int threads, uint32_t levels,
+                            run_dtm_logger **lg);
+/* One entry for binary model m (its epochs_done, acp_lambda) with the
  * training's last per-step autocorrelation (T values), appended to log
- * (whose attributes it sets). */
+ * (whose attributes it sets); the logger must have levels 0.  A log that
+ * already has entries made with other settings (samples, seed, test
+ * images, sweeps) gets the entry and a warning on stderr. */
 int run_dtm_logger_entry(run_dtm_logger *lg, const tsu_dtm *m,
                          const double *autocorr, io_dtm_log *log,
                          tk_err *err);
+/* The same for categorical model m (the logger's levels must be m->K). */
+int run_dtmc_logger_entry(run_dtm_logger *lg, const tsu_dtmc *m,
+                          const double *autocorr, io_dtm_log *log,
+                          tk_err *err);
 
 #endif

@@ -1,5 +1,8 @@
 /* run_dtm_plot_model.c -- `tsukit plot MODEL.h5`: a DTM model's training
- * curves from the file.  Four panels: FD-tsukit and label accuracy of the
+ * curves from the file, binary or categorical (io/io_dtm_cat.h: the title
+ * names the levels; its log's FD-tsukit is that of the thermometer-coded
+ * classifier).  Four panels: FD-tsukit, and label accuracy beside the
+ * generation's activity (flips or state changes per update), of the
  * training log (io/io_dtm_log.h) against the epoch, and each step's chain
  * autocorrelation and correlation-penalty weight (every measurement of
  * /train/acp, else the log's end-of-epoch values).  A file without a
@@ -61,6 +64,12 @@ int run_dtm_plot_model(io_file *f, const char *png, tk_err *err)
   TK_TRY(io_dtm_load(io_file_path(f), &m, &h, err));
   size_t T = m->p.T;
   const io_dtm_log *lg = &h.log;
+  /* a categorical model (io_dtm_cat.h): /dtm attr levels */
+  int64_t K = 0;
+  char px[48] = "binary pixels";
+  if (io_get_attr_i64(f, "/dtm", "levels", &K, NULL) == TK_OK)
+    snprintf(px, sizeof px, "cat%lld pixels (%lld gray levels)",
+             (long long)K, (long long)K);
   io_plot p;
   int rc = io_plot_begin(&p, png, 1100, 800, err);
   if (rc != TK_OK) {
@@ -69,21 +78,25 @@ int run_dtm_plot_model(io_file *f, const char *png, tk_err *err)
     return rc;
   }
   io_plot_cmd(&p, "set multiplot layout 2,2 title \"DTM training curves: "
-                  "T = %zu, G%d, L = %u, K = %u sweeps, ACP %s, %u epochs"
-                  "\" noenhanced\nset key top right\nset grid\n", T,
+                  "%s, T = %zu, G%d, L = %u, K = %u sweeps, ACP %s, %u epochs"
+                  "\" noenhanced\nset key top right\nset grid\n", px, T,
               4 * m->p.n_jumps, m->p.L, m->p.sweeps, m->p.acp ? "on" : "off",
               m->epochs_done);
   if (lg->n > 0) {
     io_plot_data_xy(&p, "fd", lg->epoch, lg->fd_tsukit, lg->n);
     io_plot_data_xy(&p, "acc", lg->epoch, lg->label_accuracy, lg->n);
-    io_plot_cmd(&p, "set title 'FD-tsukit (%u samples vs %u test images)'\n"
-                    "set xlabel 'epoch'\nset ylabel 'FD-tsukit'\n"
+    io_plot_data_xy(&p, "act", lg->epoch, lg->activity, lg->n);
+    io_plot_cmd(&p, "set title 'FD-tsukit (%u samples vs %u test images%s)'"
+                    "\nset xlabel 'epoch'\nset ylabel 'FD-tsukit'\n"
                     "unset key\nplot $fd with linespoints pt 7 lw 2 notitle\n",
-                lg->samples, lg->test_images);
-    io_plot_cmd(&p, "set title 'label accuracy of label-clamped samples'\n"
-                    "set ylabel 'accuracy'\nset yrange [0:1]\n"
-                    "plot $acc with linespoints pt 7 lw 2 notitle\n"
-                    "set yrange [*:*]\nset key top right\n");
+                lg->samples, lg->test_images,
+                lg->levels >= 2 ? ", thermometer-coded classifier" : "");
+    io_plot_cmd(&p, "set title 'label-clamped samples'\nset key top left\n"
+                    "set ylabel 'fraction'\nset yrange [0:1]\n"
+                    "plot $acc with linespoints pt 7 lw 2 title 'label "
+                    "accuracy', $act with linespoints pt 6 lw 1 title '%s "
+                    "per update'\nset yrange [*:*]\nset key top right\n",
+                lg->levels >= 2 ? "state changes" : "flips");
   } else {
     fprintf(stderr, "tsukit plot: %s has no training log (made before "
             "`dtm train` kept one): its quality panels are empty\n",

@@ -158,23 +158,6 @@ static void epoch_line(const tsu_dtm *m, const tsu_dtm_epoch_stats *st,
   fprintf(stderr, "; checkpoint %s\n", out);
 }
 
-/* The training log's set-up (*lg stays NULL if it fails), with the run's
- * data and threads unless the log names its own. */
-static void train_logger(const run_dtm_train_params *o, run_dtm_logger **lg)
-{
-  run_dtm_log_params lp = o->log;
-  if (lp.data == NULL)
-    lp.data = o->data;
-  if (lp.threads == 0)
-    lp.threads = o->threads;
-  tk_err le = {0};
-  /* training goes on without the log (a data folder without the test
-   * split, an unreadable classifier file): say so */
-  if (run_dtm_logger_alloc(&lp, lg, &le) != TK_OK)
-    fprintf(stderr, "tsukit dtm: warning: no training log: %s\n",
-            tk_err_text(&le));
-}
-
 static int train_body(const run_dtm_train_params *o, int rank, int size,
                       const tsu_dtm_comm *comm, run_dtm_train_result *res,
                       tk_err *err)
@@ -192,7 +175,7 @@ static int train_body(const run_dtm_train_params *o, int rank, int size,
   tsu_dtm_data d = {set.n, set.pixels, set.labels};
   run_dtm_logger *lg = NULL;
   if (rank == 0 && o->log.samples > 0 && m->epochs_done < m->p.epochs)
-    train_logger(o, &lg);
+    run_dtm_logger_for_run(&o->log, o->data, o->threads, 0, &lg);
   double wall = 0, imgs = 0, fl = 0;
   uint32_t e0 = m->epochs_done;
   tsu_dtm_epoch_stats st;

@@ -289,3 +289,10 @@ TESTS += tests/cli_dtm_gray.sh
 EXTRA_DIST += tests/cli_dtm_gray.sh
 TESTS += tests/cli_experiments_dtm_gray.sh
 EXTRA_DIST += tests/cli_experiments_dtm_gray.sh
+# Training log of categorical DTM models (issue 19): dtm_log_check reads
+# /training straight from HDF5 for the shell test
+check_PROGRAMS += tests/dtm_log_check
+tests_dtm_log_check_SOURCES = tests/dtm_log_check.c
+tests_dtm_log_check_LDADD = $(TKT_LDADD)
+TESTS += tests/cli_dtm_gray_log.sh
+EXTRA_DIST += tests/cli_dtm_gray_log.sh
