@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "io/io_dtm.h"
+#include "io/io_dtm_cat.h"
 #include "io/io_h5.h"
 #include "run/run_dtm.h"
 #include "tsu/tsu_dtm.h"
@@ -41,6 +42,21 @@ int tka_dtm_train(const char *data, const char *out, unsigned steps,
                   tka_dtm_progress_fn progress, void *ctx,
                   const volatile int *stop, double res[6], tk_err *err)
 {
+  return tka_dtm_train_pixels(data, out, steps, graph, L, epochs, sweeps,
+                              sweeps_pos, record, batch, train_limit, seed,
+                              threads, resume, force, 0, progress, ctx, stop,
+                              res, err);
+}
+
+int tka_dtm_train_pixels(const char *data, const char *out, unsigned steps,
+                         const char *graph, long L, unsigned epochs,
+                         unsigned sweeps, unsigned sweeps_pos,
+                         unsigned record, unsigned batch, size_t train_limit,
+                         uint64_t seed, int threads, int resume, int force,
+                         unsigned levels, tka_dtm_progress_fn progress,
+                         void *ctx, const volatile int *stop, double res[6],
+                         tk_err *err)
+{
   if (data == NULL || out == NULL || graph == NULL || res == NULL)
     return TK_FAIL(err, TK_EINVAL, "dtm train: data, out and graph are "
                    "required");
@@ -57,7 +73,11 @@ int tka_dtm_train(const char *data, const char *out, unsigned steps,
                    "%u in 1..1e6, record %u in 1..both, batch %u a multiple "
                    "of 64 in 64..65536, threads %d in 0..1024", steps, L,
                    epochs, sweeps, sweeps_pos, record, batch, threads);
+  if (levels == 1 || levels > TSU_DTMC_MAX_K)
+    return TK_FAIL(err, TK_ERANGE, "dtm train: pixel levels %u: 0 (binary) "
+                   "or 2..%u", levels, TSU_DTMC_MAX_K);
   run_dtm_train_params p = run_dtm_train_default_params();
+  p.pixel_levels = levels;
   p.data = data;
   p.out = out;
   p.p.T = steps;
@@ -104,6 +124,20 @@ int tka_dtm_info(const char *model, double info[5], tk_err *err)
   info[4] = m->n_vis;
   tsu_dtm_free(m);
   io_dtm_history_free(&h);
+  return TK_OK;
+}
+
+int tka_dtm_levels(const char *model, unsigned *levels, tk_err *err)
+{
+  if (model == NULL || levels == NULL)
+    return TK_FAIL(err, TK_EINVAL, "dtm: a model file is required");
+  *levels = 0;
+  if (!io_dtmc_is_model(model))
+    return TK_OK;
+  tsu_dtmc *m = NULL;
+  TK_TRY(io_dtmc_load(model, &m, NULL, err));
+  *levels = m->K;
+  tsu_dtmc_free(m);
   return TK_OK;
 }
 
@@ -161,8 +195,10 @@ int tka_dtm_sample(const char *model, const char *out, long n, int label,
   s->fig[3] = r.energy_ratio;
   io_file *f = NULL;
   int rc = io_file_open_read(out, &f, err);
+  uint32_t K = 0;
   if (rc == TK_OK)
-    rc = io_dtm_samples_read(f, &s->s, err);
+    rc = io_dtmc_is_samples(f) ? io_dtmc_samples_read_f(f, &s->s, &K, err)
+                               : io_dtm_samples_read(f, &s->s, err);
   io_file_close(f);
   if (rc != TK_OK) {
     tka_dtm_samples_free(s);

@@ -36,8 +36,24 @@ int tka_dtm_train(const char *data, const char *out, unsigned steps,
                   tka_dtm_progress_fn progress, void *ctx,
                   const volatile int *stop, double res[6], tk_err *err);
 
+/* tka_dtm_train with the model's pixels: levels 0 binary (as
+ * tka_dtm_train), K = 2..16 categorical pixels of K gray levels (`dtm
+ * train --pixels catK`, run/run_dtm_cat.h); a resumed model keeps its
+ * own (levels 0) or must have K. */
+int tka_dtm_train_pixels(const char *data, const char *out, unsigned steps,
+                         const char *graph, long L, unsigned epochs,
+                         unsigned sweeps, unsigned sweeps_pos,
+                         unsigned record, unsigned batch, size_t train_limit,
+                         uint64_t seed, int threads, int resume, int force,
+                         unsigned levels, tka_dtm_progress_fn progress,
+                         void *ctx, const volatile int *stop, double res[6],
+                         tk_err *err);
+
 /* A model's shape: info[5] <- T, L, n_jumps, epochs_done, n_vis. */
 int tka_dtm_info(const char *model, double info[5], tk_err *err);
+/* A model's pixels: *levels <- 0 for a binary model, K for a categorical
+ * one (io/io_dtm_cat.h). */
+int tka_dtm_levels(const char *model, unsigned *levels, tk_err *err);
 
 typedef struct tka_dtm_samples tka_dtm_samples;
 
@@ -50,7 +66,8 @@ int tka_dtm_sample(const char *model, const char *out, long n, int label,
                    double temp_K, uint64_t seed, int threads, int force,
                    tka_dtm_samples **res, tk_err *err);
 void tka_dtm_samples_free(tka_dtm_samples *s);
-/* images [n][28][28] 0/1 and label_clamped [n] (-1: free), owned by s;
+/* images [n][28][28] (0/1, or levels 0..K-1 of a categorical model's
+ * samples) and label_clamped [n] (-1: free), owned by s;
  * figures[4] <- wall_s, flips_per_ns, energy_per_sample_J,
  * energy_ratio. */
 const uint8_t *tka_dtm_samples_images(const tka_dtm_samples *s, size_t *n);

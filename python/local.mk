@@ -15,7 +15,7 @@ TK_PY_SOURCES = python/tsukit/__init__.py python/tsukit/_lib.py \
 	python/tsukit/bench.py
 TK_PY_TESTS = python/tests/conftest.py python/tests/test_chip.py \
 	python/tests/test_cells.py python/tests/test_errors.py \
-	python/tests/test_misc.py
+	python/tests/test_misc.py python/tests/test_dtm_gray.py
 EXTRA_DIST += $(TK_PY_SOURCES) $(TK_PY_TESTS) \
 	examples/python/calibrated_chip.py examples/python/thrml_style.py \
 	tests/data/cat4_300K.h5 tests/data/pbit_mc3.h5

@@ -81,6 +81,7 @@ def test_dtm_train_sample_evaluate(tmp_path, fashion):
     assert r["epochs"] == 1 and calls and calls[-1] == (1, 1, 1.0)
     model = tsukit.dtm.load(m)
     assert (model.steps, model.L, model.graph) == (2, 44, "G12")
+    assert model.pixels == "binary"
     s = model.sample(10, label="all", threads=1, out=tmp_path / "s.h5")
     assert s.images.shape == (10, 28, 28) and s.images.max() <= 1
     assert list(s.labels) == list(range(10))

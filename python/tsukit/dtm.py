@@ -6,6 +6,11 @@ run/run_dtm.h: the same runs as `tsukit dtm train|sample|eval`).
     s = tsukit.dtm.load("m.h5").sample(20, label=3)
     s.images            # uint8 [20, 28, 28]
     tsukit.dtm.evaluate("m.h5", s.path)
+    tsukit.dtm.train("g.h5", pixels="cat4", ...)   # four gray levels
+
+Every trained model file holds a per-epoch training log (/training:
+FD-tsukit, label accuracy, autocorrelation, penalty; `tsukit plot m.h5`
+draws it).
 
 Files are HDF5 with provenance, committed by rename: an interrupted
 training keeps its last whole epoch in the model file.
@@ -27,6 +32,16 @@ _EVAL_KEYS = ("fd_tsukit", "fd_marginal_baseline", "fd_data",
               "label_accuracy", "autocorr", "clf_test_accuracy")
 
 
+def _levels(pixels):
+    """"binary" -> 0, "catK" -> K (2..16)."""
+    if pixels == "binary":
+        return 0
+    if isinstance(pixels, str) and pixels.startswith("cat") and \
+            pixels[3:].isdigit() and 2 <= int(pixels[3:]) <= 16:
+        return int(pixels[3:])
+    raise InvalidArgument(f"pixels: {pixels!r} is not binary or cat2..cat16")
+
+
 def _path(p, name):
     if not isinstance(p, (str, bytes, os.PathLike)):
         raise InvalidArgument(f"{name}: {p!r} is not a file path")
@@ -38,11 +53,16 @@ def train(out, data: str = "fashion-mnist", *, steps: int = 4,
           sweeps: int = 250, sweeps_pos: int = 50, record: int = 16,
           batch: int = 64, train_limit: int = 0, seed: int = 1,
           threads: int = 0, resume: bool = False, force: bool = False,
-          progress=None) -> dict:
+          pixels: str = "binary", progress=None) -> dict:
     """Train a DTM on binarised Fashion-MNIST (`tsukit dtm train`): T =
     steps conditional EBMs on a graph/L chip, moment matching with Adam,
     the adaptive correlation penalty; the model file `out` is
-    checkpointed after every epoch.
+    checkpointed after every epoch, with its training log.
+
+    pixels: "binary" (pixel > 0.1) or "cat4" (`--pixels cat4`: four gray
+    levels, one categorical node per pixel; "catK" for K = 2..16 levels);
+    a resumed model keeps its own kind ("binary" then means "as the
+    file"), another catK is refused.
 
     data: "fashion-mnist" (Debian dataset-fashion-mnist) or a folder of
     the IDX files; train_limit: first N images (0 = all).
@@ -66,6 +86,7 @@ def train(out, data: str = "fashion-mnist", *, steps: int = 4,
             integer(train_limit, "train_limit", 0, 2**62),
             integer(seed, "seed", 0, 2**64 - 1),
             integer(threads, "threads", 0, 1024)]
+    levels = _levels(pixels)
     if progress is not None and not callable(progress):
         raise InvalidArgument("progress: not callable")
     res = (ctypes.c_double * 6)()
@@ -84,11 +105,11 @@ def train(out, data: str = "fashion-mnist", *, steps: int = 4,
     Lb = _lib.lib
 
     def invoke(stop, err):
-        return Lb.tka_dtm_train(
+        return Lb.tka_dtm_train_pixels(
             _lib.cstr(data), _lib.cstr(out), vals[0], _lib.cstr(graph),
             vals[1], vals[2], vals[3], vals[4], vals[5], vals[6], vals[7],
             ctypes.c_uint64(vals[8]), vals[9], int(bool(resume)),
-            int(bool(force)), cfn, None, stop, res, err)
+            int(bool(force)), levels, cfn, None, stop, res, err)
 
     try:
         _lib.stoppable(invoke, "dtm train")
@@ -100,7 +121,8 @@ def train(out, data: str = "fashion-mnist", *, steps: int = 4,
 
 
 class DTMSamples:
-    """Samples of a model: images uint8 [n, 28, 28] (0/1), labels int32
+    """Samples of a model: images uint8 [n, 28, 28] (0/1; levels 0..K-1
+    for a catK model), labels int32
     [n] (the clamped class, -1 free), path (the samples file), wall_s,
     flips_per_ns, energy_per_sample_J (the chip's accounting),
     energy_ratio (chip / paper formula)."""
@@ -116,7 +138,8 @@ class DTMSamples:
 
 class Model:
     """A trained model file (`tsukit dtm train`): steps, L, graph,
-    epochs, n_visible; :meth:`sample` generates images."""
+    epochs, n_visible, pixels ("binary" or "cat4"...); :meth:`sample`
+    generates images."""
 
     def __init__(self, path):
         self.path = _path(path, "path")
@@ -126,6 +149,10 @@ class Model:
         self.steps, self.L = int(info[0]), int(info[1])
         self.graph = _GRAPHS.get(int(info[2]), "?")
         self.epochs, self.n_visible = int(info[3]), int(info[4])
+        lv = ctypes.c_uint()
+        _lib.call(_lib.lib.tka_dtm_levels, _lib.cstr(self.path),
+                  ctypes.byref(lv), what=f"dtm.load({self.path!r})")
+        self.pixels = f"cat{lv.value}" if lv.value else "binary"
 
     def sample(self, n: int, label=None, *, out=None, sweeps: int = 0,
                cells=None, temp: float = None, seed: int = 1,
@@ -185,7 +212,8 @@ class Model:
 
     def __repr__(self):
         return (f"dtm.Model({self.path!r}, steps={self.steps}, "
-                f"{self.graph}, L={self.L}, epochs={self.epochs})")
+                f"{self.graph}, L={self.L}, epochs={self.epochs}, "
+                f"pixels={self.pixels!r})")
 
 
 def load(path) -> Model:
