@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tsu/tsu_dtm_cat.h"
+
 void io_dtm_log_free(io_dtm_log *l)
 {
   free(l->epoch);
@@ -134,9 +136,9 @@ static int read_body(io_file *f, uint32_t T, io_dtm_log *l, tk_err *err)
                          sizeof l->classifier, err));
   /* binary logs have no levels */
   if (io_get_attr_i64(f, "/training", "levels", &v, NULL) == TK_OK) {
-    if (v < 2 || v > 255)
+    if (v < 2 || v > TSU_DTMC_MAX_K)
       return TK_FAIL(err, TK_EFORMAT, "/training: levels = %lld (need "
-                     "2..255)", (long long)v);
+                     "2..%u)", (long long)v, TSU_DTMC_MAX_K);
     l->levels = (uint32_t)v;
   }
   size_t rows = 0;

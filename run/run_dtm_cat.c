@@ -1,7 +1,8 @@
 /* run_dtm_cat.c -- training and evaluation runs of the categorical DTM
  * (run_dtm_cat.h): the binary runs' checkpointing, reporting and
- * per-epoch training log (run_dtm_log.h), on the categorical model.  Workload: as the binary DTM's, ~5-10x the time per
- * cell update (the fast Potts sampler against the bit-packed spins). */
+ * per-epoch training log (run_dtm_log.h), on the categorical model.
+ * Workload: as the binary DTM's, ~5-10x the time per cell update (the
+ * fast Potts sampler against the bit-packed spins). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
