@@ -9,7 +9,8 @@
  *   /dtm/pix_p [784, K]              training-set P(pixel = k)
  *   /dtm/adam/mh_cat, vh_cat [T, n_grid, K]   Adam moments of h_cat
  * J [T, n_edges] multiplies [s_i = s_j] here; /dtm/h and /dtm/pix_mean
- * are zero.  The file is written whole to NAME.cat.partial and renamed.
+ * are zero.  The training log /training (io_dtm_log.h) carries attrs
+ * pixels = "cat<K>", levels = K (thermometer-coded classifier).  The file is written whole to NAME.cat.partial and renamed.
  * A file with /dtm attr `pixels` is categorical: `tsukit dtm sample` and
  * `eval` dispatch on it (io_dtmc_is_model).
  *
