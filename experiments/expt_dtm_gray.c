@@ -15,8 +15,8 @@
  * Workload: full: L = 48 G12, 20000 images, 40 + 16 sweeps, the gray
  * model 8 epochs and the binary one 4 (each epoch ~3.5 min on two cores
  * of a Zen 4 shared with ten other busy threads), 1000 samples each, a
- * cat4 library of 3 temperatures x 8 random control rows x 5 us, 40
- * samples of 20 sweeps per step on the cells (one bracketed cell-model
+ * cat4 library of 3 temperatures x 8 random control rows x 5 us, 20
+ * samples of 10 sweeps per step on the cells (one bracketed cell-model
  * inversion per update, ~20-50 us loaded); FD classifiers on 20000
  * images: ~55 min on that machine;
  * quick: L = 44, 512 images, 1 epoch, a one-temperature one-at-a-time
@@ -51,11 +51,11 @@ typedef struct gray_cfg {
  * pixels and label accuracy 0.445, still rising from 1.6x at epoch 1);
  * the binary model keeps the 4 epochs at which it already reached 4.5x
  * (the CPU goes to the gray model); everything else as before.  On the
- * calibrated cells 40 samples of 20 sweeps per step (the bracketed
+ * calibrated cells 20 samples of 10 sweeps per step (the bracketed
  * inverse made that affordable). */
 static const gray_cfg full_cfg = {
   "48", "20000", "8", "40", "16", "8", "40", "1000", "20000", "5000",
-  "0.329:0.335:3", "random:8", "5e-6", "40", "20", "300",
+  "0.329:0.335:3", "random:8", "5e-6", "20", "10", "300",
   {"295", "300", "305"}, 3, "4"};
 static const gray_cfg quick_cfg = {
   "44", "512", "1", "10", "8", "4", "2", "60", "2000", "500",
