@@ -439,6 +439,21 @@ static int build(const cal_nodemap_params *p, const io_celllib *L,
     for (int i = 0; i <= LAM_N; i++)
       m->lam[i] = exp(LAM_LO + LAM_SPAN * i / LAM_N);
   }
+  if (kind == CAL_NODEMAP_CAT && in->priority && !p->direct) {
+    const cal_priority_model *d = &m->design.pm;
+    m->brk = 1;
+    for (unsigned k = 0; k < in->K; k++) {
+      if (!(d->vs_V[k] > 0) || !isfinite(d->v0_V[k]))
+        m->brk = 0;
+      m->dlo[k] =
+          cal__nodemap_sigmoid((in->vmin_V - d->v0_V[k]) / d->vs_V[k]);
+      m->dhi[k] =
+          cal__nodemap_sigmoid((in->vmax_V - d->v0_V[k]) / d->vs_V[k]);
+      m->dw[k] = d->w[k] > 0 ? d->w[k] : 1.0;
+    }
+    for (int i = 0; i <= INV_N; i++)
+      m->lamg[i] = exp(-18.0 + 36.0 * i / INV_N);
+  }
   if (kind == CAL_NODEMAP_GMM) {
     const tmodel *c = &m->chip, *d = &m->design;
     for (int j = 0; j < 2; j++) {

@@ -59,8 +59,178 @@ static void cat_forward(const cal_nodemap *m, size_t inst,
   cal_softmax_eval(&sm, ctl_V, p);
 }
 
+/* ---- the bracketed priority inverse ----
+ * cal_priority_inverse scans all 4001 grid lambdas (a log per bit each,
+ * ~0.3 ms) for the one whose controls lie nearest the middle of the
+ * range, then refines it by golden section.  Every bit p_k(lambda) =
+ * q_k / (prod_{j<k} (1 - p_j) + lambda w_k) falls as lambda grows (p_0
+ * does, so the product rises, so p_1 falls, ...), so "every control <=
+ * vmax" (p_k <= dhi_k) holds from some grid index a on and "every control
+ * >= vmin" (p_k >= dlo_k) up to some b: the reachable lambdas are the
+ * grid interval [a, b], found by two bisections without logarithms.  On
+ * it the squared distance from the middle is searched by integer ternary
+ * search (the controls all fall with lambda; exact when the distance is
+ * unimodal there), then the scan's own golden section (INV_GOLDEN steps)
+ * from the same grid point.  Against the full scan: tests/test_cal_nodemap.c,
+ * 4000 random, peaked and clipped targets, with and without mismatch
+ * (fixed seed): the same controls and P(k) bit for bit, the stated limit
+ * 1e-6.  ~100 grid evaluations instead of 4001: ~60x faster. */
+
+/* Bit k's probability in (0, 1) at grid index i, sequentially. */
+static inline void bits_at(const cal_nodemap *m, const double *qn, int i,
+                          double *pk)
+{
+  double rest = 1, lam = m->lamg[i];
+  for (unsigned k = 0; k < m->info.K; k++) {
+    pk[k] = qn[k] / (rest + lam * m->dw[k]);
+    rest *= 1 - pk[k];
+  }
+}
+
+static int all_below_hi(const cal_nodemap *m, const double *qn, int i)
+{
+  double pk[CAL_MAX_STATES];
+  bits_at(m, qn, i, pk);
+  for (unsigned k = 0; k < m->info.K; k++)
+    if (!(pk[k] < 1 && pk[k] <= m->dhi[k]))
+      return 0;
+  return 1;
+}
+
+static int all_above_lo(const cal_nodemap *m, const double *qn, int i)
+{
+  double pk[CAL_MAX_STATES];
+  bits_at(m, qn, i, pk);
+  for (unsigned k = 0; k < m->info.K; k++)
+    if (!(pk[k] > 0 && pk[k] >= m->dlo[k]))
+      return 0;
+  return 1;
+}
+
+/* The reachable grid interval [*a, *b]; 0 when empty. */
+static int bracket(const cal_nodemap *m, const double *qn, int *a, int *b)
+{
+  if (!all_below_hi(m, qn, INV_N) || !all_above_lo(m, qn, 0))
+    return 0;
+  int lo = 0, hi = INV_N;           /* first index with every p <= hi */
+  if (all_below_hi(m, qn, 0))
+    hi = 0;
+  while (hi - lo > 1) {
+    int mid = lo + (hi - lo) / 2;
+    if (all_below_hi(m, qn, mid))
+      hi = mid;
+    else
+      lo = mid;
+  }
+  *a = hi;
+  lo = 0;                           /* last index with every p >= lo */
+  hi = INV_N;
+  if (all_above_lo(m, qn, INV_N))
+    lo = INV_N;
+  while (hi - lo > 1) {
+    int mid = lo + (hi - lo) / 2;
+    if (all_above_lo(m, qn, mid))
+      lo = mid;
+    else
+      hi = mid;
+  }
+  *b = lo;
+  return *a <= *b;
+}
+
+/* cal_priority.c's at_lambda: the controls at lambda and their squared
+ * distance from the middle of the range (+inf when one leaves it). */
+static double dist_at(const cal_nodemap *m, const double *qn, double lam,
+                      double *v)
+{
+  const cal_priority_model *d = &m->design.pm;
+  double rest = 1, d2 = 0, vmin = m->info.vmin_V, vmax = m->info.vmax_V;
+  double vmid = 0.5 * (vmin + vmax);
+  int inside = 1;
+  for (unsigned k = 0; k < m->info.K; k++) {
+    double pk = qn[k] / (rest + lam * m->dw[k]);
+    if (!(pk > 0 && pk < 1))
+      return INFINITY;
+    rest *= 1 - pk;
+    v[k] = d->v0_V[k] + d->vs_V[k] * log(pk / (1 - pk));
+    if (!(v[k] >= vmin && v[k] <= vmax))
+      inside = 0;
+    d2 += (v[k] - vmid) * (v[k] - vmid);
+  }
+  return inside ? d2 : INFINITY;
+}
+
+static int brk_inverse(const cal_nodemap *m, const double *q, double *ctl_V)
+{
+  /* renormalised as cal_priority_inverse does (the last bits matter
+   * where the reachable interval is a point) */
+  double qn[CAL_MAX_STATES], qs = 0;
+  for (unsigned k = 0; k < m->info.K; k++)
+    qs += q[k];
+  for (unsigned k = 0; k < m->info.K; k++)
+    qn[k] = q[k] / qs;
+  int a, b;
+  if (!bracket(m, qn, &a, &b))
+    return TK_ERANGE;
+  double v[CAL_MAX_STATES];
+  /* the edges as the scan sees them (its test goes through logarithms;
+   * the bracket's through the sigmoid of the range ends: they can differ
+   * in the last bit) */
+  while (a > 0 && isfinite(dist_at(m, qn, m->lamg[a - 1], v)))
+    a--;
+  while (a <= b && !isfinite(dist_at(m, qn, m->lamg[a], v)))
+    a++;
+  while (b < INV_N && isfinite(dist_at(m, qn, m->lamg[b + 1], v)))
+    b++;
+  while (b >= a && !isfinite(dist_at(m, qn, m->lamg[b], v)))
+    b--;
+  if (a > b)
+    return TK_ERANGE;
+  while (b - a > 2) {
+    int m1 = a + (b - a) / 3, m2 = b - (b - a) / 3;
+    if (dist_at(m, qn, m->lamg[m1], v) <= dist_at(m, qn, m->lamg[m2], v))
+      b = m2;
+    else
+      a = m1 + 1;
+  }
+  double best = INFINITY;
+  int ib = -1;
+  for (int i = a; i <= b; i++) {
+    double dd = dist_at(m, qn, m->lamg[i], v);
+    if (dd < best) {
+      best = dd;
+      ib = i;
+    }
+  }
+  if (ib < 0)   /* the bracket's edge rounded the other way */
+    return TK_ERANGE;
+  double ub = -18.0 + 36.0 * ib / INV_N, step = 36.0 / INV_N;
+  double lo = ub - step, hi = ub + step;
+  const double g = 0.5 * (sqrt(5.0) - 1);
+  for (int it = 0; it < INV_GOLDEN; it++) {
+    double x1 = hi - g * (hi - lo), x2 = lo + g * (hi - lo);
+    if (dist_at(m, qn, exp(x1), v) < dist_at(m, qn, exp(x2), v))
+      hi = x2;
+    else
+      lo = x1;
+  }
+  if (!isfinite(dist_at(m, qn, exp(0.5 * (lo + hi)), ctl_V)))
+    (void)dist_at(m, qn, m->lamg[ib], ctl_V);
+  return TK_OK;
+}
+
+/* Reachable at all (the bracket's test alone, no logarithms)? */
+static int cat_reachable(const cal_nodemap *m, const double *qn)
+{
+  int a, b;
+  return bracket(m, qn, &a, &b);
+}
+
 static int cat_inverse(const cal_nodemap *m, const double *q, double *ctl_V)
 {
+  if (m->brk)
+    return brk_inverse(m, q, ctl_V);
+  {
   /* the error text is not needed: the caller names the range */
   tk_err e = {0};
   return m->info.priority
@@ -68,6 +238,7 @@ static int cat_inverse(const cal_nodemap *m, const double *q, double *ctl_V)
                                     m->info.vmax_V, ctl_V, &e)
              : cal_softmax_inverse(&m->design.sm, q, m->info.vmin_V,
                                    m->info.vmax_V, ctl_V, &e);
+  }
 }
 
 int cal_nodemap_cat(const cal_nodemap *m, size_t inst, const double *q,
@@ -112,15 +283,33 @@ int cal_nodemap_cat(const cal_nodemap *m, size_t inst, const double *q,
                      m->info.vmax_V);
     double lo = 0, hi = 1, best[CAL_MAX_STATES];
     memcpy(best, out->ctl_V, sizeof best);
-    for (int it = 0; it < PULL_ITERS; it++) {
-      double t = 0.5 * (lo + hi), v[CAL_MAX_STATES];
+    if (m->brk) {
+      /* bisect on reachability alone, one inverse at the end: the same
+       * decisions as below, the bracket being the scan's own test */
+      for (int it = 0; it < PULL_ITERS; it++) {
+        double t = 0.5 * (lo + hi);
+        for (unsigned k = 0; k < K; k++)
+          qt[k] = (1 - t) * qn[k] + t / K;
+        if (cat_reachable(m, qt))
+          hi = t;
+        else
+          lo = t;
+      }
       for (unsigned k = 0; k < K; k++)
-        qt[k] = (1 - t) * qn[k] + t / K;
-      if (cat_inverse(m, qt, v) == TK_OK) {
-        hi = t;
-        memcpy(best, v, sizeof best);
-      } else {
-        lo = t;
+        qt[k] = (1 - hi) * qn[k] + hi / K;
+      if (hi < 1 && cat_inverse(m, qt, best) != TK_OK)
+        memcpy(best, out->ctl_V, sizeof best);
+    } else {
+      for (int it = 0; it < PULL_ITERS; it++) {
+        double t = 0.5 * (lo + hi), v[CAL_MAX_STATES];
+        for (unsigned k = 0; k < K; k++)
+          qt[k] = (1 - t) * qn[k] + t / K;
+        if (cat_inverse(m, qt, v) == TK_OK) {
+          hi = t;
+          memcpy(best, v, sizeof best);
+        } else {
+          lo = t;
+        }
       }
     }
     memcpy(out->ctl_V, best, sizeof best);

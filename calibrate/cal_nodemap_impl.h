@@ -20,6 +20,12 @@
 #define LAM_N 500
 #define LAM_LO (-18.0)
 #define LAM_SPAN 36.0
+/* The bracketed inverse (cal_nodemap_eval.c) runs on the inverse's own
+ * grid of INV_N + 1 points of ln(lambda) over [-18, 18] and ends with the
+ * same INV_GOLDEN golden-section steps (cal_priority_inverse's 4000 and
+ * 60), so that it returns the scan's controls bit for bit. */
+#define INV_N 4000
+#define INV_GOLDEN 60
 
 /* One cell's model at one temperature. */
 typedef struct tmodel {
@@ -40,6 +46,12 @@ struct cal_nodemap {
   double plo[CAL_MAX_STATES], phi[CAL_MAX_STATES]; /* design model: bit
                                 on-probabilities at vmin_V, vmax_V */
   double lam[LAM_N + 1];     /* the reachability grid's lambdas */
+  int brk;                   /* 1: the bracketed inverse (priority model,
+                                every vs > 0); 0: the direct scan */
+  double dlo[CAL_MAX_STATES], dhi[CAL_MAX_STATES]; /* design model: bit
+                                on-probabilities at vmin_V, vmax_V (brk) */
+  double dw[CAL_MAX_STATES]; /* design hold weights (0 taken as 1) */
+  double lamg[INV_N + 1];    /* the inverse grid's lambdas (brk) */
 };
 
 static inline double cal__nodemap_sigmoid(double x)
