@@ -283,7 +283,7 @@ int tsu_sampler_alloc(const tsu_graph *g, const tsu_coloring *col,
   pl->n_groups = (n_chains + 63) / 64;
   pl->key[0] = (uint32_t)seed;
   pl->key[1] = (uint32_t)(seed >> 32);
-  for (int r = 0; r < 10; r++) {
+  for (int r = 0; r < TSU__PHILOX_ROUNDS; r++) {
     pl->rk[r][0] = (uint32_t)(pl->key[0] + (uint32_t)r * 0x9E3779B9u);
     pl->rk[r][1] = (uint32_t)(pl->key[1] + (uint32_t)r * 0xBB67AE85u);
   }
@@ -499,9 +499,3 @@ int tsu_sampler_spin(const tsu_sampler *s, uint32_t chain, uint32_t node)
   uint64_t w = s->bits[(size_t)node * s->pl.n_groups + chain / 64];
   return ((w >> (chain % 64)) & 1) ? 1 : -1;
 }
-
-/* Philox4x32-10 blocks b0 .. b0 + 15 of counter (pa, sweep), as
- * tk_philox4x32_10 computes them one at a time (the plan's round keys):
- * rw[w][b] = word w of block b0 + b.  Written across the 16 blocks so
- * that compilers vectorise the rounds with whatever SIMD the target
- * has. */

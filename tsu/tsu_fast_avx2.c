@@ -5,7 +5,7 @@
  * AVX-512; bit-identical to the portable kernel (tsu_fast_portable.c), which
  * does the same integer sums and IEEE operations one chain at a time.
  * Per node pair and 64-chain group:
- *  - 16 Philox4x32-10 blocks, four per vector (64-bit lanes, mul_epu32),
+ *  - 16 Philox4x32-7 blocks, four per vector (64-bit lanes, mul_epu32),
  *    the parts of rounds 1-3 that depend only on the pair and the sweep
  *    computed once in scalar code; the words are packed straight into
  *    the chain order of the field vectors below (no per-node shuffles);
@@ -45,12 +45,12 @@
 
 /* Words 1-3 of the counter (pa, sweep) are the same for every block
  * of a pair: the parts of rounds 1-3 that depend on them only are
- * scalar constants (Philox4x32-10 unchanged). */
+ * scalar constants (Philox4x32-7 unchanged). */
 typedef struct {
   long long c3, k1, k2, k3;   /* xor constants of rounds 1-3 (low halves) */
 } philox_pre;
 
-static inline philox_pre philox_prepare(const uint64_t rk[10][2],
+static inline philox_pre philox_prepare(const uint64_t rk[TSU__PHILOX_ROUNDS][2],
                                         uint32_t pa, uint64_t sweep)
 {
   const uint32_t x1 = pa, x2 = (uint32_t)sweep, x3 = (uint32_t)(sweep >> 32);
@@ -65,10 +65,10 @@ static inline philox_pre philox_prepare(const uint64_t rk[10][2],
   return c;
 }
 
-/* Four Philox4x32-10 blocks with counter word 0 in the 64-bit lanes of
+/* Four Philox4x32-7 blocks with counter word 0 in the 64-bit lanes of
  * x0 and words 1-3 folded into c; out: words 0-3 (low halves). */
 T256 static INL void philox4c(__m256i x0, const philox_pre *c,
-                              const uint64_t rk[10][2], __m256i x[4])
+                              const uint64_t rk[TSU__PHILOX_ROUNDS][2], __m256i x[4])
 {
   const __m256i m0 = _mm256_set1_epi64x(PHILOX_M0);
   const __m256i m1 = _mm256_set1_epi64x(PHILOX_M1);
@@ -90,8 +90,8 @@ T256 static INL void philox4c(__m256i x0, const philox_pre *c,
   x2 = _mm256_xor_si256(_mm256_srli_epi64(p0, 32), _mm256_set1_epi64x(c->k3));
   x1 = p1;
   x3 = p0;
-#pragma GCC unroll 7
-  for (int r = 3; r < 10; r++) {
+#pragma GCC unroll 4
+  for (int r = 3; r < TSU__PHILOX_ROUNDS; r++) {
     p0 = _mm256_mul_epu32(x0, m0);
     p1 = _mm256_mul_epu32(x2, m1);
     __m256i n0 = _mm256_xor_si256(
@@ -111,7 +111,7 @@ T256 static INL void philox4c(__m256i x0, const philox_pre *c,
 /* rw[4 n + 2 a + q]: the random words of field vector (n, a, q) of
  * group g (file comment): four calls of philox4c, call (n, q) on blocks
  * 16 g + n + 8 q + 2 i in lane i. */
-T256 static INL void philox_fix(const uint64_t rk[10][2],
+T256 static INL void philox_fix(const uint64_t rk[TSU__PHILOX_ROUNDS][2],
                                 const philox_pre *c, uint32_t g,
                                 __m256i rw[8])
 {

@@ -12,6 +12,9 @@
 
 #include "tsu/tsu_fast.h"
 
+/* Rounds of the spin kernel's Philox4x32 (tk_philox4x32_7, tsu_fast.h). */
+#define TSU__PHILOX_ROUNDS 7
+
 typedef struct tsu__plan {
   uint32_t n;           /* nodes */
   uint32_t n_colors;    /* colours */
@@ -28,7 +31,8 @@ typedef struct tsu__plan {
   uint32_t g0;          /* global index of group 0 in the Philox counter
                          * (0 unless chains are split over processes) */
   uint32_t key[2];      /* Philox key = seed */
-  uint64_t rk[10][2];   /* round keys {k0 + r W0, k1 + r W1} (mod 2^32) */
+  uint64_t rk[TSU__PHILOX_ROUNDS][2]; /* round keys {k0 + r W0, k1 + r W1}
+                         * (mod 2^32) */
   /* Subset-sum tables for the AVX-512 VBMI/GFNI kernel (NULL if unused):
    * the neighbours of position p in blocks of 4; table t of p holds, for
    * each 4-bit pattern m, the sum of wq over the neighbours 4t+i with bit

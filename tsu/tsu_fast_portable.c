@@ -108,9 +108,10 @@ int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
   return fix_decide(pl, p, acc, r16, x_old);
 }
 
-/* Neighbour table, pre-scaled weights, constants and memory factors of
- * the plan from the graph and cells (pl->node and pl->n_groups set).  The
- * same order every time, so a reload only changes the numbers. */
+/* Philox4x32-7 blocks b0 .. b0 + 15 of counter (pa, sweep), as
+ * tk_philox4x32_7 computes them one at a time (the plan's round keys):
+ * rw[w][b] = word w of block b0 + b, written across the 16 blocks so
+ * that compilers vectorise the rounds. */
 static inline __attribute__((always_inline)) void
 philox16(const tsu__plan *pl, uint32_t b0, uint32_t pa, uint64_t sweep,
          uint32_t rw[4][16])
@@ -122,7 +123,7 @@ philox16(const tsu__plan *pl, uint32_t b0, uint32_t pa, uint64_t sweep,
     c2[b] = (uint32_t)sweep;
     c3[b] = (uint32_t)(sweep >> 32);
   }
-  for (int r = 0; r < 10; r++) {
+  for (int r = 0; r < TSU__PHILOX_ROUNDS; r++) {
     const uint32_t k0 = (uint32_t)pl->rk[r][0], k1 = (uint32_t)pl->rk[r][1];
     TSU_SIMD
     for (uint32_t b = 0; b < 16; b++) {
