@@ -162,7 +162,7 @@ static int build_fix(tsu__plan *pl, uint32_t *bad)
     pl->qtab = aligned_alloc(64, ((size_t)nq * 48 + 63) / 64 * 64);
     pl->qnb = malloc((size_t)nq * 4 * sizeof *pl->qnb);
     pl->qF = malloc(n);
-    pl->qk = malloc((size_t)n * 5 * sizeof *pl->qk);
+    pl->qk = malloc((size_t)n * 4 * sizeof *pl->qk);
     pl->qclamp = malloc((size_t)n * sizeof *pl->qclamp);
     pl->qe16 = malloc((size_t)n * sizeof *pl->qe16);
     pl->qthr = malloc((size_t)n * sizeof *pl->qthr);
@@ -187,10 +187,10 @@ static int build_fix(tsu__plan *pl, uint32_t *bad)
     pl->qF[p] = (uint8_t)F;
     pl->qclamp[p] = (int32_t)ldexp(100.0, F);
     {
-      const float c[5] = {TSU__EXP2Q_C0, TSU__EXP2Q_C1, TSU__EXP2Q_C2,
-                          TSU__EXP2Q_C3, TSU__EXP2Q_C4};
-      for (int j = 0; j < 5; j++)   /* exact: powers of two, no underflow */
-        pl->qk[5 * (size_t)p + j] = (float)ldexp(c[j], -j * F);
+      const float c[4] = {TSU__EXP2C_C0, TSU__EXP2C_C1, TSU__EXP2C_C2,
+                          TSU__EXP2C_C3};
+      for (int j = 0; j < 4; j++)   /* exact: powers of two, no underflow */
+        pl->qk[4 * (size_t)p + j] = (float)ldexp(c[j], -j * F);
     }
     pl->qe16[p] = (float)((double)pl->mem_e[p] * 65536.0);
     pl->qthr[p] = (float)((1.0 - (double)pl->mem_e[p]) * 65536.0);

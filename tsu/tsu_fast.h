@@ -50,9 +50,11 @@
  *   (r + 1/2 - x_old e 2^16) (1 + 2^acc) < (1 - e) 2^16,
  * r the 16-bit field, in IEEE single precision with one FMA, where acc
  * is clamped to [-100, 100] (no draw can change) and 2^acc = 2^floor(acc)
- * q(frac(acc)), q the quartic minimax of 2^z on [0,1) (relative error
- * < 2.7e-6).  So |P_fast(1) - P(1)| <= (ln 2 / 4) n_q 2^-(F+1) + 1e-6 on
- * top of the uniform's grid 2^-17 (tested against tsu_cell_p1 in
+ * q(frac(acc)), q the cubic minimax of 2^z on [0,1) (relative error
+ * < 7.5e-5, the AVX-512 GFNI kernel's; a quartic, 2.7e-6, until the
+ * change that made the AVX2 kernel about 8 % faster: the samples of
+ * these two paths changed there).  So |P_fast(1) - P(1)| <= (ln 2 / 4)
+ * n_q 2^-(F+1) + 2e-5 on top of the uniform's grid 2^-17 (tested against tsu_cell_p1 in
  * test_tsu_fast).  A node with B >= 2^21 or more than 2080 neighbours
  * cannot be represented: tsu_sampler_alloc fails with TK_ERANGE on
  * these two paths.

@@ -18,7 +18,7 @@
  *    (flushed to 16 bits every 4 quads), H in 16-bit lanes, and one
  *    vpmaddwd per 8 chains gives the int32 field 64 H + L;
  *  - decision (tsu_fast.h, tsu__fix_decide): integer floor and fraction
- *    of the field, the quartic 2^z with the power of two added to the
+ *    of the field, the cubic 2^z with the power of two added to the
  *    exponent bits, one FMA and a compare (the memory term and the clamp
  *    are compile-time variants, chosen per node); the compare masks are
  *    packed (vpackssdw, vpacksswb) back into the byte layout, and the
@@ -138,7 +138,7 @@ T256 static INL void philox_fix(const uint64_t rk[TSU__PHILOX_ROUNDS][2],
 typedef struct {
   __m256i cl, ncl, mask; /* clamp bounds, 2^F - 1 */
   __m128i F;              /* shift count F */
-  __m256 k[5];            /* quartic coefficients in the integer fraction */
+  __m256 k[4];            /* cubic coefficients in the integer fraction */
   __m256 e16, thr;        /* memory term, threshold */
 } dconst;
 
@@ -154,8 +154,7 @@ T256 static INL __m256i decide8(const dconst *d, __m256i acc, __m256i rw,
     a = _mm256_min_epi32(_mm256_max_epi32(a, d->ncl), d->cl);
   __m256i nn = _mm256_sra_epi32(a, d->F);
   __m256 ff = _mm256_cvtepi32_ps(_mm256_and_si256(a, d->mask));
-  __m256 p = _mm256_fmadd_ps(d->k[4], ff, d->k[3]);
-  p = _mm256_fmadd_ps(p, ff, d->k[2]);
+  __m256 p = _mm256_fmadd_ps(d->k[3], ff, d->k[2]);
   p = _mm256_fmadd_ps(p, ff, d->k[1]);
   p = _mm256_fmadd_ps(p, ff, d->k[0]);
   __m256 e2 = _mm256_castsi256_ps(_mm256_add_epi32(
@@ -232,9 +231,9 @@ T256 static INL void update_node(const tsu__plan *pl, uint64_t *bits,
   d.ncl = _mm256_set1_epi32(-pl->qclamp[p]);
   d.mask = _mm256_set1_epi32((int32_t)((1u << pl->qF[p]) - 1));
   d.F = _mm_cvtsi32_si128(pl->qF[p]);
-#pragma GCC unroll 5
-  for (int j = 0; j < 5; j++)
-    d.k[j] = _mm256_set1_ps(pl->qk[5 * (size_t)p + j]);
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; j++)
+    d.k[j] = _mm256_set1_ps(pl->qk[4 * (size_t)p + j]);
   d.e16 = _mm256_set1_ps(pl->qe16[p]);
   d.thr = _mm256_set1_ps(pl->qthr[p]);
   const __m256i k164 = _mm256_set1_epi32(64 << 16 | 1);
