@@ -23,10 +23,16 @@
  *    are compile-time variants, chosen per node); the compare masks are
  *    packed (vpackssdw, vpacksswb) back into the byte layout, and the
  *    64-bit state word is rebuilt from it.
- * About 9.8 instructions per flip on G12 (Philox 2.3, field 2.3), at
- * 1.19 flips/ns on one Zen 4 core (2.05 for the AVX-512 GFNI kernel);
+ * About 9.8 instructions per flip on G12 with Philox4x32-10 and the
+ * quartic (Philox 2.3, field 2.3), 1.19 flips/ns on one Zen 4 core;
  * throughput-bound (the same at L = 30, state in L1), and by taking
- * parts out: Philox 27 % of the time, field 33 %, decision 37 %.
+ * parts out: Philox 27 % of the time, field 33 %, decision 37 %.  With
+ * 7 Philox rounds (rounds 4-7 in vectors: 1.6 instructions per flip)
+ * and the cubic, about 1.4 flips/ns on the same core, 1.4x (README).
+ * Tried and not kept: the decision as a compare of the field against a
+ * 2^16-entry table of logit(u) by vpgatherdd (no 2^z at all): 0.7-0.85
+ * flips/ns against 1.08 in the same session, the gather costs more than
+ * the polynomial.
  * Chain of dword (L, i) (128-bit lane L, dword i) of field vector
  * (n, a, q): a + 2 L + 4 n + 8 i + 32 q, where n is the nibble, a the
  * byte half (vpunpck*bw) and q the word half (vpunpck*wd); its random
