@@ -31,7 +31,7 @@
  * integers and IEEE operations and are bit-identical to each other.
  * Paths otherwise differ only in the rounding of acc and in 2^acc, so
  * they agree in distribution and disagree on a draw only where u lies
- * within the precisions stated below of P(1) (about 1e-5 at moderate
+ * within the precisions stated below of P(1) (about 2e-5 at moderate
  * fields).
  *
  * AVX-512 paths: acc in fp32 as above; 2^acc: degree-6 Taylor polynomial
