@@ -2,7 +2,8 @@
  *
  * Workload: called from inner loops of the Langevin solver and the Gibbs
  * reference kernel (one word at a time) and from vectorised kernels that
- * inline tk_philox4x32_10 themselves.  The bijection is written plainly so
+ * inline tk_philox4x32_10 (or, the spin kernel, tk_philox4x32_7)
+ * themselves.  The bijection is written plainly so
  * that compilers can unroll and vectorise it.
  */
 #include "common/tk_rng.h"
@@ -14,12 +15,15 @@
 #define PHILOX_W0 0x9E3779B9u
 #define PHILOX_W1 0xBB67AE85u
 
-void tk_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2],
-                      uint32_t out[4])
+/* Philox4x32 with `rounds` rounds (the bijection of Salmon et al.,
+ * SC'11); inlined into the two entry points so the loop unrolls. */
+static inline __attribute__((always_inline)) void
+philox4x32_r(const uint32_t ctr[4], const uint32_t key[2], int rounds,
+             uint32_t out[4])
 {
   uint32_t c0 = ctr[0], c1 = ctr[1], c2 = ctr[2], c3 = ctr[3];
   uint32_t k0 = key[0], k1 = key[1];
-  for (int round = 0; round < 10; round++) {
+  for (int round = 0; round < rounds; round++) {
     if (round > 0) {
       k0 += PHILOX_W0;
       k1 += PHILOX_W1;
@@ -35,6 +39,18 @@ void tk_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2],
   out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3;
 }
 
+void tk_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2],
+                      uint32_t out[4])
+{
+  philox4x32_r(ctr, key, 10, out);
+}
+
+void tk_philox4x32_7(const uint32_t ctr[4], const uint32_t key[2],
+                     uint32_t out[4])
+{
+  philox4x32_r(ctr, key, 7, out);
+}
+
 void tk_rng_block_at(uint64_t seed, uint64_t stream, uint64_t ctr,
                      uint32_t out[4])
 {
@@ -42,6 +58,15 @@ void tk_rng_block_at(uint64_t seed, uint64_t stream, uint64_t ctr,
                          (uint32_t)stream, (uint32_t)(stream >> 32)};
   const uint32_t k[2] = {(uint32_t)seed, (uint32_t)(seed >> 32)};
   tk_philox4x32_10(c, k, out);
+}
+
+void tk_rng_block7_at(uint64_t seed, uint64_t stream, uint64_t ctr,
+                      uint32_t out[4])
+{
+  const uint32_t c[4] = {(uint32_t)ctr, (uint32_t)(ctr >> 32),
+                         (uint32_t)stream, (uint32_t)(stream >> 32)};
+  const uint32_t k[2] = {(uint32_t)seed, (uint32_t)(seed >> 32)};
+  tk_philox4x32_7(c, k, out);
 }
 
 void tk_rng_init(tk_rng *r, uint64_t seed, uint64_t stream)

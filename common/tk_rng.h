@@ -20,6 +20,12 @@
  * key, Salmon et al. (SC'11) Philox4x32 with 10 rounds. */
 void tk_philox4x32_10(const uint32_t ctr[4], const uint32_t key[2],
                       uint32_t out[4]);
+/* The same bijection with 7 rounds: the random stream of the fast spin
+ * kernel only (tsu/tsu_fast.h).  Salmon et al. report that Philox4x32
+ * with 7 rounds passes TestU01's BigCrush (10 rounds is their default,
+ * with a safety margin); every other user of tk_rng keeps 10. */
+void tk_philox4x32_7(const uint32_t ctr[4], const uint32_t key[2],
+                     uint32_t out[4]);
 
 typedef struct tk_rng {
   uint32_t key[2];      /* the seed, low word first */
@@ -50,6 +56,9 @@ uint32_t tk_rng_below(tk_rng *r, uint32_t n);
 /* Stateless draws at block `ctr` of (seed, stream). */
 void tk_rng_block_at(uint64_t seed, uint64_t stream, uint64_t ctr,
                      uint32_t out[4]);
+/* Block `ctr` of (seed, stream) from tk_philox4x32_7 (spin kernel). */
+void tk_rng_block7_at(uint64_t seed, uint64_t stream, uint64_t ctr,
+                      uint32_t out[4]);
 double tk_rng_uniform_at(uint64_t seed, uint64_t stream, uint64_t ctr);
 /* Two independent standard normals from one block. */
 void tk_rng_gauss2_at(uint64_t seed, uint64_t stream, uint64_t ctr,

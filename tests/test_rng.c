@@ -40,6 +40,41 @@ static void kat(void)
   }
 }
 
+/* Philox4x32-7 (the spin kernel's stream): the known-answer vectors of
+ * the Random123 distribution (kat_vectors), and tk_rng_block7_at's
+ * counter layout is tk_rng_block_at's. */
+static void kat7(void)
+{
+  static const struct {
+    uint32_t ctr[4], key[2], want[4];
+  } v[] = {
+    {{0, 0, 0, 0}, {0, 0}, {0x5f6fb709, 0x0d893f64, 0x4f121f81, 0x4f730a48}},
+    {{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff}, {0xffffffff, 0xffffffff},
+     {0x5207ddc2, 0x45165e59, 0x4d8ee751, 0x8c52f662}},
+    {{0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344}, {0xa4093822, 0x299f31d0},
+     {0x4dfccaba, 0x190a87f0, 0xc47362ba, 0xb6b5242a}},
+  };
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    uint32_t out[4];
+    tk_philox4x32_7(v[i].ctr, v[i].key, out);
+    TKT_OK(memcmp(out, v[i].want, sizeof out) == 0,
+           "philox4x32-7 known-answer vector %zu", i);
+    if (memcmp(out, v[i].want, sizeof out) != 0)
+      printf("# got %08x %08x %08x %08x\n", out[0], out[1], out[2], out[3]);
+  }
+  const uint64_t seed = 0x9a3b5c7d1e2f4051ULL, stream = 0x1234567887654321ULL,
+                 ctr = 0x0fedcba987654321ULL;
+  const uint32_t c[4] = {(uint32_t)ctr, (uint32_t)(ctr >> 32),
+                         (uint32_t)stream, (uint32_t)(stream >> 32)};
+  const uint32_t k[2] = {(uint32_t)seed, (uint32_t)(seed >> 32)};
+  uint32_t a[4], b[4], t[4];
+  tk_philox4x32_7(c, k, a);
+  tk_rng_block7_at(seed, stream, ctr, b);
+  tk_rng_block_at(seed, stream, ctr, t);
+  TKT_OK(memcmp(a, b, sizeof a) == 0 && memcmp(a, t, sizeof a) != 0,
+         "tk_rng_block7_at: counter (ctr, stream), key seed, 7 rounds");
+}
+
 static void keyed_layout(void)
 {
   /* tk_rng walks blocks 0,1,2.. of (seed, stream); block_at must agree. */
@@ -210,6 +245,7 @@ static void threads(void)
 int main(void)
 {
   kat();
+  kat7();
   keyed_layout();
   uniform();
   gauss();

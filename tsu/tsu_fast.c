@@ -162,7 +162,7 @@ static int build_fix(tsu__plan *pl, uint32_t *bad)
     pl->qtab = aligned_alloc(64, ((size_t)nq * 48 + 63) / 64 * 64);
     pl->qnb = malloc((size_t)nq * 4 * sizeof *pl->qnb);
     pl->qF = malloc(n);
-    pl->qk = malloc((size_t)n * 5 * sizeof *pl->qk);
+    pl->qk = malloc((size_t)n * 4 * sizeof *pl->qk);
     pl->qclamp = malloc((size_t)n * sizeof *pl->qclamp);
     pl->qe16 = malloc((size_t)n * sizeof *pl->qe16);
     pl->qthr = malloc((size_t)n * sizeof *pl->qthr);
@@ -187,10 +187,10 @@ static int build_fix(tsu__plan *pl, uint32_t *bad)
     pl->qF[p] = (uint8_t)F;
     pl->qclamp[p] = (int32_t)ldexp(100.0, F);
     {
-      const float c[5] = {TSU__EXP2Q_C0, TSU__EXP2Q_C1, TSU__EXP2Q_C2,
-                          TSU__EXP2Q_C3, TSU__EXP2Q_C4};
-      for (int j = 0; j < 5; j++)   /* exact: powers of two, no underflow */
-        pl->qk[5 * (size_t)p + j] = (float)ldexp(c[j], -j * F);
+      const float c[4] = {TSU__EXP2C_C0, TSU__EXP2C_C1, TSU__EXP2C_C2,
+                          TSU__EXP2C_C3};
+      for (int j = 0; j < 4; j++)   /* exact: powers of two, no underflow */
+        pl->qk[4 * (size_t)p + j] = (float)ldexp(c[j], -j * F);
     }
     pl->qe16[p] = (float)((double)pl->mem_e[p] * 65536.0);
     pl->qthr[p] = (float)((1.0 - (double)pl->mem_e[p]) * 65536.0);
@@ -283,7 +283,7 @@ int tsu_sampler_alloc(const tsu_graph *g, const tsu_coloring *col,
   pl->n_groups = (n_chains + 63) / 64;
   pl->key[0] = (uint32_t)seed;
   pl->key[1] = (uint32_t)(seed >> 32);
-  for (int r = 0; r < 10; r++) {
+  for (int r = 0; r < TSU__PHILOX_ROUNDS; r++) {
     pl->rk[r][0] = (uint32_t)(pl->key[0] + (uint32_t)r * 0x9E3779B9u);
     pl->rk[r][1] = (uint32_t)(pl->key[1] + (uint32_t)r * 0xBB67AE85u);
   }
@@ -499,9 +499,3 @@ int tsu_sampler_spin(const tsu_sampler *s, uint32_t chain, uint32_t node)
   uint64_t w = s->bits[(size_t)node * s->pl.n_groups + chain / 64];
   return ((w >> (chain % 64)) & 1) ? 1 : -1;
 }
-
-/* Philox4x32-10 blocks b0 .. b0 + 15 of counter (pa, sweep), as
- * tk_philox4x32_10 computes them one at a time (the plan's round keys):
- * rw[w][b] = word w of block b0 + b.  Written across the 16 blocks so
- * that compilers vectorise the rounds with whatever SIMD the target
- * has. */

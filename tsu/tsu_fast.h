@@ -13,9 +13,12 @@
  * Randomness: let colour-order position p be the h-th (h = 0 or 1) of
  * the pair that starts at pa = p - h (pairs counted from the start of
  * p's colour).  Its update in sweep t for chain 64 g + q uses the 16-bit
- * field h (bits 16h .. 16h+15) of word q mod 4 of the Philox4x32-10
- * block tk_rng_block_at(seed, stream = t, ctr = pa << 32 | (16 g + q/4));
- * u = (field + 1/2)/2^16.  Results therefore depend on (seed, chain,
+ * field h (bits 16h .. 16h+15) of word q mod 4 of the Philox4x32-7
+ * block tk_rng_block7_at(seed, stream = t, ctr = pa << 32 | (16 g + q/4));
+ * u = (field + 1/2)/2^16.  (Philox4x32 with 7 rounds, which its authors
+ * report passes BigCrush, since the change that made the AVX2 kernel
+ * 13 % faster; before it, 10 rounds: the seed -> sample mapping of every
+ * path changed there.  The random start keeps tk_rng_block_at.)  Results therefore depend on (seed, chain,
  * node, sweep) only, never on the thread count, and every code path
  * draws the same u.  The 16-bit uniform biases P(1) by at most 2^-17.
  *
@@ -28,7 +31,7 @@
  * integers and IEEE operations and are bit-identical to each other.
  * Paths otherwise differ only in the rounding of acc and in 2^acc, so
  * they agree in distribution and disagree on a draw only where u lies
- * within the precisions stated below of P(1) (about 1e-5 at moderate
+ * within the precisions stated below of P(1) (about 2e-5 at moderate
  * fields).
  *
  * AVX-512 paths: acc in fp32 as above; 2^acc: degree-6 Taylor polynomial
@@ -47,9 +50,11 @@
  *   (r + 1/2 - x_old e 2^16) (1 + 2^acc) < (1 - e) 2^16,
  * r the 16-bit field, in IEEE single precision with one FMA, where acc
  * is clamped to [-100, 100] (no draw can change) and 2^acc = 2^floor(acc)
- * q(frac(acc)), q the quartic minimax of 2^z on [0,1) (relative error
- * < 2.7e-6).  So |P_fast(1) - P(1)| <= (ln 2 / 4) n_q 2^-(F+1) + 1e-6 on
- * top of the uniform's grid 2^-17 (tested against tsu_cell_p1 in
+ * q(frac(acc)), q the cubic minimax of 2^z on [0,1) (relative error
+ * < 7.5e-5, the AVX-512 GFNI kernel's; a quartic, 2.7e-6, until the
+ * change that made the AVX2 kernel about 8 % faster: the samples of
+ * these two paths changed there).  So |P_fast(1) - P(1)| <= (ln 2 / 4)
+ * n_q 2^-(F+1) + 2e-5 on top of the uniform's grid 2^-17 (tested against tsu_cell_p1 in
  * test_tsu_fast).  A node with B >= 2^21 or more than 2080 neighbours
  * cannot be represented: tsu_sampler_alloc fails with TK_ERANGE on
  * these two paths.

@@ -5,7 +5,7 @@
  * AVX-512; bit-identical to the portable kernel (tsu_fast_portable.c), which
  * does the same integer sums and IEEE operations one chain at a time.
  * Per node pair and 64-chain group:
- *  - 16 Philox4x32-10 blocks, four per vector (64-bit lanes, mul_epu32),
+ *  - 16 Philox4x32-7 blocks, four per vector (64-bit lanes, mul_epu32),
  *    the parts of rounds 1-3 that depend only on the pair and the sweep
  *    computed once in scalar code; the words are packed straight into
  *    the chain order of the field vectors below (no per-node shuffles);
@@ -18,15 +18,21 @@
  *    (flushed to 16 bits every 4 quads), H in 16-bit lanes, and one
  *    vpmaddwd per 8 chains gives the int32 field 64 H + L;
  *  - decision (tsu_fast.h, tsu__fix_decide): integer floor and fraction
- *    of the field, the quartic 2^z with the power of two added to the
+ *    of the field, the cubic 2^z with the power of two added to the
  *    exponent bits, one FMA and a compare (the memory term and the clamp
  *    are compile-time variants, chosen per node); the compare masks are
  *    packed (vpackssdw, vpacksswb) back into the byte layout, and the
  *    64-bit state word is rebuilt from it.
- * About 9.8 instructions per flip on G12 (Philox 2.3, field 2.3), at
- * 1.19 flips/ns on one Zen 4 core (2.05 for the AVX-512 GFNI kernel);
+ * About 9.8 instructions per flip on G12 with Philox4x32-10 and the
+ * quartic (Philox 2.3, field 2.3), 1.19 flips/ns on one Zen 4 core;
  * throughput-bound (the same at L = 30, state in L1), and by taking
- * parts out: Philox 27 % of the time, field 33 %, decision 37 %.
+ * parts out: Philox 27 % of the time, field 33 %, decision 37 %.  With
+ * 7 Philox rounds (rounds 4-7 in vectors: 1.6 instructions per flip)
+ * and the cubic, about 1.4 flips/ns on the same core, 1.4x (README).
+ * Tried and not kept: the decision as a compare of the field against a
+ * 2^16-entry table of logit(u) by vpgatherdd (no 2^z at all): 0.7-0.85
+ * flips/ns against 1.08 in the same session, the gather costs more than
+ * the polynomial.
  * Chain of dword (L, i) (128-bit lane L, dword i) of field vector
  * (n, a, q): a + 2 L + 4 n + 8 i + 32 q, where n is the nibble, a the
  * byte half (vpunpck*bw) and q the word half (vpunpck*wd); its random
@@ -45,12 +51,12 @@
 
 /* Words 1-3 of the counter (pa, sweep) are the same for every block
  * of a pair: the parts of rounds 1-3 that depend on them only are
- * scalar constants (Philox4x32-10 unchanged). */
+ * scalar constants (Philox4x32-7 unchanged). */
 typedef struct {
   long long c3, k1, k2, k3;   /* xor constants of rounds 1-3 (low halves) */
 } philox_pre;
 
-static inline philox_pre philox_prepare(const uint64_t rk[10][2],
+static inline philox_pre philox_prepare(const uint64_t rk[TSU__PHILOX_ROUNDS][2],
                                         uint32_t pa, uint64_t sweep)
 {
   const uint32_t x1 = pa, x2 = (uint32_t)sweep, x3 = (uint32_t)(sweep >> 32);
@@ -65,10 +71,10 @@ static inline philox_pre philox_prepare(const uint64_t rk[10][2],
   return c;
 }
 
-/* Four Philox4x32-10 blocks with counter word 0 in the 64-bit lanes of
+/* Four Philox4x32-7 blocks with counter word 0 in the 64-bit lanes of
  * x0 and words 1-3 folded into c; out: words 0-3 (low halves). */
 T256 static INL void philox4c(__m256i x0, const philox_pre *c,
-                              const uint64_t rk[10][2], __m256i x[4])
+                              const uint64_t rk[TSU__PHILOX_ROUNDS][2], __m256i x[4])
 {
   const __m256i m0 = _mm256_set1_epi64x(PHILOX_M0);
   const __m256i m1 = _mm256_set1_epi64x(PHILOX_M1);
@@ -90,8 +96,8 @@ T256 static INL void philox4c(__m256i x0, const philox_pre *c,
   x2 = _mm256_xor_si256(_mm256_srli_epi64(p0, 32), _mm256_set1_epi64x(c->k3));
   x1 = p1;
   x3 = p0;
-#pragma GCC unroll 7
-  for (int r = 3; r < 10; r++) {
+#pragma GCC unroll 4
+  for (int r = 3; r < TSU__PHILOX_ROUNDS; r++) {
     p0 = _mm256_mul_epu32(x0, m0);
     p1 = _mm256_mul_epu32(x2, m1);
     __m256i n0 = _mm256_xor_si256(
@@ -111,7 +117,7 @@ T256 static INL void philox4c(__m256i x0, const philox_pre *c,
 /* rw[4 n + 2 a + q]: the random words of field vector (n, a, q) of
  * group g (file comment): four calls of philox4c, call (n, q) on blocks
  * 16 g + n + 8 q + 2 i in lane i. */
-T256 static INL void philox_fix(const uint64_t rk[10][2],
+T256 static INL void philox_fix(const uint64_t rk[TSU__PHILOX_ROUNDS][2],
                                 const philox_pre *c, uint32_t g,
                                 __m256i rw[8])
 {
@@ -138,7 +144,7 @@ T256 static INL void philox_fix(const uint64_t rk[10][2],
 typedef struct {
   __m256i cl, ncl, mask; /* clamp bounds, 2^F - 1 */
   __m128i F;              /* shift count F */
-  __m256 k[5];            /* quartic coefficients in the integer fraction */
+  __m256 k[4];            /* cubic coefficients in the integer fraction */
   __m256 e16, thr;        /* memory term, threshold */
 } dconst;
 
@@ -154,8 +160,7 @@ T256 static INL __m256i decide8(const dconst *d, __m256i acc, __m256i rw,
     a = _mm256_min_epi32(_mm256_max_epi32(a, d->ncl), d->cl);
   __m256i nn = _mm256_sra_epi32(a, d->F);
   __m256 ff = _mm256_cvtepi32_ps(_mm256_and_si256(a, d->mask));
-  __m256 p = _mm256_fmadd_ps(d->k[4], ff, d->k[3]);
-  p = _mm256_fmadd_ps(p, ff, d->k[2]);
+  __m256 p = _mm256_fmadd_ps(d->k[3], ff, d->k[2]);
   p = _mm256_fmadd_ps(p, ff, d->k[1]);
   p = _mm256_fmadd_ps(p, ff, d->k[0]);
   __m256 e2 = _mm256_castsi256_ps(_mm256_add_epi32(
@@ -232,9 +237,9 @@ T256 static INL void update_node(const tsu__plan *pl, uint64_t *bits,
   d.ncl = _mm256_set1_epi32(-pl->qclamp[p]);
   d.mask = _mm256_set1_epi32((int32_t)((1u << pl->qF[p]) - 1));
   d.F = _mm_cvtsi32_si128(pl->qF[p]);
-#pragma GCC unroll 5
-  for (int j = 0; j < 5; j++)
-    d.k[j] = _mm256_set1_ps(pl->qk[5 * (size_t)p + j]);
+#pragma GCC unroll 4
+  for (int j = 0; j < 4; j++)
+    d.k[j] = _mm256_set1_ps(pl->qk[4 * (size_t)p + j]);
   d.e16 = _mm256_set1_ps(pl->qe16[p]);
   d.thr = _mm256_set1_ps(pl->qthr[p]);
   const __m256i k164 = _mm256_set1_epi32(64 << 16 | 1);

@@ -1,7 +1,7 @@
 /* tsu_fast_avx512.c -- the AVX-512 Gibbs kernels: 16 chains per vector.
  *
  * Workload: the inner loop of every sampling run.  Per node pair and
- * 64-chain group: 16 Philox4x32-10 blocks (two vectors of 8 blocks, one
+ * 64-chain group: 16 Philox4x32-7 blocks (two vectors of 8 blocks, one
  * block per 64-bit lane so _mm512_mul_epu32 gives the full 32x32 product
  * without shuffles), then per node four fp32 accumulators, a polynomial
  * 2^x with scalef, and the compare u (1 + 2^acc) < 1.  Two kernels:
@@ -26,17 +26,17 @@
 #define PHILOX_W0 0x9E3779B9u
 #define PHILOX_W1 0xBB67AE85u
 
-/* Eight Philox4x32-10 blocks, one per 64-bit lane (values in the low 32
+/* Eight Philox4x32-7 blocks, one per 64-bit lane (values in the low 32
  * bits of each lane; the high halves carry garbage that is never read).
  * rk[r] = {k0 + r W0, k1 + r W1}, the round keys (plan), each read as
  * a broadcast memory operand of vpternlogq. */
-T512 static inline void philox8(__m512i x[4], const uint64_t rk[10][2])
+T512 static inline void philox8(__m512i x[4], const uint64_t rk[TSU__PHILOX_ROUNDS][2])
 {
   const __m512i m0 = _mm512_set1_epi64(PHILOX_M0);
   const __m512i m1 = _mm512_set1_epi64(PHILOX_M1);
   __m512i x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
-#pragma GCC unroll 10
-  for (int r = 0; r < 10; r++) {
+#pragma GCC unroll 7
+  for (int r = 0; r < TSU__PHILOX_ROUNDS; r++) {
     __m512i p0 = _mm512_mul_epu32(x0, m0);
     __m512i p1 = _mm512_mul_epu32(x2, m1);
     /* n0 = hi(p1) ^ x1 ^ k0, n2 = hi(p0) ^ x3 ^ k1 (low halves) */
@@ -56,7 +56,7 @@ T512 static inline void philox8(__m512i x[4], const uint64_t rk[10][2])
 
 /* The 64 words of blocks 16g .. 16g+15 of counter (pa, sweep), as four
  * vectors: lane b of out[w] is word w of block b (chain 16 w + b). */
-T512 static inline void philox16(const uint64_t rk[10][2], uint32_t g,
+T512 static inline void philox16(const uint64_t rk[TSU__PHILOX_ROUNDS][2], uint32_t g,
                                  uint32_t pa, uint64_t sweep, __m512i out[4])
 {
   const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
@@ -78,7 +78,7 @@ T512 static inline void philox16(const uint64_t rk[10][2], uint32_t g,
 
 /* The same 64 words in chain order: lane b of out[c] is the word of
  * chain 16 c + b, i.e. word b % 4 of block 16 g + 4 c + b / 4. */
-T512 static inline void philox16_chains(const uint64_t rk[10][2], uint32_t g,
+T512 static inline void philox16_chains(const uint64_t rk[TSU__PHILOX_ROUNDS][2], uint32_t g,
                                         uint32_t pa, uint64_t sweep,
                                         __m512i out[4])
 {

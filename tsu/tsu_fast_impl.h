@@ -12,6 +12,9 @@
 
 #include "tsu/tsu_fast.h"
 
+/* Rounds of the spin kernel's Philox4x32 (tk_philox4x32_7, tsu_fast.h). */
+#define TSU__PHILOX_ROUNDS 7
+
 typedef struct tsu__plan {
   uint32_t n;           /* nodes */
   uint32_t n_colors;    /* colours */
@@ -28,7 +31,8 @@ typedef struct tsu__plan {
   uint32_t g0;          /* global index of group 0 in the Philox counter
                          * (0 unless chains are split over processes) */
   uint32_t key[2];      /* Philox key = seed */
-  uint64_t rk[10][2];   /* round keys {k0 + r W0, k1 + r W1} (mod 2^32) */
+  uint64_t rk[TSU__PHILOX_ROUNDS][2]; /* round keys {k0 + r W0, k1 + r W1}
+                         * (mod 2^32) */
   /* Subset-sum tables for the AVX-512 VBMI/GFNI kernel (NULL if unused):
    * the neighbours of position p in blocks of 4; table t of p holds, for
    * each 4-bit pattern m, the sum of wq over the neighbours 4t+i with bit
@@ -49,7 +53,7 @@ typedef struct tsu__plan {
                          * n_groups); padding points at the zero row n */
   uint8_t *qF;          /* [n] fraction bits F_p, 0..24 */
   int32_t *qclamp;      /* [n] 100 * 2^F_p: |field| clamped to 100 (log2 units) */
-  float *qk;            /* [n][5] TSU__EXP2Q_C[j] * 2^(-j F_p): the quartic in
+  float *qk;            /* [n][4] TSU__EXP2C_C[j] * 2^(-j F_p): the cubic in
                          * the integer fraction */
   float *qe16;          /* [n] e_p * 2^16 (memory term in units of the uniform) */
   float *qthr;          /* [n] (1 - e_p) * 2^16 (decision threshold) */
@@ -102,12 +106,21 @@ static inline int32_t tsu__fix_entry(const uint8_t *tb, uint32_t m)
 const tsu__plan *tsu__sampler_plan(const tsu_sampler *s);
 
 /* Quartic minimax (relative error) of 2^z on [0, 1): relative error
- * < 2.7e-6 with these float coefficients (fixed-point kernels). */
+ * < 2.7e-6 with these float coefficients (the fast Potts and Gaussian
+ * kernels, tsu_fastnode_body_impl.h). */
 #define TSU__EXP2Q_C0 1.0000026226043701f
 #define TSU__EXP2Q_C1 0.6930038332939148f
 #define TSU__EXP2Q_C2 0.2414427548646927f
 #define TSU__EXP2Q_C3 0.052011460065841675f
 #define TSU__EXP2Q_C4 0.013534167781472206f
+
+/* Cubic minimax (relative error) of 2^z on [0, 1), the AVX-512 GFNI
+ * kernel's: relative error < 7.5e-5 with these float coefficients
+ * (fixed-point spin kernels; |error in P(1)| <= 7.5e-5 / 4 < 1.9e-5). */
+#define TSU__EXP2C_C0 0.99992519617f
+#define TSU__EXP2C_C1 0.69583356380f
+#define TSU__EXP2C_C2 0.22606715560f
+#define TSU__EXP2C_C3 0.07802452147f
 
 /* Coefficients of 2^f ~ sum_k TSU__EXP2_C[k] f^k on |f| <= 1/2 (Taylor of
  * exp(f ln 2) to degree 6, relative error < 2e-7). */

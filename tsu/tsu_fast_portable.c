@@ -33,7 +33,7 @@ static uint32_t f32_bits(float f)
 }
 
 /* The decision of tsu_fast.h, each step exactly as the AVX2 kernel does
- * it: integer clamp and rounding, the quartic in IEEE single precision
+ * it: integer clamp and rounding, the cubic in IEEE single precision
  * (fmaf is one rounding, as vfmadd), the power of two added to the
  * exponent bits. */
 static inline __attribute__((always_inline)) int
@@ -42,13 +42,12 @@ fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc, uint32_t r16,
 {
   const int F = pl->qF[p];
   const int32_t c = pl->qclamp[p];
-  const float *k = pl->qk + 5 * (size_t)p;
+  const float *k = pl->qk + 4 * (size_t)p;
   int32_t a = acc > -c ? acc : -c;
   a = a < c ? a : c;
   int32_t nn = a >> F;   /* floor (arithmetic shift: GCC, Clang) */
   float ff = (float)(a & (int32_t)((1u << F) - 1));
-  float q = k[4];
-  q = fmaf(q, ff, k[3]);
+  float q = k[3];
   q = fmaf(q, ff, k[2]);
   q = fmaf(q, ff, k[1]);
   q = fmaf(q, ff, k[0]);
@@ -70,8 +69,8 @@ fix_decide16(const tsu__plan *pl, uint32_t p, const int32_t *acc,
   const int F = pl->qF[p];
   const int32_t c = pl->qclamp[p];
   const int32_t mask = (int32_t)((1u << F) - 1);
-  const float *k = pl->qk + 5 * (size_t)p;
-  const float k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3], k4 = k[4];
+  const float *k = pl->qk + 4 * (size_t)p;
+  const float k0 = k[0], k1 = k[1], k2 = k[2], k3 = k[3];
   const float e16 = pl->qe16[p], thr = pl->qthr[p];
   TSU_SIMD
   for (int j = 0; j < 16; j++) {
@@ -79,8 +78,7 @@ fix_decide16(const tsu__plan *pl, uint32_t p, const int32_t *acc,
     a = a < c ? a : c;
     int32_t nn = a >> F;
     float ff = (float)(a & mask);
-    float q = fmaf(k4, ff, k3);
-    q = fmaf(q, ff, k2);
+    float q = fmaf(k3, ff, k2);
     q = fmaf(q, ff, k1);
     q = fmaf(q, ff, k0);
     float e2 = f32_from_bits(f32_bits(q) + ((uint32_t)nn << 23));
@@ -108,9 +106,10 @@ int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
   return fix_decide(pl, p, acc, r16, x_old);
 }
 
-/* Neighbour table, pre-scaled weights, constants and memory factors of
- * the plan from the graph and cells (pl->node and pl->n_groups set).  The
- * same order every time, so a reload only changes the numbers. */
+/* Philox4x32-7 blocks b0 .. b0 + 15 of counter (pa, sweep), as
+ * tk_philox4x32_7 computes them one at a time (the plan's round keys):
+ * rw[w][b] = word w of block b0 + b, written across the 16 blocks so
+ * that compilers vectorise the rounds. */
 static inline __attribute__((always_inline)) void
 philox16(const tsu__plan *pl, uint32_t b0, uint32_t pa, uint64_t sweep,
          uint32_t rw[4][16])
@@ -122,7 +121,7 @@ philox16(const tsu__plan *pl, uint32_t b0, uint32_t pa, uint64_t sweep,
     c2[b] = (uint32_t)sweep;
     c3[b] = (uint32_t)(sweep >> 32);
   }
-  for (int r = 0; r < 10; r++) {
+  for (int r = 0; r < TSU__PHILOX_ROUNDS; r++) {
     const uint32_t k0 = (uint32_t)pl->rk[r][0], k1 = (uint32_t)pl->rk[r][1];
     TSU_SIMD
     for (uint32_t b = 0; b < 16; b++) {
