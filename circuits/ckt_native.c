@@ -157,6 +157,7 @@ int ckt_native_run(const phys_cell *c, const ckt_sim_params *p,
   sp.temp_K = p->temp_K;
   sp.seed = p->seed;
   sp.noise = p->noise;
+  sp.noise_scale = p->noise_scale > 0 ? p->noise_scale : 1.0;
   phys_mos_cv *cv = malloc((c->n_mos ? c->n_mos : 1) * sizeof *cv);
   if (cv == NULL)
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
@@ -170,6 +171,12 @@ int ckt_native_run(const phys_cell *c, const ckt_sim_params *p,
   for (size_t k = 0; k < c->n_mos; k++) {
     mos[k] = c->mos[k];
     ckt_native_device(&c->mos[k], p->temp_K, &mos[k].p, &cv[k]);
+    /* mismatch: BSIM4's delvto adds to the signed V_TH0 (negative for a
+     * PMOS), so it raises an NMOS's threshold magnitude and lowers a
+     * PMOS's */
+    if (p->dvth_V != NULL && k < p->n_dvth && p->dvth_V[k] != 0)
+      mos[k].p.vth0_V += mos[k].p.type == PHYS_PMOS ? -p->dvth_V[k]
+                                                    : p->dvth_V[k];
   }
   tc.mos = mos;
   phys_lgv_result r;

@@ -55,8 +55,11 @@ void ckt_native_mos_at(const phys_mos_params *p, double temp_K,
 void ckt_native_device(const phys_mos *m, double temp_K, phys_mos_params *p,
                        phys_mos_cv *cv);
 
-/* Run with p's temperature, stop time, output interval (tstep_s), seed
- * and noise switch; the solver's step is min(tstep_s, its own control). */
+/* Run with p's temperature, stop time, output interval (tstep_s), seed,
+ * noise switch and noise_scale, and the mismatch shifts dvth_V (as
+ * ngspice's delvto: + for NMOS, - for PMOS threshold magnitude); the
+ * solver's step is the noise slot nt_s rounded to divide tstep_s.
+ * ngspice's flicker noise (ckt_flicker.h) has no native counterpart. */
 int ckt_native_run(const phys_cell *c, const ckt_sim_params *p,
                    ckt_trace *tr, tk_err *err);
 

@@ -289,3 +289,7 @@ TESTS += tests/cli_dtm_gray.sh
 EXTRA_DIST += tests/cli_dtm_gray.sh
 TESTS += tests/cli_experiments_dtm_gray.sh
 EXTRA_DIST += tests/cli_experiments_dtm_gray.sh
+
+# the native engine against ngspice at -40/27/125 C (issue 15 part 3)
+TESTS += tests/cli_native_fidelity.sh
+EXTRA_DIST += tests/cli_native_fidelity.sh
