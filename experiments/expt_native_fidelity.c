@@ -555,7 +555,7 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   if (rc == 0) rc = expt_sum(r, "wall_native_s", wall_nat, "s", err);
   if (rc == 0)
     expt_note(r, "%zu rows, %.3g s simulated per engine; ngspice %.1f s, native "
-              "%.2f s of CPU (x%.0f). Largest |dP| %.3f (%.1f sigma of its "
+              "%.2f s of worker wall time (x%.0f, on a shared machine). Largest |dP| %.3f (%.1f sigma of its "
               "row, errors up to %.3f); the issue's 0.02 needs errors below "
               "0.0067: a record of %.3g s per point for the worst row. ",
               nrow, sim_s, wall_ng, wall_nat, wall_ng / fmax(wall_nat, 1e-9),
