@@ -17,6 +17,7 @@
 #include "calibrate/cal_run_impl.h"
 #include "calibrate/cal_sweep.h"
 #include "circuits/cells/ckt_cells.h"
+#include "circuits/ckt_native.h"
 #include "circuits/ckt_sim.h"
 #include "common/tk_rng.h"
 #include "io/io_h5.h"
@@ -61,6 +62,16 @@ static void gmm_point(const double *y0, size_t n0, double dt_s, double vsep_V,
   memcpy(pt->gmm, v, sizeof v);
 }
 
+int cal__cell_sim(const cal__ctx *c, ckt_session **ses, const phys_cell *pc,
+                  const ckt_sim_params *sp, ckt_trace *tr, tk_err *err)
+{
+  if (c->native)
+    return ckt_native_run(pc, sp, tr, err);
+  if (*ses == NULL)
+    TK_TRY(ckt_session_open(ses, err));
+  return ckt_sim_run(*ses, pc, c->ci->name, sp, tr, err);
+}
+
 /* Worker: one ngspice run and its reduction (pbit: the output line;
  * categorical: the K one-hot lines). */
 int cal__cell_point(const cal__ctx *c, size_t idx, cal__point *pt,
@@ -82,9 +93,7 @@ int cal__cell_point(const cal__ctx *c, size_t idx, cal__point *pt,
   memset(&tr, 0, sizeof tr);
   int rc = ckt_cell_build(ci, v, &co, &pc, err);
   if (rc == 0)
-    rc = ckt_session_open(&ses, err);
-  if (rc == 0)
-    rc = ckt_sim_run(ses, pc, ci->name, &sp, &tr, err);
+    rc = cal__cell_sim(c, &ses, pc, &sp, &tr, err);
   if (rc == 0 && c->n_states == 2) {
     cal_pbit_point pp;
     const double *o = ckt_trace_node(&tr, ci->outputs);
@@ -159,9 +168,7 @@ static int noise_point(void *ud, size_t t, void *result, tk_err *err)
   memset(&tr, 0, sizeof tr);
   int rc = ckt_cell_build(c->ci, &j->v_V[t], &co, &pc, err);
   if (rc == 0)
-    rc = ckt_session_open(&ses, err);
-  if (rc == 0)
-    rc = ckt_sim_run(ses, pc, c->ci->name, &sp, &tr, err);
+    rc = cal__cell_sim(c, &ses, pc, &sp, &tr, err);
   if (rc == 0) {
     const double *x = ckt_trace_node(&tr, "x"), *o = ckt_trace_node(&tr, c->ci->outputs);
     tk_err e2 = {0};

@@ -151,6 +151,7 @@ static int cell_run(const cal_run_params *p, cal__ctx *ctx,
   ctx->vsep_V = vsep;
   ctx->sp = ckt_sim_default_params();
   ctx->sp.noise_scale = p->noise_scale;
+  ctx->native = p->native;
   if (p->noise_time_s > 0) {
     ctx->noise_node = cal__cell_noise_node;
     ctx->noise_time_s = p->noise_time_s;

@@ -98,6 +98,8 @@ typedef struct cal_run_params {
   const char *inverse;     /* --verify model: auto | softmax | priority */
   long n_mc;               /* pbit: Monte-Carlo instances, 0: none */
   double avt_V_m;          /* their Pelgrom coefficient (V m) */
+  int native;              /* 1: --engine native (circuits/ckt_native.h)
+                              instead of ngspice for every run */
   /* CAL_SOURCE_SUBCKT: the .subckt `subckt` of the netlist file */
   const char *netlist;     /* the file */
   const char *subckt;      /* the subcircuit */

@@ -144,6 +144,8 @@ struct cal__ctx {
    * (the mode separation); the sweep's control is the weight control */
   int gmm;
   double vsep_V;
+  int native;                /* 1: runs through ckt_native_run (shipped
+                                cells), 0: ngspice */
   /* --noise-model: one record per temperature t at control v_V[t] (the
    * fitted v0), noise node and output measured (cal_noise.h) into r[t]
    * (NaN fields where it failed); NULL: no noise model.  Runs in workers
@@ -232,6 +234,11 @@ int cal__finish(const char *out, cal__ctx *c, double time_s,
 
 /* cal__ctx.point of `calibrate`: c->ci at control row idx % nv, the pbit's
  * output or the categorical cell's one-hot lines reduced. */
+/* One transient of shipped cell pc through the ctx's engine: the native
+ * solver (c->native), or ngspice in *ses (opened here when NULL; the
+ * caller closes it). */
+int cal__cell_sim(const cal__ctx *c, ckt_session **ses, const phys_cell *pc,
+                  const ckt_sim_params *sp, ckt_trace *tr, tk_err *err);
 int cal__cell_point(const cal__ctx *c, size_t idx, cal__point *pt,
                       tk_err *err);
 

@@ -34,7 +34,7 @@ int cal__trip_point(const cal__ctx *c, const ckt_sim_params *sp0,
   sp.dvth_V = dvth;
   sp.n_dvth = n_mos;
   ckt_session *ses = NULL;
-  if (c->noiseless_high == NULL)
+  if (c->noiseless_high == NULL && !c->native)
     TK_TRY(ckt_session_open(&ses, err));
   int rc = TK_OK;
   ckt_cell_opts co = {c->vdd_V, 0, isfinite(c->vbias_V) ? c->vbias_V : 0};
@@ -59,7 +59,7 @@ int cal__trip_point(const cal__ctx *c, const ckt_sim_params *sp0,
     memset(&tr, 0, sizeof tr);
     rc = ckt_cell_build(c->ci, &v, &co, &pc, err);
     if (rc == 0)
-      rc = ckt_sim_run(ses, pc, c->ci->name, &sp, &tr, err);
+      rc = cal__cell_sim(c, &ses, pc, &sp, &tr, err);
     const double *o = rc == 0 ? ckt_trace_node(&tr, c->ci->outputs) : NULL;
     int high = o != NULL && o[tr.n - 1] > 0.5 * c->vdd_V;
     ckt_trace_clear(&tr);

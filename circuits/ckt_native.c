@@ -55,6 +55,95 @@ void ckt_native_cv(const phys_mos *m, phys_mos_cv *cv)
   cv->pd_m = m->p.w_m;
 }
 
+/* EKV parameters of the bsim4 card fitted at each of three temperatures
+ * (ckt_extract_mos at -40, 27, 125 C; same sweeps as the 27 C rows of
+ * circuits/cells/ckt_cells.c).  The card's threshold, mobility and
+ * subthreshold slope move with T in ways one linear tc_vth and one
+ * mobility exponent do not follow over 165 K (BSIM4: KT1, KT2 on the body
+ * bias, UTE, UA1/UB1 on the field degradation, and the slope's own
+ * temperature terms), so the native engine takes the fitted parameters'
+ * change with T from these rows instead. */
+typedef struct temp_row {
+  phys_mos_type type;   /* device type */
+  double w_m, l_m;      /* size the rows were fitted at */
+  double vth0_V[3];     /* threshold magnitude at temp_node_K[i] */
+  double n[3];          /* slope factor */
+  double kp_A_per_V2[3];/* current factor */
+  double sigma_dibl[3]; /* DIBL */
+} temp_row;
+
+static const double temp_node_K[3] = {233.15, 300.15, 398.15};
+#define CARD_UTE (-1.5) /* the bsim4 card's mobility exponent */
+
+static const temp_row temp_bsim4[] = {
+  /*            W, L        V_TH0 (V): -40, 27, 125 C   n                          kp (A/V^2)                       sigma */
+  {PHYS_NMOS, 90e-9, 90e-9, {0.38777, 0.40485, 0.42267}, {1.16901, 1.16940, 1.17399},
+   {283.61e-6, 462.06e-6, 517.56e-6}, {0.05279, 0.05439, 0.05292}},
+  {PHYS_NMOS, 100e-9, 100e-9, {0.38723, 0.40499, 0.42397}, {1.16855, 1.16924, 1.17423},
+   {265.97e-6, 450.67e-6, 523.18e-6}, {0.04470, 0.04528, 0.04288}},
+  {PHYS_PMOS, 100e-9, 100e-9, {0.39325, 0.41145, 0.43055}, {1.17803, 1.17898, 1.18333},
+   {119.96e-6, 206.45e-6, 241.32e-6}, {0.04466, 0.04433, 0.04081}},
+};
+
+/* The quadratic through (temp_node_K[i], y[i]) at t. */
+static double quad(const double y[3], double t)
+{
+  const double *x = temp_node_K;
+  return y[0] * (t - x[1]) * (t - x[2]) / ((x[0] - x[1]) * (x[0] - x[2])) +
+         y[1] * (t - x[0]) * (t - x[2]) / ((x[1] - x[0]) * (x[1] - x[2])) +
+         y[2] * (t - x[0]) * (t - x[1]) / ((x[2] - x[0]) * (x[2] - x[1]));
+}
+
+static const temp_row *temp_row_of(const phys_mos_params *p)
+{
+  const temp_row *best = NULL;
+  for (size_t i = 0; i < sizeof temp_bsim4 / sizeof temp_bsim4[0]; i++) {
+    const temp_row *r = &temp_bsim4[i];
+    if (r->type != p->type)
+      continue;
+    if (best == NULL || fabs(log(r->l_m / p->l_m)) < fabs(log(best->l_m / p->l_m)) ||
+        (r->l_m == best->l_m &&
+         fabs(log(r->w_m / p->w_m)) < fabs(log(best->w_m / p->w_m))))
+      best = r;
+  }
+  return best;
+}
+
+void ckt_native_mos_at(const phys_mos_params *p, double temp_K,
+                       phys_mos_params *out)
+{
+  *out = *p;
+  const temp_row *r = temp_row_of(p);
+  if (r == NULL || temp_K == p->tnom_K || !(temp_K > 0) || !(p->tnom_K > 0))
+    return;
+  double dv[3], ln_n[3], ln_kp[3], ds[3];
+  for (int i = 0; i < 3; i++) {
+    dv[i] = r->vth0_V[i] - r->vth0_V[1];
+    ln_n[i] = log(r->n[i] / r->n[1]);
+    ln_kp[i] = log(r->kp_A_per_V2[i] / r->kp_A_per_V2[1]);
+    ds[i] = r->sigma_dibl[i] - r->sigma_dibl[1];
+  }
+  double t0 = p->tnom_K;
+  out->vth0_V = p->vth0_V + quad(dv, temp_K) - quad(dv, t0);
+  out->n = fmax(1.0, p->n * exp(quad(ln_n, temp_K) - quad(ln_n, t0)));
+  out->kp_A_per_V2 = p->kp_A_per_V2 * exp(quad(ln_kp, temp_K) - quad(ln_kp, t0));
+  out->sigma_dibl = fmax(0.0, p->sigma_dibl + quad(ds, temp_K) - quad(ds, t0));
+  if (out->sigma_dibl >= out->n)
+    out->sigma_dibl = p->sigma_dibl;
+  out->tnom_K = temp_K;
+}
+
+void ckt_native_device(const phys_mos *m, double temp_K, phys_mos_params *p,
+                       phys_mos_cv *cv)
+{
+  ckt_native_mos_at(&m->p, temp_K, p);
+  ckt_native_cv(m, cv);
+  /* kp_cv is the card's low-field mobility times C_ox, which BSIM4 takes
+   * to temperature as u0 (T / T_nom)^UTE (UTE = -1.5 in the card) */
+  if (temp_K != m->p.tnom_K && temp_K > 0 && m->p.tnom_K > 0)
+    cv->kp_cv_A_per_V2 *= pow(temp_K / m->p.tnom_K, CARD_UTE);
+}
+
 int ckt_native_run(const phys_cell *c, const ckt_sim_params *p,
                    ckt_trace *tr, tk_err *err)
 {
@@ -68,13 +157,31 @@ int ckt_native_run(const phys_cell *c, const ckt_sim_params *p,
   sp.temp_K = p->temp_K;
   sp.seed = p->seed;
   sp.noise = p->noise;
+  sp.noise_scale = p->noise_scale > 0 ? p->noise_scale : 1.0;
   phys_mos_cv *cv = malloc((c->n_mos ? c->n_mos : 1) * sizeof *cv);
   if (cv == NULL)
     return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  for (size_t k = 0; k < c->n_mos; k++)
-    ckt_native_cv(&c->mos[k], &cv[k]);
+  /* the devices at the run's temperature, in a shallow copy of the cell */
+  phys_cell tc = *c;
+  phys_mos *mos = malloc((c->n_mos ? c->n_mos : 1) * sizeof *mos);
+  if (mos == NULL) {
+    free(cv);
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  }
+  for (size_t k = 0; k < c->n_mos; k++) {
+    mos[k] = c->mos[k];
+    ckt_native_device(&c->mos[k], p->temp_K, &mos[k].p, &cv[k]);
+    /* mismatch: BSIM4's delvto adds to the signed V_TH0 (negative for a
+     * PMOS), so it raises an NMOS's threshold magnitude and lowers a
+     * PMOS's */
+    if (p->dvth_V != NULL && k < p->n_dvth && p->dvth_V[k] != 0)
+      mos[k].p.vth0_V += mos[k].p.type == PHYS_PMOS ? -p->dvth_V[k]
+                                                    : p->dvth_V[k];
+  }
+  tc.mos = mos;
   phys_lgv_result r;
-  int rc0 = phys_sde_run(c, cv, &sp, &r, err);
+  int rc0 = phys_sde_run(&tc, cv, &sp, &r, err);
+  free(mos);
   free(cv);
   if (rc0 != 0)
     return rc0;

@@ -30,6 +30,7 @@ static const char cal_synopsis[] =
   "                        [--time S] [--workers N] [--seed S]\n"
   "                        [--vdd V] [--vbias V] [--vbase V]\n"
   "                        [--verify N [--verify-time S]]\n"
+  "                        [--mc N [--avt A]] [--engine ngspice|native]\n"
   "                        " CMD_SWEEP_TRACK_SYNOPSIS "\n"
   "                        [--resume] [--force]";
 static const char cal_about[] =
@@ -62,6 +63,7 @@ static const char cal_about[] =
 
 static const char *const inverse_words[] = {"auto", "softmax", "priority",
                                             NULL};
+static const char *const engine_words[] = {"ngspice", "native", NULL};
 
 /* --design oat | random:M into *(long *)target (M, or 0 for oat) */
 static int parse_design(const char *arg, const char *what, void *target,
@@ -78,7 +80,7 @@ static int parse_design(const char *arg, const char *what, void *target,
                  "(M in 4..100000)", what, arg);
 }
 
-enum { N_OWN = 13 }; /* rows of calibrate's own options */
+enum { N_OWN = 14 }; /* rows of calibrate's own options */
 
 static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
 {
@@ -137,6 +139,11 @@ static int cmd_calibrate_kv(int argc, char **argv, cmd_kv *kv)
     {"avt", 0, CMD_OPT_DOUBLE, &avt_mV_um, 1e-3, 100, "mV um", "A",
      "--mc: Pelgrom coefficient A_VT, [1e-3, 100] mV um (default 2.5)", 0,
      NULL, NULL, NULL},
+    {"engine", 0, CMD_OPT_CHOICE, &p.native, 0, 0, NULL, "E",
+     "ngspice (default) or native: every run (sweep, trip points, --mc "
+     "instances) through the native solver (circuits/ckt_native.h; ~50-70x "
+     "faster, its fidelity against ngspice in experiment native-fidelity; "
+     "no flicker noise)", 0, NULL, engine_words, NULL},
   };
   cmd_opt opts[N_OWN + CMD_SWEEP_N_OPTS + 1];
   for (size_t i = 0; i < N_OWN; i++)

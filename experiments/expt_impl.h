@@ -29,6 +29,8 @@ int expt__gmm_plot(const char *h5, const char *png, tk_err *err);
 
 int expt__temp_run(expt_run *r, tk_err *err);
 int expt__temp_plot(const char *h5, const char *png, tk_err *err);
+int expt__native_fidelity_run(expt_run *r, tk_err *err);
+int expt__native_fidelity_plot(const char *h5, const char *png, tk_err *err);
 int expt__pbit_fast_cal_run(expt_run *r, tk_err *err);
 int expt__pbit_fast_cal_plot(const char *h5, const char *png, tk_err *err);
 

@@ -85,6 +85,7 @@ static const expt_info table[] = {
    "P(1) = 1/2, and both the compensated and the uncompensated cell are "
    "simulated at every temperature.",
    expt__temp_run, expt__temp_plot},
+  {"native-fidelity", "The native engine against ngspice: P(state) and tau at -40, 27, 125 C", "pbit, cat4, gmm2 at three controls and -40/27/125 C through ngspice and --engine native: P(state), tau, their errors", "The native engine (circuits/ckt_native.h: EKV devices with temperature-dependent parameters fitted to the card, EKV/Ward-Dutton charges, a linearly-implicit SDE step) and ngspice on the same cells, controls, temperatures and noise seeds. At each temperature a native pilot around the pbit core's noiseless trip point (ngspice) picks the controls where P(1) is about 0.2, 0.5 and 0.8; both engines then run at those. P(state) is the digitised occupancy and tau the flip-rate correlation time. Each row gives both engines, the difference, its statistical error (independent records: conservative) and the record the issue's limits (0.02, 10 %) would need for errors a third of them.", expt__native_fidelity_run, expt__native_fidelity_plot},
   {"pbit-fast-cal", "The fast pbit calibrated: -40 to 125 C, leave-one-out, the chip's time per sample",
    "pbit-fast calibrated over -40..125 C (fits, temperature model, leave-one-out) and the DTM's chip time per sample on its library vs the pbit's",
    "The pbit-fast cell calibrated as the pbit is (`tsukit calibrate "

@@ -26,6 +26,7 @@ phys_sde_params phys_sde_default_params(void)
   p.temp_K = 300.0;
   p.seed = 1;
   p.noise = 1;
+  p.noise_scale = 1;
   return p;
 }
 
@@ -48,6 +49,9 @@ int phys_sde_check(const phys_sde_params *p, tk_err *err)
                    p->cap_refresh_V);
   if (!(p->temp_K > 0) || !isfinite(p->temp_K))
     return TK_FAIL(err, TK_ERANGE, "temperature %g K must be > 0", p->temp_K);
+  if (!(p->noise_scale > 0) || !isfinite(p->noise_scale))
+    return TK_FAIL(err, TK_ERANGE, "noise scale %g must be > 0",
+                   p->noise_scale);
   return TK_OK;
 }
 
@@ -243,7 +247,8 @@ static void assemble(const phys_cell *c, const phys_sde_params *p, size_t nf,
     double db = -(dg + dd + ds);
     double dq = 0;
     if (noise && m->noisy)
-      dq = sqrt(PHYS_Q_C * is * (dff + dfr) * dt) * w->z[2 * k + (step & 1)];
+      dq = sqrt(PHYS_Q_C * is * (dff + dfr) * dt * p->noise_scale) *
+           w->z[2 * k + (step & 1)];
     w->dev_i[k] = id;
     w->dev_dq[k] = dq;
     int fd = w->fidx[m->d], fs = w->fidx[m->s];
@@ -264,7 +269,8 @@ static void assemble(const phys_cell *c, const phys_sde_params *p, size_t nf,
     const phys_res *r = &c->res[k];
     double g = 1.0 / r->r_ohm, i = (w->v[r->a] - w->v[r->b]) * g, dq = 0;
     if (noise && r->noisy)
-      dq = sqrt(0.5 * phys_noise_resistor_psd(r->r_ohm, p->temp_K) * dt) *
+      dq = sqrt(0.5 * phys_noise_resistor_psd(r->r_ohm, p->temp_K) * dt *
+                p->noise_scale) *
            w->z[2 * (c->n_mos + k) + (step & 1)];
     w->dev_i[c->n_mos + k] = i;
     w->dev_dq[c->n_mos + k] = dq;

@@ -57,10 +57,12 @@ typedef struct phys_sde_params {
   double temp_K;        /* temperature, > 0 */
   uint64_t seed;        /* random seed */
   int noise;            /* 1: device noise on; 0: deterministic */
+  double noise_scale;   /* every noise density x this, > 0 (1; a
+                           diagnostic, as ckt_sim_params.noise_scale) */
 } phys_sde_params;
 
 /* t_stop 1 us, sample 2 ns, dt 0.5 ns, refresh 10 mV, 300 K, seed 1,
- * noise on. */
+ * noise on, noise scale 1. */
 phys_sde_params phys_sde_default_params(void);
 int phys_sde_check(const phys_sde_params *p, tk_err *err);
 

@@ -296,3 +296,7 @@ tests_dtm_log_check_SOURCES = tests/dtm_log_check.c
 tests_dtm_log_check_LDADD = $(TKT_LDADD)
 TESTS += tests/cli_dtm_gray_log.sh
 EXTRA_DIST += tests/cli_dtm_gray_log.sh
+
+# the native engine against ngspice at -40/27/125 C (issue 15 part 3)
+TESTS += tests/cli_native_fidelity.sh
+EXTRA_DIST += tests/cli_native_fidelity.sh

@@ -21,6 +21,10 @@
  * noise from the same counter streams).  Without device charges the
  * native noise node's deviation was 25 % high and tau 2-4x short.
  *
+ * Mismatch (issue 15 part 4): a delvto on one digitiser device moves the
+ * noiseless trip point equally in both engines (bisection, 0.5 us
+ * deterministic runs).
+ *
  * Workload: nine DC sweeps of 41 points and three 4-parameter fits
  * (under a second), two 5 us and two 20 us ngspice runs (~1 + 5 s each)
  * and as many native runs (< 0.1 s each).
@@ -39,6 +43,15 @@
  * 0.2, 0.4 V: the EKV interpolation does not follow BSIM4's moderate
  * inversion exactly (measured 5.4-6.4 %; the old defaults were off 16x). */
 #define MAX_REL_ERR 0.10
+/* The same at -40, 0, 85 and 125 C for the devices as ckt_native_mos_at
+ * takes them there: measured max 9.5-11.5 % at -40 C (the EKV
+ * interpolation's moderate inversion again; the fit at -40 C itself is
+ * no better), 7-8 % at 0 and 85 C (between the fitted temperatures),
+ * 3-5 % at 125 C; rms of ln I_D 1.3-3.9 %.  The 27 C parameters taken
+ * to temperature by their tc_vth and mu_exp alone (before) were off by
+ * 60 % at -40 C and 120 % (a factor 2.2) at 125 C. */
+#define MAX_REL_ERR_T 0.13
+#define MAX_RMS_LN_T 0.05
 
 static const struct { const char *dev; phys_mos_type type; double w, l; } sizes[] = {
   {"MR", PHYS_NMOS, 90e-9, 90e-9},
@@ -72,6 +85,45 @@ static double pbit_p1(ckt_session *s, double vctl, int native)
   ckt_trace_clear(&tr);
   phys_cell_free(c);
   return rc == 0 ? st.p1 : NAN;
+}
+
+/* The pbit's noiseless trip point through one engine with threshold
+ * shifts dv[] (delvto, by device index): bisection on the output after
+ * 0.5 us, 12 steps over 0.17..0.20 V (7 uV). */
+static double trip_point(ckt_session *s, int native, const double *dv,
+                         size_t ndv)
+{
+  const ckt_cell_info *ci = ckt_cell_find("pbit");
+  double lo = 0.17, hi = 0.20;
+  for (int k = 0; k < 12; k++) {
+    double v = 0.5 * (lo + hi);
+    tk_err err = {0};
+    phys_cell *c = NULL;
+    ckt_trace tr;
+    memset(&tr, 0, sizeof tr);
+    ckt_sim_params p = ckt_sim_default_params();
+    p.tstop_s = 0.5e-6;
+    p.tstep_s = ci->tstep_s;
+    p.nt_s = ci->nt_s;
+    p.noise = 0;
+    p.dvth_V = dv;
+    p.n_dvth = ndv;
+    int rc = ckt_cell_build(ci, &v, NULL, &c, &err);
+    if (rc == 0)
+      rc = native ? ckt_native_run(c, &p, &tr, &err)
+                  : ckt_sim_run(s, c, "pbit", &p, &tr, &err);
+    const double *o = rc == 0 ? ckt_trace_node(&tr, "out") : NULL;
+    int high = o != NULL && o[tr.n - 1] > 0.5 * ci->vdd_V;
+    ckt_trace_clear(&tr);
+    phys_cell_free(c);
+    if (o == NULL) {
+      printf("# trip point run failed: %s\n", tk_err_text(&err));
+      return NAN;
+    }
+    if (high) hi = v;
+    else lo = v;
+  }
+  return 0.5 * (lo + hi);
 }
 
 int main(void)
@@ -116,6 +168,30 @@ int main(void)
       if (rc == 0)
         TKT_IN(fit.max_rel_err, 0.0, MAX_REL_ERR,
                "cell's EKV parameters follow the card (max rel err of I_D)");
+      /* the same device as the native engine takes it to -40 and 125 C
+       * (and to 0 and 85 C, between the fitted temperatures), against the
+       * card's sweeps there */
+      static const double tk[] = {233.15, 273.15, 358.15, 398.15};
+      for (size_t t = 0; t < sizeof tk / sizeof tk[0]; t++) {
+        ckt_extract_params et = ep;
+        et.temp_K = tk[t];
+        phys_mos_params mt, m27 = m->p;
+        ckt_native_mos_at(&m->p, tk[t], &mt);
+        ckt_extract_fit f27;
+        rc = ckt_extract_check(s, &et, &mt, &fit, &err);
+        if (rc == 0)
+          rc = ckt_extract_check(s, &et, &m27, &f27, &err);
+        if (TKT_OK(rc == 0, "%s at %.2f K checked (%s)", sizes[i].dev, tk[t],
+                   tk_err_text(&err))) {
+          printf("# %s %.2f K: max rel err of I_D %.3f (27 C parameters with "
+                 "tc_vth/mu_exp alone: %.3f), rms ln %.3f\n", sizes[i].dev,
+                 tk[t], fit.max_rel_err, f27.max_rel_err, fit.rms_log_err);
+          TKT_IN(fit.max_rel_err, 0.0, MAX_REL_ERR_T,
+                 "native device at temperature follows the card (max)");
+          TKT_IN(fit.rms_log_err, 0.0, MAX_RMS_LN_T,
+                 "native device at temperature follows the card (rms ln)");
+        }
+      }
     }
   }
   phys_cell_free(c);
@@ -202,6 +278,35 @@ int main(void)
   printf("# 0.186 V, 2 x 20 us: mean x %.5f / %.5f V, sd %.3g / %.3g mV, "
          "P(1) %.3f / %.3f (native / ngspice)\n", mean[1], mean[0],
          sd[1] * 1e3, sd[0] * 1e3, p1[1], p1[0]);
+  /* mismatch: a threshold shift (delvto) of +8.3 mV on MN1 and then on
+   * MP1 moves the noiseless trip point the same way in both engines
+   * (sign convention and size: within 0.3 mV of ngspice's shift, i.e.
+   * the EKV slope at the operating point; measured below) */
+  {
+    phys_cell *c3 = NULL;
+    rc = ckt_cell_build(ckt_cell_find("pbit"), &vm, NULL, &c3, &err);
+    size_t nm = rc == 0 ? c3->n_mos : 0;
+    double dv[16] = {0};
+    double t0[2] = {trip_point(s, 0, NULL, 0), trip_point(s, 1, NULL, 0)};
+    for (size_t k = 0; k < nm && nm <= 16; k++) {
+      if (strcmp(c3->mos[k].name, "MN1") != 0 &&
+          strcmp(c3->mos[k].name, "MP1") != 0)
+        continue;
+      memset(dv, 0, sizeof dv);
+      dv[k] = 8.3e-3;
+      double sh[2];
+      for (int e = 0; e < 2; e++)
+        sh[e] = trip_point(s, e, dv, nm) - t0[e];
+      printf("# delvto +8.3 mV on %s: trip point shift ngspice %+.3f mV, "
+             "native %+.3f mV\n", c3->mos[k].name, sh[0] * 1e3, sh[1] * 1e3);
+      TKT_OK(isfinite(sh[0]) && isfinite(sh[1]) && fabs(sh[0]) > 1e-3 &&
+             fabs(sh[1] - sh[0]) <= 0.3e-3,
+             "mismatch on %s: native trip-point shift %.3f mV vs ngspice "
+             "%.3f mV (within 0.3 mV)", c3->mos[k].name, sh[1] * 1e3,
+             sh[0] * 1e3);
+    }
+    phys_cell_free(c3);
+  }
   ckt_session_close(s);
   return tkt_done();
 }

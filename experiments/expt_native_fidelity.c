@@ -1,0 +1,624 @@
+/* expt_native_fidelity.c -- `native-fidelity`: the native engine
+ * (circuits/ckt_native.h) against ngspice on the same cells, controls,
+ * temperatures and noise seeds (issue 15, part 3).
+ *
+ * For each cell (pbit, cat4, gmm2), temperature (-40, 27, 125 C) and
+ * three controls: both engines simulate the same record; the digitised
+ * state gives P(state k) and the correlation time from the flip rate,
+ * tau = (1 - sum_k p_k^2) T / flips (the K-state relation of
+ * ckt_measure.h; 2 p0 p1 T / flips for two states).  States: the pbit's
+ * and cat4's own digitisers (run/run_cellmeasure.h); gmm2's output y is
+ * digitised with the pbit's hysteresis scaled to its separation: upper
+ * mode once y >= 0.7 VSEP, lower once y <= 0.3 VSEP.
+ *
+ * Controls: at each temperature the pbit core's noiseless trip point
+ * (ngspice, bisection of short deterministic runs, as `temperature`),
+ * then a native pilot on a grid around it (12 points, 100 us each, 300
+ * us at -40 C) finds the controls where P(1) crosses 0.2, 0.5 and 0.8
+ * (choosing the controls is not part of the comparison: both engines
+ * then run at the same ones); cat4 takes all four controls at those
+ * values, gmm2 VCTL at them with VSEP 0.3 V.  Records: --quick 40 pilot
+ * taus within 10..30 us; full 300 pilot taus, at most 300 us (the
+ * environment may shorten that cap, TSUKIT_NATIVE_FIDELITY_MAX_S, and
+ * restrict the cells to the pbit, TSUKIT_NATIVE_FIDELITY_CELLS=pbit, for
+ * a partial run; both are recorded in /inputs).
+ *
+ * Statistical errors (printed and written per row): for an occupancy of
+ * a state that relaxes with tau, var(p) ~ 2 p (1 - p) tau / T; the flip
+ * count is ~Poisson, so tau has relative error 1 / sqrt(flips).  The
+ * error of a difference is taken as that of independent records
+ * (sqrt(s_a^2 + s_b^2)) -- conservative: both engines draw their noise
+ * from the same counter streams, which correlates short records.  The
+ * issue's limits are |dP| <= 0.02 and |d tau / tau| <= 10 %; a row's
+ * error is "small enough" when below a third of those; record_needed_s
+ * says how long a record would make it so.
+ *
+ * Checks of the run (fields of /summary, asserted in
+ * tests/cli_native_fidelity.sh): max_dp (largest |P_native - P_ngspice|
+ * over the rows' states), max_dp_flipping (the same over rows where both
+ * engines flipped >= 10 times), max_dp_sigma (in units of the row's
+ * error), tau ratios pooled per cell and temperature (tau_ratio_CELL_T).
+ *
+ * Workload: quick -- the pbit at three temperatures and three controls,
+ * ~160 s of ngspice CPU in all, native ~2 s; full -- three cells,
+ * ngspice 0.4-0.8 s of CPU per simulated us of pbit (cat4 ~4x), 2-4
+ * min per 300 us pbit row, ~3 CPU-hours for the 27 rows; the issue's
+ * limits would need records of ~10^4 taus (record_needed_s: tens of ms
+ * per point, hundreds of CPU-hours of ngspice for the table).
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "calibrate/cal_sweep.h"
+#include "circuits/cells/ckt_cells.h"
+#include "circuits/ckt_native.h"
+#include "circuits/ckt_session.h"
+#include "circuits/ckt_sim.h"
+#include "experiments/expt.h"
+#include "experiments/expt_impl.h"
+#include "io/io_plot.h"
+#include "physics/phys_const.h"
+#include "run/run_cellmeasure.h"
+
+#define NF_NT 3            /* temperatures */
+#define NF_NV 3            /* controls per cell and temperature */
+#define NF_NC 3            /* cells */
+#define NF_K 4             /* most states of a cell */
+#define NF_NG 12           /* pilot grid points per temperature */
+#define NF_GRID_STEP_V 0.5e-3 /* pilot grid step at 27 C (scaled with T) */
+#define NF_PILOT_S 100e-6  /* pilot record (native) */
+#define NF_P_LO 0.2        /* the controls: P(1) of the pilot 0.2, 0.5, 0.8 */
+#define NF_P_HI 0.8
+#define NF_QUICK_S 30e-6   /* --quick: record per run at most */
+#define NF_FULL_TAUS 300.0 /* full: record per run in pilot taus ... */
+#define NF_FULL_MAX_S 300e-6 /* ... at most this */
+#define NF_VSEP_V 0.3      /* gmm2's separation control */
+#define NF_DP_LIM 0.02     /* issue 15: |dP| */
+#define NF_DTAU_LIM 0.10   /* issue 15: |d tau| / tau */
+
+static const char *const cell_names[NF_NC] = {"pbit", "cat4", "gmm2"};
+static const double temps_C[NF_NT] = {-40, 27, 125};
+
+typedef struct nf_job {
+  const ckt_cell_info *ci;   /* the cell */
+  double vctl_V[CKT_MAX_CTL];/* its controls */
+  double temp_K;             /* temperature */
+  double tstop_s;            /* simulated time */
+  uint64_t seed;             /* noise seed (same for both engines) */
+  int native;                /* 1: ckt_native_run, 0: ngspice */
+  int noise_off;             /* 1: deterministic (trip-point search) */
+} nf_job;
+
+typedef struct nf_res {
+  double p[NF_K];            /* occupancy of each state */
+  double flips;              /* state changes */
+  double duration_s;         /* record length */
+  double wall_s;             /* engine wall time */
+  double last_state;         /* digitised state at the end */
+} nf_res;
+
+typedef struct nf_ud {
+  const nf_job *jobs;
+  nf_res *out;
+} nf_ud;
+
+static double now_s(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* gmm2's digitiser: hysteresis at 30 % / 70 % of VSEP. */
+static void gmm_states(const double *y, size_t n, double vsep, uint8_t *st)
+{
+  uint8_t s = n > 0 && y[0] >= 0.5 * vsep;
+  for (size_t k = 0; k < n; k++) {
+    if (y[k] >= 0.7 * vsep) s = 1;
+    else if (y[k] <= 0.3 * vsep) s = 0;
+    st[k] = s;
+  }
+}
+
+static int point(void *ud, size_t idx, void *result, tk_err *err)
+{
+  const nf_job *j = &((nf_ud *)ud)->jobs[idx];
+  nf_res *res = result;
+  memset(res, 0, sizeof *res);
+  const ckt_cell_info *ci = j->ci;
+  ckt_sim_params sp = ckt_sim_default_params();
+  sp.temp_K = j->temp_K;
+  sp.tstop_s = j->tstop_s;
+  sp.tstep_s = ci->tstep_s;
+  sp.nt_s = fmin(ci->nt_s, sp.tstep_s);
+  sp.seed = j->seed;
+  sp.noise = !j->noise_off;
+  phys_cell *pc = NULL;
+  ckt_session *ses = NULL;
+  ckt_trace tr;
+  memset(&tr, 0, sizeof tr);
+  uint8_t *st = NULL;
+  int rc = ckt_cell_build(ci, j->vctl_V, NULL, &pc, err);
+  double t0 = now_s();
+  if (rc == 0 && j->native)
+    rc = ckt_native_run(pc, &sp, &tr, err);
+  else if (rc == 0) {
+    rc = ckt_session_open(&ses, err);
+    if (rc == 0) rc = ckt_sim_run(ses, pc, ci->name, &sp, &tr, err);
+  }
+  res->wall_s = now_s() - t0;
+  run_cell_lines l;
+  if (rc == 0) rc = run_cell_lines_get(ci, &tr, ci->vdd_V, &l, err);
+  if (rc == 0 && (st = calloc(tr.n ? tr.n : 1, 1)) == NULL)
+    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+  if (rc == 0) {
+    const run_cellkind_measure *meas = run_cellkind_measure_get(ci->cellkind);
+    if (meas != NULL && meas->states != NULL)
+      meas->states(&l, st);
+    else
+      gmm_states(l.v_V[0], tr.n, j->vctl_V[1], st);
+    double cnt[NF_K] = {0};
+    for (size_t k = 0; k < tr.n; k++) {
+      if (st[k] < NF_K) cnt[st[k]] += 1;
+      if (k > 0 && st[k] != st[k - 1]) res->flips += 1;
+    }
+    for (int s = 0; s < NF_K; s++)
+      res->p[s] = tr.n ? cnt[s] / (double)tr.n : 0;
+    res->duration_s = tr.dt_s * (double)tr.n;
+    res->last_state = tr.n ? st[tr.n - 1] : 0;
+  }
+  free(st);
+  ckt_trace_clear(&tr);
+  ckt_session_close(ses);
+  phys_cell_free(pc);
+  return rc;
+}
+
+static int done(void *ud, size_t idx, const void *result, tk_err *err)
+{
+  (void)err;
+  memcpy(&((nf_ud *)ud)->out[idx], result, sizeof(nf_res));
+  return TK_OK;
+}
+
+static int run_jobs(const expt_ctx *c, const nf_job *jobs, size_t n,
+                    nf_res *out, tk_err *err)
+{
+  nf_ud ud = {jobs, out};
+  cal_sweep_params p = cal_sweep_default_params();
+  p.n_points = n;
+  p.result_size = sizeof(nf_res);
+  p.workers = c->workers < 1 ? 1 : c->workers;
+  p.progress_label = "native-fidelity runs";
+  p.quiet = c->quiet;
+  cal_sweep_stats stats;
+  return cal_sweep_run(&p, point, done, &ud, &stats, err);
+}
+
+/* The pbit core's noiseless trip point at each temperature (ngspice):
+ * bisection on the output's final state after 0.5 us. */
+static int trip_points(const expt_ctx *c, const double *temp_K, double *trip,
+                       tk_err *err)
+{
+  const ckt_cell_info *ci = ckt_cell_find("pbit");
+  double lo[NF_NT], hi[NF_NT];
+  nf_job jobs[NF_NT];
+  nf_res res[NF_NT];
+  for (size_t i = 0; i < NF_NT; i++) { lo[i] = 0.12; hi[i] = 0.26; }
+  for (int s = 0; s < 14; s++) {   /* 0.14 V / 2^14: 9 uV */
+    memset(jobs, 0, sizeof jobs);
+    for (size_t i = 0; i < NF_NT; i++) {
+      jobs[i].ci = ci;
+      jobs[i].vctl_V[0] = 0.5 * (lo[i] + hi[i]);
+      jobs[i].temp_K = temp_K[i];
+      jobs[i].tstop_s = 0.5e-6;
+      jobs[i].noise_off = 1;
+    }
+    TK_TRY(run_jobs(c, jobs, NF_NT, res, err));
+    for (size_t i = 0; i < NF_NT; i++) {
+      if (res[i].last_state > 0.5) hi[i] = jobs[i].vctl_V[0];
+      else lo[i] = jobs[i].vctl_V[0];
+    }
+  }
+  for (size_t i = 0; i < NF_NT; i++)
+    trip[i] = 0.5 * (lo[i] + hi[i]);
+  return TK_OK;
+}
+
+/* The controls of each temperature from a native pilot of the pbit: a
+ * grid around the noiseless trip point, P(1) made monotone (running
+ * maximum), and the controls where it crosses NF_P_LO, 1/2, NF_P_HI
+ * (linear between grid points).  *tau_s: the pilot's pooled flip-rate
+ * tau over the grid points with 0.1 <= P(1) <= 0.9. */
+static int pilot(const expt_ctx *c, const double *temp_K, const double *trip,
+                 double ctl[NF_NT][NF_NV], double *tau_s, tk_err *err)
+{
+  const ckt_cell_info *ci = ckt_cell_find("pbit");
+  nf_job jobs[NF_NT * NF_NG];
+  nf_res res[NF_NT * NF_NG];
+  memset(jobs, 0, sizeof jobs);
+  for (size_t i = 0; i < NF_NT; i++)
+    for (size_t g = 0; g < NF_NG; g++) {
+      nf_job *j = &jobs[i * NF_NG + g];
+      j->ci = ci;
+      j->vctl_V[0] = trip[i] + NF_GRID_STEP_V * ((double)g - NF_NG / 4) *
+                                   temp_K[i] / PHYS_TNOM_K;
+      j->temp_K = temp_K[i];
+      /* cold: tau ~10 us, a longer pilot */
+      j->tstop_s = temp_K[i] < PHYS_T0_K ? 3 * NF_PILOT_S : NF_PILOT_S;
+      j->seed = cal_sweep_point_seed(c->seed + 77, i * NF_NG + g);
+      j->native = 1;
+    }
+  TK_TRY(run_jobs(c, jobs, NF_NT * NF_NG, res, err));
+  static const double target[NF_NV] = {NF_P_LO, 0.5, NF_P_HI};
+  for (size_t i = 0; i < NF_NT; i++) {
+    double pm[NF_NG], num = 0, fl = 0;
+    for (size_t g = 0; g < NF_NG; g++) {
+      const nf_res *x = &res[i * NF_NG + g];
+      pm[g] = g ? fmax(pm[g - 1], x->p[1]) : x->p[1];
+      if (x->p[1] >= 0.1 && x->p[1] <= 0.9 && x->flips > 0) {
+        num += 2 * x->p[0] * x->p[1] * x->duration_s;
+        fl += x->flips;
+      }
+    }
+    tau_s[i] = fl > 0 ? num / fl : NAN;
+    for (size_t k = 0; k < NF_NV; k++) {
+      const double *v0 = &jobs[i * NF_NG].vctl_V[0];
+      double v = NAN;
+      for (size_t g = 1; g < NF_NG && isnan(v); g++)
+        if (pm[g] >= target[k] && pm[g - 1] < target[k]) {
+          double a = jobs[i * NF_NG + g - 1].vctl_V[0];
+          double b = jobs[i * NF_NG + g].vctl_V[0];
+          v = a + (b - a) * (target[k] - pm[g - 1]) / (pm[g] - pm[g - 1]);
+        }
+      if (isnan(v))
+        return TK_FAIL(err, TK_ENUMERIC, "native-fidelity: the pilot at %.0f "
+                       "C never crosses P(1) = %.2f over %.4f..%.4f V",
+                       temp_K[i] - PHYS_T0_K, target[k], v0[0],
+                       jobs[i * NF_NG + NF_NG - 1].vctl_V[0]);
+      ctl[i][k] = v;
+    }
+  }
+  return TK_OK;
+}
+
+/* tau from pooled flips of results a[0..n): (1 - sum p^2) T / flips. */
+static double tau_of(const nf_res *a, double *flips)
+{
+  double s2 = 0;
+  for (int k = 0; k < NF_K; k++)
+    s2 += a->p[k] * a->p[k];
+  *flips = a->flips;
+  return a->flips > 0 ? (1 - s2) * a->duration_s / a->flips : NAN;
+}
+
+/* ngspice's tau pooled over the three controls of cell ic at
+ * temperature it (NaN without flips). */
+static double group_tau(const nf_res *res, size_t ic, size_t it)
+{
+  double num = 0, fl = 0;
+  for (size_t iv = 0; iv < NF_NV; iv++) {
+    const nf_res *x = &res[2 * ((ic * NF_NT + it) * NF_NV + iv)];
+    double s2 = 0;
+    for (int k = 0; k < NF_K; k++) s2 += x->p[k] * x->p[k];
+    num += (1 - s2) * x->duration_s;
+    fl += x->flips;
+  }
+  return fl > 0 ? num / fl : NAN;
+}
+
+int expt__native_fidelity_run(expt_run *r, tk_err *err)
+{
+  const expt_ctx *c = r->ctx;
+  size_t ncell = c->quick ? 1 : NF_NC;
+  const char *only = getenv("TSUKIT_NATIVE_FIDELITY_CELLS");
+  if (!c->quick && only != NULL && strcmp(only, "pbit") == 0)
+    ncell = 1;
+  double taus_full = NF_FULL_TAUS, max_full = NF_FULL_MAX_S;
+  /* a partial full run: the pbit only, and/or a shorter cap (both are
+   * recorded in /inputs; REPORT.md states them) */
+  const char *cap = getenv("TSUKIT_NATIVE_FIDELITY_MAX_S");
+  if (!c->quick && cap != NULL && atof(cap) > 0)
+    max_full = fmin(NF_FULL_MAX_S, atof(cap));
+  TK_TRY(expt_input(r, "run_time_quick_s", NF_QUICK_S, "s", "ours: simulated time per run and engine (--quick)", err));
+  TK_TRY(expt_input(r, "run_taus_full", NF_FULL_TAUS, "1", "ours: simulated time per run in the pilot's tau (full run)", err));
+  TK_TRY(expt_input(r, "run_time_full_max_s", max_full, "s", "ours: cap on the full run's record (300 us; less when TSUKIT_NATIVE_FIDELITY_MAX_S says so)", err));
+  TK_TRY(expt_input(r, "cells_run", (double)ncell, "1", "ours: cells run, in the order pbit, cat4, gmm2 (1: the pbit only, TSUKIT_NATIVE_FIDELITY_CELLS=pbit)", err));
+  TK_TRY(expt_input(r, "pilot_time_s", NF_PILOT_S, "s", "ours: native pilot record per grid point", err));
+  TK_TRY(expt_input(r, "gmm2_vsep_V", NF_VSEP_V, "V", "ours: gmm2's separation control", err));
+  TK_TRY(expt_input(r, "dp_limit", NF_DP_LIM, "1", "issue 15: |P_native - P_ngspice|", err));
+  TK_TRY(expt_input(r, "dtau_limit", NF_DTAU_LIM, "1", "issue 15: |tau_native / tau_ngspice - 1|", err));
+  double temp_K[NF_NT], trip[NF_NT];
+  for (size_t i = 0; i < NF_NT; i++)
+    temp_K[i] = temps_C[i] + PHYS_T0_K;
+  double ctl[NF_NT][NF_NV], tau_pilot[NF_NT], tstop[NF_NT];
+  TK_TRY(trip_points(c, temp_K, trip, err));
+  TK_TRY(pilot(c, temp_K, trip, ctl, tau_pilot, err));
+  for (size_t i = 0; i < NF_NT; i++) {
+    /* quick: 40 pilot taus within 10..30 us */
+    tstop[i] = isfinite(tau_pilot[i]) ? fmin(NF_QUICK_S, fmax(10e-6, 40 * tau_pilot[i])) : NF_QUICK_S;
+    if (!c->quick)
+      tstop[i] = fmin(max_full, fmax(NF_QUICK_S, taus_full * (isfinite(tau_pilot[i]) ? tau_pilot[i] : NF_FULL_MAX_S)));
+    if (!c->quiet)
+      fprintf(stderr, "native-fidelity: %.0f C: trip point %.4f V, controls "
+              "%.4f %.4f %.4f V (native pilot), pilot tau %.3g us, record "
+              "%.3g us\n", temps_C[i], trip[i], ctl[i][0], ctl[i][1],
+              ctl[i][2], tau_pilot[i] * 1e6, tstop[i] * 1e6);
+  }
+  size_t nrow = ncell * NF_NT * NF_NV, nj = 2 * nrow;
+  nf_job *jobs = calloc(nj, sizeof *jobs);
+  nf_res *res = calloc(nj, sizeof *res);
+  if (jobs == NULL || res == NULL) {
+    free(jobs);
+    free(res);
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  }
+  int rc = 0;
+  for (size_t ic = 0; ic < ncell && rc == 0; ic++) {
+    const ckt_cell_info *ci = ckt_cell_find(cell_names[ic]);
+    if (ci == NULL) {
+      rc = TK_FAIL(err, TK_ENOTFOUND, "no %s cell", cell_names[ic]);
+      break;
+    }
+    for (size_t it = 0; it < NF_NT; it++)
+      for (size_t iv = 0; iv < NF_NV; iv++) {
+        size_t row = (ic * NF_NT + it) * NF_NV + iv;
+        double v = ctl[it][iv];
+        for (int e = 0; e < 2; e++) {
+          nf_job *j = &jobs[2 * row + (size_t)e];
+          j->ci = ci;
+          j->temp_K = temp_K[it];
+          j->tstop_s = tstop[it];
+          j->seed = cal_sweep_point_seed(c->seed + 151, row);
+          j->native = e;
+          if (ci->cellkind == CKT_CELL_GMM) {
+            j->vctl_V[0] = v;
+            j->vctl_V[1] = NF_VSEP_V;
+          } else {
+            for (size_t k = 0; k < ci->n_ctl; k++)
+              j->vctl_V[k] = v;
+          }
+        }
+      }
+  }
+  if (rc == 0) rc = run_jobs(c, jobs, nj, res, err);
+  if (rc != 0) {
+    free(jobs);
+    free(res);
+    return rc;
+  }
+  /* per row: the state with the largest |dP|, its errors; tau both */
+  double *col[18];
+  for (int k = 0; k < 18; k++)
+    col[k] = calloc(nrow, sizeof(double));
+  double max_dp = 0, max_dp_fl = 0, max_dp_sig = 0, max_dtau = 0, max_dtau_sig = 0;
+  double max_sp = 0, max_stau = 0, need_max = 0;
+  double wall_ng = 0, wall_nat = 0, sim_s = 0;
+  size_t n_tau = 0;
+  for (size_t row = 0; row < nrow; row++) {
+    const nf_res *a = &res[2 * row], *b = &res[2 * row + 1];
+    size_t ic = row / (NF_NT * NF_NV), it = (row / NF_NV) % NF_NT;
+    double fa, fb, ta = tau_of(a, &fa), tb = tau_of(b, &fb);
+    /* the errors use ngspice's tau pooled over the row's three controls
+     * (a row near P = 0 or 1 flips too rarely to give its own), else
+     * the pilot's */
+    double tref = group_tau(res, ic, it);
+    if (!isfinite(tref)) tref = tau_pilot[it];
+    if (!isfinite(tref)) tref = a->duration_s;
+    int ks = 0, nk = ic == 1 ? NF_K : 2;
+    double dp = b->p[0] - a->p[0], sp = 0;
+    for (int k = 1; k < nk; k++) {
+      double d = b->p[k] - a->p[k];
+      if (fabs(d) > fabs(dp)) {
+        dp = d;
+        ks = k;
+      }
+    }
+    if (dp == 0)  /* no difference: report the most occupied state */
+      for (int k = 1; k < nk; k++)
+        if (a->p[k] > a->p[ks]) ks = k;
+    /* the error of the state with the largest difference; for a record
+     * that never flipped the error is ~2 tau / T (see expt_pbit.c) */
+    for (int e = 0; e < 2; e++) {
+      const nf_res *x = e ? b : a;
+      double p = x->p[ks];
+      double v = fmax(2 * p * (1 - p) * tref / x->duration_s,
+                      x->flips > 0 ? 0 : pow(tref / x->duration_s, 2));
+      sp += v;
+    }
+    sp = sqrt(sp);
+    double dtau = (isfinite(ta) && isfinite(tb)) ? tb / ta - 1 : NAN;
+    double stau = (fa > 0 && fb > 0) ? (1 + dtau) * sqrt(1 / fa + 1 / fb) : NAN;
+    /* record making both errors a third of the limits (errors ~ 1/sqrt T) */
+    double pm = 0.5 * (a->p[ks] + b->p[ks]);
+    double need_p = 2 * 2 * pm * (1 - pm) * tref / pow(NF_DP_LIM / 3, 2);
+    double need_t = isfinite(tref) && fa > 0
+                        ? a->duration_s * (1 / fa + 1 / fb) / pow(NF_DTAU_LIM / 3, 2)
+                        : NAN;
+    double need = fmax(need_p, isfinite(need_t) ? need_t : 0);
+    col[0][row] = (double)ic;
+    col[1][row] = temps_C[it];
+    col[2][row] = jobs[2 * row].vctl_V[0];
+    col[3][row] = (double)ks;
+    col[4][row] = a->p[ks];
+    col[5][row] = b->p[ks];
+    col[6][row] = dp;
+    col[7][row] = sp;
+    col[8][row] = ta;
+    col[9][row] = tb;
+    col[10][row] = dtau;
+    col[11][row] = stau;
+    col[12][row] = fa;
+    col[13][row] = fb;
+    col[14][row] = need;
+    col[15][row] = a->wall_s;
+    col[16][row] = b->wall_s;
+    col[17][row] = a->duration_s;
+    max_dp = fmax(max_dp, fabs(dp));
+    if (fa >= 10 && fb >= 10)
+      max_dp_fl = fmax(max_dp_fl, fabs(dp));
+    max_sp = fmax(max_sp, sp);
+    if (sp > 0) max_dp_sig = fmax(max_dp_sig, fabs(dp) / sp);
+    if (isfinite(dtau) && fa >= 10 && fb >= 10) {
+      max_dtau = fmax(max_dtau, fabs(dtau));
+      max_stau = fmax(max_stau, stau);
+      max_dtau_sig = fmax(max_dtau_sig, fabs(dtau) / stau);
+      n_tau++;
+    }
+    need_max = fmax(need_max, need);
+    wall_ng += a->wall_s;
+    wall_nat += b->wall_s;
+    sim_s += a->duration_s;
+    if (!c->quiet)
+      fprintf(stderr, "native-fidelity: %-4s %4.0f C %.4f V  P(%d) %.3f / "
+              "%.3f (d %+.3f +- %.3f)  tau %.3g / %.3g us (d %+.1f %% +- %.1f "
+              "%%, flips %.0f / %.0f)  needs %.3g s  wall %.1f / %.2f s\n",
+              cell_names[ic], temps_C[it], col[2][row], ks, a->p[ks], b->p[ks],
+              dp, sp, ta * 1e6, tb * 1e6, 100 * dtau, 100 * stau, fa, fb,
+              need, a->wall_s, b->wall_s);
+  }
+  /* tau pooled per cell and temperature over the three controls:
+   * sum (1 - sum p^2) T / sum flips, per engine */
+  double pool_ratio_min = INFINITY, pool_ratio_max = -INFINITY, pool_sig = 0;
+  for (size_t ic = 0; ic < ncell; ic++)
+    for (size_t it = 0; it < NF_NT; it++) {
+      double num[2] = {0, 0}, fl[2] = {0, 0};
+      for (size_t iv = 0; iv < NF_NV; iv++)
+        for (int e = 0; e < 2; e++) {
+          const nf_res *x = &res[2 * ((ic * NF_NT + it) * NF_NV + iv) + (size_t)e];
+          double s2 = 0;
+          for (int k = 0; k < NF_K; k++) s2 += x->p[k] * x->p[k];
+          num[e] += (1 - s2) * x->duration_s;
+          fl[e] += x->flips;
+        }
+      if (fl[0] < 10 || fl[1] < 10) continue;
+      double ratio = (num[1] / fl[1]) / (num[0] / fl[0]);
+      double sig = ratio * sqrt(1 / fl[0] + 1 / fl[1]);
+      pool_ratio_min = fmin(pool_ratio_min, ratio);
+      pool_ratio_max = fmax(pool_ratio_max, ratio);
+      pool_sig = fmax(pool_sig, sig);
+      char key[EXPT_KEY_MAX];
+      snprintf(key, sizeof key, "tau_ratio_%s_%s%.0fC", cell_names[ic],
+               temps_C[it] < 0 ? "m" : "", fabs(temps_C[it]));
+      if (!c->quiet)
+        fprintf(stderr, "native-fidelity: %s %.0f C pooled tau native/ngspice "
+                "%.3f +- %.3f (flips %.0f / %.0f)\n", cell_names[ic],
+                temps_C[it], ratio, sig, fl[0], fl[1]);
+      if (rc == 0) rc = expt_sum(r, key, ratio, "1", err);
+    }
+  static const char *names[] = {
+      "cell", "T", "control", "state", "P ngspice", "P native", "dP", "err dP",
+      "tau ngspice", "tau native", "dtau/tau", "err dtau/tau", "flips ngspice",
+      "flips native", "record needed", "wall ngspice", "wall native", "record"};
+  static const char *units[] = {"1", "C", "V", "1", "1", "1", "1", "1", "s",
+                                "s", "1", "1", "1", "1", "s", "s", "s", "s"};
+  char **labels = calloc(nrow, sizeof *labels);
+  for (size_t row = 0; labels && row < nrow; row++) {
+    labels[row] = malloc(32);
+    if (labels[row])
+      snprintf(labels[row], 32, "%s %.0f C v%zu", cell_names[(size_t)col[0][row]],
+               col[1][row], row % NF_NV);
+  }
+  int lab_ok = labels != NULL;
+  for (size_t row = 0; lab_ok && row < nrow; row++)
+    lab_ok = labels[row] != NULL;
+  int cols_ok = 1;
+  for (int k = 0; k < 18; k++) cols_ok &= col[k] != NULL;
+  if (rc == 0 && (!cols_ok || !lab_ok))
+    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+  if (rc == 0)
+    rc = expt_table(r, "rows", "Per cell, temperature and control: the state "
+                    "with the largest |dP|, tau from the flip rate, both "
+                    "engines, errors (1 sigma) and the record the issue's "
+                    "limits would need", nrow, 18, names, units,
+                    (const double *const *)col, (const char *const *)labels,
+                    err);
+  if (rc == 0) rc = expt_vec(r, "/trip/temp_C", temps_C, NF_NT, "C", err);
+  if (rc == 0) rc = expt_vec(r, "/trip/vctl_V", trip, NF_NT, "V", err);
+  if (rc == 0) rc = expt_vec(r, "/trip/pilot_tau_s", tau_pilot, NF_NT, "s", err);
+  if (rc == 0) rc = expt_vec(r, "/trip/record_s", tstop, NF_NT, "s", err);
+  if (rc == 0) rc = expt_sum(r, "max_dp", max_dp, "1", err);
+  if (rc == 0) rc = expt_sum(r, "max_dp_flipping", max_dp_fl, "1", err);
+  if (rc == 0) rc = expt_sum(r, "max_dp_err", max_sp, "1", err);
+  if (rc == 0) rc = expt_sum(r, "max_dp_sigma", max_dp_sig, "1", err);
+  if (rc == 0) rc = expt_sum(r, "max_dtau", n_tau ? max_dtau : NAN, "1", err);
+  if (rc == 0) rc = expt_sum(r, "max_dtau_err", n_tau ? max_stau : NAN, "1", err);
+  if (rc == 0) rc = expt_sum(r, "max_dtau_sigma", n_tau ? max_dtau_sig : NAN, "1", err);
+  if (rc == 0) rc = expt_sum(r, "tau_ratio_min", pool_ratio_min, "1", err);
+  if (rc == 0) rc = expt_sum(r, "tau_ratio_max", pool_ratio_max, "1", err);
+  if (rc == 0) rc = expt_sum(r, "tau_ratio_err", pool_sig, "1", err);
+  if (rc == 0) rc = expt_sum(r, "record_needed_s", need_max, "s", err);
+  if (rc == 0) rc = expt_sum(r, "wall_ngspice_s", wall_ng, "s", err);
+  if (rc == 0) rc = expt_sum(r, "wall_native_s", wall_nat, "s", err);
+  if (rc == 0)
+    expt_note(r, "%zu rows, %.3g s simulated per engine; ngspice %.1f s, native "
+              "%.2f s of worker wall time (x%.0f, on a shared machine). Largest |dP| %.3f (%.1f sigma of its "
+              "row, errors up to %.3f); the issue's 0.02 needs errors below "
+              "0.0067: a record of %.3g s per point for the worst row. ",
+              nrow, sim_s, wall_ng, wall_nat, wall_ng / fmax(wall_nat, 1e-9),
+              max_dp, max_dp_sig, max_sp, need_max);
+  for (size_t row = 0; labels && row < nrow; row++) free(labels[row]);
+  free(labels);
+  for (int k = 0; k < 18; k++) free(col[k]);
+  free(jobs);
+  free(res);
+  return rc;
+}
+
+int expt__native_fidelity_plot(const char *h5, const char *png, tk_err *err)
+{
+  io_file *f = NULL;
+  TK_TRY(io_file_open_read(h5, &f, err));
+  static const int want[] = {0, 1, 4, 5, 7, 8, 9};
+  double *col[7] = {NULL};
+  size_t n = 0;
+  int rc = 0;
+  for (int j = 0; rc == 0 && j < 7; j++) {
+    char path[64];
+    snprintf(path, sizeof path, "/tables/rows/c%d", want[j]);
+    rc = expt_read(f, path, &col[j], &n, err);
+  }
+  io_file_close(f);
+  io_plot pl;
+  if (rc == 0) rc = io_plot_begin(&pl, png, 1100, 480, err);
+  if (rc == 0) {
+    for (size_t ic = 0; ic < NF_NC; ic++) {
+      double *d = malloc((n ? n : 1) * 4 * sizeof *d);
+      size_t m = 0;
+      for (size_t i = 0; d && i < n; i++)
+        if ((size_t)col[0][i] == ic) {
+          d[4 * m] = col[2][i];
+          d[4 * m + 1] = col[3][i];
+          d[4 * m + 2] = col[5][i] * 1e6;
+          d[4 * m + 3] = col[6][i] * 1e6;
+          m++;
+        }
+      char name[8];
+      snprintf(name, sizeof name, "c%zu", ic);
+      if (d) {
+        if (m == 0) { d[0] = d[1] = d[2] = d[3] = NAN; m = 1; }
+        io_plot_data_table(&pl, name, d, m, 4);
+      }
+      free(d);
+    }
+    io_plot_cmd(&pl, "set multiplot layout 1,2\n"
+                "set title 'P(state): native vs ngspice'\n"
+                "set xlabel 'P, ngspice'\nset ylabel 'P, native'\n"
+                "set xrange [-0.02:1.02]\nset yrange [-0.02:1.02]\nset key left top\n"
+                "plot $c0 u 1:2 w p pt 7 t 'pbit', $c1 u 1:2 w p pt 5 t 'cat4', "
+                "$c2 u 1:2 w p pt 9 t 'gmm2', x w l dt 2 lc rgb 'black' t 'equal'\n"
+                "set title 'Correlation time: native vs ngspice'\n"
+                "set xlabel 'tau, ngspice (us)'\nset ylabel 'tau, native (us)'\n"
+                "set logscale xy\nset xrange [*:*]\nset yrange [*:*]\n"
+                "plot $c0 u 3:4 w p pt 7 t 'pbit', $c1 u 3:4 w p pt 5 t 'cat4', "
+                "$c2 u 3:4 w p pt 9 t 'gmm2', x w l dt 2 lc rgb 'black' t 'equal', "
+                "1.1*x w l dt 3 lc rgb 'gray' t '+-10 %%', 0.9*x w l dt 3 lc rgb 'gray' notitle\n"
+                "unset multiplot\n");
+    rc = io_plot_run(&pl, err);
+  }
+  for (int j = 0; j < 7; j++) free(col[j]);
+  return rc;
+}
