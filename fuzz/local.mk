@@ -34,7 +34,7 @@ FUZZ_NAMES = parse graph idx subckt h5_celllib h5_dtm h5_dtmc h5_trace \
 	h5_dwell h5_clf h5_samples
 FUZZ_COMMON = fuzz/fuzz.h fuzz/fuzz_util.c
 FUZZ_H5 = $(FUZZ_COMMON) fuzz/fuzz_h5.h fuzz/fuzz_h5.c
-EXTRA_DIST += fuzz/run.sh fuzz/replay.sh fuzz/mkseeds.sh fuzz/corpus \
+EXTRA_DIST += fuzz/run.sh fuzz/replay.sh fuzz/mkseeds.sh fuzz/campaigns.log fuzz/corpus \
 	fuzz/lsan-hdf5.supp fuzz/subckt.dict fuzz/graph.dict
 
 # Replay: each harness with fuzz/replay.c, run over its corpus by make check.
