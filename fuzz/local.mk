@@ -30,18 +30,18 @@ EXTRA_DIST += tests/lsan.supp
 # memory).  A new harness: fuzz/fuzz_NAME.c, a seed folder
 # fuzz/corpus/NAME/, its name in FUZZ_NAMES (fuzz/run.sh, fuzz/replay.sh)
 # and its two programs below.
-FUZZ_NAMES = parse graph idx subckt h5_celllib h5_dtm h5_trace h5_dwell \
-	h5_clf h5_samples
+FUZZ_NAMES = parse graph idx subckt h5_celllib h5_dtm h5_dtmc h5_trace \
+	h5_dwell h5_clf h5_samples
 FUZZ_COMMON = fuzz/fuzz.h fuzz/fuzz_util.c
 FUZZ_H5 = $(FUZZ_COMMON) fuzz/fuzz_h5.h fuzz/fuzz_h5.c
-EXTRA_DIST += fuzz/run.sh fuzz/replay.sh fuzz/mkseeds.sh fuzz/corpus \
+EXTRA_DIST += fuzz/run.sh fuzz/replay.sh fuzz/mkseeds.sh fuzz/campaigns.log fuzz/corpus \
 	fuzz/lsan-hdf5.supp fuzz/subckt.dict fuzz/graph.dict
 
 # Replay: each harness with fuzz/replay.c, run over its corpus by make check.
 FUZZ_REPLAY = fuzz/replay_parse fuzz/replay_graph fuzz/replay_idx \
 	fuzz/replay_subckt fuzz/replay_h5_celllib fuzz/replay_h5_dtm \
-	fuzz/replay_h5_trace fuzz/replay_h5_dwell fuzz/replay_h5_clf \
-	fuzz/replay_h5_samples
+	fuzz/replay_h5_dtmc fuzz/replay_h5_trace fuzz/replay_h5_dwell \
+	fuzz/replay_h5_clf fuzz/replay_h5_samples
 check_PROGRAMS += $(FUZZ_REPLAY)
 TESTS += fuzz/replay.sh
 AM_TESTS_ENVIRONMENT += TSUKIT_FUZZ_NAMES='$(FUZZ_NAMES)'; export TSUKIT_FUZZ_NAMES;
@@ -57,6 +57,8 @@ fuzz_replay_h5_celllib_SOURCES = fuzz/fuzz_h5_celllib.c $(FUZZ_H5) fuzz/replay.c
 fuzz_replay_h5_celllib_LDADD = $(TKT_LDADD)
 fuzz_replay_h5_dtm_SOURCES = fuzz/fuzz_h5_dtm.c $(FUZZ_H5) fuzz/replay.c
 fuzz_replay_h5_dtm_LDADD = $(TKT_LDADD)
+fuzz_replay_h5_dtmc_SOURCES = fuzz/fuzz_h5_dtmc.c $(FUZZ_H5) fuzz/replay.c
+fuzz_replay_h5_dtmc_LDADD = $(TKT_LDADD)
 fuzz_replay_h5_trace_SOURCES = fuzz/fuzz_h5_trace.c $(FUZZ_H5) fuzz/replay.c
 fuzz_replay_h5_trace_LDADD = $(TKT_LDADD)
 fuzz_replay_h5_dwell_SOURCES = fuzz/fuzz_h5_dwell.c $(FUZZ_H5) fuzz/replay.c
@@ -70,8 +72,8 @@ fuzz_replay_h5_samples_LDADD = $(TKT_LDADD)
 if TK_FUZZ
 noinst_PROGRAMS = fuzz/fuzz_parse fuzz/fuzz_graph fuzz/fuzz_idx \
 	fuzz/fuzz_subckt fuzz/fuzz_h5_celllib fuzz/fuzz_h5_dtm \
-	fuzz/fuzz_h5_trace fuzz/fuzz_h5_dwell fuzz/fuzz_h5_clf \
-	fuzz/fuzz_h5_samples
+	fuzz/fuzz_h5_dtmc fuzz/fuzz_h5_trace fuzz/fuzz_h5_dwell \
+	fuzz/fuzz_h5_clf fuzz/fuzz_h5_samples
 fuzz_fuzz_parse_SOURCES = fuzz/fuzz_parse.c $(FUZZ_COMMON)
 fuzz_fuzz_parse_LDADD = $(TKT_LDADD)
 fuzz_fuzz_parse_LDFLAGS = $(TK_FUZZ_LDFLAGS)
@@ -90,6 +92,9 @@ fuzz_fuzz_h5_celllib_LDFLAGS = $(TK_FUZZ_LDFLAGS)
 fuzz_fuzz_h5_dtm_SOURCES = fuzz/fuzz_h5_dtm.c $(FUZZ_H5)
 fuzz_fuzz_h5_dtm_LDADD = $(TKT_LDADD)
 fuzz_fuzz_h5_dtm_LDFLAGS = $(TK_FUZZ_LDFLAGS)
+fuzz_fuzz_h5_dtmc_SOURCES = fuzz/fuzz_h5_dtmc.c $(FUZZ_H5)
+fuzz_fuzz_h5_dtmc_LDADD = $(TKT_LDADD)
+fuzz_fuzz_h5_dtmc_LDFLAGS = $(TK_FUZZ_LDFLAGS)
 fuzz_fuzz_h5_trace_SOURCES = fuzz/fuzz_h5_trace.c $(FUZZ_H5)
 fuzz_fuzz_h5_trace_LDADD = $(TKT_LDADD)
 fuzz_fuzz_h5_trace_LDFLAGS = $(TK_FUZZ_LDFLAGS)

@@ -11,7 +11,7 @@
 #   -b BUILDDIR the clang build (default build-fuzz; configured with
 #               CC=clang --enable-fuzz --disable-shared if it has no Makefile)
 #   NAME...     harnesses (default all: parse graph idx subckt h5_celllib
-#               h5_dtm h5_trace h5_dwell h5_clf h5_samples)
+#               h5_dtm h5_dtmc h5_trace h5_dwell h5_clf h5_samples)
 #
 # Each harness starts from its seeds, fuzz/corpus/NAME/, and a working
 # corpus BUILDDIR/fuzz/work/NAME/ kept between runs; anything found goes
@@ -33,7 +33,7 @@ while getopts t:n:j:b: o; do
   esac
 done
 shift $((OPTIND - 1))
-all="parse graph idx subckt h5_celllib h5_dtm h5_trace h5_dwell h5_clf h5_samples"
+all="parse graph idx subckt h5_celllib h5_dtm h5_dtmc h5_trace h5_dwell h5_clf h5_samples"
 names=${*:-$all}
 for n in $names; do
   case " $all " in *" $n "*) ;; *) echo "fuzz/run.sh: unknown harness '$n' (have: $all)" >&2; exit 2 ;; esac
