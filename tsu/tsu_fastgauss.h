@@ -33,7 +33,9 @@
  * 0.46 updates/ns on one Zen 4 core with AVX-512, 0.32 with AVX2
  * (README.md); the normals of the next quad are made while the updates
  * of this one wait on memory, the neighbour table is 16-bit where n <=
- * 65536.  Divergence (a model whose diag(a) -
+ * 65536.  Most of the time goes to the normals (Philox and Box-Muller),
+ * not to the neighbour rows (README.md, "Where the Gaussian kernel's
+ * time goes").  Divergence (a model whose diag(a) -
  * J is not positive definite): |x| > 1e30 or NaN after a sweep is
  * TK_ENUMERIC.
  *
