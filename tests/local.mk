@@ -230,7 +230,14 @@ EXTRA_DIST += tests/install_external.sh tests/man_pages.sh \
 # wrapper, skipped with the reason when configure disabled Python
 AM_TESTS_ENVIRONMENT += TSUKIT_PYTHON='$(TK_PYTHON)'; export TSUKIT_PYTHON;
 TESTS += tests/python.sh tests/install_python.sh
-EXTRA_DIST += tests/python.sh tests/install_python.sh
+EXTRA_DIST += tests/python.sh tests/install_python.sh tests/python_env.sh
+# sanitizer builds (issue 18): the tests start the interpreter with ASan's
+# runtime preloaded and leak detection off for it alone (tests/python_env.sh)
+if TK_SANITIZE
+AM_TESTS_ENVIRONMENT += TSUKIT_SANITIZE=yes; \
+	TSUKIT_ASAN_RUNTIME='$(TK_ASAN_RUNTIME)'; \
+	export TSUKIT_SANITIZE TSUKIT_ASAN_RUNTIME;
+endif
 
 # hostile input and faults (issue 18, parts 3 and 4): the bad-input
 # corpus of every command, SIGKILL at random points + --resume

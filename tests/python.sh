@@ -4,7 +4,8 @@
 # the interpreter configure found (TSUKIT_PYTHON; empty when Python is
 # disabled: then the whole file is one SKIP with the reason).
 # Workload: under a minute (a small pbit calibration, chips of 10-70^2
-# nodes, exact enumeration of 2^10 and 3^3 states).
+# nodes, exact enumeration of 2^10 and 3^3 states).  In a sanitizer build
+# the interpreter runs with ASan's runtime preloaded (tests/python_env.sh).
 . "$TSUKIT_SRCDIR/tests/tap.sh"
 : "${TSUKIT_BUILDDIR:?}"
 if [ -z "${TSUKIT_PYTHON:-}" ]; then
@@ -15,10 +16,12 @@ if ! "$TSUKIT_PYTHON" -c 'import pytest' >/dev/null 2>&1; then
   echo "1..0 # SKIP pytest not installed for $TSUKIT_PYTHON (Debian: python3-pytest)"
   exit 0
 fi
+. "$TSUKIT_SRCDIR/tests/python_env.sh"
 cd "$tap_tmp" || exit 1
-PYTHONPATH="$TSUKIT_BUILDDIR/python" PYTHONDONTWRITEBYTECODE=1 \
-  "$TSUKIT_PYTHON" -m pytest -v -p no:cacheprovider -o console_output_style=classic \
-  "$TSUKIT_SRCDIR/python/tests" >"$tap_tmp/pytest.out" 2>&1
+(PYTHONPATH="$TSUKIT_BUILDDIR/python" PYTHONDONTWRITEBYTECODE=1
+  export PYTHONPATH PYTHONDONTWRITEBYTECODE
+  tk_python -m pytest -v -p no:cacheprovider -o console_output_style=classic \
+  "$TSUKIT_SRCDIR/python/tests") >"$tap_tmp/pytest.out" 2>&1
 rc=$?
 while IFS= read -r line; do
   name=${line%% [PFESX]*}; name=${name##*python/tests/}
