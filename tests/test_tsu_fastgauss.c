@@ -18,7 +18,8 @@
  *    from the integrated autocorrelation time (tsu_mean_stderr); 4.5
  *    sigma on the worst of ~30-40 observables (false-alarm probability
  *    < 3e-4 per graph and path).
- * 3. Reproducibility: paths x 1/2 threads bit-identical (40 chains).
+ * 3. Reproducibility: paths x 1/2 threads bit-identical (40 chains);
+ *    the stated random-number definition end to end (test_definition).
  * A model that is not positive definite fails with TK_ENUMERIC.  Seeds
  * fixed (0x6a055 model, 0xfa58 chains).
  */
@@ -219,6 +220,69 @@ static void test_normals(tk_rng *r, int *same)
   TKT_OK(sqrt((double)N) * D < 1.95, "Kolmogorov-Smirnov: sqrt(N) D = %.3f "
          "< 1.95 (N = %d)", sqrt((double)N) * D, N);
   free(all);
+}
+
+/* The stated random-number definition end to end (tsu_fastgauss.h):
+ * 11 uncoupled nodes with h = 0, a = 1, beta = 1, so one sweep sets
+ * x = z exactly; chain c at position p of sweep 0 must hold normal
+ * (p - P) of the Philox4x32-7 block of key seed, counter (c, P,
+ * 2^61 + 0), P = 6 floor(p / 6), through the kernel's transform; every
+ * path, 32 chains (two lane groups). */
+static void test_definition(void)
+{
+  enum { N = 11, C = 32 };
+  double h[N] = {0}, a[N];
+  for (int i = 0; i < N; i++)
+    a[i] = 1.0;
+  tk_err err = {0};
+  tsu_graph *g = NULL;
+  tsu_coloring *col = NULL;
+  const uint64_t seed = 0x5eed0f6a55ull;
+  int ok = tsu_graph_from_edges(N, 0, NULL, NULL, NULL, h, &g, &err) == 0 &&
+           tsu_coloring_build(g, &col, &err) == 0;
+  TKT_OK(ok, "edgeless graph: %s", err.msg);
+  if (!ok)
+    return;
+  tsu_gauss gm = {g, a, 1.0};
+  uint32_t mism = 0, checked = 0;
+  for (int q = 0; q < 3; q++) {
+    tsu_fastgauss *s = NULL;
+    if (tsu__fn_path_get(paths[q]) == NULL)
+      continue;
+    if (tsu_fastgauss_alloc(&gm, col, C, seed, paths[q], &s, &err) != 0 ||
+        tsu_fastgauss_run(s, 1, 1, NULL, &err) != 0) {
+      TKT_OK(0, "%s: %s", path_names[q], err.msg);
+      tsu_fastgauss_free(s);
+      continue;
+    }
+    const tsu__fgplan *pl = tsu__fastgauss_plan(s);
+    const tsu__fn_path *fp = tsu__fn_path_get(TSU_PATH_PORTABLE);
+    for (uint32_t p = 0; p < pl->n; p++) {
+      uint32_t P = p - (p - pl->start[0]) % 6, w[4][16];
+      float z[6][16];
+      for (uint32_t cg = 0; cg < C; cg += 16) {
+        for (uint32_t l = 0; l < 16; l++) {
+          uint32_t ctr[4] = {cg + l, P, 0, 2u << 28}, key[2] = {
+              (uint32_t)seed, (uint32_t)(seed >> 32)}, out[4];
+          tk_philox4x32_7(ctr, key, out);
+          for (int k = 0; k < 4; k++)
+            w[k][l] = out[k];
+        }
+        fp->gauss_normal(&w[0][0], &z[0][0]);
+        for (uint32_t l = 0; l < 16; l++) {
+          float got = tsu_fastgauss_state(s, cg + l, pl->node[p]);
+          mism += memcmp(&got, &z[p - P][l], sizeof got) != 0;
+          checked++;
+        }
+      }
+    }
+    tsu_fastgauss_free(s);
+  }
+  TKT_OK(checked > 0 && mism == 0, "one sweep of uncoupled unit nodes is "
+         "the stated Philox4x32-7 definition (%u of %u states differ)",
+         mism, checked);
+  tsu_coloring_free(col);
+  tsu_graph_free(g);
 }
 
 static void test_conditionals(const model *md)
@@ -425,6 +489,7 @@ int main(void)
     printf("# path %s: %s\n", path_names[q],
            tsu_fast_path_supported(paths[q]) ? "tested" : "not supported");
   test_conditionals(&g9);
+  test_definition();
   test_exact(&g9, "random 9-node graph");
   test_exact(&ch, "10-node chain");
   test_repro(&g9);
