@@ -585,6 +585,26 @@ FN_T FN_INL void fn_gauss_hex(const tsu__fgplan *pl, uint32_t g, uint32_t P,
   }
 }
 
+/* The updates of positions P..P+nj-1 from their normals z; returns
+ * the lanes that diverged. */
+FN_T FN_INL fn_vi fn_gauss_upd(const tsu__fgplan *pl, float *x, uint32_t P,
+                               uint32_t nj, fn_vf z[6][TSU__FN_W / FN_VL],
+                               const int NB16)
+{
+  fn_vi bad = (fn_vi){0};
+  for (uint32_t j = 0; j < nj; j++)
+    for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
+      uint32_t p = P + j;
+      float *xh = x + hv;
+      fn_vf v = fn_fma(z[j][hv / FN_VL], FN_B(pl->sd[p]),
+                       fn_gauss_mean(pl, p, xh, NULL, NB16));
+      fn_vf av = (fn_vf)((fn_vu)v & 0x7FFFFFFFu);
+      bad |= ~(av <= TSU__FG_XMAX);
+      memcpy(xh + (size_t)pl->node[p] * TSU__FN_W, &v, sizeof v);
+    }
+  return bad;
+}
+
 /* The Gaussian kernel, software-pipelined: the normals of the next six
  * positions are made while the updates of these six wait for their
  * neighbours' rows, so the long dependency chains of Philox and
@@ -603,16 +623,10 @@ FN_T FN_INL int fn_gauss_kernel_t(const tsu__fgplan *pl, float *x,
     uint32_t nj = p1 - P < 6 ? p1 - P : 6;
     if (P + 6 < p1)
       fn_gauss_hex(pl, g, P + 6, stream, zb[cur ^ 1]);
-    for (uint32_t j = 0; j < nj; j++)
-      for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
-        uint32_t p = P + j;
-        float *xh = x + hv;
-        fn_vf v = fn_fma(zb[cur][j][hv / FN_VL], FN_B(pl->sd[p]),
-                         fn_gauss_mean(pl, p, xh, NULL, NB16));
-        fn_vf av = (fn_vf)((fn_vu)v & 0x7FFFFFFFu);
-        bad |= ~(av <= TSU__FG_XMAX);
-        memcpy(xh + (size_t)pl->node[p] * TSU__FN_W, &v, sizeof v);
-      }
+    if (nj == 6)                /* constant trip count: unrolled */
+      bad |= fn_gauss_upd(pl, x, P, 6, zb[cur], NB16);
+    else
+      bad |= fn_gauss_upd(pl, x, P, nj, zb[cur], NB16);
   }
   int any = 0;
   for (uint32_t l = 0; l < FN_VL; l++)
