@@ -40,7 +40,7 @@
  * bit-identical for any thread count and across the code paths.
  *
  * Code paths: as tsu_fastpotts.h.  Workload: G12, 70 x 70, 256 chains:
- * 0.46 updates/ns on one Zen 4 core with AVX-512, 0.32 with AVX2
+ * 0.53 updates/ns on one Zen 4 core with AVX-512, 0.34 with AVX2
  * (README.md); the normals of the next six positions are made while the
  * updates of these six wait on memory, the neighbour table is 16-bit where n <=
  * 65536.  Most of the time goes to the normals (Philox and Box-Muller),
