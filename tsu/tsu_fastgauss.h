@@ -10,29 +10,39 @@
  * and 1/sqrt(beta a_i) in fp32; the conditional mean is the fp32 sum
  * h + J x (table order) times 1/a, relative error ~ (degree + 2) 2^-24 of
  * (|h| + sum |J x|)/a; the standard deviation is 1/sqrt(beta a) rounded
- * to fp32 (relative 2^-24).  Normals by Box-Muller from two 32-bit
- * words a, b of the random block: u = (2 (a >> 9) + 1) 2^-24 (so |z| <=
- * 5.77, a tail probability below 1e-8 is cut), r = sqrt(-2 ln u), angle
- * q pi/2 + phi with q the top 2 bits of b and phi uniform on
- * (-pi/4, pi/4) from 22 more bits; ln, sin and cos by polynomials (error
- * < 1e-6 absolute on z; test_tsu_fastgauss holds z against the same
- * transform in double precision, and the conditional mean and sd
- * against tsu_gauss' double ones).
+ * to fp32 (relative 2^-24).  Normals: three Box-Muller pairs from the
+ * 128 bits of one random block, each from a 22-bit radius word k and a
+ * 20-bit angle word c: u = (2 k + 1) 2^-23, r = sqrt(-2 ln u) (so
+ * |z| <= r <= sqrt(46 ln 2) = 5.647: the cut removes probability
+ * 2^-23 = 1.2e-7 of the radius and 1.6e-8 of each normal's tails), angle
+ * q pi/2 + phi with q the top 2 bits of c and phi uniform on
+ * (-pi/4, pi/4) from its 18 low bits (2^20 angles, 6.0e-6 rad apart).
+ * ln by a degree-7 polynomial in the mantissa (no division), sin and cos
+ * by degree-7/8 polynomials (tsu_fastnode_body_impl.h, fn_normal2);
+ * |z| error < 1e-6 against the same definition in double
+ * (test_tsu_fastgauss holds it there, tests the moments to 4th order,
+ * the slots' independence and a Kolmogorov-Smirnov statistic, and the
+ * conditional mean and sd against tsu_gauss' double ones).
  *
- * Randomness: chain c at colour-order position p, the j-th (j = 0..3)
- * of the quad of its colour that starts at position P, in sweep t uses
- * normal j of the Philox4x32-10 block tk_rng_block_at(seed, stream =
- * 2^61 + t, ctr = P << 32 | c): normals 0, 1 are the cosine and sine of
- * Box-Muller on words (0, 1), normals 2, 3 on words (2, 3).  The random
+ * Randomness: chain c at colour-order position p, the j-th (j = 0..5)
+ * of the six positions of its colour that start at position P, in
+ * sweep t uses normal j of the Philox4x32-7 block (tk_philox4x32_7, 7
+ * rounds as in the spin kernel; Potts keeps 10) of key = seed, counter
+ * (c, P, stream = 2^61 + t), words w0..w3: normals 0, 1 are
+ * the cosine and sine of the pair (k = w0 >> 10, c = w1 >> 12), 2, 3 of
+ * (w2 >> 10, w3 >> 12), 4, 5 of (k = (w0 mod 2^10) 2^12 + (w1 mod 2^12),
+ * c = (w2 mod 2^10) 2^10 + (w3 mod 2^10)).  (Before this definition, one
+ * Philox4x32-10 block gave four normals from two 24/22-bit pairs: the
+ * seed -> sample mapping of Gaussian runs changed with it.)  The random
  * start x_i = z / sqrt(beta a_i), z the first normal of
  * tk_rng_gauss2_at(seed, 2^61 + 2^59, i << 32 | c) (double, then
  * rounded).  A run is a pure function of (seed, chain, node, sweep):
  * bit-identical for any thread count and across the code paths.
  *
  * Code paths: as tsu_fastpotts.h.  Workload: G12, 70 x 70, 256 chains:
- * 0.46 updates/ns on one Zen 4 core with AVX-512, 0.32 with AVX2
- * (README.md); the normals of the next quad are made while the updates
- * of this one wait on memory, the neighbour table is 16-bit where n <=
+ * 0.53 updates/ns on one Zen 4 core with AVX-512, 0.34 with AVX2
+ * (README.md); the normals of the next six positions are made while the
+ * updates of these six wait on memory, the neighbour table is 16-bit where n <=
  * 65536.  Most of the time goes to the normals (Philox and Box-Muller),
  * not to the neighbour rows (README.md, "Where the Gaussian kernel's
  * time goes").  Divergence (a model whose diag(a) -

@@ -28,8 +28,9 @@
  * per neighbour, one division and a cumulative compare (linear mode;
  * the log mode: compare-and-add and K exp2 polynomials); one
  * Philox4x32-10 block per chain serves 8 nodes (16 bits each).  Per
- * Gaussian update, a multiply-add per neighbour and half a Box-Muller;
- * one block serves 4 nodes (32 bits each).
+ * Gaussian update, a multiply-add per neighbour and half a Box-Muller
+ * (no division); one block serves 6 nodes (three Box-Muller pairs of
+ * 22 + 20 bits).
  */
 #include <string.h>
 
@@ -101,11 +102,14 @@ FN_T FN_INL fn_vu fn_lanes(void)
   return v;
 }
 
-/* Philox4x32-10 of 16 blocks, one per lane: counter words x[0..3]. */
-FN_T FN_INL void fn_philox(fn_vu x[4], const uint32_t rk[10][2])
+/* Philox4x32-R of 16 blocks, one per lane: counter words x[0..3]
+ * (R = 10 for Potts, 7 for the Gaussian normals as for the spin
+ * kernel, tk_philox4x32_7). */
+FN_T FN_INL void fn_philox_r(fn_vu x[4], const uint32_t rk[10][2],
+                             const int R)
 {
   fn_vu x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
-  for (int r = 0; r < 10; r++) {
+  for (int r = 0; r < R; r++) {
     fn_vu h0, l0, h1, l1;
     FN_MULHILO(x0, 0xD2511F53u, h0, l0);
     FN_MULHILO(x2, 0xCD9E8D57u, h1, l1);
@@ -119,17 +123,29 @@ FN_T FN_INL void fn_philox(fn_vu x[4], const uint32_t rk[10][2])
   x[0] = x0; x[1] = x1; x[2] = x2; x[3] = x3;
 }
 
+FN_T FN_INL void fn_philox(fn_vu x[4], const uint32_t rk[10][2])
+{
+  fn_philox_r(x, rk, 10);
+}
+
 /* Words of the blocks (seed, stream, ctr = P << 32 | chain) for the
  * chains c0 .. c0 + FN_VL - 1. */
-FN_T FN_INL void fn_blocks(const uint32_t rk[10][2], uint32_t c0, uint32_t P,
-                           uint64_t stream, fn_vu w[4])
+FN_T FN_INL void fn_blocks_r(const uint32_t rk[10][2], uint32_t c0,
+                             uint32_t P, uint64_t stream, fn_vu w[4],
+                             const int R)
 {
   fn_vu c = fn_lanes() + c0;
   w[0] = c;
   w[1] = c * 0 + P;
   w[2] = c * 0 + (uint32_t)stream;
   w[3] = c * 0 + (uint32_t)(stream >> 32);
-  fn_philox(w, rk);
+  fn_philox_r(w, rk, R);
+}
+
+FN_T FN_INL void fn_blocks(const uint32_t rk[10][2], uint32_t c0, uint32_t P,
+                           uint64_t stream, fn_vu w[4])
+{
+  fn_blocks_r(rk, c0, P, stream, w, 10);
 }
 
 /* 2^y for y in [-126, 0]: n = floor(y), g = y - n in [0, 1) (exact),
@@ -436,50 +452,55 @@ FN_T static void fn_potts_probe(const tsu__fpplan *pl, uint32_t p,
 #undef FN_CALL
 }
 
-/* Two standard normals per lane from words a, b (Box-Muller):
- * u = (2 (a >> 9) + 1) 2^-24 in (0, 1), r = sqrt(-2 ln u); angle
- * theta = q pi/2 + phi with q = b >> 30 and phi = ((2 f + 1) 2^-22 - 1)
- * pi/4, f = bits 8..29 of b; z0 = r cos theta, z1 = r sin theta.  ln by
- * the atanh series on a mantissa in [sqrt(1/2), sqrt(2)) (error < 3e-8
- * relative), sin and cos by Taylor polynomials on |phi| <= pi/4 (error
- * < 2e-9), the quadrant by exact swaps and sign flips. */
-FN_T FN_INL void fn_normal2(fn_vu a, fn_vu b, fn_vf *z0, fn_vf *z1)
+/* Two standard normals per lane by Box-Muller from a 22-bit radius word
+ * k and a 20-bit angle word c: u = (2 k + 1) 2^-23 in (0, 1),
+ * r = sqrt(-2 ln u) (so r <= sqrt(46 ln 2) = 5.647); angle
+ * theta = q pi/2 + phi with q = c >> 18 and phi = ((2 f + 1) 2^-18 - 1)
+ * pi/4, f = the low 18 bits of c (2^20 angles, 6.0e-6 rad apart);
+ * z0 = r cos theta, z1 = r sin theta.  ln u = e ln 2 + ln m with the
+ * mantissa m in [sqrt(1/2), sqrt(2)) and ln m = t R(t), t = m - 1 exact,
+ * R the degree-7 near-minimax of ln(1 + t)/t (relative error < 1.8e-7,
+ * no division); sin by phi + phi^3 S(phi^2) (S of degree 2) and cos by
+ * 1 + phi^2 C(phi^2) (C of degree 3), near-minimax on |phi| <= pi/4
+ * (error < 2.3e-9 and < 1.7e-9 in exact arithmetic), the quadrant by
+ * exact swaps and sign flips. */
+FN_T FN_INL void fn_normal2(fn_vu k, fn_vu c, fn_vf *z0, fn_vf *z1)
 {
-  fn_vf u = __builtin_convertvector((fn_vi)((a >> 9) * 2u + 1u), fn_vf) *
-            (1.0f / 16777216.0f);
+  fn_vf u = __builtin_convertvector((fn_vi)(k * 2u + 1u), fn_vf) *
+            (1.0f / 8388608.0f);
   fn_vi bits = (fn_vi)u;
   fn_vi e = ((bits >> 23) & 0xFF) - 127;
   fn_vf m = (fn_vf)((bits & 0x7FFFFF) | 0x3F800000);
   fn_vi big = m > 1.41421356f;
   m = (fn_vf)(((fn_vi)(m * 0.5f) & big) | ((fn_vi)m & ~big));
   e = e - big;                  /* big is -1 where halved */
-  fn_vf s = (m - 1.0f) / (m + 1.0f);
-  fn_vf s2 = s * s;
-  fn_vf poly = fn_fma(s2, FN_B(1.0f / 9.0f), FN_B(1.0f / 7.0f));
-  poly = fn_fma(poly, s2, FN_B(1.0f / 5.0f));
-  poly = fn_fma(poly, s2, FN_B(1.0f / 3.0f));
-  poly = fn_fma(poly, s2, FN_B(1.0f));
-  fn_vf lnm = (s + s) * poly;
+  fn_vf t = m - 1.0f;
+  fn_vf R = fn_fma(t, FN_B(-0.103787117f), FN_B(0.163381502f));
+  R = fn_fma(R, t, FN_B(-0.172124296f));
+  R = fn_fma(R, t, FN_B(0.198842347f));
+  R = fn_fma(R, t, FN_B(-0.249715596f));
+  R = fn_fma(R, t, FN_B(0.333356082f));
+  R = fn_fma(R, t, FN_B(-0.500003457f));
+  R = fn_fma(R, t, FN_B(0.99999994f));
+  fn_vf lnm = t * R;
   fn_vf ef = __builtin_convertvector(e, fn_vf);
   fn_vf lnu = fn_fma(ef, FN_B(0.693145752f),
                      fn_fma(ef, FN_B(1.42860677e-06f), lnm));
   fn_vf r = lnu * -2.0f;
   FN_SQRT(r);
-  fn_vu fb = (b >> 8) & 0x3FFFFFu;
+  fn_vu fb = c & 0x3FFFFu;
   fn_vf v = __builtin_convertvector((fn_vi)(fb * 2u + 1u), fn_vf) *
-                (1.0f / 4194304.0f) - 1.0f;
+                (1.0f / 262144.0f) - 1.0f;
   fn_vf phi = v * 0.785398163f;
   fn_vf p2 = phi * phi;
-  fn_vf sp = fn_fma(p2, FN_B(1.0f / 362880.0f), FN_B(-1.0f / 5040.0f));
-  sp = fn_fma(sp, p2, FN_B(1.0f / 120.0f));
-  sp = fn_fma(sp, p2, FN_B(-1.0f / 6.0f));
+  fn_vf sp = fn_fma(p2, FN_B(-0.000194956359f), FN_B(0.00833197869f));
+  sp = fn_fma(sp, p2, FN_B(-0.166666508f));
   fn_vf sn = fn_fma(phi, p2 * sp, phi);
-  fn_vf cp = fn_fma(p2, FN_B(-1.0f / 3628800.0f), FN_B(1.0f / 40320.0f));
-  cp = fn_fma(cp, p2, FN_B(-1.0f / 720.0f));
-  cp = fn_fma(cp, p2, FN_B(1.0f / 24.0f));
+  fn_vf cp = fn_fma(p2, FN_B(2.43904506e-05f), FN_B(-0.00138867635f));
+  cp = fn_fma(cp, p2, FN_B(0.0416666232f));
   cp = fn_fma(cp, p2, FN_B(-0.5f));
   fn_vf cs = fn_fma(p2, cp, FN_B(1.0f));
-  fn_vu q = b >> 30;
+  fn_vu q = (c >> 18) & 3u;
   fn_vu sw = (fn_vu)((q & 1u) == 1u);
   fn_vu c0 = ((fn_vu)sn & sw) | ((fn_vu)cs & ~sw);
   fn_vu c1 = ((fn_vu)cs & sw) | ((fn_vu)sn & ~sw);
@@ -487,6 +508,19 @@ FN_T FN_INL void fn_normal2(fn_vu a, fn_vu b, fn_vf *z0, fn_vf *z1)
   c1 ^= (q >> 1) << 31;
   *z0 = r * (fn_vf)c0;
   *z1 = r * (fn_vf)c1;
+}
+
+/* Six normals per lane from one Philox block w[0..3] (126 of its 128
+ * bits): pair 0 from k = w0 >> 10, c = w1 >> 12; pair 1 from
+ * k = w2 >> 10, c = w3 >> 12; pair 2 from k = (w0 mod 2^10) 2^12 +
+ * (w1 mod 2^12), c = (w2 mod 2^10) 2^10 + (w3 mod 2^10).  z[2 j] is the
+ * cosine branch of pair j, z[2 j + 1] its sine branch. */
+FN_T FN_INL void fn_normal6(const fn_vu w[4], fn_vf z[6])
+{
+  fn_normal2(w[0] >> 10, w[1] >> 12, &z[0], &z[1]);
+  fn_normal2(w[2] >> 10, w[3] >> 12, &z[2], &z[3]);
+  fn_normal2(((w[0] & 0x3FFu) << 12) | (w[1] & 0xFFFu),
+             ((w[2] & 0x3FFu) << 10) | (w[3] & 0x3FFu), &z[4], &z[5]);
 }
 
 /* Neighbour value at table entry a of the node whose entries start at
@@ -535,23 +569,46 @@ FN_T FN_INL fn_vf fn_gauss_mean(const tsu__fgplan *pl, uint32_t p,
   return sum * pl->inv_a[p];
 }
 
-/* The normals of the quad of positions at P (all four, also past the
- * colour's end: they are not used there) for lanes hv.. of group g. */
-FN_T FN_INL void fn_gauss_quad(const tsu__fgplan *pl, uint32_t g, uint32_t P,
-                               uint64_t stream, fn_vf z[4][TSU__FN_W / FN_VL])
+/* The normals of the six positions at P (all six, also past the
+ * colour's end: they are not used there) for group g: one Philox block
+ * per lane, counter (chain, P, stream). */
+FN_T FN_INL void fn_gauss_hex(const tsu__fgplan *pl, uint32_t g, uint32_t P,
+                              uint64_t stream, fn_vf z[6][TSU__FN_W / FN_VL])
 {
   for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
     fn_vu w[4];
-    fn_blocks(pl->rk, TSU__FN_W * g + hv, P, stream, w);
-    fn_normal2(w[0], w[1], &z[0][hv / FN_VL], &z[1][hv / FN_VL]);
-    fn_normal2(w[2], w[3], &z[2][hv / FN_VL], &z[3][hv / FN_VL]);
+    fn_vf zz[6];
+    fn_blocks_r(pl->rk, TSU__FN_W * g + hv, P, stream, w, 7);
+    fn_normal6(w, zz);
+    for (int j = 0; j < 6; j++)
+      z[j][hv / FN_VL] = zz[j];
   }
 }
 
-/* The Gaussian kernel, software-pipelined: the normals of the next quad
- * are made while the updates of this quad wait for their neighbours'
- * rows, so the long dependency chains of Philox and Box-Muller overlap
- * the memory latency of the updates. */
+/* The updates of positions P..P+nj-1 from their normals z; returns
+ * the lanes that diverged. */
+FN_T FN_INL fn_vi fn_gauss_upd(const tsu__fgplan *pl, float *x, uint32_t P,
+                               uint32_t nj, fn_vf z[6][TSU__FN_W / FN_VL],
+                               const int NB16)
+{
+  fn_vi bad = (fn_vi){0};
+  for (uint32_t j = 0; j < nj; j++)
+    for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
+      uint32_t p = P + j;
+      float *xh = x + hv;
+      fn_vf v = fn_fma(z[j][hv / FN_VL], FN_B(pl->sd[p]),
+                       fn_gauss_mean(pl, p, xh, NULL, NB16));
+      fn_vf av = (fn_vf)((fn_vu)v & 0x7FFFFFFFu);
+      bad |= ~(av <= TSU__FG_XMAX);
+      memcpy(xh + (size_t)pl->node[p] * TSU__FN_W, &v, sizeof v);
+    }
+  return bad;
+}
+
+/* The Gaussian kernel, software-pipelined: the normals of the next six
+ * positions are made while the updates of these six wait for their
+ * neighbours' rows, so the long dependency chains of Philox and
+ * Box-Muller overlap the memory latency of the updates. */
 FN_T FN_INL int fn_gauss_kernel_t(const tsu__fgplan *pl, float *x,
                                   uint32_t g, uint32_t color, uint64_t sweep,
                                   const int NB16)
@@ -559,23 +616,17 @@ FN_T FN_INL int fn_gauss_kernel_t(const tsu__fgplan *pl, float *x,
   uint32_t p0 = pl->start[color], p1 = pl->start[color + 1];
   uint64_t stream = TSU__FN_STREAM(pl->tag, sweep);
   fn_vi bad = (fn_vi){0};
-  fn_vf zb[2][4][TSU__FN_W / FN_VL];
+  fn_vf zb[2][6][TSU__FN_W / FN_VL];
   if (p0 < p1)
-    fn_gauss_quad(pl, g, p0, stream, zb[0]);
-  for (uint32_t P = p0, cur = 0; P < p1; P += 4, cur ^= 1) {
-    uint32_t nj = p1 - P < 4 ? p1 - P : 4;
-    if (P + 4 < p1)
-      fn_gauss_quad(pl, g, P + 4, stream, zb[cur ^ 1]);
-    for (uint32_t j = 0; j < nj; j++)
-      for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
-        uint32_t p = P + j;
-        float *xh = x + hv;
-        fn_vf v = fn_fma(zb[cur][j][hv / FN_VL], FN_B(pl->sd[p]),
-                         fn_gauss_mean(pl, p, xh, NULL, NB16));
-        fn_vf av = (fn_vf)((fn_vu)v & 0x7FFFFFFFu);
-        bad |= ~(av <= TSU__FG_XMAX);
-        memcpy(xh + (size_t)pl->node[p] * TSU__FN_W, &v, sizeof v);
-      }
+    fn_gauss_hex(pl, g, p0, stream, zb[0]);
+  for (uint32_t P = p0, cur = 0; P < p1; P += 6, cur ^= 1) {
+    uint32_t nj = p1 - P < 6 ? p1 - P : 6;
+    if (P + 6 < p1)
+      fn_gauss_hex(pl, g, P + 6, stream, zb[cur ^ 1]);
+    if (nj == 6)                /* constant trip count: unrolled */
+      bad |= fn_gauss_upd(pl, x, P, 6, zb[cur], NB16);
+    else
+      bad |= fn_gauss_upd(pl, x, P, nj, zb[cur], NB16);
   }
   int any = 0;
   for (uint32_t l = 0; l < FN_VL; l++)
@@ -599,17 +650,16 @@ FN_T static float fn_gauss_mean_probe(const tsu__fgplan *pl, uint32_t p,
   return m[0];
 }
 
-FN_T static void fn_gauss_normal_probe(const uint32_t *a, const uint32_t *b,
-                                       float *out)
+FN_T static void fn_gauss_normal_probe(const uint32_t *w, float *out)
 {
   for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
-    fn_vu va, vb;
-    memcpy(&va, a + hv, sizeof va);
-    memcpy(&vb, b + hv, sizeof vb);
-    fn_vf z0, z1;
-    fn_normal2(va, vb, &z0, &z1);
-    memcpy(out + hv, &z0, sizeof z0);
-    memcpy(out + TSU__FN_W + hv, &z1, sizeof z1);
+    fn_vu vw[4];
+    fn_vf z[6];
+    for (int q = 0; q < 4; q++)
+      memcpy(&vw[q], w + q * TSU__FN_W + hv, sizeof vw[q]);
+    fn_normal6(vw, z);
+    for (int j = 0; j < 6; j++)
+      memcpy(out + j * TSU__FN_W + hv, &z[j], sizeof z[j]);
   }
 }
 

@@ -95,16 +95,15 @@ typedef int (*tsu__fg_kernel_fn)(const tsu__fgplan *pl, float *x, uint32_t g,
 /* Probes (tests): Potts draw of position p for 16 lanes from the
  * neighbour states s_nb[k] (table order, same in every lane) and the
  * 16-bit uniforms r16[16]; Gaussian conditional mean of p for the
- * neighbour values x_nb[k], and 16 normals of the kernel's Box-Muller
- * from Philox words a[16], b[16] (out[0..15] the cosine branch, out[16..31]
- * the sine branch). */
+ * neighbour values x_nb[k], and the 6 x 16 normals of the kernel's
+ * Box-Muller from Philox blocks w[q][16], q = 0..3 (out[j][16]: normal j
+ * of fn_normal6, pairs (cos, sin) of three radius/angle words). */
 typedef void (*tsu__fp_probe_fn)(const tsu__fpplan *pl, uint32_t p,
                                  const uint8_t *s_nb, const uint16_t *r16,
                                  uint8_t *out);
 typedef float (*tsu__fg_mean_fn)(const tsu__fgplan *pl, uint32_t p,
                                  const float *x_nb);
-typedef void (*tsu__fg_normal_fn)(const uint32_t *a, const uint32_t *b,
-                                  float *out);
+typedef void (*tsu__fg_normal_fn)(const uint32_t *w, float *out);
 
 typedef struct tsu__fn_path {
   tsu__fp_kernel_fn potts;
