@@ -248,6 +248,8 @@ int cal__lib_fill(const cal__ctx *c, const cal__data *d, double time_s,
   if (c->noise_mos != NULL)
     snprintf(L->noise_mos_model, sizeof L->noise_mos_model, "%s",
              c->noise_mos);
+  if (c->native)
+    snprintf(L->sweep_engine, sizeof L->sweep_engine, "native");
   L->vdd_V = c->vdd_V;
   L->vbias_V = isfinite(c->vbias_V) ? c->vbias_V : NAN;
   L->vsep_V = c->gmm ? c->vsep_V : NAN;
@@ -358,13 +360,15 @@ int cal__read_data(io_file *f, const cal__ctx *c, double time_s,
   double ns = isnan(L.sweep_noise_scale) ? 1 : L.sweep_noise_scale;
   ok = ok && ns == (c->sp.noise_scale > 0 ? c->sp.noise_scale : 1);
   ok = ok && (c->repeats <= 1 || L.sweep_repeats == (int64_t)c->repeats);
+  /* --engine: never points of both engines in one sweep */
+  ok = ok && (strcmp(L.sweep_engine, "native") == 0) == (c->native != 0);
   /* characterize: the same noise model (--mos-noise, --flicker) */
   ok = ok && (c->noise_mos == NULL || L.noise_mos_model[0] == '\0' ||
               strcmp(L.noise_mos_model, c->noise_mos) == 0);
   if (!ok) {
     io_celllib_clear(&L);
     return TK_FAIL(err, TK_EINVAL, "--resume: %s was made with other "
-                   "settings (--vctl, --temp, --time, --seed, --vdd, --vbias, --vsep, --repeats, --noise-scale, --track, --mos-noise and --flicker "
+                   "settings (--vctl, --temp, --time, --seed, --vdd, --vbias, --vsep, --repeats, --noise-scale, --track, --engine, --mos-noise and --flicker "
                    "must be those of the interrupted run)", io_file_path(f));
   }
   const double *need[7] = {L.p_state, L.p_state_stderr, L.tau_s,

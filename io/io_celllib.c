@@ -156,6 +156,7 @@ static const attr_entry attr_table[] = {
   AF("", "sweep_nt_s", sweep_nt_s, W_ALWAYS),
   AI("", "sweep_seed", sweep_seed, W_ALWAYS),
   AF("", "sweep_noise_scale", sweep_noise_scale, W_VALUE),
+  AS("", "sweep_engine", sweep_engine, W_VALUE),
   AS("noise_model", "model", nm_model, W_VALUE),
   AF("noise_model", "record_time_s", nm_record_time_s, W_VALUE),
   AS("fit", "model", fit_model, W_VALUE),

@@ -17,7 +17,9 @@
  *   noise_quiet (the elements without noise or with part of it, or
  *   "none") and noise_mos_model ("charge" | "twoflux") (`characterize`,
  *   circuits/ckt_preflight.h), sweep_noise_scale (absent: 1), sweep_repeats
- *   (--repeats R >= 2), vsep_V (gmm).
+ *   (--repeats R >= 2), vsep_V (gmm), sweep_engine ("native" when the
+ *   native solver made the sweep, `calibrate --engine native`; absent:
+ *   ngspice).
  * Grid:
  *   temperature_K [nT]          increasing
  *   control_V     [nV] or [nV, C] the control rows (`calibrate --track`:
@@ -156,6 +158,7 @@ typedef struct io_celllib {
   int64_t mc_n_instances, mc_n_temperatures;
   double *mc_result;         /* [n_jobs, 4] */
   uint8_t *mc_done;          /* [n_jobs] */
+  char sweep_engine[16];     /* "native" or "" (ngspice) */
 } io_celllib;
 
 /* The gmm_* dataset names, units and last dimension (2 modes or 1). */

@@ -49,5 +49,9 @@ c() { kv "$1" "$tap_tmp/cal.kv"; }
 x=$(c fit_v0_V); fcmp "$x == $x && $x > 0.1852 && $x < 0.1872"; tap_ok $? "native calibration v0 $x V within 1 mV of 0.1862"
 [ "$(c mc_fitted)" = 4 ]; tap_ok $? "4 of 4 mismatch instances fitted ($(c mc_fitted))"
 grep -aq -- "--engine native" "$lib"; tap_ok $? "the library's command attribute names the engine"
+grep -aq "sweep_engine" "$lib"; tap_ok $? "the library records its engine (sweep_engine)"
+# a resume through the other engine would mix two engines' points: refused
+tap_run_rc 2 "--resume through ngspice of a native sweep" "$TSUKIT" calibrate --cell pbit --vctl 0.183:0.189:7 --temp 27C --time 20e-6 --mc 4 --workers 2 --resume -o "$lib"
+grep -q -- "--engine" "$tap_tmp/err"; tap_ok $? "the refusal names --engine"
 tap_run_rc 2 "calibrate --engine bogus is a usage error" "$TSUKIT" calibrate --cell pbit --vctl 0.183:0.189:7 --temp 27C --engine bogus -o "$tap_tmp/x.h5"
 tap_done
