@@ -107,7 +107,8 @@ int run_dtmc_train(const run_dtm_train_params *o, run_dtm_train_result *res,
   /* the per-epoch log (run_dtm_log.h) of the binary trainer, on levels */
   run_dtm_logger *lg = NULL;
   if (rc == TK_OK && o->log.samples > 0 && m->b->epochs_done < m->b->p.epochs)
-    run_dtm_logger_for_run(&o->log, o->data, o->threads, m->K, &lg);
+    rc = run_dtm_logger_for_run(&o->log, o->data, o->threads, m->K, &lg,
+                                err);
   tsu_dtm_epoch_stats st = {0};
   double wall = 0, imgs = 0, fl = 0;
   uint32_t e0 = m->b->epochs_done, stop_at = m->b->p.epochs;

@@ -148,9 +148,9 @@ int run_dtm_logger_alloc(const run_dtm_log_params *p, run_dtm_logger **out,
   return TK_OK;
 }
 
-void run_dtm_logger_for_run(const run_dtm_log_params *p, const char *data,
-                            int threads, uint32_t levels,
-                            run_dtm_logger **lg)
+int run_dtm_logger_for_run(const run_dtm_log_params *p, const char *data,
+                           int threads, uint32_t levels,
+                           run_dtm_logger **lg, tk_err *err)
 {
   run_dtm_log_params lp = *p;
   if (lp.data == NULL)
@@ -158,12 +158,24 @@ void run_dtm_logger_for_run(const run_dtm_log_params *p, const char *data,
   if (lp.threads == 0)
     lp.threads = threads;
   lp.levels = levels;
+  /* a classifier file the command names and that exists must load: a
+   * wrong or damaged one is the user's error, not a reason to train
+   * without the log they asked for */
+  struct stat sb;
+  if (lp.classifier != NULL && stat(lp.classifier, &sb) == 0) {
+    tsu_clf *c = NULL;
+    int rc = io_clf_load(lp.classifier, n_inputs(&lp), &c, err);
+    if (rc != TK_OK)
+      return tk_err_wrap(err, rc, "--log-classifier");
+    tsu_clf_free(c);
+  }
   tk_err le = {0};
   /* training goes on without the log (a data folder without the test
-   * split, an unreadable classifier file): say so */
+   * split): say so */
   if (run_dtm_logger_alloc(&lp, lg, &le) != TK_OK)
     fprintf(stderr, "tsukit dtm: warning: no training log: %s\n",
             tk_err_text(&le));
+  return TK_OK;
 }
 
 /* The clamped labels of the log's samples: class 10 i / n for sample i. */

@@ -63,13 +63,15 @@ int run_dtm_logger_alloc(const run_dtm_log_params *p, run_dtm_logger **out,
                          tk_err *err);
 void run_dtm_logger_free(run_dtm_logger *lg);
 /* The logger of a training run: p with its data and threads defaulting
- * to the run's (data, threads) and levels set.  A log that cannot be set
- * up (a data folder without the test split, an unreadable or mismatched
- * classifier file) is a warning on stderr and *lg = NULL: the training
- * goes on without it. */
-void run_dtm_logger_for_run(const run_dtm_log_params *p, const char *data,
-                            int threads, uint32_t levels,
-                            run_dtm_logger **lg);
+ * to the run's (data, threads) and levels set.  A classifier file that
+ * p names and that exists but does not load (not a classifier, damaged,
+ * made for other pixels) is an error (the training must not start).  A
+ * log that cannot be set up otherwise (a data folder without the test
+ * split) is a warning on stderr and *lg = NULL: the training goes on
+ * without it. */
+int run_dtm_logger_for_run(const run_dtm_log_params *p, const char *data,
+                           int threads, uint32_t levels,
+                           run_dtm_logger **lg, tk_err *err);
 /* One entry for binary model m (its epochs_done, acp_lambda) with the
  * training's last per-step autocorrelation (T values), appended to log
  * (whose attributes it sets); the logger must have levels 0.  A log that

@@ -175,7 +175,9 @@ static int train_body(const run_dtm_train_params *o, int rank, int size,
   tsu_dtm_data d = {set.n, set.pixels, set.labels};
   run_dtm_logger *lg = NULL;
   if (rank == 0 && o->log.samples > 0 && m->epochs_done < m->p.epochs)
-    run_dtm_logger_for_run(&o->log, o->data, o->threads, 0, &lg);
+    rc = run_dtm_logger_for_run(&o->log, o->data, o->threads, 0, &lg, err);
+  if (all_rc(rc, size) != TK_OK && rc == TK_OK)
+    rc = TK_FAIL(err, TK_EIO, "rank 0 could not set up the training log");
   double wall = 0, imgs = 0, fl = 0;
   uint32_t e0 = m->epochs_done;
   tsu_dtm_epoch_stats st;

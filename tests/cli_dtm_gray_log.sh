@@ -67,7 +67,16 @@ tap_run_rc 0 "plot the gray samples" "$TSUKIT" plot "$t/s.h5" -o "$t/s.png"
 # a classifier of binary inputs (784) does not fit a cat4 log
 tap_run_rc 0 "binary dtm train saving its log classifier" "$TSUKIT" dtm train --data fashion-mnist --L 44 --steps 2 --train-limit 128 --sweeps 6 --sweeps-pos 4 --record 2 --seed 7 --threads 2 --epochs 1 --log-samples 20 --log-test 50 --log-clf-images 500 --log-classifier "$t/bclf.h5" -o "$t/bin.h5"
 "$check" "$t/bin.h5" 1 2 0 > /dev/null; tap_ok $? "the binary log has no levels attribute"
-tap_run_rc 0 "cat4 train with the binary classifier" "$TSUKIT" $train --epochs 1 --log-samples 20 --log-test 50 --log-classifier "$t/bclf.h5" -o "$t/d.h5"
-grep -q "warning: no training log" "$tap_tmp/err"; tap_ok $? "warns: no training log"
-"$dump" "$t/d.h5" / | grep -q "^/training"; [ $? -ne 0 ]; tap_ok $? "and writes none"
+# the file the command names exists and is the wrong kind: an error
+# before any training, naming the option and the mismatch, no model file
+tap_run_rc 1 "cat4 train with the binary classifier" "$TSUKIT" $train --epochs 1 --log-samples 20 --log-test 50 --log-classifier "$t/bclf.h5" -o "$t/d.h5"
+grep -q "error: --log-classifier: .*bclf.h5: classifier for 784 inputs, not 2352" "$tap_tmp/err"; tap_ok $? "names the option and the mismatch"
+[ "$(wc -l < "$tap_tmp/err")" -eq 1 ]; tap_ok $? "in one line"
+[ ! -e "$t/d.h5" ]; tap_ok $? "and writes no model"
+printf 'not hdf5\n' > "$t/junk.h5"
+tap_run_rc 1 "binary train with a junk classifier file" "$TSUKIT" dtm train --data fashion-mnist --L 44 --steps 2 --train-limit 128 --sweeps 6 --sweeps-pos 4 --record 2 --seed 7 --threads 2 --epochs 1 --log-samples 20 --log-test 50 --log-classifier "$t/junk.h5" -o "$t/e.h5"
+grep -q "error: --log-classifier: " "$tap_tmp/err" && [ ! -e "$t/e.h5" ]; tap_ok $? "refused, no model"
+sum_a=$(cksum < "$t/a.h5")
+tap_run_rc 1 "resume with the wrong classifier" "$TSUKIT" $train --epochs 3 --resume --log-samples 20 --log-test 50 --log-classifier "$t/bclf.h5" -o "$t/a.h5"
+grep -q "error: --log-classifier: " "$tap_tmp/err" && [ "$(cksum < "$t/a.h5")" = "$sum_a" ]; tap_ok $? "refused on resume too, the model untouched"
 tap_done
