@@ -108,7 +108,8 @@ static int point_done(void *ud, size_t idx, const void *result, tk_err *err)
                         c->repeats > 1 ? pt->p_err_rep : NULL,
                         c->gmm ? pt->gmm : NULL, pt->tau_s, pt->tau_err_s,
                         pt->energy_J, pt->power_W, pt->flips,
-                        pt->no_transitions, pt->failed};
+                        pt->no_transitions, pt->failed,
+                        pt->failed ? pt->fail_msg : NULL};
   if (pt->failed) {
     size_t t = idx / c->nv, v = idx % c->nv;
     fprintf(stderr, "tsukit %s: point %zu (%g K, control %g V) failed: %s; "

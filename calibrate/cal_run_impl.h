@@ -179,6 +179,9 @@ typedef struct cal__data {
   double *gmm;                   /* [nT*nV*CAL__GMM_N] gmm2's mixture fits */
   double *tau, *tau_err, *e, *pw, *flips; /* [nT*nV] */
   uint8_t *notr, *done;          /* [nT*nV] flags */
+  char **err_msg;                /* [n_msg] or NULL: failed points'
+                                    messages (io_celllib.point_error) */
+  size_t n_msg;                  /* nT*nV */
 } cal__data;
 
 void cal__data_free(cal__data *d);

@@ -33,6 +33,9 @@ void cal__data_free(cal__data *d)
   free(d->flips);
   free(d->notr);
   free(d->done);
+  for (size_t i = 0; d->err_msg != NULL && i < d->n_msg; i++)
+    free(d->err_msg[i]);
+  free(d->err_msg);
 }
 
 /* A point of K states from the measured fields of a pbit's or a
@@ -158,6 +161,7 @@ ckt_sim_params cal__point_sim(const cal__ctx *c, size_t idx)
 int cal__data_alloc(cal__data *d, size_t n, unsigned K)
 {
   memset(d, 0, sizeof *d);
+  d->n_msg = n;
   d->p = malloc(K * n * sizeof *d->p);
   d->pse = malloc(K * n * sizeof *d->pse);
   d->pser = malloc(K * n * sizeof *d->pser);
@@ -301,6 +305,13 @@ int cal__lib_fill(const cal__ctx *c, const cal__data *d, double time_s,
   L->flips = cal__dup(d->flips, n, &rc);
   L->no_transitions = dup_u8(d->notr, n, &rc);
   L->point_done = dup_u8(d->done, n, &rc);
+  if (d->err_msg != NULL && rc == 0 &&
+      (L->point_error = calloc(n, sizeof *L->point_error)) == NULL)
+    rc = TK_ENOMEM;
+  for (size_t i = 0; L->point_error != NULL && i < n && rc == 0; i++)
+    if (d->err_msg[i] != NULL &&
+        (L->point_error[i] = strdup(d->err_msg[i])) == NULL)
+      rc = TK_ENOMEM;
   if (rc != 0) {
     io_celllib_clear(L);
     return TK_FAIL(err, rc, "out of memory");
@@ -400,6 +411,12 @@ int cal__read_data(io_file *f, const cal__ctx *c, double time_s,
   memcpy(d->flips, L.flips, n * sizeof *d->flips);
   memcpy(d->notr, L.no_transitions, n);
   memcpy(d->done, L.point_done, n);
+  /* the failed points' messages: taken over from L */
+  for (size_t i = 0; d->err_msg != NULL && i < d->n_msg; i++)
+    free(d->err_msg[i]);
+  free(d->err_msg);
+  d->err_msg = L.point_error;
+  L.point_error = NULL;
   io_celllib_clear(&L);
   return TK_OK;
 }

@@ -205,9 +205,35 @@ void io_celllib_init(io_celllib *c)
 
 void io_celllib_clear(io_celllib *c)
 {
+  for (size_t i = 0; c->point_error != NULL && i < c->nt * c->nv; i++)
+    free(c->point_error[i]);
+  free(c->point_error);
   for (size_t i = 0; i < sizeof ds_table / sizeof ds_table[0]; i++)
     free(*FIELD(c, ds_table[i].off, void *));
   io_celllib_init(c);
+}
+
+#define POINT_ERROR_MAX 1024   /* bytes of a stored message */
+
+/* The failed points' messages of the cell group grp into c->point_error
+ * (left NULL when no failed point has one). */
+static int read_point_errors(io_file *f, const char *grp, io_celllib *c,
+                             tk_err *err)
+{
+  size_t n = c->nt * c->nv;
+  for (size_t i = 0; c->point_done != NULL && i < n; i++) {
+    char an[40], buf[POINT_ERROR_MAX];
+    snprintf(an, sizeof an, "point_error_%zu", i);
+    if (c->point_done[i] != 2 ||
+        io_get_attr_str(f, grp, an, buf, sizeof buf, NULL) != 0)
+      continue;
+    if (c->point_error == NULL &&
+        (c->point_error = calloc(n, sizeof *c->point_error)) == NULL)
+      return TK_FAIL(err, TK_ENOMEM, "point messages");
+    if ((c->point_error[i] = strdup(buf)) == NULL)
+      return TK_FAIL(err, TK_ENOMEM, "point messages");
+  }
+  return TK_OK;
 }
 
 /* The dimensions of shape sh in c (free letters 0 when unknown); the
@@ -305,6 +331,13 @@ int io_celllib_write(io_file *f, const io_celllib *c, tk_err *err)
     else
       TK_TRY(io_attr_str(f, p, a->name, CFIELD(c, a->off, char), err));
   }
+  for (size_t i = 0; c->point_error != NULL && i < c->nt * c->nv; i++)
+    if (c->point_error[i] != NULL) {
+      char an[40];
+      snprintf(p, sizeof p, "/cells/%s", c->name);
+      snprintf(an, sizeof an, "point_error_%zu", i);
+      TK_TRY(io_attr_str(f, p, an, c->point_error[i], err));
+    }
   return io_attr_str(f, "/", "kind", "cells", err);
 }
 
@@ -480,6 +513,8 @@ int io_celllib_read(io_file *f, const char *name, io_celllib *c, tk_err *err)
       continue;
     rc = read_ds(f, grp, d, c, err);
   }
+  if (rc == 0)
+    rc = read_point_errors(f, grp, c, err);
   if (rc != 0)
     io_celllib_clear(c);
   return rc;
@@ -527,6 +562,12 @@ int io_celllib_put_point(io_file *f, const char *name, unsigned K, size_t idx,
   TK_TRY(upd(f, name, "flips", idx, 1, &pt->flips, err));
   snprintf(p, sizeof p, "/cells/%s/no_transitions", name);
   TK_TRY(io_update_u8(f, p, idx, 1, &nt, err));
+  if (pt->failed && pt->fail_msg != NULL) {
+    char an[40];
+    snprintf(p, sizeof p, "/cells/%s", name);
+    snprintf(an, sizeof an, "point_error_%zu", idx);
+    TK_TRY(io_attr_str(f, p, an, pt->fail_msg, err));
+  }
   TK_TRY(io_file_flush(f, err));
   snprintf(p, sizeof p, "/cells/%s/point_done", name);
   TK_TRY(io_update_u8(f, p, idx, 1, &one, err));

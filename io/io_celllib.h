@@ -42,7 +42,9 @@
  *   no_transitions, point_done [nT, nV] uint8 flags; a file with
  *     point_done but without fit/ is an unfinished sweep; point_done 2:
  *     the point's simulation failed (ngspice: no convergence, a model
- *     out of range), its values are NaN and the fits leave it out
+ *     out of range), its values are NaN and the fits leave it out;
+ *     the simulator's message is the cell group's string attribute
+ *     point_error_<idx> (idx = t nV + v)
  * pbit fit (fit/, attribute model):
  *   v0_V, v0_err_V, vs_V, vs_err_V, chi2_red, tau_op_s, tau_op_err_s [nT]
  *     logistic P(1) = sigmoid((V - v0) / vs) per temperature
@@ -130,6 +132,10 @@ typedef struct io_celllib {
   double *gmm[IO_CELLLIB_GMM];  /* in the order of io_celllib_gmm_name */
   double *tau_s, *tau_err_s, *energy_J, *power_W, *flips;
   uint8_t *no_transitions, *point_done;
+  /* [nT*nV] or NULL: the simulator's message of each failed point
+   * (point_done 2), NULL entries where none was stored; in the file the
+   * string attribute point_error_<idx> of the cell's group */
+  char **point_error;
   /* pbit fit */
   char fit_model[256], priority_model[256];   /* fit/ attributes, "" */
   double *fit_v0_V, *fit_v0_err_V, *fit_vs_V, *fit_vs_err_V, *fit_chi2_red,
@@ -200,6 +206,9 @@ typedef struct io_celllib_point {
   double tau_s, tau_err_s, energy_J, power_W, flips;
   int no_transitions;
   int failed;                /* 1: the simulation failed: point_done 2 */
+  const char *fail_msg;      /* failed: the simulator's message, stored as
+                                the group's string attribute
+                                point_error_<idx> (NULL: none) */
 } io_celllib_point;
 
 /* Checkpoint: store point idx (t * nV + v) of the K-state cell `name` in

@@ -94,10 +94,15 @@ grep -q "1 of 6 points failed in ngspice; the fits use the other 5" "$tap_tmp/er
 "$dump" "$lib" /cells/pbit_pr > "$tap_tmp/nc.txt"
 grep -q '^/cells/pbit_pr/point_done \[1,6\] 1 1 1 1 1 2$' "$tap_tmp/nc.txt"; tap_ok $? "the library records the point as failed (point_done 2)"
 grep -q '^/cells/pbit_pr/p_state \[1,6,2\] .* nan nan$' "$tap_tmp/nc.txt"; tap_ok $? "its values are NaN"
+"$dump" "$lib" -a /cells/pbit_pr point_error_5 > "$tap_tmp/msg" 2>&1
+grep -q "^ngspice simulation failed: .*out of range for ln" "$tap_tmp/msg"; tap_ok $? "and ngspice's message is stored with it ($(head -c 120 "$tap_tmp/msg"))"
+"$dump" "$lib" -a /cells/pbit_pr point_error_4 > /dev/null 2>&1; [ $? -ne 0 ]; tap_ok $? "a finished point has no message"
 tap_run_rc 0 "sample accepts the library" $T sample --cells "$lib" --cell pbit_pr --temp 27C --graph G4 --L 8 --chains 4 --sweeps 20 --burn-in 0 --threads 1 -o "$d/s.h5"
 tap_run_rc 0 "plot draws it" $T plot "$lib" -o "$d/nc.png"
 tap_run_rc 0 "--resume keeps the failed point, simulates nothing" $T characterize $sweep --resume -o "$lib"
 ! grep -q "point(s) simulated" "$tap_tmp/err"; tap_ok $? "resume: no point simulated again"
 "$dump" "$lib" /cells/pbit_pr > "$tap_tmp/nc2.txt"
 cmp -s "$tap_tmp/nc.txt" "$tap_tmp/nc2.txt"; tap_ok $? "resume: the same library"
+"$dump" "$lib" -a /cells/pbit_pr point_error_5 > "$tap_tmp/msg2" 2>&1
+cmp -s "$tap_tmp/msg" "$tap_tmp/msg2"; tap_ok $? "resume: the failed point's message kept"
 tap_done

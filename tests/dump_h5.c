@@ -5,6 +5,7 @@
  *
  * Workload: small files (cell libraries); everything read whole.
  * usage: dump_h5 FILE.h5 [GROUP]     (GROUP defaults to /)
+ *        dump_h5 FILE.h5 -a OBJ NAME  (print string attribute NAME of OBJ)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -51,8 +52,9 @@ static int dump(io_file *f, const char *path)
 
 int main(int argc, char **argv)
 {
-  if (argc < 2 || argc > 3) {
-    fprintf(stderr, "usage: dump_h5 FILE.h5 [GROUP]\n");
+  int attr = argc == 5 && strcmp(argv[2], "-a") == 0;
+  if (argc < 2 || (argc > 3 && !attr)) {
+    fprintf(stderr, "usage: dump_h5 FILE.h5 [GROUP | -a OBJ NAME]\n");
     return 2;
   }
   io_file *f = NULL;
@@ -61,7 +63,17 @@ int main(int argc, char **argv)
     fprintf(stderr, "dump_h5: %s\n", tk_err_text(&err));
     return 1;
   }
-  int rc = dump(f, argc == 3 ? argv[2] : "/");
+  int rc;
+  if (attr) {
+    char buf[4096];
+    rc = io_get_attr_str(f, argv[3], argv[4], buf, sizeof buf, &err) != 0;
+    if (rc)
+      fprintf(stderr, "dump_h5: %s\n", tk_err_text(&err));
+    else
+      printf("%s\n", buf);
+  } else {
+    rc = dump(f, argc == 3 ? argv[2] : "/");
+  }
   io_file_close(f);
   return rc;
 }
