@@ -506,7 +506,7 @@ static int run_mixed(const tka_chip *c, tka_samples *r,
                      const tsu_run_params *rp, tk_err *err)
 {
   size_t n = c->g->n;
-  int have_cat = 0, have_cont = 0;
+  int have_cat = 0;
   if (node_kind == NULL)
     return TK_FAIL(err, TK_EINVAL, "mixed graph: node kinds are required");
   if ((r->node_kind = malloc(n + 1)) == NULL ||
@@ -519,7 +519,6 @@ static int run_mixed(const tka_chip *c, tka_samples *r,
     /* TKA_SPIN/CATEGORICAL/CONTINUOUS are TSU_NODE_SPIN/CAT/CONT */
     r->node_kind[i] = node_kind[i];
     have_cat |= node_kind[i] == TKA_CATEGORICAL;
-    have_cont |= node_kind[i] == TKA_CONTINUOUS;
   }
   if (have_cat && (K < 2 || K > TSU_POTTS_MAX_K))
     return TK_FAIL(err, TK_ERANGE, "categorical nodes: K = %u states must "
