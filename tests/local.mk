@@ -307,3 +307,6 @@ EXTRA_DIST += tests/cli_dtm_gray_log.sh
 # the native engine against ngspice at -40/27/125 C (issue 15 part 3)
 TESTS += tests/cli_native_fidelity.sh
 EXTRA_DIST += tests/cli_native_fidelity.sh
+# characterize --engine native (issue 15, item 4)
+TESTS += tests/cli_characterize_native.sh
+EXTRA_DIST += tests/cli_characterize_native.sh
