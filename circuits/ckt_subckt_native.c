@@ -759,6 +759,19 @@ int ckt_sn_open(const ckt_subckt *s, const ckt_preflight *pf,
                   bind[out].kind != CKT_PORT_FREE))
     rc = TK_FAIL(err, TK_EINVAL, "native translation: the control port must "
                  "be fixed and the output free");
+  /* `.options scale=` would scale the W, L ngspice reports against the
+   * literal ones of the extraction's device */
+  for (size_t li = 0; li < s->n && rc == 0; li++) {
+    char tok[16][CKT_SUBCKT_NAME_MAX];
+    size_t nt = ckt__subckt_tokens(s->lines[li], tok, 16);
+    if (nt == 0 || strncasecmp(tok[0], ".opt", 4) != 0)
+      continue;
+    for (size_t k = 1; k < nt && rc == 0; k++)
+      if (strncasecmp(tok[k], "scale", 5) == 0)
+        rc = TK_FAIL(err, TK_EINVAL, "--engine native: '%.200s': a "
+                     "geometry scale is not translated" SN_USE,
+                     s->lines[li]);
+  }
   /* the test bench without noise sources, loaded for its expansion */
   ckt_sim_params sp = ckt_sim_default_params();
   sp.noise = 0;

@@ -38,7 +38,8 @@
  *      engine's nodes carry capacitance to ground only).
  *   V  a DC source (`V a b [dc] VALUE`) with one side on a fixed net: the
  *      other side becomes a fixed net; any other V refused.
- *   every other letter (D Q J I L K B E F G H S W T A ...): refused.
+ *   every other letter (D Q J I L K B E F G H S W T A ...): refused;
+ *   so is `.options scale=` (ngspice's W, L against the extraction's).
  * A free net needs a MOSFET's drain, gate or source or a resistor on it;
  * a free net with no capacitor gets CKT_SN_CMIN_F (the MOSFETs' own
  * charges are on top, as in ngspice, which adds none).  Noise: the native

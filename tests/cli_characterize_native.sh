@@ -13,7 +13,7 @@
 #      digitiser's own (measured with CX = 5 pF, where kT/C is 1 % of it)
 #      is kT/C.
 # Workload: 6 ngspice points of 6 us (~20 s of CPU) and the same 6
-# native points (~0.3 s), 12 preflights of ~0.1 s, 16 native points of
+# native points (~0.3 s), 13 preflights of ~0.1 s, 16 native points of
 # 200 us (~10 s of CPU).
 . "$TSUKIT_SRCDIR/tests/tap.sh"
 dump="$(dirname "$TSUKIT")/tests/dump_h5"
@@ -130,6 +130,8 @@ R1 a 0 1k
 .ends pl_dummy" "MR x vbp vc vc pl W=90n L=90n
 .model pl pmos level=54 version=4.8.2 toxe=1.7e-9 vth0=-0.28 u0=0.018"
 refuse local "element mr (MR in subcircuit pbit_pr): its model .*pl is defined inside a subcircuit"
+mk scale "" ".options scale=1"
+refuse scale "'.options scale=1': a geometry scale is not translated"
 rm -f "$tap_tmp/bad.h5"
 tap_run_rc 0 "the default engine (ngspice) takes the diode netlist (dry run)" \
   "$TSUKIT" characterize "$tap_tmp/diode.cir" $ports --vctl 0.2335:0.2385:3 --time 1e-6 --dry-run -o "$tap_tmp/bad.h5"
