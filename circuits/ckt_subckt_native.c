@@ -1,10 +1,9 @@
 /* ckt_subckt_native.c -- a designer's subcircuit as a native cell (see
- * ckt_subckt_native.h).
+ * ckt_subckt_native.h): the translation.
  *
  * Workload: the translation once (an ngspice load of the test bench,
- * `listing expand` for every instance's expanded nodes, a one-device .op
- * per distinct card and size), the extraction once per temperature and
- * process, then one phys_sde run per sweep point.
+ * `listing expand` for every instance's expanded nodes); the cards, the
+ * extraction and the runs are in ckt_subckt_native_dev.c.
  *
  * The nets come from ngspice's own expansion of the test bench (the
  * instance cards of `listing expand`, circuits/ckt_names_impl.h), matched
@@ -21,90 +20,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "circuits/ckt_extract.h"
-#include "circuits/ckt_names_impl.h"
-#include "circuits/ckt_native.h"
-#include "circuits/ckt_session.h"
 #include "circuits/ckt_subckt_impl.h"
-#include "physics/phys_cell.h"
-#include "physics/phys_const.h"
+#include "circuits/ckt_subckt_native_impl.h"
 #include "physics/phys_sde.h"
-
-#define NET_MAX CKT_PF_NAME_MAX
-
-/* A net of the expanded circuit. */
-typedef struct sn_net {
-  char name[NET_MAX];   /* ngspice's expanded name ("x_tk.x1.mid", "tk_q") */
-  int fixed;            /* 1: held at v_V (a port's source, a DC source) */
-  int ground;           /* 1: node 0 */
-  int supply;           /* 1: the supply port (energy counted) */
-  double v_V;           /* fixed: its voltage */
-  double c_F;           /* free: capacitance to ground of the C elements */
-  int touched;          /* free: a drain, gate, source or resistor on it */
-  int node;             /* phys_cell node index (set when built) */
-} sn_net;
-
-/* A distinct model card. */
-typedef struct sn_card {
-  char model[NET_MAX];  /* the name ngspice gives it (lower case) */
-  phys_mos_type type;   /* nmos / pmos */
-  char **lines;         /* .param, .func lines and the .model line */
-  size_t n;             /* their number */
-  double ute;           /* mobility exponent of u0 (card ute) */
-  double tnom_K;        /* its nominal temperature */
-} sn_card;
-
-/* A distinct device: card and size (its EKV fit and charges). */
-typedef struct sn_kind {
-  size_t card;          /* index in cards */
-  double w_m, l_m;      /* size */
-  phys_mos_cv cv;       /* charges at the card's tnom (kp_cv scaled per T) */
-  size_t first;         /* a device of this kind (for messages) */
-} sn_kind;
-
-/* Device parameters at one temperature. */
-typedef struct sn_temp {
-  double temp_K;        /* temperature */
-  phys_mos_params *p;   /* [nkind] EKV rows at temp_K (tnom_K = temp_K) */
-  phys_mos_cv *cv;      /* [nkind] charges there */
-} sn_temp;
-
-typedef struct sn_mos {
-  size_t inst;          /* element instance */
-  size_t kind;          /* index in kinds */
-  int net[4];           /* d g s b */
-} sn_mos;
-
-typedef struct sn_res {
-  size_t inst;          /* element instance */
-  int a, b;             /* nets */
-  double r_ohm, m, tc1, tc2, tce; /* ngspice's values (preflight) */
-  int noisy;            /* 0: noisy=0 */
-} sn_res;
-
-struct ckt_sn {
-  const ckt_subckt *s;  /* the parsed file */
-  const ckt_preflight *pf; /* its preflight */
-  double vdd_V;         /* supply: the extraction's bias range */
-  sn_net *net;          /* [nnet] nets */
-  size_t nnet, cap_net;
-  sn_card *card;        /* [ncard] cards */
-  size_t ncard;
-  sn_kind *kind;        /* [nkind] device kinds */
-  size_t nkind;
-  sn_mos *mos;          /* [nmos] MOSFETs, in instance order */
-  size_t nmos;
-  sn_res *res;          /* [nres] resistors */
-  size_t nres;
-  size_t n_c, n_v;      /* capacitors and DC sources translated */
-  int ctl_net, out_net; /* the control and output ports' nets */
-  phys_cell *cell;      /* the cell (devices at the last prepared T) */
-  int ctl_node;         /* its control node */
-  size_t nfree;         /* free nodes */
-  sn_temp *tc;          /* [ntc] extraction cache */
-  size_t ntc;
-  double fit_max;       /* worst max |I_EKV / I_card - 1| so far */
-};
 
 /* ---- messages ---- */
 
@@ -134,10 +52,8 @@ static const char *kind_what(char k)
   return "an element of a kind";
 }
 
-#define SN_USE " (use --engine ngspice)"
-
 /* "element x1.d1 (D1 in subcircuit tkinv)" */
-static void el_name(const ckt_sn *n, size_t inst, char *buf, size_t size)
+void ckt__sn_el_name(const ckt_sn *n, size_t inst, char *buf, size_t size)
 {
   const ckt_subckt_inst *in = ckt_subckt_inst_at(n->s, inst);
   const sub_elem *e = &n->s->el[n->s->inst_el[inst]];
@@ -186,114 +102,7 @@ static size_t words(const char *card, char (*w)[NET_MAX], size_t max)
   return k;
 }
 
-/* ---- cards ---- */
-
-static void card_free(sn_card *c)
-{
-  for (size_t i = 0; i < c->n; i++)
-    free(c->lines[i]);
-  free(c->lines);
-}
-
-static int push(sn_card *c, const char *line, tk_err *err)
-{
-  if (c->n >= CKT_CARD_MAX_LINES)
-    return TK_FAIL(err, TK_ERANGE, "model %s: more than %d .param/.func "
-                   "lines at the top level", c->model, CKT_CARD_MAX_LINES - 1);
-  char **nl = realloc(c->lines, (c->n + 1) * sizeof *nl);
-  if (nl == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  c->lines = nl;
-  if ((c->lines[c->n] = strdup(line)) == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  c->n++;
-  return TK_OK;
-}
-
-/* The card of model `model` for element inst: the file's top-level
- * .param / .func lines and its top-level `.model model nmos|pmos
- * level=14|54` line; TK_EINVAL naming what is missing. */
-static int card_load(ckt_sn *n, size_t inst, const char *model, sn_card *c,
-                     tk_err *err)
-{
-  char en[400];
-  el_name(n, inst, en, sizeof en);
-  memset(c, 0, sizeof *c);
-  snprintf(c->model, sizeof c->model, "%s", model);
-  if (strchr(model, ':') != NULL || model[0] == '\0')
-    return TK_FAIL(err, TK_EINVAL, "--engine native: %s: its model %s is "
-                   "defined inside a subcircuit; the native engine takes "
-                   "top-level .model cards only" SN_USE, en, model);
-  char tok[8][CKT_SUBCKT_NAME_MAX];
-  const ckt_subckt *s = n->s;
-  int depth = 0, in_lib = 0, found = 0;
-  for (size_t li = 0; li < s->n; li++) {
-    size_t nt = ckt__subckt_tokens(s->lines[li], tok, 8);
-    if (nt == 0)
-      continue;
-    if (in_lib) {
-      in_lib = strcasecmp(tok[0], ".endl") != 0;
-      continue;
-    }
-    if (strcasecmp(tok[0], ".lib") == 0 && nt == 2 && depth == 0) {
-      in_lib = 1;
-      continue;
-    }
-    if (strcasecmp(tok[0], ".subckt") == 0) {
-      depth++;
-      continue;
-    }
-    if (strcasecmp(tok[0], ".ends") == 0) {
-      depth--;
-      continue;
-    }
-    if (depth != 0)
-      continue;
-    if (strcasecmp(tok[0], ".param") == 0 || strcasecmp(tok[0], ".func") == 0)
-      TK_TRY(push(c, s->lines[li], err));
-    else if (strcasecmp(tok[0], ".model") == 0 && nt >= 3 &&
-             strcasecmp(tok[1], model) == 0 && !found) {
-      found = 1;
-      if (strcasecmp(tok[2], "nmos") == 0)
-        c->type = PHYS_NMOS;
-      else if (strcasecmp(tok[2], "pmos") == 0)
-        c->type = PHYS_PMOS;
-      else
-        return TK_FAIL(err, TK_EINVAL, "--engine native: %s: model %s is "
-                       "of type %s, not nmos or pmos" SN_USE, en, model,
-                       tok[2]);
-      char (*all)[CKT_SUBCKT_NAME_MAX] = malloc(512 * sizeof *all);
-      if (all == NULL)
-        return TK_FAIL(err, TK_ENOMEM, "out of memory");
-      size_t na = ckt__subckt_tokens(s->lines[li], all, 512);
-      char lev[CKT_SUBCKT_NAME_MAX] = "";
-      for (size_t i = 3; i < na; i++)
-        if (strncasecmp(all[i], "level=", 6) == 0)
-          snprintf(lev, sizeof lev, "%s", all[i] + 6);
-      free(all);
-      if (strcmp(lev, "14") != 0 && strcmp(lev, "54") != 0)
-        return TK_FAIL(err, TK_EINVAL, "--engine native: %s: model %s is "
-                       "level %s; the native engine takes BSIM4 cards "
-                       "(level=14 or 54) only" SN_USE, en, model,
-                       lev[0] ? lev : "1 (no level=)");
-      TK_TRY(push(c, s->lines[li], err));
-    }
-  }
-  if (!found)
-    return TK_FAIL(err, TK_EINVAL, "--engine native: %s: no top-level "
-                   ".model %s card in the file (binned, library-section "
-                   "and built-in models are not translated)" SN_USE, en,
-                   model);
-  return TK_OK;
-}
-
 /* ---- the translation ---- */
-
-/* Instance parameters that must equal those of a plain `M d g s b NAME
- * W= L=` (the device the extraction sees). */
-static const char *const inst_pars[] = {
-  "m", "nf", "as", "ad", "ps", "pd", "nrs", "nrd", "delvto", "mulu0",
-  "sa", "sb", "sd", "min", NULL};
 
 /* One MOSFET: its nets, card and kind.  ses holds the test bench. */
 static int add_mos(ckt_sn *n, ckt_session *ses, size_t inst,
@@ -301,7 +110,7 @@ static int add_mos(ckt_sn *n, ckt_session *ses, size_t inst,
                    double *ipar, tk_err *err)
 {
   char en[400];
-  el_name(n, inst, en, sizeof en);
+  ckt__sn_el_name(n, inst, en, sizeof en);
   if (nw < 5)
     return TK_FAIL(err, TK_ESPICE, "--engine native: %s: ngspice's card "
                    "has %zu words", en, nw);
@@ -330,8 +139,8 @@ static int add_mos(ckt_sn *n, ckt_session *ses, size_t inst,
       !(lv > 0))
     return TK_FAIL(err, TK_ENOTFOUND, "--engine native: %s: ngspice gives "
                    "no W, L for %s", en, pe->dev);
-  for (size_t k = 0; inst_pars[k] != NULL; k++)
-    if (ckt_session_param(ses, pe->dev, inst_pars[k], &ipar[k], NULL) != 0)
+  for (size_t k = 0; ckt__sn_inst_pars[k] != NULL; k++)
+    if (ckt_session_param(ses, pe->dev, ckt__sn_inst_pars[k], &ipar[k], NULL) != 0)
       ipar[k] = NAN;
   /* its card */
   size_t c = 0;
@@ -340,14 +149,14 @@ static int add_mos(ckt_sn *n, ckt_session *ses, size_t inst,
       break;
   if (c == n->ncard) {
     sn_card nc;
-    int rc = card_load(n, inst, pe->model, &nc, err);
+    int rc = ckt__sn_card_load(n, inst, pe->model, &nc, err);
     if (rc != 0) {
-      card_free(&nc);
+      ckt__sn_card_free(&nc);
       return rc;
     }
     sn_card *na = realloc(n->card, (n->ncard + 1) * sizeof *na);
     if (na == NULL) {
-      card_free(&nc);
+      ckt__sn_card_free(&nc);
       return TK_FAIL(err, TK_ENOMEM, "out of memory");
     }
     n->card = na;
@@ -407,7 +216,7 @@ static int translate(ckt_sn *n, ckt_session *ses, ckt__names *nm,
     char k = ckt_subckt_inst_at(s, i)->kind;
     if (k != 'm' && k != 'r' && k != 'c' && k != 'v') {
       char en[400];
-      el_name(n, i, en, sizeof en);
+      ckt__sn_el_name(n, i, en, sizeof en);
       return TK_FAIL(err, TK_EINVAL, "--engine native: %s is %s ('%c'), "
                      "which the native engine does not model (it takes "
                      "MOSFETs with BSIM4 cards, resistors, capacitors and "
@@ -419,7 +228,7 @@ static int translate(ckt_sn *n, ckt_session *ses, ckt__names *nm,
     const ckt_pf_src *x = ckt_preflight_src(n->pf, i);
     if (x->type >= CKT_SRC_GS && x->on) {
       char en[400];
-      el_name(n, x->inst, en, sizeof en);
+      ckt__sn_el_name(n, x->inst, en, sizeof en);
       return TK_FAIL(err, TK_EINVAL, "--engine native: %s: its card gives "
                      "a gate tunnelling current (igcmod/igbmod), which the "
                      "native engine does not model" SN_USE, en);
@@ -446,14 +255,14 @@ static int translate_els(ckt_sn *n, ckt_session *ses, ckt__names *nm,
     char want[CKT_PF_NAME_MAX + 8], en[400];
     snprintf(want, sizeof want, "x_tk.%s", in->path);
     int j = ckt__names_find(nm, want);
-    el_name(n, i, en, sizeof en);
+    ckt__sn_el_name(n, i, en, sizeof en);
     if (j < 0)
       return TK_FAIL(err, TK_ENOTFOUND, "--engine native: %s is not among "
                      "ngspice's instances", en);
     size_t nw = words(nm->card[j], w, 24);
     if (in->kind == 'm') {
       TK_TRY(add_mos(n, ses, i, pe, w, nw,
-                     ipar + (n->nmos) * (sizeof inst_pars / sizeof *inst_pars),
+                     ipar + (n->nmos) * CKT__SN_NPAR,
                      err));
       continue;
     }
@@ -545,7 +354,7 @@ static int build(ckt_sn *n, ckt__names *nm, const double *vsrc, tk_err *err)
       if ((rc = two_nets(n, nm, i, &a, &b, err)) != 0)
         break;
       char en[400];
-      el_name(n, i, en, sizeof en);
+      ckt__sn_el_name(n, i, en, sizeof en);
       if (n->net[a].fixed && n->net[b].fixed)
         rc = TK_FAIL(err, TK_EINVAL, "--engine native: %s: both its nets "
                      "(%s, %s) are already held by sources" SN_USE, en,
@@ -563,7 +372,7 @@ static int build(ckt_sn *n, ckt__names *nm, const double *vsrc, tk_err *err)
   for (size_t i = 0; i < ninst && rc == 0; i++)
     if (ckt_subckt_inst_at(n->s, i)->kind == 'v' && !done[i]) {
       char en[400];
-      el_name(n, i, en, sizeof en);
+      ckt__sn_el_name(n, i, en, sizeof en);
       rc = TK_FAIL(err, TK_EINVAL, "--engine native: %s: a floating "
                    "voltage source (neither net held by a source); the "
                    "native engine holds nets against ground only" SN_USE,
@@ -581,7 +390,7 @@ static int build(ckt_sn *n, ckt__names *nm, const double *vsrc, tk_err *err)
       continue;
     if (!n->net[a].fixed && !n->net[b].fixed) {
       char en[400];
-      el_name(n, i, en, sizeof en);
+      ckt__sn_el_name(n, i, en, sizeof en);
       rc = TK_FAIL(err, TK_EINVAL, "--engine native: %s: a capacitor "
                    "between two free nets (%s, %s); the native engine's "
                    "nodes carry capacitance to ground only" SN_USE, en,
@@ -651,65 +460,6 @@ static int build(ckt_sn *n, ckt__names *nm, const double *vsrc, tk_err *err)
   return TK_OK;
 }
 
-/* Each kind's charges from its card, and every device's instance
- * parameters against the plain device's (ipar[nmos][npar]). */
-static int kinds_cv(ckt_sn *n, const double *ipar, tk_err *err)
-{
-  const size_t np = sizeof inst_pars / sizeof *inst_pars;
-  ckt_session *ses = NULL;
-  TK_TRY(ckt_session_open(&ses, err));
-  int rc = 0;
-  for (size_t k = 0; k < n->nkind && rc == 0; k++) {
-    sn_kind *kd = &n->kind[k];
-    sn_card *c = &n->card[kd->card];
-    ckt_card card = {(const char *const *)c->lines, c->n, c->model};
-    char en[400];
-    el_name(n, kd->first, en, sizeof en);
-    rc = ckt_extract_cv_card(ses, &card, c->type, kd->w_m, kd->l_m, &kd->cv,
-                             err);
-    if (rc != 0) {
-      int st = rc == TK_ENOMEM ? rc : TK_EINVAL;
-      tk_err_wrap(err, st, "--engine native: %.300s: charges of model %s",
-                  en, c->model);
-      if (err != NULL)
-        err->status = st;
-      rc = st;
-      break;
-    }
-    double ref[16];
-    for (size_t j = 0; inst_pars[j] != NULL; j++)
-      if (ckt_session_param(ses, "m1", inst_pars[j], &ref[j], NULL) != 0)
-        ref[j] = NAN;
-    if (ckt_session_param(ses, c->model, "ute", &c->ute, NULL) != 0 ||
-        !isfinite(c->ute))
-      c->ute = -1.5;
-    if (ckt_session_param(ses, c->model, "tnom", &c->tnom_K, NULL) != 0 ||
-        !(c->tnom_K > 0))
-      c->tnom_K = PHYS_TNOM_K;
-    else if (c->tnom_K < 150)   /* given in Celsius */
-      c->tnom_K += PHYS_T0_K;
-    for (size_t d = 0; d < n->nmos && rc == 0; d++) {
-      if (n->mos[d].kind != k)
-        continue;
-      for (size_t j = 0; inst_pars[j] != NULL; j++) {
-        double a = ipar[d * np + j], b = ref[j];
-        if (isnan(a) && isnan(b))
-          continue;
-        if (!(fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b)))) {
-          el_name(n, n->mos[d].inst, en, sizeof en);
-          rc = TK_FAIL(err, TK_EINVAL, "--engine native: %s: instance "
-                       "parameter %s = %g (a plain device of the card has "
-                       "%g): the extracted device would not be the one "
-                       "ngspice simulates" SN_USE, en, inst_pars[j], a, b);
-          break;
-        }
-      }
-    }
-  }
-  ckt_session_close(ses);
-  return rc;
-}
-
 int ckt_sn_open(const ckt_subckt *s, const ckt_preflight *pf,
                 const ckt_port_bind *bind, size_t ctl, size_t out,
                 size_t supply, double vdd_V, ckt_sn **outp, tk_err *err)
@@ -724,7 +474,7 @@ int ckt_sn_open(const ckt_subckt *s, const ckt_preflight *pf,
   n->pf = pf;
   n->vdd_V = vdd_V;
   size_t ninst = ckt_subckt_ninst(s), nmos = ckt_subckt_nmos(s);
-  const size_t np = sizeof inst_pars / sizeof *inst_pars;
+  const size_t np = CKT__SN_NPAR;
   double *vsrc = calloc(4 * ninst + 2, sizeof *vsrc);
   double *ipar = calloc(np * (nmos + 1), sizeof *ipar);
   unsigned char *on = calloc(ninst * CKT_SRC_N + 1, 1);
@@ -799,7 +549,7 @@ int ckt_sn_open(const ckt_subckt *s, const ckt_preflight *pf,
   free(on);
   free(vsrc);
   if (rc == 0)
-    rc = kinds_cv(n, ipar, err);
+    rc = ckt__sn_kinds_cv(n, ipar, err);
   free(ipar);
   if (rc == 0)
     rc = phys_cell_check(n->cell, err);
@@ -816,7 +566,7 @@ void ckt_sn_free(ckt_sn *n)
   if (n == NULL)
     return;
   for (size_t i = 0; i < n->ncard; i++)
-    card_free(&n->card[i]);
+    ckt__sn_card_free(&n->card[i]);
   for (size_t i = 0; i < n->ntc; i++) {
     free(n->tc[i].p);
     free(n->tc[i].cv);
@@ -831,139 +581,3 @@ void ckt_sn_free(ckt_sn *n)
   free(n);
 }
 
-/* ---- extraction and runs ---- */
-
-static const sn_temp *temp_find(const ckt_sn *n, double temp_K)
-{
-  for (size_t i = 0; i < n->ntc; i++)
-    if (n->tc[i].temp_K == temp_K)
-      return &n->tc[i];
-  return NULL;
-}
-
-int ckt_sn_prepare(ckt_sn *n, double temp_K, tk_err *err)
-{
-  if (!(temp_K > 0) || !isfinite(temp_K))
-    return TK_FAIL(err, TK_ERANGE, "native translation: temperature %g K",
-                   temp_K);
-  if (temp_find(n, temp_K) != NULL)
-    return TK_OK;
-  sn_temp t = {temp_K, calloc(n->nkind + 1, sizeof *t.p),
-               calloc(n->nkind + 1, sizeof *t.cv)};
-  if (t.p == NULL || t.cv == NULL) {
-    free(t.p);
-    free(t.cv);
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  }
-  ckt_session *ses = NULL;
-  int rc = ckt_session_open(&ses, err);
-  for (size_t k = 0; k < n->nkind && rc == 0; k++) {
-    const sn_kind *kd = &n->kind[k];
-    const sn_card *c = &n->card[kd->card];
-    ckt_card card = {(const char *const *)c->lines, c->n, c->model};
-    ckt_extract_params ep = ckt_extract_default_params();
-    ep.model = NULL;
-    ep.card = &card;
-    ep.type = c->type;
-    ep.w_m = kd->w_m;
-    ep.l_m = kd->l_m;
-    ep.temp_K = temp_K;
-    ep.vgs_lo_V = 0;
-    ep.vgs_hi_V = n->vdd_V;
-    ep.vgs_step_V = fmin(0.01, n->vdd_V / 40);
-    ep.n_vds = 3;
-    ep.vds_V[0] = fmin(0.05, n->vdd_V / 4);
-    ep.vds_V[1] = 0.5 * n->vdd_V;
-    ep.vds_V[2] = n->vdd_V;
-    ckt_extract_fit fit;
-    char en[400];
-    el_name(n, kd->first, en, sizeof en);
-    rc = ckt_extract_mos(ses, &ep, &t.p[k], &fit, err);
-    if (rc != 0) {
-      int st = rc == TK_ENOMEM ? rc : TK_EINVAL;
-      tk_err_wrap(err, st, "--engine native: %.300s: EKV fit of model %s "
-                  "at %g K", en, c->model, temp_K);
-      if (err != NULL)
-        err->status = st;
-      rc = st;
-      break;
-    }
-    if (!(fit.max_rel_err <= CKT_SN_FIT_MAX)) {
-      rc = TK_FAIL(err, TK_EINVAL, "--engine native: %s: the EKV fit of "
-                   "model %s (W %g, L %g m) misses the card's current by "
-                   "up to %.0f %% at %g K (the bound is %.0f %%)" SN_USE, en,
-                   c->model, kd->w_m, kd->l_m, 100 * fit.max_rel_err, temp_K,
-                   100 * CKT_SN_FIT_MAX);
-      break;
-    }
-    if (fit.max_rel_err > n->fit_max)
-      n->fit_max = fit.max_rel_err;
-    t.cv[k] = kd->cv;
-    t.cv[k].kp_cv_A_per_V2 *= pow(temp_K / c->tnom_K, c->ute);
-    tk_err e2 = {0};
-    if (phys_mos_cv_check(&t.cv[k], &e2) != 0 ||
-        !(t.cv[k].kp_cv_A_per_V2 >= t.p[k].kp_A_per_V2)) {
-      rc = TK_FAIL(err, TK_EINVAL, "--engine native: %s: model %s: the "
-                   "fitted current factor %g A/V^2 exceeds the card's "
-                   "u0 cox %g A/V^2 at %g K (no charge normalisation)" SN_USE,
-                   en, c->model, t.p[k].kp_A_per_V2,
-                   t.cv[k].kp_cv_A_per_V2, temp_K);
-      break;
-    }
-  }
-  ckt_session_close(ses);
-  if (rc == 0) {
-    sn_temp *nt = realloc(n->tc, (n->ntc + 1) * sizeof *nt);
-    if (nt == NULL)
-      rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-    else {
-      n->tc = nt;
-      n->tc[n->ntc++] = t;
-      return TK_OK;
-    }
-  }
-  free(t.p);
-  free(t.cv);
-  return rc;
-}
-
-int ckt_sn_run(ckt_sn *n, double vctl_V, const ckt_sim_params *p,
-               ckt_trace *tr, tk_err *err)
-{
-  memset(tr, 0, sizeof *tr);
-  TK_TRY(ckt_sn_prepare(n, p->temp_K, err));
-  const sn_temp *t = temp_find(n, p->temp_K);
-  if (!isfinite(vctl_V))
-    return TK_FAIL(err, TK_EINVAL, "native run: control %g V", vctl_V);
-  n->cell->nodes[n->ctl_node].v_V = vctl_V;
-  phys_mos_cv *cv = malloc((n->nmos + 1) * sizeof *cv);
-  if (cv == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  for (size_t k = 0; k < n->nmos; k++) {
-    n->cell->mos[k].p = t->p[n->mos[k].kind];
-    cv[k] = t->cv[n->mos[k].kind];
-  }
-  /* each resistor at the run's temperature, as ngspice has it */
-  size_t r = 0;
-  for (size_t k = 0; k < n->nres; k++) {
-    const sn_res *x = &n->res[k];
-    if (x->a == x->b || n->net[x->a].node == n->net[x->b].node)
-      continue;
-    double dt = p->temp_K - PHYS_TNOM_K;
-    double f = x->tce != 0 ? pow(1.01, x->tce * dt)
-                           : 1.0 + x->tc1 * dt + x->tc2 * dt * dt;
-    n->cell->res[r++].r_ohm = x->r_ohm * f / x->m;
-  }
-  int rc = ckt_native_run_cv(n->cell, cv, p, tr, err);
-  free(cv);
-  return rc;
-}
-
-void ckt_sn_describe(const ckt_sn *n, char *buf, size_t size)
-{
-  snprintf(buf, size, "m:%zu,r:%zu,c:%zu,v:%zu", n->nmos, n->nres, n->n_c,
-           n->n_v);
-}
-
-size_t ckt_sn_nfree(const ckt_sn *n) { return n->nfree; }
-double ckt_sn_fit_max(const ckt_sn *n) { return n->fit_max; }

@@ -35,5 +35,6 @@ circuits_libckt_la_SOURCES += circuits/ckt_extract_cv.c
 # a designer's subcircuit through the native engine (characterize
 # --engine native, issue 15)
 circuits_libckt_la_SOURCES += circuits/ckt_subckt_native.c \
-	circuits/ckt_subckt_native.h
+	circuits/ckt_subckt_native.h circuits/ckt_subckt_native_dev.c \
+	circuits/ckt_subckt_native_impl.h
 nobase_pkginclude_HEADERS += circuits/ckt_subckt_native.h
