@@ -119,6 +119,12 @@ tests_test_langevin_SOURCES = tests/test_langevin.c tests/tk_test.h
 tests_test_langevin_LDADD = $(TKT_LDADD)
 TESTS += tests/test_langevin
 
+# native engine (phys_sde): supply energy against analytic bookkeeping
+check_PROGRAMS += tests/test_phys_sde
+tests_test_phys_sde_SOURCES = tests/test_phys_sde.c tests/tk_test.h
+tests_test_phys_sde_LDADD = $(TKT_LDADD)
+TESTS += tests/test_phys_sde
+
 # native solver vs ngspice: EKV extraction from the card, pbit agreement
 check_PROGRAMS += tests/test_ckt_native
 tests_test_ckt_native_SOURCES = tests/test_ckt_native.c tests/tk_test.h
