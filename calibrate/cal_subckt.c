@@ -287,12 +287,6 @@ int cal__subckt_run(const cal_run_params *p, const double *temp_K, size_t nt,
       goto done;
     }
     ckt_sn_describe(u->sn, sn_desc, sizeof sn_desc);
-    if (!p->dry_run)
-      fprintf(stderr, "tsukit %s: note: --engine native: energy_J and "
-              "power_W are the native engine's supply accounting, not "
-              "reliable at the digitiser's transitions (README: "
-              "characterize --engine native); use --engine ngspice for "
-              "energy\n", ctx.cmd);
   }
   ckt_preflight_summary(u->pf, nz_el, sizeof nz_el);
   ckt_preflight_quiet(u->pf, nz_q, sizeof nz_q);

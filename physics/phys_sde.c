@@ -344,8 +344,8 @@ static int dc_op(const phys_cell *c, const phys_sde_params *p, size_t nf,
  * conduct elsewhere, to rounding; a device terminal on a supply node
  * also draws its displacement charge sum_j C_tj dV_j (device charges,
  * cv != NULL).  The start-of-step current I_k(V_n) dt alone is wrong
- * where dt G / C is large (a digitiser node at a rail): it overcounts a
- * charging step's charge by 1 + dt G / C. */
+ * where dt G / C is large (a digitiser node at a rail): it misstates a
+ * relaxing step's charge by up to a factor 1 + dt G / C. */
 static double step_supply_energy(const phys_cell *c, const phys_mos_cv *cv,
                                  double dt, const sde_work *w)
 {
