@@ -91,6 +91,8 @@ typedef struct sde_work {
   double *dev_dq;       /* [nd] noise charge a -> b this step, C */
   double *dev_g;        /* [nd][4] d dev_i / dV of its terminals (MOSFET:
                            g, d, s, b; resistor: a, b), A/V */
+  size_t *sup;          /* [n_sup] the devices with a terminal on a supply */
+  size_t n_sup;
   double *z;            /* [2 nd] normals of the current block */
 } sde_work;
 
@@ -108,6 +110,7 @@ static void work_free(sde_work *w)
   free(w->dev_i);
   free(w->dev_dq);
   free(w->dev_g);
+  free(w->sup);
   free(w->z);
 }
 
@@ -350,7 +353,8 @@ static double step_supply_energy(const phys_cell *c, const phys_mos_cv *cv,
                                  double dt, const sde_work *w)
 {
   double e = 0;
-  for (size_t k = 0; k < c->n_mos + c->n_res; k++) {
+  for (size_t u = 0; u < w->n_sup; u++) {
+    const size_t k = w->sup[u];
     int t[4], nt, ta, tb;
     if (k < c->n_mos) {
       const phys_mos *m = &c->mos[k];
@@ -364,23 +368,20 @@ static double step_supply_energy(const phys_cell *c, const phys_mos_cv *cv,
       t[1] = tb = r->b;
       nt = 2;
     }
-    int sup = 0;
-    for (int j = 0; j < nt; j++)
-      sup |= c->nodes[t[j]].is_supply;
-    if (!sup)
-      continue;
     double dv[4] = {0, 0, 0, 0};
     for (int j = 0; j < nt; j++)
       if (w->fidx[t[j]] >= 0)
         dv[j] = w->rhs[w->fidx[t[j]]];
-    double i = w->dev_i[k];
-    for (int j = 0; j < nt; j++)
-      i += w->dev_g[4 * k + (size_t)j] * dv[j];
-    const double q = i * dt + w->dev_dq[k]; /* charge a -> b */
-    if (c->nodes[ta].is_supply)
-      e += c->nodes[ta].v_V * q;
-    if (c->nodes[tb].is_supply)
-      e -= c->nodes[tb].v_V * q;
+    if (c->nodes[ta].is_supply || c->nodes[tb].is_supply) {
+      double i = w->dev_i[k];
+      for (int j = 0; j < nt; j++)
+        i += w->dev_g[4 * k + (size_t)j] * dv[j];
+      const double q = i * dt + w->dev_dq[k]; /* charge a -> b */
+      if (c->nodes[ta].is_supply)
+        e += c->nodes[ta].v_V * q;
+      if (c->nodes[tb].is_supply)
+        e -= c->nodes[tb].v_V * q;
+    }
     if (cv == NULL || k >= c->n_mos)
       continue;
     for (int r = 0; r < 4; r++) {
@@ -431,11 +432,12 @@ int phys_sde_run(const phys_cell *c, const phys_mos_cv *cv,
   w.dev_i = malloc((nd + 1) * sizeof *w.dev_i);
   w.dev_dq = malloc((nd + 1) * sizeof *w.dev_dq);
   w.dev_g = malloc(4 * (nd + 1) * sizeof *w.dev_g);
+  w.sup = malloc((nd + 1) * sizeof *w.sup);
   w.z = malloc(2 * (nd + 1) * sizeof *w.z);
   out->time_s = malloc(ns * sizeof *out->time_s);
   out->v_V = malloc(ns * nn * sizeof *out->v_V);
   if (!w.dev || !w.fidx || !w.v || !w.dev_c || !w.dev_vcap || !w.rhs || !w.cm || !w.a || !w.piv ||
-      !w.dev_i || !w.dev_dq || !w.dev_g || !w.z || !out->time_s || !out->v_V) {
+      !w.dev_i || !w.dev_dq || !w.dev_g || !w.sup || !w.z || !out->time_s || !out->v_V) {
     work_free(&w);
     phys_lgv_result_free(out);
     return TK_FAIL(err, TK_ENOMEM, "out of memory for %zu samples x %zu nodes",
@@ -448,6 +450,19 @@ int phys_sde_run(const phys_cell *c, const phys_mos_cv *cv,
     w.fidx[i] = c->nodes[i].fixed ? -1 : (int)nf++;
     w.v[i] = c->nodes[i].v_V;
     out->v_V[i * ns] = w.v[i];
+  }
+  for (size_t k = 0; k < nd; k++) {
+    int sup;
+    if (k < c->n_mos) {
+      const phys_mos *m = &c->mos[k];
+      sup = c->nodes[m->g].is_supply || c->nodes[m->d].is_supply ||
+            c->nodes[m->s].is_supply || c->nodes[m->b].is_supply;
+    } else {
+      const phys_res *r = &c->res[k - c->n_mos];
+      sup = c->nodes[r->a].is_supply || c->nodes[r->b].is_supply;
+    }
+    if (sup)
+      w.sup[w.n_sup++] = k;
   }
   for (size_t k = 0; k < c->n_mos; k++) {
     const phys_mos_params *mp = &c->mos[k].p;
