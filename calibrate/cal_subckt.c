@@ -25,6 +25,7 @@
 #include "circuits/ckt_preflight.h"
 #include "circuits/ckt_sim.h"
 #include "circuits/ckt_subckt.h"
+#include "circuits/ckt_subckt_native.h"
 #include "common/tk_parse.h"
 
 #define MAX_PORTS 64
@@ -35,6 +36,9 @@ typedef struct dut {
   ckt_preflight *pf;             /* its preflight: names, noise sources */
   ckt_port_bind bind[MAX_PORTS]; /* every port, the control at 0 */
   int ctl, out, supply;          /* port indices */
+  ckt_sn *sn;                    /* --engine native: the translated
+                                    circuit (circuits/ckt_subckt_native.h),
+                                    else NULL */
 } dut;
 
 /* The subcircuit at control v_V with settings sp (temperature, seed,
@@ -43,6 +47,8 @@ static int run_dut(const cal__ctx *c, double v_V, const ckt_sim_params *sp,
                    ckt_trace *tr, tk_err *err)
 {
   const dut *u = c->user;
+  if (u->sn != NULL)   /* --engine native: the output is its first node */
+    return ckt_sn_run(u->sn, v_V, sp, tr, err);
   size_t np = ckt_subckt_nports(u->sc);
   ckt_port_bind bind[MAX_PORTS];
   memcpy(bind, u->bind, np * sizeof *bind);
@@ -266,6 +272,22 @@ int cal__subckt_run(const cal_run_params *p, const double *temp_K, size_t nt,
     cal__report(&ctx, err);
     goto done;
   }
+  /* --engine native: the translation and every sweep temperature's
+   * extraction, also before the output file; an element that does not
+   * translate is named (a usage error) */
+  char sn_desc[128] = "";
+  if (p->native) {
+    ctx.native = 1;
+    rc = ckt_sn_open(sc, u->pf, u->bind, (size_t)u->ctl, (size_t)u->out,
+                     (size_t)u->supply, p->vdd_V, &u->sn, err);
+    for (size_t t = 0; t < nt && rc == 0; t++)
+      rc = ckt_sn_prepare(u->sn, temp_K[t], err);
+    if (rc != 0) {
+      cal__report(&ctx, err);
+      goto done;
+    }
+    ckt_sn_describe(u->sn, sn_desc, sizeof sn_desc);
+  }
   ckt_preflight_summary(u->pf, nz_el, sizeof nz_el);
   ckt_preflight_quiet(u->pf, nz_q, sizeof nz_q);
   ckt_preflight_kinds(u->pf, CKT_EL_NOISY, kinds[0], sizeof kinds[0]);
@@ -277,6 +299,8 @@ int cal__subckt_run(const cal_run_params *p, const double *temp_K, size_t nt,
   ctx.noise_mos = p->flicker ? (p->mos_twoflux ? "twoflux+flicker"
                                                : "charge+flicker")
                              : (p->mos_twoflux ? "twoflux" : "charge");
+  if (p->native)   /* the native engine's EKV channel noise */
+    ctx.noise_mos = "native";
   char pre[64];
   snprintf(pre, sizeof pre, "tsukit %s", ctx.cmd);
   ckt_preflight_warn(u->pf, pre, stderr);
@@ -293,12 +317,20 @@ int cal__subckt_run(const cal_run_params *p, const double *temp_K, size_t nt,
     cal_summary_str(s, "noiseless_elements", kinds[1]);
     cal_summary_str(s, "unmodelled_elements", kinds[2]);
     cal_summary_str(s, "mos_noise", ctx.noise_mos);
+    if (p->native) {
+      cal_summary_str(s, "engine", "native");
+      cal_summary_str(s, "native_elements", sn_desc);
+      cal_summary_long(s, "native_free_nets", (long)ckt_sn_nfree(u->sn));
+      cal_summary_double(s, "native_fit_max", ckt_sn_fit_max(u->sn));
+    }
     if (p->dry_run)
       cal_summary_long(s, "dry_run", 1);
   }
 done:
-  if (u != NULL)
+  if (u != NULL) {
+    ckt_sn_free(u->sn);
     ckt_preflight_free(u->pf);
+  }
   free(u);
   ckt_subckt_free(sc);
   return rc;

@@ -82,22 +82,34 @@ static int sweep(ckt_session *s, const ckt_extract_params *p, double vds,
   double sg = p->type == PHYS_PMOS ? -1.0 : 1.0;
   const char *const *ml;
   size_t nm;
-  TK_TRY(ckt_model_lines(p->model, &ml, &nm, err));
-  char *lines[16] = {0};
+  const char *dev = p->type == PHYS_NMOS ? "nch" : "pch";
+  if (p->card != NULL) {
+    ml = p->card->lines;
+    nm = p->card->n;
+    dev = p->card->model;
+    if (nm > CKT_CARD_MAX_LINES)
+      return TK_FAIL(err, TK_ERANGE, "extraction: card of %zu lines (at most "
+                     "%d)", nm, CKT_CARD_MAX_LINES);
+  } else {
+    TK_TRY(ckt_model_lines(p->model, &ml, &nm, err));
+    if (nm > 8)
+      nm = 8;
+  }
+  char *lines[CKT_CARD_MAX_LINES + 8] = {0};
   size_t n = 0;
   int rc = 0;
   if (asprintf(&lines[n++], "* tsukit EKV extraction") < 0 ||
       asprintf(&lines[n++], ".options temp=%.6g tnom=%.6g gmin=1e-21",
                p->temp_K - PHYS_T0_K, PHYS_TNOM_K - PHYS_T0_K) < 0)
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-  for (size_t i = 0; i < nm && rc == 0 && n < 10; i++)
+  for (size_t i = 0; i < nm && rc == 0; i++)
     if (asprintf(&lines[n++], "%s", ml[i]) < 0)
       rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
   if (rc == 0 &&
       (asprintf(&lines[n++], "VD d 0 %.9g", sg * vds) < 0 ||
        asprintf(&lines[n++], "VG g 0 0") < 0 ||
-       asprintf(&lines[n++], "M1 d g 0 0 %s W=%.6g L=%.6g",
-                p->type == PHYS_NMOS ? "nch" : "pch", p->w_m, p->l_m) < 0 ||
+       asprintf(&lines[n++], "M1 d g 0 0 %s W=%.6g L=%.6g", dev, p->w_m,
+                p->l_m) < 0 ||
        asprintf(&lines[n++], ".dc VG %.9g %.9g %.9g", sg * p->vgs_lo_V,
                 sg * (p->vgs_lo_V + (double)(per - 1) * p->vgs_step_V),
                 sg * p->vgs_step_V) < 0 ||

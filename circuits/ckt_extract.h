@@ -24,6 +24,17 @@
 #include "physics/phys_mosfet.h"
 
 #define CKT_EXTRACT_MAX_VDS 4
+#define CKT_CARD_MAX_LINES 256
+
+/* A model card that is not one of the shipped sets: a designer's
+ * (`characterize --engine native`, circuits/ckt_subckt_native.h).  lines
+ * are netlist lines (its .param lines and the .model line, at most
+ * CKT_CARD_MAX_LINES), model the name the .model line defines. */
+typedef struct ckt_card {
+  const char *const *lines; /* [n] netlist lines */
+  size_t n;                 /* their number */
+  const char *model;        /* the model's name, as an M line names it */
+} ckt_card;
 
 typedef struct ckt_extract_params {
   const char *model;    /* model card name (ckt_model_lines), "bsim4" */
@@ -35,6 +46,7 @@ typedef struct ckt_extract_params {
   double vgs_step_V;    /* sweep step, > 0 */
   size_t n_vds;         /* number of drain biases, 1..CKT_EXTRACT_MAX_VDS */
   double vds_V[CKT_EXTRACT_MAX_VDS]; /* |V_DS| values, > 0 */
+  const ckt_card *card; /* a designer's card instead of model, or NULL */
 } ckt_extract_params;
 
 /* bsim4, NMOS, W = L = 100 nm, 300.15 K, V_GS 0 .. 0.40 V in 10 mV,
@@ -74,6 +86,11 @@ int ckt_extract_check(ckt_session *s, const ckt_extract_params *p,
  *   the card's gate-edge and sidewall gradings or potentials differ. */
 int ckt_extract_cv(ckt_session *s, const char *model, phys_mos_type type,
                    double w_m, double l_m, phys_mos_cv *cv, tk_err *err);
+/* The same from a designer's card; the one-device circuit (its device
+ * "m1") stays loaded in s for further queries. */
+int ckt_extract_cv_card(ckt_session *s, const ckt_card *card,
+                        phys_mos_type type, double w_m, double l_m,
+                        phys_mos_cv *cv, tk_err *err);
 
 /* ngspice's small-signal capacitances of one device of the card at a bias
  * (an .op), in the order of ckt_op_caps. */

@@ -16,28 +16,41 @@
 
 #define EPS0_F_PER_M 8.8541878128e-12
 
-/* Load (and with op != 0 run an .op of) M1 d g s b at the given bias. */
-static int one_device(ckt_session *s, const char *model, phys_mos_type type,
-                      double w_m, double l_m, const double v[4],
-                      double temp_K, int op, tk_err *err)
+/* Load (and with op != 0 run an .op of) M1 d g s b at the given bias;
+ * the card: a shipped set by name (model), or a designer's (card). */
+static int one_device(ckt_session *s, const char *model, const ckt_card *card,
+                      phys_mos_type type, double w_m, double l_m,
+                      const double v[4], double temp_K, int op, tk_err *err)
 {
   const char *const *ml;
   size_t nm;
-  TK_TRY(ckt_model_lines(model, &ml, &nm, err));
+  const char *dev = type == PHYS_NMOS ? "nch" : "pch";
+  if (card != NULL) {
+    ml = card->lines;
+    nm = card->n;
+    dev = card->model;
+    if (nm > CKT_CARD_MAX_LINES)
+      return TK_FAIL(err, TK_ERANGE, "capacitance extraction: card of %zu "
+                     "lines (at most %d)", nm, CKT_CARD_MAX_LINES);
+  } else {
+    TK_TRY(ckt_model_lines(model, &ml, &nm, err));
+    if (nm > 8)
+      nm = 8;
+  }
   if (!(w_m > 0) || !(l_m > 0) || !(temp_K > 0) || !isfinite(w_m) ||
       !isfinite(l_m) || !isfinite(temp_K))
     return TK_FAIL(err, TK_ERANGE, "capacitance extraction: W, L, T must be > 0");
   for (int i = 0; i < 4; i++)
     if (!isfinite(v[i]))
       return TK_FAIL(err, TK_EINVAL, "capacitance extraction: bad bias");
-  char *lines[20] = {0};
+  char *lines[CKT_CARD_MAX_LINES + 12] = {0};
   size_t n = 0;
   int rc = 0;
   if (asprintf(&lines[n++], "* tsukit capacitance extraction") < 0 ||
       asprintf(&lines[n++], ".options temp=%.6g tnom=%.6g gmin=1e-21",
                temp_K - PHYS_T0_K, PHYS_TNOM_K - PHYS_T0_K) < 0)
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-  for (size_t i = 0; i < nm && rc == 0 && n < 10; i++)
+  for (size_t i = 0; i < nm && rc == 0; i++)
     if (asprintf(&lines[n++], "%s", ml[i]) < 0)
       rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
   if (rc == 0 &&
@@ -45,8 +58,8 @@ static int one_device(ckt_session *s, const char *model, phys_mos_type type,
        asprintf(&lines[n++], "VD d 0 %.9g", v[1]) < 0 ||
        asprintf(&lines[n++], "VS s 0 %.9g", v[2]) < 0 ||
        asprintf(&lines[n++], "VB b 0 %.9g", v[3]) < 0 ||
-       asprintf(&lines[n++], "M1 d g s b %s W=%.6g L=%.6g",
-                type == PHYS_NMOS ? "nch" : "pch", w_m, l_m) < 0 ||
+       asprintf(&lines[n++], "M1 d g s b %s W=%.6g L=%.6g", dev, w_m,
+                l_m) < 0 ||
        asprintf(&lines[n++], "%s", op ? ".op" : "* no analysis") < 0 ||
        asprintf(&lines[n++], ".end") < 0))
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
@@ -66,12 +79,16 @@ static int get(ckt_session *s, const char *dev, const char *par, double *v,
   return TK_OK;
 }
 
-int ckt_extract_cv(ckt_session *s, const char *model, phys_mos_type type,
-                   double w_m, double l_m, phys_mos_cv *cv, tk_err *err)
+static int extract_cv(ckt_session *s, const char *model, const ckt_card *card,
+                      phys_mos_type type, double w_m, double l_m,
+                      phys_mos_cv *cv, tk_err *err)
 {
   const double v[4] = {0, 0, 0, 0};
-  TK_TRY(one_device(s, model, type, w_m, l_m, v, PHYS_TNOM_K, 1, err));
-  const char *mn = type == PHYS_NMOS ? "nch" : "pch";
+  TK_TRY(one_device(s, model, card, type, w_m, l_m, v, PHYS_TNOM_K, 1, err));
+  const char *mn = card != NULL ? card->model
+                                : type == PHYS_NMOS ? "nch" : "pch";
+  if (card != NULL)
+    model = card->model;
   double toxe, epsrox, cgso, cgdo, cgbo, cf, dlc, dwc, cjs, cjsws, cjswgs;
   double mjsws, mjswgs, pbsws, pbswgs, as, ad, u0, cgg;
   TK_TRY(get(s, mn, "toxe", &toxe, err));
@@ -116,7 +133,7 @@ int ckt_extract_cv(ckt_session *s, const char *model, phys_mos_type type,
    * V_GB - V_FB = gamma^2 h(a), h(a) = 1/(4 a^2) + 1/(2 a). */
   const double v2[4] = {type == PHYS_NMOS ? 0.2 : -0.2, 0, 0, 0};
   double cgb2;
-  TK_TRY(one_device(s, model, type, w_m, l_m, v2, PHYS_TNOM_K, 1, err));
+  TK_TRY(one_device(s, model, card, type, w_m, l_m, v2, PHYS_TNOM_K, 1, err));
   TK_TRY(get(s, "m1", "cgb", &cgb2, err));
   double a1 = cv->n_cv - 1.0, a2 = 1.0 / (1.0 + cgb2 / c) - 1.0;
   double h1 = 0.25 / (a1 * a1) + 0.5 / a1, h2 = 0.25 / (a2 * a2) + 0.5 / a2;
@@ -141,13 +158,28 @@ int ckt_extract_cv(ckt_session *s, const char *model, phys_mos_type type,
   return phys_mos_cv_check(cv, err);
 }
 
+int ckt_extract_cv(ckt_session *s, const char *model, phys_mos_type type,
+                   double w_m, double l_m, phys_mos_cv *cv, tk_err *err)
+{
+  return extract_cv(s, model, NULL, type, w_m, l_m, cv, err);
+}
+
+int ckt_extract_cv_card(ckt_session *s, const ckt_card *card,
+                        phys_mos_type type, double w_m, double l_m,
+                        phys_mos_cv *cv, tk_err *err)
+{
+  if (card == NULL || card->model == NULL)
+    return TK_FAIL(err, TK_EINVAL, "capacitance extraction: no card");
+  return extract_cv(s, NULL, card, type, w_m, l_m, cv, err);
+}
+
 int ckt_extract_op_caps(ckt_session *s, const char *model, phys_mos_type type,
                         double w_m, double l_m, double vg_V, double vd_V,
                         double vs_V, double vb_V, double temp_K,
                         ckt_op_caps *out, tk_err *err)
 {
   const double v[4] = {vg_V, vd_V, vs_V, vb_V};
-  TK_TRY(one_device(s, model, type, w_m, l_m, v, temp_K, 1, err));
+  TK_TRY(one_device(s, model, NULL, type, w_m, l_m, v, temp_K, 1, err));
   static const char *const names[] = {"cgg", "cgd", "cgs", "cgb", "cdg",
                                       "cdd", "cds", "cdb", "csg", "csd",
                                       "css", "csb", "capbd", "capbs"};

@@ -144,10 +144,11 @@ void ckt_native_device(const phys_mos *m, double temp_K, phys_mos_params *p,
     cv->kp_cv_A_per_V2 *= pow(temp_K / m->p.tnom_K, CARD_UTE);
 }
 
-int ckt_native_run(const phys_cell *c, const ckt_sim_params *p,
+/* The run of cell tc (its devices at p's temperature) with charges cv. */
+static int run_sde(const phys_cell *c, const phys_cell *tc,
+                   const phys_mos_cv *cv, const ckt_sim_params *p,
                    ckt_trace *tr, tk_err *err)
 {
-  memset(tr, 0, sizeof *tr);
   phys_sde_params sp = phys_sde_default_params();
   sp.t_stop_s = p->tstop_s;
   sp.sample_dt_s = p->tstep_s;
@@ -158,33 +159,8 @@ int ckt_native_run(const phys_cell *c, const ckt_sim_params *p,
   sp.seed = p->seed;
   sp.noise = p->noise;
   sp.noise_scale = p->noise_scale > 0 ? p->noise_scale : 1.0;
-  phys_mos_cv *cv = malloc((c->n_mos ? c->n_mos : 1) * sizeof *cv);
-  if (cv == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  /* the devices at the run's temperature, in a shallow copy of the cell */
-  phys_cell tc = *c;
-  phys_mos *mos = malloc((c->n_mos ? c->n_mos : 1) * sizeof *mos);
-  if (mos == NULL) {
-    free(cv);
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
-  }
-  for (size_t k = 0; k < c->n_mos; k++) {
-    mos[k] = c->mos[k];
-    ckt_native_device(&c->mos[k], p->temp_K, &mos[k].p, &cv[k]);
-    /* mismatch: BSIM4's delvto adds to the signed V_TH0 (negative for a
-     * PMOS), so it raises an NMOS's threshold magnitude and lowers a
-     * PMOS's */
-    if (p->dvth_V != NULL && k < p->n_dvth && p->dvth_V[k] != 0)
-      mos[k].p.vth0_V += mos[k].p.type == PHYS_PMOS ? -p->dvth_V[k]
-                                                    : p->dvth_V[k];
-  }
-  tc.mos = mos;
   phys_lgv_result r;
-  int rc0 = phys_sde_run(&tc, cv, &sp, &r, err);
-  free(mos);
-  free(cv);
-  if (rc0 != 0)
-    return rc0;
+  TK_TRY(phys_sde_run(tc, cv, &sp, &r, err));
   size_t nn = r.n_nodes - 1, n = r.n_samples; /* node 0 is ground */
   tr->n = n;
   tr->dt_s = p->tstep_s;
@@ -207,4 +183,56 @@ int ckt_native_run(const phys_cell *c, const ckt_sim_params *p,
   tr->n_accepted = (size_t)r.steps;
   phys_lgv_result_free(&r);
   return TK_OK;
+}
+
+/* mismatch: BSIM4's delvto adds to the signed V_TH0 (negative for a
+ * PMOS), so it raises an NMOS's threshold magnitude and lowers a PMOS's */
+static void apply_dvth(phys_mos *mos, size_t n, const ckt_sim_params *p)
+{
+  for (size_t k = 0; k < n; k++)
+    if (p->dvth_V != NULL && k < p->n_dvth && p->dvth_V[k] != 0)
+      mos[k].p.vth0_V += mos[k].p.type == PHYS_PMOS ? -p->dvth_V[k]
+                                                    : p->dvth_V[k];
+}
+
+int ckt_native_run(const phys_cell *c, const ckt_sim_params *p,
+                   ckt_trace *tr, tk_err *err)
+{
+  memset(tr, 0, sizeof *tr);
+  phys_mos_cv *cv = malloc((c->n_mos ? c->n_mos : 1) * sizeof *cv);
+  if (cv == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  /* the devices at the run's temperature, in a shallow copy of the cell */
+  phys_cell tc = *c;
+  phys_mos *mos = malloc((c->n_mos ? c->n_mos : 1) * sizeof *mos);
+  if (mos == NULL) {
+    free(cv);
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  }
+  for (size_t k = 0; k < c->n_mos; k++) {
+    mos[k] = c->mos[k];
+    ckt_native_device(&c->mos[k], p->temp_K, &mos[k].p, &cv[k]);
+  }
+  apply_dvth(mos, c->n_mos, p);
+  tc.mos = mos;
+  int rc = run_sde(c, &tc, cv, p, tr, err);
+  free(mos);
+  free(cv);
+  return rc;
+}
+
+int ckt_native_run_cv(const phys_cell *c, const phys_mos_cv *cv,
+                      const ckt_sim_params *p, ckt_trace *tr, tk_err *err)
+{
+  memset(tr, 0, sizeof *tr);
+  phys_cell tc = *c;
+  phys_mos *mos = malloc((c->n_mos ? c->n_mos : 1) * sizeof *mos);
+  if (mos == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  memcpy(mos, c->mos, c->n_mos * sizeof *mos);
+  apply_dvth(mos, c->n_mos, p);
+  tc.mos = mos;
+  int rc = run_sde(c, &tc, cv, p, tr, err);
+  free(mos);
+  return rc;
 }

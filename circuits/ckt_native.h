@@ -63,4 +63,12 @@ void ckt_native_device(const phys_mos *m, double temp_K, phys_mos_params *p,
 int ckt_native_run(const phys_cell *c, const ckt_sim_params *p,
                    ckt_trace *tr, tk_err *err);
 
+/* The same run of a cell whose devices are given as they are (a
+ * designer's circuit, circuits/ckt_subckt_native.h): c's EKV rows
+ * already at p->temp_K (tnom_K = temp_K: no temperature law applied),
+ * cv[k] the charge parameters of c->mos[k] there; the mismatch shifts of
+ * p as in ckt_native_run. */
+int ckt_native_run_cv(const phys_cell *c, const phys_mos_cv *cv,
+                      const ckt_sim_params *p, ckt_trace *tr, tk_err *err);
+
 #endif

@@ -81,6 +81,12 @@ static size_t tokens(const char *line, char (*tok)[CKT_SUBCKT_NAME_MAX],
   return n;
 }
 
+size_t ckt__subckt_tokens(const char *line,
+                          char (*tok)[CKT_SUBCKT_NAME_MAX], size_t max)
+{
+  return tokens(line, tok, max);
+}
+
 /* A SPICE number with a scale suffix ("90n", "1.5u", "2meg"); NaN if the
  * value is not a literal (an expression, a parameter). */
 static double spice_number(const char *t)

@@ -45,6 +45,12 @@ struct ckt_subckt {
   size_t *inst_el;       /* [ninst] its element (index in el) */
 };
 
+/* The words of a logical line as the reader splits them (at most max;
+ * white space, ',', '(' and ')' separate; "w = 1u" is one word "w=1u";
+ * an in-line comment ends the line). */
+size_t ckt__subckt_tokens(const char *line, char (*tok)[CKT_SUBCKT_NAME_MAX],
+                          size_t max);
+
 /* Lower-case a name in place (SPICE names are case-insensitive). */
 void ckt__subckt_lower(char *p);
 

@@ -32,3 +32,9 @@ circuits_libckt_la_SOURCES += circuits/ckt_subckt.c circuits/ckt_subckt.h \
 	circuits/ckt_flicker.c circuits/ckt_flicker.h
 # charge-model parameters from the card (issue 15)
 circuits_libckt_la_SOURCES += circuits/ckt_extract_cv.c
+# a designer's subcircuit through the native engine (characterize
+# --engine native, issue 15)
+circuits_libckt_la_SOURCES += circuits/ckt_subckt_native.c \
+	circuits/ckt_subckt_native.h circuits/ckt_subckt_native_dev.c \
+	circuits/ckt_subckt_native_impl.h
+nobase_pkginclude_HEADERS += circuits/ckt_subckt_native.h

@@ -24,6 +24,7 @@ static const char chr_synopsis[] =
   "                           [--seed S] [--resume] [--force]\n"
   "                           [--dry-run] [--strict]\n"
   "                           [--mos-noise charge|twoflux] [--flicker]\n"
+  "                           [--engine ngspice|native]\n"
   "                           " CMD_SWEEP_TRACK_SYNOPSIS;
 static const char chr_about[] =
   "Characterises a designer's own pbit: the .subckt NAME of FILE.cir (its\n"
@@ -51,11 +52,20 @@ static const char chr_about[] =
   "subcircuit that never flips in the range: \"no transitions\n"
   "observed\", exit 1, nothing fitted.\n"
   "Every port of NAME must be named once (--ctl, --out, --supply,\n"
-  "--ground, --bias).\n";
+  "--ground, --bias).\n"
+  "--engine native: every point through the native engine instead of\n"
+  "ngspice (circuits/ckt_subckt_native.h): MOSFETs with top-level BSIM4\n"
+  "cards (EKV fitted to the card at each temperature, charges from it),\n"
+  "resistors, capacitors to a fixed net, DC sources; any other element, a\n"
+  "local or binned model, instance parameters beyond W and L, a body bias,\n"
+  "a floating capacitor is refused, naming it (exit 2).  The library\n"
+  "records sweep_engine=native and noise_mos_model=native; no --flicker,\n"
+  "no --mos-noise twoflux.\n";
 
 static const char *const mos_models[] = {"charge", "twoflux", NULL};
+static const char *const engine_words[] = {"ngspice", "native", NULL};
 
-enum { N_OWN = 14 }; /* rows of characterize's own options */
+enum { N_OWN = 15 }; /* rows of characterize's own options */
 
 static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
 {
@@ -104,6 +114,11 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
      "MOSFETs and diodes with kf, as a sum of OU processes good from "
      "1/time to 1/(50 noise-slot) (circuits/ckt_flicker.h); other 1/f noise "
      "is named (mos_noise=charge+flicker)", 0, NULL, NULL, NULL},
+    {"engine", 0, CMD_OPT_CHOICE, &p.native, 0, 0, NULL, "E",
+     "ngspice (default) or native: the subcircuit translated for the native "
+     "solver (circuits/ckt_subckt_native.h: BSIM4 MOSFETs, R, C, DC "
+     "sources; anything else refused, named); recorded as sweep_engine",
+     0, NULL, engine_words, NULL},
   };
   cmd_opt opts[N_OWN + CMD_SWEEP_N_OPTS + 1];
   for (size_t i = 0; i < N_OWN; i++)
@@ -134,6 +149,15 @@ static int cmd_characterize_kv(int argc, char **argv, cmd_kv *kv)
                             p.noise_slot_s < p.tstep_s ? "--noise-slot"
                                                        : "--tstep") != 0) {
     exit_rc = CMD_EXIT_USAGE;
+    goto done;
+  }
+  if (p.native && (p.flicker || p.mos_twoflux)) {
+    exit_rc = cmd_usage_error("characterize", p.flicker
+                              ? "--flicker: the native engine has no flicker "
+                                "noise (use --engine ngspice)"
+                              : "--mos-noise twoflux: the native engine has "
+                                "its own channel noise (use --engine "
+                                "ngspice)");
     goto done;
   }
   cmd_sweep_apply(&sw, &p);

@@ -89,6 +89,10 @@ typedef struct sde_work {
   int *piv;             /* [nf] pivot rows */
   double *dev_i;        /* [nd] device current a -> b (deterministic), A */
   double *dev_dq;       /* [nd] noise charge a -> b this step, C */
+  double *dev_g;        /* [nd][4] d dev_i / dV of its terminals (MOSFET:
+                           g, d, s, b; resistor: a, b), A/V */
+  size_t *sup;          /* [n_sup] the devices with a terminal on a supply */
+  size_t n_sup;
   double *z;            /* [2 nd] normals of the current block */
 } sde_work;
 
@@ -105,6 +109,8 @@ static void work_free(sde_work *w)
   free(w->piv);
   free(w->dev_i);
   free(w->dev_dq);
+  free(w->dev_g);
+  free(w->sup);
   free(w->z);
 }
 
@@ -251,6 +257,8 @@ static void assemble(const phys_cell *c, const phys_sde_params *p, size_t nf,
            w->z[2 * k + (step & 1)];
     w->dev_i[k] = id;
     w->dev_dq[k] = dq;
+    memcpy(&w->dev_g[4 * k], (const double[4]){dg, dd, ds, db},
+           4 * sizeof(double));
     int fd = w->fidx[m->d], fs = w->fidx[m->s];
     double q = id * dt + dq; /* charge drain -> source */
     if (fd >= 0)
@@ -274,6 +282,8 @@ static void assemble(const phys_cell *c, const phys_sde_params *p, size_t nf,
            w->z[2 * (c->n_mos + k) + (step & 1)];
     w->dev_i[c->n_mos + k] = i;
     w->dev_dq[c->n_mos + k] = dq;
+    w->dev_g[4 * (c->n_mos + k)] = g;
+    w->dev_g[4 * (c->n_mos + k) + 1] = -g;
     int fa = w->fidx[r->a], fb = w->fidx[r->b];
     if (fa >= 0)
       w->rhs[fa] -= i * dt + dq;
@@ -325,6 +335,67 @@ static int dc_op(const phys_cell *c, const phys_sde_params *p, size_t nf,
   return TK_OK;
 }
 
+/* The energy the supply nodes deliver over the step just solved (w->rhs
+ * holds dV of the free nodes, w->v the voltages at the step's start):
+ * V_supply times the charge that leaves each supply node, consistent with
+ * the step the integrator took.  A device's conducted charge is its
+ * linearised current over the step plus its noise charge,
+ *     q_k = (I_k(V_n) + sum_j dI_k/dV_j dV_j) dt + dQ_k,
+ * exactly the charge the step moves through it (the step solves
+ * C dV = sum_k q_k at every free node), so the supply's charge equals the
+ * change of the charge stored on the free nodes plus what the devices
+ * conduct elsewhere, to rounding; a device terminal on a supply node
+ * also draws its displacement charge sum_j C_tj dV_j (device charges,
+ * cv != NULL).  The start-of-step current I_k(V_n) dt alone is wrong
+ * where dt G / C is large (a digitiser node at a rail): it misstates a
+ * relaxing step's charge by up to a factor 1 + dt G / C. */
+static double step_supply_energy(const phys_cell *c, const phys_mos_cv *cv,
+                                 double dt, const sde_work *w)
+{
+  double e = 0;
+  for (size_t u = 0; u < w->n_sup; u++) {
+    const size_t k = w->sup[u];
+    int t[4], nt, ta, tb;
+    if (k < c->n_mos) {
+      const phys_mos *m = &c->mos[k];
+      t[0] = m->g; t[1] = m->d; t[2] = m->s; t[3] = m->b;
+      nt = 4;
+      ta = m->d;
+      tb = m->s;
+    } else {
+      const phys_res *r = &c->res[k - c->n_mos];
+      t[0] = ta = r->a;
+      t[1] = tb = r->b;
+      nt = 2;
+    }
+    double dv[4] = {0, 0, 0, 0};
+    for (int j = 0; j < nt; j++)
+      if (w->fidx[t[j]] >= 0)
+        dv[j] = w->rhs[w->fidx[t[j]]];
+    if (c->nodes[ta].is_supply || c->nodes[tb].is_supply) {
+      double i = w->dev_i[k];
+      for (int j = 0; j < nt; j++)
+        i += w->dev_g[4 * k + (size_t)j] * dv[j];
+      const double q = i * dt + w->dev_dq[k]; /* charge a -> b */
+      if (c->nodes[ta].is_supply)
+        e += c->nodes[ta].v_V * q;
+      if (c->nodes[tb].is_supply)
+        e -= c->nodes[tb].v_V * q;
+    }
+    if (cv == NULL || k >= c->n_mos)
+      continue;
+    for (int r = 0; r < 4; r++) {
+      if (!c->nodes[t[r]].is_supply)
+        continue;
+      double dq = 0;
+      for (int j = 0; j < 4; j++)
+        dq += w->dev_c[16 * k + 4 * (size_t)r + (size_t)j] * dv[j];
+      e += c->nodes[t[r]].v_V * dq;
+    }
+  }
+  return e;
+}
+
 int phys_sde_run(const phys_cell *c, const phys_mos_cv *cv,
                  const phys_sde_params *p, phys_lgv_result *out, tk_err *err)
 {
@@ -360,11 +431,13 @@ int phys_sde_run(const phys_cell *c, const phys_mos_cv *cv,
   w.piv = malloc(nf * sizeof *w.piv);
   w.dev_i = malloc((nd + 1) * sizeof *w.dev_i);
   w.dev_dq = malloc((nd + 1) * sizeof *w.dev_dq);
+  w.dev_g = malloc(4 * (nd + 1) * sizeof *w.dev_g);
+  w.sup = malloc((nd + 1) * sizeof *w.sup);
   w.z = malloc(2 * (nd + 1) * sizeof *w.z);
   out->time_s = malloc(ns * sizeof *out->time_s);
   out->v_V = malloc(ns * nn * sizeof *out->v_V);
   if (!w.dev || !w.fidx || !w.v || !w.dev_c || !w.dev_vcap || !w.rhs || !w.cm || !w.a || !w.piv ||
-      !w.dev_i || !w.dev_dq || !w.z || !out->time_s || !out->v_V) {
+      !w.dev_i || !w.dev_dq || !w.dev_g || !w.sup || !w.z || !out->time_s || !out->v_V) {
     work_free(&w);
     phys_lgv_result_free(out);
     return TK_FAIL(err, TK_ENOMEM, "out of memory for %zu samples x %zu nodes",
@@ -377,6 +450,19 @@ int phys_sde_run(const phys_cell *c, const phys_mos_cv *cv,
     w.fidx[i] = c->nodes[i].fixed ? -1 : (int)nf++;
     w.v[i] = c->nodes[i].v_V;
     out->v_V[i * ns] = w.v[i];
+  }
+  for (size_t k = 0; k < nd; k++) {
+    int sup;
+    if (k < c->n_mos) {
+      const phys_mos *m = &c->mos[k];
+      sup = c->nodes[m->g].is_supply || c->nodes[m->d].is_supply ||
+            c->nodes[m->s].is_supply || c->nodes[m->b].is_supply;
+    } else {
+      const phys_res *r = &c->res[k - c->n_mos];
+      sup = c->nodes[r->a].is_supply || c->nodes[r->b].is_supply;
+    }
+    if (sup)
+      w.sup[w.n_sup++] = k;
   }
   for (size_t k = 0; k < c->n_mos; k++) {
     const phys_mos_params *mp = &c->mos[k].p;
@@ -412,25 +498,7 @@ int phys_sde_run(const phys_cell *c, const phys_mos_cv *cv,
         break;
       }
       lu_solve(w.a, w.piv, nf, w.rhs);
-      /* supply energy: charge each device moved out of a supply node,
-       * with its first-order change over the step */
-      for (size_t k = 0; k < nd; k++) {
-        int ta, tb;
-        if (k < c->n_mos) {
-          ta = c->mos[k].d;
-          tb = c->mos[k].s;
-        } else {
-          ta = c->res[k - c->n_mos].a;
-          tb = c->res[k - c->n_mos].b;
-        }
-        if (!c->nodes[ta].is_supply && !c->nodes[tb].is_supply)
-          continue;
-        double q = w.dev_i[k] * dt + w.dev_dq[k];
-        if (c->nodes[ta].is_supply)
-          energy += c->nodes[ta].v_V * q;
-        if (c->nodes[tb].is_supply)
-          energy -= c->nodes[tb].v_V * q;
-      }
+      energy += step_supply_energy(c, cv, dt, &w);
       for (size_t i = 0; i < nn; i++) {
         if (w.fidx[i] < 0)
           continue;

@@ -35,6 +35,18 @@
  *
  * Random numbers: device k at step n uses block n of stream k of the seed
  * (as phys_langevin.h), so a run is reproducible bit for bit.
+ *
+ * Supply energy: V_supply times the charge each supply node delivers over
+ * each step, consistent with the step taken: a device's conducted charge
+ * is its linearised current over the step plus its noise charge,
+ * (I(V_n) + dI/dV dV) dt + dQ, and a device terminal on a supply node
+ * adds its displacement charge C_t. dV (device charges on).  The supply's
+ * charge therefore equals the change of the charge stored on the free
+ * nodes plus what the devices conduct elsewhere, to rounding, at any
+ * dt G / C (tests/test_phys_sde.c).  (Charging with the start-of-step
+ * current I(V_n) dt alone misstates a step's charge by up to a factor
+ * 1 + dt G / C at a stiff node; it made the shipped pbit's supply energy
+ * 12 % low and the designer pbit's energy per flip negative.)
  */
 #ifndef PHYS_SDE_H
 #define PHYS_SDE_H

@@ -119,6 +119,12 @@ tests_test_langevin_SOURCES = tests/test_langevin.c tests/tk_test.h
 tests_test_langevin_LDADD = $(TKT_LDADD)
 TESTS += tests/test_langevin
 
+# native engine (phys_sde): supply energy against analytic bookkeeping
+check_PROGRAMS += tests/test_phys_sde
+tests_test_phys_sde_SOURCES = tests/test_phys_sde.c tests/tk_test.h
+tests_test_phys_sde_LDADD = $(TKT_LDADD)
+TESTS += tests/test_phys_sde
+
 # native solver vs ngspice: EKV extraction from the card, pbit agreement
 check_PROGRAMS += tests/test_ckt_native
 tests_test_ckt_native_SOURCES = tests/test_ckt_native.c tests/tk_test.h
@@ -307,3 +313,6 @@ EXTRA_DIST += tests/cli_dtm_gray_log.sh
 # the native engine against ngspice at -40/27/125 C (issue 15 part 3)
 TESTS += tests/cli_native_fidelity.sh
 EXTRA_DIST += tests/cli_native_fidelity.sh
+# characterize --engine native (issue 15, item 4)
+TESTS += tests/cli_characterize_native.sh
+EXTRA_DIST += tests/cli_characterize_native.sh

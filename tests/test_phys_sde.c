@@ -1,0 +1,158 @@
+/* test_phys_sde.c -- the native engine's supply energy (physics/phys_sde.h)
+ * against analytic bookkeeping, with noise on and steps far larger than
+ * the nodes' relaxation times (dt G / C up to ~100, where a start-of-step
+ * current overcounts a step's charge by 1 + dt G / C):
+ *
+ *   1. A resistor from the supply to a capacitor C (no other path): every
+ *      charge the supply delivers is stored, so the energy drawn over the
+ *      run is exactly VDD C (V_end - V_0), whatever the noise did (to
+ *      rounding: limit 1e-6 of VDD C sqrt(kT/C)).
+ *   2. The same with a conducting PMOS (gate at ground, source and bulk at
+ *      the supply; no device charges): nonlinear, multiplicative noise.
+ *   3. An off PMOS with gate, source and bulk at the supply and its
+ *      device charges on: the supply also delivers the displacement
+ *      charge of its terminals, and by the device's charge conservation
+ *      the total is again VDD C (V_end - V_0) (C the node capacitor).
+ *   4. A DC resistive load, supply - R1 - node - R2 - ground, with noise:
+ *      mean power VDD^2 / (R1 + R2).  The supply's charge over the run is
+ *      C dV plus the charge through R2, whose thermal noise charge has
+ *      variance 2 kT T / R2 (one-sided 4kT/R): sigma of the power
+ *      VDD sqrt(2 kT / (R2 T)) (plus R2's mean-current fluctuation, a
+ *      factor below 1.1 here); limit 5 sigma.
+ * Seed 0x5de1.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "physics/phys_const.h"
+#include "physics/phys_moscap.h"
+#include "physics/phys_mosfet.h"
+#include "physics/phys_sde.h"
+#include "tests/tk_test.h"
+
+#define SEED 0x5de1u
+
+static const double VDD = 0.35, CN = 1.0e-15, T_K = 300.0;
+
+/* Run c (noise on, dt, t_stop) and check energy = VDD CN (V_end - V_0). */
+static void stored_charge(phys_cell *c, const phys_mos_cv *cv, int n,
+                          double dt, double t_stop, const char *what)
+{
+  tk_err e = {0};
+  phys_sde_params p = phys_sde_default_params();
+  p.seed = SEED;
+  p.temp_K = T_K;
+  p.dt_s = dt;
+  p.sample_dt_s = dt;
+  p.t_stop_s = t_stop;
+  phys_lgv_result r;
+  int rc = phys_sde_run(c, cv, &p, &r, &e);
+  TKT_OK(rc == 0, "%s: runs (%s)", what, rc ? e.msg : "ok");
+  if (rc != 0)
+    return;
+  const double *v = &r.v_V[(size_t)n * r.n_samples];
+  double dv = v[r.n_samples - 1] - v[0];
+  double want = VDD * CN * dv;
+  double tol = 1e-6 * VDD * CN * sqrt(phys_kt_J(T_K) / CN);
+  TKT_IN(r.energy_J - want, -tol, tol,
+         what);
+  printf("# energy %.9g J, VDD C dV %.9g J, dV %.3g V over %.0f steps\n",
+         r.energy_J, want, dv, r.steps);
+  phys_lgv_result_free(&r);
+}
+
+static void resistor_charge(void)
+{
+  phys_cell *c = NULL;
+  tk_err e = {0};
+  int vdd, n;
+  phys_cell_alloc(&c, &e);
+  phys_cell_add_fixed(c, "vdd", VDD, 1, &vdd, &e);
+  phys_cell_add_free(c, "n", CN, VDD, &n, &e);
+  phys_cell_add_res(c, "R1", vdd, n, 1e6, &e); /* RC = 1 ns */
+  stored_charge(c, NULL, n, 50e-9, 500e-6,
+                "R from the supply to C: energy = VDD C dV (dt = 50 RC)");
+  phys_cell_free(c);
+}
+
+static void pmos_charge(void)
+{
+  phys_cell *c = NULL;
+  tk_err e = {0};
+  int vdd, n;
+  phys_mos_params mp = phys_mos_default_params(PHYS_PMOS);
+  phys_cell_alloc(&c, &e);
+  phys_cell_add_fixed(c, "vdd", VDD, 1, &vdd, &e);
+  phys_cell_add_free(c, "n", CN, VDD, &n, &e);
+  int rc = phys_cell_add_mos(c, "MP", n, 0, vdd, vdd, &mp, &e);
+  TKT_OK(rc == 0, "PMOS added (%s)", rc ? e.msg : "ok");
+  stored_charge(c, NULL, n, 10e-9, 100e-6,
+                "conducting PMOS from the supply to C: energy = VDD C dV");
+  phys_cell_free(c);
+
+  /* off PMOS, every terminal but the drain on the supply, device charges */
+  phys_mos_cv cv = phys_mos_cv_default();
+  cv.cox_F_per_m2 = 0.0197;
+  cv.cgso_F_per_m = 2.3e-10;
+  cv.cgdo_F_per_m = 2.1e-10;
+  cv.cgbo_F_per_m = 2.56e-11;
+  cv.cj_F_per_m2 = 1e-3;
+  cv.cjsw_F_per_m = 1e-9;
+  cv.ad_m2 = cv.as_m2 = mp.w_m * 100e-9;
+  cv.pd_m = cv.ps_m = mp.w_m;
+  phys_cell_alloc(&c, &e);
+  phys_cell_add_fixed(c, "vdd", VDD, 1, &vdd, &e);
+  phys_cell_add_free(c, "n", CN, VDD, &n, &e);
+  rc = phys_cell_add_mos(c, "MP", n, vdd, vdd, vdd, &mp, &e);
+  TKT_OK(rc == 0, "off PMOS added (%s)", rc ? e.msg : "ok");
+  stored_charge(c, &cv, n, 10e-9, 100e-6,
+                "off PMOS with device charges: conduction plus displacement "
+                "= VDD C dV");
+  phys_cell_free(c);
+}
+
+static void dc_load(void)
+{
+  phys_cell *c = NULL;
+  tk_err e = {0};
+  int vdd, n;
+  const double R1 = 1e6, R2 = 2e6, T = 200e-6, dt = 20e-9;
+  phys_cell_alloc(&c, &e);
+  phys_cell_add_fixed(c, "vdd", VDD, 1, &vdd, &e);
+  phys_cell_add_free(c, "n", CN, 0.0, &n, &e);
+  phys_cell_add_res(c, "R1", vdd, n, R1, &e);
+  phys_cell_add_res(c, "R2", n, 0, R2, &e);
+  phys_sde_params p = phys_sde_default_params();
+  p.seed = SEED;
+  p.temp_K = T_K;
+  p.dt_s = dt;
+  p.sample_dt_s = 1e-6;
+  p.t_stop_s = T;
+  phys_lgv_result r;
+  int rc = phys_sde_run(c, NULL, &p, &r, &e);
+  TKT_OK(rc == 0, "DC load runs (%s)", rc ? e.msg : "ok");
+  if (rc == 0) {
+    double sig = 1.1 * VDD * sqrt(2 * phys_kt_J(T_K) / (R2 * T));
+    TKT_SIGMA(r.energy_J / T, VDD * VDD / (R1 + R2), sig, 5.0,
+              "DC load with noise: mean supply power = VDD^2 / (R1 + R2)");
+    phys_lgv_result_free(&r);
+  }
+  p.noise = 0;
+  rc = phys_sde_run(c, NULL, &p, &r, &e);
+  TKT_OK(rc == 0, "noise-free DC load runs (%s)", rc ? e.msg : "ok");
+  if (rc == 0) {
+    TKT_REL(r.energy_J / T, VDD * VDD / (R1 + R2), 1e-6,
+            "noise-free DC load: supply power = VDD^2 / (R1 + R2)");
+    phys_lgv_result_free(&r);
+  }
+  phys_cell_free(c);
+}
+
+int main(void)
+{
+  resistor_charge();
+  pmos_charge();
+  dc_load();
+  return tkt_done();
+}
