@@ -7,8 +7,9 @@
  * defines H5Fis_hdf5 and H5Fopen itself, and for that path answers
  * H5Fis_hdf5 from the bytes (HDF5's signature search: offset 0, 512,
  * 1024, ...) and opens them with HDF5's core driver from the image
- * (H5Pset_fapl_core + H5Pset_file_image; every other path goes to
- * libhdf5's own functions).  So no file is written and read back per
+ * (H5Pset_fapl_core + H5Pset_file_image, lending the bytes without a
+ * copy on read-only opens; every other path goes to libhdf5's own
+ * functions).  So no file is written and read back per
  * input, and HDF5 reads from memory.  fuzz_h5_image_done() checks that
  * the readers did reach the image (a build where the definitions did not
  * take precedence would otherwise test nothing): it aborts if they never
