@@ -33,6 +33,44 @@
  * 2^16-entry table of logit(u) by vpgatherdd (no 2^z at all): 0.7-0.85
  * flips/ns against 1.08 in the same session, the gather costs more than
  * the polynomial.
+ * Also tried (issue 16, second pass; G12 L = 70, 256 chains, --path
+ * avx2 on one Zen 4 core, thread CPU time, each against this kernel in
+ * alternating runs on the loaded machine, load average 9-12 on 2 cores):
+ *  - the decision in 16-bit lanes, 16 chains per vector, no floats
+ *    (bit-identical with a portable twin, all of test_tsu_fast passing):
+ *    F capped at 16; n = acc >> F and the 16-bit fraction f from the
+ *    accumulators (H + (L >> 6): the L sums carry); a fold on the sign
+ *    (n, f, r xor the sign mask: a' = -a - 2^-16); G = 2^16 2^-f by an
+ *    unsigned Horner cubic in vpmulhuw; x = [R < ((~R G) >> 16) >> n]
+ *    flipped for negative fields, the variable 16-bit right shift as a
+ *    vpmulhuw by 2^(16-n) from two vpshufb byte tables (AVX2 has no
+ *    per-lane 16-bit shift).  Exhaustively (F = 16, every field in
+ *    [-18, 18)): |P_fast(1) - P(1)| <= 2.26 2^-16 = 3.5e-5.  Speed:
+ *    1.53 against 1.51 flips/ns (medians of 5), 1.50 against 1.47 (7):
+ *    +2-3 %.  It costs about 29 operations per 16 chains (sign fold 6,
+ *    cubic 6, shift table 5, split and carry 5, compare 3, ...) against
+ *    14 per 8 chains here: the doubled width is eaten by the missing
+ *    16-bit variable shift and the fold.  (A variant that ignored the
+ *    carry of the L sums, wrong by one log2 unit where they carry, ran
+ *    at 1.66: two operations per 16 chains are 6 % of the time.)
+ *  - Philox of the next (pair, group) issued before the current updates
+ *    (software pipeline): 1.46 against 1.51; the quad loop unrolled for
+ *    3-quad nodes: 1.48 against 1.52; the subset indices of all quads
+ *    first and then field and decision one nibble at a time (fewer live
+ *    registers): 1.43-1.47 against 1.51-1.52; -O3: no change.
+ *  - Ablations of the 16-bit variant at 1.66 (not samples, timings
+ *    only): decision replaced by one compare 2.14, one quad instead of
+ *    three 1.97, Philox for one group in four 2.32 flips/ns, i.e.
+ *    Philox about 38 % of the time, each quad 8 %, the decision 22 %.
+ *    Philox4x32-7 in 64-bit lanes (2 vpmuludq, 2 shifts, 4 xors per
+ *    round and 4 blocks, about 1.7 operations per flip) is at its
+ *    minimum for AVX2: 32-bit-lane layouts need more operations.
+ *  - Upper bound of the two structural ideas together: the 16-bit
+ *    decision plus subset indices from pre-expanded neighbour words
+ *    (one 32-byte load and a shift per neighbour instead of broadcast,
+ *    vpsrlvq, mask and shift; timed on stale copies, nothing kept up to
+ *    date, so no samples): 1.67 against 1.53 flips/ns (medians of 5),
+ *    +9 %, still short of 10 % before paying for the copies.
  * Chain of dword (L, i) (128-bit lane L, dword i) of field vector
  * (n, a, q): a + 2 L + 4 n + 8 i + 32 q, where n is the nibble, a the
  * byte half (vpunpck*bw) and q the word half (vpunpck*wd); its random
