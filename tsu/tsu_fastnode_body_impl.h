@@ -466,8 +466,10 @@ FN_T static void fn_potts_probe(const tsu__fpplan *pl, uint32_t p,
  * exact swaps and sign flips. */
 FN_T FN_INL void fn_normal2(fn_vu k, fn_vu c, fn_vf *z0, fn_vf *z1)
 {
-  fn_vf u = __builtin_convertvector((fn_vi)(k * 2u + 1u), fn_vf) *
-            (1.0f / 8388608.0f);
+  /* (2 k + 1) 2^-23 as k 2^-22 + 2^-23 in one fused operation: exact
+   * (k < 2^22), so the same bits as the product of the odd integer */
+  fn_vf u = fn_fma(__builtin_convertvector((fn_vi)k, fn_vf),
+                   FN_B(1.0f / 4194304.0f), FN_B(1.0f / 8388608.0f));
   fn_vi bits = (fn_vi)u;
   fn_vi e = ((bits >> 23) & 0xFF) - 127;
   fn_vf m = (fn_vf)((bits & 0x7FFFFF) | 0x3F800000);
@@ -489,8 +491,10 @@ FN_T FN_INL void fn_normal2(fn_vu k, fn_vu c, fn_vf *z0, fn_vf *z1)
   fn_vf r = lnu * -2.0f;
   FN_SQRT(r);
   fn_vu fb = c & 0x3FFFFu;
-  fn_vf v = __builtin_convertvector((fn_vi)(fb * 2u + 1u), fn_vf) *
-                (1.0f / 262144.0f) - 1.0f;
+  /* (2 f + 1) 2^-18 - 1 = f 2^-17 + (2^-18 - 1), exact either way (a
+   * multiple of 2^-18 in (-1, 1)) */
+  fn_vf v = fn_fma(__builtin_convertvector((fn_vi)fb, fn_vf),
+                   FN_B(1.0f / 131072.0f), FN_B(1.0f / 262144.0f - 1.0f));
   fn_vf phi = v * 0.785398163f;
   fn_vf p2 = phi * phi;
   fn_vf sp = fn_fma(p2, FN_B(-0.000194956359f), FN_B(0.00833197869f));
@@ -523,57 +527,66 @@ FN_T FN_INL void fn_normal6(const fn_vu w[4], fn_vf z[6])
              ((w[2] & 0x3FFu) << 10) | (w[3] & 0x3FFu), &z[4], &z[5]);
 }
 
-/* Neighbour value at table entry a of the node whose entries start at
- * a0: from the rows x, or x_nb if x is NULL. */
-FN_T FN_INL fn_vf fn_gauss_x(const tsu__fgplan *pl, const float *x,
-                             const float *x_nb, uint32_t a, uint32_t a0,
-                             const int NB16)
-{
-  fn_vf xj;
-  if (x != NULL)
-    memcpy(&xj, x + (size_t)(NB16 ? pl->nb16[a] : pl->nbr[a]) * TSU__FN_W,
-           sizeof xj);
-  else
-    xj = FN_B(x_nb[a - a0]);
-  return xj;
-}
+/* Vectors per lane group. */
+#define FN_NV (TSU__FN_W / FN_VL)
 
-/* Conditional mean of p for FN_VL lanes: (h + sum_j J_ij x_j) / a_i.
- * The sum runs in four partial sums over the neighbours t = 0, 1, 2, ..
- * of the table (t mod 4), added as ((s0 + s1) + (s2 + s3)) + h: four
- * independent add chains, the same order on every path.  From the rows
- * x (lane offset applied) or, if x is NULL, from x_nb (table order, the
- * same in every lane). */
-FN_T FN_INL fn_vf fn_gauss_mean(const tsu__fgplan *pl, uint32_t p,
-                                const float *x, const float *x_nb,
-                                const int NB16)
+/* Conditional means of p for the FN_NV vectors of a lane group:
+ * m[v] = (h + sum_j J_ij x_j) / a_i.  The sum runs in four partial sums
+ * over the neighbours t = 0, 1, 2, .. of the table (t mod 4), added as
+ * ((s0 + s1) + (s2 + s3)) + h: four independent add chains, the same
+ * order on every path.  From the rows x (row i at x + 16 i) or, if x is
+ * NULL, from x_nb (table order, the same in every lane).  Each table
+ * entry (index and coupling) is read once for all vectors of the
+ * group. */
+FN_T FN_INL void fn_gauss_mean(const tsu__fgplan *pl, uint32_t p,
+                               const float *x, const float *x_nb,
+                               const int NB16, fn_vf m[FN_NV])
 {
-  fn_vf s0 = (fn_vf){0}, s1 = s0, s2 = s0, s3 = s0;
+  fn_vf s[4][FN_NV];
+  for (int t = 0; t < 4; t++)
+    for (uint32_t v = 0; v < FN_NV; v++)
+      s[t][v] = (fn_vf){0};
   uint32_t a0 = pl->off[p], a1 = pl->off[p + 1], a = a0;
-#define FN_XJ(a_)                                                         \
-  fn_gauss_x(pl, x, x_nb, (a_), a0, NB16)
+#define FN_ACC(t_, a_)                                                    \
+  do {                                                                    \
+    fn_vf w_ = FN_B(pl->wq[(a_)]);                                        \
+    if (x != NULL) {                                                      \
+      const float *r_ = x + (size_t)(NB16 ? pl->nb16[(a_)]                \
+                                          : pl->nbr[(a_)]) * TSU__FN_W;   \
+      for (uint32_t v_ = 0; v_ < FN_NV; v_++) {                           \
+        fn_vf xj_;                                                        \
+        memcpy(&xj_, r_ + v_ * FN_VL, sizeof xj_);                        \
+        s[(t_)][v_] = fn_fma(xj_, w_, s[(t_)][v_]);                       \
+      }                                                                   \
+    } else {                                                              \
+      for (uint32_t v_ = 0; v_ < FN_NV; v_++)                             \
+        s[(t_)][v_] = fn_fma(FN_B(x_nb[(a_) - a0]), w_, s[(t_)][v_]);     \
+    }                                                                     \
+  } while (0)
   for (; a + 4 <= a1; a += 4) {
-    s0 = fn_fma(FN_XJ(a), FN_B(pl->wq[a]), s0);
-    s1 = fn_fma(FN_XJ(a + 1), FN_B(pl->wq[a + 1]), s1);
-    s2 = fn_fma(FN_XJ(a + 2), FN_B(pl->wq[a + 2]), s2);
-    s3 = fn_fma(FN_XJ(a + 3), FN_B(pl->wq[a + 3]), s3);
+    FN_ACC(0, a);
+    FN_ACC(1, a + 1);
+    FN_ACC(2, a + 2);
+    FN_ACC(3, a + 3);
   }
   if (a < a1)
-    s0 = fn_fma(FN_XJ(a), FN_B(pl->wq[a]), s0);
+    FN_ACC(0, a);
   if (a + 1 < a1)
-    s1 = fn_fma(FN_XJ(a + 1), FN_B(pl->wq[a + 1]), s1);
+    FN_ACC(1, a + 1);
   if (a + 2 < a1)
-    s2 = fn_fma(FN_XJ(a + 2), FN_B(pl->wq[a + 2]), s2);
-#undef FN_XJ
-  fn_vf sum = ((s0 + s1) + (s2 + s3)) + pl->hq[p];
-  return sum * pl->inv_a[p];
+    FN_ACC(2, a + 2);
+#undef FN_ACC
+  for (uint32_t v = 0; v < FN_NV; v++) {
+    fn_vf sum = ((s[0][v] + s[1][v]) + (s[2][v] + s[3][v])) + pl->hq[p];
+    m[v] = sum * pl->inv_a[p];
+  }
 }
 
 /* The normals of the six positions at P (all six, also past the
  * colour's end: they are not used there) for group g: one Philox block
  * per lane, counter (chain, P, stream). */
 FN_T FN_INL void fn_gauss_hex(const tsu__fgplan *pl, uint32_t g, uint32_t P,
-                              uint64_t stream, fn_vf z[6][TSU__FN_W / FN_VL])
+                              uint64_t stream, fn_vf z[6][FN_NV])
 {
   for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
     fn_vu w[4];
@@ -588,20 +601,23 @@ FN_T FN_INL void fn_gauss_hex(const tsu__fgplan *pl, uint32_t g, uint32_t P,
 /* The updates of positions P..P+nj-1 from their normals z; returns
  * the lanes that diverged. */
 FN_T FN_INL fn_vi fn_gauss_upd(const tsu__fgplan *pl, float *x, uint32_t P,
-                               uint32_t nj, fn_vf z[6][TSU__FN_W / FN_VL],
+                               uint32_t nj, fn_vf z[6][FN_NV],
                                const int NB16)
 {
   fn_vi bad = (fn_vi){0};
-  for (uint32_t j = 0; j < nj; j++)
-    for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
-      uint32_t p = P + j;
-      float *xh = x + hv;
-      fn_vf v = fn_fma(z[j][hv / FN_VL], FN_B(pl->sd[p]),
-                       fn_gauss_mean(pl, p, xh, NULL, NB16));
-      fn_vf av = (fn_vf)((fn_vu)v & 0x7FFFFFFFu);
+  for (uint32_t j = 0; j < nj; j++) {
+    uint32_t p = P + j;
+    fn_vf m[FN_NV];
+    fn_gauss_mean(pl, p, x, NULL, NB16, m);
+    fn_vf sd = FN_B(pl->sd[p]);
+    float *row = x + (size_t)pl->node[p] * TSU__FN_W;
+    for (uint32_t v = 0; v < FN_NV; v++) {
+      fn_vf nv = fn_fma(z[j][v], sd, m[v]);
+      fn_vf av = (fn_vf)((fn_vu)nv & 0x7FFFFFFFu);
       bad |= ~(av <= TSU__FG_XMAX);
-      memcpy(xh + (size_t)pl->node[p] * TSU__FN_W, &v, sizeof v);
+      memcpy(row + v * FN_VL, &nv, sizeof nv);
     }
+  }
   return bad;
 }
 
@@ -616,7 +632,7 @@ FN_T FN_INL int fn_gauss_kernel_t(const tsu__fgplan *pl, float *x,
   uint32_t p0 = pl->start[color], p1 = pl->start[color + 1];
   uint64_t stream = TSU__FN_STREAM(pl->tag, sweep);
   fn_vi bad = (fn_vi){0};
-  fn_vf zb[2][6][TSU__FN_W / FN_VL];
+  fn_vf zb[2][6][FN_NV];
   if (p0 < p1)
     fn_gauss_hex(pl, g, p0, stream, zb[0]);
   for (uint32_t P = p0, cur = 0; P < p1; P += 6, cur ^= 1) {
@@ -646,8 +662,9 @@ FN_T static int fn_gauss_kernel(const tsu__fgplan *pl, float *x, uint32_t g,
 FN_T static float fn_gauss_mean_probe(const tsu__fgplan *pl, uint32_t p,
                                       const float *x_nb)
 {
-  fn_vf m = fn_gauss_mean(pl, p, NULL, x_nb, 0);
-  return m[0];
+  fn_vf m[FN_NV];
+  fn_gauss_mean(pl, p, NULL, x_nb, 0, m);
+  return m[0][0];
 }
 
 FN_T static void fn_gauss_normal_probe(const uint32_t *w, float *out)
