@@ -25,9 +25,9 @@
  * compute the same bits.
  *
  * Workload: per Potts update and lane group, K-1 compare-and-multiply
- * per neighbour, one division and a cumulative compare (linear mode;
- * the log mode: compare-and-add and K exp2 polynomials); one
- * Philox4x32-10 block per chain serves 8 nodes (16 bits each).  Per
+ * per neighbour, K-1 products (no division) and a cumulative compare
+ * (linear mode; the log mode: compare-and-add and K exp2 polynomials);
+ * one Philox4x32-7 block per chain serves 8 nodes (16 bits each).  Per
  * Gaussian update, a multiply-add per neighbour and half a Box-Muller
  * (no division); one block serves 6 nodes (three Box-Muller pairs of
  * 22 + 20 bits).
@@ -103,8 +103,7 @@ FN_T FN_INL fn_vu fn_lanes(void)
 }
 
 /* Philox4x32-R of 16 blocks, one per lane: counter words x[0..3]
- * (R = 10 for Potts, 7 for the Gaussian normals as for the spin
- * kernel, tk_philox4x32_7). */
+ * (R = 7 for both kernels, as for the spin kernel, tk_philox4x32_7). */
 FN_T FN_INL void fn_philox_r(fn_vu x[4], const uint32_t rk[10][2],
                              const int R)
 {
@@ -123,11 +122,6 @@ FN_T FN_INL void fn_philox_r(fn_vu x[4], const uint32_t rk[10][2],
   x[0] = x0; x[1] = x1; x[2] = x2; x[3] = x3;
 }
 
-FN_T FN_INL void fn_philox(fn_vu x[4], const uint32_t rk[10][2])
-{
-  fn_philox_r(x, rk, 10);
-}
-
 /* Words of the blocks (seed, stream, ctr = P << 32 | chain) for the
  * chains c0 .. c0 + FN_VL - 1. */
 FN_T FN_INL void fn_blocks_r(const uint32_t rk[10][2], uint32_t c0,
@@ -140,12 +134,6 @@ FN_T FN_INL void fn_blocks_r(const uint32_t rk[10][2], uint32_t c0,
   w[2] = c * 0 + (uint32_t)stream;
   w[3] = c * 0 + (uint32_t)(stream >> 32);
   fn_philox_r(w, rk, R);
-}
-
-FN_T FN_INL void fn_blocks(const uint32_t rk[10][2], uint32_t c0, uint32_t P,
-                           uint64_t stream, fn_vu w[4])
-{
-  fn_blocks_r(rk, c0, P, stream, w, 10);
 }
 
 /* 2^y for y in [-126, 0]: n = floor(y), g = y - n in [0, 1) (exact),
@@ -279,9 +267,11 @@ FN_T FN_INL fn_vu fn_potts_e(const tsu__fpplan *pl, uint32_t a)
 /* The linear mode's weights of position p for FN_VL lanes (rows and
  * s_nb as fn_potts_field): for k < K-1 the products G_k of 2^(w_j) over
  * the neighbours in state k (even and odd table entries in two partial
- * products, G_k = even * odd), w_k = G_k 2^(h_k); w_(K-1) =
- * 2^(h_(K-1) + sum_j w_j) / (G_0 G_1 .. G_(K-2)).  No exponential per
- * update; every intermediate stays within 2^(+-TSU__FP_LIN_MAX). */
+ * products, G_k = even * odd) and q = G_0 G_1 .. G_(K-2);
+ * w_k = (G_k 2^(h_k)) q for k < K-1, w_(K-1) = 2^(h_(K-1) + sum_j w_j):
+ * the softmax weights times q, so no division and no exponential per
+ * update; every intermediate stays within 2^(+-TSU__FP_LIN_MAX) (the
+ * plan's bound counts the couplings twice). */
 FN_T FN_INL void fn_potts_lin(const tsu__fpplan *pl, uint32_t p,
                               const uint8_t *st, const uint8_t *s_nb,
                               const uint32_t K, fn_vf *w)
@@ -317,8 +307,71 @@ FN_T FN_INL void fn_potts_lin(const tsu__fpplan *pl, uint32_t p,
     w[k] = gk * eh[k];
     q = q * gk;
   }
-  w[K - 1] = ((fn_vf){0} + eh[K - 1]) / q;
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 0; k + 1 < K; k++)
+    w[k] = w[k] * q;
+  w[K - 1] = FN_B(eh[K - 1]);
 }
+
+#if FN_VL == 8
+/* fn_potts_lin for both vectors of a lane group at once (AVX2, two
+ * vectors per group): each table entry's row index and coupling are
+ * read once for the group; per vector the same operations in the same
+ * order as fn_potts_lin, so the same bits. */
+FN_T FN_INL void fn_potts_lin2(const tsu__fpplan *pl, uint32_t p,
+                               const uint8_t *st, const uint32_t K,
+                               fn_vf *w0, fn_vf *w1)
+{
+  fn_vf ge0[TSU_FASTPOTTS_MAX_K], go0[TSU_FASTPOTTS_MAX_K];
+  fn_vf ge1[TSU_FASTPOTTS_MAX_K], go1[TSU_FASTPOTTS_MAX_K];
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 0; k < TSU_FASTPOTTS_MAX_K; k++)
+    ge0[k] = go0[k] = ge1[k] = go1[k] = (fn_vf){0} + 1.0f;
+  uint32_t a0 = pl->off[p], a1 = pl->off[p + 1], a = a0;
+  for (; a + 2 <= a1; a += 2) {
+    const uint8_t *re = st + (size_t)pl->nbr[a] * TSU__FN_W;
+    const uint8_t *ro = st + (size_t)pl->nbr[a + 1] * TSU__FN_W;
+    fn_vu de = fn_potts_e(pl, a), dd = fn_potts_e(pl, a + 1);
+    FN_SV se0 = FN_SLOAD(re), so0 = FN_SLOAD(ro);
+    FN_SV se1 = FN_SLOAD(re + FN_VL), so1 = FN_SLOAD(ro + FN_VL);
+    _Pragma("GCC unroll 16")
+    for (uint32_t k = 0; k + 1 < K; k++) {
+      ge0[k] = FN_MASKMUL(ge0[k], se0, k, de);
+      go0[k] = FN_MASKMUL(go0[k], so0, k, dd);
+      ge1[k] = FN_MASKMUL(ge1[k], se1, k, de);
+      go1[k] = FN_MASKMUL(go1[k], so1, k, dd);
+    }
+  }
+  if (a < a1) {
+    const uint8_t *re = st + (size_t)pl->nbr[a] * TSU__FN_W;
+    fn_vu de = fn_potts_e(pl, a);
+    FN_SV se0 = FN_SLOAD(re), se1 = FN_SLOAD(re + FN_VL);
+    _Pragma("GCC unroll 16")
+    for (uint32_t k = 0; k + 1 < K; k++) {
+      ge0[k] = FN_MASKMUL(ge0[k], se0, k, de);
+      ge1[k] = FN_MASKMUL(ge1[k], se1, k, de);
+    }
+  }
+  const float *eh = pl->eh + (size_t)p * K;
+  fn_vf q0 = ge0[0] * go0[0], q1 = ge1[0] * go1[0];
+  w0[0] = q0 * eh[0];
+  w1[0] = q1 * eh[0];
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 1; k + 1 < K; k++) {
+    fn_vf g0 = ge0[k] * go0[k], g1 = ge1[k] * go1[k];
+    w0[k] = g0 * eh[k];
+    w1[k] = g1 * eh[k];
+    q0 = q0 * g0;
+    q1 = q1 * g1;
+  }
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 0; k + 1 < K; k++) {
+    w0[k] = w0[k] * q0;
+    w1[k] = w1[k] * q1;
+  }
+  w0[K - 1] = w1[K - 1] = FN_B(eh[K - 1]);
+}
+#endif
 
 /* New states of position p for FN_VL lanes in mode LIN (constant). */
 FN_T FN_INL fn_vu fn_potts_new(const tsu__fpplan *pl, uint32_t p,
@@ -362,11 +415,33 @@ FN_T FN_INL void fn_potts_kernel_k(const tsu__fpplan *pl, uint8_t *st,
     for (uint32_t P = C0; P < C1; P += 8)
       for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
         fn_vu w[4];
-        fn_blocks(pl->rk, TSU__FN_W * g + hv, P, stream, w);
+        fn_blocks_r(pl->rk, TSU__FN_W * g + hv, P, stream, w, 7);
         for (int q = 0; q < 4; q++)
           wb[(P - C0) / 8][q][hv / FN_VL] = w[q];
       }
     uint32_t p = C0;
+#if FN_VL == 8
+    if (LIN) {   /* one update at a time, both vectors of the group */
+      for (; p < C1; p++) {
+        const fn_vu *wp = wb[(p - C0) / 8][(p - C0) % 8 / 2];
+        int hi = (p - C0) % 2;
+        fn_vf w0[TSU_FASTPOTTS_MAX_K], w1[TSU_FASTPOTTS_MAX_K];
+        _Pragma("GCC unroll 16")
+        for (uint32_t k = 0; k < TSU_FASTPOTTS_MAX_K; k++)
+          w0[k] = w1[k] = (fn_vf){0};
+        fn_potts_lin2(pl, p, st, K, w0, w1);
+        fn_vu r0 = hi ? wp[0] >> 16 : wp[0] & 0xFFFFu;
+        fn_vu r1 = hi ? wp[1] >> 16 : wp[1] & 0xFFFFu;
+        fn_vu s0 = fn_potts_draw_w(w0, K, r0);
+        fn_vu s1 = fn_potts_draw_w(w1, K, r1);
+        uint8_t *row = st + (size_t)pl->node[p] * TSU__FN_W;
+        nchg[0] -= (fn_vu)(s0 != FN_LOAD_U8(row));
+        nchg[1] -= (fn_vu)(s1 != FN_LOAD_U8(row + FN_VL));
+        FN_STORE_U8(row, s0);
+        FN_STORE_U8(row + FN_VL, s1);
+      }
+    }
+#endif
     for (; p + 2 <= C1; p += 2) {   /* two independent updates at once */
       const fn_vu *wp = wb[(p - C0) / 8][(p - C0) % 8 / 2];
       for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
