@@ -196,11 +196,11 @@ FN_T FN_INL fn_vu fn_potts_draw(const fn_vf *f, const uint32_t K, fn_vu r16)
 }
 
 /* State of the neighbour at table entry a (entries from a0): from the
- * rows st, or s_nb if st is NULL; its coupling's bits, broadcast. */
+ * rows st if s_nb is NULL, else s_nb (the probes). */
 FN_T FN_INL FN_SV fn_potts_s(const tsu__fpplan *pl, const uint8_t *st,
                              const uint8_t *s_nb, uint32_t a, uint32_t a0)
 {
-  if (st != NULL)
+  if (s_nb == NULL)   /* the kernel passes a literal NULL: no branch */
     return FN_SLOAD(st + (size_t)pl->nbr[a] * TSU__FN_W);
   return FN_SBCAST(s_nb[a - a0]);
 }
@@ -213,7 +213,7 @@ FN_T FN_INL fn_vu fn_potts_w(const tsu__fpplan *pl, uint32_t a)
 }
 
 /* Fields of position p for FN_VL lanes: from the state rows st (lane
- * offset applied; row i at st + 16 i), or, if st is NULL, from the
+ * offset applied; row i at st + 16 i) if s_nb is NULL, else from the
  * neighbour states s_nb (table order, the same in every lane).  The
  * coupling sums run in two partial sums (even and odd table entries,
  * added even + odd): independent add chains, the same order on every
@@ -609,8 +609,8 @@ FN_T FN_INL void fn_normal6(const fn_vu w[4], fn_vf z[6])
  * m[v] = (h + sum_j J_ij x_j) / a_i.  The sum runs in four partial sums
  * over the neighbours t = 0, 1, 2, .. of the table (t mod 4), added as
  * ((s0 + s1) + (s2 + s3)) + h: four independent add chains, the same
- * order on every path.  From the rows x (row i at x + 16 i) or, if x is
- * NULL, from x_nb (table order, the same in every lane).  Each table
+ * order on every path.  From the rows x (row i at x + 16 i) if x_nb is
+ * NULL, else from x_nb (table order, the same in every lane).  Each table
  * entry (index and coupling) is read once for all vectors of the
  * group. */
 FN_T FN_INL void fn_gauss_mean(const tsu__fgplan *pl, uint32_t p,
@@ -625,7 +625,7 @@ FN_T FN_INL void fn_gauss_mean(const tsu__fgplan *pl, uint32_t p,
 #define FN_ACC(t_, a_)                                                    \
   do {                                                                    \
     fn_vf w_ = FN_B(pl->wq[(a_)]);                                        \
-    if (x != NULL) {                                                      \
+    if (x_nb == NULL) {                                                   \
       const float *r_ = x + (size_t)(NB16 ? pl->nb16[(a_)]                \
                                           : pl->nbr[(a_)]) * TSU__FN_W;   \
       for (uint32_t v_ = 0; v_ < FN_NV; v_++) {                           \
