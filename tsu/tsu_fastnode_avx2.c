@@ -51,6 +51,7 @@ void fn_mulhilo8(__m256i a, uint32_t m, __m256i *hi, __m256i *lo)
 #define FN_FLOOR(v) ((fn_vf)_mm256_floor_ps((__m256)(v)))
 #define FN_HAVE_MAXF
 #define FN_MAXF(a, b) ((fn_vf)_mm256_max_ps((__m256)(a), (__m256)(b)))
+#define FN_PERMILPS   /* Potts K <= 4: factors by vpermilps */
 #define FN_PATH_NAME "avx2"
 #define FN_PATH_VAR tsu__fn_avx2
 

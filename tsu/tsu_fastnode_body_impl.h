@@ -328,6 +328,38 @@ FN_T FN_INL void fn_potts_lin2(const tsu__fpplan *pl, uint32_t p,
   for (uint32_t k = 0; k < TSU_FASTPOTTS_MAX_K; k++)
     ge0[k] = go0[k] = ge1[k] = go1[k] = (fn_vf){0} + 1.0f;
   uint32_t a0 = pl->off[p], a1 = pl->off[p + 1], a = a0;
+#ifdef FN_PERMILPS
+  /* K <= 4: the factor (s == k ? e : 1) of every lane by one in-lane
+   * permute of the table {1, .., e at k, .., 1} (built once per entry
+   * for both vectors) instead of a compare and a blend: the same
+   * factors, so the same bits */
+  if (K <= 4) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+#define FN_PM(k_)                                                         \
+    do {                                                                  \
+      __m256 te_ = _mm256_blend_ps(one, ee, 0x11 << (k_));                \
+      __m256 to_ = _mm256_blend_ps(one, eo, 0x11 << (k_));                \
+      ge0[k_] = ge0[k_] * (fn_vf)_mm256_permutevar_ps(te_, (__m256i)se0); \
+      go0[k_] = go0[k_] * (fn_vf)_mm256_permutevar_ps(to_, (__m256i)so0); \
+      ge1[k_] = ge1[k_] * (fn_vf)_mm256_permutevar_ps(te_, (__m256i)se1); \
+      go1[k_] = go1[k_] * (fn_vf)_mm256_permutevar_ps(to_, (__m256i)so1); \
+    } while (0)
+    for (; a + 2 <= a1; a += 2) {
+      const uint8_t *re = st + (size_t)pl->nbr[a] * TSU__FN_W;
+      const uint8_t *ro = st + (size_t)pl->nbr[a + 1] * TSU__FN_W;
+      __m256 ee = _mm256_broadcast_ss(&pl->ew[a]);
+      __m256 eo = _mm256_broadcast_ss(&pl->ew[a + 1]);
+      FN_SV se0 = FN_SLOAD(re), so0 = FN_SLOAD(ro);
+      FN_SV se1 = FN_SLOAD(re + FN_VL), so1 = FN_SLOAD(ro + FN_VL);
+      FN_PM(0);
+      if (K > 2)
+        FN_PM(1);
+      if (K > 3)
+        FN_PM(2);
+    }
+#undef FN_PM
+  }
+#endif
   for (; a + 2 <= a1; a += 2) {
     const uint8_t *re = st + (size_t)pl->nbr[a] * TSU__FN_W;
     const uint8_t *ro = st + (size_t)pl->nbr[a + 1] * TSU__FN_W;
