@@ -289,9 +289,11 @@ static int run_gauss(const run_sample_params *o, sample_run *r,
 /* The kind attribute of cell `cell` of library `path` into kind[32] ("" if
  * the file is not a readable cell library or has no such cell: the spin
  * path then reports the problem as it always has). */
-static void peek_kind(const char *path, const char *cell, char *kind)
+static void peek_kind(const char *path, const char *cell, char *kind,
+                      char *have, size_t have_size)
 {
   kind[0] = '\0';
+  have[0] = '\0';
   io_file *f = NULL;
   if (io_file_open_read(path, &f, NULL) != TK_OK)
     return;
@@ -299,9 +301,15 @@ static void peek_kind(const char *path, const char *cell, char *kind)
   char (*kinds)[32] = NULL;
   size_t n = 0;
   if (io_celllib_list(f, &names, &kinds, &n, NULL) == TK_OK) {
-    for (size_t i = 0; i < n; i++)
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
       if (strcmp(names[i], cell) == 0)
         snprintf(kind, 32, "%s", kinds[i]);
+      int w = snprintf(have + len, have_size - len, "%s%s (%s)",
+                       i ? ", " : "", names[i], kinds[i]);
+      if (w > 0 && (size_t)w < have_size - len)
+        len += (size_t)w;
+    }
     io_names_free(names, n);
     free(kinds);
   }
@@ -328,7 +336,7 @@ static void list_item(const char *list, int k, char *buf, size_t size)
 static int setup_cells(const run_sample_params *o, sample_run *r,
                        run_sample_kind *kind, tk_err *err)
 {
-  char path[2][1024], cell[2][256], lk[2][32];
+  char path[2][1024], cell[2][256], lk[2][32], have[512];
   int nlib = 0;
   for (int k = 0; k < 3; k++) {
     char pb[1024], cb[256];
@@ -344,7 +352,13 @@ static int setup_cells(const run_sample_params *o, sample_run *r,
                      "library (%s / %s)", o->cells, o->cell);
     snprintf(path[k], sizeof path[k], "%s", pb);
     snprintf(cell[k], sizeof cell[k], "%s", cb);
-    peek_kind(pb, cb, lk[k]);
+    peek_kind(pb, cb, lk[k], have, sizeof have);
+    if (strchr(cb, '/') != NULL)
+      return TK_FAIL(err, TK_EINVAL, "--cell: bad cell name '%s'", cb);
+    if (lk[k][0] == '\0' && have[0] != '\0')
+      /* a cell library, but not of this cell: the wrong library */
+      return TK_FAIL(err, TK_EINVAL, "--cell %s: cell '%s' not in library "
+                     "%s (it holds %s)", cb, cb, pb, have);
     nlib++;
   }
   if (nlib == 1 && strcmp(lk[0], "categorical") != 0 &&

@@ -23,6 +23,15 @@ bad 2 "gmm cell library drives continuous nodes" "gmm2 library for potts nodes" 
 bad 2 "two categorical libraries" "two categorical libraries" $T sample --cells-kind mixed --node-kinds cat --cells "$C,$C" --cell cat4,cat4 --temp 300 $one -o "$o"
 # shellcheck disable=SC2086
 bad 2 "has no continuous node" "gmm2 library, no continuous node" $T sample --cells-kind mixed --node-kinds spin --cells "$G" --cell gmm2 --temp 300 $one -o "$o"
+# --cell names a cell the library does not hold (a library of another kind)
+# shellcheck disable=SC2086
+bad 2 "cell 'cat4' not in library" "gmm2 library asked for cat4" $T sample --cells "$G" --cell cat4 --temp 300 $one -o "$o"
+# shellcheck disable=SC2086
+bad 2 "cell 'gmm2' not in library" "cat4 library asked for gmm2" $T sample --cells "$C" --cell gmm2 --temp 300 $one -o "$o"
+# shellcheck disable=SC2086
+bad 2 "cell 'cat4' not in library" "pbit library asked for cat4" $T sample --cells "$TSUKIT_SRCDIR/tests/data/pbit_mc3.h5" --cell cat4 --temp 300 --cells-kind potts $one -o "$o"
+# shellcheck disable=SC2086
+bad 2 "cell 'cat4' not in library" "mixed: cat4 asked of the gmm2 library" $T sample --cells-kind mixed --node-kinds cat,cont --cells "$C,$G" --cell cat4,cat4 --temp 300 $one -o "$o"
 # shellcheck disable=SC2086
 $T sample $one -o "$tap_tmp/samples.h5" > /dev/null
 # shellcheck disable=SC2086
@@ -39,6 +48,10 @@ bad 2 "calibrated span 300..300 K" "cat4 at 320 K" $T sample --cells "$C" --cell
 bad 2 "design temperature 280 K is outside the calibrated span" "cat4 designed at 280 K" $T sample --cells "$C" --cell cat4 --temp 300 --design-temp 280 $one -o "$o"
 # shellcheck disable=SC2086
 bad 2 "calibrated span 300..300 K" "gmm2 at -40C" $T sample --cells "$G" --cell gmm2 --temp -40C $one -o "$o"
+# shellcheck disable=SC2086
+bad 2 "design temperature 320 K is outside the calibrated span" "gmm2 designed at 320 K" $T sample --cells "$G" --cell gmm2 --temp 300 --design-temp 320 $one -o "$o"
+# shellcheck disable=SC2086
+bad 2 "calibrated span 300..300 K" "cat4 at 290 K in a mixed graph" $T sample --cells-kind mixed --node-kinds cat,spin --cells "$C" --cell cat4 --temp 290 $one -o "$o"
 # node kinds and options
 # shellcheck disable=SC2086
 bad 2 "node kind 'ising'" "--node-kinds ising" $T sample --cells-kind mixed --node-kinds spin,ising $one -o "$o"

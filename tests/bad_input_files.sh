@@ -65,7 +65,7 @@ bad 2 "is categorical" "predict --cells: a cat4 library" $T predict --cells "$d/
 bad 1 "no cell 'pbit'" "predict --cells: a cat4 library, --cell pbit" $T predict --cells "$d/cat4.h5" --cell pbit --temp 300 --vctl 0.186
 bad 1 "no cell 'pbit'" "predict --cells: a trace file" $T predict --cells "$d/trace.h5" --cell pbit --temp 300 --vctl 0.186
 bad 1 "cell 'pbit' not in library" "sample --cells: a samples file" $T sample --cells "$d/gibbs.h5" --cell pbit --temp 300 --graph G4 --L 8 -o "$o"
-bad 1 "cell 'nosuch' not in library" "sample --cells: a cell the library lacks" $T sample --cells "$d/pbit.h5" --cell nosuch --temp 300 --graph G4 --L 8 -o "$o"
+bad 2 "cell 'nosuch' not in library" "sample --cells: a cell the library lacks" $T sample --cells "$d/pbit.h5" --cell nosuch --temp 300 --graph G4 --L 8 -o "$o"
 bad 2 "bad cell name '../pbit'" "sample --cells: a cell name with a slash" $T sample --cells "$d/pbit.h5" --cell ../pbit --temp 300 --graph G4 --L 8 -o "$o"
 if [ $have_ds -eq 1 ]; then
   bad 1 "no cell 'pbit'" "predict --cells: a DTM model" $T predict --cells "$d/model.h5" --cell pbit --temp 300 --vctl 0.186

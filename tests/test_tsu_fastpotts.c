@@ -17,6 +17,9 @@
  * 3. Reproducibility: portable, AVX2 and AVX-512 with 1 and 2 threads
  *    give bit-identical states and change counts (40 chains: a partial
  *    lane group).
+ * 4. Definition: one sweep of 19 uncoupled nodes with K = 4, h = 0 gives
+ *    s = r >> 14 exactly, r the 16-bit field of the stated Philox4x32-7
+ *    block (tsu_fastpotts.h), on every path.
  * Bad input (K = 1, a reload with another K) is rejected.  Seeds fixed
  * (0x9077 model, 0xfa57 chains).
  */
@@ -306,6 +309,60 @@ static void test_offset(const tsu_graph *g, const tsu_coloring *col)
   tsu_fastpotts_free(part);
 }
 
+/* The stated random-number definition end to end (tsu_fastpotts.h):
+ * N uncoupled nodes, K = 4, h = 0, so every weight is 1, Z = 4 and the
+ * draw is s = #{k < 3 : k + 1 <= 4 u} = r >> 14 exactly (u = (r + 1/2)
+ * 2^-16); chain c at colour-order position p of sweep 0 must hold that
+ * of the 16-bit field j mod 2 of word j / 2 of the Philox4x32-7 block of
+ * key seed, counter (c, P, 2^60 + 0), P the start of p's octet (8
+ * positions from its colour's start), j = p - P; 32 chains. */
+static void test_definition(void)
+{
+  enum { N = 19, C = 32, K = 4 };
+  double h[N * K] = {0};
+  tk_err err = {0};
+  tsu_graph *g = NULL;
+  tsu_coloring *col = NULL;
+  const uint64_t seed = 0x5eed0f9077ull;
+  int ok = tsu_graph_from_edges(N, 0, NULL, NULL, NULL, NULL, &g, &err) ==
+               0 && tsu_coloring_build(g, &col, &err) == 0;
+  TKT_OK(ok, "edgeless graph: %s", err.msg);
+  if (!ok)
+    return;
+  tsu_potts pm = {g, K, h, 1.0};
+  uint32_t mism = 0, checked = 0;
+  for (int q = 0; q < 3; q++) {
+    tsu_fastpotts *s = NULL;
+    if (!tsu_fast_path_supported(paths[q]))
+      continue;
+    if (tsu_fastpotts_alloc(&pm, col, C, seed, paths[q], &s, &err) != 0 ||
+        tsu_fastpotts_run(s, 1, 1, NULL, &err) != 0) {
+      TKT_OK(0, "%s: %s", path_names[q], err.msg);
+      tsu_fastpotts_free(s);
+      continue;
+    }
+    const tsu__fpplan *pl = tsu__fastpotts_plan(s);
+    for (uint32_t c = 0; c < pl->n_colors; c++)
+      for (uint32_t p = pl->start[c]; p < pl->start[c + 1]; p++) {
+        uint32_t P = p - (p - pl->start[c]) % 8, j = p - P;
+        for (uint32_t ch = 0; ch < C; ch++) {
+          uint32_t ctr[4] = {ch, P, 0, 1u << 28}, key[2] = {
+              (uint32_t)seed, (uint32_t)(seed >> 32)}, out[4];
+          tk_philox4x32_7(ctr, key, out);
+          uint32_t r = (out[j / 2] >> (16 * (j % 2))) & 0xFFFFu;
+          mism += tsu_fastpotts_state(s, ch, pl->node[p]) != (r >> 14);
+          checked++;
+        }
+      }
+    tsu_fastpotts_free(s);
+  }
+  TKT_OK(checked > 0 && mism == 0, "one sweep of uncoupled K=4 nodes is "
+         "the stated Philox4x32-7 definition (%u of %u states differ)",
+         mism, checked);
+  tsu_coloring_free(col);
+  tsu_graph_free(g);
+}
+
 int main(void)
 {
   uint32_t ei[64], ej[64], m = 0;
@@ -340,6 +397,7 @@ int main(void)
   test_exact(g, col);
   test_repro(g, col);
   test_offset(g, col);
+  test_definition();
 
   /* bad input */
   double h1[NCELL * 4] = {0};

@@ -29,7 +29,8 @@ void fn_mulhilo8(__m256i a, uint32_t m, __m256i *hi, __m256i *lo)
   __m256i ev = _mm256_mul_epu32(a, vm);
   __m256i od = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), vm);
   *hi = _mm256_blend_epi32(_mm256_srli_epi64(ev, 32), od, 0xAA);
-  *lo = _mm256_blend_epi32(ev, _mm256_slli_epi64(od, 32), 0xAA);
+  *lo = _mm256_mullo_epi32(a, vm);   /* one vpmulld: fewer uops than
+                                        shift and blend of od */
 }
 
 #define FN_MULHILO(a, m, hi, lo)                                          \
@@ -50,6 +51,7 @@ void fn_mulhilo8(__m256i a, uint32_t m, __m256i *hi, __m256i *lo)
 #define FN_FLOOR(v) ((fn_vf)_mm256_floor_ps((__m256)(v)))
 #define FN_HAVE_MAXF
 #define FN_MAXF(a, b) ((fn_vf)_mm256_max_ps((__m256)(a), (__m256)(b)))
+#define FN_PERMILPS   /* Potts K <= 4: factors by vpermilps */
 #define FN_PATH_NAME "avx2"
 #define FN_PATH_VAR tsu__fn_avx2
 

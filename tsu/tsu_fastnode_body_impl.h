@@ -25,9 +25,9 @@
  * compute the same bits.
  *
  * Workload: per Potts update and lane group, K-1 compare-and-multiply
- * per neighbour, one division and a cumulative compare (linear mode;
- * the log mode: compare-and-add and K exp2 polynomials); one
- * Philox4x32-10 block per chain serves 8 nodes (16 bits each).  Per
+ * per neighbour, K-1 products (no division) and a cumulative compare
+ * (linear mode; the log mode: compare-and-add and K exp2 polynomials);
+ * one Philox4x32-7 block per chain serves 8 nodes (16 bits each).  Per
  * Gaussian update, a multiply-add per neighbour and half a Box-Muller
  * (no division); one block serves 6 nodes (three Box-Muller pairs of
  * 22 + 20 bits).
@@ -103,8 +103,7 @@ FN_T FN_INL fn_vu fn_lanes(void)
 }
 
 /* Philox4x32-R of 16 blocks, one per lane: counter words x[0..3]
- * (R = 10 for Potts, 7 for the Gaussian normals as for the spin
- * kernel, tk_philox4x32_7). */
+ * (R = 7 for both kernels, as for the spin kernel, tk_philox4x32_7). */
 FN_T FN_INL void fn_philox_r(fn_vu x[4], const uint32_t rk[10][2],
                              const int R)
 {
@@ -123,11 +122,6 @@ FN_T FN_INL void fn_philox_r(fn_vu x[4], const uint32_t rk[10][2],
   x[0] = x0; x[1] = x1; x[2] = x2; x[3] = x3;
 }
 
-FN_T FN_INL void fn_philox(fn_vu x[4], const uint32_t rk[10][2])
-{
-  fn_philox_r(x, rk, 10);
-}
-
 /* Words of the blocks (seed, stream, ctr = P << 32 | chain) for the
  * chains c0 .. c0 + FN_VL - 1. */
 FN_T FN_INL void fn_blocks_r(const uint32_t rk[10][2], uint32_t c0,
@@ -140,12 +134,6 @@ FN_T FN_INL void fn_blocks_r(const uint32_t rk[10][2], uint32_t c0,
   w[2] = c * 0 + (uint32_t)stream;
   w[3] = c * 0 + (uint32_t)(stream >> 32);
   fn_philox_r(w, rk, R);
-}
-
-FN_T FN_INL void fn_blocks(const uint32_t rk[10][2], uint32_t c0, uint32_t P,
-                           uint64_t stream, fn_vu w[4])
-{
-  fn_blocks_r(rk, c0, P, stream, w, 10);
 }
 
 /* 2^y for y in [-126, 0]: n = floor(y), g = y - n in [0, 1) (exact),
@@ -208,11 +196,11 @@ FN_T FN_INL fn_vu fn_potts_draw(const fn_vf *f, const uint32_t K, fn_vu r16)
 }
 
 /* State of the neighbour at table entry a (entries from a0): from the
- * rows st, or s_nb if st is NULL; its coupling's bits, broadcast. */
+ * rows st if s_nb is NULL, else s_nb (the probes). */
 FN_T FN_INL FN_SV fn_potts_s(const tsu__fpplan *pl, const uint8_t *st,
                              const uint8_t *s_nb, uint32_t a, uint32_t a0)
 {
-  if (st != NULL)
+  if (s_nb == NULL)   /* the kernel passes a literal NULL: no branch */
     return FN_SLOAD(st + (size_t)pl->nbr[a] * TSU__FN_W);
   return FN_SBCAST(s_nb[a - a0]);
 }
@@ -225,7 +213,7 @@ FN_T FN_INL fn_vu fn_potts_w(const tsu__fpplan *pl, uint32_t a)
 }
 
 /* Fields of position p for FN_VL lanes: from the state rows st (lane
- * offset applied; row i at st + 16 i), or, if st is NULL, from the
+ * offset applied; row i at st + 16 i) if s_nb is NULL, else from the
  * neighbour states s_nb (table order, the same in every lane).  The
  * coupling sums run in two partial sums (even and odd table entries,
  * added even + odd): independent add chains, the same order on every
@@ -279,9 +267,11 @@ FN_T FN_INL fn_vu fn_potts_e(const tsu__fpplan *pl, uint32_t a)
 /* The linear mode's weights of position p for FN_VL lanes (rows and
  * s_nb as fn_potts_field): for k < K-1 the products G_k of 2^(w_j) over
  * the neighbours in state k (even and odd table entries in two partial
- * products, G_k = even * odd), w_k = G_k 2^(h_k); w_(K-1) =
- * 2^(h_(K-1) + sum_j w_j) / (G_0 G_1 .. G_(K-2)).  No exponential per
- * update; every intermediate stays within 2^(+-TSU__FP_LIN_MAX). */
+ * products, G_k = even * odd) and q = G_0 G_1 .. G_(K-2);
+ * w_k = (G_k 2^(h_k)) q for k < K-1, w_(K-1) = 2^(h_(K-1) + sum_j w_j):
+ * the softmax weights times q, so no division and no exponential per
+ * update; every intermediate stays within 2^(+-TSU__FP_LIN_MAX) (the
+ * plan's bound counts the couplings twice). */
 FN_T FN_INL void fn_potts_lin(const tsu__fpplan *pl, uint32_t p,
                               const uint8_t *st, const uint8_t *s_nb,
                               const uint32_t K, fn_vf *w)
@@ -317,8 +307,103 @@ FN_T FN_INL void fn_potts_lin(const tsu__fpplan *pl, uint32_t p,
     w[k] = gk * eh[k];
     q = q * gk;
   }
-  w[K - 1] = ((fn_vf){0} + eh[K - 1]) / q;
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 0; k + 1 < K; k++)
+    w[k] = w[k] * q;
+  w[K - 1] = FN_B(eh[K - 1]);
 }
+
+#if FN_VL == 8
+/* fn_potts_lin for both vectors of a lane group at once (AVX2, two
+ * vectors per group): each table entry's row index and coupling are
+ * read once for the group; per vector the same operations in the same
+ * order as fn_potts_lin, so the same bits. */
+FN_T FN_INL void fn_potts_lin2(const tsu__fpplan *pl, uint32_t p,
+                               const uint8_t *st, const uint32_t K,
+                               fn_vf *w0, fn_vf *w1)
+{
+  fn_vf ge0[TSU_FASTPOTTS_MAX_K], go0[TSU_FASTPOTTS_MAX_K];
+  fn_vf ge1[TSU_FASTPOTTS_MAX_K], go1[TSU_FASTPOTTS_MAX_K];
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 0; k < TSU_FASTPOTTS_MAX_K; k++)
+    ge0[k] = go0[k] = ge1[k] = go1[k] = (fn_vf){0} + 1.0f;
+  uint32_t a0 = pl->off[p], a1 = pl->off[p + 1], a = a0;
+#ifdef FN_PERMILPS
+  /* K <= 4: the factor (s == k ? e : 1) of every lane by one in-lane
+   * permute of the table {1, .., e at k, .., 1} (built once per entry
+   * for both vectors) instead of a compare and a blend: the same
+   * factors, so the same bits */
+  if (K <= 4) {
+    const __m256 one = _mm256_set1_ps(1.0f);
+#define FN_PM(k_)                                                         \
+    do {                                                                  \
+      __m256 te_ = _mm256_blend_ps(one, ee, 0x11 << (k_));                \
+      __m256 to_ = _mm256_blend_ps(one, eo, 0x11 << (k_));                \
+      ge0[k_] = ge0[k_] * (fn_vf)_mm256_permutevar_ps(te_, (__m256i)se0); \
+      go0[k_] = go0[k_] * (fn_vf)_mm256_permutevar_ps(to_, (__m256i)so0); \
+      ge1[k_] = ge1[k_] * (fn_vf)_mm256_permutevar_ps(te_, (__m256i)se1); \
+      go1[k_] = go1[k_] * (fn_vf)_mm256_permutevar_ps(to_, (__m256i)so1); \
+    } while (0)
+    for (; a + 2 <= a1; a += 2) {
+      const uint8_t *re = st + (size_t)pl->nbr[a] * TSU__FN_W;
+      const uint8_t *ro = st + (size_t)pl->nbr[a + 1] * TSU__FN_W;
+      __m256 ee = _mm256_broadcast_ss(&pl->ew[a]);
+      __m256 eo = _mm256_broadcast_ss(&pl->ew[a + 1]);
+      FN_SV se0 = FN_SLOAD(re), so0 = FN_SLOAD(ro);
+      FN_SV se1 = FN_SLOAD(re + FN_VL), so1 = FN_SLOAD(ro + FN_VL);
+      FN_PM(0);
+      if (K > 2)
+        FN_PM(1);
+      if (K > 3)
+        FN_PM(2);
+    }
+#undef FN_PM
+  }
+#endif
+  for (; a + 2 <= a1; a += 2) {
+    const uint8_t *re = st + (size_t)pl->nbr[a] * TSU__FN_W;
+    const uint8_t *ro = st + (size_t)pl->nbr[a + 1] * TSU__FN_W;
+    fn_vu de = fn_potts_e(pl, a), dd = fn_potts_e(pl, a + 1);
+    FN_SV se0 = FN_SLOAD(re), so0 = FN_SLOAD(ro);
+    FN_SV se1 = FN_SLOAD(re + FN_VL), so1 = FN_SLOAD(ro + FN_VL);
+    _Pragma("GCC unroll 16")
+    for (uint32_t k = 0; k + 1 < K; k++) {
+      ge0[k] = FN_MASKMUL(ge0[k], se0, k, de);
+      go0[k] = FN_MASKMUL(go0[k], so0, k, dd);
+      ge1[k] = FN_MASKMUL(ge1[k], se1, k, de);
+      go1[k] = FN_MASKMUL(go1[k], so1, k, dd);
+    }
+  }
+  if (a < a1) {
+    const uint8_t *re = st + (size_t)pl->nbr[a] * TSU__FN_W;
+    fn_vu de = fn_potts_e(pl, a);
+    FN_SV se0 = FN_SLOAD(re), se1 = FN_SLOAD(re + FN_VL);
+    _Pragma("GCC unroll 16")
+    for (uint32_t k = 0; k + 1 < K; k++) {
+      ge0[k] = FN_MASKMUL(ge0[k], se0, k, de);
+      ge1[k] = FN_MASKMUL(ge1[k], se1, k, de);
+    }
+  }
+  const float *eh = pl->eh + (size_t)p * K;
+  fn_vf q0 = ge0[0] * go0[0], q1 = ge1[0] * go1[0];
+  w0[0] = q0 * eh[0];
+  w1[0] = q1 * eh[0];
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 1; k + 1 < K; k++) {
+    fn_vf g0 = ge0[k] * go0[k], g1 = ge1[k] * go1[k];
+    w0[k] = g0 * eh[k];
+    w1[k] = g1 * eh[k];
+    q0 = q0 * g0;
+    q1 = q1 * g1;
+  }
+  _Pragma("GCC unroll 16")
+  for (uint32_t k = 0; k + 1 < K; k++) {
+    w0[k] = w0[k] * q0;
+    w1[k] = w1[k] * q1;
+  }
+  w0[K - 1] = w1[K - 1] = FN_B(eh[K - 1]);
+}
+#endif
 
 /* New states of position p for FN_VL lanes in mode LIN (constant). */
 FN_T FN_INL fn_vu fn_potts_new(const tsu__fpplan *pl, uint32_t p,
@@ -362,11 +447,33 @@ FN_T FN_INL void fn_potts_kernel_k(const tsu__fpplan *pl, uint8_t *st,
     for (uint32_t P = C0; P < C1; P += 8)
       for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
         fn_vu w[4];
-        fn_blocks(pl->rk, TSU__FN_W * g + hv, P, stream, w);
+        fn_blocks_r(pl->rk, TSU__FN_W * g + hv, P, stream, w, 7);
         for (int q = 0; q < 4; q++)
           wb[(P - C0) / 8][q][hv / FN_VL] = w[q];
       }
     uint32_t p = C0;
+#if FN_VL == 8
+    if (LIN) {   /* one update at a time, both vectors of the group */
+      for (; p < C1; p++) {
+        const fn_vu *wp = wb[(p - C0) / 8][(p - C0) % 8 / 2];
+        int hi = (p - C0) % 2;
+        fn_vf w0[TSU_FASTPOTTS_MAX_K], w1[TSU_FASTPOTTS_MAX_K];
+        _Pragma("GCC unroll 16")
+        for (uint32_t k = 0; k < TSU_FASTPOTTS_MAX_K; k++)
+          w0[k] = w1[k] = (fn_vf){0};
+        fn_potts_lin2(pl, p, st, K, w0, w1);
+        fn_vu r0 = hi ? wp[0] >> 16 : wp[0] & 0xFFFFu;
+        fn_vu r1 = hi ? wp[1] >> 16 : wp[1] & 0xFFFFu;
+        fn_vu s0 = fn_potts_draw_w(w0, K, r0);
+        fn_vu s1 = fn_potts_draw_w(w1, K, r1);
+        uint8_t *row = st + (size_t)pl->node[p] * TSU__FN_W;
+        nchg[0] -= (fn_vu)(s0 != FN_LOAD_U8(row));
+        nchg[1] -= (fn_vu)(s1 != FN_LOAD_U8(row + FN_VL));
+        FN_STORE_U8(row, s0);
+        FN_STORE_U8(row + FN_VL, s1);
+      }
+    }
+#endif
     for (; p + 2 <= C1; p += 2) {   /* two independent updates at once */
       const fn_vu *wp = wb[(p - C0) / 8][(p - C0) % 8 / 2];
       for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
@@ -466,8 +573,10 @@ FN_T static void fn_potts_probe(const tsu__fpplan *pl, uint32_t p,
  * exact swaps and sign flips. */
 FN_T FN_INL void fn_normal2(fn_vu k, fn_vu c, fn_vf *z0, fn_vf *z1)
 {
-  fn_vf u = __builtin_convertvector((fn_vi)(k * 2u + 1u), fn_vf) *
-            (1.0f / 8388608.0f);
+  /* (2 k + 1) 2^-23 as k 2^-22 + 2^-23 in one fused operation: exact
+   * (k < 2^22), so the same bits as the product of the odd integer */
+  fn_vf u = fn_fma(__builtin_convertvector((fn_vi)k, fn_vf),
+                   FN_B(1.0f / 4194304.0f), FN_B(1.0f / 8388608.0f));
   fn_vi bits = (fn_vi)u;
   fn_vi e = ((bits >> 23) & 0xFF) - 127;
   fn_vf m = (fn_vf)((bits & 0x7FFFFF) | 0x3F800000);
@@ -489,8 +598,10 @@ FN_T FN_INL void fn_normal2(fn_vu k, fn_vu c, fn_vf *z0, fn_vf *z1)
   fn_vf r = lnu * -2.0f;
   FN_SQRT(r);
   fn_vu fb = c & 0x3FFFFu;
-  fn_vf v = __builtin_convertvector((fn_vi)(fb * 2u + 1u), fn_vf) *
-                (1.0f / 262144.0f) - 1.0f;
+  /* (2 f + 1) 2^-18 - 1 = f 2^-17 + (2^-18 - 1), exact either way (a
+   * multiple of 2^-18 in (-1, 1)) */
+  fn_vf v = fn_fma(__builtin_convertvector((fn_vi)fb, fn_vf),
+                   FN_B(1.0f / 131072.0f), FN_B(1.0f / 262144.0f - 1.0f));
   fn_vf phi = v * 0.785398163f;
   fn_vf p2 = phi * phi;
   fn_vf sp = fn_fma(p2, FN_B(-0.000194956359f), FN_B(0.00833197869f));
@@ -523,57 +634,66 @@ FN_T FN_INL void fn_normal6(const fn_vu w[4], fn_vf z[6])
              ((w[2] & 0x3FFu) << 10) | (w[3] & 0x3FFu), &z[4], &z[5]);
 }
 
-/* Neighbour value at table entry a of the node whose entries start at
- * a0: from the rows x, or x_nb if x is NULL. */
-FN_T FN_INL fn_vf fn_gauss_x(const tsu__fgplan *pl, const float *x,
-                             const float *x_nb, uint32_t a, uint32_t a0,
-                             const int NB16)
-{
-  fn_vf xj;
-  if (x != NULL)
-    memcpy(&xj, x + (size_t)(NB16 ? pl->nb16[a] : pl->nbr[a]) * TSU__FN_W,
-           sizeof xj);
-  else
-    xj = FN_B(x_nb[a - a0]);
-  return xj;
-}
+/* Vectors per lane group. */
+#define FN_NV (TSU__FN_W / FN_VL)
 
-/* Conditional mean of p for FN_VL lanes: (h + sum_j J_ij x_j) / a_i.
- * The sum runs in four partial sums over the neighbours t = 0, 1, 2, ..
- * of the table (t mod 4), added as ((s0 + s1) + (s2 + s3)) + h: four
- * independent add chains, the same order on every path.  From the rows
- * x (lane offset applied) or, if x is NULL, from x_nb (table order, the
- * same in every lane). */
-FN_T FN_INL fn_vf fn_gauss_mean(const tsu__fgplan *pl, uint32_t p,
-                                const float *x, const float *x_nb,
-                                const int NB16)
+/* Conditional means of p for the FN_NV vectors of a lane group:
+ * m[v] = (h + sum_j J_ij x_j) / a_i.  The sum runs in four partial sums
+ * over the neighbours t = 0, 1, 2, .. of the table (t mod 4), added as
+ * ((s0 + s1) + (s2 + s3)) + h: four independent add chains, the same
+ * order on every path.  From the rows x (row i at x + 16 i) if x_nb is
+ * NULL, else from x_nb (table order, the same in every lane).  Each table
+ * entry (index and coupling) is read once for all vectors of the
+ * group. */
+FN_T FN_INL void fn_gauss_mean(const tsu__fgplan *pl, uint32_t p,
+                               const float *x, const float *x_nb,
+                               const int NB16, fn_vf m[FN_NV])
 {
-  fn_vf s0 = (fn_vf){0}, s1 = s0, s2 = s0, s3 = s0;
+  fn_vf s[4][FN_NV];
+  for (int t = 0; t < 4; t++)
+    for (uint32_t v = 0; v < FN_NV; v++)
+      s[t][v] = (fn_vf){0};
   uint32_t a0 = pl->off[p], a1 = pl->off[p + 1], a = a0;
-#define FN_XJ(a_)                                                         \
-  fn_gauss_x(pl, x, x_nb, (a_), a0, NB16)
+#define FN_ACC(t_, a_)                                                    \
+  do {                                                                    \
+    fn_vf w_ = FN_B(pl->wq[(a_)]);                                        \
+    if (x_nb == NULL) {                                                   \
+      const float *r_ = x + (size_t)(NB16 ? pl->nb16[(a_)]                \
+                                          : pl->nbr[(a_)]) * TSU__FN_W;   \
+      for (uint32_t v_ = 0; v_ < FN_NV; v_++) {                           \
+        fn_vf xj_;                                                        \
+        memcpy(&xj_, r_ + v_ * FN_VL, sizeof xj_);                        \
+        s[(t_)][v_] = fn_fma(xj_, w_, s[(t_)][v_]);                       \
+      }                                                                   \
+    } else {                                                              \
+      for (uint32_t v_ = 0; v_ < FN_NV; v_++)                             \
+        s[(t_)][v_] = fn_fma(FN_B(x_nb[(a_) - a0]), w_, s[(t_)][v_]);     \
+    }                                                                     \
+  } while (0)
   for (; a + 4 <= a1; a += 4) {
-    s0 = fn_fma(FN_XJ(a), FN_B(pl->wq[a]), s0);
-    s1 = fn_fma(FN_XJ(a + 1), FN_B(pl->wq[a + 1]), s1);
-    s2 = fn_fma(FN_XJ(a + 2), FN_B(pl->wq[a + 2]), s2);
-    s3 = fn_fma(FN_XJ(a + 3), FN_B(pl->wq[a + 3]), s3);
+    FN_ACC(0, a);
+    FN_ACC(1, a + 1);
+    FN_ACC(2, a + 2);
+    FN_ACC(3, a + 3);
   }
   if (a < a1)
-    s0 = fn_fma(FN_XJ(a), FN_B(pl->wq[a]), s0);
+    FN_ACC(0, a);
   if (a + 1 < a1)
-    s1 = fn_fma(FN_XJ(a + 1), FN_B(pl->wq[a + 1]), s1);
+    FN_ACC(1, a + 1);
   if (a + 2 < a1)
-    s2 = fn_fma(FN_XJ(a + 2), FN_B(pl->wq[a + 2]), s2);
-#undef FN_XJ
-  fn_vf sum = ((s0 + s1) + (s2 + s3)) + pl->hq[p];
-  return sum * pl->inv_a[p];
+    FN_ACC(2, a + 2);
+#undef FN_ACC
+  for (uint32_t v = 0; v < FN_NV; v++) {
+    fn_vf sum = ((s[0][v] + s[1][v]) + (s[2][v] + s[3][v])) + pl->hq[p];
+    m[v] = sum * pl->inv_a[p];
+  }
 }
 
 /* The normals of the six positions at P (all six, also past the
  * colour's end: they are not used there) for group g: one Philox block
  * per lane, counter (chain, P, stream). */
 FN_T FN_INL void fn_gauss_hex(const tsu__fgplan *pl, uint32_t g, uint32_t P,
-                              uint64_t stream, fn_vf z[6][TSU__FN_W / FN_VL])
+                              uint64_t stream, fn_vf z[6][FN_NV])
 {
   for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
     fn_vu w[4];
@@ -588,20 +708,23 @@ FN_T FN_INL void fn_gauss_hex(const tsu__fgplan *pl, uint32_t g, uint32_t P,
 /* The updates of positions P..P+nj-1 from their normals z; returns
  * the lanes that diverged. */
 FN_T FN_INL fn_vi fn_gauss_upd(const tsu__fgplan *pl, float *x, uint32_t P,
-                               uint32_t nj, fn_vf z[6][TSU__FN_W / FN_VL],
+                               uint32_t nj, fn_vf z[6][FN_NV],
                                const int NB16)
 {
   fn_vi bad = (fn_vi){0};
-  for (uint32_t j = 0; j < nj; j++)
-    for (uint32_t hv = 0; hv < TSU__FN_W; hv += FN_VL) {
-      uint32_t p = P + j;
-      float *xh = x + hv;
-      fn_vf v = fn_fma(z[j][hv / FN_VL], FN_B(pl->sd[p]),
-                       fn_gauss_mean(pl, p, xh, NULL, NB16));
-      fn_vf av = (fn_vf)((fn_vu)v & 0x7FFFFFFFu);
+  for (uint32_t j = 0; j < nj; j++) {
+    uint32_t p = P + j;
+    fn_vf m[FN_NV];
+    fn_gauss_mean(pl, p, x, NULL, NB16, m);
+    fn_vf sd = FN_B(pl->sd[p]);
+    float *row = x + (size_t)pl->node[p] * TSU__FN_W;
+    for (uint32_t v = 0; v < FN_NV; v++) {
+      fn_vf nv = fn_fma(z[j][v], sd, m[v]);
+      fn_vf av = (fn_vf)((fn_vu)nv & 0x7FFFFFFFu);
       bad |= ~(av <= TSU__FG_XMAX);
-      memcpy(xh + (size_t)pl->node[p] * TSU__FN_W, &v, sizeof v);
+      memcpy(row + v * FN_VL, &nv, sizeof nv);
     }
+  }
   return bad;
 }
 
@@ -616,7 +739,7 @@ FN_T FN_INL int fn_gauss_kernel_t(const tsu__fgplan *pl, float *x,
   uint32_t p0 = pl->start[color], p1 = pl->start[color + 1];
   uint64_t stream = TSU__FN_STREAM(pl->tag, sweep);
   fn_vi bad = (fn_vi){0};
-  fn_vf zb[2][6][TSU__FN_W / FN_VL];
+  fn_vf zb[2][6][FN_NV];
   if (p0 < p1)
     fn_gauss_hex(pl, g, p0, stream, zb[0]);
   for (uint32_t P = p0, cur = 0; P < p1; P += 6, cur ^= 1) {
@@ -646,8 +769,9 @@ FN_T static int fn_gauss_kernel(const tsu__fgplan *pl, float *x, uint32_t g,
 FN_T static float fn_gauss_mean_probe(const tsu__fgplan *pl, uint32_t p,
                                       const float *x_nb)
 {
-  fn_vf m = fn_gauss_mean(pl, p, NULL, x_nb, 0);
-  return m[0];
+  fn_vf m[FN_NV];
+  fn_gauss_mean(pl, p, NULL, x_nb, 0, m);
+  return m[0][0];
 }
 
 FN_T static void fn_gauss_normal_probe(const uint32_t *w, float *out)

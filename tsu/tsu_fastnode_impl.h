@@ -48,7 +48,7 @@ typedef struct tsu__fpplan {
   float *hq;            /* [n][K] beta log2(e) h_i(k), by position */
   float *tot;           /* [n] sum of wq of p in table order, by position */
   int lin;              /* 1: the linear mode (ew, eh; every node's
-                           max_k |hq| + sum |wq| <= TSU__FP_LIN_MAX),
+                           max_k |hq| + 2 sum |wq| <= TSU__FP_LIN_MAX),
                            0: the log mode (wq, hq, tot) */
   float *ew;            /* [off[n]] 2^wq, rounded once from double */
   float *eh;            /* [n][K] 2^hq(k) for k < K-1; at K-1:

@@ -90,9 +90,11 @@ static int fill_weights(tsu_fastpotts *s, const tsu_potts *p, tk_err *err)
       hmax = fabs(v) > hmax ? fabs(v) : hmax;
       pl->eh[(size_t)q * pl->K + k] =
           (float)exp2(fmax(fmin(k + 1 < pl->K ? v : v + sum, 120.0),
-                          -120.0));  /* used if bound <= 100 */
+                          -120.0));  /* used if 2 bound + hmax <= 100 */
     }
-    if (!(bound + hmax <= TSU__FP_LIN_MAX))
+    /* the linear mode's weights are the softmax weights times the
+     * product of the other states' G: the couplings count twice */
+    if (!(2.0 * bound + hmax <= TSU__FP_LIN_MAX))
       lin = 0;
   }
   pl->lin = lin;

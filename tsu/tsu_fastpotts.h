@@ -11,15 +11,17 @@
  * Representation and precision (all paths): the scaled couplings
  * w_ij = beta log2(e) J_ij and biases are rounded once to fp32 from
  * double, in one of two modes chosen per plan (and per reload):
- *  - linear mode, when every node has max_k |h_i(k)| + sum_j |w_ij| <=
- *    100 (log2 units; every G12 chip at beta <= ~2): the weights are
- *    products, never exponentials: G_k = the fp32 product of 2^(w_ij)
- *    (each rounded once from double) over the neighbours in state k
- *    (table order, even and odd entries in two partial products),
- *    w_k = G_k 2^(h_i(k)) for k < K-1 and w_(K-1) = 2^(h_i(K-1) +
- *    sum_j w_ij) / (G_0 .. G_(K-2)); every intermediate stays within
- *    2^(+-100), so each w_k carries a relative error of at most
- *    (degree + K + 2) 2^-24 (~1e-6 on G12).  No exp2 per update.
+ *  - linear mode, when every node has max_k |h_i(k)| + 2 sum_j |w_ij|
+ *    <= 100 (log2 units; every G12 chip with |J| <= 1 at beta <= ~2.5):
+ *    the weights are products, never exponentials or divisions: G_k =
+ *    the fp32 product of 2^(w_ij) (each rounded once from double) over
+ *    the neighbours in state k (table order, even and odd entries in two
+ *    partial products, G_k = even * odd), q = G_0 G_1 .. G_(K-2) (in
+ *    that order), w_k = (G_k 2^(h_i(k))) q for k < K-1 and w_(K-1) =
+ *    2^(h_i(K-1) + sum_j w_ij) (rounded once from double): the softmax
+ *    weights times q; every intermediate stays within 2^(+-100), so
+ *    each w_k carries a relative error of at most (degree + K + 3)
+ *    2^-24 (~1e-6 on G12).  No exp2 or division per update.
  *  - log mode, otherwise: the field of state k < K-1 is the fp32 sum of
  *    the couplings of the neighbours in state k (table order), f_(K-1) =
  *    (sum of all couplings) - (the others) (absolute error a few ulp of
@@ -33,15 +35,20 @@
  * modes, and checks this against tsu_potts' double-precision softmax).
  * The linear mode replaced the log mode for small fields in issue 14:
  * the random numbers are the same, the arithmetic differs, so a seed's
- * Potts samples changed (in distribution they agree).
+ * Potts samples changed (in distribution they agree).  They changed
+ * again in issue 14's third pass: Philox4x32-7 instead of -10 (as the
+ * spin and Gaussian kernels) and the linear mode without its division
+ * (w_(K-1) was 2^(h_i(K-1) + sum_j w_ij) / q, the others unscaled; the
+ * bound counted the couplings once): same law, other bits.
  *
  * Randomness: chain c (lane l = c mod 16 of lane group g = c / 16) at
  * colour-order position p (the j-th, j = 0..7, of the octet of its
  * colour that starts at position P) in sweep t uses the 16-bit field
- * j mod 2 (bits 16 (j mod 2) ..) of word j / 2 of the Philox4x32-10 block
- * tk_rng_block_at(seed, stream = 2^60 + t, ctr = P << 32 | c).  The
+ * j mod 2 (bits 16 (j mod 2) ..) of word j / 2 of the Philox4x32-7 block
+ * (tk_philox4x32_7) of (seed, stream = 2^60 + t, ctr = P << 32 | c).  The
  * random start is s_i = (r K) >> 16, r the high 16 bits of word 0 of
- * (seed, stream = 2^60 + 2^59, ctr = i << 32 | c).  So a run is a pure
+ * tk_rng_block_at(seed, stream = 2^60 + 2^59, ctr = i << 32 | c) (the
+ * Philox4x32-10 block of tk_rng.h).  So a run is a pure
  * function of (seed, chain, node, sweep): bit-identical for any number
  * of threads, and across the code paths (tsu_fastnode_impl.h: one
  * source, IEEE single operations in a fixed order).
