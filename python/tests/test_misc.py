@@ -54,29 +54,22 @@ def test_trace_equals_cli(tmp_path):
 
 def test_ctrl_c_stops_a_long_sample():
     chip = tsukit.Chip(graph="G12", L=70)
-    # Ctrl-C every 0.5 s until the call has returned (at most 20): on a
-    # heavily loaded machine one SIGINT was once not seen (a CI run at
-    # load ~14: the sample ran all its sweeps); a user presses again
-    stop = threading.Event()
-    sent = []
-
-    def ctrl_c():
-        while not stop.wait(0.5) and len(sent) < 20:
-            sent.append(time.monotonic())
-            os.kill(os.getpid(), signal.SIGINT)
-
+    # Python turns SIGINT into KeyboardInterrupt only when the process
+    # did not inherit it ignored (a shell's background job, nohup, some
+    # CI runners start with SIG_IGN); this test is about tsukit's stop,
+    # so it installs Python's own handler for its duration
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    timer = threading.Timer(0.5, os.kill, (os.getpid(), signal.SIGINT))
     t0 = time.monotonic()
-    sender = threading.Thread(target=ctrl_c, daemon=True)
-    sender.start()
-    # many minutes of sweeps if it were not stopped
+    timer.start()
     try:
+        # about 14 minutes of sweeps if it were not stopped
         with pytest.raises(KeyboardInterrupt, match="stopped by Ctrl-C"):
             chip.sample(sweeps=10**6, chains=256, beta=0.5, threads=1)
     finally:
-        stop.set()
-        sender.join()
-    assert time.monotonic() - t0 < 15
-    assert 1 <= len(sent) <= 20
+        timer.cancel()
+        signal.signal(signal.SIGINT, old)
+    assert time.monotonic() - t0 < 5
     # the chip is still usable
     assert chip.sample(sweeps=20, chains=64).recorded == 20
 
