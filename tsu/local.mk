@@ -42,7 +42,8 @@ tsu_libtsu_la_SOURCES += tsu/tsu_clf.c tsu/tsu_clf.h tsu/tsu_clf_train.c tsu/tsu
 noinst_LTLIBRARIES += tsu/libtsufastnode.la
 tsu_libtsufastnode_la_SOURCES = tsu/tsu_fastnode_portable.c \
 	tsu/tsu_fastnode_avx2.c tsu/tsu_fastnode_avx512.c \
-	tsu/tsu_fastnode_body_impl.h tsu/tsu_fastnode_impl.h
+	tsu/tsu_fastnode_body_impl.h tsu/tsu_fastnode_impl.h \
+	tsu/tsu_fastnode_potts_impl.h tsu/tsu_fastnode_gauss_impl.h
 tsu_libtsufastnode_la_CFLAGS = $(AM_CFLAGS) -ffp-contract=off
 tsu_libtsu_la_LIBADD = tsu/libtsufastnode.la
 tsu_libtsu_la_SOURCES += tsu/tsu_fastnode.c tsu/tsu_fastpotts.c \
