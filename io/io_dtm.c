@@ -314,8 +314,17 @@ static int load_body(io_file *f, const char *path, tsu_dtm **out,
     double *t = malloc(T * sizeof *t);
     rc = t ? read_exact(f, "/dtm/adam/t", T, t, err)
            : TK_FAIL(err, TK_ENOMEM, "model");
-    for (size_t k = 0; rc == TK_OK && k < T; k++)
-      m->adam_t[k] = (uint64_t)t[k];
+    /* written as int32 step counts: anything else (NaN, negative,
+       fractional, > 2^31-1) is a damaged file, and converting it to an
+       integer would be undefined (found by fuzz_h5_dtm) */
+    for (size_t k = 0; rc == TK_OK && k < T; k++) {
+      if (!(t[k] >= 0.0 && t[k] <= 2147483647.0 && t[k] == floor(t[k])))
+        rc = TK_FAIL(err, TK_EFORMAT,
+                     "%s: /dtm/adam/t[%zu] = %g is not an Adam step count "
+                     "(a whole number 0..2147483647)", path, k, t[k]);
+      else
+        m->adam_t[k] = (uint64_t)t[k];
+    }
     free(t);
   }
   if (rc == TK_OK && h != NULL) {
