@@ -149,7 +149,8 @@ static int train_parse(int argc, char **argv, run_dtm_train_params *o)
      "categorical (Potts) node per pixel, uniform-replacement noise "
      "(catK: K levels, 2..16)", 0, NULL, NULL, parse_pixels},
     {"resume", 0, CMD_OPT_FLAG, &o->resume, 0, 0, NULL, NULL,
-     "continue MODEL.h5 from its last checkpoint", 0, NULL, NULL, NULL},
+     "continue MODEL.h5 from its last checkpoint (none yet: a fresh "
+     "model, said on stderr)", 0, NULL, NULL, NULL},
     {"stop-after", 0, CMD_OPT_U32, &o->stop_after, 1, 100000, NULL, "N",
      "stop after N epochs of this run, 1..100000 (resume later; the "
      "schedule still spans --epochs)", 0, NULL, NULL, NULL},

@@ -120,9 +120,13 @@ static int open_model(const run_dtm_train_params *o, tsu_dtm **m,
   if (exists && !o->resume && !o->force)
     return TK_FAIL(err, TK_EINVAL, "%s exists: --resume to continue it or "
                    "--force to start over", o->out);
+  /* --resume of a run killed before its first checkpoint: nothing to
+   * continue, so it starts over (as calibrate --resume does); the same
+   * command line can be repeated after a kill at any moment */
   if (!exists && o->resume)
-    return TK_FAIL(err, TK_EINVAL, "--resume: %s does not exist", o->out);
-  if (!o->resume)
+    fprintf(stderr, "tsukit dtm: --resume: %s does not exist yet; training "
+            "a fresh model\n", o->out);
+  if (!o->resume || !exists)
     return tsu_dtm_alloc(&o->p, m, err);
   TK_TRY(io_dtm_load(o->out, m, hist, err));
   const tsu_dtm_params *q = &(*m)->p;

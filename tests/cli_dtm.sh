@@ -31,6 +31,13 @@ tap_run_rc 0 "uninterrupted 2 epochs" "$TSUKIT" dtm train --data fashion-mnist $
 "$dump" "$m" /dtm > "$tap_tmp/d1"; "$dump" "$m2" /dtm > "$tap_tmp/d2"
 cmp -s "$tap_tmp/d1" "$tap_tmp/d2"; tap_ok $? "1 + resumed 1 epoch == 2 epochs (bit-identical /dtm)"
 grep -q '^/dtm/J ' "$tap_tmp/d1"; tap_ok $? "the dump holds the couplings"
+# --resume of a run killed before its first checkpoint (no file yet):
+# a fresh model, said on stderr, the same as a run without --resume
+mr=$tap_tmp/mr.h5
+tap_run_rc 0 "--resume with no file yet trains a fresh model" "$TSUKIT" dtm train --data fashion-mnist $small --epochs 2 --resume -o "$mr"
+grep -q "does not exist yet; training a fresh model" "$tap_tmp/err"; tap_ok $? "the fresh start is said on stderr"
+"$dump" "$mr" /dtm > "$tap_tmp/d3"
+cmp -s "$tap_tmp/d2" "$tap_tmp/d3"; tap_ok $? "it equals the run without --resume (bit-identical /dtm)"
 
 tap_run_rc 2 "resume with another graph is refused" "$TSUKIT" dtm train --data fashion-mnist --steps 2 --graph G8 --L 44 --epochs 3 --resume -o "$m"
 grep -q "G12" "$tap_tmp/err"; tap_ok $? "message names the model's graph"

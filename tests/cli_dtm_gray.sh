@@ -33,6 +33,12 @@ m2=$tap_tmp/g2.h5
 tap_run_rc 0 "uninterrupted 2 epochs" "$TSUKIT" dtm train --data fashion-mnist $small --epochs 2 -o "$m2"
 "$dump" "$m" /dtm > "$tap_tmp/d1"; "$dump" "$m2" /dtm > "$tap_tmp/d2"
 cmp -s "$tap_tmp/d1" "$tap_tmp/d2"; tap_ok $? "1 + resumed 1 epoch == 2 epochs (bit-identical /dtm)"
+# --resume before any checkpoint exists: a fresh cat4 model, as without it
+mr=$tap_tmp/gr.h5
+tap_run_rc 0 "--resume with no file yet trains a fresh model" "$TSUKIT" dtm train --data fashion-mnist $small --epochs 2 --resume -o "$mr"
+grep -q "does not exist yet; training a fresh model" "$tap_tmp/err"; tap_ok $? "the fresh start is said on stderr"
+"$dump" "$mr" /dtm > "$tap_tmp/dr"
+cmp -s "$tap_tmp/d2" "$tap_tmp/dr"; tap_ok $? "it equals the run without --resume (bit-identical /dtm)"
 tap_run_rc 2 "resume with another level count is refused" "$TSUKIT" dtm train --data fashion-mnist --pixels cat3 --steps 2 --L 44 --epochs 3 --resume -o "$m"
 
 s=$tap_tmp/s.h5
