@@ -34,8 +34,8 @@ tsu_dtm_params tsu_dtm_default_params(void)
 int tsu_dtm_params_check(const tsu_dtm_params *p, tk_err *err)
 {
   if (p->n_jumps < 1 || p->n_jumps > TSU_MAX_JUMPS)
-    return TK_FAIL(err, TK_ERANGE, "jump set G%d: use G4..G24",
-                   4 * p->n_jumps);
+    return TK_FAIL(err, TK_ERANGE, "jump set G%lld: use G4..G24",
+                   4LL * p->n_jumps); /* n_jumps may come from a damaged file */
   if (p->T < 1 || p->T > 64)
     return TK_FAIL(err, TK_ERANGE, "steps=%u outside 1..64", p->T);
   if (p->label_copies > 100)
