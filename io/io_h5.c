@@ -369,6 +369,28 @@ static hsize_t claim_bytes(const hsize_t *hd, int r, size_t fsize)
   return b;
 }
 
+/* The bit layout of a file's number type fits the type: precision and
+ * offset inside its bytes and, for a float, sign, exponent and mantissa
+ * inside the precision, each field at most 64 bits.  HDF5 1.10.8 converts
+ * through 64-bit stack words without checking a stored type's fields: a
+ * corrupt exponent or mantissa size smashed its stack in H5T__bit_get_d
+ * (found by fuzz_h5_trace in the fifth campaign).  Also used for
+ * attributes (io_h5_attr.c). */
+int io__number_bits_ok(hid_t t, size_t size, H5T_class_t cls)
+{
+  size_t prec = H5Tget_precision(t);
+  int off = H5Tget_offset(t);
+  if (prec < 1 || off < 0 || size > 16 || (size_t)off + prec > 8 * size)
+    return 0;
+  if (cls != H5T_FLOAT)
+    return 1;
+  size_t spos, epos, esize, mpos, msize;
+  if (H5Tget_fields(t, &spos, &epos, &esize, &mpos, &msize) < 0)
+    return 0;
+  return spos < prec && esize >= 1 && esize <= 64 && epos + esize <= prec &&
+         msize >= 1 && msize <= 64 && mpos + msize <= prec;
+}
+
 static int read_any(io_file *f, const char *path, hid_t type, size_t elsize,
                     void **data, int *rank, size_t dims[4], tk_err *err)
 {
@@ -407,6 +429,7 @@ static int read_any(io_file *f, const char *path, hid_t type, size_t elsize,
     hid_t ftype = H5Dget_type(ds);
     size_t fsize = ftype >= 0 ? H5Tget_size(ftype) : 0;
     H5T_class_t fclass = ftype >= 0 ? H5Tget_class(ftype) : H5T_NO_CLASS;
+    int bits_ok = ftype >= 0 && io__number_bits_ok(ftype, fsize, fclass);
     if (ftype >= 0)
       H5Tclose(ftype);
     hid_t dcpl = H5Dget_create_plist(ds);
@@ -421,6 +444,10 @@ static int read_any(io_file *f, const char *path, hid_t type, size_t elsize,
       rc = TK_FAIL(err, TK_EFORMAT, "%s: dataset %s is not an array of "
                    "numbers (type class %d, %zu bytes)", f->path, path,
                    (int)fclass, fsize);
+    else if (!bits_ok)
+      rc = TK_FAIL(err, TK_EFORMAT, "%s: dataset %s has a corrupt number "
+                   "type (its bit fields do not fit its %zu bytes)", f->path,
+                   path, fsize);
     else if (layout != H5D_CHUNKED && claim_bytes(hd, r, fsize) > 0 &&
              H5Dget_storage_size(ds) < claim_bytes(hd, r, fsize))
       rc = TK_FAIL(err, TK_EFORMAT, "%s: dataset %s claims more elements "

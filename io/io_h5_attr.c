@@ -140,13 +140,28 @@ int io_get_attr_str(io_file *f, const char *obj, const char *name, char *buf,
   return rc;
 }
 
+/* A numeric attribute's stored type is a number whose bit layout fits
+ * it (HDF5 converts a corrupt one unchecked: io__number_bits_ok). */
+static int number_attr_ok(hid_t a)
+{
+  hid_t t = H5Aget_type(a);
+  if (t < 0)
+    return 0;
+  H5T_class_t cls = H5Tget_class(t);
+  size_t size = H5Tget_size(t);
+  int ok = (cls == H5T_INTEGER || cls == H5T_FLOAT) && size >= 1 &&
+           size <= 16 && io__number_bits_ok(t, size, cls);
+  H5Tclose(t);
+  return ok;
+}
+
 int io_get_attr_f64(io_file *f, const char *obj, const char *name,
                     double *value, tk_err *err)
 {
   hid_t o, a;
   TK_TRY(open_attr(f, obj, name, &o, &a, err));
   int rc = TK_OK;
-  if (H5Aread(a, H5T_NATIVE_DOUBLE, value) < 0)
+  if (!number_attr_ok(a) || H5Aread(a, H5T_NATIVE_DOUBLE, value) < 0)
     rc = TK_FAIL(err, TK_EFORMAT, "%s: attribute %s on %s is not a number",
                  f->path, name, obj);
   H5Aclose(a);
@@ -160,7 +175,7 @@ int io_get_attr_i64(io_file *f, const char *obj, const char *name,
   hid_t o, a;
   TK_TRY(open_attr(f, obj, name, &o, &a, err));
   int rc = TK_OK;
-  if (H5Aread(a, H5T_NATIVE_INT64, value) < 0)
+  if (!number_attr_ok(a) || H5Aread(a, H5T_NATIVE_INT64, value) < 0)
     rc = TK_FAIL(err, TK_EFORMAT, "%s: attribute %s on %s is not an integer",
                  f->path, name, obj);
   H5Aclose(a);

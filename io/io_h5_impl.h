@@ -14,4 +14,9 @@ struct io_file {
   char tmp_path[4112];  /* path + ".partial" */
 };
 
+/* 1 when the bit layout of number type t (class cls, size bytes) fits
+ * it: precision and offset inside its bytes, a float's fields inside the
+ * precision and at most 64 bits each (io_h5.c). */
+int io__number_bits_ok(hid_t t, size_t size, H5T_class_t cls);
+
 #endif
