@@ -213,12 +213,15 @@ static int run_spin(const tka_chip *c, tka_samples *r, uint64_t seed,
                      "temperature and a clock > 0 Hz");
     tsu_cellpoint at;
     TK_TRY(io_cells_read(cells, cell, &r->tab, err));
-    TK_TRY(tsu_celltab_params(r->tab, temp_K,
-                              isnan(design_K) ? temp_K : design_K, beta,
-                              clock_Hz, c->col->n_colors, seed, &cp, &at,
-                              err));
+    /* as `tsukit sample --cells` with --mismatch auto, untrimmed */
+    TK_TRY(tsu_celltab_cells(r->tab, temp_K,
+                             isnan(design_K) ? temp_K : design_K, beta,
+                             clock_Hz, c->col->n_colors, seed,
+                             TSU_MISMATCH_AUTO, 0, c->g->n, &r->cells, &cp,
+                             &at, NULL, 0, err));
+  } else {
+    TK_TRY(tsu_cells_build(&cp, c->g->n, &r->cells, err));
   }
-  TK_TRY(tsu_cells_build(&cp, c->g->n, &r->cells, err));
   TK_TRY(tsu_sampler_alloc(c->g, c->col, r->cells, r->chains, seed,
                            TSU_PATH_AUTO, &r->s, err));
   return tsu_run_spin(r->s, c->g, r->chains, rp, &r->rr, err);

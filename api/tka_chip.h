@@ -68,8 +68,10 @@ int tka_chip_set_model(tka_chip *c, const double *w, const double *h,
  * `chains` chains (1..2^24) at inverse temperature beta (finite, >= 0;
  * > 0 for continuous), threads 0 = all.  kind TKA_SPIN may take
  * calibrated cells: cells (a library path) and cell (its name) with
- * temp_K (chip temperature), design_K (NaN: temp_K) and clock_Hz (> 0);
- * cells NULL: ideal cells.  TKA_CATEGORICAL takes K (2..16) and the
+ * temp_K (chip temperature), design_K (NaN: temp_K) and clock_Hz (> 0),
+ * their mismatch as `tsukit sample --mismatch auto` (the library's
+ * measured instances when it has them, untrimmed); cells NULL: ideal
+ * cells.  TKA_CATEGORICAL takes K (2..16) and the
  * per-state biases kbias[n][K] (NULL: h_i on state 1, as `tsukit
  * sample`).  TKA_CONTINUOUS takes a[n] > 0 (NULL: diagonally dominant).
  * stop: see tka.h. */

@@ -74,6 +74,18 @@ int cmd_check_chip_size(const char *cmd, long L, long chains, int jumps,
  * limit) a record of more than CMD_MAX_TIME_POINTS steps; NaN: no check. */
 int cmd_check_time_points(const char *cmd, double time_s, double step_s,
                           const char *step_opt);
+/* --mismatch's words, in the order of tsu_mismatch (tsu/tsu_celltab.h),
+ * for a CMD_OPT_CHOICE option; its help text and --trim's (sample, dtm
+ * sample). */
+extern const char *const cmd_mismatch_choices[];
+#define CMD_MISMATCH_HELP                                                    \
+  "pbit cells: where each cell's mismatch comes from: auto (default: the "   \
+  "library's measured instances, `calibrate --mc`, when it has them, node " \
+  "i = instance i mod M; else a Gaussian draw from its spread), "           \
+  "instances, gaussian, none (nominal cells)"
+#define CMD_TRIM_HELP                                                        \
+  "pbit cells: trim each cell's control mapping to its own measured curve " \
+  "at the design temperature (needs the library's instances)"
 /* Report a library failure; returns 2 for argument/range errors, else 1. */
 int cmd_fail(const char *cmd, const tk_err *err);
 

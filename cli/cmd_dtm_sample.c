@@ -16,7 +16,8 @@ static const char sample_synopsis[] =
   "tsukit dtm sample --model MODEL.h5 --n N -o SAMPLES.h5\n"
   "         [--label C|all] [--sweeps K] [--steps T] [--seed S]\n"
   "         [--cells LIB.h5 --cell NAME --temp K [--design-temp K]\n"
-  "          [--clock-hz F]] [--threads N] [--force]";
+  "          [--clock-hz F] [--mismatch M] [--trim]] [--threads N]\n"
+  "         [--force]";
 static const char sample_about[] =
   "Writes images [n,28,28], labels, the denoising chain of the first 16\n"
   "samples and the energy report.  Summary: samples steps sweeps wall_s\n"
@@ -45,7 +46,7 @@ static int parse_label(const char *s, const char *opt, void *target,
  * status. */
 static int sample_parse(int argc, char **argv, run_dtm_sample_params *o)
 {
-  int have_temp = 0;
+  int have_temp = 0, have_mm = 0;
   uint32_t threads = 0;
   const cmd_opt opts[] = {
     {"model", 0, CMD_OPT_STR, &o->model, 0, 0, NULL, "MODEL.h5",
@@ -78,6 +79,10 @@ static int sample_parse(int argc, char **argv, run_dtm_sample_params *o)
      "compensated chip)", 0, NULL, NULL, NULL},
     {"clock-hz", 0, CMD_OPT_DOUBLE, &o->clock_Hz, 0, INFINITY, "Hz", "F",
      "chip clock, > 0 (default 1e7 Hz)", CMD_OPT_LO_OPEN, NULL, NULL, NULL},
+    {"mismatch", 0, CMD_OPT_CHOICE, &o->mismatch, 0, 0, NULL, "M",
+     CMD_MISMATCH_HELP, 0, &have_mm, cmd_mismatch_choices, NULL},
+    {"trim", 0, CMD_OPT_FLAG, &o->trim, 0, 0, NULL, NULL, CMD_TRIM_HELP, 0,
+     NULL, NULL, NULL},
     {"threads", 0, CMD_OPT_U32, &threads, 0, 1024, NULL, "N",
      "OpenMP threads, 0..1024, 0 = all", 0, NULL, NULL, NULL},
     {"force", 0, CMD_OPT_FLAG, &o->force, 0, 0, NULL, NULL,
@@ -94,6 +99,9 @@ static int sample_parse(int argc, char **argv, run_dtm_sample_params *o)
     return cmd_usage_error("dtm sample", "--cells needs --cell NAME and --temp K");
   if (o->cells == NULL && (o->cell != NULL || have_temp))
     return cmd_usage_error("dtm sample", "--cell/--temp need --cells LIB.h5");
+  if (o->cells == NULL && (have_mm || o->trim))
+    return cmd_usage_error("dtm sample", "--mismatch/--trim need --cells "
+                           "LIB.h5");
   if (o->label == RUN_DTM_LABEL_ALL && o->n < 10)
     return cmd_usage_error("dtm sample", "--label all needs --n >= 10");
   return 0;
@@ -124,5 +132,12 @@ int cmd_dtm_sample_kv(int argc, char **argv, cmd_kv *kv)
     cmd_kv_double(kv, "chip_s_per_sample", r.chip.per_sample_s);
   }
   cmd_kv_str(kv, "cells", r.cells);
+  if (r.cell_mismatch[0] != '\0') {
+    /* the description's first word (tsu_celltab_cells) */
+    char w[24];
+    snprintf(w, sizeof w, "%.*s", (int)strcspn(r.cell_mismatch, ":"),
+             r.cell_mismatch);
+    cmd_kv_str(kv, "cell_mismatch", w);
+  }
   return CMD_EXIT_OK;
 }

@@ -5,6 +5,7 @@
  */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/cmd.h"
 #include "cli/cmd_opt.h"
@@ -20,7 +21,8 @@ static const char sa_synopsis[] =
   "                     [--model random|FILE] [--beta B] [--chains C]\n"
   "                     [--sweeps K] [--burn-in B] [--seed S] [--threads N]\n"
   "                     [--cells cells.h5 --cell NAME --temp T\n"
-  "                      [--clock-hz F] [--design-temp T] [--clip]]\n"
+  "                      [--clock-hz F] [--design-temp T] [--clip]\n"
+  "                      [--mismatch auto|instances|gaussian|none] [--trim]]\n"
   "                     [--sample-sweeps K] [--save-states] [--force]\n"
   "                     [--cells-kind spin|potts|gauss|mixed] [--states K]\n"
   "                     [--node-kinds LIST|FILE]\n"
@@ -92,6 +94,7 @@ static int parse_kind(const char *arg, const char *what, void *target,
 typedef struct sample_opts {
   run_sample_params p;  /* what the run needs */
   int have_temp;        /* --temp given */
+  int have_mm;          /* --mismatch given */
   int have_states;      /* --states given */
   int kernel_ix;        /* --kernel: 0 fast, 1 reference */
   int have_kernel;      /* --kernel given */
@@ -163,6 +166,10 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
     {"node-kinds", 0, CMD_OPT_STR, &p->node_kinds, 0, 0, NULL, "LIST|FILE",
      "mixed: spin,cat,cont cycled over the nodes, or a file of 'i kind' "
      "lines", 0, NULL, NULL, NULL},
+    {"mismatch", 0, CMD_OPT_CHOICE, &p->mismatch, 0, 0, NULL, "M",
+     CMD_MISMATCH_HELP, 0, &o->have_mm, cmd_mismatch_choices, NULL},
+    {"trim", 0, CMD_OPT_FLAG, &p->trim, 0, 0, NULL, NULL, CMD_TRIM_HELP, 0,
+     NULL, NULL, NULL},
     {"clip", 0, CMD_OPT_FLAG, &p->clip, 0, 0, NULL, NULL,
      "calibrated cat4/gmm2 cells: clip unreachable conditionals to the "
      "calibrated control range and report the deviation (default: error)",
@@ -211,6 +218,8 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
   if (o->p.kind == RUN_SAMPLE_MIXED && o->p.node_kinds == NULL)
     return cmd_usage_error("sample", "--cells-kind mixed needs --node-kinds "
                            "LIST|FILE");
+  if ((o->have_mm || o->p.trim) && o->p.cells == NULL)
+    return cmd_usage_error("sample", "--mismatch/--trim need --cells");
   if (o->p.clip && o->p.cells == NULL)
     return cmd_usage_error("sample", "--clip needs --cells (calibrated "
                            "cat4/gmm2 cells)");
@@ -252,6 +261,13 @@ static void put_summary(cmd_kv *kv, const char *out,
   if (isfinite(r->chip.per_sample_s)) {
     cmd_kv_double(kv, "chip_tau_s", r->chip.tau_s);
     cmd_kv_double(kv, "chip_s_per_sample", r->chip.per_sample_s);
+  }
+  if (r->cell_mismatch[0] != '\0') {
+    /* the description's first word (tsu_celltab_cells) */
+    char w[24];
+    snprintf(w, sizeof w, "%.*s", (int)strcspn(r->cell_mismatch, ":"),
+             r->cell_mismatch);
+    cmd_kv_str(kv, "cell_mismatch", w);
   }
 }
 

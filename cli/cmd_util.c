@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tsu/tsu_celltab.h"
+
 static char command_line[4096];
 
 void cmd_set_command_line(int argc, char **argv)
@@ -170,3 +172,9 @@ int cmd_wants_help(int argc, char **argv)
       return 1;
   return 0;
 }
+
+const char *const cmd_mismatch_choices[] = {"auto", "instances", "gaussian",
+                                            "none", NULL};
+_Static_assert(TSU_MISMATCH_AUTO == 0 && TSU_MISMATCH_INSTANCES == 1 &&
+                   TSU_MISMATCH_GAUSSIAN == 2 && TSU_MISMATCH_NONE == 3,
+               "cmd_mismatch_choices follows tsu_mismatch");

@@ -26,13 +26,19 @@ static void table_free(tsu_celltab *t)
   free(t->energy_J);
   free(t->v0_sigma_V);
   free(t->vs_sigma_V);
+  free(t->inst_v0_V);
+  free(t->inst_vs_V);
+  free(t->inst_tau_s);
   free(t);
 }
 
 /* x [nT] or [nT, nV] (nv values per temperature) as a [nT] vector, the
  * rows averaged over the control points that have a value (a sweep
  * stores NaN where a quantity is undefined: tau of a cell that never
- * flipped there); x NULL: zeros if optional, else TK_EFORMAT. */
+ * flipped there); x NULL: zeros if optional, else TK_EFORMAT.  A row
+ * without a value is TK_EFORMAT unless optional == 2 (the mismatch
+ * spreads: NaN where fewer than two instances fitted; kept NaN, and
+ * refused only by the run that needs it, tsu_celltab_cells). */
 static int per_temp(const char *path, const char *name, const char *rel,
                     const double *x, size_t nt, size_t nv, int optional,
                     double **out, tk_err *err)
@@ -53,7 +59,7 @@ static int per_temp(const char *path, const char *name, const char *rel,
         m++;
       }
     (*out)[t] = m > 0 ? s / (double)m : NAN;
-    if (!isfinite((*out)[t]))
+    if (!isfinite((*out)[t]) && optional != 2)
       return TK_FAIL(err, TK_EFORMAT, "cell library %s: /cells/%s/%s has a "
                      "non-finite value", path, name, rel);
   }
@@ -104,11 +110,20 @@ int io_cells_read(const char *path, const char *name, tsu_celltab **out,
     rc = per_temp(path, name, "energy_J", L.energy_J, nt, nv, 1, &t->energy_J,
                   err);
   if (rc == 0)
-    rc = per_temp(path, name, "mismatch/v0_V", L.mm_v0_V, nt, 1, 1,
+    rc = per_temp(path, name, "mismatch/v0_V", L.mm_v0_V, nt, 1, 2,
                   &t->v0_sigma_V, err);
   if (rc == 0)
-    rc = per_temp(path, name, "mismatch/vs_V", L.mm_vs_V, nt, 1, 1,
+    rc = per_temp(path, name, "mismatch/vs_V", L.mm_vs_V, nt, 1, 2,
                   &t->vs_sigma_V, err);
+  if (rc == 0 && L.n_inst > 0 && L.mm_inst_v0_V != NULL &&
+      L.mm_inst_vs_V != NULL) {
+    /* the measured instances (mismatch/instance_*, [nT, N]) move over */
+    t->n_inst = L.n_inst;
+    t->inst_v0_V = L.mm_inst_v0_V;
+    t->inst_vs_V = L.mm_inst_vs_V;
+    t->inst_tau_s = L.mm_inst_tau_s;
+    L.mm_inst_v0_V = L.mm_inst_vs_V = L.mm_inst_tau_s = NULL;
+  }
   io_celllib_clear(&L);
   if (rc != 0) {
     table_free(t);

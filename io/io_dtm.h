@@ -61,7 +61,9 @@ int io_dtm_load(const char *path, tsu_dtm **m, io_dtm_history *h,
  * Layout: root attr kind = "dtm-samples";
  *   /samples attrs kind = "tsukit-dtm-samples", model, graph ("G12"), L,
  *            steps, sweeps, n_vis, label (-1 free, 0..9, 10 all),
- *            cells (cell name or "ideal"), temp_K (calibrated cells only)
+ *            cells (cell name or "ideal"), temp_K (calibrated cells only),
+ *            cell_mismatch (pbit cells: instances / gaussian / none,
+ *            trimmed or not; tsu_celltab_cells)
  *   /samples/images [n,28,28] u8 0/1     the generated x^0 images
  *   /samples/labels [n] i32              class voted by the label spins
  *   /samples/label_clamped [n] i32       clamped class, -1 if free
@@ -96,6 +98,8 @@ typedef struct io_dtm_samples {
   const char *model;         /* model file (write only; NULL on read) */
   char cells[64];            /* cell name, or "ideal" */
   double temp_K;             /* chip temperature, K; NAN for ideal cells */
+  const char *cell_mismatch; /* where the cells' mismatch came from
+                                (write only; NULL: not written) */
   uint8_t *images;           /* [n][784] 0/1 */
   int32_t *labels;           /* [n] voted class (NULL on read) */
   int32_t *label_clamped;    /* [n] clamped class or -1 */

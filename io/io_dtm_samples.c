@@ -43,6 +43,8 @@ int io_dtm_samples_write(const char *path, const io_dtm_samples *s,
   if (rc == TK_OK) rc = io_attr_str(f, g, "cells", s->cells, err);
   if (rc == TK_OK && isfinite(s->temp_K))
     rc = io_attr_f64(f, g, "temp_K", s->temp_K, err);
+  if (rc == TK_OK && s->cell_mismatch != NULL)
+    rc = io_attr_str(f, g, "cell_mismatch", s->cell_mismatch, err);
   const io_dtm_energy *e = &s->energy;
   struct { const char *name; double v; const char *unit; } ev[] = {
     {"/energy/rng_per_sweep_J", e->rng_per_sweep_J, "J"},

@@ -47,6 +47,8 @@ static int write_all(io_file *f, const io_samples *s, int32_t *ibuf,
   if (rc == 0) rc = io_attr_str(f, "/run", "cells_kind", s->cells_kind, err);
   if (rc == 0 && s->states > 0) rc = io_attr_i64(f, "/run", "states", s->states, err);
   if (rc == 0) rc = io_attr_str(f, "/run", "cells", s->cells, err);
+  if (rc == 0 && s->cell_mismatch != NULL)
+    rc = io_attr_str(f, "/run", "cell_mismatch", s->cell_mismatch, err);
   if (rc == 0 && s->map_updates > 0) {
     rc = io_attr_f64(f, "/run", "map_updates", s->map_updates, err);
     if (rc == 0) rc = io_attr_f64(f, "/run", "map_dev_mean", s->map_dev_mean, err);

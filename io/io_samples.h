@@ -20,6 +20,8 @@
  *   cells (the library's cell name, or "ideal"); with calibrated cat4 /
  *   gmm2 cells map_updates, map_dev_mean, map_dev_max (the deviation of
  *   what the cells sampled from the ideal conditional, run/run_sample.h);
+ *   with calibrated pbit cells cell_mismatch (measured instances, trimmed
+ *   or not, a Gaussian draw or none; tsu/tsu_celltab.h);
  *   /energy/{rng,bias,clock,wire}_per_sweep_J, per_sweep_J,
  *   readout_per_sample_J, per_sample_J, paper_per_sample_J [1] each;
  *   attribute sweeps_per_sample;
@@ -64,6 +66,8 @@ typedef struct io_samples {
   const uint8_t *node_kind; /* [n] mixed runs: tsu_node_kind, or NULL */
   double map_updates;   /* calibrated cat4/gmm2 updates (0: none) ... */
   double map_dev_mean, map_dev_max; /* ... their deviation (mean, max) */
+  const char *cell_mismatch; /* pbit cells: where their mismatch came
+                          from (tsu_celltab_cells), NULL: not written */
 } io_samples;
 
 /* Write s to path (force: replace an existing file). */

@@ -94,6 +94,12 @@ typedef struct run_dtm_sample_params {
   double design_K;       /* design temperature of the control mapping, K
                           * (NaN, default: temp_K, a compensated chip) */
   double clock_Hz;       /* chip clock, Hz */
+  int mismatch;          /* pbit cells: tsu_mismatch (tsu_celltab.h), where
+                          * the per-cell mismatch comes from (default
+                          * auto: the library's measured instances when it
+                          * has them); cat4: none = nominal cells */
+  int trim;              /* pbit cells: 1 = each cell's mapping trimmed to
+                          * its own measured curve (needs instances) */
   uint64_t seed;
   int threads;           /* OpenMP threads, 0 = all */
   int force;             /* 1: overwrite an existing `out` */
@@ -113,6 +119,8 @@ typedef struct run_dtm_sample_result {
   double energy_ratio;   /* chip energy / paper formula */
   run_chiptime chip;     /* the chip's time per sample from the cells' tau
                           * (run/run_chiptime.h; NaN for ideal cells) */
+  char cell_mismatch[256]; /* pbit cells: where their mismatch came from
+                          * (tsu_celltab_cells), "" otherwise */
 } run_dtm_sample_result;
 
 run_dtm_sample_params run_dtm_sample_default_params(void);

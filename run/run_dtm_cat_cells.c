@@ -25,6 +25,7 @@
 
 #include "calibrate/cal_nodemap.h"
 #include "run/run_dtm_cat_impl.h"
+#include "tsu/tsu_celltab.h"
 
 struct run__dtmc_chip {
   cal_nodemap *map;      /* the calibrated cell model */
@@ -63,6 +64,13 @@ int run__dtmc_chip_open(const run_dtm_sample_params *o, const tsu_dtmc *m,
   *out = NULL;
   if (!(o->clock_Hz > 0) || !isfinite(o->clock_Hz))
     return TK_FAIL(err, TK_ERANGE, "clock %g Hz must be > 0", o->clock_Hz);
+  if (o->trim)
+    return TK_FAIL(err, TK_EINVAL, "--trim: pbit cells of a binary model "
+                   "only (a cat4 chip's cells follow their own mismatch "
+                   "instance, untrimmed)");
+  if (o->mismatch == TSU_MISMATCH_GAUSSIAN)
+    return TK_FAIL(err, TK_EINVAL, "--mismatch gaussian: pbit cells only (a "
+                   "cat4 chip takes the library's instances, or none)");
   run__dtmc_chip *c = calloc(1, sizeof *c);
   if (c == NULL)
     return TK_FAIL(err, TK_ENOMEM, "chip");
@@ -73,6 +81,7 @@ int run__dtmc_chip_open(const run_dtm_sample_params *o, const tsu_dtmc *m,
   np.temp_K = o->temp_K;
   np.design_K = isnan(o->design_K) ? o->temp_K : o->design_K;
   np.seed = o->seed;
+  np.mismatch = o->mismatch != TSU_MISMATCH_NONE;
   int rc = cal_nodemap_load(&np, &c->map, err);
   cal_nodemap_info in;
   if (rc == TK_OK) {

@@ -65,7 +65,8 @@ static int check_params(const run_dtm_sample_params *o, tk_err *err)
 /* The chip's cells and energy parameters from a cell library (ideal cells
  * and the default energy parameters without one). */
 static int chip_cells(const run_dtm_sample_params *o, const tsu_dtm *m,
-                      tsu_cells **cells, tsu_energy_params *ep, tk_err *err)
+                      tsu_cells **cells, tsu_energy_params *ep, char *desc,
+                      size_t size, tk_err *err)
 {
   *ep = tsu_energy_default_params();
   if (o->cells == NULL)
@@ -75,11 +76,11 @@ static int chip_cells(const run_dtm_sample_params *o, const tsu_dtm *m,
   tsu_cellpoint at = {0};
   int rc = io_cells_read(o->cells, o->cell, &tab, err);
   if (rc == TK_OK)
-    rc = tsu_celltab_params(tab, o->temp_K,
-                            isnan(o->design_K) ? o->temp_K : o->design_K, 1.0, o->clock_Hz, 2,
-                            o->seed, &cp, &at, err);
-  if (rc == TK_OK)
-    rc = tsu_cells_build(&cp, m->n_nodes, cells, err);
+    rc = tsu_celltab_cells(tab, o->temp_K,
+                           isnan(o->design_K) ? o->temp_K : o->design_K, 1.0,
+                           o->clock_Hz, 2, o->seed,
+                           (tsu_mismatch)o->mismatch, o->trim, m->n_nodes,
+                           cells, &cp, &at, desc, size, err);
   if (rc == TK_OK) {
     if (at.energy_J > 0)
       ep->e_rng_J = at.energy_J;
@@ -169,7 +170,10 @@ int run_dtm_sample(const run_dtm_sample_params *o, run_dtm_sample_result *res,
   tsu_energy_report en = {0};
   io_dtm_samples s = {0};
   double flips = 0, act = 0;
-  int rc = chip_cells(o, m, &cells, &ep, err);
+  int rc = chip_cells(o, m, &cells, &ep, res->cell_mismatch,
+                      sizeof res->cell_mismatch, err);
+  if (rc == TK_OK && o->cells != NULL)
+    fprintf(stderr, "dtm sample: cells: %s\n", res->cell_mismatch);
   double t0 = tk_clock_s();
   if (rc == TK_OK)
     rc = generate(o, m, cells, K, &s, &flips, &act, err);
@@ -192,6 +196,7 @@ int run_dtm_sample(const run_dtm_sample_params *o, run_dtm_sample_result *res,
     s.model = o->model;
     snprintf(s.cells, sizeof s.cells, "%s", cell_name);
     s.temp_K = o->cells ? o->temp_K : NAN;
+    s.cell_mismatch = o->cells ? res->cell_mismatch : NULL;
     s.energy = (io_dtm_energy){
         .rng_per_sweep_J = en.rng_J, .bias_per_sweep_J = en.bias_J,
         .clock_per_sweep_J = en.clock_J, .wire_per_sweep_J = en.wire_J,

@@ -166,23 +166,29 @@ static tsu_run_params run_params(const run_sample_params *o, int progress)
 
 /* Spin: cells, sampler, run; the energy parameters from the library. */
 static int run_spin(const run_sample_params *o, sample_run *r,
-                    tsu_energy_params *ep, io_samples *w, tk_err *err)
+                    tsu_energy_params *ep, io_samples *w, char *desc,
+                    size_t size, tk_err *err)
 {
   tsu_cell_params cp = tsu_cell_ideal_params(o->beta);
   uint32_t C = (uint32_t)o->chains;
   if (o->cells != NULL) {
     tsu_cellpoint at;
     TK_TRY(io_cells_read(o->cells, o->cell, &r->tab, err));
-    TK_TRY(tsu_celltab_params(r->tab, o->temp_K,
-                                  isnan(o->design_K) ? o->temp_K : o->design_K, o->beta,
-                              o->clock_Hz, r->col->n_colors, o->seed, &cp,
-                              &at, err));
+    TK_TRY(tsu_celltab_cells(r->tab, o->temp_K,
+                             isnan(o->design_K) ? o->temp_K : o->design_K,
+                             o->beta, o->clock_Hz, r->col->n_colors, o->seed,
+                             (tsu_mismatch)o->mismatch, o->trim,
+                             (uint32_t)r->g->n, &r->cells, &cp, &at, desc,
+                             size, err));
+    fprintf(stderr, "sample: cells: %s\n", desc);
+    w->cell_mismatch = desc;
     if (at.energy_J > 0)
       ep->e_rng_J = at.energy_J;
     ep->tau_s = cp.tau_s;
     ep->dt_s = cp.dt_s;
+  } else {
+    TK_TRY(tsu_cells_build(&cp, r->g->n, &r->cells, err));
   }
-  TK_TRY(tsu_cells_build(&cp, r->g->n, &r->cells, err));
   TK_TRY(tsu_sampler_alloc(r->g, r->col, r->cells, C, o->seed,
                            o->path, &r->s, err));
   tsu_run_params rp = run_params(o, 1);
@@ -408,6 +414,11 @@ static int setup_cells(const run_sample_params *o, sample_run *r,
     mp.temp_K = o->temp_K;
     mp.design_K = o->design_K;
     mp.seed = o->seed;
+    mp.mismatch = o->mismatch != TSU_MISMATCH_NONE;
+    if (o->trim || o->mismatch == TSU_MISMATCH_GAUSSIAN)
+      return TK_FAIL(err, TK_EINVAL, "--trim and --mismatch gaussian: pbit "
+                     "cells only (cat4/gmm2 cells take the library's "
+                     "instances untrimmed, or --mismatch none)");
     int rc = cal_nodemap_load(&mp, cat ? &r->map_cat : &r->map_gmm, err);
     if (rc == TK_ENOTFOUND && nlib == 1 && o->infer_kind) {
       /* a categorical / gmm library without its fits (an unfinished
@@ -611,7 +622,8 @@ static int sample(const run_sample_params *o, sample_run *r,
   if (kind == RUN_SAMPLE_MIXED || mapped)
     TK_TRY(run_mixed(o, r, kind, &ep, &w, err));
   else if (kind == RUN_SAMPLE_SPIN)
-    TK_TRY(run_spin(o, r, &ep, &w, err));
+    TK_TRY(run_spin(o, r, &ep, &w, res->cell_mismatch,
+                    sizeof res->cell_mismatch, err));
   else if (kind == RUN_SAMPLE_POTTS)
     TK_TRY(run_potts(o, r, &ep, &w, err));
   else

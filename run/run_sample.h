@@ -73,6 +73,14 @@ typedef struct run_sample_params {
                          * control range is clipped (the deviation is
                          * reported), 0 = TK_ERANGE naming the range
                          * (default) */
+  int mismatch;         /* calibrated cells: tsu_mismatch (tsu_celltab.h),
+                         * where the per-cell mismatch comes from
+                         * (default auto: a pbit library's measured
+                         * instances when it has them, else the Gaussian
+                         * draw; cat4/gmm2: none = nominal cells,
+                         * gaussian refused) */
+  int trim;             /* pbit cells: 1 = each cell's mapping trimmed to
+                         * its own measured curve (needs instances) */
   int infer_kind;       /* 1: with cells, the node kind follows the
                          * library's kind (pbit spin, categorical potts,
                          * gmm gauss) instead of `kind` (default 0) */
@@ -101,6 +109,8 @@ typedef struct run_sample_result {
   run_chiptime chip;    /* the chip's time per sample (--sample-sweeps
                          * sweeps) from the cells' tau (run/run_chiptime.h;
                          * NaN for ideal cells) */
+  char cell_mismatch[256]; /* pbit cells: where their mismatch came from
+                         * (tsu_celltab_cells), "" otherwise */
 } run_sample_result;
 
 int run_sample(const run_sample_params *p, run_sample_result *res,

@@ -290,8 +290,10 @@ check_PROGRAMS += tests/test_cal_nodemap
 tests_test_cal_nodemap_SOURCES = tests/test_cal_nodemap.c tests/tk_test.h
 tests_test_cal_nodemap_LDADD = $(TKT_LDADD)
 TESTS += tests/test_cal_nodemap
-TESTS += tests/cli_sample_cells.sh tests/bad_input_cells.sh
+TESTS += tests/cli_sample_cells.sh tests/bad_input_cells.sh \
+	tests/cli_sample_trim.sh
 EXTRA_DIST += tests/cli_sample_cells.sh tests/bad_input_cells.sh \
+	tests/cli_sample_trim.sh \
 	tests/data/cat4_300K.h5 tests/data/gmm2_300K.h5
 # Categorical (grayscale) DTM, issue 14 part 3
 check_PROGRAMS += tests/test_tsu_dtm_cat

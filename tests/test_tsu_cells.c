@@ -32,6 +32,22 @@ static const double temps[3] = {250, 300, 350};
 static const double vs_V[3] = {0.0031, 0.00372, 0.00434};
 static const double v0_V[3] = {0.012, 0.010, 0.008};
 
+/* pbit_m's measured instances: v0 spread over 5 logistic widths, vs
+ * +-20 %, tau per instance; instance 2 did not fit at 350 K. */
+#define NI 5
+static double inst_v0(int t, int j)
+{
+  return t == 2 && j == 2 ? NAN : v0_V[t] + 0.005 * (j - 2) + 0.0005 * t * j;
+}
+static double inst_vs(int t, int j)
+{
+  return vs_V[t] * (1 + 0.1 * (j - 2));
+}
+static double inst_tau(int j)
+{
+  return 1e-6 * (1 + 0.5 * j);
+}
+
 static int write_lib(const char *path)
 {
   tk_err err = {0};
@@ -52,6 +68,31 @@ static int write_lib(const char *path)
   if (rc == 0) rc = io_write_f64(f, "/cells/pbit_t/energy_J", 2, d33, en, "J", &err);
   if (rc == 0) rc = io_write_f64(f, "/cells/pbit_t/mismatch/v0_V", 1, d3, mm, "V", &err);
   if (rc == 0) rc = io_attr_str(f, "/cells/pbit_t", "kind", "pbit", &err);
+  /* pbit_m: the same cell with NI measured instances (calibrate --mc) */
+  size_t dti[2] = {3, NI};
+  double iv0[3 * NI], ivs[3 * NI], itau[3 * NI];
+  for (int t = 0; t < 3; t++)
+    for (int j = 0; j < NI; j++) {
+      iv0[t * NI + j] = inst_v0(t, j);
+      ivs[t * NI + j] = inst_vs(t, j);
+      itau[t * NI + j] = inst_tau(j);
+    }
+  const char *const same[] = {"temperature_K", "control_V", "fit/v0_V",
+                              "fit/vs_V"};
+  const double *const sv[] = {temps, ctl, v0_V, vs_V};
+  const char *const su[] = {"K", "V", "V", "V"};
+  char ds[96];
+  for (int k = 0; k < 4 && rc == 0; k++) {
+    snprintf(ds, sizeof ds, "/cells/pbit_m/%s", same[k]);
+    rc = io_write_f64(f, ds, 1, d3, sv[k], su[k], &err);
+  }
+  if (rc == 0) rc = io_write_f64(f, "/cells/pbit_m/tau_s", 2, d33, tau, "s", &err);
+  if (rc == 0) rc = io_write_f64(f, "/cells/pbit_m/energy_J", 2, d33, en, "J", &err);
+  if (rc == 0) rc = io_write_f64(f, "/cells/pbit_m/mismatch/v0_V", 1, d3, mm, "V", &err);
+  if (rc == 0) rc = io_write_f64(f, "/cells/pbit_m/mismatch/instance_v0_V", 2, dti, iv0, "V", &err);
+  if (rc == 0) rc = io_write_f64(f, "/cells/pbit_m/mismatch/instance_vs_V", 2, dti, ivs, "V", &err);
+  if (rc == 0) rc = io_write_f64(f, "/cells/pbit_m/mismatch/instance_tau_s", 2, dti, itau, "s", &err);
+  if (rc == 0) rc = io_attr_str(f, "/cells/pbit_m", "kind", "pbit", &err);
   if (rc == 0) rc = io_file_commit(f, &err);
   else io_file_abort(f);
   if (rc != 0)
@@ -113,6 +154,182 @@ static void beta_eff(const tsu_celltab *t, double temp_K, double beta)
   tsu_graph_free(g);
 }
 
+/* Isolated nodes with bias hval on cells c (memoryless): the pooled
+ * fraction of +1 against the mean of the cells' own P(1) (tsu_cell_p1);
+ * 4.5 sigma of the binomial mean.  Returns the fraction. */
+static double pooled_p1(const tsu_cells *c, double hval, const char *what)
+{
+  const uint32_t n = c->n < 64 ? c->n : 64;
+  double h[64] = {0};
+  for (uint32_t i = 0; i < n; i++)
+    h[i] = hval;
+  tk_err err = {0};
+  tsu_graph *g = NULL;
+  tsu_coloring *col = NULL;
+  tsu_sampler *s = NULL;
+  int rc = tsu_graph_from_edges(n, 0, NULL, NULL, NULL, h, &g, &err);
+  if (rc == 0) rc = tsu_coloring_build(g, &col, &err);
+  if (rc == 0)
+    rc = tsu_sampler_alloc(g, col, c, 256, 0xce12, TSU_PATH_AUTO, &s, &err);
+  double want = 0, cnt = 0, tot = 0;
+  for (uint32_t i = 0; i < n; i++)
+    want += tsu_cell_p1(c, i, h[i], 0) / n;
+  for (int t2 = 0; rc == 0 && t2 < 400; t2++) {
+    tsu_sampler_run(s, 1, 1);
+    for (uint32_t i = 0; i < n; i++)
+      for (uint32_t k = 0; k < 256; k++)
+        cnt += tsu_sampler_spin(s, k, i) > 0;
+    tot += 256.0 * n;
+  }
+  TKT_OK(rc == 0, "%s: sampler (%s)", what, rc ? tk_err_text(&err) : "ok");
+  double got = tot > 0 ? cnt / tot : NAN;
+  /* successive sweeps of a memoryless isolated cell are independent */
+  TKT_SIGMA(got, want, sqrt(want * (1 - want) / (tot > 0 ? tot : 1)), 4.5,
+            what);
+  tsu_sampler_free(s);
+  tsu_coloring_free(col);
+  tsu_graph_free(g);
+  return got;
+}
+
+/* The measured instances (cell pbit_m): node -> instance, interpolation,
+ * the untrimmed and trimmed per-node response, the modes. */
+static void instances(const char *path)
+{
+  tk_err err = {0};
+  tsu_celltab *t = NULL;
+  int rc = io_cells_read(path, "pbit_m", &t, &err);
+  TKT_OK(rc == 0 && t->n_inst == NI, "read pbit_m with %d instances (%s)",
+         NI, rc ? tk_err_text(&err) : "ok");
+  if (rc != 0)
+    return;
+  const double beta = 0.8, dt = 2 / 1e9;
+  tsu_cell_nodes nd;
+  size_t m = 0;
+  /* 325 K: instance 2 has no fit at 350 K, so 4 instances serve 12 nodes */
+  rc = tsu_celltab_nodes(t, 325, 300, 1, 12, &nd, &m, &err);
+  static const int want_inst[4] = {0, 1, 3, 4};
+  int ok = rc == 0 && m == 4;
+  for (uint32_t i = 0; ok && i < 12; i++) {
+    int j = want_inst[i % 4];
+    double v0 = 0.5 * (inst_v0(1, j) + inst_v0(2, j));
+    double vs = 0.5 * (inst_vs(1, j) + inst_vs(2, j));
+    ok = fabs(nd.v0_V[i] - v0) < 1e-15 && fabs(nd.vs_V[i] - vs) < 1e-15 &&
+         fabs(nd.tau_s[i] - inst_tau(j)) < 1e-21 &&
+         nd.v0_nom_V[i] == inst_v0(1, j) && nd.vs_nom_V[i] == inst_vs(1, j);
+  }
+  TKT_OK(ok, "325 K, 12 nodes: the 4 instances that fit at 300 and 350 K, "
+         "node i = instance i mod 4, v0/vs interpolated, trim at 300 K");
+  tsu_cell_nodes_clear(&nd);
+  rc = tsu_celltab_nodes(t, 300, 300, 0, 12, &nd, &m, &err);
+  TKT_OK(rc == 0 && m == NI && nd.v0_nom_V == NULL &&
+             nd.v0_V[2] == inst_v0(1, 2) && nd.v0_V[7] == inst_v0(1, 2),
+         "300 K: all 5 instances fit (node 7 = instance 2), untrimmed");
+  tsu_cell_nodes_clear(&nd);
+
+  tsu_cell_params p;
+  tsu_cellpoint at;
+  tsu_cells *c = NULL;
+  char desc[256];
+  /* untrimmed at 300 K: a_i = 2 beta vs_nom / vs_i, b_i = (v0_nom -
+   * v0_i) / vs_i with the nominal fit as the mapping */
+  rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7, TSU_MISMATCH_AUTO, 0,
+                         10, &c, &p, &at, desc, sizeof desc, &err);
+  ok = rc == 0 && strncmp(desc, "instances:", 10) == 0;
+  for (uint32_t i = 0; ok && i < 10; i++) {
+    int j = (int)(i % NI);
+    double vs = inst_vs(1, j);
+    ok = fabs(c->a[i] - 2 * beta * vs_V[1] / vs) < 1e-12 &&
+         fabs(c->b[i] - (v0_V[1] - inst_v0(1, j)) / vs) < 1e-9 &&
+         fabs(c->e[i] - exp(-dt / inst_tau(j))) < 1e-15;
+  }
+  TKT_OK(ok, "auto = the instances, untrimmed: a, b from the nominal "
+         "mapping, e_i = exp(-dt/tau_i) per node (%s)", desc);
+  tsu_cells_free(c);
+  /* the same cells without memory (a 1 Hz clock: dt = 2 s >> tau): the
+   * sampled P(1) at h = 0.5 is the mean of their own sigmoids, far from
+   * the ideal chip's (b_i up to 2.7 logistic widths) */
+  const double hval = 0.5, ideal = 1 / (1 + exp(-2 * beta * hval));
+  rc = tsu_celltab_cells(t, 300, 300, beta, 1.0, 2, 7, TSU_MISMATCH_AUTO,
+                         0, 40, &c, &p, &at, NULL, 0, &err);
+  TKT_OK(rc == 0 && !c->has_memory, "untrimmed instances, 1 Hz clock: no "
+         "memory (%s)", rc ? tk_err_text(&err) : "ok");
+  if (rc == 0) {
+    double p_un = pooled_p1(c, hval, "untrimmed instances: P(1) = mean of "
+                            "sigmoid(a_i h + b_i)");
+    TKT_OK(fabs(p_un - ideal) > 0.05, "untrimmed: P(1) %.4f is not the "
+           "ideal chip's %.4f (the mismatch shows)", p_un, ideal);
+  }
+  tsu_cells_free(c);
+  /* trimmed at the design temperature: exactly the ideal sigmoid */
+  rc = tsu_celltab_cells(t, 300, 300, beta, 1.0, 2, 7, TSU_MISMATCH_AUTO,
+                         1, 40, &c, &p, &at, desc, sizeof desc, &err);
+  ok = rc == 0 && strncmp(desc, "instances-trimmed:", 18) == 0;
+  for (uint32_t i = 0; ok && i < 40; i++)
+    ok = c->a[i] == 2 * beta && c->b[i] == 0;
+  TKT_OK(ok, "trimmed at the design temperature: a_i = 2 beta, b_i = 0 "
+         "for every node (%s)", rc ? tk_err_text(&err) : desc);
+  if (rc == 0)
+    pooled_p1(c, hval, "trimmed instances: P(1) = the ideal sigmoid(2 beta "
+              "h) on every node");
+  tsu_cells_free(c);
+  /* trimmed at 300 K, chip at 325 K: a_i = 2 beta vs_i(300)/vs_i(325) */
+  rc = tsu_celltab_cells(t, 325, 300, beta, 1e9, 2, 7, TSU_MISMATCH_AUTO, 1,
+                         8, &c, &p, &at, NULL, 0, &err);
+  ok = rc == 0;
+  for (uint32_t i = 0; ok && i < 8; i++) {
+    int j = want_inst[i % 4];
+    double vs = 0.5 * (inst_vs(1, j) + inst_vs(2, j));
+    double v0 = 0.5 * (inst_v0(1, j) + inst_v0(2, j));
+    ok = fabs(c->a[i] - 2 * beta * inst_vs(1, j) / vs) < 1e-12 &&
+         fabs(c->b[i] - (inst_v0(1, j) - v0) / vs) < 1e-9;
+  }
+  TKT_OK(ok, "trimmed at 300 K, chip at 325 K: each cell's own drift");
+  tsu_cells_free(c);
+  /* modes and refusals */
+  rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7,
+                         TSU_MISMATCH_GAUSSIAN, 1, 8, &c, &p, &at, NULL, 0,
+                         &err);
+  TKT_OK(rc == TK_EINVAL && c == NULL && strstr(err.msg, "--trim"),
+         "--trim with --mismatch gaussian: refused");
+  printf("# message: %s\n", err.msg);
+  rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7, TSU_MISMATCH_NONE, 0,
+                         8, &c, &p, &at, desc, sizeof desc, &err);
+  ok = rc == 0 && strncmp(desc, "none:", 5) == 0;
+  for (uint32_t i = 0; ok && i < 8; i++)
+    ok = fabs(c->a[i] - 2 * beta) < 1e-15 && fabs(c->b[i]) < 1e-12;
+  TKT_OK(ok, "--mismatch none: the nominal cell on every node");
+  tsu_cells_free(c);
+  rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7,
+                         TSU_MISMATCH_GAUSSIAN, 0, 8, &c, &p, &at, desc,
+                         sizeof desc, &err);
+  TKT_OK(rc == 0 && strncmp(desc, "gaussian:", 9) == 0 &&
+             c->b[0] != c->b[1], "--mismatch gaussian: drawn per node (%s)",
+         desc);
+  tsu_cells_free(c);
+  /* every instance unfitted at the temperature: refused */
+  for (int j = 0; j < NI; j++)
+    t->inst_v0_V[2 * NI + j] = NAN;
+  rc = tsu_celltab_nodes(t, 340, 300, 0, 4, &nd, &m, &err);
+  TKT_OK(rc == TK_ERANGE && strstr(err.msg, "none of its 5"),
+         "no instance fitted at 340 K: refused");
+  printf("# message: %s\n", err.msg);
+  tsu_celltab_free(t);
+  /* a library without instances: --trim refused, auto = gaussian */
+  rc = io_cells_read(path, "pbit_t", &t, &err);
+  if (rc == 0)
+    rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7, TSU_MISMATCH_AUTO,
+                           1, 8, &c, &p, &at, NULL, 0, &err);
+  TKT_OK(rc == TK_EINVAL && strstr(err.msg, "--mc"), "--trim on a library "
+         "without instances: refused naming calibrate --mc");
+  rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7, TSU_MISMATCH_AUTO, 0,
+                         8, &c, &p, &at, desc, sizeof desc, &err);
+  TKT_OK(rc == 0 && strncmp(desc, "gaussian:", 9) == 0,
+         "auto without instances: the Gaussian draw");
+  tsu_cells_free(c);
+  tsu_celltab_free(t);
+}
+
 int main(void)
 {
   char path[64];
@@ -151,6 +368,7 @@ int main(void)
   beta_eff(t, 250, 0.8);
   beta_eff(t, 350, 0.8);
   tsu_celltab_free(t);
+  instances(path);
   unlink(path);
   return tkt_done();
 }

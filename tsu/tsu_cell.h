@@ -20,6 +20,19 @@
  * node, to  P_i(1) = sigmoid(a_i gamma_i + b_i)  with memory factor e_i:
  *   a_i = 2 beta vs_nom / vs_i,  b_i = (v0_nom - v0_i) / vs_i,
  *   e_i = exp(-dt / tau)  (0 when tau = 0).
+ *
+ * Measured cells (tsu_cells_build_nodes).  When every node's cell was
+ * characterised on its own (calibrate --mc: one Monte-Carlo instance per
+ * cell, tsu_celltab_nodes), node i takes its own (v0_i, vs_i, tau_i)
+ * instead of a Gaussian draw, so e_i = exp(-dt / tau_i) differs per node.
+ * Trimmed chip: each node's mapping is its own cell at the design
+ * temperature, v_i = v0_nom_i + vs_nom_i * 2 beta gamma_i (a per-cell
+ * offset and gain trim set from that cell's measured curve), so
+ *   a_i = 2 beta vs_nom_i / vs_i,  b_i = (v0_nom_i - v0_i) / vs_i,
+ * which is the ideal sigmoid (a_i = 2 beta, b_i = 0) when the chip runs at
+ * its design temperature.  What a real trim adds and this does not model:
+ * the trim DAC's resolution and the error of the measurement it was set
+ * from (the measured curve is taken as the cell's true curve).
  */
 #ifndef TSU_CELL_H
 #define TSU_CELL_H
@@ -56,6 +69,26 @@ tsu_cell_params tsu_cell_ideal_params(double beta);
 int tsu_cells_build(const tsu_cell_params *p, uint32_t n, tsu_cells **out,
                     tk_err *err);
 void tsu_cells_free(tsu_cells *c);
+
+/* Each node's own cell (tsu_celltab_nodes fills it from a library's
+ * measured instances).  v0_V, vs_V [n]: the cell at the chip temperature;
+ * tau_s [n] its correlation time (NaN or NULL: p->tau_s); v0_nom_V,
+ * vs_nom_V [n] a trimmed chip's per-node mapping, or NULL: the nominal
+ * mapping p->v0_nom_V, p->vs_nom_V for every node.  Allocated by the
+ * filler, released by tsu_cell_nodes_clear. */
+typedef struct tsu_cell_nodes {
+  uint32_t n;
+  double *v0_V, *vs_V, *tau_s;
+  double *v0_nom_V, *vs_nom_V;
+} tsu_cell_nodes;
+
+void tsu_cell_nodes_clear(tsu_cell_nodes *nd);
+
+/* Per-node response from each node's own cell (nd->n nodes): p gives
+ * beta, the nominal mapping, tau and dt; its mismatch spreads and mean
+ * cell are not used (the nodes' cells are the mismatch). */
+int tsu_cells_build_nodes(const tsu_cell_params *p, const tsu_cell_nodes *nd,
+                          tsu_cells **out, tk_err *err);
 
 /* P(1) of node i for bias gamma and previous state x_old in {0,1}
  * (the reference formula, double precision). */

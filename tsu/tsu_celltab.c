@@ -5,7 +5,9 @@
 #include "tsu/tsu_celltab.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void tsu_celltab_free(tsu_celltab *t)
 {
@@ -18,6 +20,9 @@ void tsu_celltab_free(tsu_celltab *t)
   free(t->energy_J);
   free(t->v0_sigma_V);
   free(t->vs_sigma_V);
+  free(t->inst_v0_V);
+  free(t->inst_vs_V);
+  free(t->inst_tau_s);
   free(t);
 }
 
@@ -26,7 +31,8 @@ static double lerp(const double *y, size_t k, double f)
   return f == 0 ? y[k] : y[k] + f * (y[k + 1] - y[k]);
 }
 
-int tsu_celltab_at(const tsu_celltab *t, double temp_K, tsu_cellpoint *out,
+/* The bracketing interval of temp_K: rows k, k + 1 and weight f of k + 1. */
+static int bracket(const tsu_celltab *t, double temp_K, size_t *k, double *f,
                    tk_err *err)
 {
   size_t n = t->n_temp;
@@ -37,16 +43,25 @@ int tsu_celltab_at(const tsu_celltab *t, double temp_K, tsu_cellpoint *out,
     return TK_FAIL(err, TK_ERANGE, "temperature %.2f K outside the "
                    "calibrated range %.2f..%.2f K of cell %s", temp_K, lo, hi,
                    t->name);
-  size_t k = 0;
-  double f = 0;
+  *k = 0;
+  *f = 0;
   if (n > 1) {
-    while (k + 2 < n && temp_K > t->temperature_K[k + 1])
-      k++;
-    f = (temp_K - t->temperature_K[k]) /
-        (t->temperature_K[k + 1] - t->temperature_K[k]);
-    if (f < 0) f = 0;
-    if (f > 1) f = 1;
+    while (*k + 2 < n && temp_K > t->temperature_K[*k + 1])
+      (*k)++;
+    *f = (temp_K - t->temperature_K[*k]) /
+         (t->temperature_K[*k + 1] - t->temperature_K[*k]);
+    if (*f < 0) *f = 0;
+    if (*f > 1) *f = 1;
   }
+  return TK_OK;
+}
+
+int tsu_celltab_at(const tsu_celltab *t, double temp_K, tsu_cellpoint *out,
+                   tk_err *err)
+{
+  size_t k;
+  double f;
+  TK_TRY(bracket(t, temp_K, &k, &f, err));
   out->v0_V = lerp(t->v0_V, k, f);
   out->vs_V = lerp(t->vs_V, k, f);
   out->tau_s = lerp(t->tau_s, k, f);
@@ -56,6 +71,84 @@ int tsu_celltab_at(const tsu_celltab *t, double temp_K, tsu_cellpoint *out,
   if (!(out->vs_V > 0))
     return TK_FAIL(err, TK_EFORMAT, "cell %s: logistic scale %g V at %.2f K "
                    "is not > 0", t->name, out->vs_V, temp_K);
+  return TK_OK;
+}
+
+/* Instance j's value of x [n_temp, n_inst] at (k, f); NaN when a row
+ * that counts (weight > 0) has none. */
+static double inst_at(const tsu_celltab *t, const double *x, size_t j,
+                      size_t k, double f)
+{
+  double a = x[k * t->n_inst + j];
+  if (f == 0)
+    return a;
+  double b = x[(k + 1) * t->n_inst + j];
+  return f == 1 ? b : a + f * (b - a);
+}
+
+static int inst_ok(const tsu_celltab *t, size_t j, size_t k, double f)
+{
+  double v0 = inst_at(t, t->inst_v0_V, j, k, f);
+  double vs = inst_at(t, t->inst_vs_V, j, k, f);
+  return isfinite(v0) && isfinite(vs) && vs > 0;
+}
+
+int tsu_celltab_nodes(const tsu_celltab *t, double temp_K, double design_K,
+                      int trim, uint32_t n, tsu_cell_nodes *out,
+                      size_t *m_used, tk_err *err)
+{
+  *out = (tsu_cell_nodes){0};
+  *m_used = 0;
+  if (t->n_inst == 0 || t->inst_v0_V == NULL || t->inst_vs_V == NULL)
+    return TK_FAIL(err, TK_EINVAL, "cell %s has no measured instances "
+                   "(mismatch/instance_*: `tsukit calibrate --mc N`)",
+                   t->name);
+  size_t k, kd = 0;
+  double f, fd = 0;
+  TK_TRY(bracket(t, temp_K, &k, &f, err));
+  if (trim)
+    TK_TRY(bracket(t, design_K, &kd, &fd, err));
+  size_t N = t->n_inst, M = 0;
+  size_t *use = malloc(N * sizeof *use);
+  if (use == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "instance index");
+  for (size_t j = 0; j < N; j++)
+    if (inst_ok(t, j, k, f) && (!trim || inst_ok(t, j, kd, fd)))
+      use[M++] = j;
+  if (M == 0) {
+    free(use);
+    return TK_FAIL(err, TK_ERANGE, "cell %s: none of its %zu instances "
+                   "fitted at %.2f K%s", t->name, N, temp_K,
+                   trim ? " and the design temperature" : "");
+  }
+  tsu_cell_nodes nd = {.n = n};
+  size_t sz = (size_t)(n ? n : 1) * sizeof(double);
+  nd.v0_V = malloc(sz);
+  nd.vs_V = malloc(sz);
+  nd.tau_s = malloc(sz);
+  if (trim) {
+    nd.v0_nom_V = malloc(sz);
+    nd.vs_nom_V = malloc(sz);
+  }
+  if (!nd.v0_V || !nd.vs_V || !nd.tau_s ||
+      (trim && (!nd.v0_nom_V || !nd.vs_nom_V))) {
+    free(use);
+    tsu_cell_nodes_clear(&nd);
+    return TK_FAIL(err, TK_ENOMEM, "per-node cells for %u nodes", n);
+  }
+  for (uint32_t i = 0; i < n; i++) {
+    size_t j = use[i % M];
+    nd.v0_V[i] = inst_at(t, t->inst_v0_V, j, k, f);
+    nd.vs_V[i] = inst_at(t, t->inst_vs_V, j, k, f);
+    nd.tau_s[i] = t->inst_tau_s ? inst_at(t, t->inst_tau_s, j, k, f) : NAN;
+    if (trim) {
+      nd.v0_nom_V[i] = inst_at(t, t->inst_v0_V, j, kd, fd);
+      nd.vs_nom_V[i] = inst_at(t, t->inst_vs_V, j, kd, fd);
+    }
+  }
+  free(use);
+  *out = nd;
+  *m_used = M;
   return TK_OK;
 }
 
@@ -85,5 +178,76 @@ int tsu_celltab_params(const tsu_celltab *t, double temp_K, double design_K,
   *out = p;
   if (at != NULL)
     *at = cur;
+  return TK_OK;
+}
+
+int tsu_mismatch_from_name(const char *name, tsu_mismatch *out, tk_err *err)
+{
+  static const char *const names[] = {"auto", "instances", "gaussian",
+                                      "none"};
+  for (int k = 0; k < 4; k++)
+    if (name != NULL && strcmp(name, names[k]) == 0) {
+      *out = (tsu_mismatch)k;
+      return TK_OK;
+    }
+  return TK_FAIL(err, TK_EINVAL, "--mismatch '%s': one of auto, instances, "
+                 "gaussian, none", name ? name : "");
+}
+
+int tsu_celltab_cells(const tsu_celltab *t, double temp_K, double design_K,
+                      double beta, double clock_Hz, unsigned n_colors,
+                      uint64_t chip_seed, tsu_mismatch mode, int trim,
+                      uint32_t n, tsu_cells **cells, tsu_cell_params *cp,
+                      tsu_cellpoint *at, char *desc, size_t size,
+                      tk_err *err)
+{
+  *cells = NULL;
+  tsu_cellpoint here;
+  if (at == NULL)
+    at = &here;
+  TK_TRY(tsu_celltab_params(t, temp_K, design_K, beta, clock_Hz, n_colors,
+                            chip_seed, cp, at, err));
+  if (mode == TSU_MISMATCH_AUTO)
+    mode = t->n_inst > 0 && t->inst_v0_V != NULL && t->inst_vs_V != NULL
+               ? TSU_MISMATCH_INSTANCES
+               : TSU_MISMATCH_GAUSSIAN;
+  if (trim && mode != TSU_MISMATCH_INSTANCES)
+    return TK_FAIL(err, TK_EINVAL, "--trim sets each cell from its own "
+                   "measured curve: it needs the library's instances "
+                   "(`tsukit calibrate --mc N`; cell %s has %s) and "
+                   "--mismatch auto or instances", t->name,
+                   t->n_inst ? "them" : "none");
+  if (mode == TSU_MISMATCH_INSTANCES) {
+    tsu_cell_nodes nd;
+    size_t m;
+    TK_TRY(tsu_celltab_nodes(t, temp_K, design_K, trim, n, &nd, &m, err));
+    int rc = tsu_cells_build_nodes(cp, &nd, cells, err);
+    tsu_cell_nodes_clear(&nd);
+    if (rc == 0 && desc != NULL)
+      snprintf(desc, size, "%s: %zu of %zu instances fitted, node i = "
+               "instance i mod %zu, %s", trim ? "instances-trimmed"
+                                              : "instances", m, t->n_inst, m,
+               trim ? "each cell's mapping its own curve at the design "
+                      "temperature"
+                    : "untrimmed (the nominal cell's mapping)");
+    return rc;
+  }
+  if (mode == TSU_MISMATCH_NONE)
+    cp->v0_sigma_V = cp->vs_sigma_rel = 0;
+  else if (!isfinite(at->v0_sigma_V) || !isfinite(at->vs_sigma_V))
+    return TK_FAIL(err, TK_ERANGE, "cell %s: its mismatch spread is not "
+                   "defined at %.2f K (fewer than two Monte-Carlo instances "
+                   "fitted there); --mismatch instances or none", t->name,
+                   temp_K);
+  TK_TRY(tsu_cells_build(cp, n, cells, err));
+  if (desc != NULL) {
+    if (mode == TSU_MISMATCH_NONE || (cp->v0_sigma_V == 0 &&
+                                      cp->vs_sigma_rel == 0))
+      snprintf(desc, size, "none: every node the nominal cell");
+    else
+      snprintf(desc, size, "gaussian: v0 sd %.4g V, vs sd %.4g of vs, "
+               "drawn per node from the seed", cp->v0_sigma_V,
+               cp->vs_sigma_rel);
+  }
   return TK_OK;
 }
