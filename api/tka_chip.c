@@ -29,6 +29,7 @@
 struct tka_chip {
   tsu_graph *g;              /* the model */
   tsu_coloring *col;         /* its colouring */
+  int mismatch, trim;        /* calibrated cells: tka_chip_set_cells_mode */
 };
 
 struct tka_samples {
@@ -156,6 +157,20 @@ void tka_chip_model(const tka_chip *c, uint32_t *ei, uint32_t *ej,
     memcpy(h, c->g->h, n * sizeof *h);
 }
 
+int tka_chip_set_cells_mode(tka_chip *c, int mismatch, int trim,
+                            tk_err *err)
+{
+  if (c == NULL)
+    return TK_FAIL(err, TK_EINVAL, "cells mode: NULL chip");
+  if (mismatch < TSU_MISMATCH_AUTO || mismatch > TSU_MISMATCH_NONE ||
+      (trim != 0 && trim != 1))
+    return TK_FAIL(err, TK_ERANGE, "cells mode: mismatch %d in 0..3, trim "
+                   "%d in 0..1", mismatch, trim);
+  c->mismatch = mismatch;
+  c->trim = trim;
+  return TK_OK;
+}
+
 int tka_chip_set_model(tka_chip *c, const double *w, const double *h,
                        tk_err *err)
 {
@@ -213,12 +228,12 @@ static int run_spin(const tka_chip *c, tka_samples *r, uint64_t seed,
                      "temperature and a clock > 0 Hz");
     tsu_cellpoint at;
     TK_TRY(io_cells_read(cells, cell, &r->tab, err));
-    /* as `tsukit sample --cells` with --mismatch auto, untrimmed */
+    /* as `tsukit sample --cells --mismatch M [--trim]` */
     TK_TRY(tsu_celltab_cells(r->tab, temp_K,
                              isnan(design_K) ? temp_K : design_K, beta,
                              clock_Hz, c->col->n_colors, seed,
-                             TSU_MISMATCH_AUTO, 0, c->g->n, &r->cells, &cp,
-                             &at, NULL, 0, err));
+                             (tsu_mismatch)c->mismatch, c->trim, c->g->n,
+                             &r->cells, &cp, &at, NULL, 0, err));
   } else {
     TK_TRY(tsu_cells_build(&cp, c->g->n, &r->cells, err));
   }
@@ -482,12 +497,16 @@ int tka_chip_bench(const tka_chip *c, long chains, long sweeps, int threads,
   return rc;
 }
 
-static int load_map(const char *path, const char *cell, int want,
-                    double temp_K, double design_K, uint64_t seed,
+static int load_map(const tka_chip *c, const char *path, const char *cell,
+                    int want, double temp_K, double design_K, uint64_t seed,
                     cal_nodemap **out, tk_err *err)
 {
   if (path == NULL)
     return TK_OK;
+  if (c->trim || c->mismatch == TSU_MISMATCH_GAUSSIAN)
+    return TK_FAIL(err, TK_EINVAL, "trim and mismatch 'gaussian': pbit "
+                   "cells only (cat4/gmm2 cells take the library's "
+                   "instances untrimmed, or mismatch 'none')");
   if (!isfinite(temp_K))
     return TK_FAIL(err, TK_EINVAL, "calibrated cells need a finite chip "
                    "temperature");
@@ -498,6 +517,7 @@ static int load_map(const char *path, const char *cell, int want,
   mp.temp_K = temp_K;
   mp.design_K = design_K;
   mp.seed = seed;
+  mp.mismatch = c->mismatch != TSU_MISMATCH_NONE;
   return cal_nodemap_load(&mp, out, err);
 }
 
@@ -535,10 +555,10 @@ static int run_mixed(const tka_chip *c, tka_samples *r,
     memcpy(r->gauss_a, a, n * sizeof *r->gauss_a);
   else
     tsu_gauss_diag_dominant(c->g, 1.0, r->gauss_a);
-  TK_TRY(load_map(cells[0], cells[1], CAL_NODEMAP_CAT, temp_K, design_K,
-                  seed, &r->map_cat, err));
-  TK_TRY(load_map(cells[2], cells[3], CAL_NODEMAP_GMM, temp_K, design_K,
-                  seed, &r->map_gmm, err));
+  TK_TRY(load_map(c, cells[0], cells[1], CAL_NODEMAP_CAT, temp_K,
+                  design_K, seed, &r->map_cat, err));
+  TK_TRY(load_map(c, cells[2], cells[3], CAL_NODEMAP_GMM, temp_K,
+                  design_K, seed, &r->map_gmm, err));
   r->mixed = (tsu_mixed){c->g, r->node_kind, have_cat ? K : 2, r->pot_h,
                          r->gauss_a, beta, NULL, NULL, NULL, NULL, NULL};
   if (r->map_cat != NULL || r->map_gmm != NULL) {

@@ -59,6 +59,15 @@ uint32_t tka_chip_n_edges(const tka_chip *c);
 uint32_t tka_chip_colors(const tka_chip *c);
 void tka_chip_model(const tka_chip *c, uint32_t *ei, uint32_t *ej,
                     double *w, double *h);
+/* How calibrated cells of later tka_chip_sample* runs take their
+ * mismatch: mismatch a tsu_mismatch (tsu/tsu_celltab.h: 0 auto, the
+ * library's measured instances when it has them; 1 instances; 2
+ * gaussian; 3 none), trim 1 = each pbit cell's mapping trimmed to its
+ * own measured curve (`tsukit sample --mismatch M --trim`).  Default 0,
+ * 0.  cat4/gmm2 cells: none = nominal cells; gaussian and trim are
+ * refused by the run (TK_EINVAL). */
+int tka_chip_set_cells_mode(tka_chip *c, int mismatch, int trim,
+                            tk_err *err);
 /* Replace couplings w[n_edges] and biases h[n] (finite; NULL keeps). */
 int tka_chip_set_model(tka_chip *c, const double *w, const double *h,
                        tk_err *err);
@@ -69,9 +78,9 @@ int tka_chip_set_model(tka_chip *c, const double *w, const double *h,
  * > 0 for continuous), threads 0 = all.  kind TKA_SPIN may take
  * calibrated cells: cells (a library path) and cell (its name) with
  * temp_K (chip temperature), design_K (NaN: temp_K) and clock_Hz (> 0),
- * their mismatch as `tsukit sample --mismatch auto` (the library's
- * measured instances when it has them, untrimmed); cells NULL: ideal
- * cells.  TKA_CATEGORICAL takes K (2..16) and the
+ * their mismatch as tka_chip_set_cells_mode says (default: the
+ * library's measured instances when it has them, untrimmed); cells NULL:
+ * ideal cells.  TKA_CATEGORICAL takes K (2..16) and the
  * per-state biases kbias[n][K] (NULL: h_i on state 1, as `tsukit
  * sample`).  TKA_CONTINUOUS takes a[n] > 0 (NULL: diagonally dominant).
  * stop: see tka.h. */

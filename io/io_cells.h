@@ -3,8 +3,11 @@
  * per temperature the logistic fit (fit/v0_V, fit/vs_V), tau_s and
  * energy_J averaged over the control points (NaN entries, where
  * undefined, are skipped; a library without control_V may store them
- * [nT]), and the Monte-Carlo spread mismatch/v0_V, mismatch/vs_V (absent:
- * no mismatch).  A calibration checkpoint (point_done without fit/) is
+ * [nT]), the Monte-Carlo spread mismatch/v0_V, mismatch/vs_V (absent:
+ * no mismatch; NaN kept where fewer than two instances fitted) and the
+ * measured instances mismatch/instance_v0_V, instance_vs_V,
+ * instance_tau_s [nT, N] when present (calibrate --mc; the chip's
+ * per-node cells, tsu_celltab_nodes).  A calibration checkpoint (point_done without fit/) is
  * refused as an unfinished sweep.  The result is a plain tsu_celltab
  * (free it with tsu_celltab_free).
  */

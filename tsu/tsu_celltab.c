@@ -7,7 +7,6 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 void tsu_celltab_free(tsu_celltab *t)
 {
@@ -179,19 +178,6 @@ int tsu_celltab_params(const tsu_celltab *t, double temp_K, double design_K,
   if (at != NULL)
     *at = cur;
   return TK_OK;
-}
-
-int tsu_mismatch_from_name(const char *name, tsu_mismatch *out, tk_err *err)
-{
-  static const char *const names[] = {"auto", "instances", "gaussian",
-                                      "none"};
-  for (int k = 0; k < 4; k++)
-    if (name != NULL && strcmp(name, names[k]) == 0) {
-      *out = (tsu_mismatch)k;
-      return TK_OK;
-    }
-  return TK_FAIL(err, TK_EINVAL, "--mismatch '%s': one of auto, instances, "
-                 "gaussian, none", name ? name : "");
 }
 
 int tsu_celltab_cells(const tsu_celltab *t, double temp_K, double design_K,

@@ -77,9 +77,6 @@ typedef enum tsu_mismatch {
   TSU_MISMATCH_NONE         /* every node the nominal cell */
 } tsu_mismatch;
 
-/* "auto" | "instances" | "gaussian" | "none" -> *out; TK_EINVAL else. */
-int tsu_mismatch_from_name(const char *name, tsu_mismatch *out, tk_err *err);
-
 /* A chip's n cells from the table: tsu_celltab_params (cp, at), then per
  * node the measured instances (with trim: each node's mapping trimmed to
  * its own cell at design_K; trim needs instances), the Gaussian draw or

@@ -105,3 +105,39 @@ def test_mismatch_arrays():
                      299.3, "--vctl", 0.1868).stdout)
     assert float(out["p1"]) == pytest.approx(
         float(lib.predict(0.1868, 299.3).p1), rel=1e-5)
+
+
+def test_measured_instances_and_trim():
+    """pbit_mc3.h5's three instances on three isolated nodes (bias 0.3,
+    beta 1, 300 K): untrimmed, node i samples instance i's own curve
+    under the nominal mapping; trim=True, every node the ideal
+    sigmoid(2 beta h), <s> = tanh(0.3); each within 4.5 standard errors
+    + 0.002 (seed 3, 64 chains x 4000 sweeps)."""
+    path = os.path.join(DATA, "pbit_mc3.h5")
+    lib = tsukit.CellLibrary(path)
+    chip = tsukit.Chip(n=3, edges=np.zeros((0, 2), dtype=np.int64),
+                       weights=np.zeros(0), biases=np.full(3, 0.3))
+    run = dict(sweeps=4000, chains=64, beta=1.0, seed=3, cells=lib,
+               temp=300.0)
+    s = chip.sample(trim=True, **run)
+    assert np.all(np.abs(s.mean - np.tanh(0.3)) <= 4.5 * s.mean_se + 0.002)
+    # untrimmed: a_i = 2 beta vs_nom / vs_i, b_i = (v0_nom - v0_i) / vs_i
+    mm = lib.mismatch
+    v0, vs = mm["instance_v0_V"][1], mm["instance_vs_V"][1]
+    v0n, vsn = lib.array("fit/v0_V")[1], lib.array("fit/vs_V")[1]
+    z = 2 * vsn / vs * 0.3 + (v0n - v0) / vs
+    want = np.tanh(z / 2)
+    u = chip.sample(**run)
+    assert np.all(np.abs(u.mean - want) <= 4.5 * u.mean_se + 0.002)
+    assert np.max(np.abs(u.mean - np.tanh(0.3))) > 0.5   # mismatch shows
+    # the same as the command line's default
+    assert np.array_equal(u.mean, chip.sample(mismatch="instances",
+                                              **run).mean)
+    with pytest.raises(tsukit.OutOfRange, match="spread is not defined"):
+        chip.sample(mismatch="gaussian", **{**run, "temp": 302.0})
+    with pytest.raises(tsukit.InvalidArgument, match="instances"):
+        chip.sample(mismatch="gaussian", trim=True, **run)
+    with pytest.raises(tsukit.InvalidArgument, match="one of"):
+        chip.sample(mismatch="some", **run)
+    with pytest.raises(tsukit.InvalidArgument, match="need calibrated"):
+        chip.sample(trim=True, sweeps=100)

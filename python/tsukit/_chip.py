@@ -261,7 +261,8 @@ class Chip:
                beta: float = 1.0, seed: int = 1, *, burn_in: int = 100,
                cells=None, cell: str = None, temp: float = None,
                design_temp: float = None, clock: float = 1e7,
-               threads: int = 0, clip: bool = False) -> Samples:
+               threads: int = 0, clip: bool = False,
+               mismatch: str = "auto", trim: bool = False) -> Samples:
         """Chromatic block Gibbs: burn_in discarded sweeps, then `sweeps`
         recorded ones (>= 20; a multiple of 20 is used) on `chains`
         chains at inverse temperature beta, from seed.
@@ -277,6 +278,12 @@ class Chip:
         cells cannot reach (else InvalidArgument naming the calibrated
         range).  None: ideal cells.  Calibrated pbits in a mixed graph
         raise :class:`tsukit.Unsupported`.
+        mismatch: where the cells' mismatch comes from, as `tsukit sample
+        --mismatch`: "auto" (the library's measured `--mc` instances when
+        it has them, node i = instance i mod M; else a Gaussian draw from
+        their spread), "instances", "gaussian", "none" (nominal cells).
+        trim=True: each pbit cell's mapping trimmed to its own measured
+        curve at the design temperature (needs the instances).
         threads: OpenMP threads, 0 = all.  The GIL is released during
         the run and Ctrl-C stops it between sweeps (KeyboardInterrupt).
         """
@@ -287,6 +294,15 @@ class Chip:
         threads = integer(threads, "threads", 0, 1024)
         beta = number(beta, "beta", 0, 1e6)
         libs = self._libraries(cells, cell)
+        modes = ("auto", "instances", "gaussian", "none")
+        if mismatch not in modes:
+            raise InvalidArgument(f"mismatch={mismatch!r}: one of "
+                                  f"{', '.join(modes)}")
+        if (mismatch != "auto" or trim) and not libs:
+            raise InvalidArgument("mismatch=/trim= need calibrated cells "
+                                  "(cells=)")
+        _lib.call(_lib.lib.tka_chip_set_cells_mode, self._h,
+                  modes.index(mismatch), int(bool(trim)))
         t = dt = float("nan")
         if libs:
             if temp is None:

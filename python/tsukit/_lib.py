@@ -72,6 +72,7 @@ _PROTOS = {
     "tka_chip_model": (None, [c_void_p, POINTER(c_uint32), POINTER(c_uint32),
                               D, D]),
     "tka_chip_set_model": (c_int, [c_void_p, D, D, ERR]),
+    "tka_chip_set_cells_mode": (c_int, [c_void_p, c_int, c_int, ERR]),
     "tka_chip_sample": (c_int, [c_void_p, c_int, c_uint64, c_uint64, c_long,
                                 c_double, c_uint64, c_int, c_char_p,
                                 c_char_p, c_double, c_double, c_double,
