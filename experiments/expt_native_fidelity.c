@@ -20,8 +20,9 @@
  * values, gmm2 VCTL at them with VSEP 0.3 V.  Records: --quick 40 pilot
  * taus within 10..30 us; full 300 pilot taus, at most 300 us (the
  * environment may shorten that cap, TSUKIT_NATIVE_FIDELITY_MAX_S, and
- * restrict the cells to the pbit, TSUKIT_NATIVE_FIDELITY_CELLS=pbit, for
- * a partial run; both are recorded in /inputs).
+ * restrict the cells, TSUKIT_NATIVE_FIDELITY_CELLS=pbit or cat4,gmm2 (a
+ * comma list in the order pbit, cat4, gmm2), for a partial run; both are
+ * recorded in /inputs).
  *
  * Statistical errors (printed and written per row): for an occupancy of
  * a state that relaxes with tau, var(p) ~ 2 p (1 - p) tau / T; the flip
@@ -313,10 +314,28 @@ static double group_tau(const nf_res *res, size_t ic, size_t it)
 int expt__native_fidelity_run(expt_run *r, tk_err *err)
 {
   const expt_ctx *c = r->ctx;
-  size_t ncell = c->quick ? 1 : NF_NC;
+  /* the cells run, as indices of cell_names: all three (full), the pbit
+   * (quick), or the comma list TSUKIT_NATIVE_FIDELITY_CELLS (full) */
+  size_t cells[NF_NC] = {0, 1, 2}, ncell = c->quick ? 1 : NF_NC;
   const char *only = getenv("TSUKIT_NATIVE_FIDELITY_CELLS");
-  if (!c->quick && only != NULL && strcmp(only, "pbit") == 0)
-    ncell = 1;
+  double cells_code = 0;   /* the list as a number: digits 1..3 in order */
+  if (!c->quick && only != NULL && *only != '\0') {
+    ncell = 0;
+    for (const char *p = only; *p != '\0';) {
+      size_t len = strcspn(p, ","), k = 0;
+      while (k < NF_NC && !(strlen(cell_names[k]) == len &&
+                            strncmp(p, cell_names[k], len) == 0))
+        k++;
+      if (k == NF_NC || ncell == NF_NC || (ncell > 0 && k <= cells[ncell - 1]))
+        return TK_FAIL(err, TK_EINVAL, "TSUKIT_NATIVE_FIDELITY_CELLS='%s': "
+                       "a comma list of pbit, cat4, gmm2 in that order",
+                       only);
+      cells[ncell++] = k;
+      p += len + (p[len] == ',');
+    }
+  }
+  for (size_t i = 0; i < ncell; i++)
+    cells_code = 10 * cells_code + (double)(cells[i] + 1);
   double taus_full = NF_FULL_TAUS, max_full = NF_FULL_MAX_S;
   /* a partial full run: the pbit only, and/or a shorter cap (both are
    * recorded in /inputs; REPORT.md states them) */
@@ -326,7 +345,8 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   TK_TRY(expt_input(r, "run_time_quick_s", NF_QUICK_S, "s", "ours: simulated time per run and engine (--quick)", err));
   TK_TRY(expt_input(r, "run_taus_full", NF_FULL_TAUS, "1", "ours: simulated time per run in the pilot's tau (full run)", err));
   TK_TRY(expt_input(r, "run_time_full_max_s", max_full, "s", "ours: cap on the full run's record (300 us; less when TSUKIT_NATIVE_FIDELITY_MAX_S says so)", err));
-  TK_TRY(expt_input(r, "cells_run", (double)ncell, "1", "ours: cells run, in the order pbit, cat4, gmm2 (1: the pbit only, TSUKIT_NATIVE_FIDELITY_CELLS=pbit)", err));
+  TK_TRY(expt_input(r, "cells_run", (double)ncell, "1", "ours: cells run, in the order pbit, cat4, gmm2 (fewer when TSUKIT_NATIVE_FIDELITY_CELLS lists some)", err));
+  TK_TRY(expt_input(r, "cells_list", cells_code, "1", "ours: which cells, one digit each: 1 pbit, 2 cat4, 3 gmm2 (123: all)", err));
   TK_TRY(expt_input(r, "pilot_time_s", NF_PILOT_S, "s", "ours: native pilot record per grid point", err));
   TK_TRY(expt_input(r, "gmm2_vsep_V", NF_VSEP_V, "V", "ours: gmm2's separation control", err));
   TK_TRY(expt_input(r, "dp_limit", NF_DP_LIM, "1", "issue 15: |P_native - P_ngspice|", err));
@@ -358,9 +378,9 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   }
   int rc = 0;
   for (size_t ic = 0; ic < ncell && rc == 0; ic++) {
-    const ckt_cell_info *ci = ckt_cell_find(cell_names[ic]);
+    const ckt_cell_info *ci = ckt_cell_find(cell_names[cells[ic]]);
     if (ci == NULL) {
-      rc = TK_FAIL(err, TK_ENOTFOUND, "no %s cell", cell_names[ic]);
+      rc = TK_FAIL(err, TK_ENOTFOUND, "no %s cell", cell_names[cells[ic]]);
       break;
     }
     for (size_t it = 0; it < NF_NT; it++)
@@ -408,7 +428,7 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
     double tref = group_tau(res, ic, it);
     if (!isfinite(tref)) tref = tau_pilot[it];
     if (!isfinite(tref)) tref = a->duration_s;
-    int ks = 0, nk = ic == 1 ? NF_K : 2;
+    int ks = 0, nk = cells[ic] == 1 ? NF_K : 2;
     double dp = b->p[0] - a->p[0], sp = 0;
     for (int k = 1; k < nk; k++) {
       double d = b->p[k] - a->p[k];
@@ -439,7 +459,7 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
                         ? a->duration_s * (1 / fa + 1 / fb) / pow(NF_DTAU_LIM / 3, 2)
                         : NAN;
     double need = fmax(need_p, isfinite(need_t) ? need_t : 0);
-    col[0][row] = (double)ic;
+    col[0][row] = (double)cells[ic];
     col[1][row] = temps_C[it];
     col[2][row] = jobs[2 * row].vctl_V[0];
     col[3][row] = (double)ks;
@@ -476,7 +496,7 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
       fprintf(stderr, "native-fidelity: %-4s %4.0f C %.4f V  P(%d) %.3f / "
               "%.3f (d %+.3f +- %.3f)  tau %.3g / %.3g us (d %+.1f %% +- %.1f "
               "%%, flips %.0f / %.0f)  needs %.3g s  wall %.1f / %.2f s\n",
-              cell_names[ic], temps_C[it], col[2][row], ks, a->p[ks], b->p[ks],
+              cell_names[cells[ic]], temps_C[it], col[2][row], ks, a->p[ks], b->p[ks],
               dp, sp, ta * 1e6, tb * 1e6, 100 * dtau, 100 * stau, fa, fb,
               need, a->wall_s, b->wall_s);
   }
@@ -501,11 +521,11 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
       pool_ratio_max = fmax(pool_ratio_max, ratio);
       pool_sig = fmax(pool_sig, sig);
       char key[EXPT_KEY_MAX];
-      snprintf(key, sizeof key, "tau_ratio_%s_%s%.0fC", cell_names[ic],
+      snprintf(key, sizeof key, "tau_ratio_%s_%s%.0fC", cell_names[cells[ic]],
                temps_C[it] < 0 ? "m" : "", fabs(temps_C[it]));
       if (!c->quiet)
         fprintf(stderr, "native-fidelity: %s %.0f C pooled tau native/ngspice "
-                "%.3f +- %.3f (flips %.0f / %.0f)\n", cell_names[ic],
+                "%.3f +- %.3f (flips %.0f / %.0f)\n", cell_names[cells[ic]],
                 temps_C[it], ratio, sig, fl[0], fl[1]);
       if (rc == 0) rc = expt_sum(r, key, ratio, "1", err);
     }
