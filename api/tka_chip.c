@@ -30,6 +30,7 @@ struct tka_chip {
   tsu_graph *g;              /* the model */
   tsu_coloring *col;         /* its colouring */
   int mismatch, trim;        /* calibrated cells: tka_chip_set_cells_mode */
+  double trim_lsb_V;
 };
 
 struct tka_samples {
@@ -158,16 +159,19 @@ void tka_chip_model(const tka_chip *c, uint32_t *ei, uint32_t *ej,
 }
 
 int tka_chip_set_cells_mode(tka_chip *c, int mismatch, int trim,
-                            tk_err *err)
+                            double trim_lsb_V, tk_err *err)
 {
   if (c == NULL)
     return TK_FAIL(err, TK_EINVAL, "cells mode: NULL chip");
   if (mismatch < TSU_MISMATCH_AUTO || mismatch > TSU_MISMATCH_NONE ||
-      (trim != 0 && trim != 1))
+      (trim != 0 && trim != 1) || !(trim_lsb_V >= 0 && trim_lsb_V < 1) ||
+      (trim_lsb_V > 0 && !trim))
     return TK_FAIL(err, TK_ERANGE, "cells mode: mismatch %d in 0..3, trim "
-                   "%d in 0..1", mismatch, trim);
+                   "%d in 0..1, trim step %g V in [0, 1) and only with "
+                   "trim", mismatch, trim, trim_lsb_V);
   c->mismatch = mismatch;
   c->trim = trim;
+  c->trim_lsb_V = trim_lsb_V;
   return TK_OK;
 }
 
@@ -232,8 +236,9 @@ static int run_spin(const tka_chip *c, tka_samples *r, uint64_t seed,
     TK_TRY(tsu_celltab_cells(r->tab, temp_K,
                              isnan(design_K) ? temp_K : design_K, beta,
                              clock_Hz, c->col->n_colors, seed,
-                             (tsu_mismatch)c->mismatch, c->trim, c->g->n,
-                             &r->cells, &cp, &at, NULL, 0, err));
+                             (tsu_mismatch)c->mismatch, c->trim,
+                             c->trim_lsb_V, c->g->n, &r->cells, &cp, &at,
+                             NULL, 0, err));
   } else {
     TK_TRY(tsu_cells_build(&cp, c->g->n, &r->cells, err));
   }

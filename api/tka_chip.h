@@ -63,11 +63,12 @@ void tka_chip_model(const tka_chip *c, uint32_t *ei, uint32_t *ej,
  * mismatch: mismatch a tsu_mismatch (tsu/tsu_celltab.h: 0 auto, the
  * library's measured instances when it has them; 1 instances; 2
  * gaussian; 3 none), trim 1 = each pbit cell's mapping trimmed to its
- * own measured curve (`tsukit sample --mismatch M --trim`).  Default 0,
- * 0.  cat4/gmm2 cells: none = nominal cells; gaussian and trim are
- * refused by the run (TK_EINVAL). */
+ * own measured curve, trim_lsb_V > 0 its offset trim in steps of that
+ * (`tsukit sample --mismatch M --trim --trim-lsb V`).  Default 0, 0, 0.
+ * cat4/gmm2 cells: none = nominal cells; gaussian and trim are refused
+ * by the run (TK_EINVAL). */
 int tka_chip_set_cells_mode(tka_chip *c, int mismatch, int trim,
-                            tk_err *err);
+                            double trim_lsb_V, tk_err *err);
 /* Replace couplings w[n_edges] and biases h[n] (finite; NULL keeps). */
 int tka_chip_set_model(tka_chip *c, const double *w, const double *h,
                        tk_err *err);

@@ -86,6 +86,9 @@ extern const char *const cmd_mismatch_choices[];
 #define CMD_TRIM_HELP                                                        \
   "pbit cells: trim each cell's control mapping to its own measured curve " \
   "at the design temperature (needs the library's instances)"
+#define CMD_TRIM_LSB_HELP                                                    \
+  "with --trim: the offset trim in steps of V (a trim DAC; each cell "      \
+  "keeps up to V/2 of offset), 0 < V < 1 (default: exact)"
 /* Report a library failure; returns 2 for argument/range errors, else 1. */
 int cmd_fail(const char *cmd, const tk_err *err);
 

@@ -16,7 +16,8 @@ static const char sample_synopsis[] =
   "tsukit dtm sample --model MODEL.h5 --n N -o SAMPLES.h5\n"
   "         [--label C|all] [--sweeps K] [--steps T] [--seed S]\n"
   "         [--cells LIB.h5 --cell NAME --temp K [--design-temp K]\n"
-  "          [--clock-hz F] [--mismatch M] [--trim]] [--threads N]\n"
+  "          [--clock-hz F] [--mismatch M] [--trim [--trim-lsb V]]]\n"
+  "         [--threads N]\n"
   "         [--force]";
 static const char sample_about[] =
   "Writes images [n,28,28], labels, the denoising chain of the first 16\n"
@@ -83,6 +84,8 @@ static int sample_parse(int argc, char **argv, run_dtm_sample_params *o)
      CMD_MISMATCH_HELP, 0, &have_mm, cmd_mismatch_choices, NULL},
     {"trim", 0, CMD_OPT_FLAG, &o->trim, 0, 0, NULL, NULL, CMD_TRIM_HELP, 0,
      NULL, NULL, NULL},
+    {"trim-lsb", 0, CMD_OPT_DOUBLE, &o->trim_lsb_V, 0, 1, "V", "V",
+     CMD_TRIM_LSB_HELP, CMD_OPT_LO_OPEN | CMD_OPT_HI_OPEN, NULL, NULL, NULL},
     {"threads", 0, CMD_OPT_U32, &threads, 0, 1024, NULL, "N",
      "OpenMP threads, 0..1024, 0 = all", 0, NULL, NULL, NULL},
     {"force", 0, CMD_OPT_FLAG, &o->force, 0, 0, NULL, NULL,
@@ -102,6 +105,8 @@ static int sample_parse(int argc, char **argv, run_dtm_sample_params *o)
   if (o->cells == NULL && (have_mm || o->trim))
     return cmd_usage_error("dtm sample", "--mismatch/--trim need --cells "
                            "LIB.h5");
+  if (o->trim_lsb_V > 0 && !o->trim)
+    return cmd_usage_error("dtm sample", "--trim-lsb needs --trim");
   if (o->label == RUN_DTM_LABEL_ALL && o->n < 10)
     return cmd_usage_error("dtm sample", "--label all needs --n >= 10");
   return 0;

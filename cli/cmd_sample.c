@@ -22,7 +22,8 @@ static const char sa_synopsis[] =
   "                     [--sweeps K] [--burn-in B] [--seed S] [--threads N]\n"
   "                     [--cells cells.h5 --cell NAME --temp T\n"
   "                      [--clock-hz F] [--design-temp T] [--clip]\n"
-  "                      [--mismatch auto|instances|gaussian|none] [--trim]]\n"
+  "                      [--mismatch auto|instances|gaussian|none]\n"
+  "                      [--trim [--trim-lsb V]]]\n"
   "                     [--sample-sweeps K] [--save-states] [--force]\n"
   "                     [--cells-kind spin|potts|gauss|mixed] [--states K]\n"
   "                     [--node-kinds LIST|FILE]\n"
@@ -170,6 +171,8 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
      CMD_MISMATCH_HELP, 0, &o->have_mm, cmd_mismatch_choices, NULL},
     {"trim", 0, CMD_OPT_FLAG, &p->trim, 0, 0, NULL, NULL, CMD_TRIM_HELP, 0,
      NULL, NULL, NULL},
+    {"trim-lsb", 0, CMD_OPT_DOUBLE, &p->trim_lsb_V, 0, 1, "V", "V",
+     CMD_TRIM_LSB_HELP, CMD_OPT_LO_OPEN | CMD_OPT_HI_OPEN, NULL, NULL, NULL},
     {"clip", 0, CMD_OPT_FLAG, &p->clip, 0, 0, NULL, NULL,
      "calibrated cat4/gmm2 cells: clip unreachable conditionals to the "
      "calibrated control range and report the deviation (default: error)",
@@ -220,6 +223,8 @@ static int parse_opts(int argc, char **argv, sample_opts *o)
                            "LIST|FILE");
   if ((o->have_mm || o->p.trim) && o->p.cells == NULL)
     return cmd_usage_error("sample", "--mismatch/--trim need --cells");
+  if (o->p.trim_lsb_V > 0 && !o->p.trim)
+    return cmd_usage_error("sample", "--trim-lsb needs --trim");
   if (o->p.clip && o->p.cells == NULL)
     return cmd_usage_error("sample", "--clip needs --cells (calibrated "
                            "cat4/gmm2 cells)");

@@ -100,6 +100,8 @@ typedef struct run_dtm_sample_params {
                           * has them); cat4: none = nominal cells */
   int trim;              /* pbit cells: 1 = each cell's mapping trimmed to
                           * its own measured curve (needs instances) */
+  double trim_lsb_V;     /* > 0: the offset trim in steps of this (a trim
+                          * DAC); 0 (default): exact */
   uint64_t seed;
   int threads;           /* OpenMP threads, 0 = all */
   int force;             /* 1: overwrite an existing `out` */

@@ -79,7 +79,8 @@ static int chip_cells(const run_dtm_sample_params *o, const tsu_dtm *m,
     rc = tsu_celltab_cells(tab, o->temp_K,
                            isnan(o->design_K) ? o->temp_K : o->design_K, 1.0,
                            o->clock_Hz, 2, o->seed,
-                           (tsu_mismatch)o->mismatch, o->trim, m->n_nodes,
+                           (tsu_mismatch)o->mismatch, o->trim,
+                           o->trim_lsb_V, m->n_nodes,
                            cells, &cp, &at, desc, size, err);
   if (rc == TK_OK) {
     if (at.energy_J > 0)

@@ -178,7 +178,8 @@ static int run_spin(const run_sample_params *o, sample_run *r,
                              isnan(o->design_K) ? o->temp_K : o->design_K,
                              o->beta, o->clock_Hz, r->col->n_colors, o->seed,
                              (tsu_mismatch)o->mismatch, o->trim,
-                             (uint32_t)r->g->n, &r->cells, &cp, &at, desc,
+                             o->trim_lsb_V, (uint32_t)r->g->n, &r->cells,
+                             &cp, &at, desc,
                              size, err));
     fprintf(stderr, "sample: cells: %s\n", desc);
     w->cell_mismatch = desc;

@@ -81,6 +81,8 @@ typedef struct run_sample_params {
                          * gaussian refused) */
   int trim;             /* pbit cells: 1 = each cell's mapping trimmed to
                          * its own measured curve (needs instances) */
+  double trim_lsb_V;    /* > 0: the offset trim in steps of this (a trim
+                         * DAC); 0 (default): exact */
   int infer_kind;       /* 1: with cells, the node kind follows the
                          * library's kind (pbit spin, categorical potts,
                          * gmm gauss) instead of `kind` (default 0) */

@@ -47,6 +47,11 @@ tap_run_rc 0 "--trim" "$TSUKIT" sample $run --temp 300 --trim -o "$tap_tmp/t.h5"
 [ "$(kv cell_mismatch "$tap_tmp/out")" = instances-trimmed ]; tap_ok $? "summary: cell_mismatch=instances-trimmed"
 check "$tap_tmp/t.h5" trim; tap_ok $? "trimmed: every node samples the ideal sigmoid(2 beta h)"
 
+tap_run_rc 0 "--trim --trim-lsb 0.5 mV" "$TSUKIT" sample $run --temp 300 --trim --trim-lsb 0.5e-3 -o "$tap_tmp/q.h5"
+grep -q "the offset in steps of 0.0005 V" "$tap_tmp/err"; tap_ok $? "stderr names the trim step"
+tap_run_rc 2 "--trim-lsb without --trim" "$TSUKIT" sample $run --temp 300 --trim-lsb 0.5e-3 -o "$tap_tmp/x.h5"
+tap_run_rc 2 "--trim-lsb 0" "$TSUKIT" sample $run --temp 300 --trim --trim-lsb 0 -o "$tap_tmp/x.h5"
+
 tap_run_rc 0 "--mismatch none" "$TSUKIT" sample $run --temp 300 --mismatch none -o "$tap_tmp/n.h5"
 [ "$(kv cell_mismatch "$tap_tmp/out")" = none ]; tap_ok $? "summary: cell_mismatch=none"
 tap_run_rc 0 "--mismatch gaussian at 300 K" "$TSUKIT" sample $run --temp 300 --mismatch gaussian -o "$tap_tmp/g.h5"

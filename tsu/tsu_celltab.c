@@ -183,11 +183,15 @@ int tsu_celltab_params(const tsu_celltab *t, double temp_K, double design_K,
 int tsu_celltab_cells(const tsu_celltab *t, double temp_K, double design_K,
                       double beta, double clock_Hz, unsigned n_colors,
                       uint64_t chip_seed, tsu_mismatch mode, int trim,
-                      uint32_t n, tsu_cells **cells, tsu_cell_params *cp,
+                      double trim_lsb_V, uint32_t n, tsu_cells **cells,
+                      tsu_cell_params *cp,
                       tsu_cellpoint *at, char *desc, size_t size,
                       tk_err *err)
 {
   *cells = NULL;
+  if (!(trim_lsb_V >= 0 && trim_lsb_V < 1) || (trim_lsb_V > 0 && !trim))
+    return TK_FAIL(err, TK_ERANGE, "trim step %g V: >= 0 and < 1 V, and "
+                   "only with --trim", trim_lsb_V);
   tsu_cellpoint here;
   if (at == NULL)
     at = &here;
@@ -207,15 +211,24 @@ int tsu_celltab_cells(const tsu_celltab *t, double temp_K, double design_K,
     tsu_cell_nodes nd;
     size_t m;
     TK_TRY(tsu_celltab_nodes(t, temp_K, design_K, trim, n, &nd, &m, err));
+    if (trim && trim_lsb_V > 0)   /* the offset trim in DAC steps */
+      for (uint32_t i = 0; i < n; i++)
+        nd.v0_nom_V[i] = cp->v0_nom_V +
+                         trim_lsb_V * round((nd.v0_nom_V[i] - cp->v0_nom_V) /
+                                            trim_lsb_V);
     int rc = tsu_cells_build_nodes(cp, &nd, cells, err);
     tsu_cell_nodes_clear(&nd);
+    char step[64] = "";
+    if (trim_lsb_V > 0)
+      snprintf(step, sizeof step, ", the offset in steps of %.4g V",
+               trim_lsb_V);
     if (rc == 0 && desc != NULL)
       snprintf(desc, size, "%s: %zu of %zu instances fitted, node i = "
-               "instance i mod %zu, %s", trim ? "instances-trimmed"
-                                              : "instances", m, t->n_inst, m,
-               trim ? "each cell's mapping its own curve at the design "
-                      "temperature"
-                    : "untrimmed (the nominal cell's mapping)");
+               "instance i mod %zu, %s%s", trim ? "instances-trimmed"
+                                                : "instances", m, t->n_inst,
+               m, trim ? "each cell's mapping its own curve at the design "
+                         "temperature"
+                       : "untrimmed (the nominal cell's mapping)", step);
     return rc;
   }
   if (mode == TSU_MISMATCH_NONE)

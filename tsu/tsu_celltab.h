@@ -80,7 +80,11 @@ typedef enum tsu_mismatch {
 /* A chip's n cells from the table: tsu_celltab_params (cp, at), then per
  * node the measured instances (with trim: each node's mapping trimmed to
  * its own cell at design_K; trim needs instances), the Gaussian draw or
- * the nominal cell as mode says.  desc (size bytes, may be NULL) gets one
+ * the nominal cell as mode says.  trim_lsb_V > 0: the offset trim comes
+ * in steps of that size (a trim DAC), v0_nom_i = v0_nom + lsb round((v0_i
+ * - v0_nom) / lsb) with v0_nom the nominal cell at design_K, so each
+ * cell keeps an offset of up to lsb / 2; 0: exact.  The gain trim stays
+ * exact.  desc (size bytes, may be NULL) gets one
  * line for the output file and stderr, its first word (up to ':') one of
  * instances, instances-trimmed, gaussian, none, e.g. "instances: 4849
  * of 4900 instances fitted, node i = instance i mod 4849, untrimmed (the
@@ -88,7 +92,8 @@ typedef enum tsu_mismatch {
 int tsu_celltab_cells(const tsu_celltab *t, double temp_K, double design_K,
                       double beta, double clock_Hz, unsigned n_colors,
                       uint64_t chip_seed, tsu_mismatch mode, int trim,
-                      uint32_t n, tsu_cells **cells, tsu_cell_params *cp,
+                      double trim_lsb_V, uint32_t n, tsu_cells **cells,
+                      tsu_cell_params *cp,
                       tsu_cellpoint *at, char *desc, size_t size,
                       tk_err *err);
 

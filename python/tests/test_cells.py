@@ -141,3 +141,8 @@ def test_measured_instances_and_trim():
         chip.sample(mismatch="some", **run)
     with pytest.raises(tsukit.InvalidArgument, match="need calibrated"):
         chip.sample(trim=True, sweeps=100)
+    with pytest.raises(tsukit.InvalidArgument, match="needs trim"):
+        chip.sample(trim_lsb=1e-3, **run)
+    # a 0.5 mV trim DAC: runs, and differs from the exact trim
+    q = chip.sample(trim=True, trim_lsb=0.5e-3, **run)
+    assert not np.array_equal(q.mean, s.mean)

@@ -262,7 +262,8 @@ class Chip:
                cells=None, cell: str = None, temp: float = None,
                design_temp: float = None, clock: float = 1e7,
                threads: int = 0, clip: bool = False,
-               mismatch: str = "auto", trim: bool = False) -> Samples:
+               mismatch: str = "auto", trim: bool = False,
+               trim_lsb: float = 0.0) -> Samples:
         """Chromatic block Gibbs: burn_in discarded sweeps, then `sweeps`
         recorded ones (>= 20; a multiple of 20 is used) on `chains`
         chains at inverse temperature beta, from seed.
@@ -283,7 +284,8 @@ class Chip:
         it has them, node i = instance i mod M; else a Gaussian draw from
         their spread), "instances", "gaussian", "none" (nominal cells).
         trim=True: each pbit cell's mapping trimmed to its own measured
-        curve at the design temperature (needs the instances).
+        curve at the design temperature (needs the instances); trim_lsb
+        (V, > 0) the offset trim in steps of that size (a trim DAC).
         threads: OpenMP threads, 0 = all.  The GIL is released during
         the run and Ctrl-C stops it between sweeps (KeyboardInterrupt).
         """
@@ -301,8 +303,11 @@ class Chip:
         if (mismatch != "auto" or trim) and not libs:
             raise InvalidArgument("mismatch=/trim= need calibrated cells "
                                   "(cells=)")
+        trim_lsb = number(trim_lsb, "trim_lsb", 0, 1)
+        if trim_lsb > 0 and not trim:
+            raise InvalidArgument("trim_lsb= needs trim=True")
         _lib.call(_lib.lib.tka_chip_set_cells_mode, self._h,
-                  modes.index(mismatch), int(bool(trim)))
+                  modes.index(mismatch), int(bool(trim)), float(trim_lsb))
         t = dt = float("nan")
         if libs:
             if temp is None:
