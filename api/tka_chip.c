@@ -238,7 +238,7 @@ static int run_spin(const tka_chip *c, tka_samples *r, uint64_t seed,
                              clock_Hz, c->col->n_colors, seed,
                              (tsu_mismatch)c->mismatch, c->trim,
                              c->trim_lsb_V, c->g->n, &r->cells, &cp, &at,
-                             NULL, 0, err));
+                             NULL, 0, NULL, err));
   } else {
     TK_TRY(tsu_cells_build(&cp, c->g->n, &r->cells, err));
   }

@@ -75,6 +75,8 @@ typedef struct phys_lgv_result {
   double *v_V;          /* [n_nodes][n_samples], node-major */
   double energy_J;      /* energy drawn from the supply nodes */
   double steps;         /* integration steps taken */
+  double refined_steps; /* of them, steps redone as halves (phys_sde.h:
+                           step refinement; 0 for phys_langevin) */
 } phys_lgv_result;
 
 /* Run the cell from its nodes' initial voltages.  progress(t_s, t_stop_s,

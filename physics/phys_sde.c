@@ -27,6 +27,7 @@ phys_sde_params phys_sde_default_params(void)
   p.seed = 1;
   p.noise = 1;
   p.noise_scale = 1;
+  p.max_step_V = 0.1;
   return p;
 }
 
@@ -52,6 +53,9 @@ int phys_sde_check(const phys_sde_params *p, tk_err *err)
   if (!(p->noise_scale > 0) || !isfinite(p->noise_scale))
     return TK_FAIL(err, TK_ERANGE, "noise scale %g must be > 0",
                    p->noise_scale);
+  if (!(p->max_step_V > 0))
+    return TK_FAIL(err, TK_ERANGE, "largest move per step %g V must be > 0",
+                   p->max_step_V);
   return TK_OK;
 }
 
@@ -94,6 +98,9 @@ typedef struct sde_work {
   size_t *sup;          /* [n_sup] the devices with a terminal on a supply */
   size_t n_sup;
   double *z;            /* [2 nd] normals of the current block */
+  double *zs;           /* [(PHYS_SDE_MAX_DEPTH + 1) nd] each refinement
+                           level's standard normals per device */
+  size_t refined;       /* steps taken as halves (any depth) */
 } sde_work;
 
 static void work_free(sde_work *w)
@@ -107,6 +114,7 @@ static void work_free(sde_work *w)
   free(w->cm);
   free(w->a);
   free(w->piv);
+  free(w->zs);
   free(w->dev_i);
   free(w->dev_dq);
   free(w->dev_g);
@@ -225,15 +233,14 @@ static void stamp(double *a, const int *fidx, size_t nf, int node, int x,
 }
 
 /* w->a = C + dt G and w->rhs = I dt + dQ at w->v (noise: draw dQ). */
+/* The step's matrix C + dt G and right-hand side I dt + dQ at the
+ * present voltages; zn[k] is device k's standard normal for this step
+ * (NULL: no noise). */
 static void assemble(const phys_cell *c, const phys_sde_params *p, size_t nf,
-                     double dt, int noise, uint64_t step, sde_work *w)
+                     double dt, const double *zn, sde_work *w)
 {
-  size_t nd = c->n_mos + c->n_res;
   memcpy(w->a, w->cm, nf * nf * sizeof *w->a);
   memset(w->rhs, 0, nf * sizeof *w->rhs);
-  if (noise && (step & 1) == 0)
-    for (size_t k = 0; k < nd; k++)
-      tk_rng_gauss2_at(p->seed, (uint64_t)k, step >> 1, &w->z[2 * k]);
   for (size_t k = 0; k < c->n_mos; k++) {
     const phys_mos *m = &c->mos[k];
     const sde_dev *dv0 = &w->dev[k];
@@ -252,9 +259,8 @@ static void assemble(const phys_cell *c, const phys_sde_params *p, size_t nf,
     double ds = iu * (dff * (sg - 1.0) - dfr * sg);
     double db = -(dg + dd + ds);
     double dq = 0;
-    if (noise && m->noisy)
-      dq = sqrt(PHYS_Q_C * is * (dff + dfr) * dt * p->noise_scale) *
-           w->z[2 * k + (step & 1)];
+    if (zn != NULL && m->noisy)
+      dq = sqrt(PHYS_Q_C * is * (dff + dfr) * dt * p->noise_scale) * zn[k];
     w->dev_i[k] = id;
     w->dev_dq[k] = dq;
     memcpy(&w->dev_g[4 * k], (const double[4]){dg, dd, ds, db},
@@ -276,10 +282,10 @@ static void assemble(const phys_cell *c, const phys_sde_params *p, size_t nf,
   for (size_t k = 0; k < c->n_res; k++) {
     const phys_res *r = &c->res[k];
     double g = 1.0 / r->r_ohm, i = (w->v[r->a] - w->v[r->b]) * g, dq = 0;
-    if (noise && r->noisy)
+    if (zn != NULL && r->noisy)
       dq = sqrt(0.5 * phys_noise_resistor_psd(r->r_ohm, p->temp_K) * dt *
                 p->noise_scale) *
-           w->z[2 * (c->n_mos + k) + (step & 1)];
+           zn[c->n_mos + k];
     w->dev_i[c->n_mos + k] = i;
     w->dev_dq[c->n_mos + k] = dq;
     w->dev_g[4 * (c->n_mos + k)] = g;
@@ -311,7 +317,7 @@ static int dc_op(const phys_cell *c, const phys_sde_params *p, size_t nf,
   TK_TRY(cap_matrix(c, NULL, p, nf, -1.0, w, err));
   double dt = 1e-9;
   for (int it = 0; it < 2000; it++) {
-    assemble(c, p, nf, dt, 0, 0, w);
+    assemble(c, p, nf, dt, NULL, w);
     if (lu(w->a, w->piv, nf) != 0)
       return TK_FAIL(err, TK_ENUMERIC, "singular matrix at the operating point");
     lu_solve(w->a, w->piv, nf, w->rhs);
@@ -396,6 +402,83 @@ static double step_supply_energy(const phys_cell *c, const phys_mos_cv *cv,
   return e;
 }
 
+/* Stream of the Brownian-bridge normals (refined steps). */
+#define SDE_BRIDGE_STREAM 0xB41D6E5EED5A17C3ull
+#define SDE_SQRT2 1.4142135623730950488
+
+/* One step of length h from the present voltages with normals zn (NULL:
+ * no noise).  Taken when its matrix factorises, every free node's move is
+ * finite and none exceeds p->max_step_V; otherwise redone as two half
+ * steps whose normals are the Brownian bridge of zn: z1 = (zn + x) / sqrt 2,
+ * z2 = (zn - x) / sqrt 2 with x ~ N(0, 1) (the same noise path, refined),
+ * x from stream SDE_BRIDGE_STREAM at counter (step << 12) | node, node
+ * the step's place in its binary tree of halves (1 the whole step).  At
+ * depth PHYS_SDE_MAX_DEPTH a finite step is taken whatever its move; a
+ * singular or non-finite one there is the error.  *dv_max gets the
+ * largest move taken. */
+static int sde_step(const phys_cell *c, const phys_mos_cv *cv,
+                    const phys_sde_params *p, size_t nf, double h,
+                    const double *zn, uint64_t step, unsigned depth,
+                    uint64_t node, double t_s, sde_work *w, double *energy,
+                    tk_err *err)
+{
+  size_t nn = c->n_nodes, nd = c->n_mos + c->n_res;
+  /* refresh the devices whose terminals moved far enough */
+  if (cv != NULL)
+    TK_TRY(cap_matrix(c, cv, p, nf, p->cap_refresh_V, w, err));
+  assemble(c, p, nf, h, zn, w);
+  int singular = lu(w->a, w->piv, nf) != 0, bad = singular;
+  double mv = 0;
+  size_t worst = 0;
+  if (!singular) {
+    lu_solve(w->a, w->piv, nf, w->rhs);
+    for (size_t i = 0; i < nn; i++) {
+      if (w->fidx[i] < 0)
+        continue;
+      double d = fabs(w->rhs[w->fidx[i]]);
+      if (!(d <= mv)) {   /* NaN too */
+        mv = d;
+        worst = i;
+      }
+    }
+    bad = !isfinite(mv);
+  }
+  if (!bad && (mv <= p->max_step_V || depth == PHYS_SDE_MAX_DEPTH)) {
+    *energy += step_supply_energy(c, cv, h, w);
+    for (size_t i = 0; i < nn; i++)
+      if (w->fidx[i] >= 0)
+        w->v[i] += w->rhs[w->fidx[i]];
+    return TK_OK;
+  }
+  if (depth == PHYS_SDE_MAX_DEPTH)
+    return singular ? TK_FAIL(err, TK_ENUMERIC, "singular step matrix at t "
+                              "= %g s (step refined %u times)", t_s, depth)
+                    : TK_FAIL(err, TK_ENUMERIC, "node %s became %g V at t = "
+                              "%g s (step refined %u times)",
+                              c->nodes[worst].name, w->v[worst] + mv, t_s,
+                              depth);
+  if (depth == 0)
+    w->refined++;
+  double *z = w->zs + (size_t)(depth + 1) * (nd ? nd : 1);
+  for (int half = 0; half < 2; half++) {
+    if (zn != NULL)
+      for (size_t k = 0; k < nd; k++) {
+        if (half == 0) {
+          double x[2];
+          tk_rng_gauss2_at(p->seed ^ SDE_BRIDGE_STREAM, (uint64_t)k,
+                           (step << 12) | node, x);
+          z[k] = (zn[k] + x[0]) * (1 / SDE_SQRT2);
+        } else {
+          z[k] = SDE_SQRT2 * zn[k] - z[k];   /* z1 + z2 = sqrt 2 zn */
+        }
+      }
+    TK_TRY(sde_step(c, cv, p, nf, 0.5 * h, zn != NULL ? z : NULL, step,
+                    depth + 1, 2 * node + (uint64_t)half,
+                    t_s + 0.5 * h * half, w, energy, err));
+  }
+  return TK_OK;
+}
+
 int phys_sde_run(const phys_cell *c, const phys_mos_cv *cv,
                  const phys_sde_params *p, phys_lgv_result *out, tk_err *err)
 {
@@ -434,10 +517,12 @@ int phys_sde_run(const phys_cell *c, const phys_mos_cv *cv,
   w.dev_g = malloc(4 * (nd + 1) * sizeof *w.dev_g);
   w.sup = malloc((nd + 1) * sizeof *w.sup);
   w.z = malloc(2 * (nd + 1) * sizeof *w.z);
+  w.zs = malloc((PHYS_SDE_MAX_DEPTH + 2) * (nd + 1) * sizeof *w.zs);
   out->time_s = malloc(ns * sizeof *out->time_s);
   out->v_V = malloc(ns * nn * sizeof *out->v_V);
   if (!w.dev || !w.fidx || !w.v || !w.dev_c || !w.dev_vcap || !w.rhs || !w.cm || !w.a || !w.piv ||
-      !w.dev_i || !w.dev_dq || !w.dev_g || !w.sup || !w.z || !out->time_s || !out->v_V) {
+      !w.dev_i || !w.dev_dq || !w.dev_g || !w.sup || !w.z || !w.zs ||
+      !out->time_s || !out->v_V) {
     work_free(&w);
     phys_lgv_result_free(out);
     return TK_FAIL(err, TK_ENOMEM, "out of memory for %zu samples x %zu nodes",
@@ -487,28 +572,17 @@ int phys_sde_run(const phys_cell *c, const phys_mos_cv *cv,
   uint64_t step = 0;
   for (size_t smp = 1; smp < ns && rc == 0; smp++) {
     for (size_t sub = 0; sub < per && rc == 0; sub++, step++) {
-      /* refresh the devices whose terminals moved far enough */
-      if (cv != NULL &&
-          (rc = cap_matrix(c, cv, p, nf, p->cap_refresh_V, &w, err)) != 0)
-        break;
-      assemble(c, p, nf, dt, p->noise, step, &w);
-      if (lu(w.a, w.piv, nf) != 0) {
-        rc = TK_FAIL(err, TK_ENUMERIC, "singular step matrix at t = %g s",
-                     (double)step * dt);
-        break;
+      const double *zn = NULL;
+      if (p->noise) {
+        if ((step & 1) == 0)
+          for (size_t k = 0; k < nd; k++)
+            tk_rng_gauss2_at(p->seed, (uint64_t)k, step >> 1, &w.z[2 * k]);
+        for (size_t k = 0; k < nd; k++)
+          w.zs[k] = w.z[2 * k + (step & 1)];
+        zn = w.zs;
       }
-      lu_solve(w.a, w.piv, nf, w.rhs);
-      energy += step_supply_energy(c, cv, dt, &w);
-      for (size_t i = 0; i < nn; i++) {
-        if (w.fidx[i] < 0)
-          continue;
-        w.v[i] += w.rhs[w.fidx[i]];
-        if (!isfinite(w.v[i])) {
-          rc = TK_FAIL(err, TK_ENUMERIC, "node %s became %g V at t = %g s",
-                       c->nodes[i].name, w.v[i], (double)(step + 1) * dt);
-          break;
-        }
-      }
+      rc = sde_step(c, cv, p, nf, dt, zn, step, 0, 1, (double)step * dt, &w,
+                    &energy, err);
     }
     if (rc != 0)
       break;
@@ -523,5 +597,6 @@ int phys_sde_run(const phys_cell *c, const phys_mos_cv *cv,
   }
   out->energy_J = energy;
   out->steps = (double)step;
+  out->refined_steps = (double)w.refined;
   return TK_OK;
 }

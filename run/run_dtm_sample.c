@@ -81,7 +81,8 @@ static int chip_cells(const run_dtm_sample_params *o, const tsu_dtm *m,
                            o->clock_Hz, 2, o->seed,
                            (tsu_mismatch)o->mismatch, o->trim,
                            o->trim_lsb_V, m->n_nodes,
-                           cells, &cp, &at, desc, size, err);
+                           cells, &cp, &at, desc, size,
+                           &ep->samples_per_update, err);
   if (rc == TK_OK) {
     if (at.energy_J > 0)
       ep->e_rng_J = at.energy_J;

@@ -180,7 +180,7 @@ static int run_spin(const run_sample_params *o, sample_run *r,
                              (tsu_mismatch)o->mismatch, o->trim,
                              o->trim_lsb_V, (uint32_t)r->g->n, &r->cells,
                              &cp, &at, desc,
-                             size, err));
+                             size, &ep->samples_per_update, err));
     fprintf(stderr, "sample: cells: %s\n", desc);
     w->cell_mismatch = desc;
     if (at.energy_J > 0)

@@ -19,6 +19,15 @@
  *      variance 2 kT T / R2 (one-sided 4kT/R): sigma of the power
  *      VDD sqrt(2 kT / (R2 T)) (plus R2's mean-current fluctuation, a
  *      factor below 1.1 here); limit 5 sigma.
+ *   5. Step refinement (phys_sde.h): an RC node (R to ground with its
+ *      thermal noise, RC = 1 ns) at dt = RC, where the fixed-step scheme's
+ *      stationary variance is kT/C / (1 + dt/(2 RC)) = 2/3 kT/C, forced to
+ *      refine every step to dt / 1024 (max_step_V tiny): the Brownian-
+ *      bridge halves must give kT/C / (1 + 1/2048) -- the same noise path
+ *      resolved finer, not new noise.  40 us, 40000 samples (correlation
+ *      e^-1 between samples: effective ~18000); limit 5 sigma of the
+ *      variance, sqrt(2 / 18000) ~ 1 %.  Every step refined, and the
+ *      energy bookkeeping of test 1 holds through refined steps.
  * Seed 0x5de1.
  */
 #include <math.h>
@@ -35,12 +44,16 @@
 
 static const double VDD = 0.35, CN = 1.0e-15, T_K = 300.0;
 
-/* Run c (noise on, dt, t_stop) and check energy = VDD CN (V_end - V_0). */
-static void stored_charge(phys_cell *c, const phys_mos_cv *cv, int n,
-                          double dt, double t_stop, const char *what)
+/* Run c (noise on, dt, t_stop) and check energy = VDD CN (V_end - V_0);
+ * max_step: phys_sde_params.max_step_V (0: the default). */
+static void stored_charge_at(phys_cell *c, const phys_mos_cv *cv, int n,
+                             double dt, double t_stop, double max_step,
+                             const char *what)
 {
   tk_err e = {0};
   phys_sde_params p = phys_sde_default_params();
+  if (max_step > 0)
+    p.max_step_V = max_step;
   p.seed = SEED;
   p.temp_K = T_K;
   p.dt_s = dt;
@@ -57,9 +70,73 @@ static void stored_charge(phys_cell *c, const phys_mos_cv *cv, int n,
   double tol = 1e-6 * VDD * CN * sqrt(phys_kt_J(T_K) / CN);
   TKT_IN(r.energy_J - want, -tol, tol,
          what);
-  printf("# energy %.9g J, VDD C dV %.9g J, dV %.3g V over %.0f steps\n",
-         r.energy_J, want, dv, r.steps);
+  printf("# energy %.9g J, VDD C dV %.9g J, dV %.3g V over %.0f steps "
+         "(%.0f refined)\n", r.energy_J, want, dv, r.steps, r.refined_steps);
   phys_lgv_result_free(&r);
+}
+
+static void stored_charge(phys_cell *c, const phys_mos_cv *cv, int n,
+                          double dt, double t_stop, const char *what)
+{
+  stored_charge_at(c, cv, n, dt, t_stop, 0, what);
+}
+
+/* Test 5: refined steps keep the noise path (kT/C) and the energy. */
+static void refinement(void)
+{
+  phys_cell *c = NULL;
+  tk_err e = {0};
+  int gnd, n;
+  const double R = 1e6, tiny = 1e-300;   /* RC = 1 ns */
+  phys_cell_alloc(&c, &e);
+  phys_cell_add_fixed(c, "gnd", 0.0, 0, &gnd, &e);
+  phys_cell_add_free(c, "n", CN, 0.0, &n, &e);
+  phys_cell_add_res(c, "R", n, gnd, R, &e);
+  double kt_c = phys_kt_J(T_K) / CN;
+  for (int refine = 0; refine < 2; refine++) {
+    phys_sde_params p = phys_sde_default_params();
+    p.seed = SEED;
+    p.temp_K = T_K;
+    p.dt_s = p.sample_dt_s = R * CN;
+    p.t_stop_s = 40e-6;
+    if (refine)
+      p.max_step_V = tiny;
+    phys_lgv_result r;
+    int rc = phys_sde_run(c, NULL, &p, &r, &e);
+    TKT_OK(rc == 0, "RC node, %s: runs (%s)", refine ? "every step refined"
+                                                     : "fixed steps",
+           rc ? e.msg : "ok");
+    if (rc != 0)
+      continue;
+    const double *v = &r.v_V[(size_t)n * r.n_samples];
+    double s2 = 0;
+    for (size_t i = 0; i < r.n_samples; i++)
+      s2 += v[i] * v[i];
+    s2 /= (double)r.n_samples;
+    double h = refine ? 1.0 / 1024 : 1.0;
+    double want = kt_c / (1 + h / 2);
+    char what[160];
+    snprintf(what, sizeof what, "RC node at dt = RC, %s: variance = kT/C / "
+             "(1 + h/2), h = %g", refine ? "refined to dt/1024" : "fixed",
+             h);
+    TKT_SIGMA(s2 / kt_c, want / kt_c, sqrt(2.0 / 18000) * want / kt_c, 5.0,
+              what);
+    if (refine)
+      TKT_OK(r.refined_steps == r.steps, "every one of the %.0f steps was "
+             "refined (%.0f)", r.steps, r.refined_steps);
+    phys_lgv_result_free(&r);
+  }
+  phys_cell_free(c);
+  /* test 1's bookkeeping through refined steps (RC = 1 ns, dt = 50 RC) */
+  phys_cell *c2 = NULL;
+  int vdd, n2;
+  phys_cell_alloc(&c2, &e);
+  phys_cell_add_fixed(c2, "vdd", VDD, 1, &vdd, &e);
+  phys_cell_add_free(c2, "n", CN, VDD, &n2, &e);
+  phys_cell_add_res(c2, "R1", vdd, n2, 1e6, &e);
+  stored_charge_at(c2, NULL, n2, 50e-9, 20e-6, tiny,
+                   "every step refined: energy = VDD C dV");
+  phys_cell_free(c2);
 }
 
 static void resistor_charge(void)
@@ -154,5 +231,6 @@ int main(void)
   resistor_charge();
   pmos_charge();
   dc_load();
+  refinement();
   return tkt_done();
 }

@@ -234,7 +234,8 @@ static void instances(const char *path)
   /* untrimmed at 300 K: a_i = 2 beta vs_nom / vs_i, b_i = (v0_nom -
    * v0_i) / vs_i with the nominal fit as the mapping */
   rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7, TSU_MISMATCH_AUTO,
-                         0, 0.0, 10, &c, &p, &at, desc, sizeof desc, &err);
+                         0, 0.0, 10, &c, &p, &at, desc, sizeof desc,
+                         NULL, &err);
   ok = rc == 0 && strncmp(desc, "instances:", 10) == 0;
   for (uint32_t i = 0; ok && i < 10; i++) {
     int j = (int)(i % NI);
@@ -250,10 +251,16 @@ static void instances(const char *path)
    * sampled P(1) at h = 0.5 is the mean of their own sigmoids, far from
    * the ideal chip's (b_i up to 2.7 logistic widths) */
   const double hval = 0.5, ideal = 1 / (1 + exp(-2 * beta * hval));
+  double spu = 0, spu_want = 0;
   rc = tsu_celltab_cells(t, 300, 300, beta, 1.0, 2, 7, TSU_MISMATCH_AUTO,
-                         0, 0.0, 40, &c, &p, &at, NULL, 0, &err);
+                         0, 0.0, 40, &c, &p, &at, NULL, 0, &spu, &err);
   TKT_OK(rc == 0 && !c->has_memory, "untrimmed instances, 1 Hz clock: no "
          "memory (%s)", rc ? tk_err_text(&err) : "ok");
+  for (int i = 0; i < 40; i++)
+    spu_want += 2.0 / inst_tau(i % NI) / 40;
+  TKT_OK(fabs(spu / spu_want - 1) < 1e-12, "energy: independent samples "
+         "per update = the nodes' mean of dt/tau_i (%.6g, want %.6g)", spu,
+         spu_want);
   if (rc == 0) {
     double p_un = pooled_p1(c, hval, "untrimmed instances: P(1) = mean of "
                             "sigmoid(a_i h + b_i)");
@@ -263,7 +270,8 @@ static void instances(const char *path)
   tsu_cells_free(c);
   /* trimmed at the design temperature: exactly the ideal sigmoid */
   rc = tsu_celltab_cells(t, 300, 300, beta, 1.0, 2, 7, TSU_MISMATCH_AUTO,
-                         1, 0.0, 40, &c, &p, &at, desc, sizeof desc, &err);
+                         1, 0.0, 40, &c, &p, &at, desc, sizeof desc,
+                         NULL, &err);
   ok = rc == 0 && strncmp(desc, "instances-trimmed:", 18) == 0;
   for (uint32_t i = 0; ok && i < 40; i++)
     ok = c->a[i] == 2 * beta && c->b[i] == 0;
@@ -276,7 +284,8 @@ static void instances(const char *path)
   /* a trim DAC of 2 mV steps: each offset trim the nominal v0 plus a
    * whole number of steps, within half a step of the cell's own v0 */
   rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7, TSU_MISMATCH_AUTO,
-                         1, 0.002, 10, &c, &p, &at, desc, sizeof desc, &err);
+                         1, 0.002, 10, &c, &p, &at, desc, sizeof desc,
+                         NULL, &err);
   ok = rc == 0 && strstr(desc, "in steps of 0.002 V") != NULL;
   for (uint32_t i = 0; ok && i < 10; i++) {
     int j = (int)(i % NI);
@@ -291,11 +300,11 @@ static void instances(const char *path)
          "gain exact (%s)", rc ? tk_err_text(&err) : desc);
   tsu_cells_free(c);
   rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7, TSU_MISMATCH_AUTO,
-                         0, 0.002, 10, &c, &p, &at, NULL, 0, &err);
+                         0, 0.002, 10, &c, &p, &at, NULL, 0, NULL, &err);
   TKT_OK(rc == TK_ERANGE && c == NULL, "a trim step without trim: refused");
   /* trimmed at 300 K, chip at 325 K: a_i = 2 beta vs_i(300)/vs_i(325) */
   rc = tsu_celltab_cells(t, 325, 300, beta, 1e9, 2, 7, TSU_MISMATCH_AUTO,
-                         1, 0.0, 8, &c, &p, &at, NULL, 0, &err);
+                         1, 0.0, 8, &c, &p, &at, NULL, 0, NULL, &err);
   ok = rc == 0;
   for (uint32_t i = 0; ok && i < 8; i++) {
     int j = want_inst[i % 4];
@@ -308,13 +317,14 @@ static void instances(const char *path)
   tsu_cells_free(c);
   /* modes and refusals */
   rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7,
-                         TSU_MISMATCH_GAUSSIAN, 1, 0.0, 8, &c, &p, &at, NULL, 0,
-                         &err);
+                         TSU_MISMATCH_GAUSSIAN, 1, 0.0, 8, &c, &p, &at, NULL,
+                         0, NULL, &err);
   TKT_OK(rc == TK_EINVAL && c == NULL && strstr(err.msg, "--trim"),
          "--trim with --mismatch gaussian: refused");
   printf("# message: %s\n", err.msg);
   rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7, TSU_MISMATCH_NONE,
-                         0, 0.0, 8, &c, &p, &at, desc, sizeof desc, &err);
+                         0, 0.0, 8, &c, &p, &at, desc, sizeof desc,
+                         NULL, &err);
   ok = rc == 0 && strncmp(desc, "none:", 5) == 0;
   for (uint32_t i = 0; ok && i < 8; i++)
     ok = fabs(c->a[i] - 2 * beta) < 1e-15 && fabs(c->b[i]) < 1e-12;
@@ -322,7 +332,7 @@ static void instances(const char *path)
   tsu_cells_free(c);
   rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7,
                          TSU_MISMATCH_GAUSSIAN, 0, 0.0, 8, &c, &p, &at, desc,
-                         sizeof desc, &err);
+                         sizeof desc, NULL, &err);
   TKT_OK(rc == 0 && strncmp(desc, "gaussian:", 9) == 0 &&
              c->b[0] != c->b[1], "--mismatch gaussian: drawn per node (%s)",
          desc);
@@ -339,11 +349,12 @@ static void instances(const char *path)
   rc = io_cells_read(path, "pbit_t", &t, &err);
   if (rc == 0)
     rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7, TSU_MISMATCH_AUTO,
-                           1, 0.0, 8, &c, &p, &at, NULL, 0, &err);
+                           1, 0.0, 8, &c, &p, &at, NULL, 0, NULL, &err);
   TKT_OK(rc == TK_EINVAL && strstr(err.msg, "--mc"), "--trim on a library "
          "without instances: refused naming calibrate --mc");
   rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7, TSU_MISMATCH_AUTO,
-                         0, 0.0, 8, &c, &p, &at, desc, sizeof desc, &err);
+                         0, 0.0, 8, &c, &p, &at, desc, sizeof desc,
+                         NULL, &err);
   TKT_OK(rc == 0 && strncmp(desc, "gaussian:", 9) == 0,
          "auto without instances: the Gaussian draw");
   tsu_cells_free(c);

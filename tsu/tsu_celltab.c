@@ -186,7 +186,7 @@ int tsu_celltab_cells(const tsu_celltab *t, double temp_K, double design_K,
                       double trim_lsb_V, uint32_t n, tsu_cells **cells,
                       tsu_cell_params *cp,
                       tsu_cellpoint *at, char *desc, size_t size,
-                      tk_err *err)
+                      double *samples_per_update, tk_err *err)
 {
   *cells = NULL;
   if (!(trim_lsb_V >= 0 && trim_lsb_V < 1) || (trim_lsb_V > 0 && !trim))
@@ -217,6 +217,14 @@ int tsu_celltab_cells(const tsu_celltab *t, double temp_K, double design_K,
                          trim_lsb_V * round((nd.v0_nom_V[i] - cp->v0_nom_V) /
                                             trim_lsb_V);
     int rc = tsu_cells_build_nodes(cp, &nd, cells, err);
+    if (rc == 0 && samples_per_update != NULL) {
+      double s = 0;
+      for (uint32_t i = 0; i < n; i++) {
+        double tau = isfinite(nd.tau_s[i]) ? nd.tau_s[i] : cp->tau_s;
+        s += tau > 0 ? fmax(cp->dt_s / tau, 1) : 1;
+      }
+      *samples_per_update = n > 0 ? s / n : 1;
+    }
     tsu_cell_nodes_clear(&nd);
     char step[64] = "";
     if (trim_lsb_V > 0)
@@ -239,6 +247,8 @@ int tsu_celltab_cells(const tsu_celltab *t, double temp_K, double design_K,
                    "fitted there); --mismatch instances or none", t->name,
                    temp_K);
   TK_TRY(tsu_cells_build(cp, n, cells, err));
+  if (samples_per_update != NULL)
+    *samples_per_update = cp->tau_s > 0 ? fmax(cp->dt_s / cp->tau_s, 1) : 1;
   if (desc != NULL) {
     if (mode == TSU_MISMATCH_NONE || (cp->v0_sigma_V == 0 &&
                                       cp->vs_sigma_rel == 0))

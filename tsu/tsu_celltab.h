@@ -84,7 +84,9 @@ typedef enum tsu_mismatch {
  * in steps of that size (a trim DAC), v0_nom_i = v0_nom + lsb round((v0_i
  * - v0_nom) / lsb) with v0_nom the nominal cell at design_K, so each
  * cell keeps an offset of up to lsb / 2; 0: exact.  The gain trim stays
- * exact.  desc (size bytes, may be NULL) gets one
+ * exact.  *samples_per_update (may be NULL) gets the nodes' mean of
+ * max(dt / tau_i, 1) (1 where tau_i = 0): the independent samples a cell
+ * draws per update, for the energy report (tsu_energy.h).  desc (size bytes, may be NULL) gets one
  * line for the output file and stderr, its first word (up to ':') one of
  * instances, instances-trimmed, gaussian, none, e.g. "instances: 4849
  * of 4900 instances fitted, node i = instance i mod 4849, untrimmed (the
@@ -95,7 +97,7 @@ int tsu_celltab_cells(const tsu_celltab *t, double temp_K, double design_K,
                       double trim_lsb_V, uint32_t n, tsu_cells **cells,
                       tsu_cell_params *cp,
                       tsu_cellpoint *at, char *desc, size_t size,
-                      tk_err *err);
+                      double *samples_per_update, tk_err *err);
 
 void tsu_celltab_free(tsu_celltab *t);
 

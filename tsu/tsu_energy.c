@@ -36,7 +36,9 @@ int tsu_energy_compute(const tsu_energy_params *p, const tsu_graph *g,
   double v2 = p->vdd_V * p->vdd_V;
   double n = g->n;
   double rng_per_update = p->e_rng_J;
-  if (p->tau_s > 0 && p->dt_s > p->tau_s)
+  if (p->samples_per_update > 0)
+    rng_per_update = p->e_rng_J * p->samples_per_update;
+  else if (p->tau_s > 0 && p->dt_s > p->tau_s)
     rng_per_update = p->e_rng_J * p->dt_s / p->tau_s;
   double wire = 0;
   for (uint32_t e = 0; e < g->n_edges; e++) {

@@ -32,6 +32,10 @@ typedef struct tsu_energy_params {
   double e_rng_J;        /* energy per independent cell sample, J */
   double tau_s;          /* cell correlation time, s (0: one sample/update) */
   double dt_s;           /* time between updates of one cell, s */
+  double samples_per_update; /* > 0: independent cell samples per update,
+                          * averaged over the nodes (cells with their own
+                          * tau: tsu_celltab_cells); 0: max(dt/tau, 1)
+                          * from tau_s and dt_s */
   double vdd_V;          /* swing of bias, clock and wires, V */
   double c_syn_F;        /* synapse capacitance per input, F */
   double c_clock_F;      /* clock load per cell, F */
