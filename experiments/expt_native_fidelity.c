@@ -77,6 +77,7 @@
 #define NF_FULL_TAUS 300.0 /* full: record per run in pilot taus ... */
 #define NF_FULL_MAX_S 300e-6 /* ... at most this */
 #define NF_VSEP_V 0.3      /* gmm2's separation control */
+#define NF_NB 10           /* batches of a record (paired errors) */
 #define NF_DP_LIM 0.02     /* issue 15: |dP| */
 #define NF_DTAU_LIM 0.10   /* issue 15: |d tau| / tau */
 
@@ -95,6 +96,8 @@ typedef struct nf_job {
 
 typedef struct nf_res {
   double p[NF_K];            /* occupancy of each state */
+  double pb[NF_NB][NF_K];    /* the same per tenth of the record */
+  double fb[NF_NB];          /* state changes per tenth */
   double flips;              /* state changes */
   double duration_s;         /* record length */
   double wall_s;             /* engine wall time */
@@ -161,13 +164,24 @@ static int point(void *ud, size_t idx, void *result, tk_err *err)
       meas->states(&l, st);
     else
       gmm_states(l.v_V[0], tr.n, j->vctl_V[1], st);
-    double cnt[NF_K] = {0};
+    double cnt[NF_K] = {0}, nb[NF_NB] = {0};
     for (size_t k = 0; k < tr.n; k++) {
-      if (st[k] < NF_K) cnt[st[k]] += 1;
-      if (k > 0 && st[k] != st[k - 1]) res->flips += 1;
+      size_t b = k * NF_NB / tr.n;   /* its tenth of the record */
+      nb[b] += 1;
+      if (st[k] < NF_K) {
+        cnt[st[k]] += 1;
+        res->pb[b][st[k]] += 1;
+      }
+      if (k > 0 && st[k] != st[k - 1]) {
+        res->flips += 1;
+        res->fb[b] += 1;
+      }
     }
     for (int s = 0; s < NF_K; s++)
       res->p[s] = tr.n ? cnt[s] / (double)tr.n : 0;
+    for (size_t b = 0; b < NF_NB; b++)
+      for (int s = 0; s < NF_K; s++)
+        res->pb[b][s] = nb[b] > 0 ? res->pb[b][s] / nb[b] : 0;
     res->duration_s = tr.dt_s * (double)tr.n;
     res->last_state = tr.n ? st[tr.n - 1] : 0;
   }
@@ -411,9 +425,12 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
     return rc;
   }
   /* per row: the state with the largest |dP|, its errors; tau both */
-  double *col[18];
-  for (int k = 0; k < 18; k++)
+  double *col[20];
+  for (int k = 0; k < 20; k++)
     col[k] = calloc(nrow, sizeof(double));
+  double max_sp_pair = 0, max_dp_sig_pair = 0, max_stau_pair = 0;
+  double max_dtau_sig_pair = 0;
+  size_t n_pair = 0, n_precise = 0;
   double max_dp = 0, max_dp_fl = 0, max_dp_sig = 0, max_dtau = 0, max_dtau_sig = 0;
   double max_sp = 0, max_stau = 0, need_max = 0;
   double wall_ng = 0, wall_nat = 0, sim_s = 0;
@@ -477,6 +494,40 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
     col[15][row] = a->wall_s;
     col[16][row] = b->wall_s;
     col[17][row] = a->duration_s;
+    /* Paired errors (common random numbers): both engines integrate the
+     * same noise path, so their states stay locked for long stretches
+     * and the difference of a tenth's occupancy (and flip count) varies
+     * far less between tenths than either record does.  Batch means of
+     * the difference over the ten tenths, used where both engines flip
+     * at least twice per tenth on average (else NaN: a tenth without
+     * flips says nothing about either rate). */
+    double sp_pair = NAN, stau_pair = NAN;
+    if (fa >= 2 * NF_NB && fb >= 2 * NF_NB) {
+      double md = 0, mf = 0, vd = 0, vf = 0;
+      for (size_t bi = 0; bi < NF_NB; bi++) {
+        md += (b->pb[bi][ks] - a->pb[bi][ks]) / NF_NB;
+        mf += (b->fb[bi] - a->fb[bi]) / NF_NB;
+      }
+      for (size_t bi = 0; bi < NF_NB; bi++) {
+        vd += pow(b->pb[bi][ks] - a->pb[bi][ks] - md, 2) / (NF_NB - 1);
+        vf += pow(b->fb[bi] - a->fb[bi] - mf, 2) / (NF_NB - 1);
+      }
+      sp_pair = sqrt(vd / NF_NB);
+      /* tau ~ 1 / flips: the flip-count difference's error relative to
+       * ngspice's count (the occupancy factor's change is second order) */
+      stau_pair = (1 + dtau) * sqrt(NF_NB * vf) / fa;
+      n_pair++;
+      max_sp_pair = fmax(max_sp_pair, sp_pair);
+      max_stau_pair = fmax(max_stau_pair, stau_pair);
+      if (sp_pair > 0)
+        max_dp_sig_pair = fmax(max_dp_sig_pair, fabs(dp) / sp_pair);
+      if (stau_pair > 0 && isfinite(dtau))
+        max_dtau_sig_pair = fmax(max_dtau_sig_pair, fabs(dtau) / stau_pair);
+      if (sp_pair < NF_DP_LIM / 3 && stau_pair < NF_DTAU_LIM / 3)
+        n_precise++;
+    }
+    col[18][row] = sp_pair;
+    col[19][row] = stau_pair;
     max_dp = fmax(max_dp, fabs(dp));
     if (fa >= 10 && fb >= 10)
       max_dp_fl = fmax(max_dp_fl, fabs(dp));
@@ -494,11 +545,13 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
     sim_s += a->duration_s;
     if (!c->quiet)
       fprintf(stderr, "native-fidelity: %-4s %4.0f C %.4f V  P(%d) %.3f / "
-              "%.3f (d %+.3f +- %.3f)  tau %.3g / %.3g us (d %+.1f %% +- %.1f "
-              "%%, flips %.0f / %.0f)  needs %.3g s  wall %.1f / %.2f s\n",
-              cell_names[cells[ic]], temps_C[it], col[2][row], ks, a->p[ks], b->p[ks],
-              dp, sp, ta * 1e6, tb * 1e6, 100 * dtau, 100 * stau, fa, fb,
-              need, a->wall_s, b->wall_s);
+              "%.3f (d %+.3f +- %.3f, paired +- %.4f)  tau %.3g / %.3g us (d "
+              "%+.1f %% +- %.1f %%, paired +- %.1f %%, flips %.0f / %.0f)  "
+              "needs %.3g s  wall %.1f / %.2f s\n",
+              cell_names[cells[ic]], temps_C[it], col[2][row], ks, a->p[ks],
+              b->p[ks], dp, sp, sp_pair, ta * 1e6, tb * 1e6, 100 * dtau,
+              100 * stau, 100 * stau_pair, fa, fb, need, a->wall_s,
+              b->wall_s);
   }
   /* tau pooled per cell and temperature over the three controls:
    * sum (1 - sum p^2) T / sum flips, per engine */
@@ -532,9 +585,11 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   static const char *names[] = {
       "cell", "T", "control", "state", "P ngspice", "P native", "dP", "err dP",
       "tau ngspice", "tau native", "dtau/tau", "err dtau/tau", "flips ngspice",
-      "flips native", "record needed", "wall ngspice", "wall native", "record"};
+      "flips native", "record needed", "wall ngspice", "wall native", "record",
+      "err dP paired", "err dtau/tau paired"};
   static const char *units[] = {"1", "C", "V", "1", "1", "1", "1", "1", "s",
-                                "s", "1", "1", "1", "1", "s", "s", "s", "s"};
+                                "s", "1", "1", "1", "1", "s", "s", "s", "s",
+                                "1", "1"};
   char **labels = calloc(nrow, sizeof *labels);
   for (size_t row = 0; labels && row < nrow; row++) {
     labels[row] = malloc(32);
@@ -546,14 +601,17 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   for (size_t row = 0; lab_ok && row < nrow; row++)
     lab_ok = labels[row] != NULL;
   int cols_ok = 1;
-  for (int k = 0; k < 18; k++) cols_ok &= col[k] != NULL;
+  for (int k = 0; k < 20; k++) cols_ok &= col[k] != NULL;
   if (rc == 0 && (!cols_ok || !lab_ok))
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
   if (rc == 0)
     rc = expt_table(r, "rows", "Per cell, temperature and control: the state "
                     "with the largest |dP|, tau from the flip rate, both "
                     "engines, errors (1 sigma) and the record the issue's "
-                    "limits would need", nrow, 18, names, units,
+                    "limits would need (independent records), and the paired "
+                    "errors of the difference (batch means over tenths of the "
+                    "record; NaN below 2 flips per tenth)", nrow, 20, names,
+                    units,
                     (const double *const *)col, (const char *const *)labels,
                     err);
   if (rc == 0) rc = expt_vec(r, "/trip/temp_C", temps_C, NF_NT, "C", err);
@@ -571,6 +629,12 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   if (rc == 0) rc = expt_sum(r, "tau_ratio_max", pool_ratio_max, "1", err);
   if (rc == 0) rc = expt_sum(r, "tau_ratio_err", pool_sig, "1", err);
   if (rc == 0) rc = expt_sum(r, "record_needed_s", need_max, "s", err);
+  if (rc == 0) rc = expt_sum(r, "rows_paired", (double)n_pair, "1", err);
+  if (rc == 0) rc = expt_sum(r, "rows_paired_precise", (double)n_precise, "1", err);
+  if (rc == 0) rc = expt_sum(r, "max_dp_err_paired", n_pair ? max_sp_pair : NAN, "1", err);
+  if (rc == 0) rc = expt_sum(r, "max_dp_sigma_paired", n_pair ? max_dp_sig_pair : NAN, "1", err);
+  if (rc == 0) rc = expt_sum(r, "max_dtau_err_paired", n_pair ? max_stau_pair : NAN, "1", err);
+  if (rc == 0) rc = expt_sum(r, "max_dtau_sigma_paired", n_pair ? max_dtau_sig_pair : NAN, "1", err);
   if (rc == 0) rc = expt_sum(r, "wall_ngspice_s", wall_ng, "s", err);
   if (rc == 0) rc = expt_sum(r, "wall_native_s", wall_nat, "s", err);
   if (rc == 0)
@@ -580,9 +644,16 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
               "0.0067: a record of %.3g s per point for the worst row. ",
               nrow, sim_s, wall_ng, wall_nat, wall_ng / fmax(wall_nat, 1e-9),
               max_dp, max_dp_sig, max_sp, need_max);
+  if (rc == 0)
+    expt_note(r, "Paired errors (both engines on the same noise path; batch "
+              "means of the difference over tenths of the record) on %zu "
+              "rows with >= 2 flips per tenth: dP errors up to %.4f, tau "
+              "errors up to %.3f; %zu of them below a third of both limits. ",
+              n_pair, n_pair ? max_sp_pair : NAN,
+              n_pair ? max_stau_pair : NAN, n_precise);
   for (size_t row = 0; labels && row < nrow; row++) free(labels[row]);
   free(labels);
-  for (int k = 0; k < 18; k++) free(col[k]);
+  for (int k = 0; k < 20; k++) free(col[k]);
   free(jobs);
   free(res);
   return rc;
