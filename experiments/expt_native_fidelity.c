@@ -43,7 +43,8 @@
  * occupancy differences (and flip-count differences, for tau ~ 1/flips)
  * give "err dP paired" and "err dtau/tau paired" -- used only where both
  * engines flip at least twice per tenth on average (a tenth without
- * flips in either engine tells nothing about the rates), NaN elsewhere.
+ * flips in either engine tells nothing about the rates), NaN elsewhere;
+ * the tau error is at least one flip's resolution, (1 + dtau) / flips.
  * Example (pbit, 27 C, 0.1859 V, 100 us, seed 5): dP -0.0102, paired
  * error 0.0046 against 0.083 for independent records.
  *
@@ -64,254 +65,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "calibrate/cal_sweep.h"
 #include "circuits/cells/ckt_cells.h"
-#include "circuits/ckt_native.h"
-#include "circuits/ckt_session.h"
-#include "circuits/ckt_sim.h"
 #include "experiments/expt.h"
 #include "experiments/expt_impl.h"
+#include "experiments/expt_native_fidelity_impl.h"
 #include "io/io_plot.h"
 #include "physics/phys_const.h"
-#include "run/run_cellmeasure.h"
-
-#define NF_NT 3            /* temperatures */
-#define NF_NV 3            /* controls per cell and temperature */
-#define NF_NC 3            /* cells */
-#define NF_K 4             /* most states of a cell */
-#define NF_NG 12           /* pilot grid points per temperature */
-#define NF_GRID_STEP_V 0.5e-3 /* pilot grid step at 27 C (scaled with T) */
-#define NF_PILOT_S 100e-6  /* pilot record (native) */
-#define NF_P_LO 0.2        /* the controls: P(1) of the pilot 0.2, 0.5, 0.8 */
-#define NF_P_HI 0.8
-#define NF_QUICK_S 30e-6   /* --quick: record per run at most */
-#define NF_FULL_TAUS 300.0 /* full: record per run in pilot taus ... */
-#define NF_FULL_MAX_S 300e-6 /* ... at most this */
-#define NF_VSEP_V 0.3      /* gmm2's separation control */
-#define NF_NB 10           /* batches of a record (paired errors) */
-#define NF_DP_LIM 0.02     /* issue 15: |dP| */
-#define NF_DTAU_LIM 0.10   /* issue 15: |d tau| / tau */
-
-static const char *const cell_names[NF_NC] = {"pbit", "cat4", "gmm2"};
-static const double temps_C[NF_NT] = {-40, 27, 125};
-
-typedef struct nf_job {
-  const ckt_cell_info *ci;   /* the cell */
-  double vctl_V[CKT_MAX_CTL];/* its controls */
-  double temp_K;             /* temperature */
-  double tstop_s;            /* simulated time */
-  uint64_t seed;             /* noise seed (same for both engines) */
-  int native;                /* 1: ckt_native_run, 0: ngspice */
-  int noise_off;             /* 1: deterministic (trip-point search) */
-} nf_job;
-
-typedef struct nf_res {
-  double p[NF_K];            /* occupancy of each state */
-  double pb[NF_NB][NF_K];    /* the same per tenth of the record */
-  double fb[NF_NB];          /* state changes per tenth */
-  double flips;              /* state changes */
-  double duration_s;         /* record length */
-  double wall_s;             /* engine wall time */
-  double last_state;         /* digitised state at the end */
-} nf_res;
-
-typedef struct nf_ud {
-  const nf_job *jobs;
-  nf_res *out;
-} nf_ud;
-
-static double now_s(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* gmm2's digitiser: hysteresis at 30 % / 70 % of VSEP. */
-static void gmm_states(const double *y, size_t n, double vsep, uint8_t *st)
-{
-  uint8_t s = n > 0 && y[0] >= 0.5 * vsep;
-  for (size_t k = 0; k < n; k++) {
-    if (y[k] >= 0.7 * vsep) s = 1;
-    else if (y[k] <= 0.3 * vsep) s = 0;
-    st[k] = s;
-  }
-}
-
-static int point(void *ud, size_t idx, void *result, tk_err *err)
-{
-  const nf_job *j = &((nf_ud *)ud)->jobs[idx];
-  nf_res *res = result;
-  memset(res, 0, sizeof *res);
-  const ckt_cell_info *ci = j->ci;
-  ckt_sim_params sp = ckt_sim_default_params();
-  sp.temp_K = j->temp_K;
-  sp.tstop_s = j->tstop_s;
-  sp.tstep_s = ci->tstep_s;
-  sp.nt_s = fmin(ci->nt_s, sp.tstep_s);
-  sp.seed = j->seed;
-  sp.noise = !j->noise_off;
-  phys_cell *pc = NULL;
-  ckt_session *ses = NULL;
-  ckt_trace tr;
-  memset(&tr, 0, sizeof tr);
-  uint8_t *st = NULL;
-  int rc = ckt_cell_build(ci, j->vctl_V, NULL, &pc, err);
-  double t0 = now_s();
-  if (rc == 0 && j->native)
-    rc = ckt_native_run(pc, &sp, &tr, err);
-  else if (rc == 0) {
-    rc = ckt_session_open(&ses, err);
-    if (rc == 0) rc = ckt_sim_run(ses, pc, ci->name, &sp, &tr, err);
-  }
-  res->wall_s = now_s() - t0;
-  run_cell_lines l;
-  if (rc == 0) rc = run_cell_lines_get(ci, &tr, ci->vdd_V, &l, err);
-  if (rc == 0 && (st = calloc(tr.n ? tr.n : 1, 1)) == NULL)
-    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-  if (rc == 0) {
-    const run_cellkind_measure *meas = run_cellkind_measure_get(ci->cellkind);
-    if (meas != NULL && meas->states != NULL)
-      meas->states(&l, st);
-    else
-      gmm_states(l.v_V[0], tr.n, j->vctl_V[1], st);
-    double cnt[NF_K] = {0}, nb[NF_NB] = {0};
-    for (size_t k = 0; k < tr.n; k++) {
-      size_t b = k * NF_NB / tr.n;   /* its tenth of the record */
-      nb[b] += 1;
-      if (st[k] < NF_K) {
-        cnt[st[k]] += 1;
-        res->pb[b][st[k]] += 1;
-      }
-      if (k > 0 && st[k] != st[k - 1]) {
-        res->flips += 1;
-        res->fb[b] += 1;
-      }
-    }
-    for (int s = 0; s < NF_K; s++)
-      res->p[s] = tr.n ? cnt[s] / (double)tr.n : 0;
-    for (size_t b = 0; b < NF_NB; b++)
-      for (int s = 0; s < NF_K; s++)
-        res->pb[b][s] = nb[b] > 0 ? res->pb[b][s] / nb[b] : 0;
-    res->duration_s = tr.dt_s * (double)tr.n;
-    res->last_state = tr.n ? st[tr.n - 1] : 0;
-  }
-  free(st);
-  ckt_trace_clear(&tr);
-  ckt_session_close(ses);
-  phys_cell_free(pc);
-  return rc;
-}
-
-static int done(void *ud, size_t idx, const void *result, tk_err *err)
-{
-  (void)err;
-  memcpy(&((nf_ud *)ud)->out[idx], result, sizeof(nf_res));
-  return TK_OK;
-}
-
-static int run_jobs(const expt_ctx *c, const nf_job *jobs, size_t n,
-                    nf_res *out, tk_err *err)
-{
-  nf_ud ud = {jobs, out};
-  cal_sweep_params p = cal_sweep_default_params();
-  p.n_points = n;
-  p.result_size = sizeof(nf_res);
-  p.workers = c->workers < 1 ? 1 : c->workers;
-  p.progress_label = "native-fidelity runs";
-  p.quiet = c->quiet;
-  cal_sweep_stats stats;
-  return cal_sweep_run(&p, point, done, &ud, &stats, err);
-}
-
-/* The pbit core's noiseless trip point at each temperature (ngspice):
- * bisection on the output's final state after 0.5 us. */
-static int trip_points(const expt_ctx *c, const double *temp_K, double *trip,
-                       tk_err *err)
-{
-  const ckt_cell_info *ci = ckt_cell_find("pbit");
-  double lo[NF_NT], hi[NF_NT];
-  nf_job jobs[NF_NT];
-  nf_res res[NF_NT];
-  for (size_t i = 0; i < NF_NT; i++) { lo[i] = 0.12; hi[i] = 0.26; }
-  for (int s = 0; s < 14; s++) {   /* 0.14 V / 2^14: 9 uV */
-    memset(jobs, 0, sizeof jobs);
-    for (size_t i = 0; i < NF_NT; i++) {
-      jobs[i].ci = ci;
-      jobs[i].vctl_V[0] = 0.5 * (lo[i] + hi[i]);
-      jobs[i].temp_K = temp_K[i];
-      jobs[i].tstop_s = 0.5e-6;
-      jobs[i].noise_off = 1;
-    }
-    TK_TRY(run_jobs(c, jobs, NF_NT, res, err));
-    for (size_t i = 0; i < NF_NT; i++) {
-      if (res[i].last_state > 0.5) hi[i] = jobs[i].vctl_V[0];
-      else lo[i] = jobs[i].vctl_V[0];
-    }
-  }
-  for (size_t i = 0; i < NF_NT; i++)
-    trip[i] = 0.5 * (lo[i] + hi[i]);
-  return TK_OK;
-}
-
-/* The controls of each temperature from a native pilot of the pbit: a
- * grid around the noiseless trip point, P(1) made monotone (running
- * maximum), and the controls where it crosses NF_P_LO, 1/2, NF_P_HI
- * (linear between grid points).  *tau_s: the pilot's pooled flip-rate
- * tau over the grid points with 0.1 <= P(1) <= 0.9. */
-static int pilot(const expt_ctx *c, const double *temp_K, const double *trip,
-                 double ctl[NF_NT][NF_NV], double *tau_s, tk_err *err)
-{
-  const ckt_cell_info *ci = ckt_cell_find("pbit");
-  nf_job jobs[NF_NT * NF_NG];
-  nf_res res[NF_NT * NF_NG];
-  memset(jobs, 0, sizeof jobs);
-  for (size_t i = 0; i < NF_NT; i++)
-    for (size_t g = 0; g < NF_NG; g++) {
-      nf_job *j = &jobs[i * NF_NG + g];
-      j->ci = ci;
-      j->vctl_V[0] = trip[i] + NF_GRID_STEP_V * ((double)g - NF_NG / 4) *
-                                   temp_K[i] / PHYS_TNOM_K;
-      j->temp_K = temp_K[i];
-      /* cold: tau ~10 us, a longer pilot */
-      j->tstop_s = temp_K[i] < PHYS_T0_K ? 3 * NF_PILOT_S : NF_PILOT_S;
-      j->seed = cal_sweep_point_seed(c->seed + 77, i * NF_NG + g);
-      j->native = 1;
-    }
-  TK_TRY(run_jobs(c, jobs, NF_NT * NF_NG, res, err));
-  static const double target[NF_NV] = {NF_P_LO, 0.5, NF_P_HI};
-  for (size_t i = 0; i < NF_NT; i++) {
-    double pm[NF_NG], num = 0, fl = 0;
-    for (size_t g = 0; g < NF_NG; g++) {
-      const nf_res *x = &res[i * NF_NG + g];
-      pm[g] = g ? fmax(pm[g - 1], x->p[1]) : x->p[1];
-      if (x->p[1] >= 0.1 && x->p[1] <= 0.9 && x->flips > 0) {
-        num += 2 * x->p[0] * x->p[1] * x->duration_s;
-        fl += x->flips;
-      }
-    }
-    tau_s[i] = fl > 0 ? num / fl : NAN;
-    for (size_t k = 0; k < NF_NV; k++) {
-      const double *v0 = &jobs[i * NF_NG].vctl_V[0];
-      double v = NAN;
-      for (size_t g = 1; g < NF_NG && isnan(v); g++)
-        if (pm[g] >= target[k] && pm[g - 1] < target[k]) {
-          double a = jobs[i * NF_NG + g - 1].vctl_V[0];
-          double b = jobs[i * NF_NG + g].vctl_V[0];
-          v = a + (b - a) * (target[k] - pm[g - 1]) / (pm[g] - pm[g - 1]);
-        }
-      if (isnan(v))
-        return TK_FAIL(err, TK_ENUMERIC, "native-fidelity: the pilot at %.0f "
-                       "C never crosses P(1) = %.2f over %.4f..%.4f V",
-                       temp_K[i] - PHYS_T0_K, target[k], v0[0],
-                       jobs[i * NF_NG + NF_NG - 1].vctl_V[0]);
-      ctl[i][k] = v;
-    }
-  }
-  return TK_OK;
-}
 
 /* tau from pooled flips of results a[0..n): (1 - sum p^2) T / flips. */
 static double tau_of(const nf_res *a, double *flips)
@@ -336,6 +97,36 @@ static double group_tau(const nf_res *res, size_t ic, size_t it)
     fl += x->flips;
   }
   return fl > 0 ? num / fl : NAN;
+}
+
+/* Paired errors (common random numbers): both engines integrate the same
+ * noise path, so their states stay locked for long stretches and the
+ * difference of a tenth's occupancy of state ks (and flip count) varies
+ * far less between tenths than either record does.  Batch means of the
+ * difference over the NF_NB tenths into *sp (dP) and *stau (dtau/tau;
+ * tau ~ 1 / flips, the occupancy factor's change being second order),
+ * the latter at least one flip's resolution, (1 + dtau) / flips (equal
+ * flip counts in every tenth give a scatter of zero, not an exact tau).
+ * Returns 0 with both NaN unless both engines flip at least twice per
+ * tenth on average (a tenth without flips says nothing about a rate). */
+static int paired_errors(const nf_res *a, const nf_res *b, int ks,
+                         double dtau, double *sp, double *stau)
+{
+  *sp = *stau = NAN;
+  if (!(a->flips >= 2 * NF_NB && b->flips >= 2 * NF_NB))
+    return 0;
+  double md = 0, mf = 0, vd = 0, vf = 0;
+  for (size_t bi = 0; bi < NF_NB; bi++) {
+    md += (b->pb[bi][ks] - a->pb[bi][ks]) / NF_NB;
+    mf += (b->fb[bi] - a->fb[bi]) / NF_NB;
+  }
+  for (size_t bi = 0; bi < NF_NB; bi++) {
+    vd += pow(b->pb[bi][ks] - a->pb[bi][ks] - md, 2) / (NF_NB - 1);
+    vf += pow(b->fb[bi] - a->fb[bi] - mf, 2) / (NF_NB - 1);
+  }
+  *sp = sqrt(vd / NF_NB);
+  *stau = (1 + dtau) * fmax(sqrt(NF_NB * vf), 1.0) / a->flips;
+  return 1;
 }
 
 int expt__native_fidelity_run(expt_run *r, tk_err *err)
@@ -382,8 +173,8 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   for (size_t i = 0; i < NF_NT; i++)
     temp_K[i] = temps_C[i] + PHYS_T0_K;
   double ctl[NF_NT][NF_NV], tau_pilot[NF_NT], tstop[NF_NT];
-  TK_TRY(trip_points(c, temp_K, trip, err));
-  TK_TRY(pilot(c, temp_K, trip, ctl, tau_pilot, err));
+  TK_TRY(nf__trip_points(c, temp_K, trip, err));
+  TK_TRY(nf__pilot(c, temp_K, trip, ctl, tau_pilot, err));
   for (size_t i = 0; i < NF_NT; i++) {
     /* quick: 40 pilot taus within 10..30 us */
     tstop[i] = isfinite(tau_pilot[i]) ? fmin(NF_QUICK_S, fmax(10e-6, 40 * tau_pilot[i])) : NF_QUICK_S;
@@ -431,7 +222,7 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
         }
       }
   }
-  if (rc == 0) rc = run_jobs(c, jobs, nj, res, err);
+  if (rc == 0) rc = nf__run_jobs(c, jobs, nj, res, err);
   if (rc != 0) {
     free(jobs);
     free(res);
@@ -507,28 +298,8 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
     col[15][row] = a->wall_s;
     col[16][row] = b->wall_s;
     col[17][row] = a->duration_s;
-    /* Paired errors (common random numbers): both engines integrate the
-     * same noise path, so their states stay locked for long stretches
-     * and the difference of a tenth's occupancy (and flip count) varies
-     * far less between tenths than either record does.  Batch means of
-     * the difference over the ten tenths, used where both engines flip
-     * at least twice per tenth on average (else NaN: a tenth without
-     * flips says nothing about either rate). */
-    double sp_pair = NAN, stau_pair = NAN;
-    if (fa >= 2 * NF_NB && fb >= 2 * NF_NB) {
-      double md = 0, mf = 0, vd = 0, vf = 0;
-      for (size_t bi = 0; bi < NF_NB; bi++) {
-        md += (b->pb[bi][ks] - a->pb[bi][ks]) / NF_NB;
-        mf += (b->fb[bi] - a->fb[bi]) / NF_NB;
-      }
-      for (size_t bi = 0; bi < NF_NB; bi++) {
-        vd += pow(b->pb[bi][ks] - a->pb[bi][ks] - md, 2) / (NF_NB - 1);
-        vf += pow(b->fb[bi] - a->fb[bi] - mf, 2) / (NF_NB - 1);
-      }
-      sp_pair = sqrt(vd / NF_NB);
-      /* tau ~ 1 / flips: the flip-count difference's error relative to
-       * ngspice's count (the occupancy factor's change is second order) */
-      stau_pair = (1 + dtau) * sqrt(NF_NB * vf) / fa;
+    double sp_pair, stau_pair;
+    if (paired_errors(a, b, ks, dtau, &sp_pair, &stau_pair)) {
       n_pair++;
       max_sp_pair = fmax(max_sp_pair, sp_pair);
       max_stau_pair = fmax(max_stau_pair, stau_pair);

@@ -32,4 +32,6 @@ experiments_libexpt_la_SOURCES += experiments/expt_dtm_study.c \
 	experiments/expt_dtm_study_ablate.c experiments/expt_dtm_study_pareto.c \
 	experiments/expt_dtm_study_impl.h
 # the native engine against ngspice (issue 15 part 3)
-experiments_libexpt_la_SOURCES += experiments/expt_native_fidelity.c
+experiments_libexpt_la_SOURCES += experiments/expt_native_fidelity.c \
+	experiments/expt_native_fidelity_runs.c \
+	experiments/expt_native_fidelity_impl.h

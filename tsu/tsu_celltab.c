@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void tsu_celltab_free(tsu_celltab *t)
 {
@@ -217,6 +218,9 @@ int tsu_celltab_cells(const tsu_celltab *t, double temp_K, double design_K,
                          trim_lsb_V * round((nd.v0_nom_V[i] - cp->v0_nom_V) /
                                             trim_lsb_V);
     int rc = tsu_cells_build_nodes(cp, &nd, cells, err);
+    size_t no_tau = 0;   /* nodes whose instance has no tau: nominal */
+    for (uint32_t i = 0; i < n; i++)
+      no_tau += !isfinite(nd.tau_s[i]);
     if (rc == 0 && samples_per_update != NULL) {
       double s = 0;
       for (uint32_t i = 0; i < n; i++) {
@@ -226,10 +230,14 @@ int tsu_celltab_cells(const tsu_celltab *t, double temp_K, double design_K,
       *samples_per_update = n > 0 ? s / n : 1;
     }
     tsu_cell_nodes_clear(&nd);
-    char step[64] = "";
+    char step[160] = "";
     if (trim_lsb_V > 0)
       snprintf(step, sizeof step, ", the offset in steps of %.4g V",
                trim_lsb_V);
+    if (no_tau > 0)
+      snprintf(step + strlen(step), sizeof step - strlen(step), "; %zu "
+               "node(s) whose instance has no tau take the nominal %.3g s",
+               no_tau, cp->tau_s);
     if (rc == 0 && desc != NULL)
       snprintf(desc, size, "%s: %zu of %zu instances fitted, node i = "
                "instance i mod %zu, %s%s", trim ? "instances-trimmed"

@@ -58,8 +58,10 @@ int tsu_celltab_params(const tsu_celltab *t, double temp_K, double design_K,
  * temp_K (and design_K with trim) are numbered 0..M-1 in file order, and
  * node i is instance i mod M (so a chip of n <= M nodes has one instance
  * per cell, node i the i-th).  Its v0, vs and tau are interpolated
- * linearly in temperature at temp_K; with trim, its mapping (v0_nom,
- * vs_nom) is the same instance at design_K (a per-cell trimmed chip),
+ * linearly in temperature at temp_K (an instance without a tau there
+ * gets NaN: the chip's nominal tau, counted in tsu_celltab_cells' line);
+ * with trim, its mapping (v0_nom, vs_nom) is the same instance at
+ * design_K (a per-cell trimmed chip),
  * else the mapping is left to the nominal cell (NULL arrays).  *m_used
  * gets M.  TK_EINVAL when the table has no instances, TK_ERANGE outside
  * the calibrated temperatures or when no instance fitted. */

@@ -1,0 +1,219 @@
+/* expt_native_fidelity_runs.c -- the native-fidelity experiment's engine
+ * runs (expt_native_fidelity.c has the table built from them): one cell
+ * record through ngspice or the native engine per job, in forked
+ * workers, digitised into state occupancies and flips (whole record and
+ * per tenth, for the paired errors); the pbit core's noiseless trip
+ * points; the native pilot that picks the controls.
+ *
+ * Workload: the jobs are whole cell simulations (ngspice seconds to
+ * minutes each); the bookkeeping here is negligible beside them.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "calibrate/cal_sweep.h"
+#include "circuits/ckt_native.h"
+#include "circuits/ckt_session.h"
+#include "circuits/ckt_sim.h"
+#include "experiments/expt_native_fidelity_impl.h"
+#include "physics/phys_const.h"
+#include "run/run_cellmeasure.h"
+
+typedef struct nf_ud {
+  const nf_job *jobs;
+  nf_res *out;
+} nf_ud;
+
+static double now_s(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* gmm2's digitiser: hysteresis at 30 % / 70 % of VSEP. */
+static void gmm_states(const double *y, size_t n, double vsep, uint8_t *st)
+{
+  uint8_t s = n > 0 && y[0] >= 0.5 * vsep;
+  for (size_t k = 0; k < n; k++) {
+    if (y[k] >= 0.7 * vsep) s = 1;
+    else if (y[k] <= 0.3 * vsep) s = 0;
+    st[k] = s;
+  }
+}
+
+static int point(void *ud, size_t idx, void *result, tk_err *err)
+{
+  const nf_job *j = &((nf_ud *)ud)->jobs[idx];
+  nf_res *res = result;
+  memset(res, 0, sizeof *res);
+  const ckt_cell_info *ci = j->ci;
+  ckt_sim_params sp = ckt_sim_default_params();
+  sp.temp_K = j->temp_K;
+  sp.tstop_s = j->tstop_s;
+  sp.tstep_s = ci->tstep_s;
+  sp.nt_s = fmin(ci->nt_s, sp.tstep_s);
+  sp.seed = j->seed;
+  sp.noise = !j->noise_off;
+  phys_cell *pc = NULL;
+  ckt_session *ses = NULL;
+  ckt_trace tr;
+  memset(&tr, 0, sizeof tr);
+  uint8_t *st = NULL;
+  int rc = ckt_cell_build(ci, j->vctl_V, NULL, &pc, err);
+  double t0 = now_s();
+  if (rc == 0 && j->native)
+    rc = ckt_native_run(pc, &sp, &tr, err);
+  else if (rc == 0) {
+    rc = ckt_session_open(&ses, err);
+    if (rc == 0) rc = ckt_sim_run(ses, pc, ci->name, &sp, &tr, err);
+  }
+  res->wall_s = now_s() - t0;
+  run_cell_lines l;
+  if (rc == 0) rc = run_cell_lines_get(ci, &tr, ci->vdd_V, &l, err);
+  if (rc == 0 && (st = calloc(tr.n ? tr.n : 1, 1)) == NULL)
+    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+  if (rc == 0) {
+    const run_cellkind_measure *meas = run_cellkind_measure_get(ci->cellkind);
+    if (meas != NULL && meas->states != NULL)
+      meas->states(&l, st);
+    else
+      gmm_states(l.v_V[0], tr.n, j->vctl_V[1], st);
+    double cnt[NF_K] = {0}, nb[NF_NB] = {0};
+    for (size_t k = 0; k < tr.n; k++) {
+      size_t b = k * NF_NB / tr.n;   /* its tenth of the record */
+      nb[b] += 1;
+      if (st[k] < NF_K) {
+        cnt[st[k]] += 1;
+        res->pb[b][st[k]] += 1;
+      }
+      if (k > 0 && st[k] != st[k - 1]) {
+        res->flips += 1;
+        res->fb[b] += 1;
+      }
+    }
+    for (int s = 0; s < NF_K; s++)
+      res->p[s] = tr.n ? cnt[s] / (double)tr.n : 0;
+    for (size_t b = 0; b < NF_NB; b++)
+      for (int s = 0; s < NF_K; s++)
+        res->pb[b][s] = nb[b] > 0 ? res->pb[b][s] / nb[b] : 0;
+    res->duration_s = tr.dt_s * (double)tr.n;
+    res->last_state = tr.n ? st[tr.n - 1] : 0;
+  }
+  free(st);
+  ckt_trace_clear(&tr);
+  ckt_session_close(ses);
+  phys_cell_free(pc);
+  return rc;
+}
+
+static int done(void *ud, size_t idx, const void *result, tk_err *err)
+{
+  (void)err;
+  memcpy(&((nf_ud *)ud)->out[idx], result, sizeof(nf_res));
+  return TK_OK;
+}
+
+int nf__run_jobs(const expt_ctx *c, const nf_job *jobs, size_t n,
+                 nf_res *out, tk_err *err)
+{
+  nf_ud ud = {jobs, out};
+  cal_sweep_params p = cal_sweep_default_params();
+  p.n_points = n;
+  p.result_size = sizeof(nf_res);
+  p.workers = c->workers < 1 ? 1 : c->workers;
+  p.progress_label = "native-fidelity runs";
+  p.quiet = c->quiet;
+  cal_sweep_stats stats;
+  return cal_sweep_run(&p, point, done, &ud, &stats, err);
+}
+
+/* The pbit core's noiseless trip point at each temperature (ngspice):
+ * bisection on the output's final state after 0.5 us. */
+int nf__trip_points(const expt_ctx *c, const double *temp_K, double *trip,
+                    tk_err *err)
+{
+  const ckt_cell_info *ci = ckt_cell_find("pbit");
+  double lo[NF_NT], hi[NF_NT];
+  nf_job jobs[NF_NT];
+  nf_res res[NF_NT];
+  for (size_t i = 0; i < NF_NT; i++) { lo[i] = 0.12; hi[i] = 0.26; }
+  for (int s = 0; s < 14; s++) {   /* 0.14 V / 2^14: 9 uV */
+    memset(jobs, 0, sizeof jobs);
+    for (size_t i = 0; i < NF_NT; i++) {
+      jobs[i].ci = ci;
+      jobs[i].vctl_V[0] = 0.5 * (lo[i] + hi[i]);
+      jobs[i].temp_K = temp_K[i];
+      jobs[i].tstop_s = 0.5e-6;
+      jobs[i].noise_off = 1;
+    }
+    TK_TRY(nf__run_jobs(c, jobs, NF_NT, res, err));
+    for (size_t i = 0; i < NF_NT; i++) {
+      if (res[i].last_state > 0.5) hi[i] = jobs[i].vctl_V[0];
+      else lo[i] = jobs[i].vctl_V[0];
+    }
+  }
+  for (size_t i = 0; i < NF_NT; i++)
+    trip[i] = 0.5 * (lo[i] + hi[i]);
+  return TK_OK;
+}
+
+/* The controls of each temperature from a native pilot of the pbit: a
+ * grid around the noiseless trip point, P(1) made monotone (running
+ * maximum), and the controls where it crosses NF_P_LO, 1/2, NF_P_HI
+ * (linear between grid points).  *tau_s: the pilot's pooled flip-rate
+ * tau over the grid points with 0.1 <= P(1) <= 0.9. */
+int nf__pilot(const expt_ctx *c, const double *temp_K, const double *trip,
+              double ctl[NF_NT][NF_NV], double *tau_s, tk_err *err)
+{
+  const ckt_cell_info *ci = ckt_cell_find("pbit");
+  nf_job jobs[NF_NT * NF_NG];
+  nf_res res[NF_NT * NF_NG];
+  memset(jobs, 0, sizeof jobs);
+  for (size_t i = 0; i < NF_NT; i++)
+    for (size_t g = 0; g < NF_NG; g++) {
+      nf_job *j = &jobs[i * NF_NG + g];
+      j->ci = ci;
+      j->vctl_V[0] = trip[i] + NF_GRID_STEP_V * ((double)g - NF_NG / 4) *
+                                   temp_K[i] / PHYS_TNOM_K;
+      j->temp_K = temp_K[i];
+      /* cold: tau ~10 us, a longer pilot */
+      j->tstop_s = temp_K[i] < PHYS_T0_K ? 3 * NF_PILOT_S : NF_PILOT_S;
+      j->seed = cal_sweep_point_seed(c->seed + 77, i * NF_NG + g);
+      j->native = 1;
+    }
+  TK_TRY(nf__run_jobs(c, jobs, NF_NT * NF_NG, res, err));
+  static const double target[NF_NV] = {NF_P_LO, 0.5, NF_P_HI};
+  for (size_t i = 0; i < NF_NT; i++) {
+    double pm[NF_NG], num = 0, fl = 0;
+    for (size_t g = 0; g < NF_NG; g++) {
+      const nf_res *x = &res[i * NF_NG + g];
+      pm[g] = g ? fmax(pm[g - 1], x->p[1]) : x->p[1];
+      if (x->p[1] >= 0.1 && x->p[1] <= 0.9 && x->flips > 0) {
+        num += 2 * x->p[0] * x->p[1] * x->duration_s;
+        fl += x->flips;
+      }
+    }
+    tau_s[i] = fl > 0 ? num / fl : NAN;
+    for (size_t k = 0; k < NF_NV; k++) {
+      const double *v0 = &jobs[i * NF_NG].vctl_V[0];
+      double v = NAN;
+      for (size_t g = 1; g < NF_NG && isnan(v); g++)
+        if (pm[g] >= target[k] && pm[g - 1] < target[k]) {
+          double a = jobs[i * NF_NG + g - 1].vctl_V[0];
+          double b = jobs[i * NF_NG + g].vctl_V[0];
+          v = a + (b - a) * (target[k] - pm[g - 1]) / (pm[g] - pm[g - 1]);
+        }
+      if (isnan(v))
+        return TK_FAIL(err, TK_ENUMERIC, "native-fidelity: the pilot at %.0f "
+                       "C never crosses P(1) = %.2f over %.4f..%.4f V",
+                       temp_K[i] - PHYS_T0_K, target[k], v0[0],
+                       jobs[i * NF_NG + NF_NG - 1].vctl_V[0]);
+      ctl[i][k] = v;
+    }
+  }
+  return TK_OK;
+}
