@@ -35,6 +35,7 @@ ckt_extract_params ckt_extract_default_params(void)
   p.vds_V[0] = 0.05;
   p.vds_V[1] = 0.20;
   p.vds_V[2] = 0.40;
+  p.vmid_V = 0.20;
   return p;
 }
 
@@ -45,13 +46,39 @@ typedef struct sweep_data {
   double *id;           /* [n] |I_D| of the card, A, > 0 */
   phys_mos_params base; /* fixed fields of the EKV parameters */
   double temp_K;        /* temperature */
+  /* the switching point (ckt_extract_params.vmid_V > 0): */
+  double vmid;          /* |V_DS| of the g_DS points, 0: none */
+  size_t ng;            /* g_DS points (V_GS <= vmid) */
+  double *g_vgs;        /* [ng] their |V_GS| */
+  double *gds;          /* [ng] card's g_DS there, S, > 0 */
+  double id_mid;        /* card's |I_D| at |V_GS| = |V_DS| = vmid */
+  double vlin;          /* ckt_extract_params.vlin_V, 0: none */
+  double vlin_sb;       /* ckt_extract_params.vlin_sb_V */
+  double glin;          /* card's channel conductance there, S */
 } sweep_data;
+
+/* Half the V_DS step of the channel conductance at V_DS = 0, V. */
+#define GLIN_DV 0.002
+
+/* Half the V_DS step of the central differences for g_DS, V. */
+#define GDS_DV 0.005
+/* The g_DS points: |V_GS| within GDS_WIN of the switching point (where the
+ * stage's gain matters), each weighted GDS_WEIGHT against a ln I_D point.
+ * Measured on the bsim4 card (W = L = 100 nm): windows of 30 and 60 mV
+ * and weights 1, 2, 4 give g_DS within 1.4-2.2 % (27 C), 4.4-4.6 %
+ * (125 C) and 2.5-3.8 % (-40 C) at 30 mV / 2, the currents within 8-10 %
+ * (27 C); a whole-range window (0 .. vmid) holds the currents no better
+ * and g_DS only to 5-12 %. */
+#define GDS_WEIGHT 2.0
+#define GDS_WIN 0.03
 
 static void sweep_free(sweep_data *d)
 {
   free(d->vgs);
   free(d->vds);
   free(d->id);
+  free(d->g_vgs);
+  free(d->gds);
   memset(d, 0, sizeof *d);
 }
 
@@ -68,6 +95,17 @@ static int check_params(const ckt_extract_params *p, tk_err *err)
   if (p->n_vds < 1 || p->n_vds > CKT_EXTRACT_MAX_VDS)
     return TK_FAIL(err, TK_ERANGE, "extraction: %zu drain biases (1..%d)",
                    p->n_vds, CKT_EXTRACT_MAX_VDS);
+  if (!(p->vlin_V >= 0) || !isfinite(p->vlin_V) || p->vlin_V > p->vgs_hi_V ||
+      !(p->vlin_sb_V >= 0) || !(p->vlin_sb_V <= 1.0))
+    return TK_FAIL(err, TK_ERANGE, "extraction: pseudo-resistor point V_GS "
+                   "%g V (0, or at most %g V), V_SB %g V (0 .. 1 V)",
+                   p->vlin_V, p->vgs_hi_V, p->vlin_sb_V);
+  if (!(p->vmid_V >= 0) || !isfinite(p->vmid_V) ||
+      (p->vmid_V > 0 && (p->vmid_V <= GDS_DV || p->vmid_V < p->vgs_lo_V ||
+                         p->vmid_V > p->vgs_hi_V)))
+    return TK_FAIL(err, TK_ERANGE, "extraction: switching point %g V (0, or "
+                   "above %g V inside the V_GS sweep %g..%g)", p->vmid_V,
+                   GDS_DV, p->vgs_lo_V, p->vgs_hi_V);
   for (size_t j = 0; j < p->n_vds; j++)
     if (!(p->vds_V[j] > 0))
       return TK_FAIL(err, TK_ERANGE, "extraction: V_DS %g must be > 0",
@@ -76,8 +114,12 @@ static int check_params(const ckt_extract_params *p, tk_err *err)
 }
 
 /* One DC sweep of V_GS at |V_DS| = vds, appended to d. */
-static int sweep(ckt_session *s, const ckt_extract_params *p, double vds,
-                 size_t per, sweep_data *d, tk_err *err)
+/* One DC sweep of |V_GS| = lo, lo + step, ... (per points) at |V_DS| =
+ * vds, the bulk vsb below the source (reverse bias): the card's |I_D|
+ * into cur[per] (each finite and > 0). */
+static int sweep_raw(ckt_session *s, const ckt_extract_params *p, double vds,
+                     double vsb, double lo, double step, size_t per,
+                     double *cur, tk_err *err)
 {
   double sg = p->type == PHYS_PMOS ? -1.0 : 1.0;
   const char *const *ml;
@@ -108,11 +150,11 @@ static int sweep(ckt_session *s, const ckt_extract_params *p, double vds,
   if (rc == 0 &&
       (asprintf(&lines[n++], "VD d 0 %.9g", sg * vds) < 0 ||
        asprintf(&lines[n++], "VG g 0 0") < 0 ||
-       asprintf(&lines[n++], "M1 d g 0 0 %s W=%.6g L=%.6g", dev, p->w_m,
+       asprintf(&lines[n++], "VB b 0 %.9g", -sg * vsb) < 0 ||
+       asprintf(&lines[n++], "M1 d g 0 b %s W=%.6g L=%.6g", dev, p->w_m,
                 p->l_m) < 0 ||
-       asprintf(&lines[n++], ".dc VG %.9g %.9g %.9g", sg * p->vgs_lo_V,
-                sg * (p->vgs_lo_V + (double)(per - 1) * p->vgs_step_V),
-                sg * p->vgs_step_V) < 0 ||
+       asprintf(&lines[n++], ".dc VG %.9g %.9g %.9g", sg * lo,
+                sg * (lo + (double)(per - 1) * step), sg * step) < 0 ||
        asprintf(&lines[n++], ".end") < 0))
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
   double *i = NULL;
@@ -127,18 +169,67 @@ static int sweep(ckt_session *s, const ckt_extract_params *p, double vds,
   for (size_t k = 0; k < m && rc == 0; k++) {
     double a = fabs(i[k]);
     if (!(a > 0) || !isfinite(a)) {
-      rc = TK_FAIL(err, TK_ENUMERIC, "card current %g A at V_GS %g V",
-                   i[k], p->vgs_lo_V + (double)k * p->vgs_step_V);
+      rc = TK_FAIL(err, TK_ENUMERIC, "card current %g A at V_GS %g V, V_DS "
+                   "%g V", i[k], lo + (double)k * step, vds);
       break;
     }
-    d->vgs[d->n] = p->vgs_lo_V + (double)k * p->vgs_step_V;
-    d->vds[d->n] = vds;
-    d->id[d->n] = a;
-    d->n++;
+    cur[k] = a;
   }
   free(i);
   for (size_t k = 0; k < n; k++)
     free(lines[k]);
+  return rc;
+}
+
+/* The sweep of p's V_GS range at |V_DS| = vds, appended to d. */
+static int sweep(ckt_session *s, const ckt_extract_params *p, double vds,
+                 size_t per, sweep_data *d, tk_err *err)
+{
+  TK_TRY(sweep_raw(s, p, vds, 0, p->vgs_lo_V, p->vgs_step_V, per, d->id + d->n,
+                   err));
+  for (size_t k = 0; k < per; k++) {
+    d->vgs[d->n] = p->vgs_lo_V + (double)k * p->vgs_step_V;
+    d->vds[d->n] = vds;
+    d->n++;
+  }
+  return TK_OK;
+}
+
+/* The switching point's data (p->vmid_V > 0): g_DS at |V_DS| = vmid for
+ * the sweep's V_GS up to vmid, and the current at V_GS = V_DS = vmid. */
+static int collect_mid(ckt_session *s, const ckt_extract_params *p,
+                       sweep_data *d, tk_err *err)
+{
+  double vm = p->vmid_V;
+  double g0 = fmax(p->vgs_lo_V, vm - GDS_WIN), g1 = fmin(p->vgs_hi_V, vm + GDS_WIN);
+  size_t ng = (size_t)floor((g1 - g0) / p->vgs_step_V + 1e-6) + 1;
+  d->g_vgs = malloc(ng * sizeof *d->g_vgs);
+  d->gds = malloc(ng * sizeof *d->gds);
+  double *lo = malloc(ng * sizeof *lo), *hi = malloc(ng * sizeof *hi);
+  int rc = 0;
+  if (d->g_vgs == NULL || d->gds == NULL || lo == NULL || hi == NULL)
+    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+  if (rc == 0)
+    rc = sweep_raw(s, p, vm - GDS_DV, 0, g0, p->vgs_step_V, ng, lo, err);
+  if (rc == 0)
+    rc = sweep_raw(s, p, vm + GDS_DV, 0, g0, p->vgs_step_V, ng, hi, err);
+  if (rc == 0)
+    rc = sweep_raw(s, p, vm, 0, vm, p->vgs_step_V, 1, &d->id_mid, err);
+  for (size_t k = 0; k < ng && rc == 0; k++) {
+    double g = (hi[k] - lo[k]) / (2 * GDS_DV);
+    d->g_vgs[k] = g0 + (double)k * p->vgs_step_V;
+    if (!(g > 0) || !isfinite(g))
+      rc = TK_FAIL(err, TK_ENUMERIC, "card output conductance %g S at V_GS "
+                   "%g V, V_DS %g V (the switching point's fit needs > 0)", g,
+                   d->g_vgs[k], vm);
+    d->gds[k] = g;
+  }
+  free(lo);
+  free(hi);
+  if (rc == 0) {
+    d->ng = ng;
+    d->vmid = vm;
+  }
   return rc;
 }
 
@@ -170,6 +261,26 @@ static int collect(ckt_session *s, const ckt_extract_params *p,
       return rc;
     }
   }
+  if (p->vlin_V > 0) {
+    double a, b;
+    int rc = sweep_raw(s, p, GLIN_DV, p->vlin_sb_V, p->vlin_V, p->vgs_step_V, 1, &a, err);
+    if (rc == 0)
+      rc = sweep_raw(s, p, -GLIN_DV, p->vlin_sb_V, p->vlin_V, p->vgs_step_V, 1, &b, err);
+    if (rc != 0) {
+      sweep_free(d);
+      return rc;
+    }
+    d->vlin = p->vlin_V;
+    d->vlin_sb = p->vlin_sb_V;
+    d->glin = (a + b) / (2 * GLIN_DV);
+  }
+  if (p->vmid_V > 0) {
+    int rc = collect_mid(s, p, d, err);
+    if (rc != 0) {
+      sweep_free(d);
+      return rc;
+    }
+  }
   return TK_OK;
 }
 
@@ -184,16 +295,41 @@ static phys_mos_params unpack(const sweep_data *d, const double *x)
   return q;
 }
 
-static int model_id(const sweep_data *d, const phys_mos_params *q, size_t k,
-                    double *id)
+/* EKV |I_D| at bias magnitudes vgs, vds, bulk vsb below the source. */
+static int model_at_b(const sweep_data *d, const phys_mos_params *q,
+                      double vgs, double vds, double vsb, double *id)
 {
   phys_mos_op op;
   /* NMOS frame: the EKV model negates PMOS voltages itself */
   double sg = q->type == PHYS_PMOS ? -1.0 : 1.0;
-  if (phys_mos_eval(q, sg * d->vgs[k], sg * d->vds[k], 0, 0, d->temp_K, &op,
+  if (phys_mos_eval(q, sg * vgs, sg * vds, 0, -sg * vsb, d->temp_K, &op,
                     NULL) != 0)
     return -1;
   *id = fabs(op.id_A);
+  return 0;
+}
+
+static int model_at(const sweep_data *d, const phys_mos_params *q, double vgs,
+                    double vds, double *id)
+{
+  return model_at_b(d, q, vgs, vds, 0, id);
+}
+
+static int model_id(const sweep_data *d, const phys_mos_params *q, size_t k,
+                    double *id)
+{
+  return model_at(d, q, d->vgs[k], d->vds[k], id);
+}
+
+/* EKV g_DS at g_DS point k, as the card's: a central difference. */
+static int model_gds(const sweep_data *d, const phys_mos_params *q, size_t k,
+                     double *g)
+{
+  double lo, hi;
+  if (model_at(d, q, d->g_vgs[k], d->vmid - GDS_DV, &lo) != 0 ||
+      model_at(d, q, d->g_vgs[k], d->vmid + GDS_DV, &hi) != 0)
+    return -1;
+  *g = (hi - lo) / (2 * GDS_DV);
   return 0;
 }
 
@@ -212,7 +348,53 @@ static int resid(const gsl_vector *x, void *ud, gsl_vector *f)
       return GSL_EDOM;
     gsl_vector_set(f, k, log(id) - log(d->id[k]));
   }
+  for (size_t k = 0; k < d->ng; k++) {
+    double g;
+    if (model_gds(d, &q, k, &g) != 0 || !(g > 0))
+      return GSL_EDOM;
+    gsl_vector_set(f, d->n + k, GDS_WEIGHT * (log(g) - log(d->gds[k])));
+  }
   return GSL_SUCCESS;
+}
+
+/* Move V_TH0 so that the EKV current at the switching point is the
+ * card's: Newton on ln I in V_TH0 (d ln I / d V_TH0 from a difference);
+ * a few steps reach ~1e-12 in weak inversion. */
+/* The anchored quantity of q: the channel conductance at |V_GS| = vlin,
+ * V_DS = 0 (a pseudo-resistor's point) when there is one, else the
+ * current at the switching point. */
+static int anchor_val(const sweep_data *d, const phys_mos_params *q,
+                      double *v)
+{
+  if (d->vlin > 0) {
+    double a, b;
+    if (model_at_b(d, q, d->vlin, GLIN_DV, d->vlin_sb, &a) != 0 ||
+        model_at_b(d, q, d->vlin, -GLIN_DV, d->vlin_sb, &b) != 0)
+      return -1;
+    *v = (a + b) / (2 * GLIN_DV);
+    return 0;
+  }
+  return model_at(d, q, d->vmid, d->vmid, v);
+}
+
+static int anchor(const sweep_data *d, phys_mos_params *q)
+{
+  if (!(d->vmid > 0) && !(d->vlin > 0))
+    return 0;
+  double target = d->vlin > 0 ? d->glin : d->id_mid;
+  for (int it = 0; it < 20; it++) {
+    double i0, i1;
+    phys_mos_params q1 = *q;
+    q1.vth0_V += 1e-4;
+    if (anchor_val(d, q, &i0) != 0 || anchor_val(d, &q1, &i1) != 0 ||
+        !(i0 > 0) || !(i1 > 0) || !(i1 < i0))
+      return -1;
+    double r = log(i0 / target), slope = (log(i1) - log(i0)) / 1e-4;
+    if (fabs(r) < 1e-12)
+      break;
+    q->vth0_V -= r / slope;
+  }
+  return 0;
 }
 
 static void quality(const sweep_data *d, const phys_mos_params *q,
@@ -234,6 +416,18 @@ static void quality(const sweep_data *d, const phys_mos_params *q,
   fit->n_points = d->n;
   fit->max_rel_err = mx;
   fit->rms_log_err = d->n ? sqrt(s2 / (double)d->n) : 0;
+  fit->max_gds_rel_err = 0;
+  fit->anchor_rel_err = 0;
+  for (size_t k = 0; k < d->ng; k++) {
+    double g;
+    double r = model_gds(d, q, k, &g) == 0 ? fabs(g / d->gds[k] - 1.0) : INFINITY;
+    if (r > fit->max_gds_rel_err)
+      fit->max_gds_rel_err = r;
+  }
+  double im;
+  if (d->vmid > 0 || d->vlin > 0)
+    fit->anchor_rel_err = anchor_val(d, q, &im) == 0
+        ? fabs(im / (d->vlin > 0 ? d->glin : d->id_mid) - 1.0) : INFINITY;
 }
 
 int ckt_extract_mos(ckt_session *s, const ckt_extract_params *p,
@@ -247,12 +441,12 @@ int ckt_extract_mos(ckt_session *s, const ckt_extract_params *p,
   gsl_multifit_nlinear_fdf fdf;
   memset(&fdf, 0, sizeof fdf);
   fdf.f = resid;
-  fdf.n = d.n;
+  fdf.n = d.n + d.ng;
   fdf.p = 4;
   fdf.params = &d;
   gsl_multifit_nlinear_parameters fp = gsl_multifit_nlinear_default_parameters();
   gsl_multifit_nlinear_workspace *w =
-      gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, d.n, 4);
+      gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &fp, d.n + d.ng, 4);
   int rc = TK_OK, info = 0;
   if (w == NULL) {
     sweep_free(&d);
@@ -270,7 +464,12 @@ int ckt_extract_mos(ckt_session *s, const ckt_extract_params *p,
     for (size_t j = 0; j < 4; j++)
       x[j] = gsl_vector_get(gsl_multifit_nlinear_position(w), j);
     *out = unpack(&d, x);
-    rc = phys_mos_check(out, err);
+    if (anchor(&d, out) != 0)
+      rc = TK_FAIL(err, TK_ENUMERIC, "EKV fit: no threshold puts the %s on "
+                   "the card's", d.vlin > 0 ? "channel conductance at V_DS = 0"
+                   : "current at the switching point");
+    if (rc == 0)
+      rc = phys_mos_check(out, err);
     if (rc == 0 && fit != NULL)
       quality(&d, out, fit);
   }

@@ -47,16 +47,49 @@ typedef struct ckt_extract_params {
   size_t n_vds;         /* number of drain biases, 1..CKT_EXTRACT_MAX_VDS */
   double vds_V[CKT_EXTRACT_MAX_VDS]; /* |V_DS| values, > 0 */
   const ckt_card *card; /* a designer's card instead of model, or NULL */
+  /* The switching point (0: none).  A digitising inverter switches with
+   * both devices at |V_DS| ~ V_DD/2, and there two things decide a cell:
+   * the ratio of the two currents (the trip point: 0.1 mV is 0.03 in
+   * P(1) of the pbit) and the output conductance (the stage's gain, so
+   * the Miller capacitance on the noise node: both P(1)'s width and tau).
+   * With vmid_V > 0 the fit also takes ln g_DS at |V_DS| = vmid_V over
+   * the V_GS sweep (the card's by a central difference of two sweeps at
+   * vmid -+ 5 mV, the EKV's the same way), and after it V_TH0 is moved so
+   * that the EKV current at |V_GS| = |V_DS| = vmid_V is the card's
+   * exactly (the anchor).  EKV's DIBL is linear in V_DS and BSIM4's is
+   * not (the card's g_DS U_T / I_D falls from 0.042 at 0.2 V to 0.032 at
+   * 0.4 V, 27 C): a fit of the currents alone took a DIBL that put the
+   * pbit's first-stage gain 10 % (27 C) and 23 % (125 C) above the
+   * card's.  Default 0.2 V (V_DD 0.4 V). */
+  double vmid_V;
+  /* A pseudo-resistor's point (0: none; default 0): |V_GS| = vlin_V at
+   * V_DS = 0.  Such a device (the pbit's MR) sets the noise node's
+   * relaxation time by its channel conductance there, which a fit of
+   * currents at V_DS >= 0.05 V leaves 2-7 % off the card's (-40..125 C).
+   * With vlin_V > 0 the anchor moves V_TH0 so that the EKV conductance
+   * there (a central difference over V_DS -+ 2 mV) is the card's,
+   * instead of the switching point's current.  vlin_sb_V: the source's
+   * (= drain's) reverse bias to the bulk there (the pbit's MR sits at
+   * V_SB = V_CTL ~ 0.185 V, where BSIM4's body effect and EKV's
+   * linearised one differ by several per cent). */
+  double vlin_V, vlin_sb_V;
 } ckt_extract_params;
 
 /* bsim4, NMOS, W = L = 100 nm, 300.15 K, V_GS 0 .. 0.40 V in 10 mV,
- * V_DS 0.05, 0.2, 0.4 V (the pbit's VDD 0.4 V range). */
+ * V_DS 0.05, 0.2, 0.4 V (the pbit's VDD 0.4 V range), vmid 0.2 V. */
 ckt_extract_params ckt_extract_default_params(void);
 
 typedef struct ckt_extract_fit {
   size_t n_points;      /* fitted points */
   double max_rel_err;   /* max |I_EKV / I_card - 1| over them */
   double rms_log_err;   /* rms of ln I_EKV - ln I_card */
+  /* with vmid_V > 0: max |g_EKV / g_card - 1| of the output conductance at
+   * |V_DS| = vmid_V over the V_GS sweep points in weak inversion
+   * within 30 mV of vmid_V, and the relative error at the anchor (the
+   * current at the switching point, or the conductance at the
+   * pseudo-resistor's point; ~1e-12) */
+  double max_gds_rel_err;
+  double anchor_rel_err;
 } ckt_extract_fit;
 
 /* Run the sweeps in session s and fit; *out gets a full parameter set

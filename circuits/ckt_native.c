@@ -56,8 +56,9 @@ void ckt_native_cv(const phys_mos *m, phys_mos_cv *cv)
 }
 
 /* EKV parameters of the bsim4 card fitted at each of three temperatures
- * (ckt_extract_mos at -40, 27, 125 C; same sweeps as the 27 C rows of
- * circuits/cells/ckt_cells.c).  The card's threshold, mobility and
+ * (ckt_extract_mos at -40, 27, 125 C; same sweeps, switching-point fit
+ * and anchors as the 27 C rows of circuits/cells/ckt_cells.c, whose
+ * 27 C values these are).  The card's threshold, mobility and
  * subthreshold slope move with T in ways one linear tc_vth and one
  * mobility exponent do not follow over 165 K (BSIM4: KT1, KT2 on the body
  * bias, UTE, UA1/UB1 on the field degradation, and the slope's own
@@ -77,12 +78,12 @@ static const double temp_node_K[3] = {233.15, 300.15, 398.15};
 
 static const temp_row temp_bsim4[] = {
   /*            W, L        V_TH0 (V): -40, 27, 125 C   n                          kp (A/V^2)                       sigma */
-  {PHYS_NMOS, 90e-9, 90e-9, {0.38777, 0.40485, 0.42267}, {1.16901, 1.16940, 1.17399},
+  {PHYS_NMOS, 90e-9, 90e-9, {0.388903, 0.404994, 0.419748}, {1.16901, 1.16940, 1.17399},
    {283.61e-6, 462.06e-6, 517.56e-6}, {0.05279, 0.05439, 0.05292}},
-  {PHYS_NMOS, 100e-9, 100e-9, {0.38723, 0.40499, 0.42397}, {1.16855, 1.16924, 1.17423},
-   {265.97e-6, 450.67e-6, 523.18e-6}, {0.04470, 0.04528, 0.04288}},
-  {PHYS_PMOS, 100e-9, 100e-9, {0.39325, 0.41145, 0.43055}, {1.17803, 1.17898, 1.18333},
-   {119.96e-6, 206.45e-6, 241.32e-6}, {0.04466, 0.04433, 0.04081}},
+  {PHYS_NMOS, 100e-9, 100e-9, {0.385719, 0.402817, 0.421581}, {1.167861, 1.167279, 1.170899},
+   {259.30e-6, 421.31e-6, 477.77e-6}, {0.045979, 0.049185, 0.050926}},
+  {PHYS_PMOS, 100e-9, 100e-9, {0.391709, 0.409216, 0.428451}, {1.177151, 1.176895, 1.180244},
+   {115.71e-6, 191.06e-6, 220.68e-6}, {0.046345, 0.048564, 0.048741}},
 };
 
 /* The quadratic through (temp_node_K[i], y[i]) at t. */

@@ -19,8 +19,12 @@
  * between), not with the rows' one tc_vth and mobility exponent, which
  * put the currents 0.4x / 2.2x off the card at -40 / 125 C (the 125 C
  * pbit's tau came out half ngspice's).  tests/test_ckt_native.c holds
- * the currents at -40, 0, 85, 125 C against the card (within 13 %),
- * tests/test_moscap.c the capacitances at -40 and 125 C.
+ * the currents at -40, 0, 85, 125 C against the card (within 18 %: the
+ * fits trade currents far from the cells' operating points for the
+ * switching point's gain and trip point and MR's conductance, which
+ * they hold within 5 % and exactly at the fitted temperatures;
+ * circuits/ckt_extract.h), tests/test_moscap.c the capacitances at -40
+ * and 125 C.
  */
 #ifndef CKT_NATIVE_H
 #define CKT_NATIVE_H
