@@ -22,10 +22,25 @@
 #define NF_QUICK_S 30e-6   /* --quick: record per run at most */
 #define NF_FULL_TAUS 300.0 /* full: record per run in pilot taus ... */
 #define NF_FULL_MAX_S 300e-6 /* ... at most this */
+#define NF_FULL_MIN_S 100e-6 /* ... and at least this (125 C: 300 taus are
+                               47 us, 66-191 flips) */
 #define NF_VSEP_V 0.3      /* gmm2's separation control */
 #define NF_NB 10           /* batches of a record (paired errors) */
 #define NF_DP_LIM 0.02     /* issue 15: |dP| */
 #define NF_DTAU_LIM 0.10   /* issue 15: |d tau| / tau */
+/* Below 0 C (the -40 C rows): the devices are ~10x slower than at 27 C
+ * (digitiser nodes ~70 ns, the noise node ~20 us), so both engines run
+ * with a noise slot of the cells' output interval, 2 ns instead of 0.5
+ * ns (its white band still reaches 250 MHz, 100x above the fastest node:
+ * ngspice's steps, bounded by half a slot, are 4x fewer), the pilot is 1
+ * ms and the full run's record up to 1 ms (tens of flips per row where
+ * 300 us gave 0-8); the slot check compares the native engine at both
+ * slots there. */
+#define NF_COLD_K 273.15   /* below this temperature: */
+#define NF_COLD_SLOT_S 2e-9
+#define NF_COLD_PILOT_S 1e-3
+#define NF_COLD_MAX_S 1e-3
+#define NF_SLOT_SEEDS 12   /* slot check: native records per control and slot */
 
 static const char *const cell_names[NF_NC] = {"pbit", "cat4", "gmm2"};
 static const double temps_C[NF_NT] = {-40, 27, 125};
@@ -38,7 +53,14 @@ typedef struct nf_job {
   uint64_t seed;             /* noise seed (same for both engines) */
   int native;                /* 1: ckt_native_run, 0: ngspice */
   int noise_off;             /* 1: deterministic (trip-point search) */
+  double nt_s;               /* noise slot, 0: the cell's own */
 } nf_job;
+
+/* The noise slot of a run at temp_K (0: the cell's own). */
+static inline double nf_slot_s(double temp_K)
+{
+  return temp_K < NF_COLD_K ? NF_COLD_SLOT_S : 0.0;
+}
 
 typedef struct nf_res {
   double p[NF_K];            /* occupancy of each state */
@@ -61,5 +83,20 @@ int nf__trip_points(const expt_ctx *c, const double *temp_K, double *trip,
  * the pilot's pooled tau (see expt_native_fidelity_runs.c). */
 int nf__pilot(const expt_ctx *c, const double *temp_K, const double *trip,
               double ctl[NF_NT][NF_NV], double *tau_s, tk_err *err);
+
+/* The slot check: at temp_K, for each of the controls ctl[0..NF_NV) of
+ * the pbit, nseed native records of tstop_s with the cold slot and with
+ * the cell's own; per control the mean P(1) of each slot and its error
+ * (scatter over the seeds / sqrt nseed), and over all controls the tau
+ * of each slot from pooled flips. */
+typedef struct nf_slot {
+  double p_cold[NF_NV], p_own[NF_NV];     /* mean P(1) */
+  double err_cold[NF_NV], err_own[NF_NV]; /* their errors */
+  double tau_cold_s, tau_own_s;           /* pooled tau */
+  double flips_cold, flips_own;           /* pooled flips */
+} nf_slot;
+
+int nf__slot_check(const expt_ctx *c, double temp_K, const double *ctl,
+                   double tstop_s, size_t nseed, nf_slot *out, tk_err *err);
 
 #endif

@@ -55,7 +55,7 @@ static int point(void *ud, size_t idx, void *result, tk_err *err)
   sp.temp_K = j->temp_K;
   sp.tstop_s = j->tstop_s;
   sp.tstep_s = ci->tstep_s;
-  sp.nt_s = fmin(ci->nt_s, sp.tstep_s);
+  sp.nt_s = fmin(j->nt_s > 0 ? j->nt_s : ci->nt_s, sp.tstep_s);
   sp.seed = j->seed;
   sp.noise = !j->noise_off;
   phys_cell *pc = NULL;
@@ -180,8 +180,9 @@ int nf__pilot(const expt_ctx *c, const double *temp_K, const double *trip,
       j->vctl_V[0] = trip[i] + NF_GRID_STEP_V * ((double)g - NF_NG / 4) *
                                    temp_K[i] / PHYS_TNOM_K;
       j->temp_K = temp_K[i];
-      /* cold: tau ~10 us, a longer pilot */
-      j->tstop_s = temp_K[i] < PHYS_T0_K ? 3 * NF_PILOT_S : NF_PILOT_S;
+      /* cold: tau ~10 us, a longer pilot (with the cold slot) */
+      j->tstop_s = temp_K[i] < NF_COLD_K ? NF_COLD_PILOT_S : NF_PILOT_S;
+      j->nt_s = nf_slot_s(temp_K[i]);
       j->seed = cal_sweep_point_seed(c->seed + 77, i * NF_NG + g);
       j->native = 1;
     }
@@ -216,4 +217,62 @@ int nf__pilot(const expt_ctx *c, const double *temp_K, const double *trip,
     }
   }
   return TK_OK;
+}
+
+int nf__slot_check(const expt_ctx *c, double temp_K, const double *ctl,
+                   double tstop_s, size_t nseed, nf_slot *out, tk_err *err)
+{
+  memset(out, 0, sizeof *out);
+  const ckt_cell_info *ci = ckt_cell_find("pbit");
+  size_t n = 2 * NF_NV * nseed;
+  if (ci == NULL || nseed < 2)
+    return TK_FAIL(err, TK_EINVAL, "native-fidelity: slot check needs the "
+                   "pbit and 2+ seeds");
+  nf_job *jobs = calloc(n, sizeof *jobs);
+  nf_res *res = calloc(n, sizeof *res);
+  if (jobs == NULL || res == NULL) {
+    free(jobs);
+    free(res);
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  }
+  /* job (slot, control, seed): slot 0 the cold one, 1 the cell's own;
+   * both slots of a control and seed share the seed */
+  for (size_t sl = 0; sl < 2; sl++)
+    for (size_t k = 0; k < NF_NV; k++)
+      for (size_t q = 0; q < nseed; q++) {
+        nf_job *j = &jobs[(sl * NF_NV + k) * nseed + q];
+        j->ci = ci;
+        j->vctl_V[0] = ctl[k];
+        j->temp_K = temp_K;
+        j->tstop_s = tstop_s;
+        j->seed = cal_sweep_point_seed(c->seed + 313, k * nseed + q);
+        j->native = 1;
+        j->nt_s = sl == 0 ? NF_COLD_SLOT_S : 0.0;
+      }
+  int rc = nf__run_jobs(c, jobs, n, res, err);
+  for (size_t sl = 0; sl < 2 && rc == 0; sl++) {
+    double num = 0, fl = 0;
+    for (size_t k = 0; k < NF_NV; k++) {
+      double m = 0, m2 = 0;
+      for (size_t q = 0; q < nseed; q++) {
+        const nf_res *x = &res[(sl * NF_NV + k) * nseed + q];
+        m += x->p[1];
+        m2 += x->p[1] * x->p[1];
+        num += 2 * x->p[0] * x->p[1] * x->duration_s;
+        fl += x->flips;
+      }
+      m /= (double)nseed;
+      double var = (m2 / (double)nseed - m * m) * (double)nseed /
+                   (double)(nseed - 1);
+      double e = sqrt(fmax(var, 0) / (double)nseed);
+      if (sl == 0) { out->p_cold[k] = m; out->err_cold[k] = e; }
+      else { out->p_own[k] = m; out->err_own[k] = e; }
+    }
+    double tau = fl > 0 ? num / fl : NAN;
+    if (sl == 0) { out->tau_cold_s = tau; out->flips_cold = fl; }
+    else { out->tau_own_s = tau; out->flips_own = fl; }
+  }
+  free(jobs);
+  free(res);
+  return rc;
 }
