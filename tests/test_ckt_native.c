@@ -282,6 +282,31 @@ int main(void)
   }
   phys_cell_free(c);
 
+  /* bad switching-point / pseudo-resistor points: refused before any
+   * sweep, naming them */
+  {
+    static const struct { double vmid, vlin, vsb; const char *what; } bad[] = {
+      {0.5, 0, 0, "switching point"},     /* above the V_GS sweep (0.4) */
+      {0.004, 0, 0, "switching point"},   /* inside the g_DS step */
+      {NAN, 0, 0, "switching point"},
+      {0.2, -0.1, 0, "pseudo-resistor"},
+      {0.2, 0.1, 1.5, "pseudo-resistor"}, /* V_SB beyond 1 V */
+      {0.2, 0.1, NAN, "pseudo-resistor"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+      ckt_extract_params ep = ckt_extract_default_params();
+      ep.vmid_V = bad[i].vmid;
+      ep.vlin_V = bad[i].vlin;
+      ep.vlin_sb_V = bad[i].vsb;
+      phys_mos_params mp;
+      tk_err e2 = {0};
+      int r2 = ckt_extract_mos(s, &ep, &mp, NULL, &e2);
+      TKT_OK(r2 != 0 && strstr(tk_err_text(&e2), bad[i].what) != NULL,
+             "extraction with vmid %g, vlin %g, V_SB %g refused: %s",
+             bad[i].vmid, bad[i].vlin, bad[i].vsb, tk_err_text(&e2));
+    }
+  }
+
   static const double ends[] = {0.178, 0.194};
   for (size_t i = 0; i < 2; i++) {
     double pn = pbit_p1(s, ends[i], 1), ps = pbit_p1(s, ends[i], 0);
