@@ -20,7 +20,8 @@
  * values, gmm2 VCTL at them with VSEP 0.3 V.  Records: --quick 40 pilot
  * taus within 10..30 us; full 300 pilot taus within 100..300 us, up to 1
  * ms at -40 C (the environment may shorten both caps,
- * TSUKIT_NATIVE_FIDELITY_MAX_S, and
+ * TSUKIT_NATIVE_FIDELITY_MAX_S; TSUKIT_NATIVE_FIDELITY_COLD_S sets the
+ * -40 C record itself, for a supplementary run), and
  * restrict the cells, TSUKIT_NATIVE_FIDELITY_CELLS=pbit or cat4,gmm2 (a
  * comma list in the order pbit, cat4, gmm2), for a partial run; both are
  * recorded in /inputs).
@@ -174,10 +175,22 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
     max_full = fmin(NF_FULL_MAX_S, atof(cap));
     max_cold = fmin(NF_COLD_MAX_S, atof(cap));
   }
+  /* a supplementary run: the -40 C records set (longer or shorter) */
+  int cold_set = 0;
+  const char *cold = getenv("TSUKIT_NATIVE_FIDELITY_COLD_S");
+  if (!c->quick && cold != NULL && *cold != '\0') {
+    char *end = NULL;
+    double v = strtod(cold, &end);
+    if (end == cold || *end != '\0' || !(v >= 1e-5 && v <= 0.1))
+      return TK_FAIL(err, TK_EINVAL, "TSUKIT_NATIVE_FIDELITY_COLD_S='%s': "
+                     "the -40 C record in seconds, 1e-5 .. 0.1", cold);
+    max_cold = v;
+    cold_set = 1;
+  }
   TK_TRY(expt_input(r, "run_time_quick_s", NF_QUICK_S, "s", "ours: simulated time per run and engine (--quick)", err));
   TK_TRY(expt_input(r, "run_taus_full", NF_FULL_TAUS, "1", "ours: simulated time per run in the pilot's tau (full run)", err));
   TK_TRY(expt_input(r, "run_time_full_max_s", max_full, "s", "ours: cap on the full run's record (300 us; less when TSUKIT_NATIVE_FIDELITY_MAX_S says so)", err));
-  TK_TRY(expt_input(r, "run_time_cold_max_s", max_cold, "s", "ours: the same cap below 0 C (1 ms; less when TSUKIT_NATIVE_FIDELITY_MAX_S says so)", err));
+  TK_TRY(expt_input(r, "run_time_cold_max_s", max_cold, "s", "ours: the same cap below 0 C (1 ms; less when TSUKIT_NATIVE_FIDELITY_MAX_S says so; TSUKIT_NATIVE_FIDELITY_COLD_S: the -40 C record itself)", err));
   TK_TRY(expt_input(r, "noise_slot_cold_s", NF_COLD_SLOT_S, "s", "ours: both engines' noise slot below 0 C (the cells' own, 0.5 ns, above)", err));
   TK_TRY(expt_input(r, "pilot_time_cold_s", NF_COLD_PILOT_S, "s", "ours: native pilot record per grid point below 0 C", err));
   TK_TRY(expt_input(r, "cells_run", (double)ncell, "1", "ours: cells run, in the order pbit, cat4, gmm2 (fewer when TSUKIT_NATIVE_FIDELITY_CELLS lists some)", err));
@@ -198,6 +211,8 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
     double cap_i = temp_K[i] < NF_COLD_K ? max_cold : max_full;
     if (!c->quick)
       tstop[i] = fmin(cap_i, fmax(NF_FULL_MIN_S, taus_full * (isfinite(tau_pilot[i]) ? tau_pilot[i] : cap_i)));
+    if (!c->quick && cold_set && temp_K[i] < NF_COLD_K)
+      tstop[i] = max_cold;
     if (!c->quiet)
       fprintf(stderr, "native-fidelity: %.0f C: trip point %.4f V, controls "
               "%.4f %.4f %.4f V (native pilot), pilot tau %.3g us, record "

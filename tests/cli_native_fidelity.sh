@@ -41,6 +41,10 @@ x=$(v wall_ngspice_s); y=$(v wall_native_s); fcmp "$x / $y > 10"; tap_ok $? "nat
 # (measured 0.8 sigma, tau ratio 1.25 +- 0.51)
 x=$(v slot_check_max_dp_sigma); fcmp "$x == $x && $x <= 4"; tap_ok $? "slot check: P(1) at 2 vs 0.5 ns within 4 sigma ($x)"
 x=$(v slot_check_tau_ratio); y=$(v slot_check_tau_ratio_err); fcmp "$x == $x && $y > 0 && ($x - 1) / $y <= 4 && (1 - $x) / $y <= 4"; tap_ok $? "slot check: tau ratio $x +- $y within 4 sigma of 1"
+# a supplementary run's -40 C record (TSUKIT_NATIVE_FIDELITY_COLD_S) must
+# be a number of seconds in 1e-5 .. 0.1: refused before any simulation
+tap_run_rc 2 "TSUKIT_NATIVE_FIDELITY_COLD_S=abc refused" env TSUKIT_NATIVE_FIDELITY_COLD_S=abc "$TSUKIT" experiment native-fidelity -o "$tap_tmp/bad"
+grep -q "TSUKIT_NATIVE_FIDELITY_COLD_S" "$tap_tmp/err"; tap_ok $? "the refusal names the variable"
 
 # calibrate --engine native (issue 15 part 4): a pbit at 27 C, 7 controls
 # x 20 us and 4 Monte-Carlo instances, all through the native solver.
