@@ -48,7 +48,7 @@ typedef struct sweep_data {
   double temp_K;        /* temperature */
   /* the switching point (ckt_extract_params.vmid_V > 0): */
   double vmid;          /* |V_DS| of the g_DS points, 0: none */
-  size_t ng;            /* g_DS points (V_GS <= vmid) */
+  size_t ng;            /* g_DS points (V_GS within GDS_WIN of vmid) */
   double *g_vgs;        /* [ng] their |V_GS| */
   double *gds;          /* [ng] card's g_DS there, S, > 0 */
   double id_mid;        /* card's |I_D| at |V_GS| = |V_DS| = vmid */
@@ -113,7 +113,6 @@ static int check_params(const ckt_extract_params *p, tk_err *err)
   return TK_OK;
 }
 
-/* One DC sweep of V_GS at |V_DS| = vds, appended to d. */
 /* One DC sweep of |V_GS| = lo, lo + step, ... (per points) at |V_DS| =
  * vds, the bulk vsb below the source (reverse bias): the card's |I_D|
  * into cur[per] (each finite and > 0). */
@@ -196,7 +195,8 @@ static int sweep(ckt_session *s, const ckt_extract_params *p, double vds,
 }
 
 /* The switching point's data (p->vmid_V > 0): g_DS at |V_DS| = vmid for
- * the sweep's V_GS up to vmid, and the current at V_GS = V_DS = vmid. */
+ * the sweep's V_GS within GDS_WIN of vmid, and the current at V_GS =
+ * V_DS = vmid. */
 static int collect_mid(ckt_session *s, const ckt_extract_params *p,
                        sweep_data *d, tk_err *err)
 {

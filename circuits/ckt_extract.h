@@ -52,8 +52,9 @@ typedef struct ckt_extract_params {
    * the ratio of the two currents (the trip point: 0.1 mV is 0.03 in
    * P(1) of the pbit) and the output conductance (the stage's gain, so
    * the Miller capacitance on the noise node: both P(1)'s width and tau).
-   * With vmid_V > 0 the fit also takes ln g_DS at |V_DS| = vmid_V over
-   * the V_GS sweep (the card's by a central difference of two sweeps at
+   * With vmid_V > 0 the fit also takes ln g_DS at |V_DS| = vmid_V for
+   * |V_GS| within 30 mV of vmid_V, weighted 2 against a current point
+   * (the card's by a central difference of two sweeps at
    * vmid -+ 5 mV, the EKV's the same way), and after it V_TH0 is moved so
    * that the EKV current at |V_GS| = |V_DS| = vmid_V is the card's
    * exactly (the anchor).  EKV's DIBL is linear in V_DS and BSIM4's is
@@ -84,8 +85,8 @@ typedef struct ckt_extract_fit {
   double max_rel_err;   /* max |I_EKV / I_card - 1| over them */
   double rms_log_err;   /* rms of ln I_EKV - ln I_card */
   /* with vmid_V > 0: max |g_EKV / g_card - 1| of the output conductance at
-   * |V_DS| = vmid_V over the V_GS sweep points in weak inversion
-   * within 30 mV of vmid_V, and the relative error at the anchor (the
+   * |V_DS| = vmid_V over the g_DS points (|V_GS| within 30 mV of vmid_V),
+   * and the relative error at the anchor (the
    * current at the switching point, or the conductance at the
    * pseudo-resistor's point; ~1e-12) */
   double max_gds_rel_err;
