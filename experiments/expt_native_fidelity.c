@@ -141,6 +141,25 @@ static int paired_errors(const nf_res *a, const nf_res *b, int ks,
   return 1;
 }
 
+/* A duration in seconds from environment variable name: 0 unset (or
+ * empty), 1 set (*v), -1 (err set, naming it) when it is not a number in
+ * [lo, hi]. */
+static int env_seconds(const char *name, double lo, double hi, double *v,
+                       tk_err *err)
+{
+  const char *e = getenv(name);
+  if (e == NULL || *e == '\0')
+    return 0;
+  char *end = NULL;
+  *v = strtod(e, &end);
+  if (end == e || *end != '\0' || !(*v >= lo && *v <= hi)) {
+    TK_FAIL(err, TK_EINVAL, "%s='%s': a record in seconds, %g .. %g", name,
+            e, lo, hi);
+    return -1;
+  }
+  return 1;
+}
+
 int expt__native_fidelity_run(expt_run *r, tk_err *err)
 {
   const expt_ctx *c = r->ctx;
@@ -170,23 +189,28 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
          max_cold = NF_COLD_MAX_S;
   /* a partial full run: the pbit only, and/or a shorter cap (both are
    * recorded in /inputs; REPORT.md states them) */
-  const char *cap = getenv("TSUKIT_NATIVE_FIDELITY_MAX_S");
-  if (!c->quick && cap != NULL && atof(cap) > 0) {
-    max_full = fmin(NF_FULL_MAX_S, atof(cap));
-    max_cold = fmin(NF_COLD_MAX_S, atof(cap));
+  static const char *const env_names[] = {"TSUKIT_NATIVE_FIDELITY_CELLS",
+                                          "TSUKIT_NATIVE_FIDELITY_MAX_S",
+                                          "TSUKIT_NATIVE_FIDELITY_COLD_S"};
+  if (c->quick)   /* the test suite's run takes none of them: say so */
+    for (size_t i = 0; i < 3; i++)
+      if (getenv(env_names[i]) != NULL && *getenv(env_names[i]) != '\0')
+        fprintf(stderr, "native-fidelity: warning: --quick ignores %s\n",
+                env_names[i]);
+  double env_v;
+  int have = c->quick ? 0 : env_seconds(env_names[1], 1e-6, 0.1, &env_v, err);
+  if (have < 0)
+    return err != NULL ? err->status : TK_EINVAL;
+  if (have) {
+    max_full = fmin(NF_FULL_MAX_S, env_v);
+    max_cold = fmin(NF_COLD_MAX_S, env_v);
   }
   /* a supplementary run: the -40 C records set (longer or shorter) */
-  int cold_set = 0;
-  const char *cold = getenv("TSUKIT_NATIVE_FIDELITY_COLD_S");
-  if (!c->quick && cold != NULL && *cold != '\0') {
-    char *end = NULL;
-    double v = strtod(cold, &end);
-    if (end == cold || *end != '\0' || !(v >= 1e-5 && v <= 0.1))
-      return TK_FAIL(err, TK_EINVAL, "TSUKIT_NATIVE_FIDELITY_COLD_S='%s': "
-                     "the -40 C record in seconds, 1e-5 .. 0.1", cold);
-    max_cold = v;
-    cold_set = 1;
-  }
+  int cold_set = c->quick ? 0 : env_seconds(env_names[2], 1e-5, 0.1, &env_v, err);
+  if (cold_set < 0)
+    return err != NULL ? err->status : TK_EINVAL;
+  if (cold_set)
+    max_cold = env_v;
   TK_TRY(expt_input(r, "run_time_quick_s", NF_QUICK_S, "s", "ours: simulated time per run and engine (--quick)", err));
   TK_TRY(expt_input(r, "run_taus_full", NF_FULL_TAUS, "1", "ours: simulated time per run in the pilot's tau (full run)", err));
   TK_TRY(expt_input(r, "run_time_full_max_s", max_full, "s", "ours: cap on the full run's record (300 us; less when TSUKIT_NATIVE_FIDELITY_MAX_S says so)", err));

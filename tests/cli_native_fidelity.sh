@@ -43,8 +43,13 @@ x=$(v slot_check_max_dp_sigma); fcmp "$x == $x && $x <= 4"; tap_ok $? "slot chec
 x=$(v slot_check_tau_ratio); y=$(v slot_check_tau_ratio_err); fcmp "$x == $x && $y > 0 && ($x - 1) / $y <= 4 && (1 - $x) / $y <= 4"; tap_ok $? "slot check: tau ratio $x +- $y within 4 sigma of 1"
 # a supplementary run's -40 C record (TSUKIT_NATIVE_FIDELITY_COLD_S) must
 # be a number of seconds in 1e-5 .. 0.1: refused before any simulation
+# (the quick run above ignores the variables, with a warning naming each)
 tap_run_rc 2 "TSUKIT_NATIVE_FIDELITY_COLD_S=abc refused" env TSUKIT_NATIVE_FIDELITY_COLD_S=abc "$TSUKIT" experiment native-fidelity -o "$tap_tmp/bad"
 grep -q "TSUKIT_NATIVE_FIDELITY_COLD_S" "$tap_tmp/err"; tap_ok $? "the refusal names the variable"
+# so must the cap TSUKIT_NATIVE_FIDELITY_MAX_S (it was read with atof: a
+# typo meant no cap, silently)
+tap_run_rc 2 "TSUKIT_NATIVE_FIDELITY_MAX_S=1e-4x refused" env TSUKIT_NATIVE_FIDELITY_MAX_S=1e-4x "$TSUKIT" experiment native-fidelity -o "$tap_tmp/bad"
+grep -q "TSUKIT_NATIVE_FIDELITY_MAX_S='1e-4x'" "$tap_tmp/err"; tap_ok $? "the refusal names the variable and its value"
 
 # calibrate --engine native (issue 15 part 4): a pbit at 27 C, 7 controls
 # x 20 us and 4 Monte-Carlo instances, all through the native solver.
