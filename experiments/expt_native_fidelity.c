@@ -86,8 +86,38 @@
 #include "io/io_plot.h"
 #include "physics/phys_const.h"
 
-/* tau from pooled flips of results a[0..n): (1 - sum p^2) T / flips. */
-static double tau_of(const nf_res *a, double *flips)
+/* A row's records of one engine pooled (adaptive records): occupancy
+ * and flips over all records, the tenths of every record as batches. */
+typedef struct nf_pool {
+  double p[NF_K];              /* occupancy over all records */
+  double pb[NF_NB * NF_MAXREC][NF_K]; /* per batch (tenth of a record) */
+  double fb[NF_NB * NF_MAXREC];/* state changes per batch */
+  size_t nb;                   /* batches: NF_NB per record */
+  size_t nrec;                 /* records */
+  double flips, duration_s, wall_s;
+} nf_pool;
+
+/* Add record x (same length as the pool's others) to pool q. */
+static void pool_add(nf_pool *q, const nf_res *x)
+{
+  if (q->nrec >= NF_MAXREC)
+    return;
+  double w = q->duration_s / (q->duration_s + x->duration_s);
+  for (int k = 0; k < NF_K; k++)
+    q->p[k] = w * q->p[k] + (1 - w) * x->p[k];
+  for (size_t bi = 0; bi < NF_NB; bi++) {
+    memcpy(q->pb[q->nb + bi], x->pb[bi], sizeof q->pb[0]);
+    q->fb[q->nb + bi] = x->fb[bi];
+  }
+  q->nb += NF_NB;
+  q->nrec++;
+  q->flips += x->flips;
+  q->duration_s += x->duration_s;
+  q->wall_s += x->wall_s;
+}
+
+/* tau from the pooled flips: (1 - sum p^2) T / flips. */
+static double tau_of(const nf_pool *a, double *flips)
 {
   double s2 = 0;
   for (int k = 0; k < NF_K; k++)
@@ -98,11 +128,11 @@ static double tau_of(const nf_res *a, double *flips)
 
 /* ngspice's tau pooled over the three controls of cell ic at
  * temperature it (NaN without flips). */
-static double group_tau(const nf_res *res, size_t ic, size_t it)
+static double group_tau(const nf_pool *res, size_t ic, size_t it)
 {
   double num = 0, fl = 0;
   for (size_t iv = 0; iv < NF_NV; iv++) {
-    const nf_res *x = &res[2 * ((ic * NF_NT + it) * NF_NV + iv)];
+    const nf_pool *x = &res[2 * ((ic * NF_NT + it) * NF_NV + iv)];
     double s2 = 0;
     for (int k = 0; k < NF_K; k++) s2 += x->p[k] * x->p[k];
     num += (1 - s2) * x->duration_s;
@@ -111,50 +141,99 @@ static double group_tau(const nf_res *res, size_t ic, size_t it)
   return fl > 0 ? num / fl : NAN;
 }
 
+/* The state of a row compared: the one with the largest |P_b - P_a|
+ * among its nk states (the most occupied one if none differs); *dp the
+ * difference. */
+static int row_state(const nf_pool *a, const nf_pool *b, int nk, double *dp)
+{
+  int ks = 0;
+  *dp = b->p[0] - a->p[0];
+  for (int k = 1; k < nk; k++) {
+    double d = b->p[k] - a->p[k];
+    if (fabs(d) > fabs(*dp)) {
+      *dp = d;
+      ks = k;
+    }
+  }
+  if (*dp == 0)
+    for (int k = 1; k < nk; k++)
+      if (a->p[k] > a->p[ks]) ks = k;
+  return ks;
+}
+
 /* Paired errors (common random numbers): both engines integrate the same
  * noise path, so their states stay locked for long stretches and the
  * difference of a tenth's occupancy of state ks (and flip count) varies
  * far less between tenths than either record does.  Batch means of the
- * difference over the NF_NB tenths into *sp (dP) and *stau (dtau/tau;
- * tau ~ 1 / flips, the occupancy factor's change being second order),
- * the latter at least one flip's resolution, (1 + dtau) / flips (equal
- * flip counts in every tenth give a scatter of zero, not an exact tau).
- * Returns 0 with both NaN unless both engines flip at least twice per
- * tenth on average (a tenth without flips says nothing about a rate). */
-static int paired_errors(const nf_res *a, const nf_res *b, int ks,
+ * difference over the batches (tenths of every record) into *sp (dP) and
+ * *stau (dtau/tau; tau ~ 1 / flips, the occupancy factor's change being
+ * second order), the latter at least one flip's resolution, (1 + dtau) /
+ * flips (equal flip counts in every tenth give a scatter of zero, not an
+ * exact tau).  Returns 0 with both NaN unless both engines flip at least
+ * twice per batch on average (a tenth without flips says nothing about
+ * a rate). */
+static int paired_errors(const nf_pool *a, const nf_pool *b, int ks,
                          double dtau, double *sp, double *stau)
 {
   *sp = *stau = NAN;
-  if (!(a->flips >= 2 * NF_NB && b->flips >= 2 * NF_NB))
+  const size_t nb = a->nb;
+  if (nb < 2 || b->nb != nb ||
+      !(a->flips >= 2.0 * (double)nb && b->flips >= 2.0 * (double)nb))
     return 0;
   double md = 0, mf = 0, vd = 0, vf = 0;
-  for (size_t bi = 0; bi < NF_NB; bi++) {
-    md += (b->pb[bi][ks] - a->pb[bi][ks]) / NF_NB;
-    mf += (b->fb[bi] - a->fb[bi]) / NF_NB;
+  for (size_t bi = 0; bi < nb; bi++) {
+    md += (b->pb[bi][ks] - a->pb[bi][ks]) / (double)nb;
+    mf += (b->fb[bi] - a->fb[bi]) / (double)nb;
   }
-  for (size_t bi = 0; bi < NF_NB; bi++) {
-    vd += pow(b->pb[bi][ks] - a->pb[bi][ks] - md, 2) / (NF_NB - 1);
-    vf += pow(b->fb[bi] - a->fb[bi] - mf, 2) / (NF_NB - 1);
+  for (size_t bi = 0; bi < nb; bi++) {
+    vd += pow(b->pb[bi][ks] - a->pb[bi][ks] - md, 2) / (double)(nb - 1);
+    vf += pow(b->fb[bi] - a->fb[bi] - mf, 2) / (double)(nb - 1);
   }
-  *sp = sqrt(vd / NF_NB);
-  *stau = (1 + dtau) * fmax(sqrt(NF_NB * vf), 1.0) / a->flips;
+  *sp = sqrt(vd / (double)nb);
+  *stau = (1 + dtau) * fmax(sqrt((double)nb * vf), 1.0) / a->flips;
   return 1;
 }
 
-/* A duration in seconds from environment variable name: 0 unset (or
- * empty), 1 set (*v), -1 (err set, naming it) when it is not a number in
- * [lo, hi]. */
-static int env_seconds(const char *name, double lo, double hi, double *v,
-                       tk_err *err)
+/* Records a row should have in all, from its pooled errors (0: none
+ * more): errors fall as 1 / sqrt(records), so (error / target)^2 with a
+ * margin; a row without paired errors (too few flips per tenth) doubles.
+ * At most max_rec. */
+static size_t records_wanted(const nf_pool *a, const nf_pool *b, int nk,
+                             size_t max_rec)
+{
+  double dp, fa, fb;
+  int ks = row_state(a, b, nk, &dp);
+  double ta = tau_of(a, &fa), tb = tau_of(b, &fb);
+  double dtau = (isfinite(ta) && isfinite(tb)) ? tb / ta - 1 : 0;
+  double sp, stau;
+  double f;
+  if (paired_errors(a, b, ks, dtau, &sp, &stau)) {
+    if (sp < NF_DP_LIM / 3 && stau < NF_DTAU_LIM / 3)
+      return 0;
+    f = NF_EXT_MARGIN * fmax(pow(sp / (NF_DP_LIM / 3), 2),
+                             pow(stau / (NF_DTAU_LIM / 3), 2));
+  } else {
+    f = 2;
+  }
+  double want = ceil((double)a->nrec * f);
+  if (want < (double)a->nrec + 1) want = (double)a->nrec + 1;
+  return want > (double)max_rec ? max_rec : (size_t)want;
+}
+
+/* A number from environment variable name (what: what it is, for the
+ * message; whole: an integer): 0 unset (or empty), 1 set (*v), -1 (err
+ * set, naming it and its value) when it is not a number in [lo, hi]. */
+static int env_number(const char *name, double lo, double hi,
+                      const char *what, int whole, double *v, tk_err *err)
 {
   const char *e = getenv(name);
   if (e == NULL || *e == '\0')
     return 0;
   char *end = NULL;
   *v = strtod(e, &end);
-  if (end == e || *end != '\0' || !(*v >= lo && *v <= hi)) {
-    TK_FAIL(err, TK_EINVAL, "%s='%s': a record in seconds, %g .. %g", name,
-            e, lo, hi);
+  if (end == e || *end != '\0' || !(*v >= lo && *v <= hi) ||
+      (whole && *v != floor(*v))) {
+    TK_FAIL(err, TK_EINVAL, "%s='%s': %s, %g .. %g", name, e, what, lo, hi);
     return -1;
   }
   return 1;
@@ -191,14 +270,15 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
    * recorded in /inputs; REPORT.md states them) */
   static const char *const env_names[] = {"TSUKIT_NATIVE_FIDELITY_CELLS",
                                           "TSUKIT_NATIVE_FIDELITY_MAX_S",
-                                          "TSUKIT_NATIVE_FIDELITY_COLD_S"};
+                                          "TSUKIT_NATIVE_FIDELITY_COLD_S",
+                                          "TSUKIT_NATIVE_FIDELITY_MAXREC"};
   if (c->quick)   /* the test suite's run takes none of them: say so */
-    for (size_t i = 0; i < 3; i++)
+    for (size_t i = 0; i < 4; i++)
       if (getenv(env_names[i]) != NULL && *getenv(env_names[i]) != '\0')
         fprintf(stderr, "native-fidelity: warning: --quick ignores %s\n",
                 env_names[i]);
   double env_v;
-  int have = c->quick ? 0 : env_seconds(env_names[1], 1e-6, 0.1, &env_v, err);
+  int have = c->quick ? 0 : env_number(env_names[1], 1e-6, 0.1, "a record in seconds", 0, &env_v, err);
   if (have < 0)
     return err != NULL ? err->status : TK_EINVAL;
   if (have) {
@@ -206,11 +286,20 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
     max_cold = fmin(NF_COLD_MAX_S, env_v);
   }
   /* a supplementary run: the -40 C records set (longer or shorter) */
-  int cold_set = c->quick ? 0 : env_seconds(env_names[2], 1e-5, 0.1, &env_v, err);
+  int cold_set = c->quick ? 0 : env_number(env_names[2], 1e-5, 0.1, "a record in seconds", 0, &env_v, err);
   if (cold_set < 0)
     return err != NULL ? err->status : TK_EINVAL;
   if (cold_set)
     max_cold = env_v;
+  /* adaptive records: at most this many per row (1: the first only) */
+  size_t max_rec = c->quick ? 2 : NF_MAXREC;
+  int rec_set = c->quick ? 0 : env_number(env_names[3], 1, NF_MAXREC,
+                                          "a whole number of records", 1,
+                                          &env_v, err);
+  if (rec_set < 0)
+    return err != NULL ? err->status : TK_EINVAL;
+  if (rec_set)
+    max_rec = (size_t)env_v;
   TK_TRY(expt_input(r, "run_time_quick_s", NF_QUICK_S, "s", "ours: simulated time per run and engine (--quick)", err));
   TK_TRY(expt_input(r, "run_taus_full", NF_FULL_TAUS, "1", "ours: simulated time per run in the pilot's tau (full run)", err));
   TK_TRY(expt_input(r, "run_time_full_max_s", max_full, "s", "ours: cap on the full run's record (300 us; less when TSUKIT_NATIVE_FIDELITY_MAX_S says so)", err));
@@ -219,6 +308,8 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   TK_TRY(expt_input(r, "pilot_time_cold_s", NF_COLD_PILOT_S, "s", "ours: native pilot record per grid point below 0 C", err));
   TK_TRY(expt_input(r, "cells_run", (double)ncell, "1", "ours: cells run, in the order pbit, cat4, gmm2 (fewer when TSUKIT_NATIVE_FIDELITY_CELLS lists some)", err));
   TK_TRY(expt_input(r, "cells_list", cells_code, "1", "ours: which cells, one digit each: 1 pbit, 2 cat4, 3 gmm2 (123: all)", err));
+  TK_TRY(expt_input(r, "records_max", (double)max_rec, "1", "ours: most records per row (adaptive records: a row not measured to a third of both limits gets more, new seeds, same length; 2 with --quick, 16 else, fewer when TSUKIT_NATIVE_FIDELITY_MAXREC says so)", err));
+  TK_TRY(expt_input(r, "records_budget", NF_EXT_BUDGET, "1", "ours: the further records' ngspice time at most this times the first records'", err));
   TK_TRY(expt_input(r, "pilot_time_s", NF_PILOT_S, "s", "ours: native pilot record per grid point", err));
   TK_TRY(expt_input(r, "gmm2_vsep_V", NF_VSEP_V, "V", "ours: gmm2's separation control", err));
   TK_TRY(expt_input(r, "dp_limit", NF_DP_LIM, "1", "issue 15: |P_native - P_ngspice|", err));
@@ -281,6 +372,98 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
       }
   }
   if (rc == 0) rc = nf__run_jobs(c, jobs, nj, res, err);
+  /* adaptive records: pool each row's records, extend the imprecise */
+  nf_pool *pool = rc == 0 ? calloc(nj, sizeof *pool) : NULL;
+  if (rc == 0 && pool == NULL)
+    rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+  for (size_t j = 0; rc == 0 && j < nj; j++)
+    pool_add(&pool[j], &res[j]);
+  size_t ext_rows = 0, ext_records = 0;
+  /* their budget: NF_EXT_BUDGET times the first records' ngspice time
+   * (estimated from each row's first record) */
+  double budget_s = 0, spent_s = 0;
+  for (size_t row = 0; row < nrow; row++)
+    budget_s += NF_EXT_BUDGET * res[2 * row].wall_s;
+  /* extension jobs longest first (ngspice's wall time of the first
+   * record: the -40 C cat4 rows take ~7 min per ms), for the workers */
+  size_t order[NF_NC * NF_NT * NF_NV];
+  for (size_t k = 0; k < nrow; k++) {
+    size_t m = k;
+    while (m > 0 && res[2 * order[m - 1]].wall_s < res[2 * k].wall_s) {
+      order[m] = order[m - 1];
+      m--;
+    }
+    order[m] = k;
+  }
+  for (int round = 1; rc == 0 && round <= (c->quick ? 1 : NF_EXT_ROUNDS);
+       round++) {
+    size_t want[NF_NC * NF_NT * NF_NV], nx = 0, nxrow = 0;
+    double est_s = 0;
+    for (size_t row = 0; row < nrow; row++) {
+      int nk = cells[row / (NF_NT * NF_NV)] == 1 ? NF_K : 2;
+      size_t w = records_wanted(&pool[2 * row], &pool[2 * row + 1], nk,
+                                max_rec);
+      want[row] = w > pool[2 * row].nrec ? w - pool[2 * row].nrec : 0;
+      nx += want[row];
+      nxrow += want[row] > 0;
+      est_s += (double)want[row] * res[2 * row].wall_s;
+    }
+    /* within the budget: every row's share scaled down alike */
+    if (est_s > budget_s - spent_s) {
+      double f = est_s > 0 ? fmax(budget_s - spent_s, 0) / est_s : 0;
+      nx = nxrow = 0;
+      est_s = 0;
+      for (size_t row = 0; row < nrow; row++) {
+        want[row] = (size_t)floor((double)want[row] * f);
+        nx += want[row];
+        nxrow += want[row] > 0;
+        est_s += (double)want[row] * res[2 * row].wall_s;
+      }
+      if (!c->quiet)
+        fprintf(stderr, "native-fidelity: adaptive records limited by the "
+                "budget (%.0f s of ngspice)\n", budget_s);
+    }
+    if (nx == 0)
+      break;
+    spent_s += est_s;
+    nf_job *xj = calloc(2 * nx, sizeof *xj);
+    nf_res *xr = calloc(2 * nx, sizeof *xr);
+    if (xj == NULL || xr == NULL) {
+      free(xj);
+      free(xr);
+      rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
+      break;
+    }
+    size_t n = 0;
+    for (size_t k = 0; k < nrow; k++) {
+      const size_t row = order[k];
+      for (size_t m = 0; m < want[row]; m++, n++) {
+        /* record rec >= 1 of the row: its own seed (record 0's is row's) */
+        size_t rec = pool[2 * row].nrec + m;
+        for (int e = 0; e < 2; e++) {
+          xj[2 * n + (size_t)e] = jobs[2 * row + (size_t)e];
+          xj[2 * n + (size_t)e].seed = cal_sweep_point_seed(
+              c->seed + 151, rec * NF_NC * NF_NT * NF_NV + row);
+        }
+      }
+    }
+    for (size_t row = 0; row < nrow; row++)
+      ext_rows += want[row] > 0 && pool[2 * row].nrec == 1;
+    ext_records += nx;
+    if (!c->quiet)
+      fprintf(stderr, "native-fidelity: adaptive records, round %d: %zu more "
+              "records on %zu rows (~%.0f s of ngspice)\n", round, nx,
+              nxrow, est_s);
+    rc = nf__run_jobs(c, xj, 2 * nx, xr, err);
+    /* into the pools, in the order the jobs were made */
+    n = 0;
+    for (size_t k = 0; rc == 0 && k < nrow; k++)
+      for (size_t m = 0; m < want[order[k]]; m++, n++)
+        for (int e = 0; e < 2; e++)
+          pool_add(&pool[2 * order[k] + (size_t)e], &xr[2 * n + (size_t)e]);
+    free(xj);
+    free(xr);
+  }
   /* the slot check at the cold temperature (temps_C[0], -40 C) */
   nf_slot sc;
   double slot_dp = 0, slot_dp_sig = 0, slot_ratio = NAN, slot_ratio_err = NAN;
@@ -313,11 +496,12 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   if (rc != 0) {
     free(jobs);
     free(res);
+    free(pool);
     return rc;
   }
   /* per row: the state with the largest |dP|, its errors; tau both */
-  double *col[20];
-  for (int k = 0; k < 20; k++)
+  double *col[21];
+  for (int k = 0; k < 21; k++)
     col[k] = calloc(nrow, sizeof(double));
   double max_sp_pair = 0, max_dp_sig_pair = 0, max_stau_pair = 0;
   double max_dtau_sig_pair = 0;
@@ -327,31 +511,22 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   double wall_ng = 0, wall_nat = 0, sim_s = 0;
   size_t n_tau = 0;
   for (size_t row = 0; row < nrow; row++) {
-    const nf_res *a = &res[2 * row], *b = &res[2 * row + 1];
+    const nf_pool *a = &pool[2 * row], *b = &pool[2 * row + 1];
     size_t ic = row / (NF_NT * NF_NV), it = (row / NF_NV) % NF_NT;
     double fa, fb, ta = tau_of(a, &fa), tb = tau_of(b, &fb);
     /* the errors use ngspice's tau pooled over the row's three controls
      * (a row near P = 0 or 1 flips too rarely to give its own), else
      * the pilot's */
-    double tref = group_tau(res, ic, it);
+    double tref = group_tau(pool, ic, it);
     if (!isfinite(tref)) tref = tau_pilot[it];
     if (!isfinite(tref)) tref = a->duration_s;
-    int ks = 0, nk = cells[ic] == 1 ? NF_K : 2;
-    double dp = b->p[0] - a->p[0], sp = 0;
-    for (int k = 1; k < nk; k++) {
-      double d = b->p[k] - a->p[k];
-      if (fabs(d) > fabs(dp)) {
-        dp = d;
-        ks = k;
-      }
-    }
-    if (dp == 0)  /* no difference: report the most occupied state */
-      for (int k = 1; k < nk; k++)
-        if (a->p[k] > a->p[ks]) ks = k;
+    int nk = cells[ic] == 1 ? NF_K : 2;
+    double dp, sp = 0;
+    const int ks = row_state(a, b, nk, &dp);
     /* the error of the state with the largest difference; for a record
      * that never flipped the error is ~2 tau / T (see expt_pbit.c) */
     for (int e = 0; e < 2; e++) {
-      const nf_res *x = e ? b : a;
+      const nf_pool *x = e ? b : a;
       double p = x->p[ks];
       double v = fmax(2 * p * (1 - p) * tref / x->duration_s,
                       x->flips > 0 ? 0 : pow(tref / x->duration_s, 2));
@@ -385,6 +560,7 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
     col[15][row] = a->wall_s;
     col[16][row] = b->wall_s;
     col[17][row] = a->duration_s;
+    col[20][row] = (double)a->nrec;
     double sp_pair, stau_pair;
     if (paired_errors(a, b, ks, dtau, &sp_pair, &stau_pair)) {
       n_pair++;
@@ -432,7 +608,7 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
       double num[2] = {0, 0}, fl[2] = {0, 0};
       for (size_t iv = 0; iv < NF_NV; iv++)
         for (int e = 0; e < 2; e++) {
-          const nf_res *x = &res[2 * ((ic * NF_NT + it) * NF_NV + iv) + (size_t)e];
+          const nf_pool *x = &pool[2 * ((ic * NF_NT + it) * NF_NV + iv) + (size_t)e];
           double s2 = 0;
           for (int k = 0; k < NF_K; k++) s2 += x->p[k] * x->p[k];
           num[e] += (1 - s2) * x->duration_s;
@@ -457,10 +633,10 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
       "cell", "T", "control", "state", "P ngspice", "P native", "dP", "err dP",
       "tau ngspice", "tau native", "dtau/tau", "err dtau/tau", "flips ngspice",
       "flips native", "record needed", "wall ngspice", "wall native", "record",
-      "err dP paired", "err dtau/tau paired"};
+      "err dP paired", "err dtau/tau paired", "records"};
   static const char *units[] = {"1", "C", "V", "1", "1", "1", "1", "1", "s",
                                 "s", "1", "1", "1", "1", "s", "s", "s", "s",
-                                "1", "1"};
+                                "1", "1", "1"};
   char **labels = calloc(nrow, sizeof *labels);
   for (size_t row = 0; labels && row < nrow; row++) {
     labels[row] = malloc(32);
@@ -472,7 +648,7 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   for (size_t row = 0; lab_ok && row < nrow; row++)
     lab_ok = labels[row] != NULL;
   int cols_ok = 1;
-  for (int k = 0; k < 20; k++) cols_ok &= col[k] != NULL;
+  for (int k = 0; k < 21; k++) cols_ok &= col[k] != NULL;
   if (rc == 0 && (!cols_ok || !lab_ok))
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
   if (rc == 0)
@@ -481,7 +657,10 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
                     "engines, errors (1 sigma) and the record the issue's "
                     "limits would need (independent records), and the paired "
                     "errors of the difference (batch means over tenths of the "
-                    "record; NaN below 2 flips per tenth)", nrow, 20, names,
+                    "records; NaN below 2 flips per tenth); record: simulated "
+                    "time per engine over all the row's records (adaptive: "
+                    "rows not measured to a third of the limits get more)",
+                    nrow, 21, names,
                     units,
                     (const double *const *)col, (const char *const *)labels,
                     err);
@@ -510,6 +689,8 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   if (rc == 0) rc = expt_sum(r, "slot_check_max_dp_sigma", slot_dp_sig, "1", err);
   if (rc == 0) rc = expt_sum(r, "slot_check_tau_ratio", slot_ratio, "1", err);
   if (rc == 0) rc = expt_sum(r, "slot_check_tau_ratio_err", slot_ratio_err, "1", err);
+  if (rc == 0) rc = expt_sum(r, "rows_extended", (double)ext_rows, "1", err);
+  if (rc == 0) rc = expt_sum(r, "records_added", (double)ext_records, "1", err);
   if (rc == 0) rc = expt_sum(r, "wall_ngspice_s", wall_ng, "s", err);
   if (rc == 0) rc = expt_sum(r, "wall_native_s", wall_nat, "s", err);
   if (rc == 0)
@@ -537,9 +718,10 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
               ckt_cell_find("pbit")->nt_s * 1e9, slot_ratio, slot_ratio_err);
   for (size_t row = 0; labels && row < nrow; row++) free(labels[row]);
   free(labels);
-  for (int k = 0; k < 20; k++) free(col[k]);
+  for (int k = 0; k < 21; k++) free(col[k]);
   free(jobs);
   free(res);
+  free(pool);
   return rc;
 }
 

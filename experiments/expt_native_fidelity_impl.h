@@ -41,6 +41,17 @@
 #define NF_COLD_PILOT_S 1e-3
 #define NF_COLD_MAX_S 1e-3
 #define NF_SLOT_SEEDS 12   /* slot check: native records per control and slot */
+/* Adaptive records: after the first record of every row, a row whose
+ * paired errors are not below a third of both limits gets further
+ * records (new seeds, same length), as many as (error / target)^2 with
+ * a margin says, in up to NF_EXT_ROUNDS rounds, NF_MAXREC records per
+ * row at most (TSUKIT_NATIVE_FIDELITY_MAXREC may lower it; --quick: one
+ * round, two records at most), within a budget of NF_EXT_BUDGET times
+ * the first records' ngspice time. */
+#define NF_MAXREC 16
+#define NF_EXT_ROUNDS 3
+#define NF_EXT_MARGIN 1.2
+#define NF_EXT_BUDGET 2.0
 
 static const char *const cell_names[NF_NC] = {"pbit", "cat4", "gmm2"};
 static const double temps_C[NF_NT] = {-40, 27, 125};
