@@ -59,6 +59,19 @@
  * Example (pbit, 27 C, 0.1859 V, 100 us, seed 5): dP -0.0102, paired
  * error 0.0046 against 0.083 for independent records.
  *
+ * Adaptive records.  A row whose paired errors are not both below a
+ * third of the limits after its first record (or that has none: < 2
+ * flips per tenth) gets further records of the same length with new
+ * seeds (record m of row r: cal_sweep_point_seed(seed + 151, 27 m + r);
+ * record 0 keeps the seed it always had), as many as (error / target)^2
+ * x 1.2 says (errors fall as 1 / sqrt(records); twice as many where
+ * unpaired), in up to NF_EXT_ROUNDS rounds, NF_MAXREC records per row at
+ * most, the further records' ngspice time within NF_EXT_BUDGET times the
+ * first records'.  A row's records are pooled: occupancies and flips
+ * over all of them, the tenths of every record as the batches of the
+ * paired errors (records are independent; tenths of one record are the
+ * batches they always were).  --quick: one round, two records at most.
+ *
  * Checks of the run (fields of /summary, asserted in
  * tests/cli_native_fidelity.sh): max_dp (largest |P_native - P_ngspice|
  * over the rows' states), max_dp_flipping (the same over rows where both

@@ -1,7 +1,8 @@
 # cli_native_fidelity.sh -- `tsukit experiment native-fidelity --quick`
 # (issue 15 part 3): the pbit through ngspice and the native engine at
 # -40, 27 and 125 C, three controls each (native pilot: P(1) ~ 0.2, 0.5,
-# 0.8), records of 40 pilot taus within 10..30 us, seed 1; the result
+# 0.8), records of 40 pilot taus within 10..30 us (a second one for a
+# row not measured to a third of the limits), seed 1; the result
 # file, its figure, and the engines' agreement within bounds that a
 # systematic error fails.  ~30 s of CPU (the -40 C rows with their 2 ns
 # noise slot).
@@ -41,6 +42,23 @@ x=$(v wall_ngspice_s); y=$(v wall_native_s); fcmp "$x / $y > 10"; tap_ok $? "nat
 # (measured 0.8 sigma, tau ratio 1.25 +- 0.51)
 x=$(v slot_check_max_dp_sigma); fcmp "$x == $x && $x <= 4"; tap_ok $? "slot check: P(1) at 2 vs 0.5 ns within 4 sigma ($x)"
 x=$(v slot_check_tau_ratio); y=$(v slot_check_tau_ratio_err); fcmp "$x == $x && $y > 0 && ($x - 1) / $y <= 4 && (1 - $x) / $y <= 4"; tap_ok $? "slot check: tau ratio $x +- $y within 4 sigma of 1"
+# adaptive records (--quick: one round, two records per row at most): a
+# row not measured to a third of both limits gets a second record with a
+# new seed (measured: 8 of 9 quick rows); the table's "records" column
+# (c20) and its pooled record length (c17) must agree with the summary
+# and with each temperature's record (/trip/record_s; rows 3 per
+# temperature)
+dump() { "$(dirname "$TSUKIT")/tests/dump_h5" "$dir/native-fidelity.h5" "$1" | cut -d' ' -f3-; }
+recs=$(dump /tables/rows/c20); dur=$(dump /tables/rows/c17); trec=$(dump /trip/record_s)
+x=$(v rows_extended); y=$(v records_added)
+fcmp "$x >= 1 && $x <= 9 && $y == $x"; tap_ok $? "quick: $x rows extended by one record each ($y added)"
+echo "$recs" | awk -v y="$y" '{ s = 0; for (i = 1; i <= NF; i++) { if ($i != 1 && $i != 2) exit 1; s += $i } exit !(NF == 9 && s == 9 + y) }'
+tap_ok $? "records per row 1 or 2, summing to 9 + records_added ($recs)"
+printf '%s\n%s\n%s\n' "$recs" "$dur" "$trec" | awk 'NR == 1 { for (i = 1; i <= NF; i++) n[i] = $i } NR == 2 { for (i = 1; i <= NF; i++) d[i] = $i } NR == 3 { for (i = 1; i <= 9; i++) { t = $(int((i - 1) / 3) + 1); if (d[i] < n[i] * t || d[i] > n[i] * t * 1.001) exit 1 } }'
+tap_ok $? "each row's pooled record is its records times its temperature's record"
+# the most records per row must be a whole number in 1 .. 16
+tap_run_rc 2 "TSUKIT_NATIVE_FIDELITY_MAXREC=2.5 refused" env TSUKIT_NATIVE_FIDELITY_MAXREC=2.5 "$TSUKIT" experiment native-fidelity -o "$tap_tmp/bad"
+grep -q "TSUKIT_NATIVE_FIDELITY_MAXREC='2.5'" "$tap_tmp/err"; tap_ok $? "the refusal names the variable and its value"
 # a supplementary run's -40 C record (TSUKIT_NATIVE_FIDELITY_COLD_S) must
 # be a number of seconds in 1e-5 .. 0.1: refused before any simulation
 # (the quick run above ignores the variables, with a warning naming each)
