@@ -25,7 +25,9 @@ static const char sample_about[] =
   "flips_per_ns activity energy_per_sample_J paper_energy_per_sample_J\n"
   "energy_ratio; with --cells also chip_tau_s and chip_s_per_sample, the\n"
   "simulated chip's wall-clock time per sample: steps x sweeps x 2\n"
-  "colours x the library's tau at --temp (run/run_chiptime.h).\n";
+  "colours x the library's tau at --temp; with a library's measured\n"
+  "instances on the nodes, the slowest node's own tau (a colour is done\n"
+  "when its slowest cell is; run/run_chiptime.h).\n";
 
 /* --label: a class 0..9 or "all" (RUN_DTM_LABEL_ALL) into *(int *)target */
 static int parse_label(const char *s, const char *opt, void *target,

@@ -4,7 +4,10 @@
  * A Gibbs sweep on the chip updates one colour at a time, and a colour's
  * update is done when its cells have forgotten their previous state: one
  * correlation time tau of the cell (the cell library's tau_op_s at the
- * chip temperature, tsu/tsu_celltab.h).  The next colour reads the new
+ * chip temperature, tsu/tsu_celltab.h; with the library's measured
+ * instances on the nodes, each with its own tau, the slowest node's:
+ * a colour's update is done when its slowest cell's is, so the callers
+ * pass tsu_cellpoint.tau_slowest_s).  The next colour reads the new
  * states, so
  *   per_sweep_s  = n_colors x tau_s
  *   per_sample_s = steps x sweeps x per_sweep_s

@@ -121,7 +121,7 @@ typedef struct run_dtm_sample_result {
   double energy_ratio;   /* chip energy / paper formula */
   run_chiptime chip;     /* the chip's time per sample from the cells' tau
                           * (run/run_chiptime.h; NaN for ideal cells) */
-  char cell_mismatch[256]; /* pbit cells: where their mismatch came from
+  char cell_mismatch[384]; /* pbit cells: where their mismatch came from
                           * (tsu_celltab_cells), "" otherwise */
 } run_dtm_sample_result;
 

@@ -66,9 +66,10 @@ static int check_params(const run_dtm_sample_params *o, tk_err *err)
  * and the default energy parameters without one). */
 static int chip_cells(const run_dtm_sample_params *o, const tsu_dtm *m,
                       tsu_cells **cells, tsu_energy_params *ep, char *desc,
-                      size_t size, tk_err *err)
+                      size_t size, double *tau_slowest_s, tk_err *err)
 {
   *ep = tsu_energy_default_params();
+  *tau_slowest_s = 0;
   if (o->cells == NULL)
     return TK_OK;
   tsu_celltab *tab = NULL;
@@ -88,6 +89,7 @@ static int chip_cells(const run_dtm_sample_params *o, const tsu_dtm *m,
       ep->e_rng_J = at.energy_J;
     ep->tau_s = cp.tau_s;
     ep->dt_s = cp.dt_s;
+    *tau_slowest_s = at.tau_slowest_s;
   }
   tsu_celltab_free(tab);
   return rc;
@@ -171,9 +173,9 @@ int run_dtm_sample(const run_dtm_sample_params *o, run_dtm_sample_result *res,
   tsu_energy_params ep;
   tsu_energy_report en = {0};
   io_dtm_samples s = {0};
-  double flips = 0, act = 0;
+  double flips = 0, act = 0, tau_slowest = 0;
   int rc = chip_cells(o, m, &cells, &ep, res->cell_mismatch,
-                      sizeof res->cell_mismatch, err);
+                      sizeof res->cell_mismatch, &tau_slowest, err);
   if (rc == TK_OK && o->cells != NULL)
     fprintf(stderr, "dtm sample: cells: %s\n", res->cell_mismatch);
   double t0 = tk_clock_s();
@@ -217,7 +219,8 @@ int run_dtm_sample(const run_dtm_sample_params *o, run_dtm_sample_result *res,
     res->cells = cell_name;
     res->energy = s.energy;
     res->energy_ratio = en.per_sample_J / en.paper_per_sample_J;
-    res->chip = run_chiptime_compute(ep.tau_s, 2, (double)K, (double)T);
+    res->chip = run_chiptime_compute(tau_slowest > 0 ? tau_slowest : ep.tau_s,
+                                     2, (double)K, (double)T);
   }
   s.model = NULL;
   io_dtm_samples_free(&s);

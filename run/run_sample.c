@@ -102,6 +102,8 @@ typedef struct sample_run {
   tsu_run_result rr;        /* moments, timing, activity */
   double *buf;              /* mean, mean_se [n][K], corr, corr_se [m] */
   int8_t *states;           /* spin: final states [chains][n] */
+  double chip_tau_s;        /* spin with a library: the slowest cell's tau
+                             * (chip time per sample); 0: the energy's */
 } sample_run;
 
 static void run_free(sample_run *r)
@@ -187,6 +189,7 @@ static int run_spin(const run_sample_params *o, sample_run *r,
       ep->e_rng_J = at.energy_J;
     ep->tau_s = cp.tau_s;
     ep->dt_s = cp.dt_s;
+    r->chip_tau_s = at.tau_slowest_s;
   } else {
     TK_TRY(tsu_cells_build(&cp, r->g->n, &r->cells, err));
   }
@@ -677,7 +680,8 @@ static int sample(const run_sample_params *o, sample_run *r,
   res->flips_per_ns = r->rr.updates_per_ns;
   res->mean_magnetisation = mag;
   res->flip_activity = r->rr.activity;
-  res->chip = run_chiptime_compute(ep.tau_s, r->col->n_colors, (double)o->sample_sweeps, 1);
+  res->chip = run_chiptime_compute(r->chip_tau_s > 0 ? r->chip_tau_s : ep.tau_s,
+                                   r->col->n_colors, (double)o->sample_sweeps, 1);
   return TK_OK;
 }
 

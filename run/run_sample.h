@@ -111,7 +111,7 @@ typedef struct run_sample_result {
   run_chiptime chip;    /* the chip's time per sample (--sample-sweeps
                          * sweeps) from the cells' tau (run/run_chiptime.h;
                          * NaN for ideal cells) */
-  char cell_mismatch[256]; /* pbit cells: where their mismatch came from
+  char cell_mismatch[384]; /* pbit cells: where their mismatch came from
                          * (tsu_celltab_cells), "" otherwise */
 } run_sample_result;
 

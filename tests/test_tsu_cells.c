@@ -261,6 +261,13 @@ static void instances(const char *path)
   TKT_OK(fabs(spu / spu_want - 1) < 1e-12, "energy: independent samples "
          "per update = the nodes' mean of dt/tau_i (%.6g, want %.6g)", spu,
          spu_want);
+  double slow_want = 0;
+  for (int i = 0; i < 40; i++)
+    slow_want = fmax(slow_want, inst_tau(i % NI));
+  TKT_OK(rc == 0 && at.tau_slowest_s == slow_want &&
+             at.tau_slowest_s > at.tau_s,
+         "chip time: the slowest node's own tau %.6g s (want %.6g, nominal "
+         "%.6g)", at.tau_slowest_s, slow_want, at.tau_s);
   if (rc == 0) {
     double p_un = pooled_p1(c, hval, "untrimmed instances: P(1) = mean of "
                             "sigmoid(a_i h + b_i)");
@@ -328,7 +335,9 @@ static void instances(const char *path)
   ok = rc == 0 && strncmp(desc, "none:", 5) == 0;
   for (uint32_t i = 0; ok && i < 8; i++)
     ok = fabs(c->a[i] - 2 * beta) < 1e-15 && fabs(c->b[i]) < 1e-12;
-  TKT_OK(ok, "--mismatch none: the nominal cell on every node");
+  TKT_OK(ok && at.tau_slowest_s == at.tau_s, "--mismatch none: the "
+         "nominal cell on every node, its tau the slowest (%.6g s)",
+         at.tau_slowest_s);
   tsu_cells_free(c);
   rc = tsu_celltab_cells(t, 300, 300, beta, 1e9, 2, 7,
                          TSU_MISMATCH_GAUSSIAN, 0, 0.0, 8, &c, &p, &at, desc,

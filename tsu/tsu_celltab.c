@@ -65,6 +65,7 @@ int tsu_celltab_at(const tsu_celltab *t, double temp_K, tsu_cellpoint *out,
   out->v0_V = lerp(t->v0_V, k, f);
   out->vs_V = lerp(t->vs_V, k, f);
   out->tau_s = lerp(t->tau_s, k, f);
+  out->tau_slowest_s = out->tau_s;
   out->energy_J = lerp(t->energy_J, k, f);
   out->v0_sigma_V = lerp(t->v0_sigma_V, k, f);
   out->vs_sigma_V = lerp(t->vs_sigma_V, k, f);
@@ -219,8 +220,14 @@ int tsu_celltab_cells(const tsu_celltab *t, double temp_K, double design_K,
                                             trim_lsb_V);
     int rc = tsu_cells_build_nodes(cp, &nd, cells, err);
     size_t no_tau = 0;   /* nodes whose instance has no tau: nominal */
-    for (uint32_t i = 0; i < n; i++)
+    double tau_max = 0, tau_sum = 0;
+    for (uint32_t i = 0; i < n; i++) {
       no_tau += !isfinite(nd.tau_s[i]);
+      double tau = isfinite(nd.tau_s[i]) ? nd.tau_s[i] : cp->tau_s;
+      tau_max = fmax(tau_max, tau);
+      tau_sum += tau;
+    }
+    at->tau_slowest_s = n > 0 ? tau_max : cp->tau_s;
     if (rc == 0 && samples_per_update != NULL) {
       double s = 0;
       for (uint32_t i = 0; i < n; i++) {
@@ -230,7 +237,7 @@ int tsu_celltab_cells(const tsu_celltab *t, double temp_K, double design_K,
       *samples_per_update = n > 0 ? s / n : 1;
     }
     tsu_cell_nodes_clear(&nd);
-    char step[160] = "";
+    char step[256] = "";
     if (trim_lsb_V > 0)
       snprintf(step, sizeof step, ", the offset in steps of %.4g V",
                trim_lsb_V);
@@ -238,6 +245,9 @@ int tsu_celltab_cells(const tsu_celltab *t, double temp_K, double design_K,
       snprintf(step + strlen(step), sizeof step - strlen(step), "; %zu "
                "node(s) whose instance has no tau take the nominal %.3g s",
                no_tau, cp->tau_s);
+    if (n > 0)
+      snprintf(step + strlen(step), sizeof step - strlen(step), "; tau "
+               "%.3g s mean, %.3g s slowest", tau_sum / n, tau_max);
     if (rc == 0 && desc != NULL)
       snprintf(desc, size, "%s: %zu of %zu instances fitted, node i = "
                "instance i mod %zu, %s%s", trim ? "instances-trimmed"

@@ -34,9 +34,15 @@ typedef struct tsu_celltab {
   double *inst_tau_s;    /* [n_temp, n_inst] its tau, s (NULL: none) */
 } tsu_celltab;
 
-/* One temperature's values. */
+/* One temperature's values.  tau_slowest_s: the correlation time of a
+ * chip's slowest cell -- tau_s from tsu_celltab_at and
+ * tsu_celltab_params; tsu_celltab_cells with the measured instances sets
+ * it to the largest of the nodes' own tau (a colour's update is done
+ * when its slowest cell has forgotten its state: the chip time per
+ * sample, run/run_chiptime.h, uses it). */
 typedef struct tsu_cellpoint {
   double v0_V, vs_V, tau_s, energy_J, v0_sigma_V, vs_sigma_V;
+  double tau_slowest_s;
 } tsu_cellpoint;
 
 /* Interpolate at temp_K; TK_ERANGE outside [T_min, T_max]. */
