@@ -72,6 +72,13 @@
  * paired errors (records are independent; tenths of one record are the
  * batches they always were).  --quick: one round, two records at most.
  *
+ * Interruption.  Every finished engine run is appended to
+ * OUT_DIR/native-fidelity.jobs; the same command run again with the same
+ * binary takes the runs it finds there (stderr says how many) and runs
+ * only the rest, so an interrupted hour loses at most the runs that were
+ * in flight.  The file is removed once the result is written
+ * (TSUKIT_NATIVE_FIDELITY_KEEP_JOBS=1 keeps it: the test suite's rerun).
+ *
  * Checks of the run (fields of /summary, asserted in
  * tests/cli_native_fidelity.sh): max_dp (largest |P_native - P_ngspice|
  * over the rows' states), max_dp_flipping (the same over rows where both
@@ -729,6 +736,11 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
               ckt_cell_find("pbit")->nt_s * 1e9, c->quick ? 4 : NF_SLOT_SEEDS,
               tstop[0], slot_dp, slot_dp_sig, NF_COLD_SLOT_S * 1e9,
               ckt_cell_find("pbit")->nt_s * 1e9, slot_ratio, slot_ratio_err);
+  if (rc == 0)   /* the result is complete: the job file has done its part */
+    nf__jobs_remove(c);
+  if (rc == 0 && nf__jobs_reused > 0)
+    fprintf(stderr, "native-fidelity: %zu engine runs taken from the job "
+            "file\n", nf__jobs_reused);
   for (size_t row = 0; labels && row < nrow; row++) free(labels[row]);
   free(labels);
   for (int k = 0; k < 21; k++) free(col[k]);

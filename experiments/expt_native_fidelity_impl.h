@@ -84,9 +84,18 @@ typedef struct nf_res {
 } nf_res;
 
 /* Run jobs[0..n) through their engines (c->workers forked workers) into
- * out[0..n): occupancies (whole record and per tenth), flips, wall time. */
+ * out[0..n): occupancies (whole record and per tenth), flips, wall time.
+ * Jobs found in the job file (c->out_dir/NF_JOBS_FILE, written by an
+ * earlier, interrupted run of the same binary) are not run again; every
+ * finished job is appended to it (expt_native_fidelity_runs.c). */
+#define NF_JOBS_FILE "native-fidelity.jobs"
 int nf__run_jobs(const expt_ctx *c, const nf_job *jobs, size_t n,
                  nf_res *out, tk_err *err);
+/* Remove the job file once the result is written (kept when
+ * TSUKIT_NATIVE_FIDELITY_KEEP_JOBS=1). */
+void nf__jobs_remove(const expt_ctx *c);
+/* Engine runs taken from the job file so far (this process). */
+extern size_t nf__jobs_reused;
 /* The pbit core's noiseless trip point at each temperature (ngspice). */
 int nf__trip_points(const expt_ctx *c, const double *temp_K, double *trip,
                     tk_err *err);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "calibrate/cal_sweep.h"
@@ -25,6 +26,8 @@
 typedef struct nf_ud {
   const nf_job *jobs;
   nf_res *out;
+  FILE *log;          /* the job file, appended (NULL: not kept) */
+  uint64_t bin;       /* binary_id() */
 } nf_ud;
 
 static double now_s(void)
@@ -110,25 +113,153 @@ static int point(void *ud, size_t idx, void *result, tk_err *err)
   return rc;
 }
 
+/* ---- the job file: finished jobs survive an interruption ----
+ * Each finished job is appended to OUT_DIR/NF_JOBS_FILE as a record
+ * {key, result, check}; a rerun of the same command with the same
+ * binary takes the jobs it finds there instead of running them again.
+ * key: FNV-1a over the job (cell name, controls, temperature, record,
+ * seed, engine, noise, slot), the result layout and the binary's
+ * identity (size, mtime, inode of /proc/self/exe: any rebuild starts
+ * afresh, so a result never outlives the code that made it); check:
+ * the same hash over key and result (a torn or damaged record is
+ * skipped).  The run removes the file when it has written its result
+ * (nf__jobs_remove). */
+typedef struct nf_rec {
+  uint64_t key;
+  nf_res res;
+  uint64_t check;
+} nf_rec;
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+  const unsigned char *b = p;
+  for (size_t i = 0; i < n; i++) {
+    h ^= b[i];
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+static uint64_t binary_id(void)
+{
+  struct stat sb;
+  if (stat("/proc/self/exe", &sb) != 0)
+    return 0;
+  uint64_t v[3] = {(uint64_t)sb.st_size, (uint64_t)sb.st_mtime,
+                   (uint64_t)sb.st_ino};
+  return fnv(0xcbf29ce484222325ULL, v, sizeof v);
+}
+
+static uint64_t job_key(const nf_job *j, uint64_t bin)
+{
+  uint64_t h = fnv(0xcbf29ce484222325ULL, j->ci->name, strlen(j->ci->name));
+  double d[CKT_MAX_CTL + 3];
+  memcpy(d, j->vctl_V, sizeof j->vctl_V);
+  d[CKT_MAX_CTL] = j->temp_K;
+  d[CKT_MAX_CTL + 1] = j->tstop_s;
+  d[CKT_MAX_CTL + 2] = j->nt_s;
+  h = fnv(h, d, sizeof d);
+  uint64_t w[5] = {j->seed, (uint64_t)j->native, (uint64_t)j->noise_off,
+                   (uint64_t)sizeof(nf_res), bin};
+  return fnv(h, w, sizeof w);
+}
+
+static uint64_t rec_check(const nf_rec *r)
+{
+  return fnv(fnv(0x84222325cbf29ce4ULL, &r->key, sizeof r->key), &r->res,
+             sizeof r->res);
+}
+
+static void jobs_path(const expt_ctx *c, char *path, size_t size)
+{
+  snprintf(path, size, "%s/%s", c->out_dir != NULL ? c->out_dir : ".",
+           NF_JOBS_FILE);
+}
+
 static int done(void *ud, size_t idx, const void *result, tk_err *err)
 {
-  (void)err;
-  memcpy(&((nf_ud *)ud)->out[idx], result, sizeof(nf_res));
+  nf_ud *u = ud;
+  memcpy(&u->out[idx], result, sizeof(nf_res));
+  if (u->log != NULL) {
+    nf_rec r;
+    memset(&r, 0, sizeof r);
+    r.key = job_key(&u->jobs[idx], u->bin);
+    memcpy(&r.res, result, sizeof r.res);
+    r.check = rec_check(&r);
+    if (fwrite(&r, sizeof r, 1, u->log) != 1 || fflush(u->log) != 0)
+      return TK_FAIL(err, TK_EIO, "cannot append to the job file %s",
+                     NF_JOBS_FILE);
+  }
   return TK_OK;
+}
+
+size_t nf__jobs_reused;
+
+void nf__jobs_remove(const expt_ctx *c)
+{
+  const char *keep = getenv("TSUKIT_NATIVE_FIDELITY_KEEP_JOBS");
+  if (keep != NULL && strcmp(keep, "1") == 0)
+    return;
+  char path[4096];
+  jobs_path(c, path, sizeof path);
+  remove(path);
 }
 
 int nf__run_jobs(const expt_ctx *c, const nf_job *jobs, size_t n,
                  nf_res *out, tk_err *err)
 {
-  nf_ud ud = {jobs, out};
+  nf_ud ud = {jobs, out, NULL, binary_id()};
+  uint8_t *skip = calloc(n ? n : 1, 1);
+  if (skip == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  char path[4096];
+  jobs_path(c, path, sizeof path);
+  size_t found = 0, bad = 0;
+  FILE *f = ud.bin != 0 ? fopen(path, "rb") : NULL;
+  if (f != NULL) {
+    nf_rec r;
+    while (fread(&r, sizeof r, 1, f) == 1) {
+      if (r.check != rec_check(&r)) {
+        bad++;
+        continue;
+      }
+      for (size_t i = 0; i < n; i++)
+        if (!skip[i] && r.key == job_key(&jobs[i], ud.bin)) {
+          out[i] = r.res;
+          skip[i] = 1;
+          found++;
+          break;
+        }
+    }
+    fclose(f);
+  }
+  /* one line the first time (the trip-point search calls this 14 times);
+   * said even when quiet: it is not progress but where numbers came from */
+  static int told;
+  if ((found > 0 || bad > 0) && !told) {
+    told = 1;
+    fprintf(stderr, "native-fidelity: resuming: the engine runs an earlier "
+            "run of this binary finished are taken from %s%s\n", path,
+            bad > 0 ? " (damaged records skipped)" : "");
+  }
+  nf__jobs_reused += found;
+  if (ud.bin != 0 && (ud.log = fopen(path, "ab")) == NULL && !c->quiet)
+    fprintf(stderr, "native-fidelity: warning: cannot write %s: an "
+            "interrupted run will start afresh\n", path);
   cal_sweep_params p = cal_sweep_default_params();
   p.n_points = n;
   p.result_size = sizeof(nf_res);
   p.workers = c->workers < 1 ? 1 : c->workers;
+  p.skip = skip;
   p.progress_label = "native-fidelity runs";
   p.quiet = c->quiet;
   cal_sweep_stats stats;
-  return cal_sweep_run(&p, point, done, &ud, &stats, err);
+  int rc = found == n ? TK_OK
+                      : cal_sweep_run(&p, point, done, &ud, &stats, err);
+  if (ud.log != NULL)
+    fclose(ud.log);
+  free(skip);
+  return rc;
 }
 
 /* The pbit core's noiseless trip point at each temperature (ngspice):

@@ -21,7 +21,7 @@
 #     tau check there (the full run's 1 ms, REPORT.md).
 . "$TSUKIT_SRCDIR/tests/tap.sh"
 dir="$tap_tmp/results"
-tap_run_rc 0 "experiment native-fidelity --quick" "$TSUKIT" experiment native-fidelity --quick -o "$dir"
+tap_run_rc 0 "experiment native-fidelity --quick" env TSUKIT_NATIVE_FIDELITY_KEEP_JOBS=1 "$TSUKIT" experiment native-fidelity --quick -o "$dir"
 cp "$tap_tmp/out" "$tap_tmp/nf.kv"
 v() { kv "$1" "$tap_tmp/nf.kv"; }
 [ "$(wc -l < "$tap_tmp/nf.kv")" -eq 1 ]; tap_ok $? "exactly one summary line"
@@ -59,6 +59,22 @@ tap_ok $? "each row's pooled record is its records times its temperature's recor
 # the most records per row must be a whole number in 1 .. 16
 tap_run_rc 2 "TSUKIT_NATIVE_FIDELITY_MAXREC=2.5 refused" env TSUKIT_NATIVE_FIDELITY_MAXREC=2.5 "$TSUKIT" experiment native-fidelity -o "$tap_tmp/bad"
 grep -q "TSUKIT_NATIVE_FIDELITY_MAXREC='2.5'" "$tap_tmp/err"; tap_ok $? "the refusal names the variable and its value"
+# interruption: every finished engine run is in native-fidelity.jobs
+# (kept here by TSUKIT_NATIVE_FIDELITY_KEEP_JOBS=1; 480-byte records);
+# tear its last record and damage one in the middle, as a kill or a bad
+# disk would: the rerun takes the others from the file, runs only those
+# two again (same seeds: the same numbers) and removes the file
+jf="$dir/native-fidelity.jobs"; sz=$(wc -c < "$jf")
+fcmp "$sz > 4800"; tap_ok $? "the job file holds the finished runs ($sz bytes)"
+head -c $((sz - 100)) "$jf" > "$tap_tmp/j" && printf 'X' | dd of="$tap_tmp/j" bs=1 seek=$((480 * 5 + 200)) conv=notrunc 2>/dev/null && cp "$tap_tmp/j" "$jf"
+tap_run_rc 0 "rerun on the damaged job file" "$TSUKIT" experiment native-fidelity --quick -o "$dir"
+grep -q "resuming" "$tap_tmp/err" && grep -q "damaged records skipped" "$tap_tmp/err"; tap_ok $? "stderr says it resumed and skipped the damaged records"
+n=$(sed -n 's/^native-fidelity: \([0-9]*\) engine runs taken from the job file$/\1/p' "$tap_tmp/err")
+fcmp "$n + 0 == $sz / 480 - 2"; tap_ok $? "all runs but the two damaged ones taken from the file ($n of $((sz / 480)))"
+nowall() { tr ' ' '\n' < "$1" | grep -v -e '^wall' -e '^file='; }
+nowall "$tap_tmp/nf.kv" > "$tap_tmp/a"; nowall "$tap_tmp/out" > "$tap_tmp/b"
+cmp -s "$tap_tmp/a" "$tap_tmp/b"; tap_ok $? "the resumed run's summary is the first run's (wall times aside)"
+[ ! -e "$jf" ]; tap_ok $? "the job file is removed once the result is written"
 # a supplementary run's -40 C record (TSUKIT_NATIVE_FIDELITY_COLD_S) must
 # be a number of seconds in 1e-5 .. 0.1: refused before any simulation
 # (the quick run above ignores the variables, with a warning naming each)
