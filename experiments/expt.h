@@ -37,7 +37,7 @@
 #include "common/tk_error.h"
 #include "io/io_h5.h"
 
-#define EXPT_MAX_SUMMARY 32
+#define EXPT_MAX_SUMMARY 48
 #define EXPT_KEY_MAX 48
 
 typedef struct expt_ctx {

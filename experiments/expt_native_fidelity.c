@@ -259,6 +259,13 @@ static int env_number(const char *name, double lo, double hi,
   return 1;
 }
 
+/* The summary keys a full run writes: 25 named ones and a tau ratio per
+ * cell and temperature (a full run once died at its last key, 38 min in,
+ * when there were fewer slots than keys). */
+#define NF_SUMMARY_KEYS (25 + NF_NC * NF_NT)
+_Static_assert(NF_SUMMARY_KEYS <= EXPT_MAX_SUMMARY,
+               "native-fidelity's summary does not fit expt_summary");
+
 int expt__native_fidelity_run(expt_run *r, tk_err *err)
 {
   const expt_ctx *c = r->ctx;
