@@ -4,7 +4,7 @@
 # 0.8), records of 40 pilot taus within 10..30 us (a second one for a
 # row not measured to a third of the limits), seed 1; the result
 # file, its figure, and the engines' agreement within bounds that a
-# systematic error fails.  ~30 s of CPU (the -40 C rows with their 2 ns
+# systematic error fails.  ~40 s of CPU (the -40 C rows with their 2 ns
 # noise slot).
 #
 # Bounds (quick records are short: the independent-record errors are
