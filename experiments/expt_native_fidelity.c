@@ -86,14 +86,14 @@
  * error), tau ratios pooled per cell and temperature (tau_ratio_CELL_T).
  *
  * Workload: quick -- the pbit at three temperatures and three controls,
- * ~40 s of CPU in all (measured 38 s, a second record on 8 of its 9 rows); full -- three cells, ngspice
- * 0.1-0.3 s of CPU per simulated us of pbit (cat4 ~5x; -40 C with its
- * 2 ns slot 0.06 s), ~3,500 s of ngspice and 70 s of native worker
- * time for the 27 rows' first records, ~1,900 s more for the 30 further
- * records 8 rows need (38 min wall on 2 cores); the issue's limits with
- * independent-record errors would need ~10^4 taus per row
- * (record_needed_s), the paired errors reach a third of them on every
- * row.
+ * ~40 s of CPU in all (measured 38 s, a second record on 8 of its 9
+ * rows); full -- three cells, ngspice 0.1-0.3 s of CPU per simulated us
+ * of pbit (cat4 ~5x; -40 C with its 2 ns slot 0.06 s), ~3,500 s of
+ * ngspice and 70 s of native worker time for the 27 rows' first
+ * records, ~1,900 s more for the 30 further records 8 rows need (38 min
+ * wall on 2 cores); the issue's limits with independent-record errors
+ * would need ~10^4 taus per row (record_needed_s), the paired errors
+ * reach a third of them on every row.
  */
 #include <math.h>
 #include <stdio.h>
