@@ -108,140 +108,6 @@
 #include "io/io_plot.h"
 #include "physics/phys_const.h"
 
-/* A row's records of one engine pooled (adaptive records): occupancy
- * and flips over all records, the tenths of every record as batches. */
-typedef struct nf_pool {
-  double p[NF_K];              /* occupancy over all records */
-  double pb[NF_NB * NF_MAXREC][NF_K]; /* per batch (tenth of a record) */
-  double fb[NF_NB * NF_MAXREC];/* state changes per batch */
-  size_t nb;                   /* batches: NF_NB per record */
-  size_t nrec;                 /* records */
-  double flips, duration_s, wall_s;
-} nf_pool;
-
-/* Add record x (same length as the pool's others) to pool q. */
-static void pool_add(nf_pool *q, const nf_res *x)
-{
-  if (q->nrec >= NF_MAXREC)
-    return;
-  double w = q->duration_s / (q->duration_s + x->duration_s);
-  for (int k = 0; k < NF_K; k++)
-    q->p[k] = w * q->p[k] + (1 - w) * x->p[k];
-  for (size_t bi = 0; bi < NF_NB; bi++) {
-    memcpy(q->pb[q->nb + bi], x->pb[bi], sizeof q->pb[0]);
-    q->fb[q->nb + bi] = x->fb[bi];
-  }
-  q->nb += NF_NB;
-  q->nrec++;
-  q->flips += x->flips;
-  q->duration_s += x->duration_s;
-  q->wall_s += x->wall_s;
-}
-
-/* tau from the pooled flips: (1 - sum p^2) T / flips. */
-static double tau_of(const nf_pool *a, double *flips)
-{
-  double s2 = 0;
-  for (int k = 0; k < NF_K; k++)
-    s2 += a->p[k] * a->p[k];
-  *flips = a->flips;
-  return a->flips > 0 ? (1 - s2) * a->duration_s / a->flips : NAN;
-}
-
-/* ngspice's tau pooled over the three controls of cell ic at
- * temperature it (NaN without flips). */
-static double group_tau(const nf_pool *res, size_t ic, size_t it)
-{
-  double num = 0, fl = 0;
-  for (size_t iv = 0; iv < NF_NV; iv++) {
-    const nf_pool *x = &res[2 * ((ic * NF_NT + it) * NF_NV + iv)];
-    double s2 = 0;
-    for (int k = 0; k < NF_K; k++) s2 += x->p[k] * x->p[k];
-    num += (1 - s2) * x->duration_s;
-    fl += x->flips;
-  }
-  return fl > 0 ? num / fl : NAN;
-}
-
-/* The state of a row compared: the one with the largest |P_b - P_a|
- * among its nk states (the most occupied one if none differs); *dp the
- * difference. */
-static int row_state(const nf_pool *a, const nf_pool *b, int nk, double *dp)
-{
-  int ks = 0;
-  *dp = b->p[0] - a->p[0];
-  for (int k = 1; k < nk; k++) {
-    double d = b->p[k] - a->p[k];
-    if (fabs(d) > fabs(*dp)) {
-      *dp = d;
-      ks = k;
-    }
-  }
-  if (*dp == 0)
-    for (int k = 1; k < nk; k++)
-      if (a->p[k] > a->p[ks]) ks = k;
-  return ks;
-}
-
-/* Paired errors (common random numbers): both engines integrate the same
- * noise path, so their states stay locked for long stretches and the
- * difference of a tenth's occupancy of state ks (and flip count) varies
- * far less between tenths than either record does.  Batch means of the
- * difference over the batches (tenths of every record) into *sp (dP) and
- * *stau (dtau/tau; tau ~ 1 / flips, the occupancy factor's change being
- * second order), the latter at least one flip's resolution, (1 + dtau) /
- * flips (equal flip counts in every tenth give a scatter of zero, not an
- * exact tau).  Returns 0 with both NaN unless both engines flip at least
- * twice per batch on average (a tenth without flips says nothing about
- * a rate). */
-static int paired_errors(const nf_pool *a, const nf_pool *b, int ks,
-                         double dtau, double *sp, double *stau)
-{
-  *sp = *stau = NAN;
-  const size_t nb = a->nb;
-  if (nb < 2 || b->nb != nb ||
-      !(a->flips >= 2.0 * (double)nb && b->flips >= 2.0 * (double)nb))
-    return 0;
-  double md = 0, mf = 0, vd = 0, vf = 0;
-  for (size_t bi = 0; bi < nb; bi++) {
-    md += (b->pb[bi][ks] - a->pb[bi][ks]) / (double)nb;
-    mf += (b->fb[bi] - a->fb[bi]) / (double)nb;
-  }
-  for (size_t bi = 0; bi < nb; bi++) {
-    vd += pow(b->pb[bi][ks] - a->pb[bi][ks] - md, 2) / (double)(nb - 1);
-    vf += pow(b->fb[bi] - a->fb[bi] - mf, 2) / (double)(nb - 1);
-  }
-  *sp = sqrt(vd / (double)nb);
-  *stau = (1 + dtau) * fmax(sqrt((double)nb * vf), 1.0) / a->flips;
-  return 1;
-}
-
-/* Records a row should have in all, from its pooled errors (0: none
- * more): errors fall as 1 / sqrt(records), so (error / target)^2 with a
- * margin; a row without paired errors (too few flips per tenth) doubles.
- * At most max_rec. */
-static size_t records_wanted(const nf_pool *a, const nf_pool *b, int nk,
-                             size_t max_rec)
-{
-  double dp, fa, fb;
-  int ks = row_state(a, b, nk, &dp);
-  double ta = tau_of(a, &fa), tb = tau_of(b, &fb);
-  double dtau = (isfinite(ta) && isfinite(tb)) ? tb / ta - 1 : 0;
-  double sp, stau;
-  double f;
-  if (paired_errors(a, b, ks, dtau, &sp, &stau)) {
-    if (sp < NF_DP_LIM / 3 && stau < NF_DTAU_LIM / 3)
-      return 0;
-    f = NF_EXT_MARGIN * fmax(pow(sp / (NF_DP_LIM / 3), 2),
-                             pow(stau / (NF_DTAU_LIM / 3), 2));
-  } else {
-    f = 2;
-  }
-  double want = ceil((double)a->nrec * f);
-  if (want < (double)a->nrec + 1) want = (double)a->nrec + 1;
-  return want > (double)max_rec ? max_rec : (size_t)want;
-}
-
 /* A number from environment variable name (what: what it is, for the
  * message; whole: an integer): 0 unset (or empty), 1 set (*v), -1 (err
  * set, naming it and its value) when it is not a number in [lo, hi]. */
@@ -405,94 +271,10 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   nf_pool *pool = rc == 0 ? calloc(nj, sizeof *pool) : NULL;
   if (rc == 0 && pool == NULL)
     rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-  for (size_t j = 0; rc == 0 && j < nj; j++)
-    pool_add(&pool[j], &res[j]);
   size_t ext_rows = 0, ext_records = 0;
-  /* their budget: NF_EXT_BUDGET times the first records' ngspice time
-   * (estimated from each row's first record) */
-  double budget_s = 0, spent_s = 0;
-  for (size_t row = 0; row < nrow; row++)
-    budget_s += NF_EXT_BUDGET * res[2 * row].wall_s;
-  /* extension jobs longest first (ngspice's wall time of the first
-   * record: the -40 C cat4 rows take ~7 min per ms), for the workers */
-  size_t order[NF_NC * NF_NT * NF_NV];
-  for (size_t k = 0; k < nrow; k++) {
-    size_t m = k;
-    while (m > 0 && res[2 * order[m - 1]].wall_s < res[2 * k].wall_s) {
-      order[m] = order[m - 1];
-      m--;
-    }
-    order[m] = k;
-  }
-  for (int round = 1; rc == 0 && round <= (c->quick ? 1 : NF_EXT_ROUNDS);
-       round++) {
-    size_t want[NF_NC * NF_NT * NF_NV], nx = 0, nxrow = 0;
-    double est_s = 0;
-    for (size_t row = 0; row < nrow; row++) {
-      int nk = cells[row / (NF_NT * NF_NV)] == 1 ? NF_K : 2;
-      size_t w = records_wanted(&pool[2 * row], &pool[2 * row + 1], nk,
-                                max_rec);
-      want[row] = w > pool[2 * row].nrec ? w - pool[2 * row].nrec : 0;
-      nx += want[row];
-      nxrow += want[row] > 0;
-      est_s += (double)want[row] * res[2 * row].wall_s;
-    }
-    /* within the budget: every row's share scaled down alike */
-    if (est_s > budget_s - spent_s) {
-      double f = est_s > 0 ? fmax(budget_s - spent_s, 0) / est_s : 0;
-      nx = nxrow = 0;
-      est_s = 0;
-      for (size_t row = 0; row < nrow; row++) {
-        want[row] = (size_t)floor((double)want[row] * f);
-        nx += want[row];
-        nxrow += want[row] > 0;
-        est_s += (double)want[row] * res[2 * row].wall_s;
-      }
-      if (!c->quiet)
-        fprintf(stderr, "native-fidelity: adaptive records limited by the "
-                "budget (%.0f s of ngspice)\n", budget_s);
-    }
-    if (nx == 0)
-      break;
-    spent_s += est_s;
-    nf_job *xj = calloc(2 * nx, sizeof *xj);
-    nf_res *xr = calloc(2 * nx, sizeof *xr);
-    if (xj == NULL || xr == NULL) {
-      free(xj);
-      free(xr);
-      rc = TK_FAIL(err, TK_ENOMEM, "out of memory");
-      break;
-    }
-    size_t n = 0;
-    for (size_t k = 0; k < nrow; k++) {
-      const size_t row = order[k];
-      for (size_t m = 0; m < want[row]; m++, n++) {
-        /* record rec >= 1 of the row: its own seed (record 0's is row's) */
-        size_t rec = pool[2 * row].nrec + m;
-        for (int e = 0; e < 2; e++) {
-          xj[2 * n + (size_t)e] = jobs[2 * row + (size_t)e];
-          xj[2 * n + (size_t)e].seed = cal_sweep_point_seed(
-              c->seed + 151, rec * NF_NC * NF_NT * NF_NV + row);
-        }
-      }
-    }
-    for (size_t row = 0; row < nrow; row++)
-      ext_rows += want[row] > 0 && pool[2 * row].nrec == 1;
-    ext_records += nx;
-    if (!c->quiet)
-      fprintf(stderr, "native-fidelity: adaptive records, round %d: %zu more "
-              "records on %zu rows (~%.0f s of ngspice)\n", round, nx,
-              nxrow, est_s);
-    rc = nf__run_jobs(c, xj, 2 * nx, xr, err);
-    /* into the pools, in the order the jobs were made */
-    n = 0;
-    for (size_t k = 0; rc == 0 && k < nrow; k++)
-      for (size_t m = 0; m < want[order[k]]; m++, n++)
-        for (int e = 0; e < 2; e++)
-          pool_add(&pool[2 * order[k] + (size_t)e], &xr[2 * n + (size_t)e]);
-    free(xj);
-    free(xr);
-  }
+  if (rc == 0)
+    rc = nf__extend(c, cells, nrow, max_rec, jobs, res, pool, &ext_rows,
+                    &ext_records, err);
   /* the slot check at the cold temperature (temps_C[0], -40 C) */
   nf_slot sc;
   double slot_dp = 0, slot_dp_sig = 0, slot_ratio = NAN, slot_ratio_err = NAN;
@@ -542,16 +324,16 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   for (size_t row = 0; row < nrow; row++) {
     const nf_pool *a = &pool[2 * row], *b = &pool[2 * row + 1];
     size_t ic = row / (NF_NT * NF_NV), it = (row / NF_NV) % NF_NT;
-    double fa, fb, ta = tau_of(a, &fa), tb = tau_of(b, &fb);
+    double fa, fb, ta = nf__tau(a, &fa), tb = nf__tau(b, &fb);
     /* the errors use ngspice's tau pooled over the row's three controls
      * (a row near P = 0 or 1 flips too rarely to give its own), else
      * the pilot's */
-    double tref = group_tau(pool, ic, it);
+    double tref = nf__group_tau(pool, ic, it, 0, NULL);
     if (!isfinite(tref)) tref = tau_pilot[it];
     if (!isfinite(tref)) tref = a->duration_s;
     int nk = cells[ic] == 1 ? NF_K : 2;
     double dp, sp = 0;
-    const int ks = row_state(a, b, nk, &dp);
+    const int ks = nf__row_state(a, b, nk, &dp);
     /* the error of the state with the largest difference; for a record
      * that never flipped the error is ~2 tau / T (see expt_pbit.c) */
     for (int e = 0; e < 2; e++) {
@@ -591,7 +373,7 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
     col[17][row] = a->duration_s;
     col[20][row] = (double)a->nrec;
     double sp_pair, stau_pair;
-    if (paired_errors(a, b, ks, dtau, &sp_pair, &stau_pair)) {
+    if (nf__paired_errors(a, b, ks, dtau, &sp_pair, &stau_pair)) {
       n_pair++;
       max_sp_pair = fmax(max_sp_pair, sp_pair);
       max_stau_pair = fmax(max_stau_pair, stau_pair);
@@ -634,17 +416,11 @@ int expt__native_fidelity_run(expt_run *r, tk_err *err)
   double pool_ratio_min = INFINITY, pool_ratio_max = -INFINITY, pool_sig = 0;
   for (size_t ic = 0; ic < ncell; ic++)
     for (size_t it = 0; it < NF_NT; it++) {
-      double num[2] = {0, 0}, fl[2] = {0, 0};
-      for (size_t iv = 0; iv < NF_NV; iv++)
-        for (int e = 0; e < 2; e++) {
-          const nf_pool *x = &pool[2 * ((ic * NF_NT + it) * NF_NV + iv) + (size_t)e];
-          double s2 = 0;
-          for (int k = 0; k < NF_K; k++) s2 += x->p[k] * x->p[k];
-          num[e] += (1 - s2) * x->duration_s;
-          fl[e] += x->flips;
-        }
+      double fl[2], tg[2];
+      for (int e = 0; e < 2; e++)
+        tg[e] = nf__group_tau(pool, ic, it, e, &fl[e]);
       if (fl[0] < 10 || fl[1] < 10) continue;
-      double ratio = (num[1] / fl[1]) / (num[0] / fl[0]);
+      double ratio = tg[1] / tg[0];
       double sig = ratio * sqrt(1 / fl[0] + 1 / fl[1]);
       pool_ratio_min = fmin(pool_ratio_min, ratio);
       pool_ratio_max = fmax(pool_ratio_max, ratio);

@@ -1,6 +1,8 @@
 /* expt_native_fidelity_impl.h -- the native-fidelity experiment's shared
- * parts (expt_native_fidelity.c: the table; expt_native_fidelity_runs.c:
- * the engine runs, trip points and pilot).  Private to those two files.
+ * parts (expt_native_fidelity.c: the run and the table;
+ * expt_native_fidelity_runs.c: the engine runs, job file, trip points and
+ * pilot; expt_native_fidelity_pool.c: the adaptive records and the pooled
+ * statistics).  Private to those three files.
  */
 #ifndef EXPT_NATIVE_FIDELITY_IMPL_H
 #define EXPT_NATIVE_FIDELITY_IMPL_H
@@ -82,6 +84,48 @@ typedef struct nf_res {
   double wall_s;             /* engine wall time */
   double last_state;         /* digitised state at the end */
 } nf_res;
+
+/* A row's records of one engine pooled (adaptive records): occupancy
+ * and flips over all records, the tenths of every record as batches. */
+typedef struct nf_pool {
+  double p[NF_K];              /* occupancy over all records */
+  double pb[NF_NB * NF_MAXREC][NF_K]; /* per batch (tenth of a record) */
+  double fb[NF_NB * NF_MAXREC];/* state changes per batch */
+  size_t nb;                   /* batches: NF_NB per record */
+  size_t nrec;                 /* records */
+  double flips, duration_s, wall_s;
+} nf_pool;
+
+/* Add record x (as long as the pool's others) to pool q (ignored past
+ * NF_MAXREC records). */
+void nf__pool_add(nf_pool *q, const nf_res *x);
+/* tau from a pool's flips, (1 - sum p^2) T / flips (NaN without flips);
+ * *flips its flips. */
+double nf__tau(const nf_pool *a, double *flips);
+/* Engine e's (0 ngspice, 1 native) tau pooled over the three controls of
+ * cell ic at temperature it (NaN without flips); *flips (may be NULL)
+ * the flips pooled. */
+double nf__group_tau(const nf_pool *pool, size_t ic, size_t it, int e,
+                     double *flips);
+/* The state a row compares: the largest |P_b - P_a| among its nk states
+ * (the most occupied if none differs); *dp the difference. */
+int nf__row_state(const nf_pool *a, const nf_pool *b, int nk, double *dp);
+/* The paired errors of a row's state ks (expt_native_fidelity_pool.c):
+ * 1 with *sp (dP) and *stau (dtau/tau), or 0 with both NaN where either
+ * engine flips less than twice per batch. */
+int nf__paired_errors(const nf_pool *a, const nf_pool *b, int ks,
+                      double dtau, double *sp, double *stau);
+/* Adaptive records: pool the first records res[0 .. 2 nrow) (ngspice,
+ * native per row; jobs as run) into pool[], then give every row not yet
+ * measured to a third of the limits further records, in up to
+ * NF_EXT_ROUNDS rounds (one with --quick), max_rec per row at most,
+ * within NF_EXT_BUDGET times the first records' ngspice time.  cells:
+ * the cell index of each block of NF_NT NF_NV rows.  *ext_rows, rows
+ * extended; *ext_records, records added. */
+int nf__extend(const expt_ctx *c, const size_t *cells, size_t nrow,
+               size_t max_rec, const nf_job *jobs, const nf_res *res,
+               nf_pool *pool, size_t *ext_rows, size_t *ext_records,
+               tk_err *err);
 
 /* Run jobs[0..n) through their engines (c->workers forked workers) into
  * out[0..n): occupancies (whole record and per tenth), flips, wall time.

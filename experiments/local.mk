@@ -34,4 +34,5 @@ experiments_libexpt_la_SOURCES += experiments/expt_dtm_study.c \
 # the native engine against ngspice (issue 15 part 3)
 experiments_libexpt_la_SOURCES += experiments/expt_native_fidelity.c \
 	experiments/expt_native_fidelity_runs.c \
+	experiments/expt_native_fidelity_pool.c \
 	experiments/expt_native_fidelity_impl.h
