@@ -243,7 +243,12 @@ int nf__run_jobs(const expt_ctx *c, const nf_job *jobs, size_t n,
             bad > 0 ? " (damaged records skipped)" : "");
   }
   nf__jobs_reused += found;
-  if (ud.bin != 0 && (ud.log = fopen(path, "ab")) == NULL && !c->quiet)
+  if (ud.bin == 0 && !c->quiet && !told) {
+    told = 1;
+    fprintf(stderr, "native-fidelity: warning: cannot identify this binary "
+            "(/proc/self/exe): no job file, an interrupted run will start "
+            "afresh\n");
+  } else if (ud.bin != 0 && (ud.log = fopen(path, "ab")) == NULL && !c->quiet)
     fprintf(stderr, "native-fidelity: warning: cannot write %s: an "
             "interrupted run will start afresh\n", path);
   cal_sweep_params p = cal_sweep_default_params();
