@@ -145,10 +145,8 @@ void ckt_native_device(const phys_mos *m, double temp_K, phys_mos_params *p,
     cv->kp_cv_A_per_V2 *= pow(temp_K / m->p.tnom_K, CARD_UTE);
 }
 
-/* The run of cell tc (its devices at p's temperature) with charges cv. */
-static int run_sde(const phys_cell *c, const phys_cell *tc,
-                   const phys_mos_cv *cv, const ckt_sim_params *p,
-                   ckt_trace *tr, tk_err *err)
+/* The integrator's parameters of a run of p. */
+static phys_sde_params sde_params(const ckt_sim_params *p)
 {
   phys_sde_params sp = phys_sde_default_params();
   sp.t_stop_s = p->tstop_s;
@@ -160,30 +158,46 @@ static int run_sde(const phys_cell *c, const phys_cell *tc,
   sp.seed = p->seed;
   sp.noise = p->noise;
   sp.noise_scale = p->noise_scale > 0 ? p->noise_scale : 1.0;
-  phys_lgv_result r;
-  TK_TRY(phys_sde_run(tc, cv, &sp, &r, err));
-  size_t nn = r.n_nodes - 1, n = r.n_samples; /* node 0 is ground */
+  return sp;
+}
+
+/* The integrator's result r of cell c as a trace (r is freed). */
+static int to_trace(const phys_cell *c, phys_lgv_result *r,
+                    const ckt_sim_params *p, ckt_trace *tr, tk_err *err)
+{
+  size_t nn = r->n_nodes - 1, n = r->n_samples; /* node 0 is ground */
   tr->n = n;
   tr->dt_s = p->tstep_s;
   tr->n_nodes = nn;
-  tr->time_s = r.time_s;
-  r.time_s = NULL;
+  tr->time_s = r->time_s;
+  r->time_s = NULL;
   tr->names = malloc((nn ? nn : 1) * sizeof *tr->names);
   tr->v_V = malloc((nn ? nn : 1) * n * sizeof *tr->v_V);
   tr->netlist = strdup("(native Langevin solver: no netlist)");
   if (tr->names == NULL || tr->v_V == NULL || tr->netlist == NULL) {
-    phys_lgv_result_free(&r);
+    phys_lgv_result_free(r);
     ckt_trace_clear(tr);
     return TK_FAIL(err, TK_ENOMEM, "out of memory for the native trace");
   }
   for (size_t i = 0; i < nn; i++) {
     memcpy(tr->names[i], c->nodes[i + 1].name, PHYS_NAME_MAX);
-    memcpy(tr->v_V + i * n, phys_lgv_node(&r, i + 1), n * sizeof(double));
+    memcpy(tr->v_V + i * n, phys_lgv_node(r, i + 1), n * sizeof(double));
   }
-  tr->e_supply_J = r.energy_J;
-  tr->n_accepted = (size_t)r.steps;
-  phys_lgv_result_free(&r);
+  tr->e_supply_J = r->energy_J;
+  tr->n_accepted = (size_t)r->steps;
+  phys_lgv_result_free(r);
   return TK_OK;
+}
+
+/* The run of cell tc (its devices at p's temperature) with charges cv. */
+static int run_sde(const phys_cell *c, const phys_cell *tc,
+                   const phys_mos_cv *cv, const ckt_sim_params *p,
+                   ckt_trace *tr, tk_err *err)
+{
+  phys_sde_params sp = sde_params(p);
+  phys_lgv_result r;
+  TK_TRY(phys_sde_run(tc, cv, &sp, &r, err));
+  return to_trace(c, &r, p, tr, err);
 }
 
 /* mismatch: BSIM4's delvto adds to the signed V_TH0 (negative for a
@@ -236,4 +250,61 @@ int ckt_native_run_cv(const phys_cell *c, const phys_mos_cv *cv,
   int rc = run_sde(c, &tc, cv, p, tr, err);
   free(mos);
   return rc;
+}
+
+int ckt_native_run_batch(const phys_cell *const *c, const ckt_sim_params *p,
+                         size_t n, phys_sde_path path, ckt_trace *tr, int *rc,
+                         tk_err *errs, tk_err *err)
+{
+  if (n == 0)
+    return TK_FAIL(err, TK_EINVAL, "empty batch");
+  for (size_t i = 0; i < n; i++) {
+    memset(&tr[i], 0, sizeof tr[i]);
+    rc[i] = 0;
+    tk_err_clear(&errs[i]);
+  }
+  /* every instance's devices at the run's temperature, in shallow copies
+   * of the cells */
+  size_t nm = 0;
+  for (size_t i = 0; i < n; i++)
+    nm += c[i]->n_mos;
+  phys_cell *tc = malloc(n * sizeof *tc);
+  phys_mos *mos = malloc((nm ? nm : 1) * sizeof *mos);
+  phys_mos_cv *cv = malloc((nm ? nm : 1) * sizeof *cv);
+  const phys_cell **tcp = malloc(n * sizeof *tcp);
+  const phys_mos_cv **cvp = malloc(n * sizeof *cvp);
+  phys_sde_params *sp = malloc(n * sizeof *sp);
+  phys_lgv_result *r = malloc(n * sizeof *r);
+  int status = TK_OK;
+  if (!tc || !mos || !cv || !tcp || !cvp || !sp || !r) {
+    status = TK_FAIL(err, TK_ENOMEM, "out of memory for a batch of %zu", n);
+  } else {
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+      tc[i] = *c[i];
+      for (size_t k = 0; k < c[i]->n_mos; k++) {
+        mos[o + k] = c[i]->mos[k];
+        ckt_native_device(&c[i]->mos[k], p[i].temp_K, &mos[o + k].p,
+                          &cv[o + k]);
+      }
+      apply_dvth(mos + o, c[i]->n_mos, &p[i]);
+      tc[i].mos = mos + o;
+      tcp[i] = &tc[i];
+      cvp[i] = cv + o;
+      sp[i] = sde_params(&p[i]);
+      o += c[i]->n_mos;
+    }
+    status = phys_sde_run_batch(tcp, cvp, sp, n, path, r, rc, errs, err);
+    for (size_t i = 0; i < n && status == TK_OK; i++)
+      if (rc[i] == 0)
+        rc[i] = to_trace(c[i], &r[i], &p[i], &tr[i], &errs[i]);
+  }
+  free(tc);
+  free(mos);
+  free(cv);
+  free(tcp);
+  free(cvp);
+  free(sp);
+  free(r);
+  return status;
 }

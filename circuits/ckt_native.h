@@ -31,6 +31,7 @@
 
 #include "circuits/ckt_sim.h"
 #include "physics/phys_moscap.h"
+#include "physics/phys_sde.h"
 
 /* Step bound of the cells' runs, in units of the fastest node's C/G
  * (phys_lgv_params.kappa).  The solver treats each node's own conductance
@@ -74,5 +75,16 @@ int ckt_native_run(const phys_cell *c, const ckt_sim_params *p,
  * p as in ckt_native_run. */
 int ckt_native_run_cv(const phys_cell *c, const phys_mos_cv *cv,
                       const ckt_sim_params *p, ckt_trace *tr, tk_err *err);
+
+/* n runs of ckt_native_run at once (phys_sde_run_batch, four instances
+ * per vector): cells c[i] of one circuit (any control voltages, any
+ * device parameters) with p[i] (the same but the seed and the mismatch
+ * shifts) into tr[i]; rc[i], errs[i] each run's status (tr[i] empty
+ * where it failed).  Returns non-zero when the batch cannot run (see
+ * phys_sde_run_batch).  tr[i] is bit for bit ckt_native_run's on its
+ * own, on every path. */
+int ckt_native_run_batch(const phys_cell *const *c, const ckt_sim_params *p,
+                         size_t n, phys_sde_path path, ckt_trace *tr, int *rc,
+                         tk_err *errs, tk_err *err);
 
 #endif

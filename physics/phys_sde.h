@@ -52,6 +52,20 @@
  * step's bridge normals come from their own stream, counter (n << 12) |
  * the half's place in the step's binary tree of halves.
  *
+ * Batches (phys_sde_run_batch): instances of one circuit (the same nodes,
+ * devices and terminals; any device parameters, capacitors, source
+ * voltages -- mismatch instances, control points) with the same
+ * parameters but the seed run four at a time, one per lane of a vector
+ * (physics/phys_sde_lanes.h): the device currents, the stamping, the LU
+ * and the solve are element-wise vector operations; what differs per
+ * lane (exp / log1p, normals, pivots, capacitance refresh, refinement,
+ * the operating point's pseudo-time) is done per lane.  Every lane gives
+ * the bits of phys_sde_run on its instance alone, on every path
+ * (scalar, lanes4: baseline SSE2, lanes4-avx2: chosen at run time where
+ * the CPU has AVX2; no FMA on any, so a product and a sum round twice
+ * everywhere).  A lane that fails stops with its own error; the others
+ * go on.
+ *
  * Supply energy: V_supply times the charge each supply node delivers over
  * each step, consistent with the step taken: a device's conducted charge
  * is its linearised current over the step plus its noise charge,
@@ -105,5 +119,37 @@ int phys_sde_check(const phys_sde_params *p, tk_err *err);
  * that reaches them), energy drawn from the supply nodes, steps taken. */
 int phys_sde_run(const phys_cell *c, const phys_mos_cv *cv,
                  const phys_sde_params *p, phys_lgv_result *out, tk_err *err);
+
+/* Lanes of a batch kernel. */
+#define PHYS_SDE_LANES 4
+
+/* Which lane kernel runs a batch.  AUTO: lanes4-avx2 where the CPU has
+ * AVX2, lanes4 otherwise; SCALAR: one instance at a time. */
+typedef enum {
+  PHYS_SDE_PATH_AUTO = 0,
+  PHYS_SDE_PATH_SCALAR,
+  PHYS_SDE_PATH_LANES,
+  PHYS_SDE_PATH_AVX2
+} phys_sde_path;
+
+/* The path's name ("scalar", "lanes4", "lanes4-avx2"; AUTO resolved on
+ * this CPU), and the parse of one ("auto" too; TK_EINVAL naming the
+ * choices). */
+const char *phys_sde_path_name(phys_sde_path path);
+int phys_sde_path_parse(const char *s, phys_sde_path *path, tk_err *err);
+
+/* Run n instances: cell c[i] with charges cv[i] (cv == NULL: none for any)
+ * and parameters p[i] (all equal but the seed) into out[i]; rc[i] and
+ * errs[i] each instance's own status (out[i] empty where it failed).
+ * Returns non-zero (and fills no out) when the batch cannot run: an
+ * instance failing phys_sde_run's checks (named), cells of another
+ * topology than c[0]'s, parameters other than the seed differing, a path
+ * this CPU lacks (TK_EUNSUPPORTED), memory.  out[i] is bit for bit what
+ * phys_sde_run gives instance i alone, whatever the path. */
+int phys_sde_run_batch(const phys_cell *const *c,
+                       const phys_mos_cv *const *cv,
+                       const phys_sde_params *p, size_t n, phys_sde_path path,
+                       phys_lgv_result *out, int *rc, tk_err *errs,
+                       tk_err *err);
 
 #endif

@@ -31,6 +31,13 @@
  *
  * cat4 at 125 C (0.1807 V, 20 us, seeds 1, 2, 7), which diverged under a
  * fixed step before step refinement (phys_sde.h), must run through.
+ *
+ * Batches (ckt_native_run_batch, four instances per vector): the cat4
+ * runs at 125 C with two more seeds (the cell whose steps need
+ * refinement; test_phys_sde holds batches with refined and unrefined
+ * lanes mixed), and five pbits at different controls with a mismatch shift on
+ * two devices (gmm2 likewise, 2 us): every trace, energy and step count
+ * bit for bit ckt_native_run's, on every path the CPU has.
  */
 #include <math.h>
 #include <stdio.h>
@@ -185,6 +192,114 @@ static void cat4_hot(void)
     ckt_trace_clear(&tr);
     phys_cell_free(c);
   }
+}
+
+static int same_trace(const ckt_trace *a, const ckt_trace *b)
+{
+  return a->n == b->n && a->n_nodes == b->n_nodes &&
+         memcmp(a->v_V, b->v_V, a->n * a->n_nodes * sizeof(double)) == 0 &&
+         memcmp(&a->e_supply_J, &b->e_supply_J, sizeof(double)) == 0 &&
+         a->n_accepted == b->n_accepted;
+}
+
+/* n instances of cell `name` at controls v[i][.] with p[i]: the batch on
+ * every path against the runs one at a time. */
+static void batch_vs_single(const char *name, const double (*v)[4],
+                            const ckt_sim_params *p, size_t n,
+                            const char *what)
+{
+  enum { NMAX = 8 };
+  const ckt_cell_info *ci = ckt_cell_find(name);
+  phys_cell *c[NMAX];
+  ckt_trace one[NMAX];
+  int rc1[NMAX], built = 0;
+  tk_err err = {0};
+  for (size_t i = 0; i < n; i++) {
+    c[i] = NULL;
+    memset(&one[i], 0, sizeof one[i]);
+    if (ckt_cell_build(ci, v[i], NULL, &c[i], &err) == 0)
+      built++;
+    rc1[i] = c[i] != NULL ? ckt_native_run(c[i], &p[i], &one[i], &err) : -1;
+  }
+  TKT_OK(built == (int)n, "%s: %d cells built", what, built);
+  if (built != (int)n)
+    return;
+  const phys_sde_path paths[3] = {PHYS_SDE_PATH_SCALAR, PHYS_SDE_PATH_LANES,
+                                  PHYS_SDE_PATH_AVX2};
+  for (int k = 0; k < 3; k++) {
+    ckt_trace tr[NMAX];
+    int rc[NMAX];
+    tk_err es[NMAX], e = {0};
+    int st = ckt_native_run_batch((const phys_cell *const *)c, p, n, paths[k],
+                                  tr, rc, es, &e);
+    if (st == TK_EUNSUPPORTED) {
+      TKT_OK(1, "%s: path %s not on this CPU", what,
+             phys_sde_path_name(paths[k]));
+      continue;
+    }
+    int same = 0;
+    for (size_t i = 0; st == 0 && i < n; i++) {
+      same += rc[i] == rc1[i] && (rc[i] != 0 || same_trace(&tr[i], &one[i]));
+      ckt_trace_clear(&tr[i]);
+    }
+    TKT_OK(st == 0 && same == (int)n, "%s, path %s: %d of %zu runs bit for "
+           "bit as alone (%s)", what, phys_sde_path_name(paths[k]), same, n,
+           st ? e.msg : "ok");
+  }
+  for (size_t i = 0; i < n; i++) {
+    ckt_trace_clear(&one[i]);
+    phys_cell_free(c[i]);
+  }
+}
+
+static void batches(void)
+{
+  static const double dv_mn1[3] = {0, 4e-3, 0}, dv_mp1[3] = {-3e-3, 0, 2e-3};
+  ckt_sim_params p[8];
+  double v[8][4];
+  /* cat4 at 125 C, five seeds: steps refined in some lanes */
+  const ckt_cell_info *ci = ckt_cell_find("cat4");
+  static const uint64_t seeds[5] = {1, 2, 7, 3, 4};
+  for (int i = 0; i < 5; i++) {
+    p[i] = ckt_sim_default_params();
+    p[i].temp_K = 398.15;
+    p[i].tstop_s = 20e-6;
+    p[i].tstep_s = ci->tstep_s;
+    p[i].nt_s = ci->nt_s;
+    p[i].seed = seeds[i];
+    for (int j = 0; j < 4; j++)
+      v[i][j] = 0.1807;
+  }
+  batch_vs_single("cat4", (const double (*)[4])v, p, 5,
+                  "cat4 at 125 C, 5 seeds");
+  /* pbit: five controls, mismatch on two instances */
+  ci = ckt_cell_find("pbit");
+  for (int i = 0; i < 5; i++) {
+    p[i] = ckt_sim_default_params();
+    p[i].tstop_s = 2e-6;
+    p[i].tstep_s = ci->tstep_s;
+    p[i].nt_s = ci->nt_s;
+    p[i].seed = 11 + (uint64_t)i;
+    v[i][0] = 0.182 + 0.002 * i;
+  }
+  p[1].dvth_V = dv_mn1;
+  p[1].n_dvth = 3;
+  p[3].dvth_V = dv_mp1;
+  p[3].n_dvth = 3;
+  batch_vs_single("pbit", (const double (*)[4])v, p, 5,
+                  "pbit, 5 controls, 2 mismatched");
+  /* gmm2: weight control and vsep */
+  ci = ckt_cell_find("gmm2");
+  for (int i = 0; i < 6; i++) {
+    p[i] = ckt_sim_default_params();
+    p[i].tstop_s = 2e-6;
+    p[i].tstep_s = ci->tstep_s;
+    p[i].nt_s = ci->nt_s;
+    p[i].seed = 21 + (uint64_t)i;
+    v[i][0] = 0.183 + 0.002 * i;
+    v[i][1] = 0.3;
+  }
+  batch_vs_single("gmm2", (const double (*)[4])v, p, 6, "gmm2, 6 controls");
 }
 
 int main(void)
@@ -420,5 +535,6 @@ int main(void)
   }
   ckt_session_close(s);
   cat4_hot();
+  batches();
   return tkt_done();
 }

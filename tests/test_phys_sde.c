@@ -28,6 +28,17 @@
  *      e^-1 between samples: effective ~18000); limit 5 sigma of the
  *      variance, sqrt(2 / 18000) ~ 1 %.  Every step refined, and the
  *      energy bookkeeping of test 1 holds through refined steps.
+ *   6. Batches (phys_sde_run_batch): seven instances of one circuit (a
+ *      PMOS from the supply and a noisy resistor to ground on a node;
+ *      device charges on) with different capacitors, resistors, gate
+ *      voltages and seeds, the step bound set so that the small-capacitor
+ *      instances refine steps and the large ones do not, and one instance
+ *      whose gate source is -1e300 V (its current is not finite: its run fails): on every path
+ *      (scalar, lanes4, lanes4-avx2 where the CPU has AVX2) each instance
+ *      gives bit for bit what phys_sde_run gives it alone (samples, energy,
+ *      steps, refined steps; the failing one the same error), the others
+ *      unaffected by the failure.  A batch of two circuits, or with
+ *      parameters differing beyond the seed, is refused.
  * Seed 0x5de1.
  */
 #include <math.h>
@@ -226,11 +237,145 @@ static void dc_load(void)
   phys_cell_free(c);
 }
 
+/* Circuit of test 6: vdd - MP (gate vg) - n - R - ground, C on n. */
+static phys_cell *batch_cell(double c_F, double r_ohm, double vg_V,
+                             const phys_mos_params *mp)
+{
+  phys_cell *c = NULL;
+  tk_err e = {0};
+  int vdd, g, n;
+  phys_cell_alloc(&c, &e);
+  phys_cell_add_fixed(c, "vdd", VDD, 1, &vdd, &e);
+  phys_cell_add_fixed(c, "vg", vg_V, 0, &g, &e);
+  phys_cell_add_free(c, "n", c_F, 0.5 * VDD, &n, &e);
+  phys_cell_add_mos(c, "MP", n, g, vdd, vdd, mp, &e);
+  phys_cell_add_res(c, "R", n, 0, r_ohm, &e);
+  return c;
+}
+
+static int same_result(const phys_lgv_result *a, const phys_lgv_result *b)
+{
+  return a->n_samples == b->n_samples && a->n_nodes == b->n_nodes &&
+         memcmp(a->time_s, b->time_s, a->n_samples * sizeof(double)) == 0 &&
+         memcmp(a->v_V, b->v_V, a->n_samples * a->n_nodes * sizeof(double)) == 0 &&
+         memcmp(&a->energy_J, &b->energy_J, sizeof(double)) == 0 &&
+         a->steps == b->steps && a->refined_steps == b->refined_steps;
+}
+
+static void batch(void)
+{
+  enum { N = 7 };
+  const double cs[N] = {1e-15, 30e-15, 2e-15, 1e-15, 50e-15, 1.5e-15, 1e-15};
+  const double rs[N] = {1e6, 2e6, 5e5, 3e6, 1e6, 1e6, 1e6};
+  const double vgs[N] = {0.0, 0.1, 0.35, 0.2, 0.0, -1e300, 0.05};
+  phys_mos_params mp = phys_mos_default_params(PHYS_PMOS);
+  phys_mos_cv cv1 = phys_mos_cv_default();
+  cv1.cox_F_per_m2 = 0.0197;
+  cv1.cgso_F_per_m = 2.3e-10;
+  cv1.cgdo_F_per_m = 2.1e-10;
+  cv1.cj_F_per_m2 = 1e-3;
+  cv1.ad_m2 = cv1.as_m2 = mp.w_m * 100e-9;
+  cv1.pd_m = cv1.ps_m = mp.w_m;
+  phys_cell *cells[N];
+  const phys_mos_cv *cvs[N];
+  phys_sde_params ps[N];
+  phys_lgv_result single[N];
+  int rc1[N];
+  tk_err e1[N];
+  for (int i = 0; i < N; i++) {
+    mp.vth0_V = -0.3 - 0.01 * i;
+    cells[i] = batch_cell(cs[i], rs[i], vgs[i], &mp);
+    cvs[i] = &cv1;
+    ps[i] = phys_sde_default_params();
+    ps[i].seed = SEED + (uint64_t)i;
+    ps[i].temp_K = T_K;
+    ps[i].dt_s = 1e-9;
+    ps[i].sample_dt_s = 10e-9;
+    ps[i].t_stop_s = 20e-6;
+    ps[i].max_step_V = 1.5e-3;
+    memset(&e1[i], 0, sizeof e1[i]);
+    rc1[i] = phys_sde_run(cells[i], cvs[i], &ps[i], &single[i], &e1[i]);
+  }
+  int refined = 0, plain = 0;
+  for (int i = 0; i < N; i++)
+    if (rc1[i] == 0) {
+      refined += single[i].refined_steps > 0;
+      plain += single[i].refined_steps == 0;
+    }
+  TKT_OK(rc1[5] != 0, "batch: the -1e300 V instance fails alone (%s)",
+         e1[5].msg);
+  TKT_OK(refined >= 2 && plain >= 2, "batch: %d instances refine steps, %d "
+         "do not (both kinds in the batch)", refined, plain);
+  const phys_sde_path paths[3] = {PHYS_SDE_PATH_SCALAR, PHYS_SDE_PATH_LANES,
+                                  PHYS_SDE_PATH_AVX2};
+  for (int k = 0; k < 3; k++) {
+    phys_lgv_result r[N];
+    int rc[N];
+    tk_err es[N], e = {0};
+    const char *name = phys_sde_path_name(paths[k]);
+    int st = phys_sde_run_batch((const phys_cell *const *)cells, cvs, ps, N,
+                                paths[k], r, rc, es, &e);
+    if (st == TK_EUNSUPPORTED && paths[k] == PHYS_SDE_PATH_AVX2) {
+      TKT_OK(1, "batch: path %s not on this CPU (%s)", name, e.msg);
+      continue;
+    }
+    TKT_OK(st == 0, "batch of %d on path %s runs (%s)", N, name,
+           st ? e.msg : "ok");
+    if (st != 0)
+      continue;
+    int same = 0;
+    for (int i = 0; i < N; i++) {
+      if (rc1[i] == 0)
+        same += rc[i] == 0 && same_result(&r[i], &single[i]);
+      else
+        same += rc[i] == rc1[i] && strcmp(es[i].msg, e1[i].msg) == 0;
+      if (rc[i] == 0)
+        phys_lgv_result_free(&r[i]);
+    }
+    TKT_OK(same == N, "batch on path %s: %d of %d instances bit for bit as "
+           "alone (the failing one with the same error)", name, same, N);
+  }
+  /* refusals */
+  {
+    phys_lgv_result r[2];
+    int rc[2];
+    tk_err es[2], e = {0};
+    phys_cell *other = NULL;
+    tk_err e0 = {0};
+    int vdd, n;
+    phys_cell_alloc(&other, &e0);
+    phys_cell_add_fixed(other, "vdd", VDD, 1, &vdd, &e0);
+    phys_cell_add_free(other, "n", CN, 0.0, &n, &e0);
+    phys_cell_add_res(other, "R1", vdd, n, 1e6, &e0);
+    phys_cell_add_res(other, "R2", n, 0, 1e6, &e0);
+    const phys_cell *two[2] = {cells[0], other};
+    const phys_mos_cv *cv2[2] = {cvs[0], cvs[0]};
+    int st = phys_sde_run_batch(two, cv2, ps, 2, PHYS_SDE_PATH_AUTO, r, rc,
+                                es, &e);
+    TKT_OK(st == TK_EINVAL && strstr(e.msg, "one circuit") != NULL,
+           "batch of two circuits refused (%s)", e.msg);
+    phys_sde_params p2[2] = {ps[0], ps[1]};
+    p2[1].dt_s = 0.5e-9;
+    memset(&e, 0, sizeof e);
+    st = phys_sde_run_batch((const phys_cell *const *)cells, cvs, p2, 2,
+                            PHYS_SDE_PATH_AUTO, r, rc, es, &e);
+    TKT_OK(st == TK_EINVAL && strstr(e.msg, "only the seed") != NULL,
+           "batch with different steps refused (%s)", e.msg);
+    phys_cell_free(other);
+  }
+  for (int i = 0; i < N; i++) {
+    if (rc1[i] == 0)
+      phys_lgv_result_free(&single[i]);
+    phys_cell_free(cells[i]);
+  }
+}
+
 int main(void)
 {
   resistor_charge();
   pmos_charge();
   dc_load();
   refinement();
+  batch();
   return tkt_done();
 }
