@@ -30,6 +30,8 @@
 
 #define SWEEP_POLL_MS 200
 #define SWEEP_MAX_RESULT 65536
+#define SWEEP_MAX_BATCH 64
+#define SWEEP_BATCH_SCAN 4096
 
 /* What a worker sends back: this header, then result_size bytes.  The
  * header's size is a multiple of max_align_t's alignment, so the result
@@ -43,14 +45,19 @@ typedef struct msg_head {
 typedef struct slot {
   pid_t pid;            /* worker process, > 0 while running */
   int fd;               /* read end of its pipe */
-  size_t idx;           /* the point it computes */
-  unsigned char *buf;   /* [sizeof(msg_head) + result_size] */
+  size_t idx[SWEEP_MAX_BATCH]; /* the points it computes, in index order */
+  size_t n;             /* how many */
+  unsigned char *buf;   /* [batch][sizeof(msg_head) + result_size] */
   size_t got;           /* bytes received so far */
 } slot;
 
 cal_sweep_params cal_sweep_default_params(void)
 {
-  cal_sweep_params p = {0, 0, 1, NULL, NULL, NULL, 1, NULL, NULL};
+  cal_sweep_params p;
+  memset(&p, 0, sizeof p);
+  p.workers = 1;
+  p.quiet = 1;
+  p.batch = 1;
   return p;
 }
 
@@ -77,9 +84,11 @@ static int write_all(int fd, const void *data, size_t n)
   return 0;
 }
 
-/* The worker: never returns. */
-static void worker_main(int fd, size_t idx, size_t result_size,
-                        cal_sweep_point_fn point, void *ud)
+/* The worker: never returns.  Sends one message (header, result) per
+ * point of idx[0..n-1], in that order. */
+static void worker_main(int fd, const size_t *idx, size_t n,
+                        size_t result_size, cal_sweep_point_fn point,
+                        cal_sweep_batch_fn point_batch, void *ud)
 {
   signal(SIGINT, SIG_IGN);
   signal(SIGTERM, SIG_IGN);
@@ -90,28 +99,43 @@ static void worker_main(int fd, size_t idx, size_t result_size,
     _exit(5);
 #endif
   size_t total = sizeof(msg_head) + result_size;
-  unsigned char *buf = calloc(1, total);
-  if (buf == NULL)
+  unsigned char *buf = calloc(n, total);
+  unsigned char *res = calloc(n, result_size);
+  int *status = calloc(n, sizeof *status);
+  tk_err *errs = calloc(n, sizeof *errs);
+  if (buf == NULL || res == NULL || status == NULL || errs == NULL)
     _exit(3);
-  msg_head h;
-  memset(&h, 0, sizeof h);
-  tk_err e = {0};
-  h.status = point(ud, idx, buf + sizeof h, &e);
-  if (h.status != 0)
-    snprintf(h.msg, sizeof h.msg, "%s", tk_err_text(&e));
-  memcpy(buf, &h, sizeof h);
-  int rc = write_all(fd, buf, total);
+  if (point_batch != NULL && n > 1) {
+    int rc = point_batch(ud, idx, n, res, status, errs);
+    for (size_t i = 0; rc != 0 && i < n; i++) {
+      status[i] = rc;
+      errs[i] = errs[0];
+    }
+  } else {
+    for (size_t i = 0; i < n; i++)
+      status[i] = point(ud, idx[i], res + i * result_size, &errs[i]);
+  }
+  for (size_t i = 0; i < n; i++) {
+    msg_head h;
+    memset(&h, 0, sizeof h);
+    h.status = status[i];
+    if (h.status != 0)
+      snprintf(h.msg, sizeof h.msg, "%s", tk_err_text(&errs[i]));
+    memcpy(buf + i * total, &h, sizeof h);
+    memcpy(buf + i * total + sizeof h, res + i * result_size, result_size);
+  }
+  int rc = write_all(fd, buf, n * total);
   close(fd);
   _exit(rc == 0 ? 0 : 4);
 }
 
-static int launch(slot *s, slot *all, unsigned nslot, size_t idx,
-                  size_t result_size, cal_sweep_point_fn point, void *ud,
-                  tk_err *err)
+static int launch(slot *s, slot *all, unsigned nslot, const size_t *idx,
+                  size_t n, size_t result_size, cal_sweep_point_fn point,
+                  cal_sweep_batch_fn point_batch, void *ud, tk_err *err)
 {
   int pfd[2];
   if (pipe(pfd) != 0)
-    return TK_FAIL(err, TK_EIO, "pipe for sweep point %zu: %s", idx,
+    return TK_FAIL(err, TK_EIO, "pipe for sweep point %zu: %s", idx[0],
                    strerror(errno));
   fflush(stdout);
   fflush(stderr);
@@ -119,7 +143,7 @@ static int launch(slot *s, slot *all, unsigned nslot, size_t idx,
   if (pid < 0) {
     close(pfd[0]);
     close(pfd[1]);
-    return TK_FAIL(err, TK_EIO, "fork for sweep point %zu: %s", idx,
+    return TK_FAIL(err, TK_EIO, "fork for sweep point %zu: %s", idx[0],
                    strerror(errno));
   }
   if (pid == 0) {
@@ -127,17 +151,19 @@ static int launch(slot *s, slot *all, unsigned nslot, size_t idx,
     for (unsigned k = 0; k < nslot; k++)
       if (all[k].pid > 0)
         close(all[k].fd);
-    worker_main(pfd[1], idx, result_size, point, ud);
+    worker_main(pfd[1], idx, n, result_size, point, point_batch, ud);
   }
   close(pfd[1]);
   s->pid = pid;
   s->fd = pfd[0];
-  s->idx = idx;
+  memcpy(s->idx, idx, n * sizeof *idx);
+  s->n = n;
   s->got = 0;
   return TK_OK;
 }
 
-/* Reap a worker whose pipe reached EOF; 0 if its message is complete. */
+/* Reap a worker whose pipe reached EOF; 0 if all its messages are
+ * complete (else the status for its first incomplete point). */
 static int reap(slot *s, size_t total, int killed, tk_err *err)
 {
   close(s->fd);
@@ -145,15 +171,16 @@ static int reap(slot *s, size_t total, int killed, tk_err *err)
   while (waitpid(s->pid, &st, 0) < 0 && errno == EINTR)
     ;
   s->pid = 0;
-  if (s->got == total)
+  if (s->got == s->n * total)
     return TK_OK;   /* complete, even if it was killed after sending */
   if (killed)
     return TK_EINTERRUPT;
+  size_t idx = s->idx[s->got / total];
   if (WIFSIGNALED(st))
     return TK_FAIL(err, TK_EINTERNAL, "worker for sweep point %zu died "
-                   "(signal %d)", s->idx, WTERMSIG(st));
+                   "(signal %d)", idx, WTERMSIG(st));
   return TK_FAIL(err, TK_EINTERNAL, "worker for sweep point %zu ended "
-                 "without a result (exit %d)", s->idx,
+                 "without a result (exit %d)", idx,
                  WIFEXITED(st) ? WEXITSTATUS(st) : -1);
 }
 
@@ -172,20 +199,26 @@ int cal_sweep_run(const cal_sweep_params *p, cal_sweep_point_fn point,
   if (p->result_size < 1 || p->result_size > SWEEP_MAX_RESULT)
     return TK_FAIL(err, TK_EINVAL, "sweep: result size %zu not in 1..%d",
                    p->result_size, SWEEP_MAX_RESULT);
+  if (p->batch > SWEEP_MAX_BATCH)
+    return TK_FAIL(err, TK_EINVAL, "sweep: batch %zu not in 1..%d", p->batch,
+                   SWEEP_MAX_BATCH);
+  const size_t batch = p->point_batch != NULL && p->batch > 1 ? p->batch : 1;
   double t0 = tk_clock_s();
   size_t total = sizeof(msg_head) + p->result_size;
   unsigned nslot = p->workers;
   slot *sl = calloc(nslot, sizeof *sl);
   struct pollfd *pf = calloc(nslot, sizeof *pf);
+  uint8_t *launched = calloc(p->n_points ? p->n_points : 1, 1);
   int rc = TK_OK;
   for (unsigned k = 0; sl != NULL && k < nslot; k++)
-    if ((sl[k].buf = malloc(total)) == NULL)
+    if ((sl[k].buf = malloc(batch * total)) == NULL)
       rc = TK_ENOMEM;
-  if (sl == NULL || pf == NULL || rc != TK_OK) {
+  if (sl == NULL || pf == NULL || launched == NULL || rc != TK_OK) {
     for (unsigned k = 0; sl != NULL && k < nslot; k++)
       free(sl[k].buf);
     free(sl);
     free(pf);
+    free(launched);
     return TK_FAIL(err, TK_ENOMEM, "sweep: out of memory");
   }
   cal_sweep_stats st = st0;
@@ -211,20 +244,35 @@ int cal_sweep_run(const cal_sweep_params *p, cal_sweep_point_fn point,
           kill(sl[k].pid, SIGKILL);
       killed = 1;
     }
-    while (!stopping && running < nslot && next < p->n_points) {
-      size_t i = next++;
-      if (p->skip != NULL && p->skip[i])
-        continue;
+    while (!stopping && running < nslot) {
+      while (next < p->n_points &&
+             (launched[next] || (p->skip != NULL && p->skip[next])))
+        next++;
+      if (next >= p->n_points)
+        break;
+      /* the batch: next, then the following unlaunched points with its key */
+      size_t ids[SWEEP_MAX_BATCH], n = 0;
+      size_t key = p->batch_key != NULL ? p->batch_key(ud, next) : 0;
+      for (size_t i = next; i < p->n_points && n < batch &&
+                            i < next + SWEEP_BATCH_SCAN; i++) {
+        if (launched[i] || (p->skip != NULL && p->skip[i]))
+          continue;
+        if (i != next && p->batch_key != NULL && p->batch_key(ud, i) != key)
+          continue;
+        ids[n++] = i;
+      }
       unsigned k = 0;
       while (sl[k].pid > 0)
         k++;
-      int lr = launch(&sl[k], sl, nslot, i, p->result_size, point, ud, err);
+      int lr = launch(&sl[k], sl, nslot, ids, n, p->result_size, point,
+                      p->point_batch, ud, err);
       if (lr != 0) {
         rc = lr;
         failed = 1;
-        st.abandoned++;
         break;
       }
+      for (size_t j = 0; j < n; j++)
+        launched[ids[j]] = 1;
       running++;
     }
     if (p->poll != NULL && !failed) {
@@ -258,9 +306,10 @@ int cal_sweep_run(const cal_sweep_params *p, cal_sweep_point_fn point,
         j++;
       if (j == np || pf[j].revents == 0)
         continue;
+      const size_t want = sl[k].n * total;
       ssize_t r = 0;
-      if (sl[k].got < total)
-        r = read(sl[k].fd, sl[k].buf + sl[k].got, total - sl[k].got);
+      if (sl[k].got < want)
+        r = read(sl[k].fd, sl[k].buf + sl[k].got, want - sl[k].got);
       else {
         unsigned char junk[64];
         r = read(sl[k].fd, junk, sizeof junk);
@@ -268,43 +317,52 @@ int cal_sweep_run(const cal_sweep_params *p, cal_sweep_point_fn point,
       if (r < 0 && errno == EINTR)
         continue;
       if (r > 0) {
-        if (sl[k].got < total)
+        if (sl[k].got < want)
           sl[k].got += (size_t)r;
         continue;
       }
-      /* EOF or error: the worker is finished */
-      size_t idx = sl[k].idx;
-      tk_err e = {0};
-      int wr = reap(&sl[k], total, killed, &e);
+      /* EOF or error: the worker is finished; its complete messages are
+       * delivered in order, the rest fail (or are abandoned when killed) */
+      tk_err re = {0};
+      int rr = reap(&sl[k], total, killed, &re);
       running--;
-      if (wr == TK_EINTERRUPT) {
-        st.abandoned++;
-        continue;
+      const size_t complete = sl[k].got / total;
+      for (size_t m = 0; m < sl[k].n; m++) {
+        size_t idx = sl[k].idx[m];
+        tk_err e = {0};
+        int wr;
+        if (m >= complete) {
+          if (rr == TK_EINTERRUPT || failed) {
+            st.abandoned++;
+            continue;
+          }
+          wr = rr;
+          e = re;
+        } else {
+          msg_head h;
+          memcpy(&h, sl[k].buf + m * total, sizeof h);
+          h.msg[sizeof h.msg - 1] = '\0';
+          if (h.status != 0)
+            wr = TK_FAIL(&e, h.status, "sweep point %zu: %s", idx, h.msg);
+          else
+            wr = done(ud, idx, sl[k].buf + m * total + sizeof h, &e);
+        }
+        if (wr != TK_OK) {
+          st.abandoned++;
+          if (!failed && err != NULL)
+            *err = e;
+          if (!failed)
+            rc = wr;
+          failed = 1;
+          continue;
+        }
+        st.done++;
+        tk_progress_update(&prog, (double)st.done);
       }
-      if (wr == TK_OK) {
-        msg_head h;
-        memcpy(&h, sl[k].buf, sizeof h);
-        h.msg[sizeof h.msg - 1] = '\0';
-        if (h.status != 0)
-          wr = TK_FAIL(&e, h.status, "sweep point %zu: %s", idx, h.msg);
-        else
-          wr = done(ud, idx, sl[k].buf + sizeof h, &e);
-      }
-      if (wr != TK_OK) {
-        st.abandoned++;
-        if (!failed && err != NULL)
-          *err = e;
-        if (!failed)
-          rc = wr;
-        failed = 1;
-        continue;
-      }
-      st.done++;
-      tk_progress_update(&prog, (double)st.done);
     }
   }
-  for (size_t i = next; i < p->n_points; i++)
-    if (p->skip == NULL || !p->skip[i])
+  for (size_t i = 0; i < p->n_points; i++)
+    if (!launched[i] && (p->skip == NULL || !p->skip[i]))
       st.abandoned++;
   if (st.done > 0)
     tk_progress_finish(&prog);
@@ -312,6 +370,7 @@ int cal_sweep_run(const cal_sweep_params *p, cal_sweep_point_fn point,
     free(sl[k].buf);
   free(sl);
   free(pf);
+  free(launched);
   st.wall_s = tk_clock_s() - t0;
   if (stats != NULL)
     *stats = st;

@@ -42,6 +42,12 @@
  * zeroed). */
 typedef int (*cal_sweep_point_fn)(void *ud, size_t idx, void *result,
                                   tk_err *err);
+/* Runs in the worker for a batch (cal_sweep_params.batch > 1): compute
+ * the n points idx[0..n-1] into results (n x result_size bytes, zeroed),
+ * each point's status in status[i] and its error in errs[i].  A non-zero
+ * return fails every point of the batch with that error (errs[0]). */
+typedef int (*cal_sweep_batch_fn)(void *ud, const size_t *idx, size_t n,
+                                  void *results, int *status, tk_err *errs);
 /* Runs in the parent for each finished point, in completion order. */
 typedef int (*cal_sweep_done_fn)(void *ud, size_t idx, const void *result,
                                  tk_err *err);
@@ -60,9 +66,20 @@ typedef struct cal_sweep_params {
    * ranks).  NULL: none. */
   int (*poll)(void *poll_ud, tk_err *err);
   void *poll_ud;
+  /* Batches: a worker computes up to `batch` points (1..64) in one call
+   * of point_batch (batch 1 or point_batch NULL: one point per worker
+   * through `point`).  A batch takes the first point not yet launched and
+   * the next ones (at most 4096 indices ahead) with the same batch_key
+   * (NULL: any), in index order; a point's result must not depend on the
+   * batch it ran in.  The parent delivers a batch's points in index
+   * order when its worker ends. */
+  size_t batch;
+  cal_sweep_batch_fn point_batch;
+  size_t (*batch_key)(void *ud, size_t idx);
 } cal_sweep_params;
 
-/* n_points 0, result_size 0, workers 1, no skip, no stop, silent. */
+/* n_points 0, result_size 0, workers 1, no skip, no stop, silent, batches
+ * of 1. */
 cal_sweep_params cal_sweep_default_params(void);
 
 typedef struct cal_sweep_stats {

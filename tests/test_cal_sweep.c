@@ -8,6 +8,11 @@
  * running are still delivered; a stop flag set before the start launches
  * nothing and returns TK_EINTERRUPT; per-point seeds are distinct and do
  * not depend on anything but (seed, index).
+ * Batches (batch 4, key idx mod 3, 1 and 2 workers, every third point
+ * skipped in one run): every point once with the reference value, each
+ * batch of at most 4 points of one key in index order and taking the
+ * first unlaunched point; a failing point inside a batch stops the sweep
+ * with its message, the batch's other points delivered.
  * Point reduction: a synthetic telegraph trace at 0 / 0.4 V from the
  * counter RNG (seed 0x5eed, p = 0.3127, tau = 41.3 dt, n = 2^17) gives
  * P(1) within 4 reported standard errors and tau within 4 of its reported
@@ -52,6 +57,123 @@ static int done(void *ud, size_t idx, const void *result, tk_err *err)
   memcpy(&c->got[idx], result, sizeof(double));
   c->count[idx]++;
   return TK_OK;
+}
+
+/* Batch worker: each result holds the reference value, then the batch's
+ * size and first index and the key of every member equal (1) or not. */
+typedef struct bres {
+  double v;
+  double n, first, same_key, ordered;
+} bres;
+
+static size_t key3(void *ud, size_t idx)
+{
+  (void)ud;
+  return idx % 3;
+}
+
+static int point_b(void *ud, size_t idx, void *result, tk_err *err)
+{
+  const ctx *c = ud;
+  if ((int)idx == c->fail_at)
+    return TK_FAIL(err, TK_ESPICE, "point %zu: simulated failure", idx);
+  bres r = {ref_value(idx), 1, (double)idx, 1, 1};
+  memcpy(result, &r, sizeof r);
+  return TK_OK;
+}
+
+static int batch_fn(void *ud, const size_t *idx, size_t n, void *results,
+                    int *status, tk_err *errs)
+{
+  int same = 1, ordered = 1;
+  for (size_t i = 1; i < n; i++) {
+    same = same && idx[i] % 3 == idx[0] % 3;
+    ordered = ordered && idx[i] > idx[i - 1];
+  }
+  for (size_t i = 0; i < n; i++) {
+    status[i] = point_b(ud, idx[i], (char *)results + i * sizeof(bres),
+                        &errs[i]);
+    bres *r = (bres *)((char *)results + i * sizeof(bres));
+    r->n = (double)n;
+    r->first = (double)idx[0];
+    r->same_key = same;
+    r->ordered = ordered;
+  }
+  return TK_OK;
+}
+
+typedef struct bctx {
+  ctx c;
+  int bad;             /* deliveries breaking the batch rules */
+  size_t max_n;        /* largest batch seen */
+} bctx;
+
+static int done_b(void *ud, size_t idx, const void *result, tk_err *err)
+{
+  (void)err;
+  bctx *b = ud;
+  bres r;
+  memcpy(&r, result, sizeof r);
+  b->c.got[idx] = r.v;
+  b->c.count[idx]++;
+  if (!(r.n >= 1 && r.n <= 4 && r.same_key == 1 && r.ordered == 1 &&
+        r.first <= (double)idx))
+    b->bad++;
+  if ((size_t)r.n > b->max_n)
+    b->max_n = (size_t)r.n;
+  return TK_OK;
+}
+
+static void batch_tests(void)
+{
+  for (int w = 1; w <= 2; w++)
+    for (int sk = 0; sk < 2; sk++) {
+      bctx b;
+      memset(&b, 0, sizeof b);
+      b.c.fail_at = -1;
+      uint8_t skip[NPT] = {0};
+      for (size_t i = 0; sk && i < NPT; i += 3)
+        skip[i] = 1;
+      cal_sweep_params p = cal_sweep_default_params();
+      p.n_points = NPT;
+      p.result_size = sizeof(bres);
+      p.workers = (unsigned)w;
+      p.skip = sk ? skip : NULL;
+      p.batch = 4;
+      p.point_batch = batch_fn;
+      p.batch_key = key3;
+      cal_sweep_stats st;
+      tk_err err = {0};
+      int rc = cal_sweep_run(&p, point_b, done_b, &b, &st, &err);
+      int ok = rc == 0 && st.abandoned == 0 && b.bad == 0 && b.max_n == 4;
+      for (size_t i = 0; i < NPT; i++)
+        ok = ok && b.c.count[i] == (skip[i] ? 0 : 1) &&
+             (skip[i] || b.c.got[i] == ref_value(i));
+      TKT_OK(ok, "batches of 4 by key, %d worker(s)%s: every point once, "
+             "reference values, one key per batch in index order (rc %d, "
+             "bad %d, largest %zu)", w, sk ? ", every third skipped" : "",
+             rc, b.bad, b.max_n);
+    }
+  bctx b;
+  memset(&b, 0, sizeof b);
+  b.c.fail_at = 7;
+  cal_sweep_params p = cal_sweep_default_params();
+  p.n_points = NPT;
+  p.result_size = sizeof(bres);
+  p.workers = 1;
+  p.batch = 4;
+  p.point_batch = batch_fn;
+  p.batch_key = key3;
+  cal_sweep_stats st;
+  tk_err err = {0};
+  int rc = cal_sweep_run(&p, point_b, done_b, &b, &st, &err);
+  /* point 7 is in the batch {1, 4, 7, 10}: 1, 4 and 10 still delivered */
+  TKT_OK(rc == TK_ESPICE && strstr(err.msg, "simulated failure") != NULL &&
+         b.c.count[7] == 0 && b.c.count[1] == 1 && b.c.count[4] == 1 &&
+         b.c.count[10] == 1 && st.done + st.abandoned == NPT,
+         "a failing point in a batch stops the sweep, its batch's others "
+         "delivered (rc %d: %s; done %zu, abandoned %zu)", rc, err.msg,
+         st.done, st.abandoned);
 }
 
 static void runner_tests(void)
@@ -164,6 +286,7 @@ static void point_tests(void)
 int main(void)
 {
   runner_tests();
+  batch_tests();
   point_tests();
   return tkt_done();
 }
