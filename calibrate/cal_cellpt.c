@@ -72,69 +72,146 @@ int cal__cell_sim(const cal__ctx *c, ckt_session **ses, const phys_cell *pc,
   return ckt_sim_run(*ses, pc, c->ci->name, sp, tr, err);
 }
 
-/* Worker: one ngspice run and its reduction (pbit: the output line;
- * categorical: the K one-hot lines). */
-int cal__cell_point(const cal__ctx *c, size_t idx, cal__point *pt,
-                      tk_err *err)
+/* The cell of point idx (its control row; gmm2: the swept weight control
+ * and the fixed vsep) and its simulation parameters. */
+static int point_cell(const cal__ctx *c, size_t idx, phys_cell **pc,
+                      ckt_sim_params *sp, tk_err *err)
 {
-  const ckt_cell_info *ci = c->ci;
-  ckt_sim_params sp = cal__point_sim(c, idx);
+  *sp = cal__point_sim(c, idx);
   const double *v = cal__ctl(c, idx / c->nv, idx % c->nv);
   double v2[2];
-  if (c->gmm) {   /* gmm2: the swept weight control and the fixed vsep */
+  if (c->gmm) {
     v2[0] = v[0];
     v2[1] = c->vsep_V;
     v = v2;
   }
   ckt_cell_opts co = {c->vdd_V, 0, isfinite(c->vbias_V) ? c->vbias_V : 0};
-  phys_cell *pc = NULL;
-  ckt_session *ses = NULL;
-  ckt_trace tr;
-  memset(&tr, 0, sizeof tr);
-  int rc = ckt_cell_build(ci, v, &co, &pc, err);
-  if (rc == 0)
-    rc = cal__cell_sim(c, &ses, pc, &sp, &tr, err);
-  if (rc == 0 && c->n_states == 2) {
+  *pc = NULL;
+  return ckt_cell_build(c->ci, v, &co, pc, err);
+}
+
+/* The reduction of a point's trace (pbit: the output line; categorical:
+ * the K one-hot lines). */
+static int point_measure(const cal__ctx *c, const ckt_trace *tr,
+                         const ckt_sim_params *sp, cal__point *pt,
+                         tk_err *err)
+{
+  const ckt_cell_info *ci = c->ci;
+  int rc = 0;
+  if (c->n_states == 2) {
     cal_pbit_point pp;
-    const double *o = ckt_trace_node(&tr, ci->outputs);
+    const double *o = ckt_trace_node(tr, ci->outputs);
     /* gmm2's output swings 0 .. vsep: digitised against that */
     rc = o == NULL ? TK_FAIL(err, TK_EINTERNAL, "no node %s in the trace",
                              ci->outputs)
-                   : cal_pbit_point_measure(o, tr.n, tr.dt_s,
+                   : cal_pbit_point_measure(o, tr->n, tr->dt_s,
                                             c->gmm ? c->vsep_V : c->vdd_V,
-                                            tr.e_supply_J, &pp, err);
+                                            tr->e_supply_J, &pp, err);
     if (rc == 0)
       cal__point_from_pbit(&pp, pt);
     /* the mixture where both modes hold >= 2 % of the record (else one
      * mode would be fitted as two) */
     if (rc == 0 && c->gmm && pt->p[1] >= 0.02 && pt->p[1] <= 0.98)
-      gmm_point(o, tr.n, tr.dt_s, c->vsep_V, pt, c->cmd, sp.temp_K);
-  } else if (rc == 0) {
-    const double *lines[CAL_MAX_STATES];
-    char names[256], *save = NULL;
-    unsigned K = 0;
-    snprintf(names, sizeof names, "%s", ci->outputs);
-    for (char *t = strtok_r(names, ",", &save); t && K < CAL_MAX_STATES;
-         t = strtok_r(NULL, ",", &save)) {
-      if ((lines[K++] = ckt_trace_node(&tr, t)) == NULL) {
-        rc = TK_FAIL(err, TK_EINTERNAL, "no node %s in the trace", t);
-        break;
-      }
-    }
-    cal_cat_point cp;
-    if (rc == 0 && K != c->n_states)
-      rc = TK_FAIL(err, TK_EINTERNAL, "%s has %u output lines, want %u",
-                   ci->name, K, c->n_states);
-    if (rc == 0)
-      rc = cal_cat_point_measure(lines, K, tr.n, tr.dt_s, c->vdd_V,
-                                 tr.e_supply_J, &cp, err);
-    if (rc == 0)
-      cal__point_from_cat(&cp, pt);
+      gmm_point(o, tr->n, tr->dt_s, c->vsep_V, pt, c->cmd, sp->temp_K);
+    return rc;
   }
+  const double *lines[CAL_MAX_STATES];
+  char names[256], *save = NULL;
+  unsigned K = 0;
+  snprintf(names, sizeof names, "%s", ci->outputs);
+  for (char *t = strtok_r(names, ",", &save); t && K < CAL_MAX_STATES;
+       t = strtok_r(NULL, ",", &save))
+    if ((lines[K++] = ckt_trace_node(tr, t)) == NULL)
+      return TK_FAIL(err, TK_EINTERNAL, "no node %s in the trace", t);
+  if (K != c->n_states)
+    return TK_FAIL(err, TK_EINTERNAL, "%s has %u output lines, want %u",
+                   ci->name, K, c->n_states);
+  cal_cat_point cp;
+  rc = cal_cat_point_measure(lines, K, tr->n, tr->dt_s, c->vdd_V,
+                             tr->e_supply_J, &cp, err);
+  if (rc == 0)
+    cal__point_from_cat(&cp, pt);
+  return rc;
+}
+
+/* Worker: one run and its reduction. */
+int cal__cell_point(const cal__ctx *c, size_t idx, cal__point *pt,
+                      tk_err *err)
+{
+  ckt_sim_params sp;
+  phys_cell *pc = NULL;
+  ckt_session *ses = NULL;
+  ckt_trace tr;
+  memset(&tr, 0, sizeof tr);
+  int rc = point_cell(c, idx, &pc, &sp, err);
+  if (rc == 0)
+    rc = cal__cell_sim(c, &ses, pc, &sp, &tr, err);
+  if (rc == 0)
+    rc = point_measure(c, &tr, &sp, pt, err);
   ckt_trace_clear(&tr);
   ckt_session_close(ses);
   phys_cell_free(pc);
   return rc;
+}
+
+int cal__cell_points(const cal__ctx *const *c, const size_t *idx, size_t n,
+                     cal__point *pt, int *rc, tk_err *errs, tk_err *err)
+{
+  int native = 1;
+  for (size_t i = 0; i < n; i++) {
+    rc[i] = 0;
+    memset(&errs[i], 0, sizeof errs[i]);
+    native = native && c[i]->native;
+  }
+  if (!native || n < 2) {   /* one at a time */
+    for (size_t i = 0; i < n; i++)
+      rc[i] = cal__cell_point(c[i], idx[i], &pt[i], &errs[i]);
+    return TK_OK;
+  }
+  phys_cell **pc = calloc(n, sizeof *pc);
+  const phys_cell **run = calloc(n, sizeof *run);
+  ckt_sim_params *sp = calloc(n, sizeof *sp), *rsp = calloc(n, sizeof *rsp);
+  ckt_trace *tr = calloc(n, sizeof *tr);
+  size_t *at = calloc(n, sizeof *at);
+  int *rrc = calloc(n, sizeof *rrc);
+  tk_err *rerr = calloc(n, sizeof *rerr);
+  int status = TK_OK;
+  if (!pc || !run || !sp || !rsp || !tr || !at || !rrc || !rerr)
+    status = TK_FAIL(err, TK_ENOMEM, "out of memory for a batch of %zu "
+                     "points", n);
+  /* the cells that build run as one batch; a point's bits do not depend
+   * on its batch (ckt_native_run_batch) */
+  size_t m = 0;
+  for (size_t i = 0; status == TK_OK && i < n; i++) {
+    rc[i] = point_cell(c[i], idx[i], &pc[i], &sp[i], &errs[i]);
+    if (rc[i] == 0) {
+      run[m] = pc[i];
+      rsp[m] = sp[i];
+      at[m++] = i;
+    }
+  }
+  if (status == TK_OK && m > 0)
+    status = ckt_native_run_batch(run, rsp, m, PHYS_SDE_PATH_AUTO, tr, rrc,
+                                  rerr, err);
+  for (size_t j = 0; status == TK_OK && j < m; j++) {
+    size_t i = at[j];
+    rc[i] = rrc[j] != 0 ? (errs[i] = rerr[j], rrc[j])
+                        : point_measure(c[i], &tr[j], &sp[i], &pt[i],
+                                        &errs[i]);
+  }
+  for (size_t j = 0; tr != NULL && j < m; j++)
+    ckt_trace_clear(&tr[j]);
+  for (size_t i = 0; pc != NULL && i < n; i++)
+    phys_cell_free(pc[i]);
+  free(pc);
+  free(run);
+  free(sp);
+  free(rsp);
+  free(tr);
+  free(at);
+  free(rrc);
+  free(rerr);
+  return status;
 }
 
 /* ---- --noise-model: the noise node at each temperature's v0 ---- */

@@ -5,7 +5,9 @@
  * the library (cal_run_impl.h).
  *
  * Workload: an --mc job is ~30 noiseless bisection steps plus nV noisy
- * runs, in forked workers (cal_sweep_run).
+ * runs, in forked workers (cal_sweep_run); with the native engine a worker
+ * takes four jobs of one temperature and runs their noisy points four to
+ * a vector (phys_sde_run_batch; the same bits as one job at a time).
  */
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 #include "circuits/ckt_sim.h"
 #include "common/tk_rng.h"
 #include "io/io_celllib.h"
+#include "physics/phys_sde.h"
 
 /* ---- --mc: Monte-Carlo mismatch instances (pbit) ---- */
 
@@ -34,91 +37,188 @@ typedef struct mc_ckpt {
   io_file *f;         /* the checkpoint file, read-write; NULL: none */
 } mc_ckpt;
 
-/* Worker: instance j = idx / nT at temperature t = idx % nT: its
- * threshold draws, its trip point shift, the nominal grid moved by that
- * shift and simulated with noise, the logistic fit. */
-static int mc_point(void *ud, size_t idx, void *result, tk_err *err)
+/* One job of a batch: its instance's draws, trip point shift and points. */
+typedef struct mc_job {
+  double *dv;           /* [n_mos] threshold shifts */
+  double *v, *p1, *se, *tau, *tau_e;  /* [nv] each */
+  uint8_t *notr;        /* [nv] */
+  int skip;             /* no trip point in reach / grid leaves the supply */
+  int rc;               /* its status */
+} mc_job;
+
+/* Worker: jobs idx[0..n-1], all at one temperature t = idx % nT (the
+ * batch key), instance j = idx / nT each: its threshold draws, its trip
+ * point shift, the nominal grid moved by that shift and simulated with
+ * noise, the logistic fit.  The jobs' runs at each grid point go as one
+ * batch (cal__cell_points: native runs four to a vector, bit for bit as
+ * one at a time); a job's result does not depend on the others. */
+static int mc_batch(void *ud, const size_t *idx, size_t n, void *results,
+                    int *status, tk_err *errs)
 {
   const cal__ctx *c = ((const mc_ckpt *)ud)->c;
   const cal__mc_setup *ms = c->user;
-  cal__mc_result *r = result;
-  r->v0_V = r->vs_V = r->tau_s = r->shift_V = NAN;
-  size_t j = idx / c->nt, t = idx % c->nt, nv = c->nv;
-  double *dv = calloc(ms->n_mos + 1, sizeof *dv);
-  double *buf = calloc(7 * nv, sizeof *buf);
-  uint8_t *notr = calloc(nv, 1);
-  int rc = dv && buf && notr ? TK_OK : TK_FAIL(err, TK_ENOMEM, "out of memory");
-  if (rc == 0)
-    rc = cal_mismatch_draw(c->seed, j, ms->a_vt_V_m, ms->w_m, ms->l_m,
-                           ms->n_mos, dv, err);
+  cal__mc_result *res = results;
+  const size_t t = idx[0] % c->nt, nv = c->nv;
+  mc_job *jb = calloc(n, sizeof *jb);
+  double *mem = calloc(n * (ms->n_mos + 1 + 5 * nv), sizeof *mem);
+  uint8_t *nmem = calloc(n * nv, 1);
+  cal__ctx *one = calloc(n, sizeof *one);
+  const cal__ctx **onep = calloc(n, sizeof *onep);
+  cal__point *pt = calloc(n, sizeof *pt);
+  size_t *zero = calloc(n, sizeof *zero), *at = calloc(n, sizeof *at);
+  int *prc = calloc(n, sizeof *prc);
+  tk_err *perr = calloc(n, sizeof *perr);
+  if (!jb || !mem || !nmem || !one || !onep || !pt || !zero || !at || !prc ||
+      !perr) {
+    free(jb);
+    free(mem);
+    free(nmem);
+    free(one);
+    free(onep);
+    free(pt);
+    free(zero);
+    free(at);
+    free(prc);
+    free(perr);
+    return TK_FAIL(&errs[0], TK_ENOMEM, "out of memory");
+  }
   ckt_sim_params sp = c->sp;
   sp.temp_K = c->temp_K[t];
   if (c->rec_time_s != NULL)
     sp.tstop_s = c->rec_time_s[t];
   const double *row = cal__ctl(c, t, 0);   /* this temperature's grid */
   double lo = fmax(0, row[0] - 0.25), hi = fmin(c->vdd_V, row[nv - 1] + 0.25);
-  double t_nom = NAN, t_inst = NAN;
-  if (rc == 0)
-    rc = cal__trip_point(c, &sp, NULL, 0, lo, hi, 16, &t_nom, err);
-  int skip = 0;   /* an instance without a trip point in reach: NaN */
-  if (rc == 0) {
-    rc = cal__trip_point(c, &sp, dv, ms->n_mos, lo, hi, 16, &t_inst, err);
-    if (rc == TK_ERANGE) {
-      rc = TK_OK;
-      skip = 1;
+  for (size_t q = 0; q < n; q++) {
+    cal__mc_result *r = &res[q];
+    r->v0_V = r->vs_V = r->tau_s = r->shift_V = NAN;
+    mc_job *J = &jb[q];
+    J->dv = mem + q * (ms->n_mos + 1 + 5 * nv);
+    J->v = J->dv + ms->n_mos + 1;
+    J->p1 = J->v + nv;
+    J->se = J->p1 + nv;
+    J->tau = J->se + nv;
+    J->tau_e = J->tau + nv;
+    J->notr = nmem + q * nv;
+    J->rc = cal_mismatch_draw(c->seed, idx[q] / c->nt, ms->a_vt_V_m, ms->w_m,
+                              ms->l_m, ms->n_mos, J->dv, &errs[q]);
+  }
+  /* the nominal trip point: the same for every job at this temperature */
+  double t_nom = NAN;
+  tk_err enom = {0};
+  int rnom = cal__trip_point(c, &sp, NULL, 0, lo, hi, 16, &t_nom, &enom);
+  for (size_t q = 0; q < n; q++) {
+    mc_job *J = &jb[q];
+    if (J->rc != 0)
+      continue;
+    if (rnom != 0) {
+      J->rc = rnom;
+      errs[q] = enom;
+      continue;
+    }
+    double t_inst = NAN;
+    J->rc = cal__trip_point(c, &sp, J->dv, ms->n_mos, lo, hi, 16, &t_inst,
+                            &errs[q]);
+    if (J->rc == TK_ERANGE) {   /* no trip point in reach: NaN */
+      J->rc = TK_OK;
+      J->skip = 1;
+    } else if (J->rc == 0) {
+      res[q].shift_V = t_inst - t_nom;
     }
   }
-  if (rc == 0 && !skip)
-    r->shift_V = t_inst - t_nom;
-  double *v = buf, *p1 = buf + nv, *se = buf + 2 * nv, *tau = buf + 3 * nv,
-         *tau_e = buf + 4 * nv;
-  for (size_t i = 0; i < nv && rc == 0 && !skip; i++) {
-    cal__ctx one = *c;
-    v[i] = row[i] + r->shift_V;
-    one.vctl_V = &v[i];
-    one.ctl_V = NULL;
-    one.nv = 1;
-    one.sp = sp;
-    one.sp.dvth_V = dv;
-    one.sp.n_dvth = ms->n_mos;
-    one.temp_K = &c->temp_K[t];
-    one.rec_time_s = NULL;   /* sp holds this temperature's record time */
-    one.repeats = 1;         /* an instance's points: one record each */
-    one.rep = 0;
-    one.seed = cal_sweep_point_seed(c->seed ^ CAL_MISMATCH_STREAM,
-                                    idx * nv + i);
-    cal__point pt;
-    if (!(v[i] >= 0 && v[i] <= c->vdd_V)) {
-      skip = 1;   /* its grid leaves the supply: not fitted */
-      break;
+  for (size_t i = 0; i < nv; i++) {
+    size_t m = 0;
+    for (size_t q = 0; q < n; q++) {
+      mc_job *J = &jb[q];
+      if (J->rc != 0 || J->skip)
+        continue;
+      J->v[i] = row[i] + res[q].shift_V;
+      if (!(J->v[i] >= 0 && J->v[i] <= c->vdd_V)) {
+        J->skip = 1;   /* its grid leaves the supply: not fitted */
+        continue;
+      }
+      cal__ctx *o = &one[m];
+      *o = *c;
+      o->vctl_V = &J->v[i];
+      o->ctl_V = NULL;
+      o->nv = 1;
+      o->sp = sp;
+      o->sp.dvth_V = J->dv;
+      o->sp.n_dvth = ms->n_mos;
+      o->temp_K = &c->temp_K[t];
+      o->rec_time_s = NULL;   /* sp holds this temperature's record time */
+      o->repeats = 1;         /* an instance's points: one record each */
+      o->rep = 0;
+      o->seed = cal_sweep_point_seed(c->seed ^ CAL_MISMATCH_STREAM,
+                                     idx[q] * nv + i);
+      onep[m] = o;
+      at[m++] = q;
     }
-    rc = cal__cell_point(&one, 0, &pt, err);
-    if (rc != 0)
+    if (m == 0)
       break;
-    p1[i] = pt.p[1];
-    se[i] = pt.p_err[1];
-    tau[i] = pt.tau_s;
-    tau_e[i] = pt.tau_err_s;
-    notr[i] = (uint8_t)pt.no_transitions;
+    tk_err eb = {0};
+    int brc = cal__cell_points(onep, zero, m, pt, prc, perr, &eb);
+    for (size_t k = 0; k < m; k++) {
+      mc_job *J = &jb[at[k]];
+      if (brc != 0 || prc[k] != 0) {
+        J->rc = brc != 0 ? brc : prc[k];
+        errs[at[k]] = brc != 0 ? eb : perr[k];
+        continue;
+      }
+      J->p1[i] = pt[k].p[1];
+      J->se[i] = pt[k].p_err[1];
+      J->tau[i] = pt[k].tau_s;
+      J->tau_e[i] = pt[k].tau_err_s;
+      J->notr[i] = (uint8_t)pt[k].no_transitions;
+    }
   }
-  if (rc == 0 && !skip) {
+  for (size_t q = 0; q < n; q++) {
+    mc_job *J = &jb[q];
+    status[q] = J->rc;
+    if (J->rc != 0 || J->skip)
+      continue;
     cal_pbit_fit pf;
     tk_err e2 = {0};
     /* an instance that does not flip or fit is recorded as NaN, not an
      * error: the spread is taken over the instances that fitted */
-    if (cal_pbit_fit_temperature(v, p1, se, notr, tau, tau_e, nv,
-                                 c->temp_K[t], &pf, &e2) == 0) {
-      r->v0_V = pf.fit.v0_V;
-      r->vs_V = pf.fit.vs_V;
-      r->tau_s = pf.tau_op_s;
+    if (cal_pbit_fit_temperature(J->v, J->p1, J->se, J->notr, J->tau,
+                                 J->tau_e, nv, c->temp_K[t], &pf, &e2) == 0) {
+      res[q].v0_V = pf.fit.v0_V;
+      res[q].vs_V = pf.fit.vs_V;
+      res[q].tau_s = pf.tau_op_s;
     }
   }
-  free(dv);
-  free(buf);
-  free(notr);
+  free(jb);
+  free(mem);
+  free(nmem);
+  free(one);
+  free(onep);
+  free(pt);
+  free(zero);
+  free(at);
+  free(prc);
+  free(perr);
+  return TK_OK;
+}
+
+/* One job alone (batches of one; what the batches reproduce). */
+static int mc_point(void *ud, size_t idx, void *result, tk_err *err)
+{
+  int st = 0;
+  tk_err e;
+  memset(&e, 0, sizeof e);
+  int rc = mc_batch(ud, &idx, 1, result, &st, &e);
+  if (rc == 0)
+    rc = st;
+  if (rc != 0 && err != NULL)
+    *err = e;
   return rc;
 }
 
+/* Batch key: the job's temperature. */
+static size_t mc_key(void *ud, size_t idx)
+{
+  return idx % ((const mc_ckpt *)ud)->c->nt;
+}
 
 static int mc_done(void *ud, size_t idx, const void *result, tk_err *err)
 {
@@ -206,6 +306,11 @@ int cal__mc_extra(const cal__ctx *c, io_celllib *L, cal_summary *kv,
   swp.progress_label = "mismatch";
   swp.skip = done;
   swp.stop = cal__stop_begin();
+  if (c->native) {   /* four instances per vector (phys_sde_run_batch) */
+    swp.batch = PHYS_SDE_LANES;
+    swp.point_batch = mc_batch;
+    swp.batch_key = mc_key;
+  }
   cal_sweep_stats ss;
   memset(&ss, 0, sizeof ss);
   if (crc == 0)

@@ -244,6 +244,12 @@ int cal__cell_sim(const cal__ctx *c, ckt_session **ses, const phys_cell *pc,
                   const ckt_sim_params *sp, ckt_trace *tr, tk_err *err);
 int cal__cell_point(const cal__ctx *c, size_t idx, cal__point *pt,
                       tk_err *err);
+/* cal__cell_point of point idx[i] of c[i], i < n, into pt[i], rc[i],
+ * errs[i]: where every ctx is native, the runs as one batch
+ * (ckt_native_run_batch: the same bits as one at a time); otherwise one
+ * after another.  Non-zero only when the batch cannot run at all. */
+int cal__cell_points(const cal__ctx *const *c, const size_t *idx, size_t n,
+                     cal__point *pt, int *rc, tk_err *errs, tk_err *err);
 
 /* ---- cal_track.c ---- */
 
