@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "calibrate/cal_run_impl.h"
+#include "physics/phys_sde.h"
 #ifdef TK_HAVE_MPI
 #include <mpi.h>
 #endif
@@ -97,6 +98,33 @@ static int point_adapter(void *ud, size_t idx, void *result, tk_err *err)
     cal__combine_records(r, c->repeats, c->n_states, (cal__point *)result);
   free(r);
   return rc == TK_OK ? rc : point_failed(rc, result, err);
+}
+
+/* Worker, native engine: the points idx[0..n-1] of one temperature as
+ * one batch (cal__cell_points: four runs to a vector, each bit for bit
+ * its run alone), each failure handled as point_adapter's. */
+static int point_batch_adapter(void *ud, const size_t *idx, size_t n,
+                               void *results, int *status, tk_err *errs)
+{
+  const cal__ctx *c = ud;
+  const cal__ctx **cs = calloc(n ? n : 1, sizeof *cs);
+  if (cs == NULL)
+    return TK_FAIL(&errs[0], TK_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++)
+    cs[i] = c;
+  cal__point *pt = results;
+  int rc = cal__cell_points(cs, idx, n, pt, status, errs, &errs[0]);
+  free(cs);
+  for (size_t i = 0; rc == 0 && i < n; i++)
+    if (status[i] != 0)
+      status[i] = point_failed(status[i], &pt[i], &errs[i]);
+  return rc;
+}
+
+/* Batch key of the main sweep: the point's temperature. */
+static size_t point_key(void *ud, size_t idx)
+{
+  return idx / ((const cal__ctx *)ud)->nv;
 }
 
 /* Parent: store one finished point (data, flush, then its done flag). */
@@ -378,6 +406,11 @@ int cal__sweep(const char *out, cal__ctx *c, double time_s, int resume,
     swp.stop = stop;
     swp.progress_label = c->cmd;
     swp.quiet = 0;
+    if (c->native && c->point == cal__cell_point && c->repeats <= 1) {
+      swp.batch = PHYS_SDE_LANES;
+      swp.point_batch = point_batch_adapter;
+      swp.batch_key = point_key;
+    }
     uint8_t *mine = NULL;
 #ifdef TK_HAVE_MPI
     if (size > 1) {
