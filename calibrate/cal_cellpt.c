@@ -214,6 +214,19 @@ int cal__cell_points(const cal__ctx *const *c, const size_t *idx, size_t n,
   return status;
 }
 
+int cal__cell_point_batch(const cal__ctx *c, const size_t *idx, size_t n,
+                          cal__point *pt, int *rc, tk_err *errs, tk_err *err)
+{
+  const cal__ctx **cs = calloc(n ? n : 1, sizeof *cs);
+  if (cs == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  for (size_t i = 0; i < n; i++)
+    cs[i] = c;
+  int st = cal__cell_points(cs, idx, n, pt, rc, errs, err);
+  free(cs);
+  return st;
+}
+
 /* ---- --noise-model: the noise node at each temperature's v0 ---- */
 
 typedef struct noise_job {

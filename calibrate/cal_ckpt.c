@@ -100,21 +100,15 @@ static int point_adapter(void *ud, size_t idx, void *result, tk_err *err)
   return rc == TK_OK ? rc : point_failed(rc, result, err);
 }
 
-/* Worker, native engine: the points idx[0..n-1] of one temperature as
- * one batch (cal__cell_points: four runs to a vector, each bit for bit
- * its run alone), each failure handled as point_adapter's. */
+/* Worker: the points idx[0..n-1] of one temperature as one batch
+ * (c->point_batch: the native engine's runs four to a vector, each bit
+ * for bit its run alone), each failure handled as point_adapter's. */
 static int point_batch_adapter(void *ud, const size_t *idx, size_t n,
                                void *results, int *status, tk_err *errs)
 {
   const cal__ctx *c = ud;
-  const cal__ctx **cs = calloc(n ? n : 1, sizeof *cs);
-  if (cs == NULL)
-    return TK_FAIL(&errs[0], TK_ENOMEM, "out of memory");
-  for (size_t i = 0; i < n; i++)
-    cs[i] = c;
   cal__point *pt = results;
-  int rc = cal__cell_points(cs, idx, n, pt, status, errs, &errs[0]);
-  free(cs);
+  int rc = c->point_batch(c, idx, n, pt, status, errs, &errs[0]);
   for (size_t i = 0; rc == 0 && i < n; i++)
     if (status[i] != 0)
       status[i] = point_failed(status[i], &pt[i], &errs[i]);
@@ -406,7 +400,7 @@ int cal__sweep(const char *out, cal__ctx *c, double time_s, int resume,
     swp.stop = stop;
     swp.progress_label = c->cmd;
     swp.quiet = 0;
-    if (c->native && c->point == cal__cell_point && c->repeats <= 1) {
+    if (c->point_batch != NULL && c->repeats <= 1) {
       swp.batch = PHYS_SDE_LANES;
       swp.point_batch = point_batch_adapter;
       swp.batch_key = point_key;

@@ -167,6 +167,8 @@ static int cell_run(const cal_run_params *p, cal__ctx *ctx,
   ctx->vdd_V = vdd;
   ctx->vbias_V = vbias;
   ctx->point = cal__cell_point;
+  if (p->native)   /* four points to a vector (phys_sde_run_batch) */
+    ctx->point_batch = cal__cell_point_batch;
   if (nmc > 0) {
     /* the cell's transistors, for the Pelgrom draws */
     phys_cell *pc = NULL;

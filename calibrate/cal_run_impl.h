@@ -88,6 +88,12 @@ struct cal__ctx {
   unsigned n_states;         /* 2 (pbit) or K (categorical) */
   size_t n_ctl;              /* controls per point: 1, or K (categorical) */
   cal__point_fn point;      /* the simulation of one point */
+  /* the points idx[0..n-1] of one temperature at once (rc[i], errs[i]
+   * each point's status, each point the bits `point` gives it; non-zero
+   * only when the batch cannot run); NULL: none.  Used for sweeps
+   * without --repeats (the native engine's batches). */
+  int (*point_batch)(const cal__ctx *c, const size_t *idx, size_t n,
+                     cal__point *pt, int *rc, tk_err *errs, tk_err *err);
   /* --track of a netlist that is not a shipped cell: *high = the output
    * is high after a short noise-free run at control v_V (sp: temperature);
    * NULL: the shipped cell c->ci */
@@ -250,6 +256,9 @@ int cal__cell_point(const cal__ctx *c, size_t idx, cal__point *pt,
  * after another.  Non-zero only when the batch cannot run at all. */
 int cal__cell_points(const cal__ctx *const *c, const size_t *idx, size_t n,
                      cal__point *pt, int *rc, tk_err *errs, tk_err *err);
+/* cal__cell_points with every point of c (cal__ctx.point_batch). */
+int cal__cell_point_batch(const cal__ctx *c, const size_t *idx, size_t n,
+                          cal__point *pt, int *rc, tk_err *errs, tk_err *err);
 
 /* ---- cal_track.c ---- */
 

@@ -91,6 +91,40 @@ static int point_run(const cal__ctx *c, size_t idx, cal__point *pt,
   return rc;
 }
 
+/* Worker, --engine native: the points idx[0..n-1] of one temperature as
+ * one batch (ckt_sn_run_batch), each reduced as point_run. */
+static int point_batch_run(const cal__ctx *c, const size_t *idx, size_t n,
+                           cal__point *pt, int *rc, tk_err *errs,
+                           tk_err *err)
+{
+  const dut *u = c->user;
+  double *v = calloc(n ? n : 1, sizeof *v);
+  ckt_sim_params *sp = calloc(n ? n : 1, sizeof *sp);
+  ckt_trace *tr = calloc(n ? n : 1, sizeof *tr);
+  int st = v && sp && tr ? TK_OK : TK_FAIL(err, TK_ENOMEM, "out of memory");
+  for (size_t i = 0; st == TK_OK && i < n; i++) {
+    v[i] = *cal__ctl(c, idx[i] / c->nv, idx[i] % c->nv);
+    sp[i] = cal__point_sim(c, idx[i]);
+  }
+  if (st == TK_OK)
+    st = ckt_sn_run_batch(u->sn, v, sp, n, tr, rc, errs, err);
+  for (size_t i = 0; st == TK_OK && i < n; i++) {
+    cal_pbit_point pp;
+    if (rc[i] == 0)
+      rc[i] = cal_pbit_point_measure(tr[i].v_V, tr[i].n, tr[i].dt_s,
+                                     c->vdd_V, tr[i].e_supply_J, &pp,
+                                     &errs[i]);
+    if (rc[i] == 0)
+      cal__point_from_pbit(&pp, &pt[i]);
+  }
+  for (size_t i = 0; tr != NULL && i < n; i++)
+    ckt_trace_clear(&tr[i]);
+  free(v);
+  free(sp);
+  free(tr);
+  return st;
+}
+
 /* --track: the output after a short noise-free run (the operating point). */
 static int noiseless_high(const cal__ctx *c, const ckt_sim_params *sp0,
                           double v_V, int *high, tk_err *err)
@@ -287,6 +321,7 @@ int cal__subckt_run(const cal_run_params *p, const double *temp_K, size_t nt,
       goto done;
     }
     ckt_sn_describe(u->sn, sn_desc, sizeof sn_desc);
+    ctx.point_batch = point_batch_run;   /* four points to a vector */
   }
   ckt_preflight_summary(u->pf, nz_el, sizeof nz_el);
   ckt_preflight_quiet(u->pf, nz_q, sizeof nz_q);

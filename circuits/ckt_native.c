@@ -252,9 +252,12 @@ int ckt_native_run_cv(const phys_cell *c, const phys_mos_cv *cv,
   return rc;
 }
 
-int ckt_native_run_batch(const phys_cell *const *c, const ckt_sim_params *p,
-                         size_t n, phys_sde_path path, ckt_trace *tr, int *rc,
-                         tk_err *errs, tk_err *err)
+/* The batch of ckt_native_run (cvin NULL: every device from the card at
+ * the run's temperature) or of ckt_native_run_cv (cvin[i]: instance i's
+ * devices as they are). */
+static int run_batch(const phys_cell *const *c, const phys_mos_cv *const *cvin,
+                     const ckt_sim_params *p, size_t n, phys_sde_path path,
+                     ckt_trace *tr, int *rc, tk_err *errs, tk_err *err)
 {
   if (n == 0)
     return TK_FAIL(err, TK_EINVAL, "empty batch");
@@ -284,8 +287,11 @@ int ckt_native_run_batch(const phys_cell *const *c, const ckt_sim_params *p,
       tc[i] = *c[i];
       for (size_t k = 0; k < c[i]->n_mos; k++) {
         mos[o + k] = c[i]->mos[k];
-        ckt_native_device(&c[i]->mos[k], p[i].temp_K, &mos[o + k].p,
-                          &cv[o + k]);
+        if (cvin != NULL)
+          cv[o + k] = cvin[i][k];
+        else
+          ckt_native_device(&c[i]->mos[k], p[i].temp_K, &mos[o + k].p,
+                            &cv[o + k]);
       }
       apply_dvth(mos + o, c[i]->n_mos, &p[i]);
       tc[i].mos = mos + o;
@@ -307,4 +313,22 @@ int ckt_native_run_batch(const phys_cell *const *c, const ckt_sim_params *p,
   free(sp);
   free(r);
   return status;
+}
+
+int ckt_native_run_batch(const phys_cell *const *c, const ckt_sim_params *p,
+                         size_t n, phys_sde_path path, ckt_trace *tr, int *rc,
+                         tk_err *errs, tk_err *err)
+{
+  return run_batch(c, NULL, p, n, path, tr, rc, errs, err);
+}
+
+int ckt_native_run_cv_batch(const phys_cell *const *c,
+                            const phys_mos_cv *const *cv,
+                            const ckt_sim_params *p, size_t n,
+                            phys_sde_path path, ckt_trace *tr, int *rc,
+                            tk_err *errs, tk_err *err)
+{
+  if (cv == NULL)
+    return TK_FAIL(err, TK_EINVAL, "no charge parameters");
+  return run_batch(c, cv, p, n, path, tr, rc, errs, err);
 }

@@ -87,4 +87,12 @@ int ckt_native_run_batch(const phys_cell *const *c, const ckt_sim_params *p,
                          size_t n, phys_sde_path path, ckt_trace *tr, int *rc,
                          tk_err *errs, tk_err *err);
 
+/* n runs of ckt_native_run_cv at once: c[i] with charges cv[i] (devices
+ * as they are) and p[i]; otherwise as ckt_native_run_batch. */
+int ckt_native_run_cv_batch(const phys_cell *const *c,
+                            const phys_mos_cv *const *cv,
+                            const ckt_sim_params *p, size_t n,
+                            phys_sde_path path, ckt_trace *tr, int *rc,
+                            tk_err *errs, tk_err *err);
+
 #endif

@@ -81,6 +81,13 @@ int ckt_sn_prepare(ckt_sn *n, double temp_K, tk_err *err);
  * noise); the trace's first node is the output port. */
 int ckt_sn_run(ckt_sn *n, double vctl_V, const ckt_sim_params *p,
                ckt_trace *tr, tk_err *err);
+/* k runs of ckt_sn_run at once (ckt_native_run_cv_batch: four to a
+ * vector, each bit for bit its run alone): controls vctl_V[i], settings
+ * p[i] (one temperature; the same but the seed), into tr[i] with rc[i],
+ * errs[i]; non-zero when the batch cannot run. */
+int ckt_sn_run_batch(ckt_sn *n, const double *vctl_V,
+                     const ckt_sim_params *p, size_t k, ckt_trace *tr,
+                     int *rc, tk_err *errs, tk_err *err);
 
 /* "m:5,r:0,c:5,v:0": the translated elements by kind (a summary-line
  * value). */

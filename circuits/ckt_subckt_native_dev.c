@@ -320,6 +320,69 @@ int ckt_sn_run(ckt_sn *n, double vctl_V, const ckt_sim_params *p,
   return rc;
 }
 
+int ckt_sn_run_batch(ckt_sn *n, const double *vctl_V,
+                     const ckt_sim_params *p, size_t k, ckt_trace *tr,
+                     int *rc, tk_err *errs, tk_err *err)
+{
+  for (size_t i = 0; i < k; i++) {
+    memset(&tr[i], 0, sizeof tr[i]);
+    rc[i] = 0;
+    memset(&errs[i], 0, sizeof errs[i]);
+    if (p[i].temp_K != p[0].temp_K)
+      return TK_FAIL(err, TK_EINVAL, "native batch: runs at %g and %g K "
+                     "(one temperature per batch)", p[0].temp_K, p[i].temp_K);
+    if (!isfinite(vctl_V[i]))
+      return TK_FAIL(err, TK_EINVAL, "native run: control %g V", vctl_V[i]);
+  }
+  TK_TRY(ckt_sn_prepare(n, p[0].temp_K, err));
+  const sn_temp *t = temp_find(n, p[0].temp_K);
+  /* the devices and resistors at the temperature, as ckt_sn_run sets them */
+  for (size_t j = 0; j < n->nmos; j++)
+    n->cell->mos[j].p = t->p[n->mos[j].kind];
+  size_t r = 0;
+  for (size_t j = 0; j < n->nres; j++) {
+    const sn_res *x = &n->res[j];
+    if (x->a == x->b || n->net[x->a].node == n->net[x->b].node)
+      continue;
+    double dt = p[0].temp_K - PHYS_TNOM_K;
+    double f = x->tce != 0 ? pow(1.01, x->tce * dt)
+                           : 1.0 + x->tc1 * dt + x->tc2 * dt * dt;
+    n->cell->res[r++].r_ohm = x->r_ohm * f / x->m;
+  }
+  const size_t nn = n->cell->n_nodes;
+  phys_mos_cv *cv = malloc((n->nmos + 1) * sizeof *cv);
+  phys_cell *cells = malloc(k * sizeof *cells);
+  phys_node *nodes = malloc(k * nn * sizeof *nodes);
+  const phys_cell **cp = malloc(k * sizeof *cp);
+  const phys_mos_cv **cvp = malloc(k * sizeof *cvp);
+  int st = TK_OK;
+  if (!cv || !cells || !nodes || !cp || !cvp) {
+    st = TK_FAIL(err, TK_ENOMEM, "out of memory");
+  } else {
+    for (size_t j = 0; j < n->nmos; j++)
+      cv[j] = t->cv[n->mos[j].kind];
+    /* one cell per run: its own nodes (the control), the rest shared */
+    for (size_t i = 0; i < k; i++) {
+      cells[i] = *n->cell;
+      cells[i].nodes = nodes + i * nn;
+      memcpy(cells[i].nodes, n->cell->nodes, nn * sizeof *nodes);
+      cells[i].nodes[n->ctl_node].v_V = vctl_V[i];
+      cp[i] = &cells[i];
+      cvp[i] = cv;
+    }
+    st = ckt_native_run_cv_batch(cp, cvp, p, k, PHYS_SDE_PATH_AUTO, tr, rc,
+                                 errs, err);
+    /* the shared cell as ckt_sn_run leaves it */
+    n->cell->nodes[n->ctl_node].v_V = vctl_V[k - 1];
+  }
+  free(cv);
+  free(cells);
+  free(nodes);
+  free(cp);
+  free(cvp);
+  return st;
+}
+
 void ckt_sn_describe(const ckt_sn *n, char *buf, size_t size)
 {
   snprintf(buf, size, "m:%zu,r:%zu,c:%zu,v:%zu", n->nmos, n->nres, n->n_c,
