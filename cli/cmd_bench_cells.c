@@ -171,6 +171,9 @@ int cmd_bench_cells(int argc, char **argv)
   tk_err perr = {0};
   if (phys_sde_path_parse(path_s, &path, &perr) != 0)
     return cmd_usage_error("bench cells", "%s", perr.msg);
+  if (!phys_sde_path_available(path))
+    return cmd_usage_error("bench cells", "--path %s: this CPU or build "
+                           "has no AVX2", path_s);
   const ckt_cell_info *ci = ckt_cell_find(cell);
   if (ci == NULL)
     return cmd_usage_error("bench cells", "unknown cell '%s' (see 'tsukit "

@@ -80,6 +80,17 @@ const char *phys_sde_path_name(phys_sde_path path)
   return "lanes4";
 }
 
+int phys_sde_path_available(phys_sde_path path)
+{
+  if (path != PHYS_SDE_PATH_AVX2)
+    return 1;
+#if defined(__x86_64__) && defined(__GNUC__)
+  return phys__sde_lanes4_avx2 != NULL && __builtin_cpu_supports("avx2");
+#else
+  return 0;
+#endif
+}
+
 int phys_sde_path_parse(const char *s, phys_sde_path *path, tk_err *err)
 {
   static const char *const names[] = {"auto", "scalar", "lanes4",
@@ -207,11 +218,9 @@ int phys_sde_run_batch(const phys_cell *const *c,
     kern = phys__sde_lanes1;
     lanes = 1;
   } else if (strcmp(name, "lanes4-avx2") == 0) {
-#if defined(__x86_64__) && defined(__GNUC__)
-    if (phys__sde_lanes4_avx2 == NULL || !__builtin_cpu_supports("avx2"))
+    if (!phys_sde_path_available(PHYS_SDE_PATH_AVX2))
       return TK_FAIL(err, TK_EUNSUPPORTED, "integrator path lanes4-avx2: "
                      "this CPU or build has no AVX2");
-#endif
     kern = phys__sde_lanes4_avx2;
   }
   if (kern == NULL)

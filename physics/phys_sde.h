@@ -137,6 +137,8 @@ typedef enum {
  * choices). */
 const char *phys_sde_path_name(phys_sde_path path);
 int phys_sde_path_parse(const char *s, phys_sde_path *path, tk_err *err);
+/* 1 if this CPU and build can run the path (lanes4-avx2 needs AVX2). */
+int phys_sde_path_available(phys_sde_path path);
 
 /* Run n instances: cell c[i] with charges cv[i] (cv == NULL: none for any)
  * and parameters p[i] (all equal but the seed) into out[i]; rc[i] and
