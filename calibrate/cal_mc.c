@@ -68,19 +68,11 @@ static int mc_batch(void *ud, const size_t *idx, size_t n, void *results,
   size_t *zero = calloc(n, sizeof *zero), *at = calloc(n, sizeof *at);
   int *prc = calloc(n, sizeof *prc);
   tk_err *perr = calloc(n, sizeof *perr);
+  int st = TK_OK;
   if (!jb || !mem || !nmem || !one || !onep || !pt || !zero || !at || !prc ||
       !perr) {
-    free(jb);
-    free(mem);
-    free(nmem);
-    free(one);
-    free(onep);
-    free(pt);
-    free(zero);
-    free(at);
-    free(prc);
-    free(perr);
-    return TK_FAIL(&errs[0], TK_ENOMEM, "out of memory");
+    st = TK_FAIL(&errs[0], TK_ENOMEM, "out of memory");
+    goto out;
   }
   ckt_sim_params sp = c->sp;
   sp.temp_K = c->temp_K[t];
@@ -187,6 +179,7 @@ static int mc_batch(void *ud, const size_t *idx, size_t n, void *results,
       res[q].tau_s = pf.tau_op_s;
     }
   }
+out:
   free(jb);
   free(mem);
   free(nmem);
@@ -197,7 +190,7 @@ static int mc_batch(void *ud, const size_t *idx, size_t n, void *results,
   free(at);
   free(prc);
   free(perr);
-  return TK_OK;
+  return st;
 }
 
 /* One job alone (batches of one; what the batches reproduce). */

@@ -124,6 +124,20 @@ static int done_b(void *ud, size_t idx, const void *result, tk_err *err)
   return TK_OK;
 }
 
+/* Sweep settings of the batch tests: batches of 4 by key3. */
+static cal_sweep_params batch_params(unsigned workers, const uint8_t *skip)
+{
+  cal_sweep_params p = cal_sweep_default_params();
+  p.n_points = NPT;
+  p.result_size = sizeof(bres);
+  p.workers = workers;
+  p.skip = skip;
+  p.batch = 4;
+  p.point_batch = batch_fn;
+  p.batch_key = key3;
+  return p;
+}
+
 static void batch_tests(void)
 {
   for (int w = 1; w <= 2; w++)
@@ -134,14 +148,7 @@ static void batch_tests(void)
       uint8_t skip[NPT] = {0};
       for (size_t i = 0; sk && i < NPT; i += 3)
         skip[i] = 1;
-      cal_sweep_params p = cal_sweep_default_params();
-      p.n_points = NPT;
-      p.result_size = sizeof(bres);
-      p.workers = (unsigned)w;
-      p.skip = sk ? skip : NULL;
-      p.batch = 4;
-      p.point_batch = batch_fn;
-      p.batch_key = key3;
+      cal_sweep_params p = batch_params((unsigned)w, sk ? skip : NULL);
       cal_sweep_stats st;
       tk_err err = {0};
       int rc = cal_sweep_run(&p, point_b, done_b, &b, &st, &err);
@@ -157,13 +164,7 @@ static void batch_tests(void)
   bctx b;
   memset(&b, 0, sizeof b);
   b.c.fail_at = 7;
-  cal_sweep_params p = cal_sweep_default_params();
-  p.n_points = NPT;
-  p.result_size = sizeof(bres);
-  p.workers = 1;
-  p.batch = 4;
-  p.point_batch = batch_fn;
-  p.batch_key = key3;
+  cal_sweep_params p = batch_params(1, NULL);
   cal_sweep_stats st;
   tk_err err = {0};
   int rc = cal_sweep_run(&p, point_b, done_b, &b, &st, &err);
