@@ -1,6 +1,6 @@
 /* phys_sde.c -- linearly-implicit Euler for small cells with device
  * charges (see phys_sde.h): parameters, the checks of a batch and the
- * choice of lane kernel (physics/phys_sde_lanes.h).
+ * choice of lane kernel (physics/phys_sde_lanes_impl.h).
  *
  * Workload: 10^4-10^6 fixed steps of a cell with <= 64 free nodes and a
  * few tens of devices; per step one evaluation of every device (current,
@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "physics/phys_sde_impl.h"
+
 phys_sde_params phys_sde_default_params(void)
 {
   phys_sde_params p;
@@ -60,6 +61,17 @@ int phys_sde_check(const phys_sde_params *p, tk_err *err)
 }
 
 
+int phys_sde_path_available(phys_sde_path path)
+{
+  if (path != PHYS_SDE_PATH_AVX2)
+    return 1;
+#if defined(__x86_64__) && defined(__GNUC__)
+  return phys__sde_lanes4_avx2 != NULL && __builtin_cpu_supports("avx2");
+#else
+  return 0;
+#endif
+}
+
 const char *phys_sde_path_name(phys_sde_path path)
 {
   switch (path) {
@@ -73,22 +85,8 @@ const char *phys_sde_path_name(phys_sde_path path)
   default:
     break;
   }
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (phys__sde_lanes4_avx2 != NULL && __builtin_cpu_supports("avx2"))
-    return "lanes4-avx2";
-#endif
-  return "lanes4";
-}
-
-int phys_sde_path_available(phys_sde_path path)
-{
-  if (path != PHYS_SDE_PATH_AVX2)
-    return 1;
-#if defined(__x86_64__) && defined(__GNUC__)
-  return phys__sde_lanes4_avx2 != NULL && __builtin_cpu_supports("avx2");
-#else
-  return 0;
-#endif
+  return phys_sde_path_available(PHYS_SDE_PATH_AVX2) ? "lanes4-avx2"
+                                                     : "lanes4";
 }
 
 int phys_sde_path_parse(const char *s, phys_sde_path *path, tk_err *err)

@@ -56,7 +56,7 @@
  * devices and terminals; any device parameters, capacitors, source
  * voltages -- mismatch instances, control points) with the same
  * parameters but the seed run four at a time, one per lane of a vector
- * (physics/phys_sde_lanes.h): the device currents, the stamping, the LU
+ * (physics/phys_sde_lanes_impl.h): the device currents, the stamping, the LU
  * and the solve are element-wise vector operations; what differs per
  * lane (exp / log1p, normals, pivots, capacitance refresh, refinement,
  * the operating point's pseudo-time) is done per lane.  Every lane gives

@@ -1,5 +1,6 @@
-/* phys_sde_impl.h -- phys_sde.c's lane kernels (physics/phys_sde_lanes.h),
- * one per lane count and instruction set; not a public header. */
+/* phys_sde_impl.h -- phys_sde.c's lane kernels
+ * (physics/phys_sde_lanes_impl.h), one per lane count and instruction
+ * set; not a public header. */
 #ifndef PHYS_SDE_IMPL_H
 #define PHYS_SDE_IMPL_H
 

@@ -1,5 +1,6 @@
-/* phys_sde_w1.c -- the one-lane instantiation of physics/phys_sde_lanes.h:
- * one instance at a time (phys_sde_run), the reference of the batches. */
+/* phys_sde_w1.c -- the one-lane instantiation of
+ * physics/phys_sde_lanes_impl.h: one instance at a time (phys_sde_run),
+ * the reference of the batches. */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("fp-contract=off")
 #endif
@@ -14,4 +15,4 @@
 
 #define SDE_W 1
 #define SDE_FN phys__sde_lanes1
-#include "physics/phys_sde_lanes.h"
+#include "physics/phys_sde_lanes_impl.h"

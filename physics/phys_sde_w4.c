@@ -1,6 +1,6 @@
-/* phys_sde_w4.c -- the four-lane instantiation of physics/phys_sde_lanes.h
- * for the baseline instruction set (SSE2: each four-lane operation is two
- * two-lane ones). */
+/* phys_sde_w4.c -- the four-lane instantiation of
+ * physics/phys_sde_lanes_impl.h for the baseline instruction set (SSE2:
+ * each four-lane operation is two two-lane ones). */
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC optimize("fp-contract=off")
 #pragma GCC diagnostic ignored "-Wpsabi"
@@ -16,4 +16,4 @@
 
 #define SDE_W 4
 #define SDE_FN phys__sde_lanes4
-#include "physics/phys_sde_lanes.h"
+#include "physics/phys_sde_lanes_impl.h"

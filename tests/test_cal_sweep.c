@@ -12,7 +12,8 @@
  * skipped in one run): every point once with the reference value, each
  * batch of at most 4 points of one key in index order and taking the
  * first unlaunched point; a failing point inside a batch stops the sweep
- * with its message, the batch's other points delivered.
+ * with its message, the batch's other points delivered; a worker that
+ * dies inside a batch stops the sweep naming the batch's first point.
  * Point reduction: a synthetic telegraph trace at 0 / 0.4 V from the
  * counter RNG (seed 0x5eed, p = 0.3127, tau = 41.3 dt, n = 2^17) gives
  * P(1) within 4 reported standard errors and tau within 4 of its reported
@@ -22,6 +23,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "calibrate/cal_sweep.h"
 #include "common/tk_rng.h"
@@ -85,6 +87,8 @@ static int point_b(void *ud, size_t idx, void *result, tk_err *err)
 static int batch_fn(void *ud, const size_t *idx, size_t n, void *results,
                     int *status, tk_err *errs)
 {
+  if ((int)idx[0] == ((const ctx *)ud)->fail_at + 1000)
+    _exit(9);   /* the worker dies inside the batch */
   int same = 1, ordered = 1;
   for (size_t i = 1; i < n; i++) {
     same = same && idx[i] % 3 == idx[0] % 3;
@@ -175,6 +179,20 @@ static void batch_tests(void)
          "a failing point in a batch stops the sweep, its batch's others "
          "delivered (rc %d: %s; done %zu, abandoned %zu)", rc, err.msg,
          st.done, st.abandoned);
+  /* a worker that dies in the batch {2, 5, 8, 11}: the sweep stops naming
+   * the batch's first point; no point of it is delivered */
+  memset(&b, 0, sizeof b);
+  b.c.fail_at = 2 - 1000;
+  p = batch_params(1, NULL);
+  tk_err_clear(&err);
+  rc = cal_sweep_run(&p, point_b, done_b, &b, &st, &err);
+  TKT_OK(rc == TK_EINTERNAL && strstr(err.msg, "sweep point 2") != NULL &&
+         strstr(err.msg, "exit 9") != NULL && b.c.count[2] == 0 &&
+         b.c.count[11] == 0 && b.c.count[0] == 1 &&
+         st.done + st.abandoned == NPT,
+         "a worker dying in a batch stops the sweep, the batch undelivered "
+         "(rc %d: %s; done %zu, abandoned %zu)", rc, err.msg, st.done,
+         st.abandoned);
 }
 
 static void runner_tests(void)

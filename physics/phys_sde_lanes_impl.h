@@ -1,7 +1,8 @@
-/* phys_sde_lanes.h -- the integrator of phys_sde.h over SDE_W instances at
- * once, one per vector lane (included by phys_sde.c with SDE_W 1 and 4 and
- * by phys_sde_avx2.c with SDE_W 4 and the AVX2 target; SDE_FN names the
- * instantiation's entry point).
+/* phys_sde_lanes_impl.h -- the integrator of phys_sde.h over SDE_W
+ * instances at once, one per vector lane (included by phys_sde_w1.c with
+ * SDE_W 1, by phys_sde_w4.c with SDE_W 4 and by phys_sde_w4_avx2.c with
+ * SDE_W 4 and the AVX2 target; SDE_FN names the instantiation's entry
+ * point).
  *
  * Workload: W instances of one topology (same nodes, devices and
  * terminals; any values) advance in lockstep, 10^4-10^6 fixed steps; per
@@ -30,7 +31,7 @@
  * own error; the other lanes go on.
  */
 #ifndef SDE_W
-#error "define SDE_W (lanes) and SDE_FN before including phys_sde_lanes.h"
+#error "define SDE_W (lanes) and SDE_FN before including this file"
 #endif
 
 #define W SDE_W
@@ -163,9 +164,11 @@ static void cap_matrix(lanes *g, int use_cv, double thr, unsigned act)
         continue;
       phys_mos_qop q;
       tk_err e = {0};
-      if (phys_mos_caps(&m->p, &g->cvl[l][k], g->v[(size_t)m->g * W + l],
-                        g->v[(size_t)m->d * W + l], g->v[(size_t)m->s * W + l],
-                        g->v[(size_t)m->b * W + l], g->p->temp_K, &q, &e) != 0) {
+      const double *v = g->v;
+      if (phys_mos_caps(&m->p, &g->cvl[l][k], v[(size_t)m->g * W + l],
+                        v[(size_t)m->d * W + l], v[(size_t)m->s * W + l],
+                        v[(size_t)m->b * W + l], g->p->temp_K, &q,
+                        &e) != 0) {
         lane_fail(g, l, &e);
         break;
       }
@@ -608,9 +611,11 @@ static void lanes_free(lanes *g)
 /* Run W instances (arguments checked by the caller: one topology, the
  * same parameters but the seed, out[l] allocated with ns samples x nn
  * nodes).  rc[l] / err[l]: each lane's status. */
-SDE_LINKAGE int SDE_FN(const phys_cell *const *cells, const phys_mos_cv *const *cvs,
-                  const phys_sde_params *const *ps, phys_lgv_result *const *out,
-                  int *rc, tk_err *errs, tk_err *err)
+SDE_LINKAGE int SDE_FN(const phys_cell *const *cells,
+                       const phys_mos_cv *const *cvs,
+                       const phys_sde_params *const *ps,
+                       phys_lgv_result *const *out, int *rc, tk_err *errs,
+                       tk_err *err)
 {
   lanes g;
   memset(&g, 0, sizeof g);
