@@ -142,7 +142,6 @@ int expt__temp_run(expt_run *r, tk_err *err)
     tref = ntau ? tref / ntau : tstop;
     for (size_t k = 0; k < nv; k++)
       if (ntr[i][k]) se[i][k] = fmin(0.5, 2 * tref / tstop);
-    if (getenv("TSUKIT_EXPT_DEBUG")) for (size_t k = 0; k < nv; k++) fprintf(stderr, "T=%g trip=%g v=%g p1=%g se=%g tau=%g nt=%d\n", tc[i], trip[i], v[i][k], p1[i][k], se[i][k], tau[i][k], ntr[i][k]);
     rc = cal_pbit_fit_temperature(v[i], p1[i], se[i], ntr[i], tau[i], tau_e[i],
                                   nv, temp_K[i], &fit[i], err);
     if (rc == 0) {
