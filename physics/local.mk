@@ -21,6 +21,7 @@ physics_libphys_la_SOURCES += physics/phys_moscap.c physics/phys_moscap.h
 nobase_pkginclude_HEADERS += physics/phys_moscap.h
 # linearly-implicit stochastic integrator with device charges (issue 15)
 physics_libphys_la_SOURCES += physics/phys_sde.c physics/phys_sde.h \
-	physics/phys_sde_impl.h physics/phys_sde_lanes_impl.h physics/phys_sde_w1.c \
+	physics/phys_sde_impl.h physics/phys_sde_lanes_impl.h \
+	physics/phys_sde_vec_impl.h physics/phys_sde_dev_impl.h physics/phys_sde_w1.c \
 	physics/phys_sde_w4.c physics/phys_sde_w4_avx2.c
 nobase_pkginclude_HEADERS += physics/phys_sde.h

@@ -23,12 +23,18 @@
  * scalar operation does; no FMA contraction: the file is compiled without
  * FMA and with fp-contract off; selects replace the branches, computing
  * both sides).  A lane's refinement recurses with an active-lane mask:
- * the other lanes are computed too and left untouched.  tests/test_phys_sde.c
- * holds a batch against one-at-a-time runs bit for bit, on every path.
+ * the other lanes are computed too and left untouched.
+ * tests/test_phys_sde.c and tests/test_ckt_native.c hold batches against
+ * one-at-a-time runs bit for bit, on every path.
  *
  * A lane that fails (singular matrix at the finest refinement, a
  * non-finite move, a capacitance evaluation error) stops there with its
  * own error; the other lanes go on.
+ *
+ * Three parts: the lane arithmetic and the LU (phys_sde_vec_impl.h), the
+ * devices -- capacitance refresh, currents, noise, stamping, supply
+ * energy (phys_sde_dev_impl.h) -- and here the run's state, the operating
+ * point, the step with its refinement and the run.
  */
 #ifndef SDE_W
 #error "define SDE_W (lanes) and SDE_FN before including this file"
@@ -39,59 +45,7 @@
 #define SDE_LINKAGE
 #endif
 
-#if SDE_W == 1
-/* one lane: plain scalars (GCC keeps one-element vectors in memory) */
-typedef double vd;
-typedef long long vm;
-#define LANE(x, l) (x)
-#define VGT(a, b) ((a) > (b) ? -1LL : 0LL)
-#define VGE(a, b) ((a) >= (b) ? -1LL : 0LL)
-#define VNE(a, b) ((a) != (b) ? -1LL : 0LL)
-#define VZERO 0LL
-static inline vd LD(const double *p) { return *p; }
-static inline void ST(double *p, vd v) { *p = v; }
-static inline vd BC(double x) { return x; }
-static inline vd SEL(vm m, vd a, vd b) { return m ? a : b; }
-static inline vd VABS(vd x) { return fabs(x); }
-#else
-typedef double vd __attribute__((vector_size(8 * W)));
-typedef long long vm __attribute__((vector_size(8 * W)));
-#define LANE(x, l) ((x)[l])
-#define VGT(a, b) ((a) > (b))
-#define VGE(a, b) ((a) >= (b))
-#define VNE(a, b) ((a) != (b))
-#define VZERO ((vm){0})
-
-static inline vd LD(const double *p)
-{
-  vd v;
-  memcpy(&v, p, sizeof v);
-  return v;
-}
-
-static inline void ST(double *p, vd v) { memcpy(p, &v, sizeof v); }
-
-static inline vd BC(double x) { return (vd){0} + x; }
-
-static inline vd SEL(vm m, vd a, vd b)
-{
-  return (vd)((m & (vm)a) | (~m & (vm)b));
-}
-
-static inline vd VABS(vd x)
-{
-  return (vd)((vm)x & ((vm){0} + 0x7fffffffffffffffLL));
-}
-#endif
-
-/* lanes l with bit l of bits set: all ones */
-static inline vm MASK(unsigned bits)
-{
-  vm m;
-  for (int l = 0; l < W; l++)
-    LANE(m, l) = (bits >> l) & 1u ? -1LL : 0;
-  return m;
-}
+#include "physics/phys_sde_vec_impl.h"
 
 /* Per-lane constants of one MOSFET at the run's temperature. */
 typedef struct {
@@ -140,267 +94,10 @@ static void lane_fail(lanes *g, int l, const tk_err *e)
   g->err[l] = *e;
 }
 
-/* The capacitance refresh of phys_sde.c's cap_matrix, per lane of act:
- * lanes whose device terminals moved by more than thr (all with thr < 0)
- * re-evaluate those devices; C of the free nodes is re-summed for every
- * lane when any lane changed (a lane whose matrices did not change sums
- * to the same bits). */
-static void cap_matrix(lanes *g, int use_cv, double thr, unsigned act)
-{
-  const phys_cell *c = g->c0;
-  const size_t nf = g->nf;
-  int dirty = thr < 0;
-  for (int l = 0; l < W && use_cv; l++) {
-    if (!((act >> l) & 1u))
-      continue;
-    for (size_t k = 0; k < c->n_mos; k++) {
-      const phys_mos *m = &g->cl[l]->mos[k];
-      const int t[4] = {m->g, m->d, m->s, m->b};
-      double mv = thr < 0 ? INFINITY : 0;
-      for (int i = 0; i < 4 && mv <= thr; i++)
-        mv = fmax(mv, fabs(g->v[(size_t)t[i] * W + l] -
-                           g->dev_vcap[(4 * k + (size_t)i) * W + l]));
-      if (mv <= thr)
-        continue;
-      phys_mos_qop q;
-      tk_err e = {0};
-      const double *v = g->v;
-      if (phys_mos_caps(&m->p, &g->cvl[l][k], v[(size_t)m->g * W + l],
-                        v[(size_t)m->d * W + l], v[(size_t)m->s * W + l],
-                        v[(size_t)m->b * W + l], g->p->temp_K, &q,
-                        &e) != 0) {
-        lane_fail(g, l, &e);
-        break;
-      }
-      for (int ij = 0; ij < 16; ij++)
-        g->dev_c[(16 * k + (size_t)ij) * W + l] = (&q.c_F[0][0])[ij];
-      for (int i = 0; i < 4; i++)
-        g->dev_vcap[(4 * k + (size_t)i) * W + l] = g->v[(size_t)t[i] * W + l];
-      dirty = 1;
-    }
-  }
-  if (!dirty)
-    return;
-  memset(g->cm, 0, nf * nf * W * sizeof *g->cm);
-  for (size_t i = 0; i < c->n_nodes; i++)
-    if (g->fidx[i] >= 0) {
-      size_t f = (size_t)g->fidx[i];
-      ST(&g->cm[(f * nf + f) * W], LD(&g->cnode[i * W]));
-    }
-  for (size_t k = 0; use_cv && k < c->n_mos; k++) {
-    const phys_mos *m = &c->mos[k];
-    const int t[4] = {m->g, m->d, m->s, m->b};
-    for (int i = 0; i < 4; i++) {
-      int fi = g->fidx[t[i]];
-      if (fi < 0)
-        continue;
-      for (int j = 0; j < 4; j++) {
-        int fj = g->fidx[t[j]];
-        if (fj < 0)
-          continue;
-        double *x = &g->cm[((size_t)fi * nf + (size_t)fj) * W];
-        ST(x, LD(x) + LD(&g->dev_c[(16 * k + 4 * (size_t)i + (size_t)j) * W]));
-      }
-    }
-  }
-}
+#include "physics/phys_sde_dev_impl.h"
 
-/* LU with partial pivoting of every lane's a in place (phys_sde.c's lu per
- * lane: the first largest pivot, rows swapped, rows whose factor is 0
- * left alone).  Returns the lanes found singular (a lane's factorisation
- * goes on after that in garbage, unused). */
-static unsigned lu(lanes *g)
-{
-  const size_t n = g->nf;
-  double *a = g->a;
-  int *piv = g->piv;
-  unsigned singular = 0;
-  for (size_t k = 0; k < n; k++) {
-    vd best = VABS(LD(&a[(k * n + k) * W]));
-    vm pr = VZERO + (long long)k;
-    for (size_t i = k + 1; i < n; i++) {
-      vd x = VABS(LD(&a[(i * n + k) * W]));
-      vm gt = VGT(x, best);
-      best = SEL(gt, x, best);
-      pr = (gt & (VZERO + (long long)i)) | (~gt & pr);
-    }
-    vm ok = VGT(best, BC(0.0));
-    for (int l = 0; l < W; l++) {
-      if (!LANE(ok, l))
-        singular |= 1u << l;
-      size_t r = (size_t)LANE(pr, l);
-      piv[k * W + (size_t)l] = (int)r;
-      if (r != k)
-        for (size_t j = 0; j < n; j++) {
-          double tmp = a[(k * n + j) * W + (size_t)l];
-          a[(k * n + j) * W + (size_t)l] = a[(r * n + j) * W + (size_t)l];
-          a[(r * n + j) * W + (size_t)l] = tmp;
-        }
-    }
-    vd inv = BC(1.0) / LD(&a[(k * n + k) * W]);
-    for (size_t i = k + 1; i < n; i++) {
-      vd f = LD(&a[(i * n + k) * W]) * inv;
-      ST(&a[(i * n + k) * W], f);
-      vm nz = VNE(f, BC(0.0));
-      int any = 0;
-      for (int l = 0; l < W; l++)
-        any |= LANE(nz, l) != 0;
-      if (!any)
-        continue;
-      for (size_t j = k + 1; j < n; j++) {
-        double *x = &a[(i * n + j) * W];
-        vd xv = LD(x);
-        ST(x, SEL(nz, xv - f * LD(&a[(k * n + j) * W]), xv));
-      }
-    }
-  }
-  return singular;
-}
-
-static void lu_solve(lanes *g)
-{
-  const size_t n = g->nf;
-  const double *a = g->a;
-  double *b = g->rhs;
-  for (size_t k = 0; k < n; k++) {
-    for (int l = 0; l < W; l++) {
-      size_t pr = (size_t)g->piv[k * W + (size_t)l];
-      if (pr != k) {
-        double tmp = b[k * W + (size_t)l];
-        b[k * W + (size_t)l] = b[pr * W + (size_t)l];
-        b[pr * W + (size_t)l] = tmp;
-      }
-    }
-    vd bk = LD(&b[k * W]);
-    for (size_t i = k + 1; i < n; i++)
-      ST(&b[i * W], LD(&b[i * W]) - LD(&a[(i * n + k) * W]) * bk);
-  }
-  for (size_t k = n; k-- > 0;) {
-    vd s = LD(&b[k * W]);
-    for (size_t j = k + 1; j < n; j++)
-      s -= LD(&a[(k * n + j) * W]) * LD(&b[j * W]);
-    ST(&b[k * W], s / LD(&a[(k * n + k) * W]));
-  }
-}
-
-/* a[fa][fx] -= dt dIdV for free a, x (phys_sde.c's stamp) */
-static inline void stamp(lanes *g, int node, int x, vd dIdV, vd dt)
-{
-  int fa = g->fidx[node], fx = g->fidx[x];
-  if (fa >= 0 && fx >= 0) {
-    double *p = &g->a[((size_t)fa * g->nf + (size_t)fx) * W];
-    ST(p, LD(p) - dt * dIdV);
-  }
-}
-
-/* F and F' of the EKV interpolation (phys_sde.c's ekv_f), per lane: the
- * exp and log1p are libm's, the branches selects. */
-static inline void ekv_f(vd y, vd *f, vd *df)
-{
-  vd e, lp;
-  vd ny = -VABS(y);
-  for (int l = 0; l < W; l++)
-    LANE(e, l) = exp(LANE(ny, l));
-  for (int l = 0; l < W; l++)
-    LANE(lp, l) = log1p(LANE(e, l));
-  vd sp = lp + SEL(VGT(y, BC(0.0)), y, BC(0.0));
-  vd d = BC(1.0) + e;
-#if SDE_W == 1
-  vd lg = y >= 0 ? 1.0 / d : e / d;  /* one division */
-#else
-  vd lg = SEL(VGE(y, BC(0.0)), BC(1.0) / d, e / d);
-#endif
-  *f = sp * sp;
-  *df = sp * lg;
-}
-
-static inline vd VSQRT(vd x)
-{
-  vd r;
-  for (int l = 0; l < W; l++)
-    LANE(r, l) = sqrt(LANE(x, l));
-  return r;
-}
-
-/* The step's matrix C + dt G and right-hand side I dt + dQ at the present
- * voltages of every lane; zn [nd][W] the step's standard normals (NULL: no
- * noise). */
-static void assemble(lanes *g, vd dt, const double *zn)
-{
-  const phys_cell *c = g->c0;
-  const phys_sde_params *p = g->p;
-  const size_t nf = g->nf;
-  memcpy(g->a, g->cm, nf * nf * W * sizeof *g->a);
-  memset(g->rhs, 0, nf * W * sizeof *g->rhs);
-  const vd scale = BC(p->noise_scale);
-  for (size_t k = 0; k < c->n_mos; k++) {
-    const phys_mos *m = &c->mos[k];
-    const lane_dev *dv0 = &g->dev[k];
-    vd sgn = LD(dv0->sgn), vb = LD(&g->v[(size_t)m->b * W]);
-    vd inv_n = LD(dv0->inv_n), inv_ut = LD(dv0->inv_ut),
-       sigma = LD(dv0->sigma);
-    vd vdb = sgn * (LD(&g->v[(size_t)m->d * W]) - vb);
-    vd vsb = sgn * (LD(&g->v[(size_t)m->s * W]) - vb);
-    vd vp = (sgn * (LD(&g->v[(size_t)m->g * W]) - vb) - LD(dv0->vth_V) +
-             sigma * (vdb + vsb)) * inv_n;
-    vd ff, dff, fr, dfr;
-    ekv_f(BC(0.5) * (vp - vsb) * inv_ut, &ff, &dff);
-    ekv_f(BC(0.5) * (vp - vdb) * inv_ut, &fr, &dfr);
-    vd is = LD(dv0->is_A), id = sgn * is * (ff - fr);
-    vd sg = sigma * inv_n, iu = is * inv_ut;
-    vd dg = iu * inv_n * (dff - dfr);
-    vd dd = iu * (dff * sg - dfr * (sg - BC(1.0)));
-    vd ds = iu * (dff * (sg - BC(1.0)) - dfr * sg);
-    vd db = -(dg + dd + ds);
-    vd dq = BC(0.0);
-    if (zn != NULL && m->noisy)
-      dq = VSQRT(BC(PHYS_Q_C) * is * (dff + dfr) * dt * scale) *
-           LD(&zn[k * W]);
-    ST(&g->dev_i[k * W], id);
-    ST(&g->dev_dq[k * W], dq);
-    ST(&g->dev_g[(4 * k + 0) * W], dg);
-    ST(&g->dev_g[(4 * k + 1) * W], dd);
-    ST(&g->dev_g[(4 * k + 2) * W], ds);
-    ST(&g->dev_g[(4 * k + 3) * W], db);
-    int fd = g->fidx[m->d], fs = g->fidx[m->s];
-    vd q = id * dt + dq;
-    if (fd >= 0)
-      ST(&g->rhs[(size_t)fd * W], LD(&g->rhs[(size_t)fd * W]) - q);
-    if (fs >= 0)
-      ST(&g->rhs[(size_t)fs * W], LD(&g->rhs[(size_t)fs * W]) + q);
-    const int xs[4] = {m->g, m->d, m->s, m->b};
-    const vd dvv[4] = {dg, dd, ds, db};
-    for (int j = 0; j < 4; j++) {
-      stamp(g, m->d, xs[j], -dvv[j], dt);
-      stamp(g, m->s, xs[j], dvv[j], dt);
-    }
-  }
-  for (size_t k = 0; k < c->n_res; k++) {
-    const phys_res *r = &c->res[k];
-    const size_t kd = c->n_mos + k;
-    vd gg = LD(&g->res_g[k * W]);
-    vd i = (LD(&g->v[(size_t)r->a * W]) - LD(&g->v[(size_t)r->b * W])) * gg;
-    vd dq = BC(0.0);
-    if (zn != NULL && r->noisy)
-      dq = VSQRT(BC(0.5) * LD(&g->res_psd[k * W]) * dt * scale) *
-           LD(&zn[kd * W]);
-    ST(&g->dev_i[kd * W], i);
-    ST(&g->dev_dq[kd * W], dq);
-    ST(&g->dev_g[(4 * kd) * W], gg);
-    ST(&g->dev_g[(4 * kd + 1) * W], -gg);
-    int fa = g->fidx[r->a], fb = g->fidx[r->b];
-    if (fa >= 0)
-      ST(&g->rhs[(size_t)fa * W], LD(&g->rhs[(size_t)fa * W]) - (i * dt + dq));
-    if (fb >= 0)
-      ST(&g->rhs[(size_t)fb * W], LD(&g->rhs[(size_t)fb * W]) + (i * dt + dq));
-    stamp(g, r->a, r->a, -gg, dt);
-    stamp(g, r->a, r->b, gg, dt);
-    stamp(g, r->b, r->a, gg, dt);
-    stamp(g, r->b, r->b, -gg, dt);
-  }
-}
-
-/* phys_sde.c's dc_op per lane: each lane its own pseudo-time step and its
+/* The noise-free operating point (pseudo-transient continuation, as
+ * phys_sde.h says) per lane: each lane its own pseudo-time step and its
  * own convergence; a converged or failed lane stops moving. */
 static void dc_op(lanes *g)
 {
@@ -412,7 +109,7 @@ static void dc_op(lanes *g)
   unsigned act = g->alive;
   for (int it = 0; it < 2000 && act != 0; it++) {
     assemble(g, LD(dt), NULL);
-    unsigned sing = lu(g) & act;
+    unsigned sing = lane_lu(g->a, g->piv, g->nf) & act;
     for (int l = 0; l < W; l++)
       if ((sing >> l) & 1u) {
         tk_err e = {0};
@@ -420,7 +117,7 @@ static void dc_op(lanes *g)
         lane_fail(g, l, &e);
       }
     act &= ~sing;
-    lu_solve(g);
+    lane_lu_solve(g->a, g->piv, g->nf, g->rhs);
     for (int l = 0; l < W; l++) {
       if (!((act >> l) & 1u))
         continue;
@@ -444,55 +141,7 @@ static void dc_op(lanes *g)
   }
 }
 
-/* phys_sde.c's step_supply_energy for every lane (g->rhs: dV). */
-static vd step_supply_energy(lanes *g, vd dt)
-{
-  const phys_cell *c = g->c0;
-  vd e = BC(0.0);
-  for (size_t u = 0; u < g->n_sup; u++) {
-    const size_t k = g->sup[u];
-    int t[4], nt, ta, tb;
-    if (k < c->n_mos) {
-      const phys_mos *m = &c->mos[k];
-      t[0] = m->g; t[1] = m->d; t[2] = m->s; t[3] = m->b;
-      nt = 4;
-      ta = m->d;
-      tb = m->s;
-    } else {
-      const phys_res *r = &c->res[k - c->n_mos];
-      t[0] = ta = r->a;
-      t[1] = tb = r->b;
-      nt = 2;
-    }
-    vd dv[4] = {BC(0.0), BC(0.0), BC(0.0), BC(0.0)};
-    for (int j = 0; j < nt; j++)
-      if (g->fidx[t[j]] >= 0)
-        dv[j] = LD(&g->rhs[(size_t)g->fidx[t[j]] * W]);
-    if (c->nodes[ta].is_supply || c->nodes[tb].is_supply) {
-      vd i = LD(&g->dev_i[k * W]);
-      for (int j = 0; j < nt; j++)
-        i += LD(&g->dev_g[(4 * k + (size_t)j) * W]) * dv[j];
-      const vd q = i * dt + LD(&g->dev_dq[k * W]);
-      if (c->nodes[ta].is_supply)
-        e += LD(&g->v[(size_t)ta * W]) * q;
-      if (c->nodes[tb].is_supply)
-        e -= LD(&g->v[(size_t)tb * W]) * q;
-    }
-    if (!g->has_cv || k >= c->n_mos)
-      continue;
-    for (int r = 0; r < 4; r++) {
-      if (!c->nodes[t[r]].is_supply)
-        continue;
-      vd dq = BC(0.0);
-      for (int j = 0; j < 4; j++)
-        dq += LD(&g->dev_c[(16 * k + 4 * (size_t)r + (size_t)j) * W]) * dv[j];
-      e += LD(&g->v[(size_t)t[r] * W]) * dq;
-    }
-  }
-  return e;
-}
-
-/* phys_sde.c's sde_step for the lanes of act (see phys_sde.h, Step
+/* One step of length h for the lanes of act (phys_sde.h, Step
  * refinement): every lane is computed, the lanes of act take their step,
  * and those that must be refined recurse as two halves with the Brownian
  * bridge of their normals. */
@@ -508,8 +157,8 @@ static void sde_step(lanes *g, double h, const double *zn, uint64_t step,
   if (act == 0)
     return;
   assemble(g, BC(h), zn);
-  unsigned singular = lu(g);
-  lu_solve(g);
+  unsigned singular = lane_lu(g->a, g->piv, g->nf);
+  lane_lu_solve(g->a, g->piv, g->nf, g->rhs);
   unsigned ok = 0, refine = 0;
   for (int l = 0; l < W; l++) {
     if (!((act >> l) & 1u))
