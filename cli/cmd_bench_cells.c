@@ -128,7 +128,7 @@ int cmd_bench_cells(int argc, char **argv)
   uint64_t seed = 1;
   long batch = 0;
   const char *path_s = "auto";
-  int vctl_seen = 0;
+  int vctl_seen = 0, path_seen = 0;
   const cmd_opt opts[] = {
     {"cell", 0, CMD_OPT_STR, &cell, 0, 0, NULL, "NAME",
      "a shipped cell (`tsukit cells`; default pbit)", 0, NULL, NULL, NULL},
@@ -149,7 +149,7 @@ int cmd_bench_cells(int argc, char **argv)
      "(default 0: not)", 0, NULL, NULL, NULL},
     {"path", 0, CMD_OPT_STR, &path_s, 0, 0, NULL, "P",
      "the batch's integrator path: auto, scalar, lanes4, lanes4-avx2 "
-     "(default auto)", 0, NULL, NULL, NULL},
+     "(default auto)", 0, &path_seen, NULL, NULL},
     {0}};
   const cmd_spec spec = {
     "bench cells",
@@ -167,6 +167,9 @@ int cmd_bench_cells(int argc, char **argv)
   int prc = cmd_opt_parse(&spec, argc, argv, NULL, NULL);
   if (prc != CMD_OPT_OK)
     return prc == CMD_OPT_HELP ? CMD_EXIT_OK : prc;
+  if (path_seen && batch == 0)
+    return cmd_usage_error("bench cells", "--path chooses the batch's "
+                           "integrator: it needs --batch N");
   phys_sde_path path;
   tk_err perr = {0};
   if (phys_sde_path_parse(path_s, &path, &perr) != 0)

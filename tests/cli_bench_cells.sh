@@ -27,6 +27,8 @@ for path in scalar lanes4 lanes4-avx2; do
   [ "$(kv path "$tap_tmp/out")" = "$path" ]; tap_ok $? "path $path reported"
 done
 tap_run_rc 2 "unknown batch path" "$TSUKIT" bench cells --batch 2 --path sse9
+tap_run_rc 2 "--path without --batch" "$TSUKIT" bench cells --path lanes4
+grep -q "needs --batch" "$tap_tmp/err"; tap_ok $? "the message says --path needs --batch"
 tap_run_rc 2 "unknown cell" "$TSUKIT" bench cells --cell nosuch
 tap_run_rc 2 "negative time" "$TSUKIT" bench cells --time -1
 tap_run_rc 2 "zero repeats" "$TSUKIT" bench cells --repeats 0

@@ -252,6 +252,19 @@ static void batch_vs_single(const char *name, const double (*v)[4],
   }
 }
 
+/* Default run settings of cell ci: tstop_s at temp_K with seed. */
+static ckt_sim_params cell_params(const ckt_cell_info *ci, double temp_K,
+                                  double tstop_s, uint64_t seed)
+{
+  ckt_sim_params p = ckt_sim_default_params();
+  p.temp_K = temp_K;
+  p.tstop_s = tstop_s;
+  p.tstep_s = ci->tstep_s;
+  p.nt_s = ci->nt_s;
+  p.seed = seed;
+  return p;
+}
+
 static void batches(void)
 {
   static const double dv_mn1[3] = {0, 4e-3, 0}, dv_mp1[3] = {-3e-3, 0, 2e-3};
@@ -261,12 +274,7 @@ static void batches(void)
   const ckt_cell_info *ci = ckt_cell_find("cat4");
   static const uint64_t seeds[5] = {1, 2, 7, 3, 4};
   for (int i = 0; i < 5; i++) {
-    p[i] = ckt_sim_default_params();
-    p[i].temp_K = 398.15;
-    p[i].tstop_s = 20e-6;
-    p[i].tstep_s = ci->tstep_s;
-    p[i].nt_s = ci->nt_s;
-    p[i].seed = seeds[i];
+    p[i] = cell_params(ci, 398.15, 20e-6, seeds[i]);
     for (int j = 0; j < 4; j++)
       v[i][j] = 0.1807;
   }
@@ -275,11 +283,8 @@ static void batches(void)
   /* pbit: five controls, mismatch on two instances */
   ci = ckt_cell_find("pbit");
   for (int i = 0; i < 5; i++) {
-    p[i] = ckt_sim_default_params();
-    p[i].tstop_s = 2e-6;
-    p[i].tstep_s = ci->tstep_s;
-    p[i].nt_s = ci->nt_s;
-    p[i].seed = 11 + (uint64_t)i;
+    p[i] = cell_params(ci, ckt_sim_default_params().temp_K, 2e-6,
+                       11 + (uint64_t)i);
     v[i][0] = 0.182 + 0.002 * i;
   }
   p[1].dvth_V = dv_mn1;
@@ -291,11 +296,8 @@ static void batches(void)
   /* gmm2: weight control and vsep */
   ci = ckt_cell_find("gmm2");
   for (int i = 0; i < 6; i++) {
-    p[i] = ckt_sim_default_params();
-    p[i].tstop_s = 2e-6;
-    p[i].tstep_s = ci->tstep_s;
-    p[i].nt_s = ci->nt_s;
-    p[i].seed = 21 + (uint64_t)i;
+    p[i] = cell_params(ci, ckt_sim_default_params().temp_K, 2e-6,
+                       21 + (uint64_t)i);
     v[i][0] = 0.183 + 0.002 * i;
     v[i][1] = 0.3;
   }
