@@ -288,18 +288,13 @@ int ckt_sn_prepare(ckt_sn *n, double temp_K, tk_err *err)
   return rc;
 }
 
-int ckt_sn_run(ckt_sn *n, double vctl_V, const ckt_sim_params *p,
-               ckt_trace *tr, tk_err *err)
+/* The cell's devices and resistors at temp_K (extracted once per
+ * temperature), cv[k] the charges of MOSFET k there. */
+static int sn_at_temp(ckt_sn *n, double temp_K, phys_mos_cv *cv,
+                      tk_err *err)
 {
-  memset(tr, 0, sizeof *tr);
-  TK_TRY(ckt_sn_prepare(n, p->temp_K, err));
-  const sn_temp *t = temp_find(n, p->temp_K);
-  if (!isfinite(vctl_V))
-    return TK_FAIL(err, TK_EINVAL, "native run: control %g V", vctl_V);
-  n->cell->nodes[n->ctl_node].v_V = vctl_V;
-  phys_mos_cv *cv = malloc((n->nmos + 1) * sizeof *cv);
-  if (cv == NULL)
-    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  TK_TRY(ckt_sn_prepare(n, temp_K, err));
+  const sn_temp *t = temp_find(n, temp_K);
   for (size_t k = 0; k < n->nmos; k++) {
     n->cell->mos[k].p = t->p[n->mos[k].kind];
     cv[k] = t->cv[n->mos[k].kind];
@@ -310,12 +305,28 @@ int ckt_sn_run(ckt_sn *n, double vctl_V, const ckt_sim_params *p,
     const sn_res *x = &n->res[k];
     if (x->a == x->b || n->net[x->a].node == n->net[x->b].node)
       continue;
-    double dt = p->temp_K - PHYS_TNOM_K;
+    double dt = temp_K - PHYS_TNOM_K;
     double f = x->tce != 0 ? pow(1.01, x->tce * dt)
                            : 1.0 + x->tc1 * dt + x->tc2 * dt * dt;
     n->cell->res[r++].r_ohm = x->r_ohm * f / x->m;
   }
-  int rc = ckt_native_run_cv(n->cell, cv, p, tr, err);
+  return TK_OK;
+}
+
+int ckt_sn_run(ckt_sn *n, double vctl_V, const ckt_sim_params *p,
+               ckt_trace *tr, tk_err *err)
+{
+  memset(tr, 0, sizeof *tr);
+  if (!isfinite(vctl_V))
+    return TK_FAIL(err, TK_EINVAL, "native run: control %g V", vctl_V);
+  phys_mos_cv *cv = malloc((n->nmos + 1) * sizeof *cv);
+  if (cv == NULL)
+    return TK_FAIL(err, TK_ENOMEM, "out of memory");
+  int rc = sn_at_temp(n, p->temp_K, cv, err);
+  if (rc == 0) {
+    n->cell->nodes[n->ctl_node].v_V = vctl_V;
+    rc = ckt_native_run_cv(n->cell, cv, p, tr, err);
+  }
   free(cv);
   return rc;
 }
@@ -324,6 +335,8 @@ int ckt_sn_run_batch(ckt_sn *n, const double *vctl_V,
                      const ckt_sim_params *p, size_t k, ckt_trace *tr,
                      int *rc, tk_err *errs, tk_err *err)
 {
+  if (k == 0)
+    return TK_FAIL(err, TK_EINVAL, "empty batch");
   for (size_t i = 0; i < k; i++) {
     memset(&tr[i], 0, sizeof tr[i]);
     rc[i] = 0;
@@ -334,21 +347,6 @@ int ckt_sn_run_batch(ckt_sn *n, const double *vctl_V,
     if (!isfinite(vctl_V[i]))
       return TK_FAIL(err, TK_EINVAL, "native run: control %g V", vctl_V[i]);
   }
-  TK_TRY(ckt_sn_prepare(n, p[0].temp_K, err));
-  const sn_temp *t = temp_find(n, p[0].temp_K);
-  /* the devices and resistors at the temperature, as ckt_sn_run sets them */
-  for (size_t j = 0; j < n->nmos; j++)
-    n->cell->mos[j].p = t->p[n->mos[j].kind];
-  size_t r = 0;
-  for (size_t j = 0; j < n->nres; j++) {
-    const sn_res *x = &n->res[j];
-    if (x->a == x->b || n->net[x->a].node == n->net[x->b].node)
-      continue;
-    double dt = p[0].temp_K - PHYS_TNOM_K;
-    double f = x->tce != 0 ? pow(1.01, x->tce * dt)
-                           : 1.0 + x->tc1 * dt + x->tc2 * dt * dt;
-    n->cell->res[r++].r_ohm = x->r_ohm * f / x->m;
-  }
   const size_t nn = n->cell->n_nodes;
   phys_mos_cv *cv = malloc((n->nmos + 1) * sizeof *cv);
   phys_cell *cells = malloc(k * sizeof *cells);
@@ -356,11 +354,11 @@ int ckt_sn_run_batch(ckt_sn *n, const double *vctl_V,
   const phys_cell **cp = malloc(k * sizeof *cp);
   const phys_mos_cv **cvp = malloc(k * sizeof *cvp);
   int st = TK_OK;
-  if (!cv || !cells || !nodes || !cp || !cvp) {
+  if (!cv || !cells || !nodes || !cp || !cvp)
     st = TK_FAIL(err, TK_ENOMEM, "out of memory");
-  } else {
-    for (size_t j = 0; j < n->nmos; j++)
-      cv[j] = t->cv[n->mos[j].kind];
+  else
+    st = sn_at_temp(n, p[0].temp_K, cv, err);
+  if (st == TK_OK) {
     /* one cell per run: its own nodes (the control), the rest shared */
     for (size_t i = 0; i < k; i++) {
       cells[i] = *n->cell;

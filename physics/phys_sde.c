@@ -17,6 +17,9 @@
 
 #include "physics/phys_sde_impl.h"
 
+/* The fewest instances auto runs as one group of lanes. */
+#define PHYS_SDE_MIN_GROUP 3
+
 phys_sde_params phys_sde_default_params(void)
 {
   phys_sde_params p;
@@ -236,6 +239,12 @@ int phys_sde_run_batch(const phys_cell *const *c,
   phys_lgv_result pad[PHYS_SDE_LANES];
   int status = TK_OK;
   for (size_t g0 = 0; g0 < n && status == TK_OK; g0 += lanes) {
+    /* auto: one or two instances left run one lane at a time (a padded
+     * lane costs a whole instance's libm calls; the bits are the same) */
+    if (path == PHYS_SDE_PATH_AUTO && n - g0 < PHYS_SDE_MIN_GROUP) {
+      kern = phys__sde_lanes1;
+      lanes = 1;
+    }
     const phys_cell *cl[PHYS_SDE_LANES];
     const phys_mos_cv *cvl[PHYS_SDE_LANES];
     const phys_sde_params *pl[PHYS_SDE_LANES];

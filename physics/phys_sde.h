@@ -124,7 +124,9 @@ int phys_sde_run(const phys_cell *c, const phys_mos_cv *cv,
 #define PHYS_SDE_LANES 4
 
 /* Which lane kernel runs a batch.  AUTO: lanes4-avx2 where the CPU has
- * AVX2, lanes4 otherwise; SCALAR: one instance at a time. */
+ * AVX2, lanes4 otherwise, and the last one or two instances of a batch
+ * one at a time (a padded lane costs as much as a real one); SCALAR: one
+ * instance at a time; LANES, AVX2: that kernel for every group. */
 typedef enum {
   PHYS_SDE_PATH_AUTO = 0,
   PHYS_SDE_PATH_SCALAR,
