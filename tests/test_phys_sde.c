@@ -164,6 +164,21 @@ static void resistor_charge(void)
   phys_cell_free(c);
 }
 
+/* Charge parameters of the test PMOS mp (a 65 nm-like card). */
+static phys_mos_cv pmos_cv(const phys_mos_params *mp)
+{
+  phys_mos_cv cv = phys_mos_cv_default();
+  cv.cox_F_per_m2 = 0.0197;
+  cv.cgso_F_per_m = 2.3e-10;
+  cv.cgdo_F_per_m = 2.1e-10;
+  cv.cgbo_F_per_m = 2.56e-11;
+  cv.cj_F_per_m2 = 1e-3;
+  cv.cjsw_F_per_m = 1e-9;
+  cv.ad_m2 = cv.as_m2 = mp->w_m * 100e-9;
+  cv.pd_m = cv.ps_m = mp->w_m;
+  return cv;
+}
+
 static void pmos_charge(void)
 {
   phys_cell *c = NULL;
@@ -180,15 +195,7 @@ static void pmos_charge(void)
   phys_cell_free(c);
 
   /* off PMOS, every terminal but the drain on the supply, device charges */
-  phys_mos_cv cv = phys_mos_cv_default();
-  cv.cox_F_per_m2 = 0.0197;
-  cv.cgso_F_per_m = 2.3e-10;
-  cv.cgdo_F_per_m = 2.1e-10;
-  cv.cgbo_F_per_m = 2.56e-11;
-  cv.cj_F_per_m2 = 1e-3;
-  cv.cjsw_F_per_m = 1e-9;
-  cv.ad_m2 = cv.as_m2 = mp.w_m * 100e-9;
-  cv.pd_m = cv.ps_m = mp.w_m;
+  phys_mos_cv cv = pmos_cv(&mp);
   phys_cell_alloc(&c, &e);
   phys_cell_add_fixed(c, "vdd", VDD, 1, &vdd, &e);
   phys_cell_add_free(c, "n", CN, VDD, &n, &e);
@@ -269,13 +276,7 @@ static void batch(void)
   const double rs[N] = {1e6, 2e6, 5e5, 3e6, 1e6, 1e6, 1e6};
   const double vgs[N] = {0.0, 0.1, 0.35, 0.2, 0.0, -1e300, 0.05};
   phys_mos_params mp = phys_mos_default_params(PHYS_PMOS);
-  phys_mos_cv cv1 = phys_mos_cv_default();
-  cv1.cox_F_per_m2 = 0.0197;
-  cv1.cgso_F_per_m = 2.3e-10;
-  cv1.cgdo_F_per_m = 2.1e-10;
-  cv1.cj_F_per_m2 = 1e-3;
-  cv1.ad_m2 = cv1.as_m2 = mp.w_m * 100e-9;
-  cv1.pd_m = cv1.ps_m = mp.w_m;
+  const phys_mos_cv cv1 = pmos_cv(&mp);
   phys_cell *cells[N];
   const phys_mos_cv *cvs[N];
   phys_sde_params ps[N];
