@@ -1,4 +1,5 @@
-/* tk_rng.h -- counter-based random numbers (Philox4x32-10).
+/* tk_rng.h -- counter-based random numbers (Philox4x32-10; ARS-5 for the
+ * fast spin kernel).
  *
  * Every random number in tsukit is a pure function of (seed, stream,
  * counter): the 64-bit seed is the Philox key, the 128-bit counter holds
@@ -52,6 +53,24 @@ double tk_rng_gauss(tk_rng *r);
 double tk_rng_exponential(tk_rng *r, double mean);
 /* Integer uniform on [0, n), n >= 1 (rejection, no modulo bias). */
 uint32_t tk_rng_below(tk_rng *r, uint32_t n);
+
+/* ARS-R (Salmon et al., SC'11; Random123's ars4x32_R): R AES rounds
+ * on a 128-bit counter, v = ctr ^ key, then R - 1 aesenc and one
+ * aesenclast with the round keys key + j W (j = 1..R, per 64-bit half,
+ * W = (0x9E3779B97F4A7C15, 0xBB67AE8584CAA73B)).  128-bit values are
+ * {lo, hi} 64-bit halves, word w of the result is bytes 4w..4w+3 of
+ * lo then hi, little-endian (tk_ars.c).  use_hw: the AES-NI
+ * instructions where the CPU has them (same result), else table-driven
+ * C. */
+void tk_ars_block(int rounds, const uint64_t key[2], const uint64_t ctr[2],
+                  int use_hw, uint32_t out[4]);
+/* 1 if this CPU has AES-NI (tk_ars_block's use_hw is honoured). */
+int tk_ars_hw_available(void);
+/* The fast spin kernel's random stream (tsu/tsu_fast.h): ARS-5 with key
+ * {seed, 0}, blocks at counters {ctr_lo + b, ctr_hi}, b = 0..n-1
+ * (ctr_lo + b does not carry into ctr_hi). */
+void tk_ars5_blocks(uint64_t seed, uint64_t ctr_lo, uint64_t ctr_hi,
+                    uint32_t n, uint32_t (*out)[4]);
 
 /* Stateless draws at block `ctr` of (seed, stream). */
 void tk_rng_block_at(uint64_t seed, uint64_t stream, uint64_t ctr,

@@ -1,6 +1,7 @@
 /* test_rng.c -- Philox4x32-10 known answers and distribution tests.
  *
- * Known answers: the Random123 kat_vectors for philox4x32 with 10 rounds.
+ * Known answers: the Random123 kat_vectors for philox4x32 with 10 rounds
+ * (7 rounds and ARS below).
  * Distribution tests use seed 0x7355 and N = 2^20 draws; each states its
  * threshold: means at 4.5 sigma, chi-square at a false-alarm probability
  * of 1e-5 per test (gsl_cdf_chisq_Qinv).
@@ -73,6 +74,72 @@ static void kat7(void)
   tk_rng_block_at(seed, stream, ctr, t);
   TKT_OK(memcmp(a, b, sizeof a) == 0 && memcmp(a, t, sizeof a) != 0,
          "tk_rng_block7_at: counter (ctr, stream), key seed, 7 rounds");
+}
+
+/* ARS (the spin kernel's stream, ARS-5): the Random123 kat_vectors for
+ * ars4x32 with 10 rounds, and 5-round values computed with Random123
+ * 1.14's ars4x32_R(5, ...) (Debian librandom123-dev); each on the
+ * table-driven round and on AES-NI where the CPU has it; then the two
+ * implementations on 2000 random inputs, and tk_ars5_blocks' layout. */
+static void kat_ars(void)
+{
+  static const struct {
+    uint32_t ctr[4], key[4], want10[4], want5[4];
+  } v[] = {
+    {{0, 0, 0, 0}, {0, 0, 0, 0},
+     {0x8d73ee19, 0x506401ef, 0x13c2dbe4, 0x0cbe9c0d},
+     {0x7ecce06f, 0x7cdc3bca, 0x15513c87, 0x29d24c9b}},
+    {{0x243f6a88, 0x85a308d3, 0x13198a2e, 0x03707344},
+     {0xa4093822, 0x299f31d0, 0x082efa98, 0xec4e6c89},
+     {0xa516e7d6, 0x8357ad74, 0x5b59b3ec, 0x8763fff3},
+     {0x9150862d, 0x525af535, 0x6612f4fa, 0xe2a60648}},
+    {{0xffffffff, 0xffffffff, 0xffffffff, 0xffffffff},
+     {0xffffffff, 0xffffffff, 0, 0},
+     {0xbb3743b1, 0x9f635551, 0xecbc87fc, 0xa19478a9},
+     {0x0fcfc4c7, 0x82140584, 0xdab4b992, 0x337b8ef3}},
+  };
+  const int hw = tk_ars_hw_available();
+  for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+    const uint64_t c[2] = {v[i].ctr[0] | (uint64_t)v[i].ctr[1] << 32,
+                           v[i].ctr[2] | (uint64_t)v[i].ctr[3] << 32};
+    const uint64_t k[2] = {v[i].key[0] | (uint64_t)v[i].key[1] << 32,
+                           v[i].key[2] | (uint64_t)v[i].key[3] << 32};
+    for (int use_hw = 0; use_hw <= hw; use_hw++) {
+      uint32_t o10[4], o5[4];
+      tk_ars_block(10, k, c, use_hw, o10);
+      tk_ars_block(5, k, c, use_hw, o5);
+      TKT_OK(memcmp(o10, v[i].want10, sizeof o10) == 0 &&
+                 memcmp(o5, v[i].want5, sizeof o5) == 0,
+             "ars4x32 known answers %zu (10 and 5 rounds), %s", i,
+             use_hw ? "AES-NI" : "table-driven C");
+    }
+  }
+  tk_rng r;
+  tk_rng_init(&r, SEED, 99);
+  int same = 1, layout = 1;
+  for (int i = 0; i < 2000; i++) {
+    const uint64_t k[2] = {tk_rng_u64(&r), tk_rng_u64(&r)};
+    const uint64_t c[2] = {tk_rng_u64(&r), tk_rng_u64(&r)};
+    const int rounds = 1 + i % 10;
+    uint32_t a[4], b[4];
+    tk_ars_block(rounds, k, c, 0, a);
+    tk_ars_block(rounds, k, c, 1, b);
+    same &= memcmp(a, b, sizeof a) == 0;
+    if (i < 50) {
+      uint32_t blk[3][4];
+      const uint64_t k5[2] = {k[0], 0};
+      tk_ars5_blocks(k[0], c[0] & ~3ull, c[1], 3, blk);
+      for (uint64_t j = 0; j < 3; j++) {
+        const uint64_t cj[2] = {(c[0] & ~3ull) + j, c[1]};
+        tk_ars_block(5, k5, cj, 0, a);
+        layout &= memcmp(a, blk[j], sizeof a) == 0;
+      }
+    }
+  }
+  TKT_OK(same, "ars: AES-NI and table-driven rounds agree on 2000 random "
+               "keys and counters, 1-10 rounds%s",
+         hw ? "" : " (no AES-NI here: both table-driven)");
+  TKT_OK(layout, "tk_ars5_blocks: key {seed, 0}, counters {lo + b, hi}");
 }
 
 static void keyed_layout(void)
@@ -246,6 +313,7 @@ int main(void)
 {
   kat();
   kat7();
+  kat_ars();
   keyed_layout();
   uniform();
   gauss();

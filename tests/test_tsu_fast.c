@@ -182,9 +182,12 @@ static double *magnetisation(tsu_sampler *s, uint32_t n, uint32_t n_ch,
 
 /* The documented stream (tsu_fast.h): one sweep of isolated nodes with
  * distinct biases, 128 chains at chain-group offset 3.  Each chain's new
- * state is predicted from its Philox4x32-7 block tk_rng_block7_at(seed,
- * sweep, pa << 32 | (16 (3 + g) + q / 4)), 16-bit field h of word q mod 4,
- * and the fixed-point decision tsu__fix_decide (on the portable plan).
+ * state is predicted from its ARS-5 block (tk_ars_block, table-driven
+ * rounds, key {seed, 0}, counter {pa << 32 | (16 (3 + g) + b), sweep}),
+ * block b = 8 c2 + 4 c0 + 2 c5 + c1 and word (c >> 3) & 3 for chain c
+ * of the group (c_k its bit k), 16-bit field h, and the fixed-point
+ * decision tsu__fix_decide (on the portable plan).  Every kernel is run
+ * at every AES level the CPU has (VAES, AES-NI, none: the same blocks).
  * The AVX2 and portable paths must match every draw; the AVX-512 paths
  * round 2^acc differently (tsu_fast.h: within 1.9e-5 of P(1)), so they
  * may differ where u lies that close to P(1): expected about 2 * 1.9e-5
@@ -220,33 +223,45 @@ static void stream_layout(void)
       for (uint32_t g = 0; g < G; g++)
         for (uint32_t q = 0; q < 64; q++) {
           uint32_t w[4];
-          tk_rng_block7_at(seed, 0, (uint64_t)pa << 32 | (16 * (3 + g) + q / 4),
-                           w);
-          const uint32_t r16 = (w[q % 4] >> (16 * hh)) & 0xFFFFu;
+          const uint32_t b = 8 * ((q >> 2) & 1) + 4 * (q & 1) +
+                             2 * ((q >> 5) & 1) + ((q >> 1) & 1);
+          const uint64_t key[2] = {seed, 0},
+                         ctr[2] = {(uint64_t)pa << 32 | (16 * (3 + g) + b), 0};
+          tk_ars_block(5, key, ctr, 0, w);
+          const uint32_t r16 = (w[(q >> 3) & 3] >> (16 * hh)) & 0xFFFFu;
           const int x_old = (int)((start[i * G + g] >> q) & 1);
           if (tsu__fix_decide(pl, p, acc, r16, x_old))
             want[i * G + g] |= 1ull << q;
         }
     }
   tsu_sampler_free(ref);
-  const int paths[3] = {TSU_PATH_AVX512, TSU_PATH_AVX2, TSU_PATH_PORTABLE};
-  for (int k = 0; k < 3; k++) {
-    if (!tsu_fast_path_supported(paths[k]))
-      continue;
-    tsu_sampler *s = NULL;
-    tsu_sampler_alloc(gi, ci, cc, NC, seed, paths[k], &s, &err);
-    tsu_sampler_set_group_offset(s, 3);
-    tsu_sampler_run(s, 1, 1);
-    const uint64_t *b = tsu_sampler_bits(s, NULL);
-    int diff = 0;
-    for (uint32_t j = 0; j < N * NC / 64; j++)
-      diff += __builtin_popcountll(b[j] ^ want[j]);
-    const int limit = paths[k] == TSU_PATH_AVX512 ? 3 : 0;
-    TKT_OK(diff <= limit, "%s path draws the stream of tsu_fast.h "
-           "(Philox4x32-7, %d of %d draws differ from the prediction, "
-           "limit %d)", tsu_sampler_path_name(s), diff, N * NC, limit);
-    tsu_sampler_free(s);
-  }
+  /* the AVX-512 path twice: its GFNI kernel (where the CPU has it) and
+   * the plain one */
+  const int paths[4] = {TSU_PATH_AVX512, TSU_PATH_AVX512, TSU_PATH_AVX2,
+                        TSU_PATH_PORTABLE};
+  const int aes_cpu = tsu__aes_level();
+  for (int k = 0; k < 4; k++)
+    for (int aes = aes_cpu; aes >= 0; aes--) {
+      if (!tsu_fast_path_supported(paths[k]))
+        continue;
+      tsu_sampler *s = NULL;
+      tsu_sampler_alloc(gi, ci, cc, NC, seed, paths[k], &s, &err);
+      if (k == 1)
+        tsu__sampler_plain_avx512(s);
+      tsu__sampler_set_aes(s, aes);
+      tsu_sampler_set_group_offset(s, 3);
+      tsu_sampler_run(s, 1, 1);
+      const uint64_t *b = tsu_sampler_bits(s, NULL);
+      int diff = 0;
+      for (uint32_t j = 0; j < N * NC / 64; j++)
+        diff += __builtin_popcountll(b[j] ^ want[j]);
+      const int limit = paths[k] == TSU_PATH_AVX512 ? 3 : 0;
+      TKT_OK(diff <= limit, "%s path, AES level %d, draws the stream of "
+             "tsu_fast.h (ARS-5, %d of %d draws differ from the "
+             "prediction, limit %d)", tsu_sampler_path_name(s), aes, diff,
+             N * NC, limit);
+      tsu_sampler_free(s);
+    }
   tsu_cells_free(cc);
   tsu_coloring_free(ci);
   tsu_graph_free(gi);

@@ -51,6 +51,39 @@ int tsu_fast_path_supported(int path)
   }
 }
 
+int tsu__aes_level(void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (!__builtin_cpu_supports("aes"))
+    return 0;
+  return __builtin_cpu_supports("vaes") ? 2 : 1;
+#else
+  return 0;
+#endif
+}
+
+void tsu__pair_blocks(const tsu__plan *pl, uint32_t pa, uint64_t sweep,
+                      uint32_t g, uint32_t out[16][4])
+{
+  tk_ars5_blocks(pl->seed, (uint64_t)pa << 32 | (16 * (uint64_t)g), sweep,
+                 16, out);
+}
+
+int tsu__sampler_set_aes(tsu_sampler *s, int level)
+{
+  int cpu = tsu__aes_level();
+  s->pl.aes = level < cpu ? level : cpu;
+  return s->pl.aes;
+}
+
+void tsu__sampler_plain_avx512(tsu_sampler *s)
+{
+  if (s->path == TSU_PATH_AVX512) {
+    s->pl.use_gfni = 0;
+    s->kernel = tsu__kernel_avx512;
+  }
+}
+
 int tsu_fast_best_path(void)
 {
   if (tsu_fast_path_supported(TSU_PATH_AVX512))
@@ -281,12 +314,12 @@ int tsu_sampler_alloc(const tsu_graph *g, const tsu_coloring *col,
   pl->n_colors = col->n_colors;
   pl->start = col->start;
   pl->n_groups = (n_chains + 63) / 64;
-  pl->key[0] = (uint32_t)seed;
-  pl->key[1] = (uint32_t)(seed >> 32);
-  for (int r = 0; r < TSU__PHILOX_ROUNDS; r++) {
-    pl->rk[r][0] = (uint32_t)(pl->key[0] + (uint32_t)r * 0x9E3779B9u);
-    pl->rk[r][1] = (uint32_t)(pl->key[1] + (uint32_t)r * 0xBB67AE85u);
+  pl->seed = seed;
+  for (int r = 0; r <= TSU__ARS_ROUNDS; r++) {
+    pl->ark[r][0] = seed + (uint64_t)r * 0x9E3779B97F4A7C15ull;
+    pl->ark[r][1] = (uint64_t)r * 0xBB67AE8584CAA73Bull;
   }
+  pl->aes = tsu__aes_level();
   pl->node = malloc((size_t)n * sizeof *pl->node);
   pl->off = malloc(((size_t)n + 1) * sizeof *pl->off);
   pl->nbr = malloc(((size_t)m2 + 1) * sizeof *pl->nbr);

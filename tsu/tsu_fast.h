@@ -12,15 +12,21 @@
  *
  * Randomness: let colour-order position p be the h-th (h = 0 or 1) of
  * the pair that starts at pa = p - h (pairs counted from the start of
- * p's colour).  Its update in sweep t for chain 64 g + q uses the 16-bit
- * field h (bits 16h .. 16h+15) of word q mod 4 of the Philox4x32-7
- * block tk_rng_block7_at(seed, stream = t, ctr = pa << 32 | (16 g + q/4));
- * u = (field + 1/2)/2^16.  (Philox4x32 with 7 rounds, which its authors
- * report passes BigCrush, since the change that made the AVX2 kernel
- * 13 % faster; before it, 10 rounds: the seed -> sample mapping of every
- * path changed there.  The random start keeps tk_rng_block_at.)  Results therefore depend on (seed, chain,
- * node, sweep) only, never on the thread count, and every code path
- * draws the same u.  The 16-bit uniform biases P(1) by at most 2^-17.
+ * p's colour).  Its update in sweep t for chain 64 g + c (c = 0..63,
+ * c_k bit k of c) uses the 16-bit field h (bits 16h .. 16h+15) of word
+ * (c >> 3) & 3 of block b = 8 c2 + 4 c0 + 2 c5 + c1 of ARS-5 (AES
+ * rounds, Salmon et al. SC'11; tk_rng.h) with key {seed, 0} and counter
+ * {pa << 32 | (16 g + b), t}: tk_ars5_blocks(seed, pa << 32 | 16 g, t,
+ * 16, ...); u = (field + 1/2)/2^16.  (The block and word order is the
+ * AVX2 kernel's register layout, so that it needs no shuffles.)  ARS-5
+ * since the change that made the AVX2 kernel about 1.4x faster (issue
+ * 16); Philox4x32-7 before it, and Philox4x32-10 before that: the
+ * seed -> sample mapping of every path changed at each.  The random
+ * start keeps tk_rng_block_at.  Results therefore depend on (seed,
+ * chain, node, sweep) only, never on the thread count or on which AES
+ * instructions the CPU has (VAES, AES-NI or none: the same blocks), and
+ * every code path draws the same u.  The 16-bit uniform biases P(1) by
+ * at most 2^-17.
  *
  * Code paths: AVX-512 (16 chains per vector; on CPUs that also have
  * VBMI, GFNI and BMI2 a variant that sums neighbours by table lookup,

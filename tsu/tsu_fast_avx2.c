@@ -5,10 +5,11 @@
  * AVX-512; bit-identical to the portable kernel (tsu_fast_portable.c), which
  * does the same integer sums and IEEE operations one chain at a time.
  * Per node pair and 64-chain group:
- *  - 16 Philox4x32-7 blocks, four per vector (64-bit lanes, mul_epu32),
- *    the parts of rounds 1-3 that depend only on the pair and the sweep
- *    computed once in scalar code; the words are packed straight into
- *    the chain order of the field vectors below (no per-node shuffles);
+ *  - the pair's 16 ARS-5 blocks (tsu_fast.h), two per vector: five
+ *    vaesenc/vaesenclast per vector where the CPU has VAES, else ten
+ *    128-bit aesenc (AES-NI), else tk_ars5_blocks' table-driven rounds
+ *    (same blocks); the stream's block order puts each word straight in
+ *    the chain order of the field vectors below (no shuffles);
  *  - field: for each quad of neighbours, each neighbour word is
  *    broadcast and shifted per 64-bit lane (vpsrlvq) so that byte r of
  *    lane Q holds in bit s (neighbour s of the quad) chain Q + 8 r and in
@@ -23,58 +24,22 @@
  *    are compile-time variants, chosen per node); the compare masks are
  *    packed (vpackssdw, vpacksswb) back into the byte layout, and the
  *    64-bit state word is rebuilt from it.
- * About 9.8 instructions per flip on G12 with Philox4x32-10 and the
- * quartic (Philox 2.3, field 2.3), 1.19 flips/ns on one Zen 4 core;
- * throughput-bound (the same at L = 30, state in L1), and by taking
- * parts out: Philox 27 % of the time, field 33 %, decision 37 %.  With
- * 7 Philox rounds (rounds 4-7 in vectors: 1.6 instructions per flip)
- * and the cubic, about 1.4 flips/ns on the same core, 1.4x (README).
- * Tried and not kept: the decision as a compare of the field against a
- * 2^16-entry table of logit(u) by vpgatherdd (no 2^z at all): 0.7-0.85
- * flips/ns against 1.08 in the same session, the gather costs more than
- * the polynomial.
- * Also tried (issue 16, second pass; G12 L = 70, 256 chains, --path
- * avx2 on one Zen 4 core, thread CPU time, each against this kernel in
- * alternating runs on the loaded machine, load average 9-12 on 2 cores):
- *  - the decision in 16-bit lanes, 16 chains per vector, no floats
- *    (bit-identical with a portable twin, all of test_tsu_fast passing):
- *    F capped at 16; n = acc >> F and the 16-bit fraction f from the
- *    accumulators (H + (L >> 6): the L sums carry); a fold on the sign
- *    (n, f, r xor the sign mask: a' = -a - 2^-16); G = 2^16 2^-f by an
- *    unsigned Horner cubic in vpmulhuw; x = [R < ((~R G) >> 16) >> n]
- *    flipped for negative fields, the variable 16-bit right shift as a
- *    vpmulhuw by 2^(16-n) from two vpshufb byte tables (AVX2 has no
- *    per-lane 16-bit shift).  Exhaustively (F = 16, every field in
- *    [-18, 18)): |P_fast(1) - P(1)| <= 2.26 2^-16 = 3.5e-5.  Speed:
- *    1.53 against 1.51 flips/ns (medians of 5), 1.50 against 1.47 (7):
- *    +2-3 %.  It costs about 29 operations per 16 chains (sign fold 6,
- *    cubic 6, shift table 5, split and carry 5, compare 3, ...) against
- *    14 per 8 chains here: the doubled width is eaten by the missing
- *    16-bit variable shift and the fold.  (A variant that ignored the
- *    carry of the L sums, wrong by one log2 unit where they carry, ran
- *    at 1.66: two operations per 16 chains are 6 % of the time.)
- *  - Philox of the next (pair, group) issued before the current updates
- *    (software pipeline): 1.46 against 1.51; the quad loop unrolled for
- *    3-quad nodes: 1.48 against 1.52; the subset indices of all quads
- *    first and then field and decision one nibble at a time (fewer live
- *    registers): 1.43-1.47 against 1.51-1.52; -O3: no change.
- *  - Ablations of the 16-bit variant at 1.66 (not samples, timings
- *    only): decision replaced by one compare 2.14, one quad instead of
- *    three 1.97, Philox for one group in four 2.32 flips/ns, i.e.
- *    Philox about 38 % of the time, each quad 8 %, the decision 22 %.
- *    Philox4x32-7 in 64-bit lanes (2 vpmuludq, 2 shifts, 4 xors per
- *    round and 4 blocks, about 1.7 operations per flip) is at its
- *    minimum for AVX2: 32-bit-lane layouts need more operations.
- *  - Upper bound of the two structural ideas together: the 16-bit
- *    decision plus subset indices from pre-expanded neighbour words
- *    (one 32-byte load and a shift per neighbour instead of broadcast,
- *    vpsrlvq, mask and shift; timed on stale copies, nothing kept up to
- *    date, so no samples): 1.67 against 1.53 flips/ns (medians of 5),
- *    +9 %, still short of 10 % before paying for the copies.
+ * With ARS-5 by VAES: 1.94 against 1.38 flips/ns with Philox4x32-7
+ * (1.4x; G12, L = 70, 256 chains, one core of the Intel Xeon with
+ * AVX-512, path forced; README "Figures").  The history of this kernel
+ * with Philox (every figure below) is in docs/FINDINGS.md, "Spin
+ * kernel, AVX2": about 9.8 instructions per flip with Philox4x32-10 and
+ * a quartic 2^z, 1.19 flips/ns on a Zen 4 core; 7 rounds and the cubic
+ * 1.4-1.5; by ablation Philox4x32-7 was about 38 % of the time, the
+ * field 24 %, the decision 22 %.  Tried and not kept there: the
+ * decision by a vpgatherdd logit table (slower), the decision in 16-bit
+ * lanes (+2-3 %), Philox software-pipelined, the quad loop unrolled,
+ * the field one nibble at a time (each -3 to -6 %), and an upper bound
+ * for pre-expanded neighbour words (+9 %, stale copies).
  * Chain of dword (L, i) (128-bit lane L, dword i) of field vector
  * (n, a, q): a + 2 L + 4 n + 8 i + 32 q, where n is the nibble, a the
  * byte half (vpunpck*bw) and q the word half (vpunpck*wd); its random
- * word is word a + 2 L of block 16 g + n + 2 i + 8 q.
+ * word is word i of ARS block 8 n + 4 a + 2 q + L (rw[4 n + 2 a + q]).
  */
 #include "tsu/tsu_fast_impl.h"
 
@@ -82,100 +47,83 @@
 #include <immintrin.h>
 
 #define T256 __attribute__((target("avx2,fma")))
+#define TAESNI __attribute__((target("avx2,fma,aes")))
+#define TVAES __attribute__((target("avx2,fma,aes,vaes")))
 #define INL inline __attribute__((always_inline))
 
-#define PHILOX_M0 0xD2511F53u
-#define PHILOX_M1 0xCD9E8D57u
-
-/* Words 1-3 of the counter (pa, sweep) are the same for every block
- * of a pair: the parts of rounds 1-3 that depend on them only are
- * scalar constants (Philox4x32-7 unchanged). */
+/* ARS-5 round keys {seed, 0} + j W in both 128-bit lanes. */
 typedef struct {
-  long long c3, k1, k2, k3;   /* xor constants of rounds 1-3 (low halves) */
-} philox_pre;
+  __m256i k[TSU__ARS_ROUNDS + 1];
+} ars_keys;
 
-static inline philox_pre philox_prepare(const uint64_t rk[TSU__PHILOX_ROUNDS][2],
-                                        uint32_t pa, uint64_t sweep)
+T256 static INL void ars_keys_load(const tsu__plan *pl, ars_keys *K)
 {
-  const uint32_t x1 = pa, x2 = (uint32_t)sweep, x3 = (uint32_t)(sweep >> 32);
-  uint64_t p1 = (uint64_t)x2 * PHILOX_M1;            /* round 1, constant */
-  uint32_t n0 = (uint32_t)(p1 >> 32) ^ x1 ^ (uint32_t)rk[0][0];
-  uint64_t p0 = (uint64_t)n0 * PHILOX_M0;            /* round 2, constant */
-  philox_pre c;
-  c.c3 = (long long)(x3 ^ (uint32_t)rk[0][1]);
-  c.k1 = (long long)((uint32_t)p1 ^ (uint32_t)rk[1][0]);
-  c.k2 = (long long)((uint32_t)(p0 >> 32) ^ (uint32_t)rk[1][1]);
-  c.k3 = (long long)((uint32_t)p0 ^ (uint32_t)rk[2][1]);
-  return c;
+  for (int j = 0; j <= TSU__ARS_ROUNDS; j++)
+    K->k[j] = _mm256_set_epi64x((long long)pl->ark[j][1],
+                                (long long)pl->ark[j][0],
+                                (long long)pl->ark[j][1],
+                                (long long)pl->ark[j][0]);
 }
 
-/* Four Philox4x32-7 blocks with counter word 0 in the 64-bit lanes of
- * x0 and words 1-3 folded into c; out: words 0-3 (low halves). */
-T256 static INL void philox4c(__m256i x0, const philox_pre *c,
-                              const uint64_t rk[TSU__PHILOX_ROUNDS][2], __m256i x[4])
+/* The counter {pa << 32 | 16 g, sweep} xor the key, in both lanes; block
+ * b's input is this xor b (16 g has four zero low bits). */
+T256 static INL __m256i ars_x(const tsu__plan *pl, uint32_t pa,
+                              uint64_t sweep, uint32_t g)
 {
-  const __m256i m0 = _mm256_set1_epi64x(PHILOX_M0);
-  const __m256i m1 = _mm256_set1_epi64x(PHILOX_M1);
-  /* round 1: x1 and x2 constant */
-  __m256i p0 = _mm256_mul_epu32(x0, m0);
-  __m256i x2 = _mm256_xor_si256(_mm256_srli_epi64(p0, 32),
-                                _mm256_set1_epi64x(c->c3));
-  __m256i x3 = p0;
-  /* round 2: x0 constant */
-  __m256i p1 = _mm256_mul_epu32(x2, m1);
-  x0 = _mm256_xor_si256(_mm256_srli_epi64(p1, 32), _mm256_set1_epi64x(c->k1));
-  x2 = _mm256_xor_si256(x3, _mm256_set1_epi64x(c->k2));
-  __m256i x1 = p1;
-  /* round 3: x3 constant */
-  p0 = _mm256_mul_epu32(x0, m0);
-  p1 = _mm256_mul_epu32(x2, m1);
-  x0 = _mm256_xor_si256(_mm256_xor_si256(_mm256_srli_epi64(p1, 32), x1),
-                        _mm256_set1_epi64x((long long)rk[2][0]));
-  x2 = _mm256_xor_si256(_mm256_srli_epi64(p0, 32), _mm256_set1_epi64x(c->k3));
-  x1 = p1;
-  x3 = p0;
+  const long long lo = (long long)(((uint64_t)pa << 32 | 16 * (uint64_t)g) ^
+                                   pl->ark[0][0]);
+  const long long hi = (long long)(sweep ^ pl->ark[0][1]);
+  return _mm256_set_epi64x(hi, lo, hi, lo);
+}
+
+/* rw[v] = ARS blocks 2 v (low lane) and 2 v + 1 (high lane): dword
+ * (L, i) of rw[4 n + 2 a + q] is word i of block 8 n + 4 a + 2 q + L,
+ * the random word of chain a + 2 L + 4 n + 8 i + 32 q (file comment,
+ * tsu__chain_block).  Three ways to the same blocks: */
+#define ARS_IN(X, v) \
+  _mm256_xor_si256((X), _mm256_set_epi64x(0, 2 * (v) + 1, 0, 2 * (v)))
+
+/* VAES: both blocks of a vector in one instruction per round */
+TVAES static INL void fill_vaes(const ars_keys *K, __m256i X, __m256i rw[8])
+{
+#pragma GCC unroll 8
+  for (int v = 0; v < 8; v++) {
+    __m256i x = ARS_IN(X, v);
 #pragma GCC unroll 4
-  for (int r = 3; r < TSU__PHILOX_ROUNDS; r++) {
-    p0 = _mm256_mul_epu32(x0, m0);
-    p1 = _mm256_mul_epu32(x2, m1);
-    __m256i n0 = _mm256_xor_si256(
-        _mm256_xor_si256(_mm256_srli_epi64(p1, 32), x1),
-        _mm256_set1_epi64x((long long)rk[r][0]));
-    __m256i n2 = _mm256_xor_si256(
-        _mm256_xor_si256(_mm256_srli_epi64(p0, 32), x3),
-        _mm256_set1_epi64x((long long)rk[r][1]));
-    x0 = n0;
-    x1 = p1;
-    x2 = n2;
-    x3 = p0;
+    for (int j = 1; j < TSU__ARS_ROUNDS; j++)
+      x = _mm256_aesenc_epi128(x, K->k[j]);
+    rw[v] = _mm256_aesenclast_epi128(x, K->k[TSU__ARS_ROUNDS]);
   }
-  x[0] = x0; x[1] = x1; x[2] = x2; x[3] = x3;
 }
 
-/* rw[4 n + 2 a + q]: the random words of field vector (n, a, q) of
- * group g (file comment): four calls of philox4c, call (n, q) on blocks
- * 16 g + n + 8 q + 2 i in lane i. */
-T256 static INL void philox_fix(const uint64_t rk[TSU__PHILOX_ROUNDS][2],
-                                const philox_pre *c, uint32_t g,
-                                __m256i rw[8])
+/* AES-NI: the two 128-bit lanes one at a time */
+TAESNI static INL void fill_aesni(const ars_keys *K, __m256i X, __m256i rw[8])
 {
-  const __m256i pack = _mm256_set_epi32(7, 5, 3, 1, 6, 4, 2, 0);
-#pragma GCC unroll 2
-  for (int n = 0; n < 2; n++)
-#pragma GCC unroll 2
-    for (int q = 0; q < 2; q++) {
-      __m256i x[4];
-      philox4c(_mm256_add_epi64(
-                   _mm256_set1_epi64x(16 * (long long)g + n + 8 * q),
-                   _mm256_set_epi64x(6, 4, 2, 0)), c, rk, x);
-#pragma GCC unroll 2
-      for (int a = 0; a < 2; a++) {
-        /* dword 2 i + e: word a + 2 e of block i; then lane 0 <- e = 0 */
-        __m256i t = _mm256_blend_epi32(x[a], _mm256_slli_epi64(x[a + 2], 32),
-                                       0xAA);
-        rw[4 * n + 2 * a + q] = _mm256_permutevar8x32_epi32(t, pack);
-      }
+#pragma GCC unroll 8
+  for (int v = 0; v < 8; v++) {
+    __m256i x = ARS_IN(X, v);
+    __m128i a = _mm256_castsi256_si128(x), b = _mm256_extracti128_si256(x, 1);
+#pragma GCC unroll 4
+    for (int j = 1; j < TSU__ARS_ROUNDS; j++) {
+      const __m128i k = _mm256_castsi256_si128(K->k[j]);
+      a = _mm_aesenc_si128(a, k);
+      b = _mm_aesenc_si128(b, k);
     }
+    const __m128i k = _mm256_castsi256_si128(K->k[TSU__ARS_ROUNDS]);
+    rw[v] = _mm256_set_m128i(_mm_aesenclast_si128(b, k),
+                             _mm_aesenclast_si128(a, k));
+  }
+}
+
+/* no AES instructions: the blocks from tk_ars5_blocks (blocks 2 v and
+ * 2 v + 1 are adjacent in memory) */
+T256 static INL void fill_soft(const tsu__plan *pl, uint32_t pa,
+                               uint64_t sweep, uint32_t g, __m256i rw[8])
+{
+  uint32_t blk[16][4];
+  tsu__pair_blocks(pl, pa, sweep, g, blk);
+  for (int v = 0; v < 8; v++)
+    rw[v] = _mm256_loadu_si256((const __m256i *)blk[2 * v]);
 }
 
 /* Per-node constants of the decision (tsu__fix_decide). */
@@ -335,22 +283,52 @@ T256 static INL void update(const tsu__plan *pl, uint64_t *bits, uint32_t p,
     update_node(pl, bits, p, g, rw, sh, 0, 0);
 }
 
-T256 void tsu__kernel_avx2(const tsu__plan *pl, uint64_t *bits,
-                           uint32_t color, uint64_t sweep, uint32_t q0,
-                           uint32_t q1, uint32_t g_lo, uint32_t g_hi)
-{
-  const uint32_t beg = pl->start[color], end = pl->start[color + 1];
-  for (uint32_t q = q0; q < q1; q++) {
-    uint32_t pa = beg + 2 * q;
-    const philox_pre c = philox_prepare(pl->rk, pa, sweep);
-    for (uint32_t g = g_lo; g < g_hi; g++) {
-      __m256i rw[8];
-      philox_fix(pl->rk, &c, pl->g0 + g, rw);
-      update(pl, bits, pa, g, rw, 0);
-      if (pa + 1 < end)
-        update(pl, bits, pa + 1, g, rw, 16);
-    }
+/* The colour loop: per node pair and group, the pair's ARS blocks
+ * (FILL, one of the three above), then both nodes. */
+#define KERNEL_LOOP(FILL)                                                  \
+  const uint32_t beg = pl->start[color], end = pl->start[color + 1];      \
+  ars_keys K;                                                              \
+  ars_keys_load(pl, &K);                                                   \
+  (void)K;                                                                 \
+  for (uint32_t q = q0; q < q1; q++) {                                     \
+    const uint32_t pa = beg + 2 * q;                                       \
+    for (uint32_t g = g_lo; g < g_hi; g++) {                               \
+      const uint32_t gg = pl->g0 + g;                                      \
+      __m256i rw[8];                                                       \
+      FILL;                                                                \
+      update(pl, bits, pa, g, rw, 0);                                      \
+      if (pa + 1 < end)                                                    \
+        update(pl, bits, pa + 1, g, rw, 16);                               \
+    }                                                                      \
   }
+
+#define KERNEL_ARGS                                                        \
+  const tsu__plan *pl, uint64_t *bits, uint32_t color, uint64_t sweep,    \
+      uint32_t q0, uint32_t q1, uint32_t g_lo, uint32_t g_hi
+
+TVAES static void kernel_vaes(KERNEL_ARGS)
+{
+  KERNEL_LOOP(fill_vaes(&K, ars_x(pl, pa, sweep, gg), rw))
+}
+
+TAESNI static void kernel_aesni(KERNEL_ARGS)
+{
+  KERNEL_LOOP(fill_aesni(&K, ars_x(pl, pa, sweep, gg), rw))
+}
+
+T256 static void kernel_soft(KERNEL_ARGS)
+{
+  KERNEL_LOOP(fill_soft(pl, pa, sweep, gg, rw))
+}
+
+void tsu__kernel_avx2(KERNEL_ARGS)
+{
+  if (pl->aes >= 2)
+    kernel_vaes(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
+  else if (pl->aes == 1)
+    kernel_aesni(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
+  else
+    kernel_soft(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
 }
 
 #else

@@ -1,9 +1,10 @@
 /* tsu_fast_avx512.c -- the AVX-512 Gibbs kernels: 16 chains per vector.
  *
  * Workload: the inner loop of every sampling run.  Per node pair and
- * 64-chain group: 16 Philox4x32-7 blocks (two vectors of 8 blocks, one
- * block per 64-bit lane so _mm512_mul_epu32 gives the full 32x32 product
- * without shuffles), then per node four fp32 accumulators, a polynomial
+ * 64-chain group: the pair's 16 ARS-5 blocks (tsu_fast.h), four per
+ * vector by VAES where the CPU has it (else from tk_ars5_blocks), put
+ * in the kernel's chain order by one permute per 16 chains, then per
+ * node four fp32 accumulators, a polynomial
  * 2^x with scalef, and the compare u (1 + 2^acc) < 1.  Two kernels:
  *  - tsu__kernel_avx512 (AVX-512 F/DQ/BW): one masked add per neighbour
  *    and 16 chains (the mask is 16 chain bits of the neighbour's word),
@@ -21,89 +22,87 @@
 
 #define T512 __attribute__((target("avx512f,avx512dq,avx512bw,fma")))
 
-#define PHILOX_M0 0xD2511F53u
-#define PHILOX_M1 0xCD9E8D57u
-#define PHILOX_W0 0x9E3779B9u
-#define PHILOX_W1 0xBB67AE85u
+#define T512V \
+  __attribute__((target("avx512f,avx512dq,avx512bw,fma,aes,vaes")))
 
-/* Eight Philox4x32-7 blocks, one per 64-bit lane (values in the low 32
- * bits of each lane; the high halves carry garbage that is never read).
- * rk[r] = {k0 + r W0, k1 + r W1}, the round keys (plan), each read as
- * a broadcast memory operand of vpternlogq. */
-T512 static inline void philox8(__m512i x[4], const uint64_t rk[TSU__PHILOX_ROUNDS][2])
+/* ARS-5 round keys {seed, 0} + j W in all four 128-bit lanes. */
+typedef struct {
+  __m512i k[TSU__ARS_ROUNDS + 1];
+} ars_keys;
+
+T512 static inline void ars_keys_load(const tsu__plan *pl, ars_keys *K)
 {
-  const __m512i m0 = _mm512_set1_epi64(PHILOX_M0);
-  const __m512i m1 = _mm512_set1_epi64(PHILOX_M1);
-  __m512i x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
-#pragma GCC unroll 7
-  for (int r = 0; r < TSU__PHILOX_ROUNDS; r++) {
-    __m512i p0 = _mm512_mul_epu32(x0, m0);
-    __m512i p1 = _mm512_mul_epu32(x2, m1);
-    /* n0 = hi(p1) ^ x1 ^ k0, n2 = hi(p0) ^ x3 ^ k1 (low halves) */
-    __m512i n0 = _mm512_ternarylogic_epi64(
-        _mm512_srli_epi64(p1, 32), x1,
-        _mm512_set1_epi64((long long)rk[r][0]), 0x96);
-    __m512i n2 = _mm512_ternarylogic_epi64(
-        _mm512_srli_epi64(p0, 32), x3,
-        _mm512_set1_epi64((long long)rk[r][1]), 0x96);
-    x0 = n0;
-    x1 = p1;
-    x2 = n2;
-    x3 = p0;
-  }
-  x[0] = x0; x[1] = x1; x[2] = x2; x[3] = x3;
+  for (int j = 0; j <= TSU__ARS_ROUNDS; j++)
+    K->k[j] = _mm512_broadcast_i32x4(_mm_set_epi64x(
+        (long long)pl->ark[j][1], (long long)pl->ark[j][0]));
 }
 
-/* The 64 words of blocks 16g .. 16g+15 of counter (pa, sweep), as four
- * vectors: lane b of out[w] is word w of block b (chain 16 w + b). */
-T512 static inline void philox16(const uint64_t rk[TSU__PHILOX_ROUNDS][2], uint32_t g,
-                                 uint32_t pa, uint64_t sweep, __m512i out[4])
+/* The counter {pa << 32 | 16 g, sweep} xor the key in every lane; block
+ * b's input is this xor b (16 g has four zero low bits). */
+T512 static inline __m512i ars_x(const tsu__plan *pl, uint32_t pa,
+                                 uint64_t sweep, uint32_t g)
 {
-  const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-  __m512i a[4], b[4];
-  a[0] = _mm512_add_epi64(_mm512_set1_epi64(16 * (uint64_t)g), lane);
-  b[0] = _mm512_add_epi64(a[0], _mm512_set1_epi64(8));
-  a[1] = b[1] = _mm512_set1_epi64(pa);
-  a[2] = b[2] = _mm512_set1_epi64((uint32_t)sweep);
-  a[3] = b[3] = _mm512_set1_epi64((uint32_t)(sweep >> 32));
-  philox8(a, rk);
-  philox8(b, rk);
-  const __m512i idx = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16,
-                                       14, 12, 10, 8, 6, 4, 2, 0);
-  out[0] = _mm512_permutex2var_epi32(a[0], idx, b[0]);
-  out[1] = _mm512_permutex2var_epi32(a[1], idx, b[1]);
-  out[2] = _mm512_permutex2var_epi32(a[2], idx, b[2]);
-  out[3] = _mm512_permutex2var_epi32(a[3], idx, b[3]);
+  return _mm512_broadcast_i32x4(_mm_set_epi64x(
+      (long long)(sweep ^ pl->ark[0][1]),
+      (long long)(((uint64_t)pa << 32 | 16 * (uint64_t)g) ^ pl->ark[0][0])));
 }
 
-/* The same 64 words in chain order: lane b of out[c] is the word of
- * chain 16 c + b, i.e. word b % 4 of block 16 g + 4 c + b / 4. */
-T512 static inline void philox16_chains(const uint64_t rk[TSU__PHILOX_ROUNDS][2], uint32_t g,
-                                        uint32_t pa, uint64_t sweep,
-                                        __m512i out[4])
+/* Blocks b[0..3] of the pair in the four 128-bit lanes, by VAES ... */
+T512V static inline __attribute__((always_inline)) __m512i
+ars4_vaes(const ars_keys *K, __m512i X, const int b[4])
 {
-  const __m512i lane = _mm512_set_epi64(7, 6, 5, 4, 3, 2, 1, 0);
-  __m512i a[4], b[4];
-  a[0] = _mm512_add_epi64(_mm512_set1_epi64(16 * (uint64_t)g), lane);
-  b[0] = _mm512_add_epi64(a[0], _mm512_set1_epi64(8));
-  a[1] = b[1] = _mm512_set1_epi64(pa);
-  a[2] = b[2] = _mm512_set1_epi64((uint32_t)sweep);
-  a[3] = b[3] = _mm512_set1_epi64((uint32_t)(sweep >> 32));
-  philox8(a, rk);
-  philox8(b, rk);
-  /* qword k of wxy: words (x, y) of block k */
-  const __m512i pair = _mm512_set_epi32(30, 14, 28, 12, 26, 10, 24, 8,
-                                        22, 6, 20, 4, 18, 2, 16, 0);
-  const __m512i lo4 = _mm512_set_epi64(11, 3, 10, 2, 9, 1, 8, 0);
-  const __m512i hi4 = _mm512_set_epi64(15, 7, 14, 6, 13, 5, 12, 4);
-  __m512i a01 = _mm512_permutex2var_epi32(a[0], pair, a[1]);
-  __m512i a23 = _mm512_permutex2var_epi32(a[2], pair, a[3]);
-  __m512i b01 = _mm512_permutex2var_epi32(b[0], pair, b[1]);
-  __m512i b23 = _mm512_permutex2var_epi32(b[2], pair, b[3]);
-  out[0] = _mm512_permutex2var_epi64(a01, lo4, a23);
-  out[1] = _mm512_permutex2var_epi64(a01, hi4, a23);
-  out[2] = _mm512_permutex2var_epi64(b01, lo4, b23);
-  out[3] = _mm512_permutex2var_epi64(b01, hi4, b23);
+  __m512i x = _mm512_xor_si512(X, _mm512_set_epi64(0, b[3], 0, b[2], 0, b[1],
+                                                   0, b[0]));
+#pragma GCC unroll 4
+  for (int j = 1; j < TSU__ARS_ROUNDS; j++)
+    x = _mm512_aesenc_epi128(x, K->k[j]);
+  return _mm512_aesenclast_epi128(x, K->k[TSU__ARS_ROUNDS]);
+}
+
+/* ... or from the blocks in memory (tsu__pair_blocks: no VAES). */
+T512 static inline __attribute__((always_inline)) __m512i
+ars4_mem(const uint32_t blk[16][4], const int b[4])
+{
+  const __m128i *m = (const __m128i *)blk;
+  __m256i lo = _mm256_set_m128i(_mm_loadu_si128(m + b[1]),
+                                _mm_loadu_si128(m + b[0]));
+  __m256i hi = _mm256_set_m128i(_mm_loadu_si128(m + b[3]),
+                                _mm_loadu_si128(m + b[2]));
+  return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
+}
+
+/* tsu__kernel_avx512's order: lane b of out[c] is the word of chain
+ * 16 c + b.  With c_k bit k of the chain (tsu__chain_block), vector
+ * Y[2 c5 + s] holds blocks 8 s + 2 c5 + {0, 1, 4, 5}; chain 16 c + b
+ * is dword 4 (c1 + 2 c0) + c3 + 2 c4 of Y[2 c5 + c2]. */
+static const int ars_chains_blocks[4][4] = {
+    {0, 1, 4, 5}, {8, 9, 12, 13}, {2, 3, 6, 7}, {10, 11, 14, 15}};
+
+T512 static inline __attribute__((always_inline)) void
+ars_chains(const __m512i Y[4], __m512i out[4])
+{
+  const __m512i i0 = _mm512_set_epi32(29, 21, 25, 17, 13, 5, 9, 1,
+                                      28, 20, 24, 16, 12, 4, 8, 0);
+  const __m512i i1 = _mm512_add_epi32(i0, _mm512_set1_epi32(2));
+  out[0] = _mm512_permutex2var_epi32(Y[0], i0, Y[1]);
+  out[1] = _mm512_permutex2var_epi32(Y[0], i1, Y[1]);
+  out[2] = _mm512_permutex2var_epi32(Y[2], i0, Y[3]);
+  out[3] = _mm512_permutex2var_epi32(Y[2], i1, Y[3]);
+}
+
+/* tsu__kernel_avx512_gfni's order: lane j of out[r] is the word of
+ * chain 4 j + r: vector r holds blocks 4 (r & 1) + (r >> 1) + {0, 2, 8,
+ * 10}, chain 4 j + r is its dword 4 (c5 + 2 c2) + (j >> 1) & 3. */
+static const int ars_quads_blocks[4][4] = {
+    {0, 2, 8, 10}, {4, 6, 12, 14}, {1, 3, 9, 11}, {5, 7, 13, 15}};
+
+T512 static inline __attribute__((always_inline)) void
+ars_quads(const __m512i Y[4], __m512i out[4])
+{
+  const __m512i ix = _mm512_set_epi32(15, 7, 14, 6, 13, 5, 12, 4,
+                                      11, 3, 10, 2, 9, 1, 8, 0);
+  for (int r = 0; r < 4; r++)
+    out[r] = _mm512_permutexvar_epi32(ix, Y[r]);
 }
 
 T512 static inline __m512 exp2_512(__m512 x)
@@ -194,26 +193,65 @@ update_node(const tsu__plan *pl, uint64_t *bits, uint32_t p, uint32_t g,
   bits[(size_t)i * G + g] = nw;
 }
 
-T512 void tsu__kernel_avx512(const tsu__plan *pl, uint64_t *bits,
-                             uint32_t color, uint64_t sweep, uint32_t q0,
-                             uint32_t q1, uint32_t g_lo, uint32_t g_hi)
-{
-  const uint32_t beg = pl->start[color], end = pl->start[color + 1];
-  for (uint32_t q = q0; q < q1; q++) {
-    uint32_t pa = beg + 2 * q;
-    for (uint32_t g = g_lo; g < g_hi; g++) {
-      __m512i rw[4];
-      philox16_chains(pl->rk, pl->g0 + g, pa, sweep, rw);
-      update_node(pl, bits, pa, g, rw, 0);
-      if (pa + 1 < end)
-        update_node(pl, bits, pa + 1, g, rw, 16);
-    }
+/* The colour loop of both kernels: per node pair and group, the pair's
+ * ARS blocks as four vectors of four blocks (BLOCKS, by VAES or from
+ * memory), in the kernel's chain order (ORDER), then both nodes. */
+#define KERNEL_LOOP(UPDATE, BLOCKS, ORDER, VAES)                           \
+  const uint32_t beg = pl->start[color], end = pl->start[color + 1];      \
+  ars_keys K;                                                              \
+  if (VAES)                                                                \
+    ars_keys_load(pl, &K);                                                 \
+  for (uint32_t q = q0; q < q1; q++) {                                     \
+    const uint32_t pa = beg + 2 * q;                                       \
+    for (uint32_t g = g_lo; g < g_hi; g++) {                               \
+      __m512i Y[4], rw[4];                                                 \
+      if (VAES) {                                                          \
+        const __m512i X = ars_x(pl, pa, sweep, pl->g0 + g);                \
+        for (int v = 0; v < 4; v++)                                        \
+          Y[v] = ARS4_VAES(&K, X, BLOCKS[v]);                              \
+      } else {                                                             \
+        uint32_t blk[16][4];                                               \
+        tsu__pair_blocks(pl, pa, sweep, pl->g0 + g, blk);                  \
+        for (int v = 0; v < 4; v++)                                        \
+          Y[v] = ars4_mem(blk, BLOCKS[v]);                                 \
+      }                                                                    \
+      ORDER(Y, rw);                                                        \
+      UPDATE(pl, bits, pa, g, rw, 0);                                      \
+      if (pa + 1 < end)                                                    \
+        UPDATE(pl, bits, pa + 1, g, rw, 16);                               \
+    }                                                                      \
   }
+
+#define KERNEL_ARGS                                                        \
+  const tsu__plan *pl, uint64_t *bits, uint32_t color, uint64_t sweep,    \
+      uint32_t q0, uint32_t q1, uint32_t g_lo, uint32_t g_hi
+
+/* In the functions without VAES the VAES branch is dead (VAES = 0) but
+ * must still compile: ARS4_VAES is then ars4_mem's stand-in. */
+#define ARS4_VAES(K, X, b) ars4_vaes(K, X, b)
+T512V static void kernel_avx512_vaes(KERNEL_ARGS)
+{
+  KERNEL_LOOP(update_node, ars_chains_blocks, ars_chains, 1)
+}
+#undef ARS4_VAES
+#define ARS4_VAES(K, X, b) ((void)(K), (void)(X), _mm512_setzero_si512())
+T512 static void kernel_avx512_mem(KERNEL_ARGS)
+{
+  KERNEL_LOOP(update_node, ars_chains_blocks, ars_chains, 0)
+}
+#undef ARS4_VAES
+
+void tsu__kernel_avx512(KERNEL_ARGS)
+{
+  if (pl->aes >= 2)
+    kernel_avx512_vaes(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
+  else
+    kernel_avx512_mem(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
 }
 
 /* ---- VBMI/GFNI variant ---------------------------------------------
  *
- * Same Philox blocks and update rule, faster inner loops:
+ * Same ARS blocks and update rule, faster inner loops:
  *  - neighbour sum: the words of 8 neighbours are loaded into one
  *    vector and bit-transposed (vpermb + gf2p8affineqb) so that byte q
  *    holds chain q's 8 neighbour bits; each nibble then indexes a
@@ -222,8 +260,8 @@ T512 void tsu__kernel_avx512(const tsu__plan *pl, uint64_t *bits,
  *    vector carries chains 4j .. 4j+3, so accumulator r (r = 0..3) holds
  *    chains 4j + r in lane j: 4 table lookups per 4 neighbours and 16
  *    chains instead of 4 tests and 4 masked adds;
- *  - chain 64 g + 4 j + r takes word r of block 16 g + j (lane j of the
- *    philox16 output r), and the result bits are interleaved with pdep;
+ *  - chain 64 g + 4 j + r takes its stream word from lane j of rw[r]
+ *    (ars_quads), and the result bits are interleaved with pdep;
  *  - 2^x = p(f) 2^floor(x), f = x - floor(x) from vreduceps, p the cubic
  *    minimax fit of 2^f on [0,1) (TSU__EXP2F_*: relative error < 7.5e-5,
  *    so P(1) = 1/(1 + 2^acc) is off by < 1.9e-5 absolute; the 16-bit
@@ -389,21 +427,29 @@ update_node_g(const tsu__plan *pl, uint64_t *bits, uint32_t p, uint32_t g,
   *dst = nw;
 }
 
-T512G void tsu__kernel_avx512_gfni(const tsu__plan *pl, uint64_t *bits,
-                                  uint32_t color, uint64_t sweep, uint32_t q0,
-                                  uint32_t q1, uint32_t g_lo, uint32_t g_hi)
+#define T512GV                                                             \
+  __attribute__((target("avx512f,avx512dq,avx512bw,avx512vbmi,gfni,bmi2,"  \
+                        "fma,aes,vaes")))
+
+#define ARS4_VAES(K, X, b) ars4_vaes(K, X, b)
+T512GV static void kernel_gfni_vaes(KERNEL_ARGS)
 {
-  const uint32_t beg = pl->start[color], end = pl->start[color + 1];
-  for (uint32_t q = q0; q < q1; q++) {
-    uint32_t pa = beg + 2 * q;
-    for (uint32_t g = g_lo; g < g_hi; g++) {
-      __m512i rw[4];
-      philox16(pl->rk, pl->g0 + g, pa, sweep, rw);
-      update_node_g(pl, bits, pa, g, rw, 0);
-      if (pa + 1 < end)
-        update_node_g(pl, bits, pa + 1, g, rw, 16);
-    }
-  }
+  KERNEL_LOOP(update_node_g, ars_quads_blocks, ars_quads, 1)
+}
+#undef ARS4_VAES
+#define ARS4_VAES(K, X, b) ((void)(K), (void)(X), _mm512_setzero_si512())
+T512G static void kernel_gfni_mem(KERNEL_ARGS)
+{
+  KERNEL_LOOP(update_node_g, ars_quads_blocks, ars_quads, 0)
+}
+#undef ARS4_VAES
+
+void tsu__kernel_avx512_gfni(KERNEL_ARGS)
+{
+  if (pl->aes >= 2)
+    kernel_gfni_vaes(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
+  else
+    kernel_gfni_mem(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
 }
 
 #else

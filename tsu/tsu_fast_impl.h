@@ -12,8 +12,8 @@
 
 #include "tsu/tsu_fast.h"
 
-/* Rounds of the spin kernel's Philox4x32 (tk_philox4x32_7, tsu_fast.h). */
-#define TSU__PHILOX_ROUNDS 7
+/* Rounds of the spin kernel's ARS (tk_ars5_blocks, tsu_fast.h). */
+#define TSU__ARS_ROUNDS 5
 
 typedef struct tsu__plan {
   uint32_t n;           /* nodes */
@@ -28,11 +28,13 @@ typedef struct tsu__plan {
   float *mem_inv;       /* [n] 1 / (1 - e_i) */
   int has_memory;       /* any e_i > 0 */
   uint32_t n_groups;    /* chain groups of 64 */
-  uint32_t g0;          /* global index of group 0 in the Philox counter
+  uint32_t g0;          /* global index of group 0 in the ARS counter
                          * (0 unless chains are split over processes) */
-  uint32_t key[2];      /* Philox key = seed */
-  uint64_t rk[TSU__PHILOX_ROUNDS][2]; /* round keys {k0 + r W0, k1 + r W1}
-                         * (mod 2^32) */
+  uint64_t seed;        /* ARS key {seed, 0} */
+  uint64_t ark[TSU__ARS_ROUNDS + 1][2]; /* ARS round keys {seed, 0} + j W,
+                         * j = 0..5 ({lo, hi}, tk_rng.h) */
+  int aes;              /* the CPU's AES instructions: 0 none, 1 AES-NI,
+                         * 2 also VAES (SIMD kernels: same blocks) */
   /* Subset-sum tables for the AVX-512 VBMI/GFNI kernel (NULL if unused):
    * the neighbours of position p in blocks of 4; table t of p holds, for
    * each 4-bit pattern m, the sum of wq over the neighbours 4t+i with bit
@@ -101,6 +103,36 @@ static inline int32_t tsu__fix_entry(const uint8_t *tb, uint32_t m)
   int16_t h = (int16_t)(uint16_t)(tb[16 + m] | (uint16_t)tb[32 + m] << 8);
   return (int32_t)h * 64 + tb[m];
 }
+
+/* The 16 ARS blocks of node pair pa (colour-order position of its
+ * first node), sweep t and global chain group g, in block order (tests
+ * and the kernels without AES instructions): tk_ars5_blocks(seed,
+ * pa << 32 | 16 g, t, 16, out). */
+void tsu__pair_blocks(const tsu__plan *pl, uint32_t pa, uint64_t sweep,
+                      uint32_t g, uint32_t out[16][4]);
+/* The stream's map of chain c (0..63) of a group to its block and word
+ * (tsu_fast.h): block 8 c2 + 4 c0 + 2 c5 + c1 (c_k bit k of c), word
+ * (c >> 3) & 3. */
+static inline uint32_t tsu__chain_block(uint32_t c)
+{
+  return 8 * ((c >> 2) & 1) + 4 * (c & 1) + 2 * ((c >> 5) & 1) +
+         ((c >> 1) & 1);
+}
+static inline uint32_t tsu__chain_word(uint32_t c)
+{
+  return (c >> 3) & 3;
+}
+
+/* The CPU's AES instructions for the plan's `aes`: 0, 1 (AES-NI) or 2
+ * (VAES too). */
+int tsu__aes_level(void);
+/* Tests: make the kernels use AES level min(level, the CPU's) (the
+ * blocks are the same at every level); returns the level set. */
+int tsu__sampler_set_aes(tsu_sampler *s, int level);
+
+/* Tests: an AVX-512 sampler on the AVX-512 F/DQ/BW kernel even where
+ * the CPU has what the GFNI kernel needs (no-op on other paths). */
+void tsu__sampler_plain_avx512(tsu_sampler *s);
 
 /* The plan of a sampler (tests). */
 const tsu__plan *tsu__sampler_plan(const tsu_sampler *s);

@@ -1,5 +1,6 @@
-/* tsu_fast_portable.c -- the portable spin kernel (tsu_fast.h): Philox
- * blocks for 16 chains at a time, the neighbour quads as nibbles by word
+/* tsu_fast_portable.c -- the portable spin kernel (tsu_fast.h): the
+ * pair's 16 ARS blocks (tk_ars5_blocks: AES-NI where the CPU has it,
+ * else table-driven C), the neighbour quads as nibbles by word
  * arithmetic, the fixed-point field from the plan's quad tables and the
  * decision of tsu_fast.h written over 16 lanes so that compilers
  * vectorise it; with FMA when the CPU has it (same results: the scalar
@@ -106,43 +107,6 @@ int tsu__fix_decide(const tsu__plan *pl, uint32_t p, int32_t acc,
   return fix_decide(pl, p, acc, r16, x_old);
 }
 
-/* Philox4x32-7 blocks b0 .. b0 + 15 of counter (pa, sweep), as
- * tk_philox4x32_7 computes them one at a time (the plan's round keys):
- * rw[w][b] = word w of block b0 + b, written across the 16 blocks so
- * that compilers vectorise the rounds. */
-static inline __attribute__((always_inline)) void
-philox16(const tsu__plan *pl, uint32_t b0, uint32_t pa, uint64_t sweep,
-         uint32_t rw[4][16])
-{
-  uint32_t c0[16], c1[16], c2[16], c3[16];
-  for (uint32_t b = 0; b < 16; b++) {
-    c0[b] = b0 + b;
-    c1[b] = pa;
-    c2[b] = (uint32_t)sweep;
-    c3[b] = (uint32_t)(sweep >> 32);
-  }
-  for (int r = 0; r < TSU__PHILOX_ROUNDS; r++) {
-    const uint32_t k0 = (uint32_t)pl->rk[r][0], k1 = (uint32_t)pl->rk[r][1];
-    TSU_SIMD
-    for (uint32_t b = 0; b < 16; b++) {
-      uint64_t p0 = (uint64_t)0xD2511F53u * c0[b];
-      uint64_t p1 = (uint64_t)0xCD9E8D57u * c2[b];
-      uint32_t n0 = (uint32_t)(p1 >> 32) ^ c1[b] ^ k0;
-      uint32_t n2 = (uint32_t)(p0 >> 32) ^ c3[b] ^ k1;
-      c1[b] = (uint32_t)p1;
-      c3[b] = (uint32_t)p0;
-      c0[b] = n0;
-      c2[b] = n2;
-    }
-  }
-  for (uint32_t b = 0; b < 16; b++) {
-    rw[0][b] = c0[b];
-    rw[1][b] = c1[b];
-    rw[2][b] = c2[b];
-    rw[3][b] = c3[b];
-  }
-}
-
 /* The 4-bit subset index of the 64 chains of a quad, bit s from
  * neighbour word m_s, SWAR: nibble j of z[k] is chain 4 j + {0, 2, 1,
  * 3}[k] (two rounds of bit interleaving, 32 word operations for 64
@@ -165,7 +129,7 @@ swar_nibbles(uint64_t m0, uint64_t m1, uint64_t m2, uint64_t m3,
 
 /* Fixed-point field and decision per chain (tsu_fast.h), the same
  * integer sums and IEEE operations as the AVX2 kernel, in plain C with
- * word-parallel (SWAR) subset indices, Philox over 16 blocks and
+ * word-parallel (SWAR) subset indices, the pair's ARS blocks and
  * branch-free decisions 16 at a time (the old state was a branch on a
  * random bit: half the decisions mispredicted).  Compiled twice:
  * plain, and for CPUs with FMA (fmaf becomes one instruction instead of
@@ -181,13 +145,18 @@ kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
     uint32_t pa = beg + 2 * q;
     uint32_t nh = pa + 1 < end ? 2 : 1;
     for (uint32_t g = g_lo; g < g_hi; g++) {
-      uint32_t rw[4][16];   /* word w of block b: chain 4 b + w */
-      philox16(pl, 16 * (pl->g0 + g), pa, sweep, rw);
+      /* acc[16 k + j] and rw[k][j]: chain 4 j + ck[k] (the nibble order
+       * of swar_nibbles) */
+      static const int ck[4] = {0, 2, 1, 3};
+      uint32_t blk[16][4], rw[4][16];
+      tsu__pair_blocks(pl, pa, sweep, pl->g0 + g, blk);
+      for (int k = 0; k < 4; k++)
+        for (int j = 0; j < 16; j++) {
+          uint32_t c = 4 * (uint32_t)j + (uint32_t)ck[k];
+          rw[k][j] = blk[tsu__chain_block(c)][tsu__chain_word(c)];
+        }
       for (uint32_t h = 0; h < nh; h++) {
         uint32_t p = pa + h, i = pl->node[p];
-        /* acc[16 k + j]: chain 4 j + ck[k] (the nibble order of
-         * swar_nibbles) */
-        static const int ck[4] = {0, 2, 1, 3};
         int32_t acc[64];
         for (int c = 0; c < 64; c++)
           acc[c] = 0;
@@ -207,7 +176,7 @@ kernel_portable(const tsu__plan *pl, uint64_t *bits, uint32_t color,
         for (int k = 0; k < 4; k++) {
           /* 16 decisions side by side (vectorisable), then their bits */
           int32_t x[16];
-          fix_decide16(pl, p, acc + 16 * k, rw[ck[k]], 16 * h,
+          fix_decide16(pl, p, acc + 16 * k, rw[k], 16 * h,
                        (uint16_t)pext4(old >> ck[k]), x);
           for (int j = 0; j < 16; j++)
             nw |= (uint64_t)(x[j] & 1) << (4 * j + ck[k]);
