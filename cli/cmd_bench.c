@@ -35,9 +35,14 @@ static struct {
   long L, chains, sweeps, threads;
   double beta, ref_s;
   uint64_t seed;
-  int torus, path_ix, kind_ix;
+  int torus, path_ix, kind_ix, aes_ix;
   long states;
 } gopt;
+
+/* --aes words: auto, then TSU_AES_VAES, TSU_AES_NI, TSU_AES_NONE */
+static const char *const aes_words[] = {"auto", "vaes", "aes-ni", "none",
+                                        NULL};
+static const int aes_of[] = {-1, TSU_AES_VAES, TSU_AES_NI, TSU_AES_NONE};
 
 /* --cells-kind words */
 static const char *const kind_words[] = {"spin", "potts", "gauss", NULL};
@@ -66,6 +71,10 @@ static const cmd_opt gibbs_opts[] = {
   {"path", 0, CMD_OPT_CHOICE, &gopt.path_ix, 0, 0, NULL, "P",
    "kernel path: auto (default), avx512, avx2 or portable", 0, NULL,
    path_words, NULL},
+  {"aes", 0, CMD_OPT_CHOICE, &gopt.aes_ix, 0, 0, NULL, "A",
+   "AES instructions of the spin kernel's random blocks: auto (default:\n"
+   "the best the CPU has), vaes, aes-ni or none (same samples)", 0, NULL,
+   aes_words, NULL},
   {"cells-kind", 0, CMD_OPT_CHOICE, &gopt.kind_ix, 0, 0, NULL, "C",
    "node kind: spin (default), potts or gauss", 0, NULL, kind_words, NULL},
   {"states", 0, CMD_OPT_LONG, &gopt.states, 2, TSU_FASTPOTTS_MAX_K, NULL,
@@ -83,12 +92,15 @@ static const cmd_spec gibbs_spec = {
   "tsukit bench gibbs [--graph G12] [--L 70] [--torus] [--chains C]\n"
   "                          [--sweeps K] [--threads N] [--beta B]\n"
   "                          [--path auto|avx512|avx2|portable]\n"
+  "                          [--aes auto|vaes|aes-ni|none]\n"
   "                          [--cells-kind spin|potts|gauss] [--states K]\n"
   "                          [--ref-seconds S] [--seed S]",
   "Times chromatic block Gibbs on an L x L grid with random couplings\n"
   "J ~ U(-1,1), h ~ U(-0.1,0.1): the fast kernel (C chains, K sweeps)\n"
   "and the scalar reference kernel (one chain, double, exp per update)\n"
-  "in the same run.  Prints the path, the CPU features found (cpu=),\n"
+  "in the same run.  Prints the path, the AES instructions of its random\n"
+  "blocks (aes=; --aes forces a lower level for comparison), the CPU\n"
+  "features found (cpu=),\n"
   "flips_per_ns, edge_updates_per_ns, ref_flips_per_ns and speedup;\n"
   "with --threads 1 both are timed in thread CPU time (clock=), so the\n"
   "ratio holds on a shared machine; cpu_seconds: the CPU time of all\n"
@@ -115,10 +127,10 @@ static void cpu_features(char *buf, size_t n)
 {
   buf[0] = '\0';
 #if defined(__x86_64__) && defined(__GNUC__)
-  static const char *const name[8] = {"avx2", "fma", "avx512f", "avx512dq",
-                                      "avx512bw", "avx512vbmi", "gfni",
-                                      "bmi2"};
-  int on[8];   /* __builtin_cpu_supports wants literal names */
+  static const char *const name[10] = {"avx2", "fma", "avx512f", "avx512dq",
+                                       "avx512bw", "avx512vbmi", "gfni",
+                                       "bmi2", "aes", "vaes"};
+  int on[10];   /* __builtin_cpu_supports wants literal names */
   on[0] = __builtin_cpu_supports("avx2");
   on[1] = __builtin_cpu_supports("fma");
   on[2] = __builtin_cpu_supports("avx512f");
@@ -127,7 +139,9 @@ static void cpu_features(char *buf, size_t n)
   on[5] = __builtin_cpu_supports("avx512vbmi");
   on[6] = __builtin_cpu_supports("gfni");
   on[7] = __builtin_cpu_supports("bmi2");
-  for (int k = 0; k < 8; k++)
+  on[8] = __builtin_cpu_supports("aes");
+  on[9] = __builtin_cpu_supports("vaes");
+  for (int k = 0; k < 10; k++)
     if (on[k]) {
       size_t len = strlen(buf);
       snprintf(buf + len, n - len, "%s%s", len ? "," : "", name[k]);
@@ -295,6 +309,7 @@ static int bench_gibbs(int argc, char **argv)
   gopt.torus = 0;
   gopt.path_ix = 0;
   gopt.kind_ix = 0;
+  gopt.aes_ix = 0;
   gopt.states = 4;
   tk_err err = {0};
   int prc = cmd_opt_parse(&gibbs_spec, argc, argv, NULL, NULL);
@@ -315,6 +330,10 @@ static int bench_gibbs(int argc, char **argv)
 
   if (gopt.kind_ix == 0 && gopt.states != 4)
     return cmd_usage_error("bench gibbs", "--states needs --cells-kind potts");
+  if (gopt.kind_ix != 0 && gopt.aes_ix != 0)
+    return cmd_usage_error("bench gibbs", "--aes applies to the spin kernel "
+                           "only (the Potts and Gaussian kernels draw from "
+                           "Philox)");
   if (gopt.kind_ix != 0)
     return bench_nodes(graph, jumps, path);
 
@@ -334,6 +353,8 @@ static int bench_gibbs(int argc, char **argv)
   if (rc == 0)
     rc = tsu_sampler_alloc(g, col, cells, (uint32_t)chains, seed, path, &s,
                            &err);
+  if (rc == 0 && aes_of[gopt.aes_ix] >= 0)
+    rc = tsu_sampler_set_aes(s, aes_of[gopt.aes_ix], &err);
   if (rc != 0) {
     int x = cmd_fail("bench gibbs", &err);
     tsu_sampler_free(s); tsu_cells_free(cells); tsu_coloring_free(col);
@@ -377,6 +398,7 @@ static int bench_gibbs(int argc, char **argv)
   char feat[128];
   cpu_features(feat, sizeof feat);
   cmd_kv_str(&kv, "path", tsu_sampler_path_name(s));
+  cmd_kv_str(&kv, "aes", tsu_sampler_aes_name(s));
   cmd_kv_str(&kv, "cpu", feat);
   cmd_kv_double(&kv, "flips_per_ns", fpns);
   cmd_kv_double(&kv, "edge_updates_per_ns", edge_updates / (fast_s * 1e9));

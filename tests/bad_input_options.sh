@@ -75,6 +75,7 @@ bad 2 "--label: '11'" "dtm sample: --label 11" $T dtm sample --model x.h5 --n 2 
 bad 2 "--clf-limit: 0 is outside" "dtm eval: --clf-limit 0" $T dtm eval --model x.h5 --samples y.h5 --clf-limit 0
 bad 2 "--path: 'sse'" "bench gibbs: --path sse" $T bench gibbs --path sse
 bad 2 "--ref-seconds: 'nan'" "bench gibbs: --ref-seconds nan" $T bench gibbs --ref-seconds nan
+bad 2 "--aes: 'avx'" "bench gibbs: --aes avx" $T bench gibbs --aes avx
 bad 2 "unknown experiment 'nosuch'" "experiment: unknown name" $T experiment nosuch
 bad 2 "--workers: 65 is outside" "experiment: --workers 65" $T experiment double-well --workers 65
 bad 2 "--seed: '-1'" "demo: --seed -1" $T demo --seed -1

@@ -107,6 +107,30 @@ tap_run_rc 0 "bench gibbs (short)" "$TSUKIT" bench gibbs --graph G12 --L 30 --ch
 for k in flips_per_ns edge_updates_per_ns ref_flips_per_ns speedup; do
   [ -n "$(kv $k "$tap_tmp/out")" ]; tap_ok $? "bench summary has $k"
 done
+[ -n "$(kv aes "$tap_tmp/out")" ]; tap_ok $? "bench summary has aes"
+# --aes: every level the CPU has (its /proc/cpuinfo flag: aes, vaes)
+# runs and the summary names it (the portable path, on a CPU without
+# AVX2, reports what it uses: AES-NI whenever the CPU has it); a level
+# the CPU lacks is refused with exit 1 and named
+for a in none aes-ni vaes; do
+  case $a in
+    none) have=1 ;;
+    aes-ni) grep -qw aes /proc/cpuinfo 2>/dev/null && have=1 || have=0 ;;
+    vaes) grep -qw vaes /proc/cpuinfo 2>/dev/null && have=1 || have=0 ;;
+  esac
+  if [ $have = 1 ]; then
+    tap_run_rc 0 "bench gibbs --aes $a" "$TSUKIT" bench gibbs --graph G12 \
+      --L 20 --chains 64 --sweeps 5 --ref-seconds 0.02 --aes $a
+    [ "$(kv aes "$tap_tmp/out")" = "$a" ] || [ "$(kv path "$tap_tmp/out")" = portable ]
+    tap_ok $? "--aes $a: the summary names the level used"
+  else
+    tap_run_rc 1 "bench gibbs --aes $a refused on this CPU" "$TSUKIT" bench gibbs \
+      --L 20 --chains 64 --sweeps 5 --ref-seconds 0.02 --aes $a
+    grep -q "no $a instructions" "$tap_tmp/err"; tap_ok $? "the message names $a"
+  fi
+done
+tap_run_rc 2 "bench gibbs --aes with --cells-kind potts" "$TSUKIT" bench gibbs \
+  --cells-kind potts --aes none
 tap_run_rc 2 "bench with an unknown benchmark" "$TSUKIT" bench frob
 tap_run_rc 2 "bench gibbs --graph G10" "$TSUKIT" bench gibbs --graph G10
 tap_done

@@ -248,7 +248,8 @@ static void stream_layout(void)
       tsu_sampler_alloc(gi, ci, cc, NC, seed, paths[k], &s, &err);
       if (k == 1)
         tsu__sampler_plain_avx512(s);
-      tsu__sampler_set_aes(s, aes);
+      TKT_OK(tsu_sampler_set_aes(s, aes, &err) == 0, "set AES level %d",
+             aes);
       tsu_sampler_set_group_offset(s, 3);
       tsu_sampler_run(s, 1, 1);
       const uint64_t *b = tsu_sampler_bits(s, NULL);

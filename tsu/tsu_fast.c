@@ -69,11 +69,24 @@ void tsu__pair_blocks(const tsu__plan *pl, uint32_t pa, uint64_t sweep,
                  16, out);
 }
 
-int tsu__sampler_set_aes(tsu_sampler *s, int level)
+int tsu_sampler_set_aes(tsu_sampler *s, int aes, tk_err *err)
 {
-  int cpu = tsu__aes_level();
-  s->pl.aes = level < cpu ? level : cpu;
-  return s->pl.aes;
+  static const char *const name[3] = {"none", "aes-ni", "vaes"};
+  if (aes < TSU_AES_NONE || aes > TSU_AES_VAES)
+    return TK_FAIL(err, TK_EINVAL, "AES level %d (want 0..2)", aes);
+  if (aes > tsu__aes_level())
+    return TK_FAIL(err, TK_EUNSUPPORTED, "this CPU has no %s instructions",
+                   name[aes]);
+  s->pl.aes = aes;
+  return TK_OK;
+}
+
+const char *tsu_sampler_aes_name(const tsu_sampler *s)
+{
+  int aes = s->path == TSU_PATH_PORTABLE
+                ? (tk_ars_hw_available() ? TSU_AES_NI : TSU_AES_NONE)
+                : s->pl.aes;
+  return aes == TSU_AES_VAES ? "vaes" : aes == TSU_AES_NI ? "aes-ni" : "none";
 }
 
 void tsu__sampler_plain_avx512(tsu_sampler *s)

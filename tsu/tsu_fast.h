@@ -122,6 +122,17 @@ const uint64_t *tsu_sampler_bits(const tsu_sampler *s, uint32_t *n_groups);
 uint64_t *tsu_sampler_bits_mut(tsu_sampler *s, uint32_t *n_groups);
 /* Spin (+1/-1) of one chain at one node. */
 int tsu_sampler_spin(const tsu_sampler *s, uint32_t chain, uint32_t node);
+/* The AES instructions the SIMD paths use for the random blocks
+ * (tsu_fast.h "Randomness": the same blocks at every level, so this
+ * only changes the speed).  Default: the best the CPU has. */
+enum { TSU_AES_NONE = 0, TSU_AES_NI = 1, TSU_AES_VAES = 2 };
+/* Use level `aes` (benchmarks compare them); fails with TK_EUNSUPPORTED
+ * if the CPU lacks it.  The portable path uses AES-NI whenever the CPU
+ * has it, whatever the level. */
+int tsu_sampler_set_aes(tsu_sampler *s, int aes, tk_err *err);
+/* "vaes", "aes-ni" or "none": what the sampler's kernel uses. */
+const char *tsu_sampler_aes_name(const tsu_sampler *s);
+
 /* The path in use: "avx512", "avx2" or "portable". */
 const char *tsu_sampler_path_name(const tsu_sampler *s);
 /* Best path supported by this CPU. */

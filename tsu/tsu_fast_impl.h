@@ -123,12 +123,9 @@ static inline uint32_t tsu__chain_word(uint32_t c)
   return (c >> 3) & 3;
 }
 
-/* The CPU's AES instructions for the plan's `aes`: 0, 1 (AES-NI) or 2
- * (VAES too). */
+/* The CPU's AES instructions for the plan's `aes`: TSU_AES_NONE,
+ * TSU_AES_NI or TSU_AES_VAES (tsu_fast.h). */
 int tsu__aes_level(void);
-/* Tests: make the kernels use AES level min(level, the CPU's) (the
- * blocks are the same at every level); returns the level set. */
-int tsu__sampler_set_aes(tsu_sampler *s, int level);
 
 /* Tests: an AVX-512 sampler on the AVX-512 F/DQ/BW kernel even where
  * the CPU has what the GFNI kernel needs (no-op on other paths). */
