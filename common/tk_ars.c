@@ -69,25 +69,6 @@ static void tables_init(void)
   }
 }
 
-/* One AES encryption round on the four little-endian column words w
- * (aesenc, or aesenclast without MixColumns when last). */
-static void aes_round_c(uint32_t w[4], const uint32_t k[4], int last)
-{
-  uint32_t o[4];
-  for (int c = 0; c < 4; c++) {
-    /* ShiftRows: row r of column c comes from column c + r */
-    uint32_t b0 = w[c] & 0xFF, b1 = (w[(c + 1) & 3] >> 8) & 0xFF,
-             b2 = (w[(c + 2) & 3] >> 16) & 0xFF, b3 = w[(c + 3) & 3] >> 24;
-    if (last)
-      o[c] = (uint32_t)sbox[b0] | (uint32_t)sbox[b1] << 8 |
-             (uint32_t)sbox[b2] << 16 | (uint32_t)sbox[b3] << 24;
-    else
-      o[c] = te[0][b0] ^ te[1][b1] ^ te[2][b2] ^ te[3][b3];
-    o[c] ^= k[c];
-  }
-  memcpy(w, o, sizeof o);
-}
-
 static void split(uint64_t lo, uint64_t hi, uint32_t w[4])
 {
   w[0] = (uint32_t)lo;
@@ -96,20 +77,49 @@ static void split(uint64_t lo, uint64_t hi, uint32_t w[4])
   w[3] = (uint32_t)(hi >> 32);
 }
 
+/* One AES encryption round on the four little-endian column words w
+ * (aesenc, or aesenclast without MixColumns when last).  ShiftRows:
+ * row r of output column c comes from input column c + r. */
+#define ROUND_COL(o, w, k, c)                                              \
+  o[c] = te[0][w[c] & 0xFF] ^ te[1][(w[(c + 1) & 3] >> 8) & 0xFF] ^        \
+         te[2][(w[(c + 2) & 3] >> 16) & 0xFF] ^ te[3][w[(c + 3) & 3] >> 24] ^ \
+         k[c]
+#define LAST_COL(o, w, k, c)                                               \
+  o[c] = ((uint32_t)sbox[w[c] & 0xFF] |                                    \
+          (uint32_t)sbox[(w[(c + 1) & 3] >> 8) & 0xFF] << 8 |              \
+          (uint32_t)sbox[(w[(c + 2) & 3] >> 16) & 0xFF] << 16 |            \
+          (uint32_t)sbox[w[(c + 3) & 3] >> 24] << 24) ^                    \
+         k[c]
+
+/* Blocks {c_lo + b, c_hi}, b < n, of ARS-R with key `key`, table-driven
+ * (tables_init done). */
 static void ars_c(int rounds, const uint64_t key[2], uint64_t c_lo,
-                  uint64_t c_hi, uint32_t out[4])
+                  uint64_t c_hi, uint32_t n, uint32_t (*out)[4])
 {
-  pthread_once(&tables_once, tables_init);
+  uint32_t rk[11][4];
   uint64_t k_lo = key[0], k_hi = key[1];
-  uint32_t w[4], k[4];
-  split(c_lo ^ k_lo, c_hi ^ k_hi, w);
-  for (int r = 1; r <= rounds; r++) {
+  for (int r = 0; r <= rounds; r++) {
+    split(k_lo, k_hi, rk[r]);
     k_lo += ARS_W_LO;
     k_hi += ARS_W_HI;
-    split(k_lo, k_hi, k);
-    aes_round_c(w, k, r == rounds);
   }
-  memcpy(out, w, sizeof w);
+  for (uint32_t b = 0; b < n; b++) {
+    uint32_t w[4], o[4];
+    split(c_lo + b, c_hi, w);
+    for (int c = 0; c < 4; c++)
+      w[c] ^= rk[0][c];
+    for (int r = 1; r < rounds; r++) {
+      ROUND_COL(o, w, rk[r], 0);
+      ROUND_COL(o, w, rk[r], 1);
+      ROUND_COL(o, w, rk[r], 2);
+      ROUND_COL(o, w, rk[r], 3);
+      memcpy(w, o, sizeof o);
+    }
+    LAST_COL(out[b], w, rk[rounds], 0);
+    LAST_COL(out[b], w, rk[rounds], 1);
+    LAST_COL(out[b], w, rk[rounds], 2);
+    LAST_COL(out[b], w, rk[rounds], 3);
+  }
 }
 
 #ifdef TK_ARS_X86
@@ -145,9 +155,13 @@ int tk_ars_hw_available(void)
 void tk_ars_block(int rounds, const uint64_t key[2], const uint64_t ctr[2],
                   int use_hw, uint32_t out[4])
 {
+  uint32_t o[1][4];
+  if (rounds < 1)
+    rounds = 1;
+  if (rounds > 10)
+    rounds = 10;
 #ifdef TK_ARS_X86
   if (use_hw && tk_ars_hw_available()) {
-    uint32_t o[1][4];
     ars_ni(rounds, key, ctr[0], ctr[1], 1, o);
     memcpy(out, o[0], sizeof o[0]);
     return;
@@ -155,7 +169,9 @@ void tk_ars_block(int rounds, const uint64_t key[2], const uint64_t ctr[2],
 #else
   (void)use_hw;
 #endif
-  ars_c(rounds, key, ctr[0], ctr[1], out);
+  pthread_once(&tables_once, tables_init);
+  ars_c(rounds, key, ctr[0], ctr[1], 1, o);
+  memcpy(out, o[0], sizeof o[0]);
 }
 
 void tk_ars5_blocks(uint64_t seed, uint64_t ctr_lo, uint64_t ctr_hi,
@@ -168,6 +184,6 @@ void tk_ars5_blocks(uint64_t seed, uint64_t ctr_lo, uint64_t ctr_hi,
     return;
   }
 #endif
-  for (uint32_t b = 0; b < n; b++)
-    ars_c(5, key, ctr_lo + b, ctr_hi, out[b]);
+  pthread_once(&tables_once, tables_init);
+  ars_c(5, key, ctr_lo, ctr_hi, n, out);
 }

@@ -32,7 +32,8 @@
  *    states; at beta = 0.4 that is below 2^-17 + 2.5e-5 too; also at beta = 40 (fields far outside the
  *    clamp, coarse fraction bits).
  *  - The stream: on isolated nodes every path draws the documented
- *    Philox4x32-7 words (stream_layout: predicted draw by draw).
+ *    ARS-5 words at every AES level (stream_layout: predicted draw by
+ *    draw).
  * Seeds fixed (0xfa57, 0xc41b).
  */
 #include <math.h>
