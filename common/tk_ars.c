@@ -175,14 +175,16 @@ void tk_ars_block(int rounds, const uint64_t key[2], const uint64_t ctr[2],
 }
 
 void tk_ars5_blocks(uint64_t seed, uint64_t ctr_lo, uint64_t ctr_hi,
-                    uint32_t n, uint32_t (*out)[4])
+                    uint32_t n, int use_hw, uint32_t (*out)[4])
 {
   const uint64_t key[2] = {seed, 0};
 #ifdef TK_ARS_X86
-  if (tk_ars_hw_available()) {
+  if (use_hw && tk_ars_hw_available()) {
     ars_ni(5, key, ctr_lo, ctr_hi, n, out);
     return;
   }
+#else
+  (void)use_hw;
 #endif
   pthread_once(&tables_once, tables_init);
   ars_c(5, key, ctr_lo, ctr_hi, n, out);

@@ -68,9 +68,9 @@ void tk_ars_block(int rounds, const uint64_t key[2], const uint64_t ctr[2],
 int tk_ars_hw_available(void);
 /* The fast spin kernel's random stream (tsu/tsu_fast.h): ARS-5 with key
  * {seed, 0}, blocks at counters {ctr_lo + b, ctr_hi}, b = 0..n-1
- * (ctr_lo + b does not carry into ctr_hi). */
+ * (ctr_lo + b does not carry into ctr_hi); use_hw as in tk_ars_block. */
 void tk_ars5_blocks(uint64_t seed, uint64_t ctr_lo, uint64_t ctr_hi,
-                    uint32_t n, uint32_t (*out)[4]);
+                    uint32_t n, int use_hw, uint32_t (*out)[4]);
 
 /* Stateless draws at block `ctr` of (seed, stream). */
 void tk_rng_block_at(uint64_t seed, uint64_t stream, uint64_t ctr,

@@ -128,7 +128,7 @@ static void kat_ars(void)
     if (i < 50) {
       uint32_t blk[3][4];
       const uint64_t k5[2] = {k[0], 0};
-      tk_ars5_blocks(k[0], c[0] & ~3ull, c[1], 3, blk);
+      tk_ars5_blocks(k[0], c[0] & ~3ull, c[1], 3, i & 1, blk);
       for (uint64_t j = 0; j < 3; j++) {
         const uint64_t cj[2] = {(c[0] & ~3ull) + j, c[1]};
         tk_ars_block(5, k5, cj, 0, a);

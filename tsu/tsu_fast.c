@@ -66,7 +66,7 @@ void tsu__pair_blocks(const tsu__plan *pl, uint32_t pa, uint64_t sweep,
                       uint32_t g, uint32_t out[16][4])
 {
   tk_ars5_blocks(pl->seed, (uint64_t)pa << 32 | (16 * (uint64_t)g), sweep,
-                 16, out);
+                 16, pl->aes >= TSU_AES_NI, out);
 }
 
 int tsu_sampler_set_aes(tsu_sampler *s, int aes, tk_err *err)
@@ -83,8 +83,9 @@ int tsu_sampler_set_aes(tsu_sampler *s, int aes, tk_err *err)
 
 const char *tsu_sampler_aes_name(const tsu_sampler *s)
 {
-  int aes = s->path == TSU_PATH_PORTABLE
-                ? (tk_ars_hw_available() ? TSU_AES_NI : TSU_AES_NONE)
+  /* the portable path's blocks come from tk_ars5_blocks: AES-NI at most */
+  int aes = s->path == TSU_PATH_PORTABLE && s->pl.aes > TSU_AES_NI
+                ? TSU_AES_NI
                 : s->pl.aes;
   return aes == TSU_AES_VAES ? "vaes" : aes == TSU_AES_NI ? "aes-ni" : "none";
 }

@@ -127,8 +127,9 @@ int tsu_sampler_spin(const tsu_sampler *s, uint32_t chain, uint32_t node);
  * only changes the speed).  Default: the best the CPU has. */
 enum { TSU_AES_NONE = 0, TSU_AES_NI = 1, TSU_AES_VAES = 2 };
 /* Use level `aes` (benchmarks compare them); fails with TK_EUNSUPPORTED
- * if the CPU lacks it.  The portable path uses AES-NI whenever the CPU
- * has it, whatever the level. */
+ * if the CPU lacks it.  TSU_AES_NONE: table-driven C rounds (CPUs
+ * without AES instructions); the portable path uses AES-NI at the two
+ * higher levels. */
 int tsu_sampler_set_aes(tsu_sampler *s, int aes, tk_err *err);
 /* "vaes", "aes-ni" or "none": what the sampler's kernel uses. */
 const char *tsu_sampler_aes_name(const tsu_sampler *s);

@@ -107,7 +107,7 @@ static inline int32_t tsu__fix_entry(const uint8_t *tb, uint32_t m)
 /* The 16 ARS blocks of node pair pa (colour-order position of its
  * first node), sweep t and global chain group g, in block order (tests
  * and the kernels without AES instructions): tk_ars5_blocks(seed,
- * pa << 32 | 16 g, t, 16, out). */
+ * pa << 32 | 16 g, t, 16, AES-NI if the plan's level allows, out). */
 void tsu__pair_blocks(const tsu__plan *pl, uint32_t pa, uint64_t sweep,
                       uint32_t g, uint32_t out[16][4]);
 /* The stream's map of chain c (0..63) of a group to its block and word

@@ -1,6 +1,6 @@
 /* tsu_fast_portable.c -- the portable spin kernel (tsu_fast.h): the
- * pair's 16 ARS blocks (tk_ars5_blocks: AES-NI where the CPU has it,
- * else table-driven C), the neighbour quads as nibbles by word
+ * pair's 16 ARS blocks (tk_ars5_blocks: AES-NI where the CPU has it and
+ * the plan's AES level allows, else table-driven C), the neighbour quads as nibbles by word
  * arithmetic, the fixed-point field from the plan's quad tables and the
  * decision of tsu_fast.h written over 16 lanes so that compilers
  * vectorise it; with FMA when the CPU has it (same results: the scalar
