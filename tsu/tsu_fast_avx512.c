@@ -194,27 +194,15 @@ update_node(const tsu__plan *pl, uint64_t *bits, uint32_t p, uint32_t g,
 }
 
 /* The colour loop of both kernels: per node pair and group, the pair's
- * ARS blocks as four vectors of four blocks (BLOCKS, by VAES or from
+ * ARS blocks as four vectors of four blocks (FILL: by VAES or from
  * memory), in the kernel's chain order (ORDER), then both nodes. */
-#define KERNEL_LOOP(UPDATE, BLOCKS, ORDER, VAES)                           \
+#define KERNEL_LOOP(UPDATE, ORDER, FILL)                                   \
   const uint32_t beg = pl->start[color], end = pl->start[color + 1];      \
-  ars_keys K;                                                              \
-  if (VAES)                                                                \
-    ars_keys_load(pl, &K);                                                 \
   for (uint32_t q = q0; q < q1; q++) {                                     \
     const uint32_t pa = beg + 2 * q;                                       \
     for (uint32_t g = g_lo; g < g_hi; g++) {                               \
       __m512i Y[4], rw[4];                                                 \
-      if (VAES) {                                                          \
-        const __m512i X = ars_x(pl, pa, sweep, pl->g0 + g);                \
-        for (int v = 0; v < 4; v++)                                        \
-          Y[v] = ARS4_VAES(&K, X, BLOCKS[v]);                              \
-      } else {                                                             \
-        uint32_t blk[16][4];                                               \
-        tsu__pair_blocks(pl, pa, sweep, pl->g0 + g, blk);                  \
-        for (int v = 0; v < 4; v++)                                        \
-          Y[v] = ars4_mem(blk, BLOCKS[v]);                                 \
-      }                                                                    \
+      FILL;                                                                \
       ORDER(Y, rw);                                                        \
       UPDATE(pl, bits, pa, g, rw, 0);                                      \
       if (pa + 1 < end)                                                    \
@@ -222,32 +210,49 @@ update_node(const tsu__plan *pl, uint64_t *bits, uint32_t p, uint32_t g,
     }                                                                      \
   }
 
+#define FILL_VAES(BLOCKS)                                                  \
+  do {                                                                     \
+    const __m512i X = ars_x(pl, pa, sweep, pl->g0 + g);                    \
+    for (int v = 0; v < 4; v++)                                            \
+      Y[v] = ars4_vaes(&K, X, BLOCKS[v]);                                  \
+  } while (0)
+
+#define FILL_MEM(BLOCKS)                                                   \
+  do {                                                                     \
+    uint32_t blk[16][4];                                                   \
+    tsu__pair_blocks(pl, pa, sweep, pl->g0 + g, blk);                      \
+    for (int v = 0; v < 4; v++)                                            \
+      Y[v] = ars4_mem(blk, BLOCKS[v]);                                     \
+  } while (0)
+
 #define KERNEL_ARGS                                                        \
   const tsu__plan *pl, uint64_t *bits, uint32_t color, uint64_t sweep,    \
       uint32_t q0, uint32_t q1, uint32_t g_lo, uint32_t g_hi
 
-/* In the functions without VAES the VAES branch is dead (VAES = 0) but
- * must still compile: ARS4_VAES is then ars4_mem's stand-in. */
-#define ARS4_VAES(K, X, b) ars4_vaes(K, X, b)
-T512V static void kernel_avx512_vaes(KERNEL_ARGS)
-{
-  KERNEL_LOOP(update_node, ars_chains_blocks, ars_chains, 1)
-}
-#undef ARS4_VAES
-#define ARS4_VAES(K, X, b) ((void)(K), (void)(X), _mm512_setzero_si512())
-T512 static void kernel_avx512_mem(KERNEL_ARGS)
-{
-  KERNEL_LOOP(update_node, ars_chains_blocks, ars_chains, 0)
-}
-#undef ARS4_VAES
+/* A kernel as three functions: its VAES variant (target TV), its
+ * variant with the blocks from memory (target T: CPUs without VAES) and
+ * the entry point NAME that picks one by the plan's AES level. */
+#define KERNEL_PAIR(NAME, TV, T, UPDATE, BLOCKS, ORDER)                    \
+  TV static void NAME##_vaes(KERNEL_ARGS)                                  \
+  {                                                                        \
+    ars_keys K;                                                            \
+    ars_keys_load(pl, &K);                                                 \
+    KERNEL_LOOP(UPDATE, ORDER, FILL_VAES(BLOCKS))                          \
+  }                                                                        \
+  T static void NAME##_mem(KERNEL_ARGS)                                    \
+  {                                                                        \
+    KERNEL_LOOP(UPDATE, ORDER, FILL_MEM(BLOCKS))                           \
+  }                                                                        \
+  void NAME(KERNEL_ARGS)                                                   \
+  {                                                                        \
+    if (pl->aes >= TSU_AES_VAES)                                           \
+      NAME##_vaes(pl, bits, color, sweep, q0, q1, g_lo, g_hi);            \
+    else                                                                   \
+      NAME##_mem(pl, bits, color, sweep, q0, q1, g_lo, g_hi);             \
+  }
 
-void tsu__kernel_avx512(KERNEL_ARGS)
-{
-  if (pl->aes >= 2)
-    kernel_avx512_vaes(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
-  else
-    kernel_avx512_mem(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
-}
+KERNEL_PAIR(tsu__kernel_avx512, T512V, T512, update_node, ars_chains_blocks,
+            ars_chains)
 
 /* ---- VBMI/GFNI variant ---------------------------------------------
  *
@@ -431,26 +436,8 @@ update_node_g(const tsu__plan *pl, uint64_t *bits, uint32_t p, uint32_t g,
   __attribute__((target("avx512f,avx512dq,avx512bw,avx512vbmi,gfni,bmi2,"  \
                         "fma,aes,vaes")))
 
-#define ARS4_VAES(K, X, b) ars4_vaes(K, X, b)
-T512GV static void kernel_gfni_vaes(KERNEL_ARGS)
-{
-  KERNEL_LOOP(update_node_g, ars_quads_blocks, ars_quads, 1)
-}
-#undef ARS4_VAES
-#define ARS4_VAES(K, X, b) ((void)(K), (void)(X), _mm512_setzero_si512())
-T512G static void kernel_gfni_mem(KERNEL_ARGS)
-{
-  KERNEL_LOOP(update_node_g, ars_quads_blocks, ars_quads, 0)
-}
-#undef ARS4_VAES
-
-void tsu__kernel_avx512_gfni(KERNEL_ARGS)
-{
-  if (pl->aes >= 2)
-    kernel_gfni_vaes(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
-  else
-    kernel_gfni_mem(pl, bits, color, sweep, q0, q1, g_lo, g_hi);
-}
+KERNEL_PAIR(tsu__kernel_avx512_gfni, T512GV, T512G, update_node_g,
+            ars_quads_blocks, ars_quads)
 
 #else
 void tsu__kernel_avx512(const tsu__plan *pl, uint64_t *bits, uint32_t color,
