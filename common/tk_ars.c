@@ -128,16 +128,16 @@ ars_ni(int rounds, const uint64_t key[2], uint64_t c_lo, uint64_t c_hi,
        uint32_t n, uint32_t (*out)[4])
 {
   const __m128i w = _mm_set_epi64x((long long)ARS_W_HI, (long long)ARS_W_LO);
+  __m128i rk[11];
+  rk[0] = _mm_set_epi64x((long long)key[1], (long long)key[0]);
+  for (int r = 1; r <= rounds; r++)
+    rk[r] = _mm_add_epi64(rk[r - 1], w);
   for (uint32_t b = 0; b < n; b++) {
-    __m128i k = _mm_set_epi64x((long long)key[1], (long long)key[0]);
     __m128i v = _mm_xor_si128(
-        _mm_set_epi64x((long long)c_hi, (long long)(c_lo + b)), k);
-    for (int r = 1; r < rounds; r++) {
-      k = _mm_add_epi64(k, w);
-      v = _mm_aesenc_si128(v, k);
-    }
-    k = _mm_add_epi64(k, w);
-    v = _mm_aesenclast_si128(v, k);
+        _mm_set_epi64x((long long)c_hi, (long long)(c_lo + b)), rk[0]);
+    for (int r = 1; r < rounds; r++)
+      v = _mm_aesenc_si128(v, rk[r]);
+    v = _mm_aesenclast_si128(v, rk[rounds]);
     _mm_storeu_si128((__m128i *)out[b], v);
   }
 }
