@@ -24,9 +24,11 @@
  *    are compile-time variants, chosen per node); the compare masks are
  *    packed (vpackssdw, vpacksswb) back into the byte layout, and the
  *    64-bit state word is rebuilt from it.
- * With ARS-5 by VAES: 1.94 against 1.38 flips/ns with Philox4x32-7
- * (1.4x; G12, L = 70, 256 chains, one core of the Intel Xeon with
- * AVX-512, path forced; README "Figures").  The history of this kernel
+ * With ARS-5: 2.07 flips/ns by VAES, 1.95 by AES-NI, against 1.50 with
+ * Philox4x32-7 (G12, L = 70, 256 chains, one core of an Intel Xeon with
+ * AVX-512, path forced, medians of 5; README "Figures").  Compute-bound
+ * (as fast at L = 30); by ablation the decision is now about 40 % of
+ * the time, the three quads 25 %, ARS 11 %.  The history of this kernel
  * with Philox (every figure below) is in docs/FINDINGS.md, "Spin
  * kernel, AVX2": about 9.8 instructions per flip with Philox4x32-10 and
  * a quartic 2^z, 1.19 flips/ns on a Zen 4 core; 7 rounds and the cubic
