@@ -152,19 +152,17 @@ int tk_ars_hw_available(void)
 #endif
 }
 
-void tk_ars_block(int rounds, const uint64_t key[2], const uint64_t ctr[2],
-                  int use_hw, uint32_t out[4])
+int tk_ars_block(int rounds, const uint64_t key[2], const uint64_t ctr[2],
+                 int use_hw, uint32_t out[4])
 {
   uint32_t o[1][4];
-  if (rounds < 1)
-    rounds = 1;
-  if (rounds > 10)
-    rounds = 10;
+  if (rounds < 1 || rounds > 10)
+    return -1;   /* the round-key arrays hold 10 rounds; nothing written */
 #ifdef TK_ARS_X86
   if (use_hw && tk_ars_hw_available()) {
     ars_ni(rounds, key, ctr[0], ctr[1], 1, o);
     memcpy(out, o[0], sizeof o[0]);
-    return;
+    return 0;
   }
 #else
   (void)use_hw;
@@ -172,6 +170,7 @@ void tk_ars_block(int rounds, const uint64_t key[2], const uint64_t ctr[2],
   pthread_once(&tables_once, tables_init);
   ars_c(rounds, key, ctr[0], ctr[1], 1, o);
   memcpy(out, o[0], sizeof o[0]);
+  return 0;
 }
 
 void tk_ars5_blocks(uint64_t seed, uint64_t ctr_lo, uint64_t ctr_hi,

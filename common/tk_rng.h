@@ -61,9 +61,10 @@ uint32_t tk_rng_below(tk_rng *r, uint32_t n);
  * {lo, hi} 64-bit halves, word w of the result is bytes 4w..4w+3 of
  * lo then hi, little-endian (tk_ars.c).  use_hw: the AES-NI
  * instructions where the CPU has them (same result), else table-driven
- * C. */
-void tk_ars_block(int rounds, const uint64_t key[2], const uint64_t ctr[2],
-                  int use_hw, uint32_t out[4]);
+ * C.  rounds must be 1..10: otherwise returns -1 and writes nothing
+ * (0 on success). */
+int tk_ars_block(int rounds, const uint64_t key[2], const uint64_t ctr[2],
+                 int use_hw, uint32_t out[4]);
 /* 1 if this CPU has AES-NI (tk_ars_block's use_hw is honoured). */
 int tk_ars_hw_available(void);
 /* The fast spin kernel's random stream (tsu/tsu_fast.h): ARS-5 with key

@@ -140,6 +140,13 @@ static void kat_ars(void)
                "keys and counters, 1-10 rounds%s",
          hw ? "" : " (no AES-NI here: both table-driven)");
   TKT_OK(layout, "tk_ars5_blocks: key {seed, 0}, counters {lo + b, hi}");
+  /* a round count outside 1..10 is refused, the output left as it was */
+  const uint64_t k0[2] = {1, 2}, c0[2] = {3, 4};
+  uint32_t keep[4] = {7, 7, 7, 7};
+  TKT_OK(tk_ars_block(0, k0, c0, 0, keep) == -1 &&
+             tk_ars_block(11, k0, c0, 1, keep) == -1 && keep[0] == 7 &&
+             keep[3] == 7,
+         "tk_ars_block refuses 0 and 11 rounds and writes nothing");
 }
 
 static void keyed_layout(void)
